@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { samlConfigSchema } from '../auth/saml-config-schema.js';
+
+/**
+ * The shared part of the configuration. Each plugin validates its own section of
+ * `pluginSettings` with the schema it exports (see src/plugins/plugin-loader.ts).
+ */
+export const appConfigSchema = z.object({
+  target: z.string().min(1),
+  environment: z.string().min(1),
+  plugins: z.array(z.string().regex(/^[a-z0-9-]+$/, 'plugin names are kebab-case folder names')).min(1),
+  pluginSettings: z.record(z.string(), z.unknown()).default({}),
+  app: z.object({
+    host: z.string().min(1),
+    port: z.number().int().min(0).max(65535),
+    /** The URL people type; used to build absolute URLs (SAML ACS, redirects). */
+    publicUrl: z.url(),
+    /** express "trust proxy": false, true, a hop count or a list of addresses. */
+    trustProxy: z.union([z.boolean(), z.number().int().min(0), z.string()]),
+    /** Secrets that sign the session cookie; the first signs, all verify (rotation). Development value in config/env/development.json only. */
+    sessionSecrets: z.array(z.string().min(32, 'a session secret must have at least 32 characters')).min(1),
+    sessionCookieName: z.string().min(1),
+    sessionMaxAgeMinutes: z.number().int().min(5),
+    /** "auto": Secure when the request came over TLS (as seen through trust proxy). */
+    cookieSecure: z.union([z.literal('auto'), z.boolean()]),
+    bodyLimit: z.string().regex(/^\d+(b|kb|mb)$/),
+    /** How long static assets may be cached by browsers. */
+    staticMaxAgeSeconds: z.number().int().min(0),
+  }),
+  log: z.object({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  }),
+  timesheet: z.object({
+    maxHoursPerDay: z.number().positive().max(24),
+    /** After this, the ERP context of an opened week is fetched again the next time the week is opened. */
+    contextMaxAgeMinutes: z.number().int().min(1),
+    /** Roles allowed to use the timesheet at all. */
+    allowedRoles: z.array(z.string().min(1)).min(1),
+  }),
+  i18n: z.object({
+    defaultLocale: z.enum(['en', 'fr']),
+  }),
+  saml: samlConfigSchema,
+});
+
+export type AppConfig = z.infer<typeof appConfigSchema>;
+
+export const APP_CONFIG = Symbol.for('contoso.AppConfig');

@@ -1,0 +1,53 @@
+/**
+ * Port to the per-person, per-week record: the ERP context fetched when the week was opened,
+ * the draft being typed, and the submission state. Keyed by user and week (not by session), so a
+ * new sign-in, another instance or the other copy (on-prem / cloud) finds the same draft.
+ *
+ * Saves are compare-and-set on `version`, so two tabs never overwrite each other silently.
+ */
+import type { SubmitReceipt, WeekContext } from './erp-connector.js';
+
+/** One cell as the person typed it. `raw` is kept even when it does not parse, so nothing typed is lost. */
+export interface DraftCell {
+  raw: string;
+  /** Parsed hours, or null when `raw` is empty or invalid. */
+  hours: number | null;
+  comment: string;
+}
+
+export type WeekStatus = 'draft' | 'submitted';
+
+export interface WeekRecord {
+  user: string;
+  /** ISO week id, e.g. `2026-W47`. */
+  week: string;
+  /** Incremented by every successful save; 0 means "never saved". */
+  version: number;
+  context: WeekContext | null;
+  contextFetchedAt: string | null;
+  /** Key: `${projectCode}|${YYYY-MM-DD}`. */
+  cells: Record<string, DraftCell>;
+  status: WeekStatus;
+  submissionId: string | null;
+  receipt: SubmitReceipt | null;
+  updatedAt: string;
+}
+
+export class DraftConflictError extends Error {
+  readonly current: WeekRecord | null;
+  constructor(current: WeekRecord | null) {
+    super('This week was changed elsewhere since it was loaded.');
+    this.name = 'DraftConflictError';
+    this.current = current;
+  }
+}
+
+export interface DraftStore {
+  load(user: string, week: string): Promise<WeekRecord | null>;
+  /**
+   * Writes `record` if the stored version still equals `expectedVersion` (0 = must not exist yet).
+   * Returns the record with its new version. Throws DraftConflictError otherwise.
+   */
+  save(record: WeekRecord, expectedVersion: number): Promise<WeekRecord>;
+}
+

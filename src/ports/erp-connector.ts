@@ -1,0 +1,90 @@
+/**
+ * Port to the ERP, which owns projects and booked time.
+ *
+ * The application calls it exactly twice per timesheet: once when a week is opened
+ * (getWeekContext) and once when it is submitted (submitWeek). Edits in between never
+ * touch the ERP; that is what lets the cloud copy take the Friday load off it.
+ * Implementations live in plugins/ (erp-direct on-prem, erp-relay in the cloud).
+ */
+
+/** A project the person may book in the requested week. Dates are ISO `YYYY-MM-DD`. */
+export interface ErpProject {
+  code: string;
+  label: string;
+  validFrom: string;
+  /** null when the project has no end date. */
+  validTo: string | null;
+}
+
+/** One booked (or to be booked) cell: hours of one project on one day. */
+export interface ErpTimeEntry {
+  projectCode: string;
+  /** ISO date `YYYY-MM-DD`, inside the week. */
+  date: string;
+  /** Hours in quarter-hour steps, > 0. */
+  hours: number;
+  comment: string;
+}
+
+export interface WeekContext {
+  projects: ErpProject[];
+  /** Entries already booked in the ERP for that week. */
+  entries: ErpTimeEntry[];
+}
+
+export interface SubmitReceipt {
+  receiptNumber: string;
+  submissionId: string;
+  /** ISO timestamp at which the ERP booked the week. */
+  bookedAt: string;
+}
+
+export interface ErpConnector {
+  /** One GetProjects and one GetTimeEntries. `weekStart` is the Monday, `YYYY-MM-DD`. */
+  getWeekContext(user: string, weekStart: string): Promise<WeekContext>;
+  /** One SubmitTimesheet. Idempotent on submissionId: a retry never books twice. */
+  submitWeek(user: string, weekStart: string, entries: ErpTimeEntry[], submissionId: string): Promise<SubmitReceipt>;
+  /** Resolves when at least one ERP endpoint answers (used by /readyz). Not counted as an ERP call. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const ERP_CONNECTOR = Symbol.for('contoso.ErpConnector');
+
+/** Why an ERP call failed, so the UI can say something precise. */
+export type ErpFailureKind = 'unavailable' | 'timeout' | 'rejected';
+
+export class ErpError extends Error {
+  readonly kind: ErpFailureKind;
+  constructor(kind: ErpFailureKind, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ErpError';
+    this.kind = kind;
+  }
+}
+
+/** No ERP endpoint could be reached (connection refused, DNS, 5xx without SOAP fault). */
+export class ErpUnavailableError extends ErpError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('unavailable', message, options);
+    this.name = 'ErpUnavailableError';
+  }
+}
+
+/** The ERP did not answer within the configured timeout. */
+export class ErpTimeoutError extends ErpError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('timeout', message, options);
+    this.name = 'ErpTimeoutError';
+  }
+}
+
+/** The ERP answered with a SOAP Fault: the request itself is wrong; retrying will not help. */
+export class ErpRejectedError extends ErpError {
+  readonly faultCode: string;
+  constructor(faultCode: string, message: string, options?: { cause?: unknown }) {
+    super('rejected', message, options);
+    this.name = 'ErpRejectedError';
+    this.faultCode = faultCode;
+  }
+}

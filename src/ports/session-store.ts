@@ -1,0 +1,30 @@
+/**
+ * Port to where sessions and drafts live: SQL on-prem (plugins/session-sql), Azure Table
+ * Storage in the cloud (plugins/session-azure-tables). The app only sees these interfaces.
+ */
+import type { Store } from 'express-session';
+import type { DraftStore } from './draft-store.js';
+
+export interface SessionStoreHandle {
+  /** The express-session store. Its get() never returns an expired session; touch() writes only when stale. */
+  store: Store;
+  /** Per-user, per-week drafts, kept in the same storage as the sessions. */
+  drafts: DraftStore;
+  /** Resolves when the backing storage answers (used by /readyz). */
+  ping(): Promise<void>;
+  /**
+   * Storage operations done so far by this handle (sessions and drafts), for tests and the
+   * `store_ops_per_request` benchmark figure. A read is one SELECT / GET, a write one
+   * INSERT / UPDATE / DELETE / upsert sent to the storage.
+   */
+  counters(): { reads: number; writes: number };
+  /** Stops the sweeper and closes connections. */
+  close(): Promise<void>;
+}
+
+export interface SessionStoreFactory {
+  /** Connects, creates tables if needed, starts the expired-row sweeper. Called once at boot. */
+  open(): Promise<SessionStoreHandle>;
+}
+
+export const SESSION_STORE_FACTORY = Symbol.for('contoso.SessionStoreFactory');
