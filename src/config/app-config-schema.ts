@@ -12,6 +12,8 @@ export const appConfigSchema = z.object({
   pluginSettings: z.record(z.string(), z.unknown()).default({}),
   app: z.object({
     host: z.string().min(1),
+    /** Shown in the header of every page. */
+    company: z.string().min(1),
     port: z.number().int().min(0).max(65535),
     /** The URL people type; used to build absolute URLs (SAML ACS, redirects). */
     publicUrl: z.url(),
@@ -36,6 +38,8 @@ export const appConfigSchema = z.object({
     contextMaxAgeMinutes: z.number().int().min(1),
     /** Roles allowed to use the timesheet at all. */
     allowedRoles: z.array(z.string().min(1)).min(1),
+    /** The company time zone: decides which week is "this week". */
+    timeZone: z.string().refine((tz) => { try { new Intl.DateTimeFormat("en", { timeZone: tz }); return true; } catch { return false; } }, "not a known IANA time zone"),
   }),
   i18n: z.object({
     defaultLocale: z.enum(['en', 'fr']),

@@ -1,0 +1,145 @@
+/**
+ * Builds the Express application from an Inversify container. Nothing here runs at import time:
+ * createApp() opens the session store and resolves the ERP connector when called, and the
+ * returned close() releases them. src/server.ts only listens.
+ */
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Container } from 'inversify';
+import type { Logger } from 'pino';
+import { APP_CONFIG, type AppConfig } from './config/app-config-schema.js';
+import { PROJECT_ROOT } from './config/load-config.js';
+import { ERP_CONNECTOR, type ErpConnector } from './ports/erp-connector.js';
+import { SESSION_STORE_FACTORY, type SessionStoreFactory } from './ports/session-store.js';
+import { createAuth } from './auth/create-auth.js';
+import { WeekService } from './timesheet/week-service.js';
+import { csrfProtection } from './web/csrf.js';
+import { localeMiddleware } from './web/locale.js';
+import { sessionMiddleware } from './web/session-middleware.js';
+import { healthRoutes } from './web/health-routes.js';
+import { weekRoutes } from './web/week-routes.js';
+import { classify } from './web/http-errors.js';
+import { translator, type Translate } from './i18n/translator.js';
+
+export interface BuiltApp {
+  app: Express;
+  config: AppConfig;
+  erp: ErpConnector;
+  /** Turns readiness off so load balancers stop sending new requests; in-flight ones go on. */
+  beginShutdown(): void;
+  /** Releases the store and the ERP client (after the server stopped accepting requests). */
+  close(): Promise<void>;
+  /** Storage operations so far (sessions + drafts), for tests and benchmarks. */
+  storeCounters(): { reads: number; writes: number };
+}
+
+export async function createApp(container: Container, logger: Logger): Promise<BuiltApp> {
+  const config = container.get<AppConfig>(APP_CONFIG);
+  const storeHandle = await container.get<SessionStoreFactory>(SESSION_STORE_FACTORY).open();
+  const erp = await container.getAsync<ErpConnector>(ERP_CONNECTOR);
+  const weeks = new WeekService(erp, storeHandle.drafts, {
+    contextMaxAgeMinutes: config.timesheet.contextMaxAgeMinutes,
+    maxHoursPerDay: config.timesheet.maxHoursPerDay,
+  });
+  let shuttingDown = false;
+
+  const app = express();
+  app.set('trust proxy', config.app.trustProxy);
+  app.set('view engine', 'ejs');
+  app.set('views', path.join(PROJECT_ROOT, 'views'));
+  app.disable('x-powered-by');
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customProps: (req) => ({ user: (req as express.Request).user?.name }),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url?.startsWith('/assets/') === true },
+    }),
+  );
+  app.use((req, res, next) => {
+    res.locals.requestId = req.id;
+    next();
+  });
+
+  const idpOrigins = config.saml.idps.map((idp) => new URL(idp.ssoUrl).origin);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          // Chrome applies form-action to the redirects that follow a form post (sign-out -> IdP).
+          formAction: ["'self'", ...idpOrigins],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: null,
+        },
+      },
+      strictTransportSecurity: config.app.publicUrl.startsWith('https:'),
+    }),
+  );
+
+  app.use('/assets', express.static(path.join(PROJECT_ROOT, 'views', 'assets'), { maxAge: config.app.staticMaxAgeSeconds * 1000, index: false, fallthrough: false }));
+  app.use(healthRoutes([{ name: 'session-store', check: () => storeHandle.ping() }, { name: 'erp', check: () => erp.ping() }], () => shuttingDown));
+
+  app.use(express.urlencoded({ extended: false, limit: config.app.bodyLimit, parameterLimit: 2000 }));
+  app.use(express.json({ limit: config.app.bodyLimit }));
+  app.use(localeMiddleware(config.i18n.defaultLocale, (req) => req.secure));
+  app.use(sessionMiddleware(config, storeHandle));
+
+  const auth = createAuth(config, logger);
+  app.use(...auth.initialize);
+  app.use(csrfProtection(config.app.sessionSecrets[0]!));
+  app.use((req, res, next) => {
+    res.locals.user = req.user ?? null;
+    res.locals.config = { company: config.app.company };
+    next();
+  });
+  app.use(auth.router);
+  app.use(auth.requireUser, auth.requireRole(...config.timesheet.allowedRoles));
+  app.use(weekRoutes({ config, weeks }));
+
+  app.use((req, res) => {
+    const t = res.locals.t as Translate;
+    res.status(404).render('error', { title: t('errors.title'), message: t('errors.notFound'), requestId: req.id });
+  });
+
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    const failure = classify(err);
+    const t = (res.locals.t as Translate | undefined) ?? translator(config.i18n.defaultLocale);
+    if (failure.status >= 500) req.log.error({ err, failure: failure.code }, 'request failed');
+    else req.log.warn({ failure: failure.code }, 'request refused');
+    if (res.headersSent) return;
+    const message = t(failure.key, failure.params);
+    if (req.accepts(['html', 'json']) === 'json' || req.is('application/json')) {
+      res.status(failure.status).json({ error: failure.code, message, requestId: req.id });
+    } else {
+      res.status(failure.status).render('error', { title: t('errors.title'), message, requestId: req.id });
+    }
+  };
+  app.use(onError);
+
+  return {
+    app,
+    config,
+    erp,
+    storeCounters: () => storeHandle.counters(),
+    beginShutdown() {
+      shuttingDown = true;
+    },
+    async close() {
+      shuttingDown = true;
+      await Promise.allSettled([storeHandle.close(), erp.close()]);
+    },
+  };
+}

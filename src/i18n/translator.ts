@@ -1,0 +1,46 @@
+import { en, type MessageKey } from './messages-en.js';
+import { fr } from './messages-fr.js';
+
+export const LOCALES = ['en', 'fr'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+const catalogues: Record<Locale, Record<MessageKey, string>> = { en, fr };
+
+/** The BCP 47 tag used for Intl formatting: British English writes "Monday 16 November". */
+export const INTL_TAG: Record<Locale, string> = { en: 'en-GB', fr: 'fr-FR' };
+
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+export function translator(locale: Locale): Translate {
+  const messages = catalogues[locale];
+  return (key, params = {}) => messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+/** Picks the first supported language of an Accept-Language header, by quality. */
+export function negotiateLocale(header: string | undefined, fallback: Locale): Locale {
+  if (!header) return fallback;
+  const ranked = header
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { lang: tag.trim().toLowerCase().split('-')[0] ?? '', q: q ? Number(q.slice(2)) : 1, index };
+    })
+    .filter((x) => x.lang && !Number.isNaN(x.q) && x.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  return ranked.map((x) => x.lang).find(isLocale) ?? fallback;
+}
+
+/** "Monday 16 November" / "lundi 16 novembre" for a `YYYY-MM-DD` date. */
+export function formatDay(date: string, locale: Locale, style: 'long' | 'short' = 'long'): string {
+  return new Intl.DateTimeFormat(INTL_TAG[locale], {
+    weekday: style,
+    day: 'numeric',
+    month: style === 'long' ? 'long' : 'short',
+    timeZone: 'UTC',
+  }).format(new Date(`${date}T00:00:00Z`)).replace(',', '');
+}

@@ -1,0 +1,160 @@
+/**
+ * The use cases of one person's week: open it (one ERP read, then cached in the draft record),
+ * edit it (draft store only, never the ERP), submit it (one ERP call, idempotent id).
+ */
+import { randomUUID } from 'node:crypto';
+import type { ErpConnector } from '../ports/erp-connector.js';
+import { DraftConflictError, type DraftCell, type DraftStore, type WeekRecord } from '../ports/draft-store.js';
+import type { IsoWeek } from './iso-week.js';
+import { cellKey, checkWeek, type WeekCheck } from './week-rules.js';
+import { parseHours } from './hours-input.js';
+
+export interface WeekServiceOptions {
+  contextMaxAgeMinutes: number;
+  maxHoursPerDay: number;
+  now?: () => Date;
+}
+
+export interface CellChange {
+  key: string;
+  raw: string;
+  comment: string;
+}
+
+/** Limits on what is stored at all; beyond them the request is refused whole with a clear error. */
+export const MAX_RAW_LENGTH = 50;
+export const MAX_STORED_COMMENT_LENGTH = 2000;
+export const MAX_CHANGES_PER_SAVE = 500;
+
+export class WeekLockedError extends Error {
+  constructor() {
+    super('This week has been submitted and can no longer be changed.');
+    this.name = 'WeekLockedError';
+  }
+}
+
+export class InvalidChangeError extends Error {
+  readonly key: string;
+  readonly reason: 'unknown-cell' | 'too-long' | 'too-many';
+  constructor(key: string, reason: InvalidChangeError['reason']) {
+    super(`Change to ${key} refused: ${reason}`);
+    this.name = 'InvalidChangeError';
+    this.key = key;
+    this.reason = reason;
+  }
+}
+
+export class WeekNotReadyError extends Error {
+  readonly check: WeekCheck;
+  constructor(check: WeekCheck) {
+    super(`The week has ${check.errors.length} error(s) to fix before it can be submitted.`);
+    this.name = 'WeekNotReadyError';
+    this.check = check;
+  }
+}
+
+export class WeekService {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly erp: ErpConnector,
+    private readonly drafts: DraftStore,
+    private readonly options: WeekServiceOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  check(week: IsoWeek, record: WeekRecord): WeekCheck {
+    return checkWeek(week, record.context?.projects ?? [], record.cells, this.options.maxHoursPerDay);
+  }
+
+  private isFresh(record: WeekRecord): boolean {
+    if (!record.context || !record.contextFetchedAt) return false;
+    const age = this.now().getTime() - new Date(record.contextFetchedAt).getTime();
+    return age < this.options.contextMaxAgeMinutes * 60_000;
+  }
+
+  /**
+   * Returns the person's record of that week. The ERP is called (GetProjects + GetTimeEntries)
+   * only when the week has no record yet or its context is older than contextMaxAgeMinutes.
+   * A week the ERP already holds booked entries for is shown as submitted.
+   */
+  async open(user: string, week: IsoWeek): Promise<WeekRecord> {
+    const existing = await this.drafts.load(user, week.id);
+    if (existing && (existing.status === 'submitted' || this.isFresh(existing))) return existing;
+    const context = await this.erp.getWeekContext(user, week.monday);
+    const base: WeekRecord = existing ?? {
+      user,
+      week: week.id,
+      version: 0,
+      context: null,
+      contextFetchedAt: null,
+      cells: {},
+      status: context.entries.length > 0 ? 'submitted' : 'draft',
+      submissionId: null,
+      receipt: null,
+      updatedAt: this.now().toISOString(),
+    };
+    const cells: Record<string, DraftCell> = { ...base.cells };
+    if (!existing) {
+      for (const e of context.entries) cells[cellKey(e.projectCode, e.date)] = { raw: String(e.hours), hours: e.hours, comment: e.comment };
+    }
+    const next: WeekRecord = { ...base, context, contextFetchedAt: this.now().toISOString(), cells, updatedAt: this.now().toISOString() };
+    try {
+      return await this.drafts.save(next, base.version);
+    } catch (err) {
+      // Another tab or instance opened the same week at the same moment: its record is as good as ours.
+      if (err instanceof DraftConflictError && err.current) return err.current;
+      throw err;
+    }
+  }
+
+  /** Applies typed values to the draft. Compare-and-set on baseVersion; no ERP call. */
+  async edit(user: string, week: IsoWeek, baseVersion: number, changes: CellChange[]): Promise<WeekRecord> {
+    if (changes.length > MAX_CHANGES_PER_SAVE) throw new InvalidChangeError('*', 'too-many');
+    const record = await this.drafts.load(user, week.id);
+    if (!record) throw new DraftConflictError(null);
+    if (record.status === 'submitted') throw new WeekLockedError();
+    if (record.version !== baseVersion) throw new DraftConflictError(record);
+    const allowed = new Set(record.context?.projects.map((p) => p.code) ?? []);
+    const cells = { ...record.cells };
+    for (const change of changes) {
+      const [code, date] = change.key.split('|');
+      if (!code || !date || !week.days.includes(date) || (!allowed.has(code) && !(change.key in cells))) {
+        throw new InvalidChangeError(change.key, 'unknown-cell');
+      }
+      if (change.raw.length > MAX_RAW_LENGTH || change.comment.length > MAX_STORED_COMMENT_LENGTH) throw new InvalidChangeError(change.key, 'too-long');
+      if (change.raw.trim() === '' && change.comment.trim() === '') {
+        delete cells[change.key];
+        continue;
+      }
+      const parsed = parseHours(change.raw);
+      cells[change.key] = { raw: change.raw, hours: parsed.ok ? parsed.hours : null, comment: change.comment };
+    }
+    const unchanged = Object.keys(cells).length === Object.keys(record.cells).length &&
+      Object.entries(cells).every(([k, c]) => record.cells[k]?.raw === c.raw && record.cells[k]?.comment === c.comment);
+    if (unchanged) return record;
+    // Any edit makes a new submission necessary, with a new id.
+    return this.drafts.save({ ...record, cells, submissionId: null, updatedAt: this.now().toISOString() }, record.version);
+  }
+
+  /**
+   * Sends the whole week in ONE SubmitTimesheet. The submission id is stored before the call,
+   * so a retry after a timeout reuses it and the ERP books the week once.
+   */
+  async submit(user: string, week: IsoWeek, baseVersion: number): Promise<WeekRecord> {
+    let record = await this.drafts.load(user, week.id);
+    if (!record) throw new DraftConflictError(null);
+    if (record.status === 'submitted') return record;
+    if (record.version !== baseVersion) throw new DraftConflictError(record);
+    const check = this.check(week, record);
+    if (check.errors.length > 0) throw new WeekNotReadyError(check);
+    if (!record.submissionId) {
+      record = await this.drafts.save({ ...record, submissionId: randomUUID(), updatedAt: this.now().toISOString() }, record.version);
+    }
+    // If the ERP refuses or fails, the id stays: a retry of the same content is recognised by the
+    // ERP (idempotent), and any edit clears it so changed content gets a new one.
+    const receipt = await this.erp.submitWeek(user, week.monday, check.entries, record.submissionId!);
+    return this.drafts.save({ ...record, status: 'submitted', receipt, updatedAt: this.now().toISOString() }, record.version);
+  }
+}

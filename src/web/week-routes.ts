@@ -1,0 +1,144 @@
+/**
+ * The week pages: GET shows a week, POST /week/:id saves or submits it as a plain form (works
+ * without JavaScript), POST /week/:id/autosave takes the script's per-cell saves as JSON.
+ */
+import { Router, type Request, type Response } from 'express';
+import type { AppConfig } from '../config/app-config-schema.js';
+import { DraftConflictError, type WeekRecord } from '../ports/draft-store.js';
+import { parseWeekId, todayIn, weekOf, type IsoWeek } from '../timesheet/iso-week.js';
+import { WeekNotReadyError, type CellChange, type WeekService } from '../timesheet/week-service.js';
+import { formatHours, parseHours } from '../timesheet/hours-input.js';
+import { INTL_TAG, type Locale, type Translate } from '../i18n/translator.js';
+import { buildWeekPage, errorMessage } from './week-page-model.js';
+import { classify } from './http-errors.js';
+import { erpUser } from './current-user.js';
+
+export interface WeekRoutesDeps {
+  config: AppConfig;
+  weeks: WeekService;
+}
+
+function weekParam(req: Request, res: Response): IsoWeek | null {
+  const week = parseWeekId(String(req.params.weekId));
+  if (!week) {
+    const t = res.locals.t as Translate;
+    res.status(404).render('error', { title: t('errors.title'), message: t('errors.badWeek', { week: String(req.params.weekId).slice(0, 40) }), requestId: res.locals.requestId });
+  }
+  return week;
+}
+
+/** Form fields are `h:<project>|<date>` (hours) and `c:<project>|<date>` (comment). */
+function changesFromForm(body: Record<string, unknown>): CellChange[] {
+  const byKey = new Map<string, CellChange>();
+  for (const [name, value] of Object.entries(body)) {
+    const kind = name.slice(0, 2);
+    if (kind !== 'h:' && kind !== 'c:') continue;
+    const key = name.slice(2);
+    const text = Array.isArray(value) ? String(value[value.length - 1] ?? '') : String(value ?? '');
+    const change = byKey.get(key) ?? { key, raw: '', comment: '' };
+    if (kind === 'h:') change.raw = text;
+    else change.comment = text;
+    byKey.set(key, change);
+  }
+  return [...byKey.values()];
+}
+
+export function weekRoutes({ config, weeks }: WeekRoutesDeps): Router {
+  const router = Router();
+  const max = config.timesheet.maxHoursPerDay;
+
+  function render(req: Request, res: Response, record: WeekRecord, week: IsoWeek, extra: { notice?: string; alert?: string; status?: number } = {}) {
+    const locale = res.locals.locale as Locale;
+    const t = res.locals.t as Translate;
+    const check = weeks.check(week, record);
+    const page = buildWeekPage(week, record, check, locale, t, max);
+    res.status(extra.status ?? 200).render('week', { page, record, notice: extra.notice, alert: extra.alert, currentWeekId: weekOf(todayIn(config.timesheet.timeZone)).id });
+  }
+
+  router.get('/', (_req, res) => {
+    res.redirect(303, `/week/${weekOf(todayIn(config.timesheet.timeZone)).id}`);
+  });
+
+  router.get('/week/:weekId', async (req, res) => {
+    const week = weekParam(req, res);
+    if (!week) return;
+    const t = res.locals.t as Translate;
+    const record = await weeks.open(erpUser(req), week);
+    const notice = req.query.saved === '1' ? t('week.saved') : undefined;
+    const alert = req.query.notReady === '1' ? t('errors.weekNotReady') : undefined;
+    render(req, res, record, week, { notice, alert });
+  });
+
+  router.post('/week/:weekId', async (req, res) => {
+    const week = weekParam(req, res);
+    if (!week) return;
+    const t = res.locals.t as Translate;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const version = Number(body.version);
+    const changes = changesFromForm(body);
+    const user = erpUser(req);
+    try {
+      const saved = await weeks.edit(user, week, version, changes);
+      if (body.action === 'submit') {
+        await weeks.submit(user, week, saved.version);
+        return res.redirect(303, `/week/${week.id}`);
+      }
+      return res.redirect(303, `/week/${week.id}?saved=1`);
+    } catch (err) {
+      if (err instanceof WeekNotReadyError) return res.redirect(303, `/week/${week.id}?notReady=1`);
+      if (err instanceof DraftConflictError && err.current) {
+        // Show the person's own values over the latest version: nothing typed is lost, and
+        // saving again is a deliberate choice, never a silent overwrite.
+        const mine = { ...err.current, cells: { ...err.current.cells } };
+        for (const c of changes) {
+          const parsed = parseHours(c.raw);
+          mine.cells[c.key] = { raw: c.raw, hours: parsed.ok ? parsed.hours : null, comment: c.comment };
+        }
+        return render(req, res, mine, week, { alert: t('errors.conflict'), status: 409 });
+      }
+      const failure = classify(err);
+      if (failure.status >= 500 && failure.status !== 503) throw err;
+      // The ERP refused or is down at submit time: the draft is saved; say so on the week page.
+      const current = await weeks.open(user, week);
+      return render(req, res, current, week, { alert: t(failure.key, failure.params), status: failure.status });
+    }
+  });
+
+  router.post('/week/:weekId/autosave', async (req, res) => {
+    const week = parseWeekId(String(req.params.weekId));
+    if (!week) return res.status(404).json({ error: 'bad-week' });
+    const t = res.locals.t as Translate;
+    const locale = res.locals.locale as Locale;
+    const body = (req.body ?? {}) as { version?: unknown; changes?: unknown };
+    const changes = Array.isArray(body.changes) ? body.changes : null;
+    const valid =
+      Number.isInteger(body.version) &&
+      changes !== null &&
+      changes.every((c: unknown) => {
+        const x = c as Partial<CellChange> | null;
+        return !!x && typeof x.key === 'string' && typeof x.raw === 'string' && typeof x.comment === 'string';
+      });
+    if (!valid) {
+      return res.status(400).json({ error: 'bad-input', message: t('errors.badInput', { detail: 'expected {version, changes: [{key, raw, comment}]}' }) });
+    }
+    try {
+      const record = await weeks.edit(erpUser(req), week, body.version as number, changes as CellChange[]);
+      const check = weeks.check(week, record);
+      const tag = INTL_TAG[locale];
+      res.json({
+        version: record.version,
+        dayTotals: Object.fromEntries(Object.entries(check.dayTotals).map(([d, h]) => [d, formatHours(h, tag)])),
+        rowTotals: Object.fromEntries(Object.entries(check.rowTotals).map(([p, h]) => [p, formatHours(h, tag)])),
+        weekTotal: formatHours(check.weekTotal, tag),
+        errors: check.errors.map((e) => ({ key: e.key, message: errorMessage(t, e, record.cells[e.key]?.raw ?? '', max) })),
+      });
+    } catch (err) {
+      const failure = classify(err);
+      if (failure.status === 500) throw err;
+      const current = err instanceof DraftConflictError ? err.current?.version ?? null : null;
+      res.status(failure.status).json({ error: failure.code, message: t(failure.key, failure.params), currentVersion: current });
+    }
+  });
+
+  return router;
+}
