@@ -1,0 +1,101 @@
+import { DataTypes, type DataType, type Model, type ModelStatic, type Sequelize } from 'sequelize';
+
+export interface SessionRow {
+  sid: string;
+  expires: Date;
+  /** JSON of the express-session data. */
+  data: string;
+}
+
+export interface DraftRow {
+  user: string;
+  /** ISO week id, e.g. `2026-W47`. */
+  week: string;
+  version: number;
+  /** JSON of the WeekRecord without user, week, version and updatedAt (those are columns). */
+  data: string;
+  updatedAt: Date;
+  expires: Date;
+}
+
+export type SessionModel = ModelStatic<Model<SessionRow, SessionRow>>;
+export type DraftModel = ModelStatic<Model<DraftRow, DraftRow>>;
+
+/** Longest user name and week id a draft key may have. */
+export const MAX_USER_LENGTH = 255;
+export const MAX_WEEK_LENGTH = 32;
+
+/**
+ * Key columns compare exactly (`abc` and `ABC` are different sessions). PostgreSQL and SQLite do
+ * that by default; MariaDB, MySQL and SQL Server compare case-insensitively unless told otherwise,
+ * and MariaDB's PAD SPACE collations even ignore trailing spaces, hence the binary NO PAD collation.
+ */
+function keyType(dialect: string, length: number): DataType {
+  switch (dialect) {
+    case 'mariadb':
+      return `VARCHAR(${length}) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin`;
+    case 'mysql':
+      return `VARCHAR(${length}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`;
+    case 'mssql':
+      return `NVARCHAR(${length}) COLLATE Latin1_General_100_BIN2`;
+    default:
+      return DataTypes.STRING(length);
+  }
+}
+
+/** MariaDB/MySQL TEXT stops at 64 KiB: sessions and drafts may be larger. */
+function jsonTextType(dialect: string): DataType {
+  return dialect === 'mariadb' || dialect === 'mysql' ? DataTypes.TEXT('long') : DataTypes.TEXT;
+}
+
+/** utf8mb4 so that any Unicode (emoji included) is stored as typed, whatever the server default. */
+function tableCharset(dialect: string): { charset?: string; collate?: string } {
+  if (dialect === 'mariadb') return { charset: 'utf8mb4', collate: 'utf8mb4_nopad_bin' };
+  if (dialect === 'mysql') return { charset: 'utf8mb4', collate: 'utf8mb4_bin' };
+  return {};
+}
+
+export function defineModels(sequelize: Sequelize, tablePrefix: string): { sessions: SessionModel; drafts: DraftModel } {
+  const dialect = sequelize.getDialect();
+  // DATE(3): millisecond precision on MariaDB/MySQL (DATETIME alone drops it).
+  const timestamp = DataTypes.DATE(3);
+  const sessionsTable = `${tablePrefix}sessions`;
+  const draftsTable = `${tablePrefix}drafts`;
+
+  const sessions: SessionModel = sequelize.define<Model<SessionRow, SessionRow>>(
+    sessionsTable,
+    {
+      sid: { type: keyType(dialect, 255), primaryKey: true, allowNull: false },
+      expires: { type: timestamp, allowNull: false },
+      data: { type: jsonTextType(dialect), allowNull: false },
+    },
+    {
+      tableName: sessionsTable,
+      timestamps: false,
+      // The sweeper and every read filter on expires.
+      indexes: [{ name: `${sessionsTable}_expires`, fields: ['expires'] }],
+      ...tableCharset(dialect),
+    },
+  );
+
+  const drafts: DraftModel = sequelize.define<Model<DraftRow, DraftRow>>(
+    draftsTable,
+    {
+      // The composite primary key is the unique (user, week) key that compare-and-set relies on.
+      user: { type: keyType(dialect, MAX_USER_LENGTH), primaryKey: true, allowNull: false },
+      week: { type: keyType(dialect, MAX_WEEK_LENGTH), primaryKey: true, allowNull: false },
+      version: { type: DataTypes.INTEGER, allowNull: false },
+      data: { type: jsonTextType(dialect), allowNull: false },
+      updatedAt: { type: timestamp, allowNull: false },
+      expires: { type: timestamp, allowNull: false },
+    },
+    {
+      tableName: draftsTable,
+      timestamps: false,
+      indexes: [{ name: `${draftsTable}_expires`, fields: ['expires'] }],
+      ...tableCharset(dialect),
+    },
+  );
+
+  return { sessions, drafts };
+}

@@ -1,0 +1,193 @@
+import session, { type SessionData, type Store } from 'express-session';
+import connectSessionSequelize from 'connect-session-sequelize';
+import { Op, type Sequelize } from 'sequelize';
+import type { SessionModel } from './models.js';
+
+type Callback<T> = (err: unknown, value?: T) => void;
+
+/**
+ * One helper for both calling styles (the connect-redis habit): with a callback, the outcome goes
+ * to it and the returned promise never rejects (express-session ignores it); without one, the
+ * promise carries the outcome.
+ */
+async function settle<T>(work: () => Promise<T>, callback?: Callback<T>): Promise<T | undefined> {
+  let value: T;
+  try {
+    value = await work();
+  } catch (err) {
+    if (!callback) throw err;
+    callback(err);
+    return undefined;
+  }
+  callback?.(null, value);
+  return value;
+}
+
+/**
+ * Where get() leaves the stored expiry (epoch ms) for touch(): on the session's cookie.
+ * express-session copies unknown cookie keys into its Cookie object, leaves the cookie out of its
+ * "modified?" hash and never serialises such a key (Cookie#toJSON lists its fields), so the value
+ * travels from get() to touch() within the request without being stored or sent to the browser.
+ */
+export const STORED_EXPIRES_KEY = '__storedExpiresMs';
+
+type CookieRecord = Record<string, unknown>;
+
+function cookieOf(sess: SessionData): CookieRecord | undefined {
+  const cookie = (sess as { cookie?: unknown }).cookie;
+  return typeof cookie === 'object' && cookie !== null ? (cookie as CookieRecord) : undefined;
+}
+
+function markStoredExpiry(sess: SessionData, expires: Date): void {
+  const cookie = cookieOf(sess);
+  if (cookie) cookie[STORED_EXPIRES_KEY] = expires.getTime();
+}
+
+/** What connect-session-sequelize 7.1 provides, typed as this file uses it. */
+interface PackageStore extends Store {
+  readonly sessionModel: SessionModel;
+  stopExpiringSessions(): void;
+}
+interface PackageStoreOptions {
+  db: Sequelize;
+  /** Name of an already defined model (ours: expiry index, exact-comparing key, no timestamps). */
+  table: string;
+  /** 0: the package starts no timer; the handle runs the one sweeper. */
+  checkExpirationInterval: number;
+  expiration: number;
+}
+const PackageSequelizeStore = connectSessionSequelize(session.Store) as unknown as new (
+  options: PackageStoreOptions,
+) => PackageStore;
+
+export interface SqlSessionStoreOptions {
+  sequelize: Sequelize;
+  model: SessionModel;
+  /** Expiry of a session whose cookie has none (a browser-session cookie). */
+  maxAgeMs: number;
+  /** touch() writes only when the new expiry is at least this much later than the stored one. */
+  touchAfterMs: number;
+}
+
+/**
+ * connect-session-sequelize's store with what it gets wrong fixed:
+ * - get() filters on expiry in the query: an expired row is never returned, swept or not;
+ * - touch() writes only when the stored expiry is stale by touchAfterMs (the package runs an
+ *   UPDATE on every unmodified request) and never revives an expired row;
+ * - set() is one upsert statement (the package does find-or-create, then maybe an update);
+ * - its own expiry timer is off (checkExpirationInterval 0): the handle's sweeper is the only one.
+ * Session ids are stored and compared exactly as given. Callbacks and promises both work.
+ */
+export class SqlSessionStore extends PackageSequelizeStore {
+  readonly #model: SessionModel;
+  readonly #maxAgeMs: number;
+  readonly #touchAfterMs: number;
+
+  constructor(options: SqlSessionStoreOptions) {
+    super({
+      db: options.sequelize,
+      table: options.model.name,
+      checkExpirationInterval: 0,
+      expiration: options.maxAgeMs,
+    });
+    this.#model = options.model;
+    this.#maxAgeMs = options.maxAgeMs;
+    this.#touchAfterMs = options.touchAfterMs;
+  }
+
+  /** The cookie's expiry when it has one, else now + the configured maximum age. */
+  expiresAt(sess: SessionData): Date {
+    const raw = cookieOf(sess)?.expires;
+    if (raw instanceof Date || typeof raw === 'string' || typeof raw === 'number') {
+      const date = new Date(raw);
+      if (!Number.isNaN(date.getTime())) return date;
+    }
+    return new Date(Date.now() + this.#maxAgeMs);
+  }
+
+  override get(sid: string, callback?: Callback<SessionData | null>): Promise<SessionData | null | undefined> {
+    return settle(async () => {
+      const row = await this.#model.findOne({
+        attributes: ['data', 'expires'],
+        where: { sid, expires: { [Op.gt]: new Date() } },
+      });
+      if (!row) return null;
+      const { data, expires } = row.get();
+      let sess: SessionData;
+      try {
+        sess = JSON.parse(data) as SessionData;
+      } catch {
+        // A row that cannot be read is no session: the person signs in again instead of
+        // getting an error on every request until the row expires.
+        return null;
+      }
+      markStoredExpiry(sess, expires);
+      return sess;
+    }, callback);
+  }
+
+  override set(sid: string, sess: SessionData, callback?: Callback<void>): Promise<void> {
+    return settle(async () => {
+      const expires = this.expiresAt(sess);
+      const cookie = cookieOf(sess);
+      const data = JSON.stringify(sess, function (this: unknown, key, value: unknown) {
+        return key === STORED_EXPIRES_KEY && this === cookie ? undefined : value;
+      });
+      await this.#model.upsert({ sid, data, expires });
+      markStoredExpiry(sess, expires);
+    }, callback).then(() => undefined);
+  }
+
+  override touch(sid: string, sess: SessionData, callback?: Callback<void>): Promise<void> {
+    return settle(async () => {
+      const expires = this.expiresAt(sess);
+      const stored = cookieOf(sess)?.[STORED_EXPIRES_KEY];
+      if (typeof stored === 'number' && expires.getTime() - stored < this.#touchAfterMs) return;
+      await this.#model.update({ expires }, { where: { sid, expires: { [Op.gt]: new Date() } } });
+      markStoredExpiry(sess, expires);
+    }, callback).then(() => undefined);
+  }
+
+  override destroy(sid: string, callback?: Callback<void>): Promise<void> {
+    return settle(async () => {
+      await this.#model.destroy({ where: { sid } });
+    }, callback).then(() => undefined);
+  }
+
+  /** Number of sessions that have not expired. */
+  override length(callback?: Callback<number>): Promise<number | undefined> {
+    return settle(() => this.#model.count({ where: { expires: { [Op.gt]: new Date() } } }), callback);
+  }
+
+  /** Deletes every session. */
+  override clear(callback?: Callback<void>): Promise<void> {
+    return settle(async () => {
+      await this.#model.destroy({ where: {} });
+    }, callback).then(() => undefined);
+  }
+
+  /** Sessions that have not expired, by session id. */
+  override all(callback?: Callback<Record<string, SessionData>>): Promise<Record<string, SessionData> | undefined> {
+    return settle(async () => {
+      const rows = await this.#model.findAll({
+        attributes: ['sid', 'data'],
+        where: { expires: { [Op.gt]: new Date() } },
+      });
+      const out: Record<string, SessionData> = {};
+      for (const model of rows) {
+        const row = model.get();
+        try {
+          out[row.sid] = JSON.parse(row.data) as SessionData;
+        } catch {
+          /* unreadable rows are not sessions (see get) */
+        }
+      }
+      return out;
+    }, callback);
+  }
+
+  /** Deletes expired sessions; returns how many. Called by the handle's sweeper. */
+  async deleteExpired(now = new Date()): Promise<number> {
+    return this.#model.destroy({ where: { expires: { [Op.lt]: now } } });
+  }
+}
