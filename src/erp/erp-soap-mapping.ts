@@ -1,0 +1,97 @@
+import { ErpUnavailableError, type ErpProject, type ErpTimeEntry, type SubmitReceipt } from '../ports/erp-connector.js';
+
+/**
+ * Conversions between the port's types and what node-soap gives or takes. node-soap returns a
+ * single repeated element as an object, none as undefined or '', and an empty element as {} — so
+ * every read goes through toArray/text.
+ */
+
+export function toArray(value: unknown): unknown[] {
+  if (value === undefined || value === null || value === '') return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  return '';
+}
+
+function record(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) throw unexpected(what);
+  return value as Record<string, unknown>;
+}
+
+function required(value: unknown, what: string): string {
+  const s = text(value);
+  if (!s) throw unexpected(what);
+  return s;
+}
+
+function unexpected(what: string): ErpUnavailableError {
+  return new ErpUnavailableError(`The ERP answered without a valid ${what}`);
+}
+
+export function projectsFromSoap(result: unknown): ErpProject[] {
+  const body = typeof result === 'object' && result !== null ? (result as Record<string, unknown>) : {};
+  return toArray(body.project).map((item) => {
+    const p = record(item, 'project');
+    const validTo = text(p.validTo);
+    return {
+      code: required(p.code, 'project code'),
+      label: text(p.label),
+      validFrom: required(p.validFrom, 'project validFrom'),
+      validTo: validTo || null,
+    };
+  });
+}
+
+export function entriesFromSoap(result: unknown): ErpTimeEntry[] {
+  const body = typeof result === 'object' && result !== null ? (result as Record<string, unknown>) : {};
+  return toArray(body.entry).map((item) => {
+    const e = record(item, 'time entry');
+    const hours = Number(e.hours);
+    if (!Number.isFinite(hours)) throw unexpected('number of hours');
+    return {
+      projectCode: required(e.projectCode, 'entry project code'),
+      date: required(e.date, 'entry date'),
+      hours,
+      comment: text(e.comment),
+    };
+  });
+}
+
+export function receiptFromSoap(result: unknown): SubmitReceipt {
+  const r = record(result, 'receipt');
+  return {
+    receiptNumber: required(r.receiptNumber, 'receipt number'),
+    submissionId: required(r.submissionId, 'submission id'),
+    bookedAt: required(r.bookedAt, 'booking time'),
+  };
+}
+
+/** The request body of SubmitTimesheet; element order follows the WSDL sequence. */
+export function submitArgs(user: string, weekStart: string, entries: ErpTimeEntry[], submissionId: string): Record<string, unknown> {
+  return {
+    user,
+    weekStart,
+    submissionId,
+    entry: entries.map((e) => ({ projectCode: e.projectCode, date: e.date, hours: e.hours, comment: e.comment ?? '' })),
+  };
+}
+
+export interface SoapFault {
+  /** The faultcode without its namespace prefix, e.g. `Client.UnknownUser`. */
+  code: string;
+  message: string;
+}
+
+/** The SOAP Fault carried by a node-soap error, if the error is one. */
+export function faultOf(err: unknown): SoapFault | undefined {
+  const root = (err as { root?: { Envelope?: { Body?: { Fault?: Record<string, unknown> } } } } | null)?.root;
+  const fault = root?.Envelope?.Body?.Fault;
+  if (!fault) return undefined;
+  const rawCode = text(fault.faultcode) || text((fault.Code as { Value?: unknown } | undefined)?.Value) || 'Server';
+  const message = text(fault.faultstring) || text((fault.Reason as { Text?: unknown } | undefined)?.Text) || 'The ERP refused the request';
+  return { code: rawCode.replace(/^[^:]*:/, ''), message };
+}

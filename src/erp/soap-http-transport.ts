@@ -1,0 +1,58 @@
+import type { IHttpClient } from 'soap';
+import { httpExchange, type HttpAgents } from './http-exchange.js';
+import { NodeUnavailableError } from './node-errors.js';
+
+type RequestCallback = Parameters<IHttpClient['request']>[2];
+
+/** Statuses a gateway or a load balancer gives when the node behind it is not serving. */
+const NODE_DOWN_STATUSES = new Set([502, 503, 504]);
+
+/**
+ * node-soap's pluggable HTTP client, replacing its axios one so that we own the deadline of every
+ * call, the keep-alive sockets (closed by close()) and the classification of failures: a 502/503/504
+ * that carries no SOAP envelope means "node down" and must fail over, whereas a SOAP Fault is the
+ * ERP's answer and goes back to node-soap to be parsed.
+ */
+export class SoapHttpTransport {
+  constructor(
+    private readonly agents: HttpAgents,
+    private readonly defaultTimeoutMs: number,
+  ) {}
+
+  request(
+    url: string,
+    data: unknown,
+    callback: RequestCallback,
+    extraHeaders?: Record<string, string | number>,
+    extraOptions?: { timeout?: number },
+  ): ReturnType<IHttpClient['request']> {
+    const body = typeof data === 'string' ? data : undefined;
+    const exchange = httpExchange(
+      {
+        url,
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { ...extraHeaders },
+        body,
+        timeoutMs: extraOptions?.timeout ?? this.defaultTimeoutMs,
+      },
+      this.agents,
+    ).then(
+      (res) => {
+        if (NODE_DOWN_STATUSES.has(res.status) && !/<([\w-]+:)?Envelope[\s>]/.test(res.body)) {
+          callback(new NodeUnavailableError(url, `HTTP ${res.status}`));
+        } else {
+          // node-soap reads `status` and `data` of an axios-like response.
+          const response = { status: res.status, headers: res.headers, data: res.body };
+          callback(null, response, res.body);
+        }
+        return res;
+      },
+      (err: unknown) => {
+        callback(err);
+        return undefined;
+      },
+    );
+    // node-soap ignores the returned promise; the type asks for an AxiosPromise.
+    return exchange as unknown as ReturnType<IHttpClient['request']>;
+  }
+}

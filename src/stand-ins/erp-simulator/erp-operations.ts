@@ -1,0 +1,131 @@
+import { incrementFarmCounter, SUBMISSIONS_BOOKED } from './call-stats.js';
+import type { ErpDatabase, Statements } from './erp-database.js';
+import { clientFault } from './erp-fault.js';
+import { insertBooking } from './erp-schema.js';
+import { addDays } from './iso-date.js';
+import {
+  checkEntries,
+  readEntries,
+  requireSubmissionId,
+  requireUser,
+  requireWeekStart,
+  type AssignedProject,
+} from './timesheet-validation.js';
+
+type Args = Record<string, unknown>;
+
+interface ProjectRow {
+  code: string;
+  label: string;
+  valid_from: string;
+  valid_to: string | null;
+}
+
+/** The body of each SOAP answer, in the element names of the WSDL. */
+export interface SoapProject {
+  code: string;
+  label: string;
+  validFrom: string;
+  validTo?: string;
+}
+export interface SoapEntry {
+  projectCode: string;
+  date: string;
+  hours: number;
+  comment: string;
+}
+export interface SoapReceipt {
+  receiptNumber: string;
+  submissionId: string;
+  bookedAt: string;
+}
+
+/** The ERP's three operations over the database of one node. Rule violations throw ErpFault. */
+export class ErpOperations {
+  constructor(private readonly db: ErpDatabase) {}
+
+  async getProjects(args: Args): Promise<{ project: SoapProject[] }> {
+    const user = requireUser(args);
+    const weekStart = requireWeekStart(args);
+    const rows = await this.db.serial(async (s) => {
+      const account = await this.accountOf(s, user);
+      // A project is offered when the user is assigned to it and its validity overlaps the week.
+      return s.all<ProjectRow>(
+        `SELECT p.code, p.label, p.valid_from, p.valid_to FROM assignments a JOIN projects p ON p.code = a.project_code
+         WHERE a.account = ? AND p.valid_from <= ? AND (p.valid_to IS NULL OR p.valid_to >= ?) ORDER BY p.code`,
+        [account, addDays(weekStart, 6), weekStart],
+      );
+    });
+    // validTo is left out, not sent empty, when the project has no end date (minOccurs=0 in the WSDL).
+    return {
+      project: rows.map((r) => ({ code: r.code, label: r.label, validFrom: r.valid_from, ...(r.valid_to ? { validTo: r.valid_to } : {}) })),
+    };
+  }
+
+  async getTimeEntries(args: Args): Promise<{ entry: SoapEntry[] }> {
+    const user = requireUser(args);
+    const weekStart = requireWeekStart(args);
+    const rows = await this.db.serial(async (s) => {
+      const account = await this.accountOf(s, user);
+      return s.all<{ project_code: string; date: string; hours: number; comment: string }>(
+        'SELECT project_code, date, hours, comment FROM time_entries WHERE account = ? AND week_start = ? ORDER BY date, project_code',
+        [account, weekStart],
+      );
+    });
+    return { entry: rows.map((r) => ({ projectCode: r.project_code, date: r.date, hours: r.hours, comment: r.comment })) };
+  }
+
+  /**
+   * Books a whole week at once. The same submissionId again returns the first receipt and books
+   * nothing; a new submissionId for a booked week replaces that week (a correction). Everything
+   * happens in one IMMEDIATE transaction, so a fault or a crash never leaves half a week.
+   */
+  async submitTimesheet(args: Args): Promise<SoapReceipt> {
+    const submissionId = requireSubmissionId(args);
+    const user = requireUser(args);
+    const weekStart = requireWeekStart(args);
+    const entries = readEntries(args);
+    return this.db.transaction(async (s) => {
+      const account = await this.accountOf(s, user);
+      const previous = await s.get<{ receipt_number: string; account: string; week_start: string; booked_at: string }>(
+        'SELECT receipt_number, account, week_start, booked_at FROM submissions WHERE submission_id = ?',
+        [submissionId],
+      );
+      if (previous) {
+        if (previous.account.toLowerCase() !== account.toLowerCase() || previous.week_start !== weekStart) {
+          throw clientFault('SubmissionIdReused', `submissionId ${submissionId} was already used for another week or user.`);
+        }
+        return { receiptNumber: previous.receipt_number, submissionId, bookedAt: previous.booked_at };
+      }
+      const { known, assigned } = await this.projectsFor(s, account, entries.map((e) => e.projectCode));
+      checkEntries(account, weekStart, entries, known, assigned);
+      await s.run('DELETE FROM time_entries WHERE account = ? AND week_start = ?', [account, weekStart]);
+      const bookedAt = new Date().toISOString();
+      const seq = await insertBooking(s, { account, weekStart, submissionId, entries }, bookedAt);
+      await incrementFarmCounter(s, SUBMISSIONS_BOOKED);
+      const row = await s.get<{ receipt_number: string }>('SELECT receipt_number FROM submissions WHERE seq = ?', [seq]);
+      return { receiptNumber: row!.receipt_number, submissionId, bookedAt };
+    });
+  }
+
+  /** The account as the ERP spells it (accounts compare case-insensitively). */
+  private async accountOf(s: Statements, user: string): Promise<string> {
+    const row = await s.get<{ account: string }>('SELECT account FROM users WHERE account = ?', [user]);
+    if (!row) throw clientFault('UnknownUser', `Unknown user "${user}".`);
+    return row.account;
+  }
+
+  private async projectsFor(s: Statements, account: string, codes: string[]): Promise<{ known: Set<string>; assigned: Map<string, AssignedProject> }> {
+    const unique = [...new Set(codes)];
+    const placeholders = unique.map(() => '?').join(',');
+    const known = unique.length ? await s.all<{ code: string }>(`SELECT code FROM projects WHERE code IN (${placeholders})`, unique) : [];
+    const assigned = await s.all<ProjectRow>(
+      'SELECT p.code, p.label, p.valid_from, p.valid_to FROM assignments a JOIN projects p ON p.code = a.project_code WHERE a.account = ?',
+      [account],
+    );
+    return {
+      known: new Set(known.map((k) => k.code)),
+      assigned: new Map(assigned.map((p) => [p.code, { code: p.code, validFrom: p.valid_from, validTo: p.valid_to }])),
+    };
+  }
+}
