@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type passport from 'passport';
+import type { Logger } from 'pino';
+import type { Profile } from '@node-saml/node-saml';
+import type { VerifiedCallback } from '@node-saml/passport-saml';
+import type { AuthSettings, ResolvedIdp } from './auth-settings.js';
+import './express-user.js';
+import { safeLocalPath } from './local-path.js';
+import { notAllowedPage, resubmitPage, signInFailedPage } from './pages.js';
+import { Principal } from './principal.js';
+import { principalFromProfile } from './principal-from-claims.js';
+import { checkVerifiedResponse, readRawResponse, refuseWeakAlgorithms } from './response-checks.js';
+import type { SamlVerify } from './saml-strategy.js';
+import { hasPendingRequests, idpOfPendingRequest, SessionRequestIdCache } from './session-request-id-cache.js';
+import './session-state.js';
+import { SignInRejection, toRejection, type RejectionReason } from './sign-in-rejection.js';
+
+/** What the ACS handler tells the strategy's verify step about the response being processed. */
+export interface AcsContext {
+  idp: ResolvedIdp;
+  correlationId: string;
+}
+
+/** Marks the second, same-site POST of a response (see resubmitPage). */
+export const RESUBMIT_FIELD = 'SameSiteRetry';
+
+function correlationIdOf(req: Request): string {
+  // pino-http gives each request an id; reuse it so the page's reference finds the log lines.
+  const id = (req as Request & { id?: unknown }).id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : randomUUID();
+}
+
+/**
+ * The strategy's verify step, run on the response node-saml has verified (signatures, audience,
+ * time window, InResponseTo): the checks node-saml leaves to the app, then the principal.
+ */
+export function createSamlVerify(settings: AuthSettings, log: Logger, contextOf: (req: Request) => AcsContext | undefined): SamlVerify {
+  return (req: Request, profile: Profile | null, done: VerifiedCallback): void => {
+    const ctx = contextOf(req);
+    try {
+      if (!ctx) throw new Error('ACS context missing');
+      if (!profile) throw new SignInRejection('malformed', 'no assertion in the response');
+      checkVerifiedResponse(profile, { idpEntityId: ctx.idp.config.entityId, acsUrl: settings.acsUrl });
+      const { principal, droppedRoles } = principalFromProfile(profile, ctx.idp.config);
+      if (droppedRoles.length) {
+        log.warn({ event: 'saml_roles_dropped', idp: ctx.idp.id, roles: droppedRoles, correlationId: ctx.correlationId }, 'IdP sent roles it may not grant');
+      }
+      done(null, principal as unknown as Record<string, unknown>);
+    } catch (err) {
+      done(err as Error);
+    }
+  };
+}
+
+export interface AcsDeps {
+  settings: AuthSettings;
+  authenticator: passport.Authenticator;
+  log: Logger;
+  /** Where the handler leaves the context for the verify step. */
+  acsContext: WeakMap<Request, AcsContext>;
+  keepSessionKeys: readonly string[];
+  autoSubmitPath: string;
+}
+
+/**
+ * POST /saml/acs. Order matters: cheap structural checks on the unverified document only to find
+ * which pending request (and so which IdP) it claims to answer, then node-saml's verification with
+ * that IdP's certificates and cache partition, then the app's checks, then sign-in.
+ * Every refusal is a 401 "Sign-in failed" page and one log line with the reason category.
+ */
+export function createAcsHandler(deps: AcsDeps): RequestHandler {
+  const { settings, authenticator, log, acsContext } = deps;
+
+  const reject = (res: Response, reason: RejectionReason, detail: string, idp: string | null, correlationId: string): void => {
+    // Reason and IdP only: never the assertion, the NameID or any claim value (personal data).
+    log.warn({ event: 'saml_signin_rejected', reason, idp, correlationId, detail: detail.slice(0, 300) }, 'sign-in rejected');
+    res.status(401).type('html').set('Cache-Control', 'no-store').send(signInFailedPage(correlationId));
+  };
+
+  const handle = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const correlationId = correlationIdOf(req);
+    res.set('Cache-Control', 'no-store');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const q = req.query as Record<string, unknown>;
+    // A SAMLRequest (or a SAML message in the query) would make passport-saml treat this as single logout.
+    if ('SAMLRequest' in q || 'SAMLResponse' in q || typeof body.SAMLResponse !== 'string' || 'SAMLRequest' in body) {
+      return reject(res, 'malformed', 'ACS expects exactly one SAMLResponse in a POST body', null, correlationId);
+    }
+    const samlResponse = body.SAMLResponse;
+    const relayState = safeLocalPath(body.RelayState);
+
+    let facts;
+    try {
+      facts = readRawResponse(samlResponse);
+    } catch (err) {
+      const r = toRejection(err);
+      return reject(res, r.reason, r.message, null, correlationId);
+    }
+
+    // No sign-in pending in this session: most likely the cross-site POST from the IdP came without
+    // the SameSite=Lax session cookie. Post once more from this site, which carries it. The session
+    // is left untouched (no Set-Cookie that would replace the real one).
+    if (!hasPendingRequests(req.session) && body[RESUBMIT_FIELD] !== '1') {
+      const fields: Record<string, string> = { SAMLResponse: samlResponse, [RESUBMIT_FIELD]: '1' };
+      if (typeof body.RelayState === 'string') fields.RelayState = body.RelayState;
+      res.status(200).type('html').send(resubmitPage(req.originalUrl.split('?')[0] ?? '/saml/acs', fields, deps.autoSubmitPath));
+      return;
+    }
+
+    if (!facts.inResponseTo) return reject(res, 'unsolicited', 'response has no InResponseTo (IdP-initiated sign-in is refused)', null, correlationId);
+    const inResponseTo = facts.inResponseTo;
+    const idpId = idpOfPendingRequest(req.session, inResponseTo, settings.requestMaxAgeMs);
+    const idp = idpId === null ? undefined : settings.idps.get(idpId);
+    if (!idp) {
+      if (req.user instanceof Principal) {
+        // Already signed in: a second post of the same answer (Continue pressed while the script
+        // submitted). It grants nothing; showing "Sign-in failed" to a signed-in person would mislead.
+        log.info({ event: 'saml_response_ignored', reason: 'already-signed-in', correlationId }, 'response for no pending request; already signed in');
+        return void res.redirect(302, relayState);
+      }
+      return reject(res, 'unknown-in-response-to', 'InResponseTo is not a pending request of this session', idpId, correlationId);
+    }
+    // Whatever happens now, this request id is answered: it can never be used again (replay).
+    const consume = () => new SessionRequestIdCache(req.session, idp.id, settings.requestMaxAgeMs).removeAsync(inResponseTo);
+
+    try {
+      refuseWeakAlgorithms(facts, idp.config.allowSha1);
+    } catch (err) {
+      await consume();
+      const r = toRejection(err);
+      return reject(res, r.reason, r.message, idp.id, correlationId);
+    }
+
+    acsContext.set(req, { idp, correlationId });
+    authenticator.authenticate('saml', { session: false }, (err: unknown, user: Express.User | false | null) => {
+      void (async () => {
+        await consume();
+        if (err || !(user instanceof Principal)) {
+          const r = toRejection(err ?? new SignInRejection('invalid-response', 'no principal'));
+          return reject(res, r.reason, r.message, idp.id, correlationId);
+        }
+        if (!user.roles.some((role) => settings.allowedRoles.includes(role))) {
+          log.warn({ event: 'saml_signin_not_allowed', idp: idp.id, roles: user.roles, correlationId }, 'no timesheet role');
+          return void res.status(403).type('html').send(notAllowedPage(correlationId));
+        }
+        const previous = req.session as unknown as Record<string, unknown>;
+        const kept = Object.fromEntries(deps.keepSessionKeys.filter((k) => k in previous).map((k) => [k, previous[k]]));
+        // passport 0.7 regenerates the session id here (session fixation) and saves the new session.
+        req.logIn(user, (loginErr: unknown) => {
+          if (loginErr) return next(loginErr);
+          Object.assign(req.session, kept);
+          log.info({ event: 'saml_signin', idp: idp.id, correlationId }, 'signed in');
+          res.redirect(302, relayState);
+        });
+      })().catch(next);
+    })(req, res, next);
+  };
+
+  return (req, res, next) => {
+    handle(req, res, next).catch(next);
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * What the sign-in keeps in express-session before the person is signed in: the ids of the
+ * AuthnRequests sent, per IdP. Living in the session store (SQL on-prem, Azure Tables in the cloud)
+ * is what makes `validateInResponseTo: "always"` work when the IdP's answer reaches another instance.
+ */
+export interface PendingSamlRequest {
+  /** IssueInstant the request was sent with (node-saml stores and compares this value). */
+  value: string;
+  /** ms since epoch, for expiry. */
+  createdAt: number;
+}
+
+export interface SamlSessionState {
+  /** idp id -> AuthnRequest ID -> pending request. One partition per IdP so IdP A cannot answer IdP B's request. */
+  pending: Record<string, Record<string, PendingSamlRequest>>;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    saml?: SamlSessionState;
+  }
+}
+
+export {};
