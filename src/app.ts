@@ -67,6 +67,8 @@ export async function createApp(container: Container, logger: Logger): Promise<B
   );
   app.use((req, res, next) => {
     res.locals.requestId = req.id;
+    res.locals.config = { company: config.app.company };
+    res.locals.user = null;
     next();
   });
 
@@ -92,20 +94,22 @@ export async function createApp(container: Container, logger: Logger): Promise<B
   app.use('/assets', express.static(path.join(PROJECT_ROOT, 'views', 'assets'), { maxAge: config.app.staticMaxAgeSeconds * 1000, index: false, fallthrough: false }));
   app.use(healthRoutes([{ name: 'session-store', check: () => storeHandle.ping() }, { name: 'erp', check: () => erp.ping() }], () => shuttingDown));
 
+  app.use(localeMiddleware(config.i18n.defaultLocale, (req) => req.secure));
   app.use(express.urlencoded({ extended: false, limit: config.app.bodyLimit, parameterLimit: 2000 }));
   app.use(express.json({ limit: config.app.bodyLimit }));
-  app.use(localeMiddleware(config.i18n.defaultLocale, (req) => req.secure));
   app.use(sessionMiddleware(config, storeHandle));
 
-  const auth = createAuth(config, logger);
+  const csrf = csrfProtection(config.app.sessionSecrets[0]!);
+  const auth = createAuth(config, logger, { logoutGuards: [csrf] });
   app.use(...auth.initialize);
-  app.use(csrfProtection(config.app.sessionSecrets[0]!));
   app.use((req, res, next) => {
     res.locals.user = req.user ?? null;
-    res.locals.config = { company: config.app.company };
     next();
   });
+  // Before the CSRF check: the IdP's POST to /saml/acs carries no token. A forged response cannot
+  // match a request id this browser's session sent, so the ACS needs none.
   app.use(auth.router);
+  app.use(csrf);
   app.use(auth.requireUser, auth.requireRole(...config.timesheet.allowedRoles));
   app.use(weekRoutes({ config, weeks }));
 
@@ -117,6 +121,8 @@ export async function createApp(container: Container, logger: Logger): Promise<B
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
     const failure = classify(err);
     const t = (res.locals.t as Translate | undefined) ?? translator(config.i18n.defaultLocale);
+    res.locals.t = t;
+    res.locals.locale ??= config.i18n.defaultLocale;
     if (failure.status >= 500) req.log.error({ err, failure: failure.code }, 'request failed');
     else req.log.warn({ failure: failure.code }, 'request refused');
     if (res.headersSent) return;

@@ -82,6 +82,10 @@ const DEV_USERS: SeedUser[] = [
   { account: 'bob', displayName: 'Bob Dupont', roles: ['Employee', 'Manager'] },
   { account: 'carol', displayName: 'Carol Nguyen', roles: ['Contractor'] },
   { account: 'dave', displayName: 'Dave Leroy', roles: ['Admin'] },
+  // Also in config/dev/directory.json: spare employees for tests that must not share alice's weeks.
+  { account: 'erin', displayName: 'Erin Moreau', roles: ['Employee'] },
+  { account: 'frank', displayName: 'Frank Lambert', roles: ['Employee'] },
+  { account: 'zoe', displayName: 'Zoé <O\'Brien> & "Co"', roles: ['Employee'] },
 ];
 
 const DEV_ASSIGNMENTS: Record<string, string[]> = {
@@ -90,6 +94,9 @@ const DEV_ASSIGNMENTS: Record<string, string[]> = {
   bob: ['P-1001', 'P-1021', 'P-1039', 'P-1042', 'P-1050', 'P-1067'],
   carol: ['P-1042', 'P-1090'],
   dave: ['P-1001', 'P-1012', 'P-1027'],
+  erin: ['P-1001', 'P-1042', 'P-1050'],
+  frank: ['P-1021', 'P-1042', 'P-1067'],
+  zoe: ['P-1042', 'P-1093'],
 };
 
 const FIRST_NAMES = ['Emma', 'Lucas', 'Chloe', 'Hugo', 'Lea', 'Louis', 'Manon', 'Nathan', 'Ines', 'Jules'];
