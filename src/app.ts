@@ -62,6 +62,11 @@ export async function createApp(container: Container, logger: Logger): Promise<B
         return id;
       },
       customProps: (req) => ({ user: (req as express.Request).user?.name }),
+      // Method, path and status are enough to follow a request; headers may carry cookies.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url?.startsWith('/assets/') === true },
     }),
   );
@@ -92,6 +97,8 @@ export async function createApp(container: Container, logger: Logger): Promise<B
   );
 
   app.use('/assets', express.static(path.join(PROJECT_ROOT, 'views', 'assets'), { maxAge: config.app.staticMaxAgeSeconds * 1000, index: false, fallthrough: false }));
+  // Browsers ask for /favicon.ico on their own; it must not send them to the sign-in.
+  app.get('/favicon.ico', (_req, res) => res.redirect(301, '/assets/favicon.svg'));
   app.use(healthRoutes([{ name: 'session-store', check: () => storeHandle.ping() }, { name: 'erp', check: () => erp.ping() }], () => shuttingDown));
 
   app.use(localeMiddleware(config.i18n.defaultLocale, (req) => req.secure));

@@ -7,7 +7,7 @@ import type { VerifiedCallback } from '@node-saml/passport-saml';
 import type { AuthSettings, ResolvedIdp } from './auth-settings.js';
 import './express-user.js';
 import { safeLocalPath } from './local-path.js';
-import { notAllowedPage, resubmitPage, signInFailedPage } from './pages.js';
+import { notAllowedPage, pageLocale, resubmitPage, signInFailedPage } from './pages.js';
 import { Principal } from './principal.js';
 import { principalFromProfile } from './principal-from-claims.js';
 import { checkVerifiedResponse, readRawResponse, refuseWeakAlgorithms } from './response-checks.js';
@@ -75,7 +75,7 @@ export function createAcsHandler(deps: AcsDeps): RequestHandler {
   const reject = (res: Response, reason: RejectionReason, detail: string, idp: string | null, correlationId: string): void => {
     // Reason and IdP only: never the assertion, the NameID or any claim value (personal data).
     log.warn({ event: 'saml_signin_rejected', reason, idp, correlationId, detail: detail.slice(0, 300) }, 'sign-in rejected');
-    res.status(401).type('html').set('Cache-Control', 'no-store').send(signInFailedPage(correlationId));
+    res.status(401).type('html').set('Cache-Control', 'no-store').send(signInFailedPage(correlationId, pageLocale(res)));
   };
 
   const handle = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
@@ -104,7 +104,7 @@ export function createAcsHandler(deps: AcsDeps): RequestHandler {
     if (!hasPendingRequests(req.session) && body[RESUBMIT_FIELD] !== '1') {
       const fields: Record<string, string> = { SAMLResponse: samlResponse, [RESUBMIT_FIELD]: '1' };
       if (typeof body.RelayState === 'string') fields.RelayState = body.RelayState;
-      res.status(200).type('html').send(resubmitPage(req.originalUrl.split('?')[0] ?? '/saml/acs', fields, deps.autoSubmitPath));
+      res.status(200).type('html').send(resubmitPage(req.originalUrl.split('?')[0] ?? '/saml/acs', fields, deps.autoSubmitPath, pageLocale(res)));
       return;
     }
 
@@ -142,7 +142,7 @@ export function createAcsHandler(deps: AcsDeps): RequestHandler {
         }
         if (!user.roles.some((role) => settings.allowedRoles.includes(role))) {
           log.warn({ event: 'saml_signin_not_allowed', idp: idp.id, roles: user.roles, correlationId }, 'no timesheet role');
-          return void res.status(403).type('html').send(notAllowedPage(correlationId));
+          return void res.status(403).type('html').send(notAllowedPage(correlationId, pageLocale(res)));
         }
         const previous = req.session as unknown as Record<string, unknown>;
         const kept = Object.fromEntries(deps.keepSessionKeys.filter((k) => k in previous).map((k) => [k, previous[k]]));

@@ -8,7 +8,7 @@ import { certificateWarnings, resolveAuthSettings, type ResolvedIdp } from './au
 import './express-user.js';
 import { safeLocalPath } from './local-path.js';
 import { createLogout } from './logout.js';
-import { AUTO_SUBMIT_SCRIPT, signedOutPage, unknownIdpPage } from './pages.js';
+import { AUTO_SUBMIT_SCRIPT, pageLocale, signedOutPage, unknownIdpPage } from './pages.js';
 import { Principal } from './principal.js';
 import { requireRole, requireUser } from './require-user.js';
 import { createSamlStrategy } from './saml-strategy.js';
@@ -69,10 +69,10 @@ export function createAuth(config: AppConfig, logger: Logger, options: CreateAut
     res.set('Cache-Control', 'no-store');
     const q = req.query as Record<string, unknown>;
     // A SAML message in the query would make passport-saml process it as a logout message.
-    if ('SAMLRequest' in q || 'SAMLResponse' in q) return void res.status(400).type('html').send(unknownIdpPage());
+    if ('SAMLRequest' in q || 'SAMLResponse' in q) return void res.status(400).type('html').send(unknownIdpPage(pageLocale(res)));
     const returnTo = safeLocalPath(q.returnTo);
     const idp = q.idp === undefined ? settings.defaultIdp : typeof q.idp === 'string' ? settings.idps.get(q.idp) : undefined;
-    if (!idp) return void res.status(400).type('html').send(unknownIdpPage());
+    if (!idp) return void res.status(400).type('html').send(unknownIdpPage(pageLocale(res)));
     if (req.user instanceof Principal) return res.redirect(302, returnTo);
     selectedIdp.set(req, idp);
     // The strategy saves the request id in req.session (cacheProvider); express-session writes the
@@ -101,7 +101,7 @@ export function createAuth(config: AppConfig, logger: Logger, options: CreateAut
   router.post('/logout', ...(options.logoutGuards ?? []), logout);
 
   router.get('/signed-out', (_req, res) => {
-    res.type('html').send(signedOutPage());
+    res.type('html').send(signedOutPage(pageLocale(res)));
   });
 
   return {

@@ -168,3 +168,16 @@ test('static assets are cached and pages carry a CSP without inline scripts', as
   assert.doesNotMatch(csp, /unsafe-inline/);
   assert.doesNotMatch(page.body, /<script(?![^>]*\bsrc=)[^>]*>/);
 });
+
+test('sign-out ends the session and says so in the person\'s language', async () => {
+  const { browser, page } = await stack.signIn('alice', '/week/2026-W48');
+  browser.acceptLanguage = 'fr-FR,fr;q=0.9';
+  const out = await browser.post(`${stack.url}/logout`, { _csrf: csrfOf(page) });
+  assert.equal(out.status, 303);
+  const signedOut = await browser.follow(out);
+  assert.match(signedOut.body, /<html lang="fr">/);
+  assert.match(signedOut.body, /Vous êtes déconnecté/);
+  const again = await browser.get(`${stack.url}/week/2026-W48`);
+  assert.equal(again.status, 302);
+  assert.match(again.location ?? '', /^\/login\?returnTo=/);
+});
