@@ -181,3 +181,14 @@ test('sign-out ends the session and says so in the person\'s language', async ()
   assert.equal(again.status, 302);
   assert.match(again.location ?? '', /^\/login\?returnTo=/);
 });
+
+test('viewing an opened week reads the session and the draft, writes nothing and calls no ERP', async () => {
+  const { browser } = await stack.signIn('alice', '/week/2026-W45');
+  await stack.erp.resetStats();
+  const before = stack.app.storeCounters();
+  const page = await browser.get(`${stack.url}/week/2026-W45`);
+  assert.equal(page.status, 200);
+  const after = stack.app.storeCounters();
+  assert.deepEqual({ reads: after.reads - before.reads, writes: after.writes - before.writes }, { reads: 2, writes: 0 });
+  assert.equal((await stack.erp.stats()).totalCalls, 0);
+});
