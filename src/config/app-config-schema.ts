@@ -10,7 +10,7 @@ export const appConfigSchema = z.object({
   environment: z.string().min(1),
   plugins: z.array(z.string().regex(/^[a-z0-9-]+$/, 'plugin names are kebab-case folder names')).min(1),
   pluginSettings: z.record(z.string(), z.unknown()).default({}),
-  app: z.object({
+  app: z.strictObject({
     host: z.string().min(1),
     /** Shown in the header of every page. */
     company: z.string().min(1),
@@ -29,10 +29,10 @@ export const appConfigSchema = z.object({
     /** How long static assets may be cached by browsers. */
     staticMaxAgeSeconds: z.number().int().min(0),
   }),
-  log: z.object({
+  log: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   }),
-  timesheet: z.object({
+  timesheet: z.strictObject({
     maxHoursPerDay: z.number().positive().max(24),
     /** After this, the ERP context of an opened week is fetched again the next time the week is opened. */
     contextMaxAgeMinutes: z.number().int().min(1),
@@ -41,7 +41,7 @@ export const appConfigSchema = z.object({
     /** The company time zone: decides which week is "this week". */
     timeZone: z.string().refine((tz) => { try { new Intl.DateTimeFormat("en", { timeZone: tz }); return true; } catch { return false; } }, "not a known IANA time zone"),
   }),
-  i18n: z.object({
+  i18n: z.strictObject({
     defaultLocale: z.enum(['en', 'fr']),
   }),
   saml: samlConfigSchema,
