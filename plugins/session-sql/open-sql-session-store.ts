@@ -160,6 +160,10 @@ export async function openSqlSessionStore(settings: SessionSqlSettings, options:
     },
     counters: () => ({ reads, writes }),
     sweep,
+    async sweepExpired() {
+      const { sessions: s, drafts: d } = await sweep();
+      return s + d;
+    },
     async dropTables() {
       await drafts.drop();
       await sessions.drop();

@@ -18,6 +18,11 @@ export interface SessionStoreHandle {
    * INSERT / UPDATE / DELETE / upsert sent to the storage.
    */
   counters(): { reads: number; writes: number };
+  /**
+   * Deletes expired sessions and drafts now; returns how many rows went. Safe to call from several
+   * instances at once (the Azure store takes a lease so only one of them scans).
+   */
+  sweepExpired(): Promise<number>;
   /** Stops the sweeper and closes connections. */
   close(): Promise<void>;
 }
