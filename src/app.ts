@@ -14,6 +14,7 @@ import { APP_CONFIG, type AppConfig } from './config/app-config-schema.js';
 import { PROJECT_ROOT } from './config/load-config.js';
 import { ERP_CONNECTOR, type ErpConnector } from './ports/erp-connector.js';
 import { SESSION_STORE_FACTORY, type SessionStoreFactory } from './ports/session-store.js';
+import { ROLE_STARTUP, type RoleStartup } from './ports/role-startup.js';
 import { createAuth } from './auth/create-auth.js';
 import { WeekService } from './timesheet/week-service.js';
 import { csrfProtection } from './web/csrf.js';
@@ -36,10 +37,13 @@ export interface BuiltApp {
   storeCounters(): { reads: number; writes: number };
 }
 
-export async function createApp(container: Container, logger: Logger): Promise<BuiltApp> {
+export async function createApp(container: Container, baseLogger: Logger): Promise<BuiltApp> {
   const config = container.get<AppConfig>(APP_CONFIG);
+  const roles = container.isBound(ROLE_STARTUP) ? container.getAll<RoleStartup>(ROLE_STARTUP) : [];
+  const logger = baseLogger.child(Object.assign({}, ...roles.map((r) => r.logBindings())) as Record<string, string>);
   const storeHandle = await container.get<SessionStoreFactory>(SESSION_STORE_FACTORY).open();
   const erp = await container.getAsync<ErpConnector>(ERP_CONNECTOR);
+  for (const role of roles) await role.start({ logger, store: storeHandle });
   const weeks = new WeekService(erp, storeHandle.drafts, {
     contextMaxAgeMinutes: config.timesheet.contextMaxAgeMinutes,
     maxHoursPerDay: config.timesheet.maxHoursPerDay,
@@ -99,7 +103,12 @@ export async function createApp(container: Container, logger: Logger): Promise<B
   app.use('/assets', express.static(path.join(PROJECT_ROOT, 'views', 'assets'), { maxAge: config.app.staticMaxAgeSeconds * 1000, index: false, fallthrough: false }));
   // Browsers ask for /favicon.ico on their own; it must not send them to the sign-in.
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/assets/favicon.svg'));
-  app.use(healthRoutes([{ name: 'session-store', check: () => storeHandle.ping() }, { name: 'erp', check: () => erp.ping() }], () => shuttingDown));
+  const readiness = [
+    { name: 'session-store', check: () => storeHandle.ping() },
+    { name: 'erp', check: () => erp.ping() },
+    ...roles.flatMap((r) => r.readinessChecks()),
+  ];
+  app.use(healthRoutes(readiness, () => shuttingDown));
 
   app.use(localeMiddleware(config.i18n.defaultLocale, (req) => req.secure));
   app.use(express.urlencoded({ extended: false, limit: config.app.bodyLimit, parameterLimit: 2000 }));
@@ -152,6 +161,7 @@ export async function createApp(container: Container, logger: Logger): Promise<B
     },
     async close() {
       shuttingDown = true;
+      await Promise.allSettled(roles.map((r) => r.stop()));
       await Promise.allSettled([storeHandle.close(), erp.close()]);
     },
   };

@@ -13,7 +13,9 @@ export interface RoleContext {
 
 export interface RoleStartup {
   readonly name: string;
-  /** Runs once before the app accepts requests. May return a child logger (e.g. with the instance name). */
+  /** Fields added to every log line of this instance (e.g. the instance name). */
+  logBindings(): Record<string, string>;
+  /** Runs once before the app accepts requests. */
   start(context: RoleContext): Promise<void>;
   /** Extra readiness checks, added to /readyz. */
   readinessChecks(): Array<{ name: string; check: () => Promise<void> }>;

@@ -1,0 +1,64 @@
+/**
+ * The cloud copy's start-up work, what the Azure WebRole's OnStart did in the original design:
+ * name the instance in every log line, purge expired sessions on a schedule (the store's
+ * sweepExpired() takes a lease, so one replica scans while the others skip), and make readiness
+ * include the relay: a replica that cannot reach Azure Relay cannot reach the ERP.
+ */
+import os from 'node:os';
+import type { Logger } from 'pino';
+import type { RoleContext, RoleStartup } from '../../src/ports/role-startup.js';
+import type { CloudRoleSettings } from './settings.js';
+
+export function instanceName(env: NodeJS.ProcessEnv = process.env): string {
+  // Azure Container Apps names each replica; App Service sets WEBSITE_INSTANCE_ID.
+  return env.CONTAINER_APP_REPLICA_NAME ?? env.WEBSITE_INSTANCE_ID ?? env.HOSTNAME ?? os.hostname();
+}
+
+export class CloudRole implements RoleStartup {
+  readonly name = 'cloud-role';
+  private timer: NodeJS.Timeout | undefined;
+  private purging: Promise<unknown> | undefined;
+  private log: Logger | undefined;
+
+  constructor(
+    private readonly settings: CloudRoleSettings,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {}
+
+  logBindings(): Record<string, string> {
+    return { instance: this.settings.instanceName };
+  }
+
+  async start({ logger, store }: RoleContext): Promise<void> {
+    this.log = logger.child({ component: 'cloud-role' });
+    this.log.info({ instance: this.settings.instanceName, purgeIntervalSeconds: this.settings.purgeIntervalSeconds }, 'cloud role starting');
+    if (this.settings.purgeIntervalSeconds > 0) {
+      this.timer = setInterval(() => {
+        if (this.purging) return; // never two purges at once on one replica
+        this.purging = store
+          .sweepExpired()
+          .then((n) => n > 0 && this.log?.info({ purged: n }, 'expired sessions purged'))
+          .catch((err: unknown) => this.log?.warn({ err: (err as Error).message }, 'session purge failed; next interval retries'))
+          .finally(() => (this.purging = undefined));
+      }, this.settings.purgeIntervalSeconds * 1000);
+      this.timer.unref();
+    }
+  }
+
+  readinessChecks() {
+    return [
+      {
+        name: 'relay',
+        // Any HTTP answer proves the relay namespace is reachable; the ERP check covers the listener.
+        check: async () => {
+          await this.fetchImpl(this.settings.relayProbeUrl, { method: 'GET', signal: AbortSignal.timeout(this.settings.relayProbeTimeoutMs) }).then((r) => r.body?.cancel());
+        },
+      },
+    ];
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.purging;
+  }
+}

@@ -1,0 +1,65 @@
+// Unit tests of the cloud role with a fake store behind the port (the real stores have their own suites).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { CloudRole, instanceName } from '../../plugins/cloud-role/cloud-role.js';
+import { settingsSchema } from '../../plugins/cloud-role/settings.js';
+import type { SessionStoreHandle } from '../../src/ports/session-store.js';
+
+function fakeStore(sweep: () => Promise<number>): SessionStoreHandle {
+  return {
+    store: {} as SessionStoreHandle['store'],
+    drafts: {} as SessionStoreHandle['drafts'],
+    ping: async () => {},
+    counters: () => ({ reads: 0, writes: 0 }),
+    sweepExpired: sweep,
+    close: async () => {},
+  };
+}
+
+test('the instance name comes from the platform, replica name first', () => {
+  assert.equal(instanceName({ CONTAINER_APP_REPLICA_NAME: 'ts--abc-1', HOSTNAME: 'h' }), 'ts--abc-1');
+  assert.equal(instanceName({ WEBSITE_INSTANCE_ID: 'w1', HOSTNAME: 'h' }), 'w1');
+  assert.equal(instanceName({ HOSTNAME: 'h' }), 'h');
+});
+
+test('every log line of the instance carries its name', () => {
+  const role = new CloudRole(settingsSchema.parse({ instanceName: 'replica-7' }));
+  assert.deepEqual(role.logBindings(), { instance: 'replica-7' });
+});
+
+test('the purge runs on its interval and never twice at once', async (t) => {
+  t.mock.timers.enable({ apis: ['setInterval'] });
+  let calls = 0;
+  let release!: () => void;
+  const role = new CloudRole(settingsSchema.parse({ purgeIntervalSeconds: 60 }));
+  await role.start({ logger: pino({ level: 'silent' }), store: fakeStore(() => { calls++; return new Promise<number>((r) => (release = () => r(3))); }) });
+  t.mock.timers.tick(60_000);
+  t.mock.timers.tick(60_000); // the first purge is still running: skipped
+  assert.equal(calls, 1);
+  release();
+  await new Promise((r) => setImmediate(r));
+  t.mock.timers.tick(60_000);
+  assert.equal(calls, 2);
+  release();
+  await role.stop();
+});
+
+test('readiness includes the relay: ready when it answers, not when it is unreachable', async (t) => {
+  const server = createServer((_req, res) => res.writeHead(404).end());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  t.after(() => server.close());
+  const port = (server.address() as AddressInfo).port;
+  const up = new CloudRole(settingsSchema.parse({ relayProbeUrl: `http://127.0.0.1:${port}/` }));
+  const [check] = up.readinessChecks();
+  assert.equal(check?.name, 'relay');
+  await assert.doesNotReject(check!.check());
+  const closed = createServer();
+  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+  const deadPort = (closed.address() as AddressInfo).port;
+  await new Promise<void>((r) => closed.close(() => r()));
+  const down = new CloudRole(settingsSchema.parse({ relayProbeUrl: `http://127.0.0.1:${deadPort}/` }));
+  await assert.rejects(down.readinessChecks()[0]!.check());
+});
