@@ -1,10 +1,13 @@
 /**
- * `npm start`: the whole on-prem system on one machine with embedded defaults — the ERP
- * simulator (two farm nodes, 3200 and 3201), the development STS (3100) and the on-prem app
- * (3000). Each runs as its own process, as in production; their logs are prefixed; Ctrl-C
- * stops them all. The app starts once the ERP and the STS answer.
+ * `npm start`: the whole system on one machine with embedded defaults. Each part runs as its own
+ * process, as in production; their logs are prefixed; Ctrl-C stops them all; each waits for what
+ * it needs to answer first.
+ *   --target onprem (default): ERP simulator (3200, 3201), development STS (3100), on-prem app (3000)
+ *   --target cloud: the same ERP and STS, plus Azurite (Table service, 10002), the relay emulator
+ *     (3300), the on-prem link service (outbound listener) and the cloud app (3001)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,8 +15,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const children: ChildProcess[] = [];
 let stopping = false;
 
-function run(name: string, entry: string, env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
+function run(name: string, entry: string, env: Record<string, string> = {}, args: string[] = []): ChildProcess {
+  const command = entry.endsWith('.ts') ? [process.execPath, ['--import', 'tsx', path.join(root, entry), ...args]] as const : [path.join(root, entry), args] as const;
+  const child = spawn(command[0], command[1], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -38,14 +42,14 @@ function run(name: string, entry: string, env: Record<string, string> = {}): Chi
   return child;
 }
 
-/** Polls a URL until it answers 2xx: readiness, not a fixed sleep. */
-async function waitFor(url: string, what: string, timeoutMs = 60_000): Promise<void> {
+/** Polls a URL until it answers 2xx (or any HTTP status with anyStatus): readiness, not a fixed sleep. */
+async function waitFor(url: string, what: string, timeoutMs = 60_000, anyStatus = false): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   while (Date.now() < deadline && !stopping) {
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) return;
+      if (res.ok || anyStatus) return;
       lastError = `HTTP ${res.status}`;
     } catch (err) {
       lastError = (err as Error).message;
@@ -66,33 +70,54 @@ function stop(code = 0): void {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
+function targetArg(): 'onprem' | 'cloud' {
+  const i = process.argv.indexOf('--target');
+  const value = i >= 0 ? process.argv[i + 1] : process.argv.find((a) => a.startsWith('--target='))?.split('=')[1];
+  if (value === undefined || value === 'onprem') return 'onprem';
+  if (value === 'cloud') return 'cloud';
+  throw new Error(`--target must be onprem or cloud, not "${value}"`);
+}
+
+const ACCOUNTS = [
+  '  Development accounts (password for all: dev-password):',
+  '    alice  Employee',
+  '    bob    Employee, Manager',
+  '    dave   Admin',
+  '    carol  Contractor',
+];
+
 async function main(): Promise<void> {
+  const target = targetArg();
   run('erp', 'src/stand-ins/erp-simulator/main.ts');
   run('sts', 'src/stand-ins/dev-sts/main.ts');
-  await Promise.all([
+  const waits = [
     waitFor('http://127.0.0.1:3200/erp?wsdl', 'ERP simulator node 1'),
     waitFor('http://127.0.0.1:3201/erp?wsdl', 'ERP simulator node 2'),
     waitFor('http://127.0.0.1:3100/metadata', 'development STS'),
-  ]);
-  run('app', 'src/server.ts', { TIMESHEET_TARGET: 'onprem' });
-  await waitFor('http://127.0.0.1:3000/readyz', 'on-prem app');
-  process.stdout.write(
-    [
-      '',
-      '  CONTOSO Timesheet (on-prem target) is ready:  http://localhost:3000',
-      '',
-      '  Development accounts (password for all: dev-password):',
-      '    alice  Employee',
-      '    bob    Employee, Manager',
-      '    dave   Admin',
-      '    carol  Contractor',
-      '',
-      '  ERP simulator: http://127.0.0.1:3200/erp?wsdl, http://127.0.0.1:3201/erp?wsdl  (stats: /stats)',
-      '  Development STS: http://127.0.0.1:3100/metadata',
-      '  Ctrl-C stops everything.',
-      '',
-    ].join('\n'),
-  );
+  ];
+  if (target === 'cloud') {
+    mkdirSync(path.join(root, 'data', 'azurite'), { recursive: true });
+    run('azurite', 'node_modules/.bin/azurite-table', {}, ['--tableHost', '127.0.0.1', '--tablePort', '10002', '--location', path.join(root, 'data', 'azurite'), '--disableTelemetry', '--skipApiVersionCheck']);
+    run('relay', 'src/stand-ins/relay-emulator/main.ts');
+    waits.push(waitFor('http://127.0.0.1:10002/devstoreaccount1/Tables', 'Azurite', 60_000, true), waitFor('http://127.0.0.1:3300/', 'relay emulator', 60_000, true));
+  }
+  await Promise.all(waits);
+  const port = target === 'cloud' ? 3001 : 3000;
+  if (target === 'cloud') run('link', 'src/link-service/main.ts');
+  run('app', 'src/server.ts', { TIMESHEET_TARGET: target });
+  await waitFor(`http://127.0.0.1:${port}/readyz`, `${target} app`);
+  const lines = [
+    '',
+    `  CONTOSO Timesheet (${target} target) is ready:  http://localhost:${port}`,
+    '',
+    ...ACCOUNTS,
+    '',
+    '  ERP simulator: http://127.0.0.1:3200/erp?wsdl, http://127.0.0.1:3201/erp?wsdl  (stats: /stats)',
+    '  Development STS: http://127.0.0.1:3100/metadata',
+  ];
+  if (target === 'cloud') lines.push('  Azurite (Table service): http://127.0.0.1:10002/devstoreaccount1', '  Relay emulator: http://127.0.0.1:3300 (hybrid connection "erp"), link service listening');
+  lines.push('  Ctrl-C stops everything.', '');
+  process.stdout.write(lines.join('\n'));
 }
 
 main().catch((err: unknown) => {

@@ -17,7 +17,16 @@ import { startDevSts, type DevSts } from '../../src/stand-ins/dev-sts/dev-sts.js
 import { startTestErpFarm, type TestErpFarm } from './erp-simulator.js';
 import { readForm, TestBrowser, type Page } from './dev-sts.js';
 
+export type Target = 'onprem' | 'cloud';
+
+export interface AppStackOptions {
+  target?: Target;
+  /** Deep-merged over the configuration the stack builds. */
+  overrides?: Record<string, unknown>;
+}
+
 export interface AppStack {
+  target: Target;
   url: string;
   erp: TestErpFarm;
   sts: DevSts;
@@ -34,7 +43,9 @@ function listen(server: Server): Promise<number> {
   });
 }
 
-export async function startAppStack(t: TestContext | null, overrides: Record<string, unknown> = {}): Promise<AppStack> {
+export async function startAppStack(t: TestContext | null, options: AppStackOptions = {}): Promise<AppStack> {
+  const target = options.target ?? 'onprem';
+  const overrides = options.overrides ?? {};
   const dir = await mkdtemp(path.join(os.tmpdir(), 'timesheet-stack-'));
   const erp = await startTestErpFarm();
   const server = createServer();
@@ -42,7 +53,7 @@ export async function startAppStack(t: TestContext | null, overrides: Record<str
   const url = `http://127.0.0.1:${port}`;
   const sts = await startDevSts({ port: 0, spEntityId: `${url}/saml/metadata`, acsUrl: `${url}/saml/acs` });
   const raw = loadRawConfig({
-    target: 'onprem',
+    target,
     environment: 'test',
     env: {},
     overrides: deepMerge(
@@ -61,6 +72,7 @@ export async function startAppStack(t: TestContext | null, overrides: Record<str
   server.on('request', app.app);
 
   const stack: AppStack = {
+    target,
     url,
     erp,
     sts,
