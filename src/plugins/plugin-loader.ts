@@ -15,6 +15,14 @@ const REQUIRED_PORTS: ReadonlyArray<[symbol, string]> = [
   [ERP_CONNECTOR, 'an ERP connector (erp-direct or erp-relay)'],
 ];
 
+/** Gives the module of a plugin by name, or a problem message. Built packages pass a static table. */
+export type PluginSource = (name: string) => Promise<PluginModule | string>;
+
+/** Development default: import plugins/<name>/index.ts (or .js) from the folder. */
+export function pluginsFromFolder(pluginsDir = path.join(PROJECT_ROOT, 'plugins')): PluginSource {
+  return (name) => importPlugin(name, pluginsDir);
+}
+
 async function importPlugin(name: string, pluginsDir: string): Promise<PluginModule | string> {
   const base = path.join(pluginsDir, name, 'index');
   const file = [`${base}.ts`, `${base}.js`].find((f) => existsSync(f));
@@ -35,7 +43,7 @@ async function importPlugin(name: string, pluginsDir: string): Promise<PluginMod
  * port is provided exactly once, and reports ALL problems in one ConfigError (Ghost's adapter
  * manager habit: fail at boot, never on first use).
  */
-export async function buildContainer(raw: Record<string, unknown>, pluginsDir = path.join(PROJECT_ROOT, 'plugins')): Promise<Container> {
+export async function buildContainer(raw: Record<string, unknown>, source: PluginSource = pluginsFromFolder()): Promise<Container> {
   const problems: string[] = [];
   const parsed = appConfigSchema.safeParse(raw);
   if (!parsed.success) problems.push(...parsed.error.issues.map((i) => `${keyOf(i.path)}: ${i.message}`));
@@ -46,7 +54,7 @@ export async function buildContainer(raw: Record<string, unknown>, pluginsDir = 
   const modules: PluginModule[] = [];
   const providers = new Map<symbol, string[]>();
   for (const name of names) {
-    const mod = await importPlugin(name, pluginsDir);
+    const mod = await source(name);
     if (typeof mod === 'string') {
       problems.push(mod);
       continue;
