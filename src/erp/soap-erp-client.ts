@@ -1,5 +1,6 @@
 import soap from 'soap';
 import {
+  ErpError,
   ErpRejectedError,
   ErpUnavailableError,
   type ErpConnector,
@@ -12,7 +13,7 @@ import { ERP_WSDL_FILE, FAULT_UNAVAILABLE, type ErpOperation } from './erp-wsdl.
 import { entriesFromSoap, faultOf, projectsFromSoap, receiptFromSoap, submitArgs } from './erp-soap-mapping.js';
 import { HttpAgents, httpExchange } from './http-exchange.js';
 import { NodeTimeoutError, NodeUnavailableError } from './node-errors.js';
-import { SoapHttpTransport } from './soap-http-transport.js';
+import { SoapHttpTransport, type ResponseClassifier } from './soap-http-transport.js';
 
 export interface SoapErpClientOptions {
   /** SOAP endpoint URLs of the ERP farm (or of a relay in front of it), tried in round robin. */
@@ -26,6 +27,8 @@ export interface SoapErpClientOptions {
    * token expires, hence a function rather than a constant).
    */
   requestHeaders?: (endpoint: string) => Record<string, string>;
+  /** What an answer of a gateway in front of the ERP means (erp-relay: the relay's 502/504). */
+  classifyResponse?: ResponseClassifier;
   /** WSDL to build the client from; the bundled contract by default. */
   wsdlFile?: string;
   logger?: FailoverLogger;
@@ -70,6 +73,8 @@ export class SoapErpClient implements ErpConnector {
       async (endpoint) => {
         const url = endpoint + (endpoint.includes('?') ? '&wsdl' : '?wsdl');
         const res = await httpExchange({ url, method: 'GET', headers: this.headersFor(endpoint), timeoutMs }, this.agents);
+        const classified = this.options.classifyResponse?.({ url, ...res });
+        if (classified) throw classified;
         if (res.status !== 200 || !res.body.includes('definitions')) {
           throw new NodeUnavailableError(endpoint, `?wsdl answered HTTP ${res.status}`);
         }
@@ -111,6 +116,7 @@ export class SoapErpClient implements ErpConnector {
  * serve the same request.
  */
 function classifySoapError(err: unknown, endpoint: string): unknown {
+  if (err instanceof ErpError) return err; // already precise (classifyResponse)
   const fault = faultOf(err);
   if (fault) {
     if (fault.code === FAULT_UNAVAILABLE || fault.code.startsWith('Server')) {
@@ -135,7 +141,7 @@ export async function createSoapErpClient(options: SoapErpClientOptions): Promis
   if (options.endpoints.length === 0) throw new Error('createSoapErpClient: at least one endpoint is required');
   const agents = new HttpAgents();
   const clientOptions = {
-    httpClient: new SoapHttpTransport(agents, options.timeoutMs),
+    httpClient: new SoapHttpTransport(agents, options.timeoutMs, options.classifyResponse),
     // node-soap caches WSDLs forever by default; parsing once at boot is all we need.
     disableCache: true,
   };

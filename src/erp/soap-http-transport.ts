@@ -1,8 +1,15 @@
 import type { IHttpClient } from 'soap';
-import { httpExchange, type HttpAgents } from './http-exchange.js';
+import { httpExchange, type HttpAgents, type HttpExchangeResponse } from './http-exchange.js';
 import { NodeUnavailableError } from './node-errors.js';
 
 type RequestCallback = Parameters<IHttpClient['request']>[2];
+
+/**
+ * Lets whatever stands between the connector and the ERP (erp-relay: Azure Relay and the link
+ * service) say what one of ITS answers means, before the rules below apply; undefined = no opinion.
+ * An ErpError it returns reaches the caller as is.
+ */
+export type ResponseClassifier = (response: { url: string; status: number; headers: HttpExchangeResponse['headers']; body: string }) => Error | undefined;
 
 /** Statuses a gateway or a load balancer gives when the node behind it is not serving. */
 const NODE_DOWN_STATUSES = new Set([502, 503, 504]);
@@ -17,6 +24,7 @@ export class SoapHttpTransport {
   constructor(
     private readonly agents: HttpAgents,
     private readonly defaultTimeoutMs: number,
+    private readonly classify?: ResponseClassifier,
   ) {}
 
   request(
@@ -38,7 +46,10 @@ export class SoapHttpTransport {
       this.agents,
     ).then(
       (res) => {
-        if (NODE_DOWN_STATUSES.has(res.status) && !/<([\w-]+:)?Envelope[\s>]/.test(res.body)) {
+        const classified = this.classify?.({ url, ...res });
+        if (classified) {
+          callback(classified);
+        } else if (NODE_DOWN_STATUSES.has(res.status) && !/<([\w-]+:)?Envelope[\s>]/.test(res.body)) {
           callback(new NodeUnavailableError(url, `HTTP ${res.status}`));
         } else {
           // node-soap reads `status` and `data` of an axios-like response.

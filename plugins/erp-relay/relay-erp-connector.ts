@@ -1,0 +1,37 @@
+import type { FailoverLogger } from '../../src/erp/endpoint-rotation.js';
+import { createSoapErpClient, type SoapErpClient } from '../../src/erp/soap-erp-client.js';
+import { SERVICE_BUS_AUTHORIZATION } from '../../src/relay/protocol.js';
+import { relayResourceUri, relaySendUrl } from '../../src/relay/relay-urls.js';
+import { SasTokenProvider } from '../../src/relay/sas-token-provider.js';
+import { relayResponseClassifier } from './relay-responses.js';
+import type { ErpRelaySettings } from './settings.js';
+
+/** The ERP's SOAP path behind the link service (one of the link service's allowed paths). */
+export const ERP_PATH = '/erp';
+
+/** The one SOAP endpoint erp-relay calls: `{relay}/{hybrid connection}/erp`. */
+export function relayErpEndpoint(settings: Pick<ErpRelaySettings, 'relayBaseUrl' | 'hybridConnection'>): string {
+  return `${relaySendUrl(settings.relayBaseUrl, settings.hybridConnection)}${ERP_PATH}`;
+}
+
+/**
+ * The same SOAP client as erp-direct, pointed at the relay: one endpoint (the relay spreads the
+ * requests over the link services, which spread them over the ERP farm), a SAS token on every
+ * request, and the relay's own answers turned into precise errors.
+ */
+export function createRelayErpConnector(settings: ErpRelaySettings, logger?: FailoverLogger): Promise<SoapErpClient> {
+  const tokens = new SasTokenProvider({
+    resourceUri: relayResourceUri(settings.relayBaseUrl, settings.hybridConnection),
+    keyName: settings.keyName,
+    key: settings.key,
+    ttlSeconds: settings.tokenTtlSeconds,
+  });
+  return createSoapErpClient({
+    endpoints: [relayErpEndpoint(settings)],
+    timeoutMs: settings.timeoutMs,
+    pingTimeoutMs: settings.pingTimeoutMs,
+    requestHeaders: () => ({ [SERVICE_BUS_AUTHORIZATION]: tokens.token() }),
+    classifyResponse: relayResponseClassifier(settings.hybridConnection),
+    logger,
+  });
+}
