@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
@@ -16,6 +16,10 @@ import { createLogger } from '../../src/logging/logger.js';
 import { startDevSts, type DevSts } from '../../src/stand-ins/dev-sts/dev-sts.js';
 import { startTestErpFarm, type TestErpFarm } from './erp-simulator.js';
 import { readForm, TestBrowser, type Page } from './dev-sts.js';
+import { startAzurite, type AzuriteTable } from './azurite.js';
+import type { RelayEmulator } from '../../src/stand-ins/relay-emulator/relay-emulator.js';
+import type { LinkService } from '../../src/link-service/link-service.js';
+import { origins, startTestLinkService, startTestRelay } from './relay.js';
 
 export type Target = 'onprem' | 'cloud';
 
@@ -31,6 +35,8 @@ export interface AppStack {
   erp: TestErpFarm;
   sts: DevSts;
   app: BuiltApp;
+  /** The cloud target's stand-ins, to break and mend them in tests. */
+  cloud?: { azurite: AzuriteTable; relay: RelayEmulator; link: LinkService };
   /** A new cookie-jar browser signed in as `user` (headless, no JavaScript), on `path`. */
   signIn(user: string, path?: string): Promise<{ browser: TestBrowser; page: Page }>;
   close(): Promise<void>;
@@ -44,14 +50,56 @@ function listen(server: Server): Promise<number> {
 }
 
 export async function startAppStack(t: TestContext | null, options: AppStackOptions = {}): Promise<AppStack> {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  try {
+    const stack = await buildStack(options, cleanups);
+    t?.after(() => stack.close());
+    return stack;
+  } catch (err) {
+    // A stack that failed half-way must not leave processes behind to keep the test runner alive.
+    for (const cleanup of [...cleanups].reverse()) await cleanup().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function buildStack(options: AppStackOptions, cleanups: Array<() => Promise<unknown>>): Promise<AppStack> {
   const target = options.target ?? 'onprem';
   const overrides = options.overrides ?? {};
   const dir = await mkdtemp(path.join(os.tmpdir(), 'timesheet-stack-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
   const erp = await startTestErpFarm();
+  cleanups.push(() => erp.close());
+  let targetSettings: Record<string, unknown>;
+  let cloud: AppStack['cloud'];
+  if (target === 'cloud') {
+    // As in Azure: sessions in Table Storage (Azurite), the ERP behind the relay, reached through
+    // an outbound link service that forwards to the ERP farm.
+    await mkdir(path.join(dir, 'azurite'));
+    // On disk, so an outage test can stop and restart it without losing the sessions.
+    const [azurite, relay] = await Promise.all([startAzurite({ location: path.join(dir, 'azurite') }), startTestRelay()]);
+    const link = startTestLinkService(relay, { erpEndpoints: origins(erp.urls) });
+    cloud = { azurite, relay, link };
+    const parts = cloud;
+    // parts.link, not link: a test may replace the link service it stopped with a new one.
+    cleanups.push(() => azurite.stop(), () => relay.close(), () => parts.link.close());
+    await link.waitUntilConnected(10_000);
+    targetSettings = {
+      'session-azure-tables': { connectionString: azurite.connectionString },
+      'erp-relay': { relayBaseUrl: relay.url, timeoutMs: 5000 },
+      'cloud-role': { relayProbeUrl: `${relay.url}/`, instanceName: 'test-replica' },
+    };
+  } else {
+    targetSettings = {
+      'session-sql': { url: `sqlite:${path.join(dir, 'sessions.db')}` },
+      'erp-direct': { endpoints: erp.urls, timeoutMs: 3000 },
+    };
+  }
   const server = createServer();
   const port = await listen(server);
+  cleanups.push(() => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }));
   const url = `http://127.0.0.1:${port}`;
   const sts = await startDevSts({ port: 0, spEntityId: `${url}/saml/metadata`, acsUrl: `${url}/saml/acs` });
+  cleanups.push(() => sts.close());
   const raw = loadRawConfig({
     target,
     environment: 'test',
@@ -60,15 +108,13 @@ export async function startAppStack(t: TestContext | null, options: AppStackOpti
       {
         app: { publicUrl: url },
         saml: { idps: [{ id: 'contoso', label: 'CONTOSO', entityId: sts.entityId, ssoUrl: sts.ssoUrl, certs: [sts.certPem] }] },
-        pluginSettings: {
-          'session-sql': { url: `sqlite:${path.join(dir, 'sessions.db')}` },
-          'erp-direct': { endpoints: erp.urls, timeoutMs: 3000 },
-        },
+        pluginSettings: targetSettings,
       },
       overrides,
     ),
   });
   const app = await createApp(await buildContainer(raw), createLogger('silent'));
+  cleanups.push(() => app.close());
   server.on('request', app.app);
 
   const stack: AppStack = {
@@ -77,6 +123,7 @@ export async function startAppStack(t: TestContext | null, options: AppStackOpti
     erp,
     sts,
     app,
+    cloud,
     async signIn(user, target = '/') {
       const browser = new TestBrowser();
       const loginPage = await browser.follow(await browser.get(`${url}${target}`));
@@ -89,15 +136,9 @@ export async function startAppStack(t: TestContext | null, options: AppStackOpti
       return { browser, page };
     },
     async close() {
-      await new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      });
-      await app.close();
-      await Promise.all([sts.close(), erp.close()]);
-      await rm(dir, { recursive: true, force: true });
+      // Last started, first stopped: the app before the store and the ERP it uses.
+      for (const cleanup of [...cleanups].reverse()) await cleanup();
     },
   };
-  t?.after(() => stack.close());
   return stack;
 }
