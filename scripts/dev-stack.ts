@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   ];
   if (target === 'cloud') {
     mkdirSync(path.join(root, 'data', 'azurite'), { recursive: true });
-    run('azurite', 'node_modules/.bin/azurite-table', {}, ['--tableHost', '127.0.0.1', '--tablePort', '10002', '--location', path.join(root, 'data', 'azurite'), '--disableTelemetry', '--skipApiVersionCheck']);
+    run('azurite', 'node_modules/.bin/azurite-table', {}, ['--tableHost', '127.0.0.1', '--tablePort', '10002', '--location', path.join(root, 'data', 'azurite'), '--disableTelemetry', '--skipApiVersionCheck', '--silent']);
     run('relay', 'src/stand-ins/relay-emulator/main.ts');
     waits.push(waitFor('http://127.0.0.1:10002/devstoreaccount1/Tables', 'Azurite', 60_000, true), waitFor('http://127.0.0.1:3300/', 'relay emulator', 60_000, true));
   }
