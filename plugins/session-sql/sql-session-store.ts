@@ -1,47 +1,20 @@
 import session, { type SessionData, type Store } from 'express-session';
 import connectSessionSequelize from 'connect-session-sequelize';
 import { Op, type Sequelize } from 'sequelize';
+import { settle, type StoreCallback } from '../../src/session/settle.js';
+import {
+  expiresAt,
+  markStored,
+  sessionJson,
+  storedMarks,
+  touchIsDue,
+} from '../../src/session/stored-expiry.js';
 import type { SessionModel } from './models.js';
 
-type Callback<T> = (err: unknown, value?: T) => void;
+type Callback<T> = StoreCallback<T>;
 
-/**
- * One helper for both calling styles (the connect-redis habit): with a callback, the outcome goes
- * to it and the returned promise never rejects (express-session ignores it); without one, the
- * promise carries the outcome.
- */
-async function settle<T>(work: () => Promise<T>, callback?: Callback<T>): Promise<T | undefined> {
-  let value: T;
-  try {
-    value = await work();
-  } catch (err) {
-    if (!callback) throw err;
-    callback(err);
-    return undefined;
-  }
-  callback?.(null, value);
-  return value;
-}
-
-/**
- * Where get() leaves the stored expiry (epoch ms) for touch(): on the session's cookie.
- * express-session copies unknown cookie keys into its Cookie object, leaves the cookie out of its
- * "modified?" hash and never serialises such a key (Cookie#toJSON lists its fields), so the value
- * travels from get() to touch() within the request without being stored or sent to the browser.
- */
-export const STORED_EXPIRES_KEY = '__storedExpiresMs';
-
-type CookieRecord = Record<string, unknown>;
-
-function cookieOf(sess: SessionData): CookieRecord | undefined {
-  const cookie = (sess as { cookie?: unknown }).cookie;
-  return typeof cookie === 'object' && cookie !== null ? (cookie as CookieRecord) : undefined;
-}
-
-function markStoredExpiry(sess: SessionData, expires: Date): void {
-  const cookie = cookieOf(sess);
-  if (cookie) cookie[STORED_EXPIRES_KEY] = expires.getTime();
-}
+// get() leaves the stored expiry on the cookie for touch(); see src/session/stored-expiry.ts.
+export { STORED_EXPIRES_KEY } from '../../src/session/stored-expiry.js';
 
 /** What connect-session-sequelize 7.1 provides, typed as this file uses it. */
 interface PackageStore extends Store {
@@ -97,12 +70,7 @@ export class SqlSessionStore extends PackageSequelizeStore {
 
   /** The cookie's expiry when it has one, else now + the configured maximum age. */
   expiresAt(sess: SessionData): Date {
-    const raw = cookieOf(sess)?.expires;
-    if (raw instanceof Date || typeof raw === 'string' || typeof raw === 'number') {
-      const date = new Date(raw);
-      if (!Number.isNaN(date.getTime())) return date;
-    }
-    return new Date(Date.now() + this.#maxAgeMs);
+    return expiresAt(sess, this.#maxAgeMs);
   }
 
   override get(sid: string, callback?: Callback<SessionData | null>): Promise<SessionData | null | undefined> {
@@ -121,7 +89,7 @@ export class SqlSessionStore extends PackageSequelizeStore {
         // getting an error on every request until the row expires.
         return null;
       }
-      markStoredExpiry(sess, expires);
+      markStored(sess, expires);
       return sess;
     }, callback);
   }
@@ -129,22 +97,17 @@ export class SqlSessionStore extends PackageSequelizeStore {
   override set(sid: string, sess: SessionData, callback?: Callback<void>): Promise<void> {
     return settle(async () => {
       const expires = this.expiresAt(sess);
-      const cookie = cookieOf(sess);
-      const data = JSON.stringify(sess, function (this: unknown, key, value: unknown) {
-        return key === STORED_EXPIRES_KEY && this === cookie ? undefined : value;
-      });
-      await this.#model.upsert({ sid, data, expires });
-      markStoredExpiry(sess, expires);
+      await this.#model.upsert({ sid, data: sessionJson(sess), expires });
+      markStored(sess, expires);
     }, callback).then(() => undefined);
   }
 
   override touch(sid: string, sess: SessionData, callback?: Callback<void>): Promise<void> {
     return settle(async () => {
       const expires = this.expiresAt(sess);
-      const stored = cookieOf(sess)?.[STORED_EXPIRES_KEY];
-      if (typeof stored === 'number' && expires.getTime() - stored < this.#touchAfterMs) return;
+      if (!touchIsDue(storedMarks(sess).expiresMs, expires, this.#touchAfterMs)) return;
       await this.#model.update({ expires }, { where: { sid, expires: { [Op.gt]: new Date() } } });
-      markStoredExpiry(sess, expires);
+      markStored(sess, expires);
     }, callback).then(() => undefined);
   }
 

@@ -305,6 +305,31 @@ export function runSessionStoreContract(implementationName: string, open: () => 
       });
     });
 
+    describe('size, sweeping and readiness', () => {
+      it('a session larger than 64 KiB round-trips exactly', async () => {
+        const sid = newSid();
+        const fields = { user: 'alice', notes: 'Réunion client 😀 — relecture du "cahier" des charges \\ suite.\n'.repeat(1600) };
+        assert.ok(JSON.stringify(fields).length > 64 * 1024, 'the session must exceed 64 KiB');
+        await set(store, sid, sessionData(fields));
+        assert.deepEqual(withoutCookie(await get(store, sid)), fields);
+      });
+
+      it('sweepExpired deletes expired sessions, keeps live ones and says how many went', async () => {
+        const live = newSid('live');
+        const dead = newSid('dead');
+        await set(store, live, sessionData({ user: 'alice' }));
+        await set(store, dead, sessionData({ user: 'bob' }, { expires: new Date(Date.now() - 60_000) }));
+        const swept = await handle.sweepExpired();
+        assert.ok(Number.isInteger(swept) && swept >= 1, `swept ${swept}`);
+        assert.deepEqual(withoutCookie(await get(store, live)), { user: 'alice' });
+        assert.equal((await get(store, dead)) ?? null, null);
+      });
+
+      it('ping resolves while the storage answers', async () => {
+        await handle.ping();
+      });
+    });
+
     describe('calling styles', () => {
       it('every method returns a promise when called without a callback', async () => {
         const promised = store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type { SessionStoreFactory, SessionStoreHandle } from '../../src/ports/session-store.js';
+import { AzureDraftStore } from './azure-draft-store.js';
+import { AzureSessionStore } from './azure-session-store.js';
+import { statusOf, withRetry } from './retry.js';
+import type { SessionAzureTablesSettings } from './settings.js';
+import { isTableNotFound, openTables, type OpCounters } from './storage.js';
+import { SweepLease } from './sweep-lease.js';
+
+export interface AzureSessionStoreOptions {
+  /** Lifetime of a session whose cookie sets none (config.app.sessionMaxAgeMinutes). */
+  sessionMaxAgeMinutes: number;
+  /** Told about a failed timed sweep (the next one tries again). Default: a process warning. */
+  onSweepError?: (err: unknown) => void;
+  /** Names this instance in the lease row. Default: host name, pid and a random suffix. */
+  instanceId?: string;
+}
+
+export interface SweepResult {
+  sessions: number;
+  drafts: number;
+  /** True when another instance held the lease, so this one did not scan. */
+  skipped: boolean;
+}
+
+export interface AzureSessionStoreHandle extends SessionStoreHandle {
+  readonly store: AzureSessionStore;
+  readonly drafts: AzureDraftStore;
+  /** Table names. */
+  readonly tables: { sessions: string; drafts: string; lease: string };
+  /** This instance's name in the lease row. */
+  readonly instanceId: string;
+  /** The lease-guarded sweep with its details (sweepExpired() returns the total). */
+  sweep(): Promise<SweepResult>;
+  /** Deletes every session, and every draft when asked (the end-of-burst purge); no lease needed. */
+  purgeAll(options?: { drafts?: boolean }): Promise<{ sessions: number; drafts: number }>;
+  /** Deletes the three tables. For tests that isolate runs with their own table names. */
+  dropTables(): Promise<void>;
+}
+
+/**
+ * Connects, creates the tables if asked, starts the sweeper (if sweepIntervalSeconds > 0) and
+ * returns the handle. Each call is a separate "instance"; instances on the same tables share
+ * sessions, drafts and the sweep lease.
+ */
+export async function openAzureSessionStore(settings: SessionAzureTablesSettings, options: AzureSessionStoreOptions): Promise<AzureSessionStoreHandle> {
+  const counters: OpCounters = { reads: 0, writes: 0 };
+  let closed = false;
+  const context = {
+    retry: settings.retry,
+    counters,
+    recreateMissing: settings.createTables,
+    assertOpen() {
+      if (closed) throw new Error('session-azure-tables: the store is closed');
+    },
+  };
+  const tables = await openTables(settings, context);
+  try {
+    if (settings.createTables) await Promise.all([tables.sessions.ensureExists(), tables.drafts.ensureExists(), tables.lease.ensureExists()]);
+  } catch (err) {
+    throw new Error(`session-azure-tables: cannot open ${tables.where}: ${(err as Error).message}`, { cause: err });
+  }
+
+  const store = new AzureSessionStore({
+    table: tables.sessions,
+    maxAgeMs: options.sessionMaxAgeMinutes * 60_000,
+    touchAfterMs: settings.touchAfterSeconds * 1000,
+    maxSessionBytes: settings.maxSessionBytes,
+  });
+  const drafts = new AzureDraftStore(tables.drafts, settings.draftRetentionDays * 86_400_000);
+  const instanceId = options.instanceId ?? `${os.hostname()}#${process.pid}#${randomUUID().slice(0, 8)}`;
+  const lease = new SweepLease(tables.lease, settings.leaseName, instanceId, settings.leaseSeconds * 1000);
+
+  const sweepOnce = async (): Promise<SweepResult> => {
+    if (!(await lease.acquire())) return { sessions: 0, drafts: 0, skipped: true };
+    // The lease is not released afterwards: replicas whose timers fire before it runs out skip
+    // the scan instead of repeating it (see leaseSeconds).
+    const keepGoing = () => lease.keep();
+    const now = new Date();
+    const sessions = await store.deleteExpired(now, keepGoing);
+    const draftCount = (await keepGoing()) ? await drafts.deleteExpired(now, keepGoing) : 0;
+    return { sessions, drafts: draftCount, skipped: false };
+  };
+  let sweeping: Promise<SweepResult> | undefined;
+  const sweep = () => {
+    // One sweep at a time per instance; a second caller shares the running one.
+    sweeping ??= sweepOnce().finally(() => {
+      sweeping = undefined;
+    });
+    return sweeping;
+  };
+
+  const onSweepError =
+    options.onSweepError ??
+    ((err: unknown) => process.emitWarning(`session-azure-tables: sweeping expired rows failed: ${(err as Error).message}`));
+  let timer: NodeJS.Timeout | undefined;
+  if (settings.sweepIntervalSeconds > 0) {
+    timer = setInterval(() => {
+      if (!sweeping) sweep().catch(onSweepError);
+    }, settings.sweepIntervalSeconds * 1000);
+    // The sweeper never keeps the process alive on its own.
+    timer.unref();
+  }
+
+  // A readiness probe: one try, not counted, any answer but a missing table is fine (and a
+  // missing table is made again when the store may create tables).
+  const pingRetry = { ...settings.retry, maxAttempts: 1, totalTimeoutMs: settings.retry.attemptTimeoutMs };
+  let closing: Promise<void> | undefined;
+  counters.reads = 0;
+  counters.writes = 0;
+  return {
+    store,
+    drafts,
+    tables: { sessions: tables.sessions.name, drafts: tables.drafts.name, lease: tables.lease.name },
+    instanceId,
+    async ping() {
+      context.assertOpen();
+      try {
+        await withRetry('ping', pingRetry, (abortSignal) => tables.pingClient.getEntity('ping', 'ping', { abortSignal }));
+      } catch (err) {
+        if (statusOf(err) === 404 && !isTableNotFound(err)) return;
+        if (isTableNotFound(err) && settings.createTables) return tables.sessions.ensureExists();
+        throw err;
+      }
+    },
+    counters: () => ({ reads: counters.reads, writes: counters.writes }),
+    sweep,
+    async sweepExpired() {
+      const result = await sweep();
+      return result.sessions + result.drafts;
+    },
+    async purgeAll(purge = {}) {
+      const sessions = await store.deleteAll();
+      return { sessions, drafts: purge.drafts ? await drafts.deleteAll() : 0 };
+    },
+    async dropTables() {
+      await Promise.all([tables.sessions.drop(), tables.drafts.drop(), tables.lease.drop()]);
+    },
+    close() {
+      closing ??= (async () => {
+        if (timer) clearInterval(timer);
+        await sweeping?.catch(() => undefined);
+        closed = true;
+      })();
+      return closing;
+    },
+  };
+}
+
+/** The SessionStoreFactory port: one handle per open(). */
+export class AzureSessionStoreFactory implements SessionStoreFactory {
+  readonly #settings: SessionAzureTablesSettings;
+  readonly #options: AzureSessionStoreOptions;
+
+  constructor(settings: SessionAzureTablesSettings, options: AzureSessionStoreOptions) {
+    this.#settings = settings;
+    this.#options = options;
+  }
+
+  open(): Promise<AzureSessionStoreHandle> {
+    return openAzureSessionStore(this.#settings, this.#options);
+  }
+}
