@@ -40,6 +40,11 @@ export function classify(err: unknown): HttpFailure {
     // body-parser: entity.too.large, entity.parse.failed, charset/encoding errors
     return { status: e.status, code: 'bad-input', key: 'errors.badInput', params: { detail: e.type } };
   }
+  const name = (err as { name?: unknown } | null)?.name;
+  if (name === 'SessionTooLargeError' || name === 'EntityTooLargeError') {
+    // The store refused to keep that much: a clear 413, never a generic failure.
+    return { status: 413, code: 'too-large', key: 'errors.badInput', params: { detail: 'too large to store' } };
+  }
   if (isStorageOutage(err)) return { status: 503, code: 'store-unavailable', key: 'errors.storeUnavailable', params: {} };
   return { status: 500, code: 'internal', key: 'errors.generic', params: {} };
 }
