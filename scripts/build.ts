@@ -1,0 +1,153 @@
+/**
+ * `npm run build [-- --target onprem|cloud] [--out dir] [--no-lockfile]`: one self-contained package
+ * per target in dist/<target>/: the server bundled with esbuild (our code only; npm packages stay
+ * external), the target's plugins fixed in a static table, views and assets, the WSDL, the
+ * target's configuration with development values, and a package.json that lists only the npm
+ * packages the bundle imports (plus what plugins load by name), pinned to the tested versions,
+ * with its own lockfile. Nothing of another target's plugins gets in: not imported, not listed.
+ */
+import { build } from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+
+/** Loaded by name at run time by a dependency (express loads its view engine with require). */
+const CORE_RUNTIME_DEPENDENCIES = ['ejs'];
+
+export interface BuiltPackage {
+  target: string;
+  dir: string;
+  plugins: string[];
+  dependencies: Record<string, string>;
+}
+
+function args(): { targets: string[]; out: string; lockfile: boolean } {
+  const argv = process.argv.slice(2);
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${flag}=`))?.split('=')[1];
+  };
+  const target = value('--target');
+  return {
+    targets: target ? [target] : ['onprem', 'cloud'],
+    out: path.resolve(value('--out') ?? path.join(root, 'dist')),
+    lockfile: !argv.includes('--no-lockfile'),
+  };
+}
+
+function packageName(specifier: string): string | null {
+  if (specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]!)) return null;
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
+}
+
+function installedVersion(name: string): string {
+  return readJson(path.join(root, 'node_modules', name, 'package.json')).version as string;
+}
+
+/** The entry of a built package: startServer with the target's plugins as a static table. */
+function entrySource(target: string, plugins: string[]): string {
+  const imports = plugins.map((p, i) => `import * as plugin${i} from './plugins/${p}/index.ts';`).join('\n');
+  const table = plugins.map((p, i) => `  ${JSON.stringify(p)}: plugin${i},`).join('\n');
+  return `${imports}
+import { startServer } from './src/start-server.ts';
+
+const PLUGINS: Record<string, unknown> = {
+${table}
+};
+
+startServer(async (name) =>
+  (PLUGINS[name] as never) ?? \`plugins: "\${name}" is not in this package (built for target ${target} with ${plugins.join(', ')})\`,
+).catch((err: unknown) => {
+  process.stderr.write(\`timesheet failed to start: \${(err as Error).stack ?? String(err)}\\n\`);
+  process.exit(1);
+});
+`;
+}
+
+export async function buildTarget(target: string, outRoot: string, lockfile = true): Promise<BuiltPackage> {
+  const targetFile = path.join(root, 'config', 'targets', `${target}.json`);
+  if (!existsSync(targetFile)) throw new Error(`no target "${target}": ${targetFile} does not exist`);
+  const plugins = readJson(targetFile).plugins as string[];
+  const dir = path.join(outRoot, target);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+
+  const result = await build({
+    stdin: { contents: entrySource(target, plugins), resolveDir: root, sourcefile: `entry-${target}.ts`, loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile: path.join(dir, 'server.js'),
+    sourcemap: true,
+    metafile: true,
+    logLevel: 'warning',
+    tsconfig: path.join(root, 'tsconfig.json'),
+  });
+
+  const imported = new Set<string>();
+  for (const output of Object.values(result.metafile.outputs)) {
+    for (const imp of output.imports) if (imp.external) {
+      const name = packageName(imp.path);
+      if (name) imported.add(name);
+    }
+  }
+  for (const name of CORE_RUNTIME_DEPENDENCIES) imported.add(name);
+  for (const plugin of plugins) {
+    const extra = path.join(root, 'plugins', plugin, 'build.json');
+    if (existsSync(extra)) for (const name of (readJson(extra).runtimeDependencies as string[]) ?? []) imported.add(name);
+  }
+  const dependencies = Object.fromEntries([...imported].sort().map((name) => [name, installedVersion(name)]));
+
+  cpSync(path.join(root, 'views'), path.join(dir, 'views'), { recursive: true });
+  cpSync(path.join(root, 'src', 'erp', 'contoso-erp.wsdl'), path.join(dir, 'contoso-erp.wsdl'));
+  mkdirSync(path.join(dir, 'config', 'targets'), { recursive: true });
+  mkdirSync(path.join(dir, 'config', 'env'), { recursive: true });
+  // The package runs its own target unless told otherwise (TIMESHEET_TARGET).
+  const defaults = { ...readJson(path.join(root, 'config', 'default.json')), target };
+  writeFileSync(path.join(dir, 'config', 'default.json'), `${JSON.stringify(defaults, null, 2)}\n`);
+  cpSync(targetFile, path.join(dir, 'config', 'targets', `${target}.json`));
+  cpSync(path.join(root, 'config', 'env', 'development.json'), path.join(dir, 'config', 'env', 'development.json'));
+  // The development STS's public certificate, named by config/env/development.json (no private key).
+  mkdirSync(path.join(dir, 'config', 'dev', 'keys'), { recursive: true });
+  cpSync(path.join(root, 'config', 'dev', 'keys', 'dev-sts.crt'), path.join(dir, 'config', 'dev', 'keys', 'dev-sts.crt'));
+
+  const rootPackage = readJson(path.join(root, 'package.json'));
+  const pkg: Record<string, unknown> = {
+    name: `contoso-timesheet-${target}`,
+    version: rootPackage.version,
+    private: true,
+    description: `CONTOSO Timesheet, ${target} package (plugins: ${plugins.join(', ')})`,
+    type: 'module',
+    engines: rootPackage.engines,
+    scripts: { start: 'node --enable-source-maps server.js' },
+    dependencies,
+  };
+  // npm 11 runs install scripts only for approved packages; sqlite3 builds its native addon.
+  const approved = Object.keys((rootPackage.allowScripts as Record<string, boolean>) ?? {}).filter((n) => n in dependencies);
+  if (approved.length) pkg.allowScripts = Object.fromEntries(approved.map((n) => [n, true]));
+  writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+  writeFileSync(
+    path.join(dir, 'README.md'),
+    `# CONTOSO Timesheet — ${target} package\n\nBuilt by \`npm run build\`. Install and run:\n\n    npm ci --omit=dev\n    NODE_ENV=production npm start\n\nProduction settings go in \`config/env/production.json\` (next to \`config/default.json\`) or in \`TIMESHEET_*\` environment variables; see the repository README.\n`,
+  );
+  if (lockfile) {
+    execFileSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  return { target, dir, plugins, dependencies };
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('scripts/build.ts')) {
+  const { targets, out, lockfile } = args();
+  for (const target of targets) {
+    const built = await buildTarget(target, out, lockfile);
+    process.stdout.write(`built ${path.relative(root, built.dir) || built.dir}: plugins ${built.plugins.join(', ')}; ${Object.keys(built.dependencies).length} dependencies\n`);
+  }
+}

@@ -1,0 +1,129 @@
+// `npm run build` makes one package per target. Each holds only its own plugins' code and
+// dependencies, and installs (npm ci --omit=dev) and starts alone, away from the repository.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildTarget, type BuiltPackage } from '../../scripts/build.js';
+import { startTestErpFarm, type TestErpFarm } from '../helpers/erp-simulator.js';
+import { startAzurite, type AzuriteTable } from '../helpers/azurite.js';
+import { origins, startTestLinkService, startTestRelay } from '../helpers/relay.js';
+
+const out = mkdtempSync(path.join(os.tmpdir(), 'timesheet-build-'));
+const built: Record<string, BuiltPackage> = {};
+let farm: TestErpFarm;
+
+before(async () => {
+  built.onprem = await buildTarget('onprem', out);
+  built.cloud = await buildTarget('cloud', out);
+  farm = await startTestErpFarm();
+});
+after(async () => {
+  await farm?.close();
+  rmSync(out, { recursive: true, force: true });
+});
+
+const CLOUD_ONLY = ['@azure/data-tables', '@azure/identity', 'ws'];
+const ONPREM_ONLY = ['sequelize', 'connect-session-sequelize', 'sqlite3', 'pg', 'pg-hstore', 'mariadb'];
+
+function manifest(target: string): { dependencies: Record<string, string> } {
+  return JSON.parse(readFileSync(path.join(built[target]!.dir, 'package.json'), 'utf8'));
+}
+
+test('the on-prem package lists no cloud dependency and holds no cloud plugin code or configuration', () => {
+  const deps = Object.keys(manifest('onprem').dependencies);
+  for (const name of CLOUD_ONLY) assert.ok(!deps.includes(name), name);
+  for (const name of ['sequelize', 'sqlite3', 'soap', 'express']) assert.ok(deps.includes(name), name);
+  const lock = readFileSync(path.join(built.onprem!.dir, 'package-lock.json'), 'utf8');
+  assert.doesNotMatch(lock, /"node_modules\/@azure\/data-tables"/);
+  const bundle = readFileSync(path.join(built.onprem!.dir, 'server.js'), 'utf8');
+  for (const marker of ['@azure/data-tables', 'ServiceBusAuthorization', 'plugins/session-azure-tables', 'plugins/erp-relay', 'plugins/cloud-role']) {
+    assert.ok(!bundle.includes(marker), `on-prem bundle contains ${marker}`);
+  }
+  assert.ok(bundle.includes('plugins/session-sql'));
+  assert.equal(existsSync(path.join(built.onprem!.dir, 'config', 'targets', 'cloud.json')), false);
+});
+
+test('the cloud package lists no on-prem dependency and holds no on-prem plugin code or configuration', () => {
+  const deps = Object.keys(manifest('cloud').dependencies);
+  for (const name of ONPREM_ONLY) assert.ok(!deps.includes(name), name);
+  assert.ok(deps.includes('@azure/data-tables'));
+  const lock = readFileSync(path.join(built.cloud!.dir, 'package-lock.json'), 'utf8');
+  assert.doesNotMatch(lock, /"node_modules\/sqlite3"|"node_modules\/sequelize"/);
+  const bundle = readFileSync(path.join(built.cloud!.dir, 'server.js'), 'utf8');
+  for (const marker of ['connect-session-sequelize', 'from "sequelize"', 'plugins/session-sql', 'plugins/erp-direct']) {
+    assert.ok(!bundle.includes(marker), `cloud bundle contains ${marker}`);
+  }
+  assert.equal(existsSync(path.join(built.cloud!.dir, 'config', 'targets', 'onprem.json')), false);
+});
+
+test('the stand-ins and the link service are not shipped in either package', () => {
+  for (const target of ['onprem', 'cloud']) {
+    const bundle = readFileSync(path.join(built[target]!.dir, 'server.js'), 'utf8');
+    for (const marker of ['stand-ins/erp-simulator', 'stand-ins/dev-sts', 'stand-ins/relay-emulator', 'link-service/']) assert.ok(!bundle.includes(marker), `${target}: ${marker}`);
+    assert.equal(existsSync(path.join(built[target]!.dir, 'config', 'dev', 'keys', 'dev-sts.key')), false, 'no private key');
+  }
+});
+
+/** npm ci --omit=dev in a copy, then node server.js; resolves with the port from its start-up log line. */
+async function startPackage(target: string, env: Record<string, string>, t: { after: (fn: () => unknown) => void }): Promise<{ port: number; child: ChildProcess }> {
+  const dir = built[target]!.dir;
+  execFileSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
+  const child = spawn(process.execPath, ['server.js'], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, TIMESHEET_ENV: 'development', TIMESHEET_APP__PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => child.kill('SIGKILL'));
+  let output = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${target} package did not start:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /"port":(\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${target} package exited (${code}):\n${output}`)));
+  });
+  return { port, child };
+}
+
+async function readyThenStop(port: number, child: ChildProcess): Promise<void> {
+  const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+  assert.equal(ready.status, 200, await ready.text());
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0, 'a clean shutdown on SIGTERM');
+}
+
+test('the on-prem package installs with npm ci --omit=dev and runs alone', { timeout: 900_000 }, async (t) => {
+  const { port, child } = await startPackage('onprem', { TIMESHEET_PLUGIN_SETTINGS__ERP_DIRECT__ENDPOINTS: JSON.stringify(farm.urls) }, t);
+  await readyThenStop(port, child);
+});
+
+test('the cloud package installs with npm ci --omit=dev and runs alone', { timeout: 900_000 }, async (t) => {
+  const azurite: AzuriteTable = await startAzurite();
+  t.after(() => azurite.stop());
+  const relay = await startTestRelay();
+  t.after(() => relay.close());
+  const link = startTestLinkService(relay, { erpEndpoints: origins(farm.urls) });
+  t.after(() => link.close());
+  await link.waitUntilConnected(10_000);
+  const { port, child } = await startPackage(
+    'cloud',
+    {
+      TIMESHEET_PLUGIN_SETTINGS__SESSION_AZURE_TABLES__CONNECTION_STRING: azurite.connectionString,
+      TIMESHEET_PLUGIN_SETTINGS__ERP_RELAY__RELAY_BASE_URL: relay.url,
+      TIMESHEET_PLUGIN_SETTINGS__CLOUD_ROLE__RELAY_PROBE_URL: `${relay.url}/`,
+    },
+    t,
+  );
+  await readyThenStop(port, child);
+});
