@@ -1,0 +1,190 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Request, RequestHandler, Response } from 'express';
+
+/**
+ * The light redirect of the burst. Mount it BEFORE express-session (and before the body parsers):
+ * a visitor it sends away costs no session read, no ERP call, no database access.
+ *
+ * - role 'onprem', window open: new visitors go to the cloud copy (otherUrl + same path and query);
+ * - role 'cloud', window closed: new visitors go back to the on-prem copy;
+ * - a visitor with work in progress (hasWorkInProgress(req), e.g. the signed drain cookie below)
+ *   is served where they are until they are done (drain);
+ * - health, metrics, assets, SAML, ops pages and anything but GET/HEAD are never redirected.
+ */
+export type BurstRole = 'onprem' | 'cloud';
+
+export interface BurstRedirectOptions {
+  controller: { isOpen(now?: Date): boolean };
+  role: BurstRole;
+  /** The other copy's absolute http(s) URL; only its origin (and path prefix, if any) is used. */
+  otherUrl: string;
+  /** Decides from the request alone (no session yet) whether this person must stay here. */
+  hasWorkInProgress: (req: Request) => boolean;
+  now?: () => Date;
+  /** 302 (default) or 307; only GET/HEAD are redirected, so both keep the method. */
+  status?: 302 | 307;
+  /** Extra path prefixes that are never redirected, added to DEFAULT_EXCLUDED_PATHS. */
+  excludedPaths?: readonly string[];
+}
+
+export interface BurstRedirectStats {
+  /** Requests sent to the other copy. */
+  redirected: number;
+  /** Requests served here although they would have been sent away (work in progress). */
+  drained: number;
+}
+
+export type BurstRedirectMiddleware = RequestHandler & { stats(): BurstRedirectStats };
+
+/** Matched case-insensitively, as the path itself or as a prefix followed by '/'. */
+export const DEFAULT_EXCLUDED_PATHS: readonly string[] = Object.freeze(['/healthz', '/readyz', '/metrics', '/assets', '/saml', '/ops']);
+
+/** Parses and checks otherUrl: absolute http(s), no credentials, query or fragment. Returns the base without a trailing slash. */
+export function parseOtherUrl(otherUrl: string): { origin: string; base: string } {
+  let url: URL;
+  try {
+    url = new URL(otherUrl);
+  } catch {
+    throw new TypeError(`burst otherUrl must be an absolute http(s) URL, got ${JSON.stringify(otherUrl)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`burst otherUrl must be http(s), got ${url.protocol}`);
+  if (url.username || url.password) throw new TypeError('burst otherUrl must not carry credentials');
+  if (url.search || url.hash) throw new TypeError('burst otherUrl must not have a query or fragment');
+  return { origin: url.origin, base: url.origin + url.pathname.replace(/\/+$/, '') };
+}
+
+/**
+ * The redirect target for a request target (req.originalUrl): base + path + query, byte for byte.
+ * Anything that is not origin-form ("/..."), such as an absolute-form request target, goes to the
+ * other copy's root, so the Location always stays on otherUrl's origin.
+ */
+export function redirectTarget(base: string, origin: string, requestTarget: string): string {
+  const safe = requestTarget.startsWith('/') ? requestTarget : '/';
+  const target = base + safe;
+  try {
+    if (new URL(target).origin === origin) return target;
+  } catch {
+    // fall through
+  }
+  return base + '/';
+}
+
+function isExcluded(requestTarget: string, prefixes: readonly string[]): boolean {
+  const q = requestTarget.indexOf('?');
+  const path = (q === -1 ? requestTarget : requestTarget.slice(0, q)).toLowerCase();
+  return prefixes.some((p) => path === p || path.startsWith(p + '/'));
+}
+
+export function burstRedirect(options: BurstRedirectOptions): BurstRedirectMiddleware {
+  const { controller, role, hasWorkInProgress } = options;
+  if (role !== 'onprem' && role !== 'cloud') throw new TypeError(`burst role must be 'onprem' or 'cloud', got ${String(role)}`);
+  const { origin, base } = parseOtherUrl(options.otherUrl);
+  const now = options.now ?? (() => new Date());
+  const status = options.status ?? 302;
+  const excluded = [...DEFAULT_EXCLUDED_PATHS, ...(options.excludedPaths ?? []).map((p) => p.toLowerCase().replace(/\/+$/, ''))];
+  const stats: BurstRedirectStats = { redirected: 0, drained: 0 };
+
+  const middleware: RequestHandler = (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    const requestTarget = req.originalUrl;
+    if (isExcluded(requestTarget, excluded)) return next();
+    const open = controller.isOpen(now());
+    const sendAway = role === 'onprem' ? open : !open;
+    if (!sendAway) return next();
+    if (hasWorkInProgress(req)) {
+      stats.drained++;
+      return next();
+    }
+    stats.redirected++;
+    // The window moves: no cache may keep this answer.
+    res.setHeader('Cache-Control', 'no-store');
+    res.redirect(status, redirectTarget(base, origin, requestTarget));
+  };
+  return Object.assign(middleware, { stats: (): BurstRedirectStats => ({ ...stats }) });
+}
+
+// --- The drain cookie -------------------------------------------------------------------------
+
+export const DRAIN_COOKIE = 'timesheet.drain';
+export const DEFAULT_DRAIN_MAX_AGE_MS = 8 * 3_600_000;
+
+export interface DrainCookieOptions {
+  name?: string;
+  /** Lifetime, both as the cookie's Max-Age and as the expiry signed into its value. Default 8 hours. */
+  maxAgeMs?: number;
+  /** Default: the request came over TLS (req.secure, as seen through "trust proxy"). */
+  secure?: boolean;
+  now?: () => Date;
+}
+
+type Secrets = string | readonly string[];
+
+function secretList(secret: Secrets): readonly string[] {
+  const list = typeof secret === 'string' ? [secret] : secret;
+  if (list.length === 0 || list.some((s) => s.length === 0)) throw new TypeError('drain cookie secret must not be empty');
+  return list;
+}
+
+function sign(secret: string, expires: string): string {
+  return createHmac('sha256', secret).update(`burst-drain:v1:${expires}`).digest('base64url');
+}
+
+/** Value format: `v1.<expiry ms, base 36>.<HMAC-SHA256 base64url>`. */
+export function drainCookieValue(secret: Secrets, expiresAt: Date): string {
+  const expires = expiresAt.getTime().toString(36);
+  return `v1.${expires}.${sign(secretList(secret)[0]!, expires)}`;
+}
+
+export function verifyDrainCookieValue(value: string, secret: Secrets, now: Date): boolean {
+  const m = /^v1\.([0-9a-z]{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value);
+  if (!m) return false;
+  const [, expires, mac] = m as unknown as [string, string, string];
+  const given = Buffer.from(mac);
+  const valid = secretList(secret).some((s) => {
+    const expected = Buffer.from(sign(s, expires));
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  });
+  return valid && parseInt(expires, 36) > now.getTime();
+}
+
+/**
+ * Marks this browser as having work in progress here (call it when a draft is saved; the first
+ * secret of a list signs, all verify). HttpOnly, SameSite=Lax, Path=/, expiring.
+ */
+export function setDrainCookie(res: Response, secret: Secrets, options: DrainCookieOptions = {}): void {
+  const maxAge = options.maxAgeMs ?? DEFAULT_DRAIN_MAX_AGE_MS;
+  const now = options.now?.() ?? new Date();
+  res.cookie(options.name ?? DRAIN_COOKIE, drainCookieValue(secret, new Date(now.getTime() + maxAge)), {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: options.secure ?? res.req.secure,
+    maxAge,
+    path: '/',
+    encode: String,
+  });
+}
+
+/** Call when the work is done (week submitted, sign-out): the next visit may be redirected. */
+export function clearDrainCookie(res: Response, options: Pick<DrainCookieOptions, 'name' | 'secure'> = {}): void {
+  res.clearCookie(options.name ?? DRAIN_COOKIE, { httpOnly: true, sameSite: 'lax', secure: options.secure ?? res.req.secure, path: '/' });
+}
+
+/** True when the request carries a drain cookie with a valid signature that has not expired. */
+export function hasDrainCookie(req: Request, secret: Secrets, options: Pick<DrainCookieOptions, 'name' | 'now'> = {}): boolean {
+  const name = options.name ?? DRAIN_COOKIE;
+  const header = req.headers.cookie;
+  if (!header) return false;
+  const now = options.now?.() ?? new Date();
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq === -1 || part.slice(0, eq).trim() !== name) continue;
+    if (verifyDrainCookieValue(part.slice(eq + 1).trim(), secret, now)) return true;
+  }
+  return false;
+}
+
+/** hasWorkInProgress for burstRedirect() from the drain cookie. */
+export function drainCookieCheck(secret: Secrets, options: Pick<DrainCookieOptions, 'name' | 'now'> = {}): (req: Request) => boolean {
+  secretList(secret);
+  return (req) => hasDrainCookie(req, secret, options);
+}
