@@ -104,7 +104,16 @@ async function main(): Promise<void> {
   await Promise.all(waits);
   const port = target === 'cloud' ? 3001 : 3000;
   if (target === 'cloud') run('link', 'src/link-service/main.ts');
-  run('app', 'src/server.ts', { TIMESHEET_TARGET: target });
+  // The on-prem copy sends new visitors to the cloud copy during the burst window, so it does so
+  // only when the cloud copy runs here too; `--burst open|closed|schedule` sets the manual switch.
+  const burstIndex = process.argv.indexOf('--burst');
+  const burstMode = burstIndex >= 0 ? process.argv[burstIndex + 1] : undefined;
+  if (burstMode !== undefined && !['open', 'closed', 'schedule'].includes(burstMode)) throw new Error(`--burst must be open, closed or schedule, not "${burstMode}"`);
+  run('app', 'src/server.ts', {
+    TIMESHEET_TARGET: target,
+    ...(target === 'onprem' ? { TIMESHEET_BURST__OTHER_URL: 'null' } : {}),
+    ...(burstMode ? { TIMESHEET_BURST__MODE: burstMode } : {}),
+  });
   await waitFor(`http://127.0.0.1:${port}/readyz`, `${target} app`);
   const lines = [
     '',

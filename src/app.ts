@@ -23,6 +23,9 @@ import { sessionMiddleware } from './web/session-middleware.js';
 import { healthRoutes } from './web/health-routes.js';
 import { weekRoutes } from './web/week-routes.js';
 import { classify } from './web/http-errors.js';
+import { opsRoutes } from './web/ops-routes.js';
+import { BurstController } from './burst/burst-state.js';
+import { burstRedirect, drainCookieCheck } from './burst/burst-redirect.js';
 import { translator, type Translate } from './i18n/translator.js';
 
 export interface BuiltApp {
@@ -110,6 +113,25 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
   ];
   app.use(healthRoutes(readiness, () => shuttingDown));
 
+  // The Friday burst. Before sessions, body parsing and the ERP: a new visitor sent to the other
+  // copy costs no storage operation. People with a draft in progress here (drain cookie) stay.
+  const burst = new BurstController({
+    schedule: config.burst.schedule,
+    mode: config.burst.mode,
+    loadTrigger: config.burst.loadTrigger,
+    onChange: (state) => logger.info({ burst: { open: state.open, reason: state.reason } }, 'burst window changed'),
+  });
+  const redirect = config.burst.otherUrl
+    ? burstRedirect({
+        controller: burst,
+        role: config.target === 'cloud' ? 'cloud' : 'onprem',
+        otherUrl: config.burst.otherUrl,
+        status: config.burst.redirectStatus,
+        hasWorkInProgress: drainCookieCheck(config.app.sessionSecrets, { name: config.burst.drainCookie.name }),
+      })
+    : null;
+  if (redirect) app.use(redirect);
+
   app.use(localeMiddleware(config.i18n.defaultLocale, (req) => req.secure));
   app.use(express.urlencoded({ extended: false, limit: config.app.bodyLimit, parameterLimit: 2000 }));
   app.use(express.json({ limit: config.app.bodyLimit }));
@@ -126,6 +148,8 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
   // match a request id this browser's session sent, so the ACS needs none.
   app.use(auth.router);
   app.use(csrf);
+  app.use('/ops', auth.requireUser, auth.requireRole('Admin'));
+  app.use(opsRoutes(burst, () => redirect?.stats() ?? { redirected: 0, drained: 0 }));
   app.use(auth.requireUser, auth.requireRole(...config.timesheet.allowedRoles));
   app.use(weekRoutes({ config, weeks }));
 

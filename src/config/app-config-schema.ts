@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { samlConfigSchema } from '../auth/saml-config-schema.js';
+import { burstConfigSchema } from '../burst/burst-config.js';
 
 /**
  * The shared part of the configuration. Each plugin validates its own section of
@@ -45,6 +46,8 @@ export const appConfigSchema = z.object({
     defaultLocale: z.enum(['en', 'fr']),
   }),
   saml: samlConfigSchema,
+  /** The Friday burst: when the on-prem copy sends new visitors to the cloud copy. */
+  burst: burstConfigSchema.prefault({}),
 });
 
 export type AppConfig = z.infer<typeof appConfigSchema>;

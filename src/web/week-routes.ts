@@ -12,6 +12,7 @@ import { INTL_TAG, type Locale, type Translate } from '../i18n/translator.js';
 import { buildWeekPage, errorMessage } from './week-page-model.js';
 import { classify } from './http-errors.js';
 import { erpUser } from './current-user.js';
+import { clearDrainCookie, setDrainCookie } from '../burst/burst-redirect.js';
 
 export interface WeekRoutesDeps {
   config: AppConfig;
@@ -46,6 +47,10 @@ function changesFromForm(body: Record<string, unknown>): CellChange[] {
 export function weekRoutes({ config, weeks }: WeekRoutesDeps): Router {
   const router = Router();
   const max = config.timesheet.maxHoursPerDay;
+  const drain = config.burst.drainCookie;
+  // A person with a draft in progress keeps being served by this copy when the burst starts.
+  const markInProgress = (res: Response) => setDrainCookie(res, config.app.sessionSecrets, { name: drain.name, maxAgeMs: drain.maxAgeMinutes * 60_000 });
+  const markDone = (res: Response) => clearDrainCookie(res, { name: drain.name });
 
   function render(req: Request, res: Response, record: WeekRecord, week: IsoWeek, extra: { notice?: string; alert?: string; status?: number } = {}) {
     const locale = res.locals.locale as Locale;
@@ -81,8 +86,10 @@ export function weekRoutes({ config, weeks }: WeekRoutesDeps): Router {
       const saved = await weeks.edit(user, week, version, changes);
       if (body.action === 'submit') {
         await weeks.submit(user, week, saved.version);
+        markDone(res);
         return res.redirect(303, `/week/${week.id}`);
       }
+      markInProgress(res);
       return res.redirect(303, `/week/${week.id}?saved=1`);
     } catch (err) {
       if (err instanceof WeekNotReadyError) return res.redirect(303, `/week/${week.id}?notReady=1`);
@@ -123,6 +130,7 @@ export function weekRoutes({ config, weeks }: WeekRoutesDeps): Router {
     }
     try {
       const record = await weeks.edit(erpUser(req), week, body.version as number, changes as CellChange[]);
+      markInProgress(res);
       const check = weeks.check(week, record);
       const tag = INTL_TAG[locale];
       res.json({

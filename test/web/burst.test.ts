@@ -1,0 +1,85 @@
+// The burst on the on-prem copy: an Admin opens the window, new visitors go to the cloud copy with a
+// light redirect, people with a draft in progress stay (drain), and the state is visible at /ops/burst.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startAppStack, type AppStack } from '../helpers/app-stack.js';
+import { TestBrowser, type Page } from '../helpers/dev-sts.js';
+
+const CLOUD = 'http://127.0.0.1:9'; // never fetched: the tests only read the Location header
+let stack: AppStack;
+let admin: { browser: TestBrowser; page: Page };
+before(async () => {
+  stack = await startAppStack(null, { overrides: { burst: { mode: 'closed', otherUrl: CLOUD } } });
+  // Signed in before any window opens: /ops is never redirected, so the operator keeps control.
+  admin = await stack.signIn('dave', '/week/2026-W50');
+});
+after(() => stack.close());
+
+const csrfOf = (page: Page) => /<meta name="csrf-token" content="([^"]+)"/.exec(page.body)![1]!;
+
+async function setMode(mode: string): Promise<Record<string, unknown>> {
+  const { browser, page } = admin;
+  const res = await fetch(`${stack.url}/ops/burst`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrfOf(page), cookie: browser.jar.header(stack.url)! },
+    body: JSON.stringify({ mode }),
+  });
+  assert.equal(res.status, 200);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+test('with the window open, a new visitor is sent to the cloud copy on the same path, at no storage cost', async () => {
+  await setMode('open');
+  try {
+    const before = stack.app.storeCounters();
+    const res = await new TestBrowser().get(`${stack.url}/week/2026-W50?lang=fr`);
+    assert.equal(res.status, 302);
+    assert.equal(res.location, `${CLOUD}/week/2026-W50?lang=fr`);
+    assert.equal(res.headers.getSetCookie().length, 0, 'no session, no cookie');
+    assert.deepEqual(stack.app.storeCounters(), before);
+  } finally {
+    await setMode('closed');
+  }
+});
+
+test('a person with a draft in progress keeps being served here when the window opens', async () => {
+  const { browser, page } = await stack.signIn('alice', '/week/2026-W50');
+  const start = page.body.indexOf('<form method="post" action="/week/');
+  const key = /name="h:([^"]+)"/.exec(page.body.slice(start))![1]!;
+  const version = /name="version" value="(\d+)"/.exec(page.body)![1]!;
+  const saved = await browser.post(`${stack.url}/week/2026-W50`, { _csrf: csrfOf(page), version, [`h:${key}`]: '4', action: 'save' });
+  assert.equal(saved.status, 303);
+  await setMode('open');
+  try {
+    const again = await browser.get(`${stack.url}/week/2026-W50`);
+    assert.equal(again.status, 200);
+    assert.match(again.body, /value="4"/);
+  } finally {
+    await setMode('closed');
+  }
+});
+
+test('a form post and the health endpoints are never redirected', async () => {
+  await setMode('open');
+  try {
+    const post = await new TestBrowser().post(`${stack.url}/week/2026-W50`, { action: 'save' });
+    assert.notEqual(post.status, 302);
+    assert.equal((await fetch(`${stack.url}/healthz`, { redirect: 'manual' })).status, 200);
+  } finally {
+    await setMode('closed');
+  }
+});
+
+test('the burst state is visible to Admin users only', async () => {
+  const state = await setMode('schedule');
+  assert.equal(state.mode, 'schedule');
+  assert.ok(['schedule', 'outside-window'].includes(state.reason as string));
+  const ops = await admin.browser.get(`${stack.url}/ops/burst`, { accept: 'application/json' });
+  assert.equal(ops.status, 200);
+  const body = JSON.parse(ops.body) as { redirected: number; drained: number; mode: string };
+  assert.equal(body.mode, 'schedule');
+  assert.ok(body.redirected >= 1 && body.drained >= 1, ops.body);
+  const alice = await stack.signIn('alice', '/week/2026-W50');
+  const denied = await alice.browser.get(`${stack.url}/ops/burst`);
+  assert.equal(denied.status, 403);
+});
