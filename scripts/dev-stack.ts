@@ -2,9 +2,12 @@
  * `npm start`: the whole system on one machine with embedded defaults. Each part runs as its own
  * process, as in production; their logs are prefixed; Ctrl-C stops them all; each waits for what
  * it needs to answer first.
- *   --target onprem (default): ERP simulator (3200, 3201), development STS (3100), on-prem app (3000)
- *   --target cloud: the same ERP and STS, plus Azurite (Table service, 10002), the relay emulator
- *     (3300), the on-prem link service (outbound listener) and the cloud app (3001)
+ *   (default) the hybrid system: ERP simulator (3200, 3201), development STS (3100), Azurite (Table
+ *     service, 10002), relay emulator (3300), the on-prem link service (outbound listener), the
+ *     on-prem app (3000) and the cloud app (3001); the on-prem app sends new visitors to the cloud
+ *     app during the burst window (`--burst open` forces it open, `--burst closed` shut)
+ *   --target onprem: ERP, STS and the on-prem app only (no burst redirect: no cloud copy to send to)
+ *   --target cloud: ERP, STS, Azurite, relay, link service and the cloud app only
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -22,7 +25,7 @@ function run(name: string, entry: string, env: Record<string, string> = {}, args
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const prefix = `[${name}]`.padEnd(7);
+  const prefix = `[${name}]`.padEnd(9);
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';
     stream?.on('data', (chunk: Buffer) => {
@@ -70,12 +73,14 @@ function stop(code = 0): void {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-function targetArg(): 'onprem' | 'cloud' {
+type StackTarget = 'hybrid' | 'onprem' | 'cloud';
+
+function targetArg(): StackTarget {
   const i = process.argv.indexOf('--target');
   const value = i >= 0 ? process.argv[i + 1] : process.argv.find((a) => a.startsWith('--target='))?.split('=')[1];
-  if (value === undefined || value === 'onprem') return 'onprem';
-  if (value === 'cloud') return 'cloud';
-  throw new Error(`--target must be onprem or cloud, not "${value}"`);
+  if (value === undefined) return 'hybrid';
+  if (value === 'hybrid' || value === 'onprem' || value === 'cloud') return value;
+  throw new Error(`--target must be hybrid, onprem or cloud, not "${value}"`);
 }
 
 const ACCOUNTS = [
@@ -88,6 +93,13 @@ const ACCOUNTS = [
 
 async function main(): Promise<void> {
   const target = targetArg();
+  const withCloud = target !== 'onprem';
+  const apps: Array<'onprem' | 'cloud'> = target === 'hybrid' ? ['onprem', 'cloud'] : [target];
+  // `--burst open|closed|schedule` sets the manual switch of both copies alike, so they agree.
+  const burstIndex = process.argv.indexOf('--burst');
+  const burstMode = burstIndex >= 0 ? process.argv[burstIndex + 1] : undefined;
+  if (burstMode !== undefined && !['open', 'closed', 'schedule'].includes(burstMode)) throw new Error(`--burst must be open, closed or schedule, not "${burstMode}"`);
+
   run('erp', 'src/stand-ins/erp-simulator/main.ts');
   run('sts', 'src/stand-ins/dev-sts/main.ts');
   const waits = [
@@ -95,36 +107,30 @@ async function main(): Promise<void> {
     waitFor('http://127.0.0.1:3201/erp?wsdl', 'ERP simulator node 2'),
     waitFor('http://127.0.0.1:3100/metadata', 'development STS'),
   ];
-  if (target === 'cloud') {
+  if (withCloud) {
     mkdirSync(path.join(root, 'data', 'azurite'), { recursive: true });
     run('azurite', 'node_modules/.bin/azurite-table', {}, ['--tableHost', '127.0.0.1', '--tablePort', '10002', '--location', path.join(root, 'data', 'azurite'), '--disableTelemetry', '--skipApiVersionCheck', '--silent']);
     run('relay', 'src/stand-ins/relay-emulator/main.ts');
     waits.push(waitFor('http://127.0.0.1:10002/devstoreaccount1/Tables', 'Azurite', 60_000, true), waitFor('http://127.0.0.1:3300/', 'relay emulator', 60_000, true));
   }
   await Promise.all(waits);
-  const port = target === 'cloud' ? 3001 : 3000;
-  if (target === 'cloud') run('link', 'src/link-service/main.ts');
-  // The on-prem copy sends new visitors to the cloud copy during the burst window, so it does so
-  // only when the cloud copy runs here too; `--burst open|closed|schedule` sets the manual switch.
-  const burstIndex = process.argv.indexOf('--burst');
-  const burstMode = burstIndex >= 0 ? process.argv[burstIndex + 1] : undefined;
-  if (burstMode !== undefined && !['open', 'closed', 'schedule'].includes(burstMode)) throw new Error(`--burst must be open, closed or schedule, not "${burstMode}"`);
-  run('app', 'src/server.ts', {
-    TIMESHEET_TARGET: target,
-    ...(target === 'onprem' ? { TIMESHEET_BURST__OTHER_URL: 'null' } : {}),
-    ...(burstMode ? { TIMESHEET_BURST__MODE: burstMode } : {}),
-  });
-  await waitFor(`http://127.0.0.1:${port}/readyz`, `${target} app`);
-  const lines = [
-    '',
-    `  CONTOSO Timesheet (${target} target) is ready:  http://localhost:${port}`,
-    '',
-    ...ACCOUNTS,
-    '',
-    '  ERP simulator: http://127.0.0.1:3200/erp?wsdl, http://127.0.0.1:3201/erp?wsdl  (stats: /stats)',
-    '  Development STS: http://127.0.0.1:3100/metadata',
-  ];
-  if (target === 'cloud') lines.push('  Azurite (Table service): http://127.0.0.1:10002/devstoreaccount1', '  Relay emulator: http://127.0.0.1:3300 (hybrid connection "erp"), link service listening');
+  if (withCloud) run('link', 'src/link-service/main.ts');
+  const PORTS = { onprem: 3000, cloud: 3001 } as const;
+  for (const app of apps) {
+    run(app, 'src/server.ts', {
+      TIMESHEET_TARGET: app,
+      // Alone, the on-prem copy has no cloud copy to send anyone to.
+      ...(target === 'onprem' ? { TIMESHEET_BURST__OTHER_URL: 'null' } : {}),
+      ...(burstMode ? { TIMESHEET_BURST__MODE: burstMode } : {}),
+    });
+  }
+  await Promise.all(apps.map((app) => waitFor(`http://127.0.0.1:${PORTS[app]}/readyz`, `${app} app`)));
+  const lines = [''];
+  if (apps.includes('onprem')) lines.push(`  CONTOSO Timesheet, on-prem copy:  http://localhost:3000${target === 'hybrid' ? '   <- the URL people type' : ''}`);
+  if (apps.includes('cloud')) lines.push('  CONTOSO Timesheet, cloud copy:    http://localhost:3001');
+  if (target === 'hybrid') lines.push(`  Burst window: ${burstMode ?? 'schedule'} (Friday 14:00-18:00 Europe/Paris; Admins see /ops/burst)`);
+  lines.push('', ...ACCOUNTS, '', '  ERP simulator: http://127.0.0.1:3200/erp?wsdl, http://127.0.0.1:3201/erp?wsdl  (stats: /stats)', '  Development STS: http://127.0.0.1:3100/metadata');
+  if (withCloud) lines.push('  Azurite (Table service): http://127.0.0.1:10002/devstoreaccount1', '  Relay emulator: http://127.0.0.1:3300 (hybrid connection "erp"), link service listening');
   lines.push('  Ctrl-C stops everything.', '');
   process.stdout.write(lines.join('\n'));
 }
