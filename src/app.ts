@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -131,6 +132,24 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
       })
     : null;
   if (redirect) app.use(redirect);
+  // The load trigger opens the overflow early when this instance is saturated: fed once a second
+  // with the event loop's p99 delay and the requests in flight.
+  let loadSampler: NodeJS.Timeout | undefined;
+  if (config.burst.loadTrigger) {
+    const loop = monitorEventLoopDelay({ resolution: 20 });
+    loop.enable();
+    let inFlight = 0;
+    app.use((_req, res, next) => {
+      inFlight++;
+      res.once('close', () => inFlight--);
+      next();
+    });
+    loadSampler = setInterval(() => {
+      burst.observe({ eventLoopDelayMs: loop.percentile(99) / 1e6, inFlight });
+      loop.reset();
+    }, 1000);
+    loadSampler.unref();
+  }
 
   app.use(localeMiddleware(config.i18n.defaultLocale, (req) => req.secure));
   app.use(express.urlencoded({ extended: false, limit: config.app.bodyLimit, parameterLimit: 2000 }));
@@ -185,6 +204,7 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
     },
     async close() {
       shuttingDown = true;
+      if (loadSampler) clearInterval(loadSampler);
       await Promise.allSettled(roles.map((r) => r.stop()));
       await Promise.allSettled([storeHandle.close(), erp.close()]);
     },
