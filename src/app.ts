@@ -129,6 +129,7 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
         otherUrl: config.burst.otherUrl,
         status: config.burst.redirectStatus,
         hasWorkInProgress: drainCookieCheck(config.app.sessionSecrets, { name: config.burst.drainCookie.name }),
+        onBounce: (req) => req.log.warn({ burst: burst.state() }, 'a visitor came straight back from the other copy: the two copies disagree about the burst window'),
       })
     : null;
   if (redirect) app.use(redirect);

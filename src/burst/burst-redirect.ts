@@ -25,6 +25,10 @@ export interface BurstRedirectOptions {
   status?: 302 | 307;
   /** Extra path prefixes that are never redirected, added to DEFAULT_EXCLUDED_PATHS. */
   excludedPaths?: readonly string[];
+  /** How long a person sent away is served here if she comes straight back (loop breaker); 0 = off. Default 60. */
+  bounceGuardSeconds?: number;
+  /** Told when the loop breaker serves someone: the two copies disagree about the window. */
+  onBounce?: (req: Request) => void;
 }
 
 export interface BurstRedirectStats {
@@ -32,6 +36,8 @@ export interface BurstRedirectStats {
   redirected: number;
   /** Requests served here although they would have been sent away (work in progress). */
   drained: number;
+  /** Requests served here because this copy had just sent them away and they came back. */
+  bounced: number;
 }
 
 export type BurstRedirectMiddleware = RequestHandler & { stats(): BurstRedirectStats };
@@ -82,7 +88,12 @@ export function burstRedirect(options: BurstRedirectOptions): BurstRedirectMiddl
   const now = options.now ?? (() => new Date());
   const status = options.status ?? 302;
   const excluded = [...DEFAULT_EXCLUDED_PATHS, ...(options.excludedPaths ?? []).map((p) => p.toLowerCase().replace(/\/+$/, ''))];
-  const stats: BurstRedirectStats = { redirected: 0, drained: 0 };
+  const stats: BurstRedirectStats = { redirected: 0, drained: 0, bounced: 0 };
+  // Loop breaker: each copy marks whom it just sent away. If that person comes straight back
+  // (the two copies disagree about the window, e.g. one was switched by hand), she is served
+  // here instead of being bounced again. Per role, so the two copies' marks never mix.
+  const bounceCookie = `timesheet.bounced-${role}`;
+  const bounceSeconds = options.bounceGuardSeconds ?? 60;
 
   const middleware: RequestHandler = (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
@@ -95,9 +106,15 @@ export function burstRedirect(options: BurstRedirectOptions): BurstRedirectMiddl
       stats.drained++;
       return next();
     }
+    if (bounceSeconds > 0 && hasCookie(req, bounceCookie)) {
+      stats.bounced++;
+      options.onBounce?.(req);
+      return next();
+    }
     stats.redirected++;
     // The window moves: no cache may keep this answer.
     res.setHeader('Cache-Control', 'no-store');
+    if (bounceSeconds > 0) res.cookie(bounceCookie, '1', { maxAge: bounceSeconds * 1000, httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
     res.redirect(status, redirectTarget(base, origin, requestTarget));
   };
   return Object.assign(middleware, { stats: (): BurstRedirectStats => ({ ...stats }) });
@@ -170,17 +187,25 @@ export function clearDrainCookie(res: Response, options: Pick<DrainCookieOptions
 }
 
 /** True when the request carries a drain cookie with a valid signature that has not expired. */
-export function hasDrainCookie(req: Request, secret: Secrets, options: Pick<DrainCookieOptions, 'name' | 'now'> = {}): boolean {
-  const name = options.name ?? DRAIN_COOKIE;
+/** The values of every cookie called `name` in the request (no session or cookie parser needed). */
+function cookieValues(req: Request, name: string): string[] {
   const header = req.headers.cookie;
-  if (!header) return false;
-  const now = options.now?.() ?? new Date();
+  if (!header) return [];
+  const values: string[] = [];
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq === -1 || part.slice(0, eq).trim() !== name) continue;
-    if (verifyDrainCookieValue(part.slice(eq + 1).trim(), secret, now)) return true;
+    if (eq !== -1 && part.slice(0, eq).trim() === name) values.push(part.slice(eq + 1).trim());
   }
-  return false;
+  return values;
+}
+
+function hasCookie(req: Request, name: string): boolean {
+  return cookieValues(req, name).length > 0;
+}
+
+export function hasDrainCookie(req: Request, secret: Secrets, options: Pick<DrainCookieOptions, 'name' | 'now'> = {}): boolean {
+  const now = options.now?.() ?? new Date();
+  return cookieValues(req, options.name ?? DRAIN_COOKIE).some((value) => verifyDrainCookieValue(value, secret, now));
 }
 
 /** hasWorkInProgress for burstRedirect() from the drain cookie. */

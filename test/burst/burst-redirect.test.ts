@@ -45,8 +45,9 @@ test('on-prem, window open: a new visitor is redirected to otherUrl with the sam
   assert.equal(res.status, 302);
   assert.equal(res.headers.get('location'), `${CLOUD}/weeks/2026-W47?lang=fr&x=%2F%3F`);
   assert.equal(res.headers.get('cache-control'), 'no-store');
-  assert.equal(res.headers.get('set-cookie'), null, 'no session or cookie for a redirected visitor');
-  assert.deepEqual(mw.stats(), { redirected: 1, drained: 0 });
+  // No session: the only cookie is the loop breaker's one-minute mark.
+  assert.match(res.headers.get('set-cookie') ?? '', /^timesheet\.bounced-onprem=1; Max-Age=60; .*HttpOnly; SameSite=Lax$/);
+  assert.deepEqual(mw.stats(), { redirected: 1, drained: 0, bounced: 0 });
 });
 
 test('on-prem, window open: a holder of a valid drain cookie is served (drain) and counted', async () => {
@@ -54,7 +55,7 @@ test('on-prem, window open: a holder of a valid drain cookie is served (drain) a
   const res = await get('/weeks/2026-W47', cookie(drainCookieValue(SECRET, new Date(NOW.getTime() + 60_000))));
   assert.equal(res.status, 200);
   assert.equal(await res.text(), 'served here');
-  assert.deepEqual(mw.stats(), { redirected: 0, drained: 1 });
+  assert.deepEqual(mw.stats(), { redirected: 0, drained: 1, bounced: 0 });
 });
 
 test('the cookie set by setDrainCookie is HttpOnly, SameSite=Lax, expiring, and is then honoured', async () => {
@@ -93,7 +94,7 @@ test('excluded paths are never redirected, whatever the case or trailing slash',
   for (const path of ['/healthz', '/readyz', '/metrics', '/assets/app.css', '/saml/acs', '/saml/metadata?x=1', '/ops/burst', '/HEALTHZ', '/healthz/']) {
     assert.equal((await get(path)).status, 200, path);
   }
-  assert.deepEqual(mw.stats(), { redirected: 0, drained: 0 });
+  assert.deepEqual(mw.stats(), { redirected: 0, drained: 0, bounced: 0 });
 });
 
 test('a path that only starts like an excluded one is redirected (/assetsX, /opsy)', async () => {
@@ -118,7 +119,7 @@ test('HEAD is redirected like GET', async () => {
 test('on-prem, window closed: everyone is served', async () => {
   const { get, mw } = await start('onprem', 'closed');
   assert.equal((await get('/weeks')).status, 200);
-  assert.deepEqual(mw.stats(), { redirected: 0, drained: 0 });
+  assert.deepEqual(mw.stats(), { redirected: 0, drained: 0, bounced: 0 });
 });
 
 test('cloud, window closed: a new visitor is sent back to otherUrl with path and query', async () => {
@@ -131,7 +132,7 @@ test('cloud, window closed: a new visitor is sent back to otherUrl with path and
 test('cloud, window closed: its own drain-cookie holders are served', async () => {
   const { get, mw } = await start('cloud', 'closed');
   assert.equal((await get('/', cookie(drainCookieValue(SECRET, new Date(NOW.getTime() + 60_000))))).status, 200);
-  assert.deepEqual(mw.stats(), { redirected: 0, drained: 1 });
+  assert.deepEqual(mw.stats(), { redirected: 0, drained: 1, bounced: 0 });
 });
 
 test('cloud, window open: new visitors are served', async () => {
@@ -165,4 +166,15 @@ test('a path prefix in otherUrl is kept before the request path', async () => {
   servers.push(server);
   const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/weeks?a=1`, { redirect: 'manual' });
   assert.equal(res.headers.get('location'), `${CLOUD}/timesheet/weeks?a=1`);
+});
+
+test('a person sent away who comes straight back is served here, not bounced again (the copies disagree)', async () => {
+  const { get, mw } = await start('onprem', 'open');
+  const first = await get('/weeks/2026-W50');
+  assert.equal(first.status, 302);
+  const mark = (first.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const back = await get('/weeks/2026-W50', { headers: { cookie: mark } });
+  assert.equal(back.status, 200);
+  assert.equal(await back.text(), 'served here');
+  assert.deepEqual(mw.stats(), { redirected: 1, drained: 0, bounced: 1 });
 });

@@ -35,7 +35,7 @@ test('with the window open, a new visitor is sent to the cloud copy on the same 
     const res = await new TestBrowser().get(`${stack.url}/week/2026-W50?lang=fr`);
     assert.equal(res.status, 302);
     assert.equal(res.location, `${CLOUD}/week/2026-W50?lang=fr`);
-    assert.equal(res.headers.getSetCookie().length, 0, 'no session, no cookie');
+    assert.deepEqual(res.headers.getSetCookie().map((c) => c.split('=')[0]), ['timesheet.bounced-onprem'], 'no session cookie');
     assert.deepEqual(stack.app.storeCounters(), before);
   } finally {
     await setMode('closed');
@@ -82,4 +82,15 @@ test('the burst state is visible to Admin users only', async () => {
   const alice = await stack.signIn('alice', '/week/2026-W50');
   const denied = await alice.browser.get(`${stack.url}/ops/burst`);
   assert.equal(denied.status, 403);
+});
+
+test('outside the window, the cloud copy sends a new visitor back to the on-prem copy', async () => {
+  const cloud = await startAppStack(null, { target: 'cloud', overrides: { burst: { mode: 'closed', otherUrl: 'http://127.0.0.1:9' } } });
+  try {
+    const res = await new TestBrowser().get(`${cloud.url}/week/2026-W50`);
+    assert.equal(res.status, 302);
+    assert.equal(res.location, 'http://127.0.0.1:9/week/2026-W50');
+  } finally {
+    await cloud.close();
+  }
 });
