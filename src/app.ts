@@ -25,6 +25,9 @@ import { healthRoutes } from './web/health-routes.js';
 import { weekRoutes } from './web/week-routes.js';
 import { classify } from './web/http-errors.js';
 import { opsRoutes } from './web/ops-routes.js';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { registerBurstMetrics } from './metrics/burst-metrics.js';
+import { metricsRoute } from './metrics/metrics-route.js';
 import { BurstController } from './burst/burst-state.js';
 import { burstRedirect, drainCookieCheck } from './burst/burst-redirect.js';
 import { translator, type Translate } from './i18n/translator.js';
@@ -168,8 +171,12 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
   // match a request id this browser's session sent, so the ACS needs none.
   app.use(auth.router);
   app.use(csrf);
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'timesheet_' });
+  registerBurstMetrics(registry, burst, () => redirect?.stats() ?? { redirected: 0, drained: 0, bounced: 0 });
+  app.use(metricsRoute(registry, config.metrics.token));
   app.use('/ops', auth.requireUser, auth.requireRole('Admin'));
-  app.use(opsRoutes(burst, () => redirect?.stats() ?? { redirected: 0, drained: 0 }));
+  app.use(opsRoutes(burst, () => redirect?.stats() ?? { redirected: 0, drained: 0, bounced: 0 }));
   app.use(auth.requireUser, auth.requireRole(...config.timesheet.allowedRoles));
   app.use(weekRoutes({ config, weeks }));
 

@@ -48,6 +48,12 @@ export const appConfigSchema = z.object({
   saml: samlConfigSchema,
   /** The Friday burst: when the on-prem copy sends new visitors to the cloud copy. */
   burst: burstConfigSchema.prefault({}),
+  metrics: z
+    .strictObject({
+      /** Bearer token a Prometheus scraper presents at /metrics; null = Admin users only. At least 32 characters. */
+      token: z.string().min(32, 'a metrics token must have at least 32 characters').nullable().default(null),
+    })
+    .prefault({}),
 });
 
 export type AppConfig = z.infer<typeof appConfigSchema>;

@@ -7,7 +7,7 @@ import { burstModeSchema } from '../burst/burst-state.js';
  * requests redirected and drained) as JSON, and POST {mode: open|closed|schedule} to flip the
  * manual switch without a restart. Mounted behind requireRole('Admin').
  */
-export function opsRoutes(burst: BurstController, stats: () => { redirected: number; drained: number }): Router {
+export function opsRoutes(burst: BurstController, stats: () => { redirected: number; drained: number; bounced: number }): Router {
   const router = Router();
   router.get('/ops/burst', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ ...burst.state(), lastChange: burst.modeChange(), load: burst.load(), ...stats() });

@@ -6,10 +6,11 @@ import { startAppStack, type AppStack } from '../helpers/app-stack.js';
 import { TestBrowser, type Page } from '../helpers/dev-sts.js';
 
 const CLOUD = 'http://127.0.0.1:9'; // never fetched: the tests only read the Location header
+const TOKEN = 'test-only-metrics-token-0123456789abcdef';
 let stack: AppStack;
 let admin: { browser: TestBrowser; page: Page };
 before(async () => {
-  stack = await startAppStack(null, { overrides: { burst: { mode: 'closed', otherUrl: CLOUD } } });
+  stack = await startAppStack(null, { overrides: { burst: { mode: 'closed', otherUrl: CLOUD }, metrics: { token: TOKEN } } });
   // Signed in before any window opens: /ops is never redirected, so the operator keeps control.
   admin = await stack.signIn('dave', '/week/2026-W50');
 });
@@ -93,4 +94,20 @@ test('outside the window, the cloud copy sends a new visitor back to the on-prem
   } finally {
     await cloud.close();
   }
+});
+
+test('the burst is visible as metrics, to Admin users and to the scraper token only', async () => {
+  const admin = await stack.signIn('dave', '/week/2026-W50');
+  const page = await admin.browser.get(`${stack.url}/metrics`);
+  assert.equal(page.status, 200);
+  assert.match(page.body, /^timesheet_burst_open\{reason="(manual-closed|schedule|outside-window|manual-open)",mode="\w+"\} [01]$/m);
+  assert.match(page.body, /^timesheet_burst_redirected_total \d+$/m);
+  assert.match(page.body, /^timesheet_burst_drained_total \d+$/m);
+  assert.match(page.body, /^timesheet_process_cpu_seconds_total /m);
+  assert.equal((await fetch(`${stack.url}/metrics`)).status, 401);
+  assert.equal((await fetch(`${stack.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-wrong-token-wrong-token-00' } })).status, 401);
+  const scraped = await fetch(`${stack.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  assert.equal(scraped.status, 200);
+  const alice = await stack.signIn('alice', '/week/2026-W50');
+  assert.equal((await alice.browser.get(`${stack.url}/metrics`)).status, 403);
 });
