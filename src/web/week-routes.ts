@@ -105,6 +105,8 @@ export function weekRoutes({ config, weeks }: WeekRoutesDeps): Router {
       }
       const failure = classify(err);
       if (failure.status >= 500 && failure.status !== 503) throw err;
+      // Shown on the page, and logged so the "ERP failures" alert sees submissions too.
+      req.log.warn({ failure: failure.code, week: week.id, action: body.action }, 'saving or submitting the week failed');
       // The ERP refused or is down at submit time: the draft is saved; say so on the week page.
       const current = await weeks.open(user, week);
       return render(req, res, current, week, { alert: t(failure.key, failure.params), status: failure.status });
