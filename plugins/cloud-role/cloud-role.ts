@@ -31,7 +31,7 @@ export class CloudRole implements RoleStartup {
 
   async start({ logger, store }: RoleContext): Promise<void> {
     this.log = logger.child({ component: 'cloud-role' });
-    this.log.info({ instance: this.settings.instanceName, purgeIntervalSeconds: this.settings.purgeIntervalSeconds }, 'cloud role starting');
+    this.log.info({ purgeIntervalSeconds: this.settings.purgeIntervalSeconds }, 'cloud role starting');
     if (this.settings.purgeIntervalSeconds > 0) {
       this.timer = setInterval(() => {
         if (this.purging) return; // never two purges at once on one replica

@@ -90,7 +90,8 @@ for target in $TARGETS; do
   image="${PREFIX}timesheet-${target}:${TAG}"
   args=(build --file "$ROOT/Dockerfile" --build-arg "TARGET=$target" --platform "$PLATFORM" --tag "$image")
   if [ -n "$BASE_IMAGE" ]; then args+=(--build-arg "BASE_IMAGE=$BASE_IMAGE"); fi
-  if [ "$BUILDER" = podman ]; then args+=(--isolation=chroot); fi
+  # --format docker: the OCI format has no HEALTHCHECK, and the images must keep theirs.
+  if [ "$BUILDER" = podman ]; then args+=(--isolation=chroot --format docker); fi
   echo "build-images: $BUILDER ${args[*]} $ROOT"
   "$BUILDER" "${args[@]}" "$ROOT"
   if [ "$PUSH" = 1 ]; then
