@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { safeEqual } from '../security/safe-equal.js';
 import type { Request, RequestHandler, Response } from 'express';
 
 /**
@@ -156,11 +157,7 @@ export function verifyDrainCookieValue(value: string, secret: Secrets, now: Date
   const m = /^v1\.([0-9a-z]{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value);
   if (!m) return false;
   const [, expires, mac] = m as unknown as [string, string, string];
-  const given = Buffer.from(mac);
-  const valid = secretList(secret).some((s) => {
-    const expected = Buffer.from(sign(s, expires));
-    return expected.length === given.length && timingSafeEqual(expected, given);
-  });
+  const valid = secretList(secret).some((s) => safeEqual(sign(s, expires), mac));
   return valid && parseInt(expires, 36) > now.getTime();
 }
 

@@ -1,14 +1,11 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { Registry } from 'prom-client';
+import { safeEqual } from '../security/safe-equal.js';
 
 function bearerMatches(req: Request, token: string | null): boolean {
   if (!token) return false;
   const given = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return given !== undefined && safeEqual(token, given);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { safeEqual } from '../security/safe-equal.js';
 
 /**
  * Shared Access Signature tokens as Azure Relay (Service Bus) issues and checks them:
@@ -102,7 +103,7 @@ export function checkSasToken(tokenText: string | undefined, options: SasCheckOp
   if (!rule) return { ok: false, reason: `unknown key name "${token.keyName}"` };
   const expected = Buffer.from(sign(token.encodedResource, token.expiresAt, rule.key), 'base64');
   const given = Buffer.from(token.signature, 'base64');
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+  if (!safeEqual(expected, given)) {
     return { ok: false, reason: `signature does not match key "${token.keyName}"` };
   }
   const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);

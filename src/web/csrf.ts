@@ -1,5 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { safeEqual } from '../security/safe-equal.js';
 
 /**
  * CSRF tokens bound to the session id: HMAC(secret, session id). Nothing is stored, so a page
@@ -11,10 +12,7 @@ export function csrfToken(secret: string, sessionId: string): string {
 }
 
 function matches(expected: string, given: unknown): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return typeof given === 'string' && safeEqual(expected, given);
 }
 
 export class CsrfError extends Error {
