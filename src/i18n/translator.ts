@@ -28,9 +28,10 @@ export function negotiateLocale(header: string | undefined, fallback: Locale): L
     .map((part, index) => {
       const [tag = '', ...params] = part.trim().split(';');
       const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-      return { lang: tag.trim().toLowerCase().split('-')[0] ?? '', q: q ? Number(q.slice(2)) : 1, index };
+      const quality = q ? Number(q.slice(2)) : 1;
+      return { lang: tag.trim().toLowerCase().split('-')[0] ?? '', q: Number.isFinite(quality) ? quality : 0, index };
     })
-    .filter((x) => x.lang && !Number.isNaN(x.q) && x.q > 0)
+    .filter((x) => x.lang && x.q > 0)
     .sort((a, b) => b.q - a.q || a.index - b.index);
   return ranked.map((x) => x.lang).find(isLocale) ?? fallback;
 }

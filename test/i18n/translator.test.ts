@@ -23,4 +23,5 @@ test('the browser language is chosen by quality, else the default', () => {
   assert.equal(negotiateLocale('de, it', 'en'), 'en');
   assert.equal(negotiateLocale('fr;q=0, en;q=0.1', 'fr'), 'en');
   assert.equal(negotiateLocale(undefined, 'fr'), 'fr');
+  assert.equal(negotiateLocale('fr;q=Infinity, en;q=0.5', 'fr'), 'en', 'a quality that is not a number counts as 0');
 });

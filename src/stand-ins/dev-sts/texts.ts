@@ -1,3 +1,5 @@
+import { negotiateLocale } from '../../i18n/translator.js';
+
 /** The STS's words in English and French; the language follows the browser's Accept-Language. */
 export type Lang = 'en' | 'fr';
 
@@ -32,20 +34,8 @@ export type Texts = (typeof TEXTS)[Lang];
 
 /**
  * The first language of Accept-Language, by quality, that we have: `fr-CA;q=0.9, en;q=0.8` -> fr.
- * Ties keep the header's order; anything unknown or absent -> English.
+ * Ties keep the header's order; anything unknown or absent -> English. Same rule as the app's pages.
  */
 export function preferredLang(acceptLanguage: string | undefined): Lang {
-  if (!acceptLanguage) return 'en';
-  const ranked = acceptLanguage
-    .split(',')
-    .map((part, index) => {
-      const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-      const quality = q ? Number(q.slice(2)) : 1;
-      return { primary: tag.trim().toLowerCase().split('-')[0], quality: Number.isFinite(quality) ? quality : 0, index };
-    })
-    .filter((l) => l.quality > 0)
-    .sort((a, b) => b.quality - a.quality || a.index - b.index);
-  const hit = ranked.find((l) => l.primary === 'en' || l.primary === 'fr');
-  return (hit?.primary as Lang | undefined) ?? 'en';
+  return negotiateLocale(acceptLanguage, 'en');
 }
