@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../security/safe-equal.js';
+import { cookieValues } from '../web/request-cookies.js';
 import type { Request, RequestHandler, Response } from 'express';
 
 /**
@@ -184,18 +185,6 @@ export function clearDrainCookie(res: Response, options: Pick<DrainCookieOptions
 }
 
 /** True when the request carries a drain cookie with a valid signature that has not expired. */
-/** The values of every cookie called `name` in the request (no session or cookie parser needed). */
-function cookieValues(req: Request, name: string): string[] {
-  const header = req.headers.cookie;
-  if (!header) return [];
-  const values: string[] = [];
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq !== -1 && part.slice(0, eq).trim() === name) values.push(part.slice(eq + 1).trim());
-  }
-  return values;
-}
-
 function hasCookie(req: Request, name: string): boolean {
   return cookieValues(req, name).length > 0;
 }

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { isLocale, negotiateLocale, translator, INTL_TAG, type Locale } from '../i18n/translator.js';
+import { cookieValues } from './request-cookies.js';
 
 export const LANG_COOKIE = 'lang';
 
@@ -16,21 +17,12 @@ export function localeMiddleware(fallback: Locale, secureCookie: (req: Parameter
       locale = asked;
       res.cookie(LANG_COOKIE, asked, { httpOnly: true, sameSite: 'lax', secure: secureCookie(req), maxAge: 365 * 86_400_000 });
     } else {
-      const fromCookie = parseCookie(req.headers.cookie, LANG_COOKIE);
-      locale = isLocale(fromCookie) ? fromCookie : negotiateLocale(req.get('accept-language'), fallback);
+      const fromCookie = cookieValues(req, LANG_COOKIE).find(isLocale);
+      locale = fromCookie ?? negotiateLocale(req.get('accept-language'), fallback);
     }
     res.locals.locale = locale;
     res.locals.intlTag = INTL_TAG[locale];
     res.locals.t = translator(locale);
     next();
   };
-}
-
-function parseCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return undefined;
 }
