@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { after, before } from 'node:test';
 import { TableClient } from '@azure/data-tables';
 import type { SessionData } from 'express-session';
-import type { WeekRecord } from '../../../src/ports/draft-store.js';
 import { openAzureSessionStore, settingsSchema, type AzureSessionStoreHandle, type SessionAzureTablesSettings } from '../../../plugins/session-azure-tables/index.js';
 import { startAzurite, type AzuriteOptions, type AzuriteTable } from '../../helpers/azurite.js';
 
@@ -63,20 +62,7 @@ export function sessionData(fields: Record<string, unknown>, expiresInMs = 8 * 6
 }
 
 /** A new week record as the week page hands it to save(). */
-export function weekRecord(user: string, week = '2026-W47', cells: WeekRecord['cells'] = {}): WeekRecord {
-  return {
-    user,
-    week,
-    version: 0,
-    context: null,
-    contextFetchedAt: null,
-    cells,
-    status: 'draft',
-    submissionId: null,
-    receipt: null,
-    updatedAt: new Date().toISOString(),
-  };
-}
+export { newWeekRecord as weekRecord } from '../../helpers/week-record.js';
 
 export function withoutCookie(sess: SessionData | null | undefined): Record<string, unknown> {
   if (!sess) throw new Error('expected a session');

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { newWeekRecord } from '../../helpers/week-record.js';
 /**
  * plugins/session-sql: both port contracts and the SQL-specific behaviour, on SQLite always and
  * on PostgreSQL / MariaDB when TEST_POSTGRES_URL / TEST_MARIADB_URL are set, e.g.
@@ -23,7 +24,7 @@ import sessionSql, { openSqlSessionStore, provides, settingsSchema, type SqlSess
 import { connectionTarget } from '../../../plugins/session-sql/settings.js';
 import { APP_CONFIG, type AppConfig } from '../../../src/config/app-config-schema.js';
 import { PROJECT_ROOT } from '../../../src/config/load-config.js';
-import { DraftConflictError, type WeekRecord } from '../../../src/ports/draft-store.js';
+import { DraftConflictError } from '../../../src/ports/draft-store.js';
 import { SESSION_STORE_FACTORY, type SessionStoreFactory } from '../../../src/ports/session-store.js';
 import { runDraftStoreContract } from '../../contract/draft-store.contract.js';
 import { runSessionStoreContract } from '../../contract/session-store.contract.js';
@@ -38,20 +39,7 @@ function issuesOf(input: unknown): string[] {
   return result.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
 }
 
-function draft(user: string, week = '2026-W47'): WeekRecord {
-  return {
-    user,
-    week,
-    version: 0,
-    context: null,
-    contextFetchedAt: null,
-    cells: {},
-    status: 'draft',
-    submissionId: null,
-    receipt: null,
-    updatedAt: new Date().toISOString(),
-  };
-}
+const draft = (user: string) => newWeekRecord(user);
 
 /** A port on which nothing listens (taken from the OS, then released). */
 async function closedPort(): Promise<number> {
