@@ -88,7 +88,8 @@ const ACCOUNTS = [
   '    alice  Employee',
   '    bob    Employee, Manager',
   '    dave   Admin',
-  '    carol  Contractor',
+  '    (organisation CONTOSO, or an e-mail ending in @contoso.example)',
+  '    carol  Contractor at Fabrikam, signs in with the partner IdP (organisation Fabrikam, or carol@fabrikam.example)',
 ];
 
 async function main(): Promise<void> {
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
     waitFor('http://127.0.0.1:3200/erp?wsdl', 'ERP simulator node 1'),
     waitFor('http://127.0.0.1:3201/erp?wsdl', 'ERP simulator node 2'),
     waitFor('http://127.0.0.1:3100/metadata', 'development STS'),
+    waitFor('http://127.0.0.1:3101/metadata', 'Fabrikam development IdP'),
   ];
   if (withCloud) {
     mkdirSync(path.join(root, 'data', 'azurite'), { recursive: true });
@@ -129,7 +131,7 @@ async function main(): Promise<void> {
   if (apps.includes('onprem')) lines.push(`  CONTOSO Timesheet, on-prem copy:  http://localhost:3000${target === 'hybrid' ? '   <- the URL people type' : ''}`);
   if (apps.includes('cloud')) lines.push('  CONTOSO Timesheet, cloud copy:    http://localhost:3001');
   if (target === 'hybrid') lines.push(`  Burst window: ${burstMode ?? 'schedule'} (Friday 14:00-18:00 Europe/Paris; Admins see /ops/burst)`);
-  lines.push('', ...ACCOUNTS, '', '  ERP simulator: http://127.0.0.1:3200/erp?wsdl, http://127.0.0.1:3201/erp?wsdl  (stats: /stats)', '  Development STS: http://127.0.0.1:3100/metadata');
+  lines.push('', ...ACCOUNTS, '', '  ERP simulator: http://127.0.0.1:3200/erp?wsdl, http://127.0.0.1:3201/erp?wsdl  (stats: /stats)', '  Development STS (CONTOSO): http://127.0.0.1:3100/metadata', '  Fabrikam partner IdP: http://127.0.0.1:3101/metadata');
   if (withCloud) lines.push('  Azurite (Table service): http://127.0.0.1:10002/devstoreaccount1', '  Relay emulator: http://127.0.0.1:3300 (hybrid connection "erp"), link service listening');
   lines.push('  Ctrl-C stops everything.', '');
   process.stdout.write(lines.join('\n'));

@@ -155,13 +155,16 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
     loadSampler.unref();
   }
 
+  const csrf = csrfProtection(config.app.sessionSecrets[0]!);
+  const auth = createAuth(config, logger, { logoutGuards: [csrf] });
+
   app.use(localeMiddleware(config.i18n.defaultLocale, (req) => req.secure));
+  // An IdP's SAMLResponse (many group claims) may be larger than app.bodyLimit: the sign-in
+  // endpoints parse their own bodies, before the app-wide parsers would refuse them.
+  app.use(auth.bodyParsers);
   app.use(express.urlencoded({ extended: false, limit: config.app.bodyLimit, parameterLimit: 2000 }));
   app.use(express.json({ limit: config.app.bodyLimit }));
   app.use(sessionMiddleware(config, storeHandle));
-
-  const csrf = csrfProtection(config.app.sessionSecrets[0]!);
-  const auth = createAuth(config, logger, { logoutGuards: [csrf] });
   app.use(...auth.initialize);
   app.use((req, res, next) => {
     res.locals.user = req.user ?? null;

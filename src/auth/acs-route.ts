@@ -7,19 +7,22 @@ import type { VerifiedCallback } from '@node-saml/passport-saml';
 import type { AuthSettings, ResolvedIdp } from './auth-settings.js';
 import './express-user.js';
 import { safeLocalPath } from './local-path.js';
-import { notAllowedPage, pageLocale, resubmitPage, signInFailedPage } from './pages.js';
+import { noContractPage, notAllowedPage, pageLocale, resubmitPage, signInFailedPage } from './pages.js';
 import { Principal } from './principal.js';
 import { principalFromProfile } from './principal-from-claims.js';
 import { checkVerifiedResponse, readRawResponse, refuseWeakAlgorithms } from './response-checks.js';
 import type { SamlVerify } from './saml-strategy.js';
 import { hasPendingRequests, idpOfPendingRequest, SessionRequestIdCache } from './session-request-id-cache.js';
 import './session-state.js';
+import type { SamlLogin } from './session-state.js';
 import { SignInRejection, toRejection, type RejectionReason } from './sign-in-rejection.js';
 
 /** What the ACS handler tells the strategy's verify step about the response being processed. */
 export interface AcsContext {
   idp: ResolvedIdp;
   correlationId: string;
+  /** Set by the verify step: how to name this sign-in in a later single logout. */
+  login?: SamlLogin;
 }
 
 /** Marks the second, same-site POST of a response (see resubmitPage). */
@@ -46,6 +49,12 @@ export function createSamlVerify(settings: AuthSettings, log: Logger, contextOf:
       if (droppedRoles.length) {
         log.warn({ event: 'saml_roles_dropped', idp: ctx.idp.id, roles: droppedRoles, correlationId: ctx.correlationId }, 'IdP sent roles it may not grant');
       }
+      ctx.login = {
+        idp: ctx.idp.id,
+        nameId: profile.nameID,
+        nameIdFormat: profile.nameIDFormat || null,
+        sessionIndex: typeof profile.sessionIndex === 'string' && profile.sessionIndex !== '' ? profile.sessionIndex : null,
+      };
       done(null, principal as unknown as Record<string, unknown>);
     } catch (err) {
       done(err as Error);
@@ -61,6 +70,8 @@ export interface AcsDeps {
   acsContext: WeakMap<Request, AcsContext>;
   keepSessionKeys: readonly string[];
   autoSubmitPath: string;
+  /** After sign-in: keep what single logout needs (session + logout index). */
+  recordLogin: (req: Request, login: SamlLogin, sessionExpires: number) => Promise<void>;
 }
 
 /**
@@ -75,7 +86,10 @@ export function createAcsHandler(deps: AcsDeps): RequestHandler {
   const reject = (res: Response, reason: RejectionReason, detail: string, idp: string | null, correlationId: string): void => {
     // Reason and IdP only: never the assertion, the NameID or any claim value (personal data).
     log.warn({ event: 'saml_signin_rejected', reason, idp, correlationId, detail: detail.slice(0, 300) }, 'sign-in rejected');
-    res.status(401).type('html').set('Cache-Control', 'no-store').send(signInFailedPage(correlationId, pageLocale(res)));
+    res.set('Cache-Control', 'no-store').type('html');
+    // A partner's user without a contract did sign in correctly: tell them what is missing, not "failed".
+    if (reason === 'no-contract') return void res.status(403).send(noContractPage(correlationId, pageLocale(res)));
+    res.status(401).send(signInFailedPage(correlationId, pageLocale(res)));
   };
 
   const handle = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
@@ -147,11 +161,15 @@ export function createAcsHandler(deps: AcsDeps): RequestHandler {
         const previous = req.session as unknown as Record<string, unknown>;
         const kept = Object.fromEntries(deps.keepSessionKeys.filter((k) => k in previous).map((k) => [k, previous[k]]));
         // passport 0.7 regenerates the session id here (session fixation) and saves the new session.
+        const login = acsContext.get(req)?.login;
         req.logIn(user, (loginErr: unknown) => {
           if (loginErr) return next(loginErr);
           Object.assign(req.session, kept);
-          log.info({ event: 'saml_signin', idp: idp.id, correlationId }, 'signed in');
-          res.redirect(302, relayState);
+          void (async () => {
+            if (login) await deps.recordLogin(req, login, req.session.cookie.expires?.getTime() ?? Date.now() + settings.sessionMaxAgeMs);
+            log.info({ event: 'saml_signin', idp: idp.id, correlationId }, 'signed in');
+            res.redirect(302, relayState);
+          })().catch(next);
         });
       })().catch(next);
     })(req, res, next);

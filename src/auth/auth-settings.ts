@@ -14,6 +14,8 @@ export interface ResolvedIdp {
 export interface AuthSettings {
   spEntityId: string;
   acsUrl: string;
+  /** SingleLogoutService (HTTP-Redirect) of this SP. */
+  sloUrl: string;
   clockSkewMs: number;
   requestMaxAgeMs: number;
   signing?: { privateKey: string; cert: string };
@@ -22,6 +24,16 @@ export interface AuthSettings {
   defaultIdp: ResolvedIdp;
   allowedRoles: readonly string[];
   sessionCookieName: string;
+  /** Sign the small cookies of the sign-in (pending single logout, remembered organisation). */
+  cookieSecrets: readonly string[];
+  /** How long a session lives at most (app.sessionMaxAgeMinutes): the logout index keeps entries that long when the cookie has no expiry. */
+  sessionMaxAgeMs: number;
+  /** Requests per client address and window on /login, /saml/acs and /saml/slo. */
+  rateLimit: { windowMs: number; max: number };
+  /** IdP ids (configuration order) offered on the organisation chooser. */
+  chooserIdps: ResolvedIdp[];
+  /** e-mail domain -> IdP, for home-realm discovery. */
+  idpByEmailDomain: Map<string, ResolvedIdp>;
 }
 
 /**
@@ -29,9 +41,9 @@ export interface AuthSettings {
  * and what ADFS relying-party trusts created from metadata show). Shared with the dev STS launcher so
  * both sides agree without repeating the rule.
  */
-export function spEndpoints(publicUrl: string, entityId?: string): { entityId: string; acsUrl: string } {
+export function spEndpoints(publicUrl: string, entityId?: string): { entityId: string; acsUrl: string; sloUrl: string } {
   const base = publicUrl.replace(/\/+$/, '');
-  return { entityId: entityId ?? `${base}/saml/metadata`, acsUrl: `${base}/saml/acs` };
+  return { entityId: entityId ?? `${base}/saml/metadata`, acsUrl: `${base}/saml/acs`, sloUrl: `${base}/saml/slo` };
 }
 
 export function resolveAuthSettings(config: AppConfig): AuthSettings {
@@ -42,6 +54,7 @@ export function resolveAuthSettings(config: AppConfig): AuthSettings {
   return {
     spEntityId: sp.entityId,
     acsUrl: sp.acsUrl,
+    sloUrl: sp.sloUrl,
     clockSkewMs: saml.clockSkewSeconds * 1000,
     requestMaxAgeMs: saml.requestMaxAgeMinutes * 60_000,
     signing:
@@ -52,6 +65,11 @@ export function resolveAuthSettings(config: AppConfig): AuthSettings {
     defaultIdp,
     allowedRoles: config.timesheet.allowedRoles,
     sessionCookieName: config.app.sessionCookieName,
+    cookieSecrets: config.app.sessionSecrets,
+    sessionMaxAgeMs: config.app.sessionMaxAgeMinutes * 60_000,
+    rateLimit: { windowMs: saml.rateLimit.windowSeconds * 1000, max: saml.rateLimit.maxRequests },
+    chooserIdps: [...idps.values()].filter((i) => !i.config.hidden),
+    idpByEmailDomain: new Map([...idps.values()].flatMap((i) => i.config.emailDomains.map((d) => [d, i] as const))),
   };
 }
 

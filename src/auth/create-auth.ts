@@ -1,14 +1,16 @@
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import passport from 'passport';
 import type { Logger } from 'pino';
-import { generateServiceProviderMetadata } from '@node-saml/node-saml';
 import type { AppConfig } from '../config/app-config-schema.js';
 import { createAcsHandler, createSamlVerify, type AcsContext } from './acs-route.js';
 import { certificateWarnings, resolveAuthSettings, type ResolvedIdp } from './auth-settings.js';
 import './express-user.js';
 import { safeLocalPath } from './local-path.js';
-import { createLogout } from './logout.js';
+import { createHomeRealmRoutes } from './home-realm.js';
 import { AUTO_SUBMIT_SCRIPT, pageLocale, signedOutPage, unknownIdpPage } from './pages.js';
+import { createSignInRateLimit } from './sign-in-rate-limit.js';
+import { createSingleLogout } from './single-logout.js';
+import { spMetadataXml } from './sp-metadata.js';
 import { Principal } from './principal.js';
 import { requireRole, requireUser } from './require-user.js';
 import { createSamlStrategy } from './saml-strategy.js';
@@ -24,19 +26,26 @@ export interface CreateAuthOptions {
 }
 
 export interface Auth {
+  /** Mount BEFORE the app-wide body parsers: the ACS parses up to 600 kB itself (a response can exceed the app's body limit). */
+  bodyParsers: Router;
   /** Mount after express-session: passport.initialize() + passport.session() (sets req.user to a Principal). */
   initialize: RequestHandler[];
-  /** GET /login[?idp=&returnTo=], POST /saml/acs, GET /saml/metadata, POST /logout, GET /signed-out, GET /saml/auto-submit.js. */
+  /**
+   * GET /login[?idp=&returnTo=&choose=1], POST /login/discover, POST /saml/acs, GET /saml/slo,
+   * GET /saml/metadata, POST /logout, GET /signed-out, GET /saml/auto-submit.js.
+   */
   router: Router;
   requireUser: RequestHandler;
   requireRole: (...roles: string[]) => RequestHandler;
-  /** The sign-out handler alone, for mounting elsewhere (it destroys the session and clears the cookie). */
+  /** The sign-out handler alone, for mounting elsewhere (ends the session here, then at the IdP when it does single logout). */
   logout: RequestHandler;
   /** What the SP is known as, for the lead's pages and the dev stack. */
   sp: { entityId: string; acsUrl: string; idps: Array<{ id: string; label: string }> };
 }
 
 const AUTO_SUBMIT_PATH = '/saml/auto-submit.js';
+/** A SAMLResponse with a few hundred group claims stays well below; response-checks.ts refuses more than 512 KiB of base64. */
+const ACS_BODY_LIMIT = '600kb';
 
 /**
  * The one entry point of the sign-in: SAML 2.0 with @node-saml/passport-saml, hardened as in
@@ -57,6 +66,9 @@ export function createAuth(config: AppConfig, logger: Logger, options: CreateAut
   const selectedIdp = new WeakMap<Request, ResolvedIdp>();
   const acsContext = new WeakMap<Request, AcsContext>();
   const verify = createSamlVerify(settings, log, (req) => acsContext.get(req));
+  const singleLogout = createSingleLogout(settings, log);
+  // One budget per client address for every sign-in endpoint: a script hammering any of them is slowed.
+  const rateLimit = createSignInRateLimit(settings, log);
   authenticator.use('saml', createSamlStrategy(settings, (req) => selectedIdp.get(req) ?? acsContext.get(req)?.idp, verify));
 
   const router = express.Router();
@@ -65,39 +77,53 @@ export function createAuth(config: AppConfig, logger: Logger, options: CreateAut
     res.type('application/javascript').set('Cache-Control', 'public, max-age=86400').send(AUTO_SUBMIT_SCRIPT);
   });
 
-  router.get('/login', (req, res, next) => {
+  const homeRealm = createHomeRealmRoutes(settings);
+  router.post('/login/discover', rateLimit, express.urlencoded({ extended: false, limit: '8kb' }), homeRealm.discover);
+
+  router.get('/login', rateLimit, (req, res, next) => {
     res.set('Cache-Control', 'no-store');
     const q = req.query as Record<string, unknown>;
     // A SAML message in the query would make passport-saml process it as a logout message.
     if ('SAMLRequest' in q || 'SAMLResponse' in q) return void res.status(400).type('html').send(unknownIdpPage(pageLocale(res)));
     const returnTo = safeLocalPath(q.returnTo);
-    const idp = q.idp === undefined ? settings.defaultIdp : typeof q.idp === 'string' ? settings.idps.get(q.idp) : undefined;
+    if (req.user instanceof Principal && q.choose === undefined) return res.redirect(302, returnTo);
+    const idp = homeRealm.pick(req, res, returnTo);
+    if (idp === 'answered') return;
     if (!idp) return void res.status(400).type('html').send(unknownIdpPage(pageLocale(res)));
-    if (req.user instanceof Principal) return res.redirect(302, returnTo);
     selectedIdp.set(req, idp);
     // The strategy saves the request id in req.session (cacheProvider); express-session writes the
     // session to the store before the redirect leaves, so any instance can check the answer.
     authenticator.authenticate('saml', { session: false, additionalParams: { RelayState: returnTo } } as passport.AuthenticateOptions)(req, res, next);
   });
 
+  const acsBody = express.urlencoded({ extended: false, limit: ACS_BODY_LIMIT });
+  const bodyParsers = express.Router();
+  bodyParsers.post('/saml/acs', acsBody);
+
   router.post(
     '/saml/acs',
-    express.urlencoded({ extended: false, limit: '600kb' }),
-    createAcsHandler({ settings, authenticator, log, acsContext, keepSessionKeys: options.keepSessionKeys ?? [], autoSubmitPath: AUTO_SUBMIT_PATH }),
+    rateLimit,
+    acsBody,
+    createAcsHandler({
+      settings,
+      authenticator,
+      log,
+      acsContext,
+      keepSessionKeys: options.keepSessionKeys ?? [],
+      autoSubmitPath: AUTO_SUBMIT_PATH,
+      recordLogin: singleLogout.recordLogin,
+    }),
   );
 
+  router.get('/saml/slo', rateLimit, singleLogout.endpoint);
+
+  // Built once per start: signed (when the SP has a key) and valid for 30 days from then.
+  const metadataXml = spMetadataXml(settings);
   router.get('/saml/metadata', (_req, res) => {
-    const xml = generateServiceProviderMetadata({
-      issuer: settings.spEntityId,
-      callbackUrl: settings.acsUrl,
-      identifierFormat: null,
-      wantAssertionsSigned: true,
-      ...(settings.signing ? { privateKey: settings.signing.privateKey, publicCerts: settings.signing.cert, signatureAlgorithm: 'sha256' as const } : {}),
-    });
-    res.type('application/samlmetadata+xml').send(xml);
+    res.type('application/samlmetadata+xml').set('Cache-Control', 'public, max-age=3600').send(metadataXml);
   });
 
-  const logout = createLogout(settings.sessionCookieName);
+  const logout = singleLogout.startLogout;
   router.post('/logout', ...(options.logoutGuards ?? []), logout);
 
   router.get('/signed-out', (_req, res) => {
@@ -105,6 +131,7 @@ export function createAuth(config: AppConfig, logger: Logger, options: CreateAut
   });
 
   return {
+    bodyParsers,
     initialize: [authenticator.initialize(), authenticator.session()],
     router,
     requireUser,

@@ -21,6 +21,20 @@ const TEXTS = {
     resubmitTitle: 'Signing you in',
     resubmitBody: 'If nothing happens, press Continue.',
     continue: 'Continue',
+    chooseTitle: 'Sign in',
+    chooseIntro: 'Choose your organisation. Contractors sign in with their own company.',
+    emailLabel: 'Or enter your work e-mail address',
+    emailHelp: 'We only use the part after the @ to find your organisation.',
+    emailUnknown: 'No organisation is registered for this e-mail address. Check it, or pick your organisation above.',
+    emailInvalid: 'Enter an e-mail address such as name@company.example.',
+    otherOrganisation: 'Sign in with another organisation',
+    idpLogoutFailed: 'You are signed out of the timesheet, but {idp} could not confirm that it signed you out too. On a shared computer, close the browser.',
+    logoutFailedTitle: 'Sign-out message refused',
+    logoutFailedBody: 'A sign-out message for the timesheet was refused. If you were signed out unexpectedly, or not at all, contact the service desk with this reference:',
+    tooManyTitle: 'Too many attempts',
+    tooManyBody: 'Too many sign-in attempts came from your network. Wait a minute, then try again.',
+    noContractTitle: 'No timesheet contract',
+    noContractBody: 'Your organisation signed you in, but no timesheet contract is registered for your account. Ask your CONTOSO contact to register it, and give this reference:',
   },
   fr: {
     failedTitle: 'Échec de la connexion',
@@ -36,6 +50,20 @@ const TEXTS = {
     resubmitTitle: 'Connexion en cours',
     resubmitBody: 'Si rien ne se passe, appuyez sur Continuer.',
     continue: 'Continuer',
+    chooseTitle: 'Connexion',
+    chooseIntro: 'Choisissez votre organisation. Les prestataires se connectent avec leur propre entreprise.',
+    emailLabel: 'Ou saisissez votre adresse e-mail professionnelle',
+    emailHelp: "Seule la partie après le @ sert à trouver votre organisation.",
+    emailUnknown: "Aucune organisation n'est enregistrée pour cette adresse. Vérifiez-la, ou choisissez votre organisation ci-dessus.",
+    emailInvalid: 'Saisissez une adresse e-mail, par exemple nom@entreprise.example.',
+    otherOrganisation: 'Se connecter avec une autre organisation',
+    idpLogoutFailed: "Vous êtes déconnecté de la feuille de temps, mais {idp} n'a pas confirmé votre déconnexion. Sur un ordinateur partagé, fermez le navigateur.",
+    logoutFailedTitle: 'Message de déconnexion refusé',
+    logoutFailedBody: "Un message de déconnexion de la feuille de temps a été refusé. Si vous avez été déconnecté sans le vouloir, ou pas du tout, contactez le support avec cette référence :",
+    tooManyTitle: 'Trop de tentatives',
+    tooManyBody: 'Trop de tentatives de connexion viennent de votre réseau. Attendez une minute puis réessayez.',
+    noContractTitle: 'Pas de contrat de saisie des temps',
+    noContractBody: "Votre organisation vous a connecté, mais aucun contrat de saisie des temps n'est enregistré pour votre compte. Demandez à votre contact CONTOSO de l'enregistrer, avec cette référence :",
   },
 } as const;
 
@@ -47,9 +75,9 @@ export function pageLocale(res: { locals: Record<string, unknown> }): PageLocale
 function page(title: string, body: string, lang: PageLocale): string {
   return `<!DOCTYPE html>
 <html lang="${lang}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head>
-<body>
-<main>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><link rel="stylesheet" href="/assets/app.css"></head>
+<body class="auth-page">
+<main id="main">
 <h1>${escapeHtml(title)}</h1>
 ${body}
 </main>
@@ -74,9 +102,64 @@ export function notAllowedPage(correlationId: string, lang: PageLocale = 'en'): 
   return page(x.notAllowedTitle, `<p>${escapeHtml(x.notAllowedBody)}</p>\n<p><code>${escapeHtml(correlationId)}</code></p>`, lang);
 }
 
-export function signedOutPage(lang: PageLocale = 'en'): string {
+/** `idpFailed`: label of an IdP that answered our single logout with an error (null when all went well). */
+export function signedOutPage(lang: PageLocale = 'en', idpFailed: string | null = null): string {
   const x = TEXTS[lang];
-  return page(x.signedOutTitle, `<p>${escapeHtml(x.signedOutBody)}</p>\n<p><a href="/login">${escapeHtml(x.signInAgain)}</a></p>`, lang);
+  const warning = idpFailed === null ? '' : `<p class="banner banner-alert" role="alert">${escapeHtml(x.idpLogoutFailed.replace('{idp}', idpFailed))}</p>\n`;
+  return page(
+    x.signedOutTitle,
+    `${warning}<p>${escapeHtml(x.signedOutBody)}</p>\n<p><a href="/login">${escapeHtml(x.signInAgain)}</a></p>\n<p><a href="/login?choose=1">${escapeHtml(x.otherOrganisation)}</a></p>`,
+    lang,
+  );
+}
+
+export function logoutFailedPage(correlationId: string, lang: PageLocale = 'en'): string {
+  const x = TEXTS[lang];
+  return page(x.logoutFailedTitle, `<p>${escapeHtml(x.logoutFailedBody)}</p>\n<p><code>${escapeHtml(correlationId)}</code></p>\n<p><a href="/">${escapeHtml(x.signIn)}</a></p>`, lang);
+}
+
+export function noContractPage(correlationId: string, lang: PageLocale = 'en'): string {
+  const x = TEXTS[lang];
+  return page(x.noContractTitle, `<p>${escapeHtml(x.noContractBody)}</p>\n<p><code>${escapeHtml(correlationId)}</code></p>`, lang);
+}
+
+export function tooManyAttemptsPage(lang: PageLocale = 'en'): string {
+  const x = TEXTS[lang];
+  return page(x.tooManyTitle, `<p>${escapeHtml(x.tooManyBody)}</p>`, lang);
+}
+
+export interface ChooserModel {
+  idps: Array<{ id: string; label: string }>;
+  returnTo: string;
+  /** What the person typed, shown again with the error (never dropped). */
+  email: string;
+  error: 'unknown' | 'invalid' | null;
+}
+
+/** Home-realm discovery: one button per organisation, or an e-mail address whose domain names it. */
+export function chooserPage(model: ChooserModel, lang: PageLocale = 'en'): string {
+  const x = TEXTS[lang];
+  const rt = encodeURIComponent(model.returnTo);
+  const buttons = model.idps
+    .map((i) => `<li><a class="idp-choice" href="/login?idp=${encodeURIComponent(i.id)}&amp;returnTo=${rt}">${escapeHtml(i.label)}</a></li>`)
+    .join('\n');
+  const error = model.error === null ? '' : `<p class="field-error" id="email-error">${escapeHtml(model.error === 'unknown' ? x.emailUnknown : x.emailInvalid)}</p>\n`;
+  const describedBy = model.error === null ? 'email-help' : 'email-help email-error';
+  return page(
+    x.chooseTitle,
+    `<p>${escapeHtml(x.chooseIntro)}</p>
+<ul class="idp-list">
+${buttons}
+</ul>
+<form method="post" action="/login/discover" class="panel" novalidate>
+<input type="hidden" name="returnTo" value="${escapeHtml(model.returnTo)}">
+<label for="email">${escapeHtml(x.emailLabel)}</label>
+<p class="help" id="email-help">${escapeHtml(x.emailHelp)}</p>
+${error}<input id="email" name="email" type="email" autocomplete="email" spellcheck="false" value="${escapeHtml(model.email)}" aria-describedby="${describedBy}"${model.error === null ? '' : ' aria-invalid="true" autofocus'}>
+<button type="submit" class="primary">${escapeHtml(x.continue)}</button>
+</form>`,
+    lang,
+  );
 }
 
 export function unknownIdpPage(lang: PageLocale = 'en'): string {

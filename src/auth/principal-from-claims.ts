@@ -30,15 +30,37 @@ export interface PrincipalFromClaims {
   droppedRoles: string[];
 }
 
-/** Builds the principal from a VERIFIED profile, following the IdP's claim mapping. */
+/** Separates a partner IdP's id from its user's name. Never in an employee's name, so the two cannot collide. */
+export const PARTNER_NAME_SEPARATOR = ':';
+
+/**
+ * Builds the principal from a VERIFIED profile, following the IdP's claim mapping.
+ * Corporate IdP: the name claim is the ERP account. Partner IdP: the principal is `<idp id>:<name claim>`
+ * and the ERP account comes from the contractor mapping table (`erpAccounts`); a partner user without a
+ * row there is refused ('no-contract'), never guessed.
+ */
 export function principalFromProfile(profile: Profile, idp: IdpConfig): PrincipalFromClaims {
-  let name = firstValue(profile, idp.claims.name);
-  if (name !== undefined && idp.claims.stripDomain) name = name.slice(name.lastIndexOf('\\') + 1);
-  if (!name) throw new SignInRejection('missing-claim', 'no account name in the configured name claims');
-  const displayName = firstValue(profile, idp.claims.displayName) ?? name;
+  let claimed = firstValue(profile, idp.claims.name);
+  if (claimed !== undefined && idp.claims.stripDomain) claimed = claimed.slice(claimed.lastIndexOf('\\') + 1);
+  if (!claimed) throw new SignInRejection('missing-claim', 'no account name in the configured name claims');
+  const displayName = firstValue(profile, idp.claims.displayName) ?? claimed;
   const sent = [...new Set(idp.claims.roles.flatMap((type) => claimValues(profile, type)))];
   const allowed = idp.allowedRoles;
   const roles = allowed === null ? sent : sent.filter((r) => allowed.includes(r));
   const droppedRoles = sent.filter((r) => !roles.includes(r));
-  return { principal: new Principal({ name, displayName, roles, idp: idp.id }), droppedRoles };
+
+  let name: string;
+  let erpAccount: string;
+  if (idp.trust === 'partner') {
+    name = `${idp.id}${PARTNER_NAME_SEPARATOR}${claimed}`;
+    const mapped = Object.prototype.hasOwnProperty.call(idp.erpAccounts, claimed) ? idp.erpAccounts[claimed] : undefined;
+    if (mapped === undefined) throw new SignInRejection('no-contract', 'partner user has no row in the contractor mapping table (erpAccounts)');
+    erpAccount = mapped;
+  } else {
+    // An employee name with the separator could pose as a partner's user: refuse it outright.
+    if (claimed.includes(PARTNER_NAME_SEPARATOR)) throw new SignInRejection('missing-claim', 'corporate account name contains the partner separator');
+    name = claimed;
+    erpAccount = claimed;
+  }
+  return { principal: new Principal({ name, displayName, roles, idp: idp.id, erpAccount }), droppedRoles };
 }

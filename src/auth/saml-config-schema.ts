@@ -25,6 +25,14 @@ const privateKeySource = z
 
 const claimList = z.array(z.string().min(1)).min(1);
 
+/** Lowercase DNS name, e.g. `fabrikam.example` (no scheme, no @, no trailing dot). */
+const emailDomain = z
+  .string()
+  .regex(/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/, 'an e-mail domain is a lowercase DNS name such as fabrikam.example');
+
+/** An ERP account name as the ERP's SOAP service takes it (no namespace separator, no spaces). */
+const erpAccount = z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'an ERP account is 1-64 letters, digits, dots, dashes, underscores or @');
+
 /** Which claims give the principal. Each list is tried in order; the first claim with a value wins. */
 const claimsSchema = z.object({
   /** The account name the ERP knows. ADFS sends windowsaccountname; `name` is the fallback. */
@@ -58,8 +66,26 @@ export const idpConfigSchema = z.object({
   /** NameIDPolicy Format sent in the AuthnRequest; null sends none (ADFS then uses its own rule). */
   nameIdFormat: z.string().min(1).nullable().default(null),
   claims: claimsSchema.prefault({}),
-  /** Roles this IdP may grant; other role values are dropped (and logged). null = any role. */
+  /** Roles this IdP may grant; other role values are dropped (and logged). null = any role (corporate IdPs only). */
   allowedRoles: z.array(z.string().min(1)).nullable().default(null),
+  /**
+   * `corporate`: the company's own STS; the name claim IS the ERP account.
+   * `partner`: a contractor's employer. Its principals are named `<id>:<name claim>` so they can never
+   * collide with an employee, it must list `allowedRoles` (never a role of `saml.partnerForbiddenRoles`),
+   * and each of its users needs a row in `erpAccounts` (the contractor mapping table).
+   */
+  trust: z.enum(['corporate', 'partner']).default('corporate'),
+  /** E-mail domains of this organisation, for home-realm discovery ("alice@contoso.example" -> contoso). */
+  emailDomains: z.array(emailDomain).default([]),
+  /** SingleLogoutService (HTTP-Redirect); null when the IdP does not do single logout (sign-out is then local only). */
+  sloUrl: z.url().nullable().default(null),
+  /**
+   * Contractor mapping table of a partner IdP: value of its name claim -> ERP account. A partner user
+   * missing here is refused at sign-in (403, logged), never guessed. Unused for a corporate IdP.
+   */
+  erpAccounts: z.record(z.string().min(1), erpAccount).default({}),
+  /** Hidden from the organisation chooser (still reachable with /login?idp=). */
+  hidden: z.boolean().default(false),
 });
 
 export const samlConfigSchema = z
@@ -76,6 +102,15 @@ export const samlConfigSchema = z
         message: 'give both signingKey and signingCert, or neither',
       })
       .prefault({}),
+    /** Roles no partner IdP may be configured to grant (checked at start, so a typo cannot hand out Admin). */
+    partnerForbiddenRoles: z.array(z.string().min(1)).default(['Admin', 'Manager']),
+    /** Sign-in endpoints (/login, /saml/acs, /saml/slo): requests per client IP address and window, per instance. */
+    rateLimit: z
+      .object({
+        windowSeconds: z.number().int().min(1).max(3600).default(60),
+        maxRequests: z.number().int().min(1).max(100_000).default(60),
+      })
+      .prefault({}),
     /** Tolerated clock difference with the IdPs for NotBefore / NotOnOrAfter. Never negative: -1 would disable the time checks in node-saml. */
     clockSkewSeconds: z.number().int().min(0).max(300).default(60),
     /** How long a sign-in started here may take at the IdP before its response is refused. */
@@ -85,6 +120,9 @@ export const samlConfigSchema = z
   .superRefine((cfg, ctx) => {
     const seen = new Map<string, number>();
     const seenEntity = new Map<string, number>();
+    const seenDomain = new Map<string, string>();
+    // One ERP account, one contractor: two people booking on one account could not be told apart.
+    const erpTargets = new Map<string, string>();
     cfg.idps.forEach((idp, i) => {
       if (seen.has(idp.id)) ctx.addIssue({ code: 'custom', path: ['idps', i, 'id'], message: `duplicate IdP id "${idp.id}"` });
       seen.set(idp.id, i);
@@ -92,6 +130,26 @@ export const samlConfigSchema = z
       seenEntity.set(idp.entityId, i);
       if (!idp.wantAssertionsSigned && !idp.wantResponseSigned) {
         ctx.addIssue({ code: 'custom', path: ['idps', i], message: 'at least one of wantAssertionsSigned / wantResponseSigned must be true' });
+      }
+      for (const domain of idp.emailDomains) {
+        if (seenDomain.has(domain)) ctx.addIssue({ code: 'custom', path: ['idps', i, 'emailDomains'], message: `e-mail domain ${domain} is already claimed by IdP "${seenDomain.get(domain)}"` });
+        seenDomain.set(domain, idp.id);
+      }
+      if (idp.sloUrl !== null && cfg.sp.signingKey === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['idps', i, 'sloUrl'], message: 'single logout needs saml.sp.signingKey and signingCert (logout messages are signed)' });
+      }
+      if (idp.trust === 'partner') {
+        if (idp.allowedRoles === null) {
+          ctx.addIssue({ code: 'custom', path: ['idps', i, 'allowedRoles'], message: 'a partner IdP must list the roles it may grant (e.g. ["Contractor"])' });
+        } else {
+          const forbidden = idp.allowedRoles.filter((r) => cfg.partnerForbiddenRoles.includes(r));
+          if (forbidden.length) ctx.addIssue({ code: 'custom', path: ['idps', i, 'allowedRoles'], message: `a partner IdP may never grant ${forbidden.join(', ')}` });
+        }
+        for (const [user, account] of Object.entries(idp.erpAccounts)) {
+          const owner = `${idp.id}:${user}`;
+          if (erpTargets.has(account)) ctx.addIssue({ code: 'custom', path: ['idps', i, 'erpAccounts', user], message: `ERP account ${account} is already mapped to ${erpTargets.get(account)}` });
+          erpTargets.set(account, owner);
+        }
       }
     });
   });

@@ -15,9 +15,22 @@ export interface SamlSessionState {
   pending: Record<string, Record<string, PendingSamlRequest>>;
 }
 
+/**
+ * What single logout needs to name this sign-in to the IdP that vouched for it (SAML core §3.7.1):
+ * the NameID exactly as issued and the AuthnStatement's SessionIndex. Not personal data beyond what
+ * the principal already holds; never logged.
+ */
+export interface SamlLogin {
+  idp: string;
+  nameId: string;
+  nameIdFormat: string | null;
+  sessionIndex: string | null;
+}
+
 declare module 'express-session' {
   interface SessionData {
     saml?: SamlSessionState;
+    samlLogin?: SamlLogin;
   }
 }
 

@@ -19,6 +19,8 @@ export type RejectionReason =
   | 'subject-confirmation' // no bearer confirmation valid now
   | 'idp-status' // the IdP answered with an error status
   | 'missing-claim' // no account name in the configured claims
+  | 'no-contract' // a partner IdP's user who is not in the contractor mapping table
+  | 'rate-limited' // too many sign-in requests from one address
   | 'invalid-response'; // anything else node-saml refused
 
 export class SignInRejection extends Error {

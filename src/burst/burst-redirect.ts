@@ -1,5 +1,4 @@
-import { createHmac } from 'node:crypto';
-import { safeEqual } from '../security/safe-equal.js';
+import { secretList, signToken, verifyToken, type Secrets } from '../security/signed-token.js';
 import { cookieValues } from '../web/request-cookies.js';
 import type { Request, RequestHandler, Response } from 'express';
 
@@ -136,30 +135,15 @@ export interface DrainCookieOptions {
   now?: () => Date;
 }
 
-type Secrets = string | readonly string[];
+const DRAIN_PURPOSE = 'burst-drain';
 
-function secretList(secret: Secrets): readonly string[] {
-  const list = typeof secret === 'string' ? [secret] : secret;
-  if (list.length === 0 || list.some((s) => s.length === 0)) throw new TypeError('drain cookie secret must not be empty');
-  return list;
-}
-
-function sign(secret: string, expires: string): string {
-  return createHmac('sha256', secret).update(`burst-drain:v1:${expires}`).digest('base64url');
-}
-
-/** Value format: `v1.<expiry ms, base 36>.<HMAC-SHA256 base64url>`. */
+/** Value format: `v1.<expiry ms, base 36>.<HMAC-SHA256 base64url>` (src/security/signed-token.ts). */
 export function drainCookieValue(secret: Secrets, expiresAt: Date): string {
-  const expires = expiresAt.getTime().toString(36);
-  return `v1.${expires}.${sign(secretList(secret)[0]!, expires)}`;
+  return signToken(secret, DRAIN_PURPOSE, expiresAt);
 }
 
 export function verifyDrainCookieValue(value: string, secret: Secrets, now: Date): boolean {
-  const m = /^v1\.([0-9a-z]{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value);
-  if (!m) return false;
-  const [, expires, mac] = m as unknown as [string, string, string];
-  const valid = secretList(secret).some((s) => safeEqual(sign(s, expires), mac));
-  return valid && parseInt(expires, 36) > now.getTime();
+  return verifyToken(value, secret, DRAIN_PURPOSE, now) === '';
 }
 
 /**

@@ -11,9 +11,11 @@ import { pino } from 'pino';
 import { createAuth, type Auth } from '../../src/auth/index.js';
 import type { IdpConfig } from '../../src/auth/saml-config-schema.js';
 import { appConfigSchema, type AppConfig } from '../../src/config/app-config-schema.js';
+import { CLAIM_TYPES } from '../../src/auth/claim-types.js';
 import { loadRawConfig } from '../../src/config/load-config.js';
-import type { DevSts } from '../../src/stand-ins/dev-sts/dev-sts.js';
+import { FABRIKAM_PRESET, type DevSts, type DevStsOptions } from '../../src/stand-ins/dev-sts/dev-sts.js';
 import { readForm, startTestDevSts, TestBrowser, type HtmlForm, type Page } from '../helpers/dev-sts.js';
+import { SP_SIGNING, spOf } from '../helpers/dev-idps.js';
 
 export interface LogEntry {
   event?: string;
@@ -23,14 +25,39 @@ export interface LogEntry {
   [key: string]: unknown;
 }
 
+export interface ExtraIdp {
+  id: string;
+  entityId?: string;
+  /** Options of its dev STS (e.g. FABRIKAM_PRESET: own directory and key). */
+  sts?: DevStsOptions;
+  /** Overrides of its configuration entry (trust, allowedRoles, erpAccounts, claims...). */
+  config?: Partial<IdpConfig>;
+}
+
 export interface HarnessOptions {
   /** Overrides of the dev STS IdP entry (e.g. wantResponseSigned: false). */
   idp?: Partial<IdpConfig>;
   /** Number of app instances sharing one session store (all answer the same public URL). */
   instances?: number;
-  /** More IdPs, each a dev STS of its own with this id and entityID (same dev key), after `contoso`. */
-  extraIdps?: Array<{ id: string; entityId: string }>;
+  /** More IdPs, each a dev STS of its own, after `contoso`. */
+  extraIdps?: ExtraIdp[];
+  /** saml.* overrides (e.g. rateLimit). */
+  saml?: Record<string, unknown>;
 }
+
+/** The partner IdP of the development setup, as config/env/development.json describes it. */
+export const FABRIKAM: ExtraIdp = {
+  id: 'fabrikam',
+  sts: FABRIKAM_PRESET,
+  config: {
+    label: 'Fabrikam',
+    trust: 'partner',
+    emailDomains: ['fabrikam.example'],
+    claims: { name: [CLAIM_TYPES.upn], displayName: [CLAIM_TYPES.displayName, CLAIM_TYPES.name], roles: [CLAIM_TYPES.role], stripDomain: false },
+    allowedRoles: ['Contractor'],
+    erpAccounts: { 'carol@fabrikam.example': 'carol', 'mallory@fabrikam.example': 'mallory' },
+  },
+};
 
 export interface Harness {
   /** The public URL (instance 0). */
@@ -44,17 +71,20 @@ export interface Harness {
   config: AppConfig;
   logs: LogEntry[];
   browser(): TestBrowser;
-  /** Deep link -> /login -> STS form. Returns the STS login page. */
-  startSignIn(browser: TestBrowser, path?: string): Promise<Page>;
+  /** The session store all instances share. */
+  store: session.MemoryStore;
+  /** Deep link -> /login (-> this IdP when given, for a chooser of several) -> STS form. Returns the STS login page. */
+  startSignIn(browser: TestBrowser, path?: string, idp?: string): Promise<Page>;
   /** Posts the STS form with these credentials; returns the STS answer (the auto-post page on success). */
   submitCredentials(browser: TestBrowser, loginPage: Page, user: string, password: string): Promise<Page>;
   /** The SAMLResponse/RelayState form the STS issued for `user`, after starting from `path`. */
-  obtainResponse(browser: TestBrowser, user?: string, path?: string): Promise<HtmlForm>;
+  obtainResponse(browser: TestBrowser, user?: string, path?: string, idp?: string): Promise<HtmlForm>;
   /** Posts fields to the ACS (of `instance`), following the same-site re-post page once if the app asks for it. */
   postToAcs(browser: TestBrowser, fields: Record<string, string>, instance?: number): Promise<Page>;
   /** Full sign-in; returns the ACS answer. */
-  signIn(browser: TestBrowser, user?: string, path?: string): Promise<Page>;
+  signIn(browser: TestBrowser, user?: string, path?: string, idp?: string): Promise<Page>;
   rejections(): LogEntry[];
+  logoutRejections(): LogEntry[];
 }
 
 function listen(server: Server): Promise<number> {
@@ -73,16 +103,20 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
   const instances = ports.map((p) => `http://127.0.0.1:${p}`);
   const base = instances[0] as string;
 
-  const sp = { spEntityId: `${base}/saml/metadata`, acsUrl: `${base}/saml/acs` };
-  const sts = await startTestDevSts(t, sp);
+  // The SP signs (development pair): AuthnRequests, logout messages and its metadata.
+  const sp = spOf(base);
+  const sts = await startTestDevSts(t, { serviceProviders: [sp] });
   const stses: Record<string, DevSts> = { contoso: sts };
-  const idps: Array<Record<string, unknown>> = [{ id: 'contoso', label: 'CONTOSO', entityId: sts.entityId, ssoUrl: sts.ssoUrl, certs: [sts.certPem], ...options.idp }];
+  const idps: Array<Record<string, unknown>> = [
+    { id: 'contoso', label: 'CONTOSO', entityId: sts.entityId, ssoUrl: sts.ssoUrl, sloUrl: sts.sloUrl, certs: [sts.certPem], emailDomains: ['contoso.example'], ...options.idp },
+  ];
   for (const extra of options.extraIdps ?? []) {
-    const other = await startTestDevSts(t, { ...sp, entityId: extra.entityId });
+    // port 0 after the preset: test files run in parallel, a preset's fixed port would collide.
+    const other = await startTestDevSts(t, { ...extra.sts, port: 0, ...(extra.entityId ? { entityId: extra.entityId } : {}), serviceProviders: [sp] });
     stses[extra.id] = other;
-    idps.push({ id: extra.id, label: extra.id, entityId: other.entityId, ssoUrl: other.ssoUrl, certs: [other.certPem] });
+    idps.push({ id: extra.id, label: extra.id, entityId: other.entityId, ssoUrl: other.ssoUrl, sloUrl: other.sloUrl, certs: [other.certPem], ...extra.config });
   }
-  const raw = loadRawConfig({ environment: 'test', env: {}, overrides: { app: { publicUrl: base }, saml: { idps } } });
+  const raw = loadRawConfig({ environment: 'test', env: {}, overrides: { app: { publicUrl: base }, saml: { sp: SP_SIGNING, idps, ...options.saml } } });
   const config = appConfigSchema.parse(raw);
 
   const logs: LogEntry[] = [];
@@ -102,6 +136,7 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
         cookie: { httpOnly: true, sameSite: 'lax' },
       }),
     );
+    app.use(auth.bodyParsers);
     app.use(express.urlencoded({ extended: false }));
     app.use(...auth.initialize);
     app.use(auth.router);
@@ -123,17 +158,22 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
     auth,
     config,
     logs,
+    store,
     browser: () => new TestBrowser(),
-    async startSignIn(browser, path = '/week/2026-W47') {
-      const login = await browser.get(`${base}${path}`);
-      return browser.follow(login);
+    async startSignIn(browser, path = '/week/2026-W47', idp) {
+      const deepLink = await browser.get(`${base}${path}`);
+      if (idp === undefined) return browser.follow(deepLink);
+      // What the organisation chooser's button for that IdP links to.
+      const login = new URL(deepLink.location ?? '/login', base);
+      login.searchParams.set('idp', idp);
+      return browser.follow(await browser.get(login.toString()));
     },
     async submitCredentials(browser, loginPage, user, password) {
       const form = readForm(loginPage.body);
       return browser.post(new URL(form.action, loginPage.url).toString(), { ...form.fields, username: user, password });
     },
-    async obtainResponse(browser, user = 'alice', path = '/week/2026-W47') {
-      const loginPage = await harness.startSignIn(browser, path);
+    async obtainResponse(browser, user = 'alice', path = '/week/2026-W47', idp) {
+      const loginPage = await harness.startSignIn(browser, path, idp);
       const answer = await harness.submitCredentials(browser, loginPage, user, 'dev-password');
       if (answer.status !== 200 || !answer.body.includes('SAMLResponse')) throw new Error(`STS did not issue a response: ${answer.status}`);
       return readForm(answer.body);
@@ -147,11 +187,12 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
       }
       return first;
     },
-    async signIn(browser, user = 'alice', path = '/week/2026-W47') {
-      const form = await harness.obtainResponse(browser, user, path);
+    async signIn(browser, user = 'alice', path = '/week/2026-W47', idp) {
+      const form = await harness.obtainResponse(browser, user, path, idp);
       return harness.postToAcs(browser, form.fields);
     },
     rejections: () => logs.filter((l) => l.event === 'saml_signin_rejected'),
+    logoutRejections: () => logs.filter((l) => l.event === 'saml_logout_rejected'),
   };
   return harness;
 }

@@ -73,3 +73,50 @@ test('a claim named like a node-saml profile field is still read from the attrib
   const p = { ...profile({ issuer: 'from-claim' }), issuer: 'urn:contoso:dev-sts' } as Profile;
   assert.deepEqual(claimValues(p, 'issuer'), ['from-claim']);
 });
+
+const fabrikam = idpConfigSchema.parse({
+  id: 'fabrikam',
+  label: 'Fabrikam',
+  entityId: 'urn:fabrikam:dev-idp',
+  ssoUrl: 'http://127.0.0.1:3101/sso',
+  certs: ['config/dev/keys/fabrikam-idp.crt'],
+  trust: 'partner',
+  claims: { name: [CLAIM_TYPES.upn], stripDomain: false },
+  allowedRoles: ['Contractor'],
+  erpAccounts: { 'carol@fabrikam.example': 'carol' },
+});
+
+test("a partner's user is named <idp>:<name claim> and books on the mapped ERP account", () => {
+  const { principal } = principalFromProfile(profile({ [CLAIM_TYPES.upn]: 'carol@fabrikam.example', [CLAIM_TYPES.role]: 'Contractor' }), fabrikam);
+  assert.deepEqual(principal.toJSON(), { name: 'fabrikam:carol@fabrikam.example', displayName: 'carol@fabrikam.example', roles: ['Contractor'], idp: 'fabrikam', erpAccount: 'carol' });
+});
+
+test("a partner asserting an employee's name still gets a namespaced principal, never the employee", () => {
+  const partnerWithAlice = idpConfigSchema.parse({ ...fabrikam, claims: { name: [CLAIM_TYPES.name] }, erpAccounts: { alice: 'ext-alice' } });
+  const { principal } = principalFromProfile(profile({ [CLAIM_TYPES.name]: 'alice', [CLAIM_TYPES.role]: 'Contractor' }), partnerWithAlice);
+  assert.equal(principal.name, 'fabrikam:alice');
+  assert.equal(principal.erpAccount, 'ext-alice');
+});
+
+test('a partner user without a contract mapping is refused (no-contract), inherited object keys included', () => {
+  for (const upn of ['fiona@fabrikam.example', '__proto__', 'constructor']) {
+    assert.throws(
+      () => principalFromProfile(profile({ [CLAIM_TYPES.upn]: upn, [CLAIM_TYPES.role]: 'Contractor' }), fabrikam),
+      (err: unknown) => err instanceof SignInRejection && err.reason === 'no-contract',
+      upn,
+    );
+  }
+});
+
+test('a corporate account name with the partner separator is refused: it could pose as a partner user', () => {
+  assert.throws(
+    () => principalFromProfile(profile({ [CLAIM_TYPES.windowsAccountName]: 'CONTOSO\\fabrikam:carol@fabrikam.example' }), idp),
+    (err: unknown) => err instanceof SignInRejection && err.reason === 'missing-claim',
+  );
+});
+
+test('a session written before contractors existed (no erpAccount) reads back with erpAccount = name', () => {
+  const back = Principal.fromJSON({ name: 'alice', displayName: 'Alice', roles: ['Employee'], idp: 'contoso' });
+  assert.equal(back?.erpAccount, 'alice');
+  assert.equal(Principal.fromJSON({ name: 'alice', displayName: 'Alice', roles: [], idp: 'contoso', erpAccount: 42 }), null);
+});

@@ -46,3 +46,51 @@ test('an SP signing key without its certificate is refused', () => {
   assert.equal(samlConfigSchema.safeParse({ idps: [idp], sp: { signingKey: 'config/dev/keys/dev-sts.key' } }).success, false);
   assert.equal(samlConfigSchema.safeParse({ idps: [idp], sp: { signingKey: 'config/dev/keys/dev-sts.key', signingCert: 'config/dev/keys/dev-sts.crt' } }).success, true);
 });
+
+const partner = {
+  id: 'fabrikam',
+  label: 'Fabrikam',
+  entityId: 'urn:fabrikam:dev-idp',
+  ssoUrl: 'http://127.0.0.1:3101/sso',
+  certs: ['config/dev/keys/fabrikam-idp.crt'],
+  trust: 'partner',
+  allowedRoles: ['Contractor'],
+  erpAccounts: { 'carol@fabrikam.example': 'carol' },
+};
+
+const problems = (cfg: unknown) =>
+  samlConfigSchema.safeParse(cfg).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+
+test('a partner IdP must list its roles and may never grant Admin or Manager', () => {
+  assert.deepEqual(problems({ idps: [idp, partner] }), []);
+  assert.deepEqual(problems({ idps: [idp, { ...partner, allowedRoles: null }] }), ['idps.1.allowedRoles: a partner IdP must list the roles it may grant (e.g. ["Contractor"])']);
+  assert.deepEqual(problems({ idps: [idp, { ...partner, allowedRoles: ['Contractor', 'Admin', 'Manager'] }] }), ['idps.1.allowedRoles: a partner IdP may never grant Admin, Manager']);
+  // The corporate STS may grant anything (null = any role).
+  assert.deepEqual(problems({ idps: [{ ...idp, allowedRoles: null }] }), []);
+});
+
+test('one ERP account cannot be mapped to two contractors, even across partner IdPs', () => {
+  const other = { ...partner, id: 'northwind', entityId: 'urn:northwind', erpAccounts: { 'bob@northwind.example': 'carol' } };
+  assert.deepEqual(problems({ idps: [idp, partner, other] }), ['idps.2.erpAccounts.bob@northwind.example: ERP account carol is already mapped to fabrikam:carol@fabrikam.example']);
+});
+
+test('an e-mail domain belongs to one organisation and must be a lowercase DNS name', () => {
+  assert.deepEqual(problems({ idps: [{ ...idp, emailDomains: ['contoso.example'] }, { ...partner, emailDomains: ['contoso.example'] }] }), [
+    'idps.1.emailDomains: e-mail domain contoso.example is already claimed by IdP "contoso"',
+  ]);
+  assert.equal(problems({ idps: [{ ...idp, emailDomains: ['@Contoso.example'] }] }).length, 1);
+});
+
+test('single logout needs an SP signing key', () => {
+  assert.deepEqual(problems({ idps: [{ ...idp, sloUrl: 'http://127.0.0.1:3100/slo' }] }), [
+    'idps.0.sloUrl: single logout needs saml.sp.signingKey and signingCert (logout messages are signed)',
+  ]);
+  const sp = { signingKey: 'config/dev/keys/sp-dev.key', signingCert: 'config/dev/keys/sp-dev.crt' };
+  assert.deepEqual(problems({ sp, idps: [{ ...idp, sloUrl: 'http://127.0.0.1:3100/slo' }] }), []);
+});
+
+test('the development configuration has the corporate STS and the fabrikam partner, both with single logout', () => {
+  const dev = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'config/env/development.json'), 'utf8')) as { saml: unknown };
+  const cfg = samlConfigSchema.parse(dev.saml);
+  assert.deepEqual(cfg.idps.map((i) => [i.id, i.trust, i.sloUrl !== null]), [['contoso', 'corporate', true], ['fabrikam', 'partner', true]]);
+});

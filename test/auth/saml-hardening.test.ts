@@ -233,7 +233,7 @@ test("one IdP's response to another IdP's pending request is rejected even when 
   const request = inflateRawSync(Buffer.from(toFabrikam.fields.SAMLRequest as string, 'base64')).toString('utf8');
   const pendingId = /\sID="([^"]+)"/.exec(request)?.[1] as string;
   // ...and the answer comes from contoso (a response it issued elsewhere, re-pointed at that request).
-  const fromContoso = decodeResponse((await h.obtainResponse(h.browser(), 'dave')).fields.SAMLResponse as string);
+  const fromContoso = decodeResponse((await h.obtainResponse(h.browser(), 'dave', undefined, 'contoso')).fields.SAMLResponse as string);
   const forged = resign(
     mutate(fromContoso, (doc) => {
       doc.documentElement?.setAttribute('InResponseTo', pendingId);

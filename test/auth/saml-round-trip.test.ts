@@ -52,7 +52,7 @@ test("alice's principal has her account name, display name and the Employee role
   const page = await browser.get(`${h.base}${DEEP_LINK}`);
   assert.equal(page.status, 200);
   const body = JSON.parse(page.body);
-  assert.deepEqual(body.user, { name: 'alice', displayName: 'Alice Martin', roles: ['Employee'], idp: 'contoso' });
+  assert.deepEqual(body.user, { name: 'alice', displayName: 'Alice Martin', roles: ['Employee'], idp: 'contoso', erpAccount: 'alice' });
   assert.equal(body.isEmployee, true);
   assert.equal(body.isAdmin, false);
 });
@@ -85,8 +85,8 @@ test('a wrong password shows the sign-in form again with the user name kept', as
   assert.equal(readForm(answer.body).fields.username, 'alice');
 });
 
-test('sign-out destroys the session and clears the cookie', async (t) => {
-  const h = await startHarness(t);
+test('sign-out at an IdP without single logout destroys the session, clears the cookie and shows "Signed out"', async (t) => {
+  const h = await startHarness(t, { idp: { sloUrl: null } });
   const browser = h.browser();
   await h.signIn(browser, 'alice');
   const cookie = browser.jar.header(h.base) as string;

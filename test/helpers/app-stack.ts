@@ -13,7 +13,8 @@ import { createApp, type BuiltApp } from '../../src/app.js';
 import { loadRawConfig, deepMerge } from '../../src/config/load-config.js';
 import { buildContainer } from '../../src/plugins/plugin-loader.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { startDevSts, type DevSts } from '../../src/stand-ins/dev-sts/dev-sts.js';
+import { FABRIKAM_PRESET, startDevSts, type DevSts } from '../../src/stand-ins/dev-sts/dev-sts.js';
+import { devIdpEntry, SP_SIGNING, spOf } from './dev-idps.js';
 import { startTestErpFarm, type TestErpFarm } from './erp-simulator.js';
 import { readForm, TestBrowser, type Page } from './dev-sts.js';
 import { startAzurite, type AzuriteTable } from './azurite.js';
@@ -27,6 +28,8 @@ export interface AppStackOptions {
   target?: Target;
   /** Deep-merged over the configuration the stack builds. */
   overrides?: Record<string, unknown>;
+  /** Also start the fabrikam partner IdP (configured as in config/env/development.json). */
+  partner?: boolean;
 }
 
 export interface AppStack {
@@ -34,11 +37,13 @@ export interface AppStack {
   url: string;
   erp: TestErpFarm;
   sts: DevSts;
+  /** The partner IdP, when started with `partner: true`. */
+  fabrikam?: DevSts;
   app: BuiltApp;
   /** The cloud target's stand-ins, to break and mend them in tests. */
   cloud?: { azurite: AzuriteTable; relay: RelayEmulator; link: LinkService };
-  /** A new cookie-jar browser signed in as `user` (headless, no JavaScript), on `path`. */
-  signIn(user: string, path?: string): Promise<{ browser: TestBrowser; page: Page }>;
+  /** A new cookie-jar browser signed in as `user` (headless, no JavaScript) at `idp` (default contoso), on `path`. */
+  signIn(user: string, path?: string, idp?: 'contoso' | 'fabrikam'): Promise<{ browser: TestBrowser; page: Page }>;
   close(): Promise<void>;
 }
 
@@ -98,8 +103,10 @@ async function buildStack(options: AppStackOptions, cleanups: Array<() => Promis
   const port = await listen(server);
   cleanups.push(() => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }));
   const url = `http://127.0.0.1:${port}`;
-  const sts = await startDevSts({ port: 0, spEntityId: `${url}/saml/metadata`, acsUrl: `${url}/saml/acs` });
+  const sts = await startDevSts({ port: 0, serviceProviders: [spOf(url)] });
   cleanups.push(() => sts.close());
+  const fabrikam = options.partner ? await startDevSts({ ...FABRIKAM_PRESET, port: 0, serviceProviders: [spOf(url)] }) : undefined;
+  if (fabrikam) cleanups.push(() => fabrikam.close());
   const raw = loadRawConfig({
     target,
     environment: 'test',
@@ -107,7 +114,7 @@ async function buildStack(options: AppStackOptions, cleanups: Array<() => Promis
     overrides: deepMerge(
       {
         app: { publicUrl: url },
-        saml: { idps: [{ id: 'contoso', label: 'CONTOSO', entityId: sts.entityId, ssoUrl: sts.ssoUrl, certs: [sts.certPem] }] },
+        saml: { sp: SP_SIGNING, idps: [devIdpEntry('contoso', sts), ...(fabrikam ? [devIdpEntry('fabrikam', fabrikam)] : [])] },
         pluginSettings: targetSettings,
       },
       overrides,
@@ -122,11 +129,16 @@ async function buildStack(options: AppStackOptions, cleanups: Array<() => Promis
     url,
     erp,
     sts,
+    fabrikam,
     app,
     cloud,
-    async signIn(user, target = '/') {
+    async signIn(user, target = '/', idp = 'contoso') {
       const browser = new TestBrowser();
-      const loginPage = await browser.follow(await browser.get(`${url}${target}`));
+      const deepLink = await browser.get(`${url}${target}`);
+      // With several organisations the chooser shows; its button for `idp` links to /login?idp=.
+      const login = new URL(deepLink.location ?? '/login', url);
+      if (fabrikam) login.searchParams.set('idp', idp);
+      const loginPage = await browser.follow(fabrikam ? await browser.get(login.toString()) : deepLink);
       const form = readForm(loginPage.body);
       const answer = await browser.post(new URL(form.action, loginPage.url).toString(), { ...form.fields, username: user, password: 'dev-password' });
       if (!answer.body.includes('SAMLResponse')) throw new Error(`STS refused ${user}: HTTP ${answer.status}`);

@@ -2,7 +2,10 @@
  * Helpers to drive the development STS and a SAML service provider headlessly: a tiny browser
  * (fetch + cookie jar, redirects followed by hand so each hop can be asserted) and an HTML form reader.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { TestContext } from 'node:test';
+import { PROJECT_ROOT } from '../../src/config/load-config.js';
 import { startDevSts, type DevSts, type DevStsOptions } from '../../src/stand-ins/dev-sts/dev-sts.js';
 
 /** Starts the dev STS on a free port of 127.0.0.1 and closes it when the test ends. */
@@ -10,6 +13,17 @@ export async function startTestDevSts(t: TestContext, options: DevStsOptions = {
   const sts = await startDevSts({ port: 0, ...options });
   t.after(() => sts.close());
   return sts;
+}
+
+/** The partner IdP (`fabrikam` preset: carol, mallory, fiona) on a free port, closed when the test ends. */
+export function startTestFabrikamIdp(t: TestContext, options: DevStsOptions = {}): Promise<DevSts> {
+  return startTestDevSts(t, { ...options, preset: 'fabrikam' });
+}
+
+/** The SP's development signing pair (config/dev/keys/sp-dev.*), to sign and check logout messages in tests. */
+export function spDevKeys(): { privateKeyPem: string; certPem: string } {
+  const read = (file: string) => readFileSync(path.join(PROJECT_ROOT, 'config/dev/keys', file), 'utf8');
+  return { privateKeyPem: read('sp-dev.key'), certPem: read('sp-dev.crt') };
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", '#39': "'" };

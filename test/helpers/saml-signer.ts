@@ -15,12 +15,22 @@ import { signSamlResponse, type SignatureStrength, type SigningKey } from '../..
 export { NS };
 export type { SigningKey };
 
+/** A development key pair of config/dev/keys (`<name>.key` + `<name>.crt`). */
+export function devKeyPair(name: string): SigningKey {
+  return {
+    privateKey: readFileSync(path.join(PROJECT_ROOT, `config/dev/keys/${name}.key`), 'utf8'),
+    certPem: readFileSync(path.join(PROJECT_ROOT, `config/dev/keys/${name}.crt`), 'utf8'),
+  };
+}
+
 /** The key the app trusts in development and tests (config/dev/keys). */
 export function devStsKey(): SigningKey {
-  return {
-    privateKey: readFileSync(path.join(PROJECT_ROOT, 'config/dev/keys/dev-sts.key'), 'utf8'),
-    certPem: readFileSync(path.join(PROJECT_ROOT, 'config/dev/keys/dev-sts.crt'), 'utf8'),
-  };
+  return devKeyPair('dev-sts');
+}
+
+/** The partner IdP's key (the `fabrikam` dev STS preset): trusted for fabrikam only, never for contoso. */
+export function fabrikamIdpKey(): SigningKey {
+  return devKeyPair('fabrikam-idp');
 }
 
 /**
@@ -66,6 +76,20 @@ export function claimValueElements(doc: Document, claimType: string): Element[] 
   return elements(doc, NS.assertion, 'Attribute')
     .filter((a) => a.getAttribute('Name') === claimType)
     .flatMap((a) => elements(a.ownerDocument as Document, NS.assertion, 'AttributeValue').filter((v) => v.parentNode === a));
+}
+
+/** The assertions that are direct children of the Response (what node-saml considers), in order. */
+export function topLevelAssertions(doc: Document): Element[] {
+  const root = doc.documentElement;
+  if (!root) return [];
+  return elements(doc, NS.assertion, 'Assertion').filter((a) => a.parentNode === root);
+}
+
+/** The ds:Signature elements that are direct children of `parent` (an enveloped signature sits there). */
+export function directSignatures(parent: Element): Element[] {
+  return Array.from(parent.childNodes).filter(
+    (n): n is Element => n.nodeType === n.ELEMENT_NODE && (n as Element).namespaceURI === NS.dsig && (n as Element).localName === 'Signature',
+  );
 }
 
 export function stripSignatures(xml: string): string {

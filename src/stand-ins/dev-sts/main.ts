@@ -1,48 +1,57 @@
 /**
- * `npm run sts`: the development STS on http://127.0.0.1:3100 (DEV_STS_PORT / DEV_STS_HOST to change).
- * It answers the SP of every target (on-prem and cloud) as the app's own configuration describes
- * them (app.publicUrl, saml.sp.entityId of the current TIMESHEET_ENV / NODE_ENV), so changing an
- * app's URL needs no second edit here, and one STS serves both copies as CONTOSO's ADFS does.
+ * `npm run sts`: the two development IdPs, each its own server in this one process:
+ *   contoso   CONTOSO's ADFS stand-in   http://127.0.0.1:3100 (DEV_STS_PORT)
+ *   fabrikam  the partner's IdP         http://127.0.0.1:3101 (DEV_FABRIKAM_PORT)
+ * DEV_STS_HOST sets the address of both. Both answer the SP of every target (target-sps.ts), as one
+ * ADFS serves both copies of the app.
  */
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { pino } from 'pino';
-import { spEndpoints } from '../../auth/auth-settings.js';
-import { loadRawConfig, PROJECT_ROOT } from '../../config/load-config.js';
-import { startDevSts, type ServiceProvider } from './dev-sts.js';
+import { startDevSts, type DevSts, type DevStsPresetName } from './dev-sts.js';
+import type { ServiceProvider } from './sts-app.js';
+import { targetServiceProviders } from './target-sps.js';
 
 const logger = pino({ level: process.env.DEV_STS_LOG_LEVEL ?? 'info' });
-const targets = readdirSync(path.join(PROJECT_ROOT, 'config', 'targets'))
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => f.slice(0, -'.json'.length));
-const sps: ServiceProvider[] = targets.map((target) => {
-  const raw = loadRawConfig({ target });
-  const app = (raw.app ?? {}) as { publicUrl?: unknown };
-  const saml = (raw.saml ?? {}) as { sp?: { entityId?: unknown } };
-  const publicUrl = typeof app.publicUrl === 'string' ? app.publicUrl : 'http://localhost:3000';
-  return spEndpoints(publicUrl, typeof saml.sp?.entityId === 'string' ? saml.sp.entityId : undefined);
-});
+const host = process.env.DEV_STS_HOST ?? '127.0.0.1';
+const sps = targetServiceProviders();
 
-const sts = await startDevSts({
-  host: process.env.DEV_STS_HOST ?? '127.0.0.1',
-  port: Number(process.env.DEV_STS_PORT ?? 3100),
-  serviceProviders: sps,
-  logger,
-});
+const IDPS: Array<{ preset: DevStsPresetName; port: number; accounts: string }> = [
+  {
+    preset: 'contoso',
+    port: Number(process.env.DEV_STS_PORT ?? 3100),
+    accounts: 'alice (Employee), bob (Employee, Manager), dave (Admin), erin, frank, zoe; eve has no timesheet role',
+  },
+  {
+    preset: 'fabrikam',
+    port: Number(process.env.DEV_FABRIKAM_PORT ?? 3101),
+    accounts: 'carol (Contractor), mallory (Contractor + Admin: the app drops Admin), fiona (Contractor, no ERP mapping: the app refuses her)',
+  },
+];
 
-console.log(`Development STS (DEVELOPMENT ONLY) at ${sts.url}
+const banner = (sts: DevSts, name: string, accounts: string, answered: ServiceProvider[]) => `${name} (DEVELOPMENT ONLY) at ${sts.url}
   entityID   ${sts.entityId}
   sign-on    ${sts.ssoUrl}
+  logout     ${sts.sloUrl}   (sign out of all applications: ${sts.logoutUrl})
   metadata   ${sts.metadataUrl}
-  answers SP ${sps.map((sp) => `${sp.entityId} -> ${sp.acsUrl}`).join('\n             ')}
-  accounts   alice (Employee), bob (Employee, Manager), carol (Contractor), dave (Admin), erin, frank, zoe; eve has no timesheet role
-  password   dev-password`);
+  answers SP ${answered.map((sp) => `${sp.entityId} -> ${sp.acsUrl}${sp.certPem ? `, SLO ${sp.sloUrl}` : ' (no signing certificate: no SLO)'}`).join('\n             ')}
+  accounts   ${accounts}
+  password   dev-password`;
 
-const stop = () => {
-  sts.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
+const started: DevSts[] = [];
+const stop = (code: number) => {
+  Promise.allSettled(started.map((sts) => sts.close())).then(() => process.exit(code));
 };
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+try {
+  for (const idp of IDPS) {
+    const sts = await startDevSts({ preset: idp.preset, host, port: idp.port, serviceProviders: sps, logger: logger.child({ idp: idp.preset }) });
+    started.push(sts);
+    const name = idp.preset === 'contoso' ? 'Development STS' : 'Fabrikam development IdP';
+    console.log(banner(sts, name, idp.accounts, sps));
+  }
+} catch (err) {
+  // One IdP without the other is a confusing half-started stack: stop the one that started.
+  console.error(`development STS did not start: ${(err as Error).message}`);
+  stop(1);
+}
+
+process.once('SIGINT', () => stop(0));
+process.once('SIGTERM', () => stop(0));

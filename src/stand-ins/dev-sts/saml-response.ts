@@ -28,14 +28,15 @@ export interface BuiltResponse {
 }
 
 const STATUS_SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
-const NAMEID_UNSPECIFIED = 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
+/** The NameID format of the dev STS's assertions; its session records and logout messages use it too. */
+export const NAMEID_UNSPECIFIED = 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
 const ATTRNAME_URI = 'urn:oasis:names:tc:SAML:2.0:attrname-format:uri';
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
 const PASSWORD_PROTECTED = 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport';
 
 export const newSamlId = () => `_${randomBytes(20).toString('hex')}`;
 /** SAML wants xs:dateTime in UTC; milliseconds dropped as ADFS does. */
-const instant = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+export const instant = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * Builds an unsigned samlp:Response with one saml:Assertion. Every value (claims, NameID, URLs) goes

@@ -3,11 +3,16 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { CLAIM_TYPES } from '../../auth/claim-types.js';
+import { cookieValues } from '../../web/request-cookies.js';
 import { AuthnRequestError, decodeRedirectAuthnRequest, type AuthnRequestInfo } from './authn-request.js';
 import type { Directory, DirectoryUser } from './directory.js';
 import { idpMetadataXml } from './idp-metadata.js';
+import { registerLogoutRoutes } from './logout-routes.js';
+import { renderMessage, securityHeaders } from './pages.js';
 import { DUMMY_HASH, verifyPassword } from './password-hash.js';
-import { buildSamlResponse, type Claim } from './saml-response.js';
+import type { PendingLogouts } from './pending-logouts.js';
+import { buildSamlResponse, NAMEID_UNSPECIFIED, type Claim } from './saml-response.js';
+import type { StsSessions } from './sts-sessions.js';
 import { preferredLang, TEXTS } from './texts.js';
 import { signSamlResponse, type SigningKey } from './xml-signature.js';
 
@@ -17,6 +22,10 @@ export interface ServiceProvider {
   entityId: string;
   /** The one ACS URL responses are posted to; an AuthnRequest naming another is refused. */
   acsUrl: string;
+  /** Its SingleLogoutService (HTTP-Redirect), e.g. `<publicUrl>/saml/slo`; without it the STS never logs it out. */
+  sloUrl?: string;
+  /** Its signing certificate (PEM): its logout messages must be signed by it. */
+  certPem?: string;
 }
 
 export interface StsAppDeps {
@@ -28,8 +37,14 @@ export interface StsAppDeps {
   log: Logger;
   /** Registered SPs by entityID; may change while running (addServiceProvider). */
   sps: Map<string, ServiceProvider>;
+  /** Sessions it issued (cookie -> sign-ins) and the logout requests it waits answers for. */
+  sessions: StsSessions;
+  pending: PendingLogouts;
   /** Known only once the server listens. */
   ssoUrl: () => string;
+  sloUrl: () => string;
+  /** Distinct per instance: two STSs on one host name (ports share cookies) must not overwrite each other's. */
+  cookieName: () => string;
 }
 
 /** Claims as ADFS would send them for this person (saml.md); one AttributeValue per role and group. */
@@ -48,29 +63,17 @@ function claimsFor(user: DirectoryUser, roles: string[]): Claim[] {
 /**
  * The STS's routes: GET /sso (AuthnRequest, HTTP-Redirect) shows the sign-in form, POST /sso checks
  * the password and answers with a page that posts the signed Response to the SP's ACS, GET /metadata.
- * The AuthnRequest travels in a hidden field and is checked again on POST: no server-side state.
+ * The AuthnRequest travels in a hidden field and is checked again on POST: no server-side state for
+ * the sign-in itself; the session it opens is recorded for single logout (logout-routes.ts).
  */
 export function createStsApp(deps: StsAppDeps): Express {
-  const { entityId, stsName, directory, key, lifetimeSeconds, log, sps, ssoUrl } = deps;
+  const { entityId, stsName, directory, key, lifetimeSeconds, log, sps, sessions, pending, ssoUrl, sloUrl, cookieName } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('views', path.join(HERE, 'views'));
   app.set('view engine', 'ejs');
 
-  const securityHeaders = (res: Response, formAction: string) => {
-    // No inline script or style anywhere: the strictest CSP that still lets the pages work.
-    res.set({
-      'Content-Security-Policy': `default-src 'none'; script-src 'self'; style-src 'self'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
-      'Cache-Control': 'no-store',
-      'Referrer-Policy': 'no-referrer',
-      'X-Content-Type-Options': 'nosniff',
-    });
-  };
-
-  const message = (res: Response, status: number, title: string, lines: string[]) => {
-    securityHeaders(res, "'none'");
-    res.status(status).render('message', { stsName, title, lines });
-  };
+  const message = (res: Response, status: number, title: string, lines: string[]) => renderMessage(res, stsName, status, title, lines);
 
   /** The AuthnRequest, checked against the registered SPs; answers with an error page and returns null when refused. */
   const acceptRequest = (res: Response, samlRequest: unknown): { request: AuthnRequestInfo; sp: ServiceProvider } | null => {
@@ -125,13 +128,13 @@ export function createStsApp(deps: StsAppDeps): Express {
   app.get('/', (_req, res) => {
     message(res, 200, stsName, [
       `entityID: ${entityId}`,
-      'Single sign-on: /sso (HTTP-Redirect). Metadata: /metadata.',
+      'Single sign-on: /sso, single logout: /slo (HTTP-Redirect). Sign out of all applications: /logout. Metadata: /metadata.',
       `Development accounts (password dev-password): ${directory.users.map((u) => u.account).join(', ')}.`,
     ]);
   });
 
   app.get('/metadata', (_req, res) => {
-    res.type('application/samlmetadata+xml').send(idpMetadataXml(entityId, ssoUrl(), key.certPem, Object.values(CLAIM_TYPES)));
+    res.type('application/samlmetadata+xml').send(idpMetadataXml(entityId, ssoUrl(), key.certPem, Object.values(CLAIM_TYPES), sloUrl()));
   });
 
   app.get('/sso', (req, res) => {
@@ -171,6 +174,15 @@ export function createStsApp(deps: StsAppDeps): Express {
         lifetimeSeconds,
       });
       const signed = signSamlResponse(built.xml, key, { signAssertion: true, signResponse: true });
+      // Remembered so the session can be ended later (single logout); every sign-in still shows the form.
+      const sessionId = sessions.signIn(cookieValues(req, cookieName())[0], {
+        nameId: user.account,
+        nameIdFormat: NAMEID_UNSPECIFIED,
+        sessionIndex: built.sessionIndex,
+        spEntityId: sp.entityId,
+        issuedAt: new Date(),
+      });
+      res.cookie(cookieName(), sessionId, { httpOnly: true, sameSite: 'lax', path: '/' });
       log.info({ event: 'sts_signin', sp: sp.entityId, user: user.account }, 'signed in');
       const lang = preferredLang(req.get('accept-language'));
       securityHeaders(res, `${new URL(sp.acsUrl).origin}`);
@@ -186,6 +198,8 @@ export function createStsApp(deps: StsAppDeps): Express {
       next(err);
     }
   });
+
+  registerLogoutRoutes(app, { entityId, stsName, privateKeyPem: key.privateKey, log, sps, sessions, pending, sloUrl, cookieName });
 
   // Never a stack trace on a page, even in development.
   app.use((err: unknown, _req: Request, res: Response, _next: express.NextFunction) => {

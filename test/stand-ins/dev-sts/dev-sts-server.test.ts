@@ -55,10 +55,10 @@ test('a SAMLRequest that is not a deflated AuthnRequest gets a 400 page', async 
 test('an unknown user gets the same answer as a wrong password', async (t) => {
   const { requestUrl, browser } = await setup(t);
   const form = readForm((await browser.get(await requestUrl())).body);
-  const page = await browser.post(new URL(form.action, (await requestUrl())).toString(), { ...form.fields, username: 'mallory', password: 'dev-password' });
+  const page = await browser.post(new URL(form.action, (await requestUrl())).toString(), { ...form.fields, username: 'nobody', password: 'dev-password' });
   assert.equal(page.status, 200);
   assert.match(page.body, /The user name or password is incorrect\./);
-  assert.equal(readForm(page.body).fields.username, 'mallory');
+  assert.equal(readForm(page.body).fields.username, 'nobody');
 });
 
 test('after sign-in the page posts SAMLResponse and RelayState to the ACS with no inline script', async (t) => {

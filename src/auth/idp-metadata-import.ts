@@ -1,0 +1,682 @@
+/**
+ * Turns a partner identity provider's SAML 2.0 metadata into a `saml.idps[]` entry (see
+ * saml-config-schema.ts), and inserts or replaces that entry in a configuration file's text.
+ * Pure: text in, values out (no file system, no clock unless `now` is left out). The CLI around it is
+ * scripts/idp-import.ts (`npm run idp:import`).
+ *
+ * The metadata's own signature is NOT verified: the caller must have the certificate fingerprints
+ * confirmed by the partner out of band. That is why `describeImport` prints them.
+ */
+import { X509Certificate } from 'node:crypto';
+import type { Element } from '@xmldom/xmldom';
+import { z } from 'zod';
+import { CLAIM_TYPES } from './claim-types.js';
+import { childElements, NS, parseUntrustedXml } from './safe-xml.js';
+import { idpConfigSchema } from './saml-config-schema.js';
+
+export const SAML_BINDINGS = {
+  redirect: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect',
+  post: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST',
+} as const;
+
+/** `partnerForbiddenRoles` default of the schema; a partner IdP may never grant these. */
+export const DEFAULT_PARTNER_FORBIDDEN_ROLES: readonly string[] = ['Admin', 'Manager'];
+/** Certificates that end sooner than this are reported. */
+export const EXPIRY_WARNING_DAYS = 30;
+
+/** The JSON written to `saml.idps[]`: the schema's input shape (defaults left out). */
+export type IdpConfigEntry = z.input<typeof idpConfigSchema>;
+export type Trust = 'partner' | 'corporate';
+
+export interface IdpImportOptions {
+  /** `--id`: lowercase letters, digits and dashes. */
+  id: string;
+  /** `--label`; default: the metadata's OrganizationDisplayName, else the entityID. */
+  label?: string;
+  /** `--trust`; default partner. */
+  trust?: string;
+  /** `--roles` (allowedRoles); default ["Contractor"] for a partner, any role (null) for corporate. */
+  roles?: readonly string[];
+  /** `--domain` (emailDomains), lowercased. */
+  emailDomains?: readonly string[];
+  /** `--entity`: which IdP of an EntitiesDescriptor. */
+  entityId?: string;
+  partnerForbiddenRoles?: readonly string[];
+  /** For the validity checks; default: the current time. */
+  now?: Date;
+}
+
+export interface CertificateReport {
+  /** Bare base64 body as written to `certs`. */
+  base64: string;
+  subject: string;
+  /** SHA-256 fingerprint, colon-separated hex (as openssl and Windows certificate dialogs show it). */
+  fingerprint256: string;
+  notBefore: Date;
+  notAfter: Date;
+  /** Whole days from `now` to notAfter (negative once expired). */
+  daysLeft: number;
+  expired: boolean;
+  expiresSoon: boolean;
+  notYetValid: boolean;
+}
+
+export interface IdpImport {
+  entry: IdpConfigEntry;
+  /** Keys of `entry` that come from options given explicitly (they win over an existing entry on replace). */
+  explicit: ReadonlyArray<keyof IdpConfigEntry>;
+  certificates: CertificateReport[];
+  /** KeyDescriptors with use="encryption": ignored (never a signing certificate). */
+  encryptionOnlyKeys: number;
+  /** IDPSSODescriptor WantAuthnRequestsSigned="true": the SP must sign (saml.sp.signingKey). */
+  wantAuthnRequestsSigned: boolean;
+  /** The IdP lists ADFS claim URIs (role or upn) among its Attributes: the schema's ADFS claim defaults fit. */
+  adfsClaims: boolean;
+  /** Bindings of every SingleSignOnService / SingleLogoutService found, for the report. */
+  ssoBindings: string[];
+  sloBindings: string[];
+  /** Things to tell the operator (stderr), not problems. */
+  warnings: string[];
+}
+
+export type ProblemKind = 'usage' | 'metadata';
+export type Result<T> = { ok: true; value: T } | { ok: false; kind: ProblemKind; problems: string[] };
+
+const fail = <T>(kind: ProblemKind, problems: string[]): Result<T> => ({ ok: false, kind, problems });
+
+const shortBinding = (uri: string) => uri.replace(/^urn:oasis:names:tc:SAML:2\.0:bindings:/, '');
+
+/** Partner IdPs that are not ADFS-like: the principal is `<id>:<upn>`, the UPN kept whole. */
+export const PARTNER_UPN_CLAIMS = { name: [CLAIM_TYPES.upn], stripDomain: false } as const;
+
+function suggestedClaims(trust: Trust, adfsClaims: boolean): IdpConfigEntry['claims'] | undefined {
+  return trust === 'partner' && !adfsClaims ? { name: [...PARTNER_UPN_CLAIMS.name], stripDomain: false } : undefined;
+}
+
+/* ---------------------------------------------------------------- options */
+
+function checkOptions(options: IdpImportOptions): Result<{ trust: Trust; roles: string[] | null; domains: string[] }> {
+  const problems: string[] = [];
+  const shape = idpConfigSchema.shape;
+  if (!shape.id.safeParse(options.id).success) problems.push(`--id "${options.id}": an IdP id is lowercase letters, digits and dashes`);
+  if (options.label !== undefined && options.label.trim() === '') problems.push('--label is empty');
+  const trust = options.trust ?? 'partner';
+  if (trust !== 'partner' && trust !== 'corporate') problems.push(`--trust "${trust}": partner or corporate`);
+  let roles: string[] | null = options.roles ? options.roles.map((r) => r.trim()).filter(Boolean) : null;
+  if (options.roles && roles?.length === 0) problems.push('--roles is empty');
+  if (roles === null && trust === 'partner') roles = ['Contractor'];
+  const forbidden = options.partnerForbiddenRoles ?? DEFAULT_PARTNER_FORBIDDEN_ROLES;
+  if (trust === 'partner' && roles) {
+    const bad = roles.filter((r) => forbidden.includes(r));
+    if (bad.length) problems.push(`--roles: a partner IdP may never grant ${bad.join(', ')}`);
+  }
+  const domains = (options.emailDomains ?? []).map((d) => d.trim().toLowerCase());
+  for (const d of domains) {
+    if (!shape.emailDomains.safeParse([d]).success) problems.push(`--domain "${d}": an e-mail domain is a DNS name such as fabrikam.example`);
+  }
+  if (new Set(domains).size !== domains.length) problems.push('--domain: the same domain is given twice');
+  if (problems.length) return fail('usage', problems);
+  return { ok: true, value: { trust: trust as Trust, roles, domains } };
+}
+
+/* ---------------------------------------------------------------- metadata */
+
+const attr = (el: Element, name: string): string | null => {
+  const v = el.getAttribute(name);
+  return v === null || v === '' ? null : v;
+};
+
+function entityDescriptors(root: Element): Element[] {
+  if (root.localName === 'EntityDescriptor') return [root];
+  return [
+    ...childElements(root, NS.metadata, 'EntityDescriptor'),
+    ...childElements(root, NS.metadata, 'EntitiesDescriptor').flatMap(entityDescriptors),
+  ];
+}
+
+function saml2IdpDescriptors(entity: Element): Element[] {
+  return childElements(entity, NS.metadata, 'IDPSSODescriptor').filter((d) =>
+    (d.getAttribute('protocolSupportEnumeration') ?? '').split(/\s+/).includes(NS.protocol),
+  );
+}
+
+function organizationDisplayName(entity: Element): string | null {
+  const [org] = childElements(entity, NS.metadata, 'Organization');
+  if (!org) return null;
+  const names = childElements(org, NS.metadata, 'OrganizationDisplayName')
+    .map((el) => ({ lang: el.getAttributeNS('http://www.w3.org/XML/1998/namespace', 'lang') ?? el.getAttribute('xml:lang') ?? '', text: (el.textContent ?? '').trim() }))
+    .filter((n) => n.text);
+  return (names.find((n) => n.lang.toLowerCase().startsWith('en')) ?? names[0])?.text ?? null;
+}
+
+function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+  } catch {
+    return false;
+  }
+}
+
+function checkEndpointUrl(what: string, url: string, problems: string[], warnings: string[]): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    problems.push(`${what} Location "${url}" is not an absolute URL`);
+    return;
+  }
+  if (parsed.protocol !== 'https:' && !isLoopbackUrl(url)) warnings.push(`${what} ${url} is not HTTPS`);
+}
+
+function certificateReport(base64: string, now: Date): CertificateReport {
+  const cert = new X509Certificate(Buffer.from(base64, 'base64'));
+  const notBefore = new Date(cert.validFrom);
+  const notAfter = new Date(cert.validTo);
+  const daysLeft = Math.floor((notAfter.getTime() - now.getTime()) / 86_400_000);
+  return {
+    base64,
+    subject: cert.subject.replace(/\n/g, ', '),
+    fingerprint256: cert.fingerprint256,
+    notBefore,
+    notAfter,
+    daysLeft,
+    expired: notAfter.getTime() <= now.getTime(),
+    expiresSoon: notAfter.getTime() > now.getTime() && daysLeft < EXPIRY_WARNING_DAYS,
+    notYetValid: notBefore.getTime() > now.getTime(),
+  };
+}
+
+/** The signing certificates of an IDPSSODescriptor: KeyDescriptor use="signing" or without use. */
+function signingCertificates(idp: Element, now: Date, problems: string[]): { certs: CertificateReport[]; encryptionOnly: number } {
+  const certs: CertificateReport[] = [];
+  let encryptionOnly = 0;
+  childElements(idp, NS.metadata, 'KeyDescriptor').forEach((kd, i) => {
+    const use = kd.getAttribute('use');
+    if (use === 'encryption') {
+      encryptionOnly++;
+      return;
+    }
+    if (use && use !== 'signing') {
+      problems.push(`KeyDescriptor #${i + 1}: use="${use}" is neither signing nor encryption`);
+      return;
+    }
+    const bodies = Array.from(kd.getElementsByTagNameNS(NS.dsig, 'X509Certificate')).map((el) => (el.textContent ?? '').replace(/\s+/g, ''));
+    if (bodies.length === 0) problems.push(`KeyDescriptor #${i + 1} (${use ?? 'no use'}) has no ds:X509Certificate (a bare key cannot be configured)`);
+    for (const body of bodies) {
+      let report: CertificateReport;
+      try {
+        if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) throw new Error('not base64');
+        report = certificateReport(body, now);
+      } catch {
+        problems.push(`KeyDescriptor #${i + 1}: its X509Certificate is not a valid X.509 certificate`);
+        continue;
+      }
+      if (!certs.some((c) => c.fingerprint256 === report.fingerprint256)) certs.push(report);
+    }
+  });
+  return { certs, encryptionOnly };
+}
+
+/**
+ * Reads one IdP out of SAML 2.0 metadata (an EntityDescriptor, or an EntitiesDescriptor with
+ * `options.entityId`) and builds its configuration entry, validated with idpConfigSchema.
+ * Problems come back all at once, one line each: `usage` (an option is wrong or missing) or
+ * `metadata` (the document cannot give a usable IdP).
+ */
+export function importIdpMetadata(xml: string, options: IdpImportOptions): Result<IdpImport> {
+  const checked = checkOptions(options);
+  if (!checked.ok) return checked;
+  const { trust, roles, domains } = checked.value;
+  const now = options.now ?? new Date();
+
+  const text = xml.replace(/^\uFEFF/, '');
+  if (/<!DOCTYPE/i.test(text)) {
+    return fail('metadata', ['the metadata contains a DOCTYPE: refused (entity expansion / XXE); SAML metadata never needs one, ask the partner for plain metadata']);
+  }
+  let root: Element;
+  try {
+    const doc = parseUntrustedXml(text);
+    root = doc.documentElement as Element;
+  } catch (err) {
+    const reason = (err as Error).message.split('\n')[0] ?? 'parse error';
+    return fail('metadata', [`not well-formed XML: ${reason}`]);
+  }
+  if (root.namespaceURI !== NS.metadata || (root.localName !== 'EntityDescriptor' && root.localName !== 'EntitiesDescriptor')) {
+    return fail('metadata', [`the root element is ${root.tagName} (${root.namespaceURI ?? 'no namespace'}), not a SAML 2.0 md:EntityDescriptor or md:EntitiesDescriptor`]);
+  }
+
+  const idpEntities = entityDescriptors(root).filter((e) => saml2IdpDescriptors(e).length > 0);
+  const listing = () => idpEntities.map((e) => `  ${e.getAttribute('entityID')}${organizationDisplayName(e) ? `  (${organizationDisplayName(e)})` : ''}`);
+  if (idpEntities.length === 0) {
+    const entity = root.localName === 'EntityDescriptor' ? root : undefined;
+    const other = entity && childElements(entity, NS.metadata, 'IDPSSODescriptor').length > 0;
+    return fail('metadata', [
+      other
+        ? 'the IDPSSODescriptor does not list the SAML 2.0 protocol (urn:oasis:names:tc:SAML:2.0:protocol) in protocolSupportEnumeration'
+        : 'no identity provider here: no md:IDPSSODescriptor for SAML 2.0 (is this a service provider\'s metadata?)',
+    ]);
+  }
+  let entity: Element;
+  if (options.entityId !== undefined) {
+    const found = idpEntities.find((e) => e.getAttribute('entityID') === options.entityId);
+    if (!found) return fail('usage', [`--entity "${options.entityId}": no identity provider with that entityID here; the metadata has:`, ...listing()]);
+    entity = found;
+  } else if (idpEntities.length > 1) {
+    return fail('usage', [`the metadata describes ${idpEntities.length} identity providers: choose one with --entity <entityID>:`, ...listing()]);
+  } else {
+    entity = idpEntities[0] as Element;
+  }
+
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const entityId = attr(entity, 'entityID');
+  if (!entityId) problems.push('the EntityDescriptor has no entityID');
+  const descriptors = saml2IdpDescriptors(entity);
+  if (descriptors.length > 1) warnings.push(`${descriptors.length} IDPSSODescriptors for SAML 2.0: the first one is used`);
+  const idp = descriptors[0] as Element;
+
+  for (const el of [entity, ...ancestors(entity)]) {
+    const validUntil = attr(el, 'validUntil');
+    if (validUntil && new Date(validUntil).getTime() < now.getTime()) {
+      warnings.push(`the metadata says it is valid until ${validUntil} (past): ask the partner for current metadata`);
+    }
+  }
+
+  const sso = childElements(idp, NS.metadata, 'SingleSignOnService');
+  const ssoBindings = sso.map((s) => s.getAttribute('Binding') ?? '(no Binding)');
+  const redirect = sso.find((s) => s.getAttribute('Binding') === SAML_BINDINGS.redirect);
+  let ssoUrl = '';
+  if (sso.length === 0) problems.push('no SingleSignOnService in the IDPSSODescriptor');
+  else if (!redirect) {
+    problems.push(`no SingleSignOnService with the HTTP-Redirect binding (the only one this service provider sends); found: ${ssoBindings.map(shortBinding).join(', ')}`);
+  } else {
+    ssoUrl = attr(redirect, 'Location') ?? '';
+    if (!ssoUrl) problems.push('the HTTP-Redirect SingleSignOnService has no Location');
+    else checkEndpointUrl('SingleSignOnService', ssoUrl, problems, warnings);
+  }
+
+  const slo = childElements(idp, NS.metadata, 'SingleLogoutService');
+  const sloBindings = slo.map((s) => s.getAttribute('Binding') ?? '(no Binding)');
+  const sloRedirect = slo.find((s) => s.getAttribute('Binding') === SAML_BINDINGS.redirect);
+  let sloUrl: string | null = null;
+  if (sloRedirect) {
+    sloUrl = attr(sloRedirect, 'Location');
+    if (!sloUrl) problems.push('the HTTP-Redirect SingleLogoutService has no Location');
+    else checkEndpointUrl('SingleLogoutService', sloUrl, problems, warnings);
+  } else if (slo.length) {
+    warnings.push(`single logout only over ${sloBindings.map(shortBinding).join(', ')} (not HTTP-Redirect): sign-out will be local only`);
+  }
+
+  const { certs, encryptionOnly } = signingCertificates(idp, now, problems);
+  if (certs.length === 0 && !problems.some((p) => p.startsWith('KeyDescriptor'))) {
+    problems.push(
+      encryptionOnly
+        ? `no signing certificate: the IDPSSODescriptor has only ${encryptionOnly} KeyDescriptor(s) with use="encryption"`
+        : 'no signing certificate: the IDPSSODescriptor has no KeyDescriptor',
+    );
+  }
+  for (const c of certs) {
+    if (c.expired) warnings.push(`certificate ${c.fingerprint256} EXPIRED on ${isoDate(c.notAfter)}`);
+    else if (c.expiresSoon) warnings.push(`certificate ${c.fingerprint256} expires in ${c.daysLeft} day(s), on ${isoDate(c.notAfter)}: ask the partner for the next one`);
+    if (c.notYetValid) warnings.push(`certificate ${c.fingerprint256} is valid only from ${isoDate(c.notBefore)}`);
+  }
+
+  const wantAuthnRequestsSigned = idp.getAttribute('WantAuthnRequestsSigned') === 'true';
+  const attributeNames = childElements(idp, NS.assertion, 'Attribute').map((a) => a.getAttribute('Name') ?? '');
+  const adfsClaims = attributeNames.includes(CLAIM_TYPES.role) || attributeNames.includes(CLAIM_TYPES.upn);
+
+  if (problems.length) return fail('metadata', problems);
+
+  const entry: IdpConfigEntry = {
+    id: options.id,
+    label: options.label?.trim() || organizationDisplayName(entity) || (entityId as string),
+    trust,
+    entityId: entityId as string,
+    ssoUrl,
+    sloUrl,
+    certs: certs.map((c) => c.base64),
+  };
+  if (roles) entry.allowedRoles = roles;
+  if (domains.length) entry.emailDomains = domains;
+  const claims = suggestedClaims(trust, adfsClaims);
+  if (claims) entry.claims = claims;
+  if (trust === 'partner') entry.erpAccounts = {};
+
+  const parsed = idpConfigSchema.safeParse(entry);
+  if (!parsed.success) return fail('metadata', parsed.error.issues.map((i) => `${i.path.join('.') || 'entry'}: ${i.message}`));
+
+  const explicit: Array<keyof IdpConfigEntry> = ['id'];
+  if (options.label !== undefined) explicit.push('label');
+  if (options.trust !== undefined) explicit.push('trust');
+  if (options.roles !== undefined) explicit.push('allowedRoles');
+  if (options.emailDomains !== undefined && options.emailDomains.length) explicit.push('emailDomains');
+
+  return {
+    ok: true,
+    value: { entry, explicit, certificates: certs, encryptionOnlyKeys: encryptionOnly, wantAuthnRequestsSigned, adfsClaims, ssoBindings, sloBindings, warnings },
+  };
+}
+
+function ancestors(el: Element): Element[] {
+  const out: Element[] = [];
+  for (let p = el.parentNode; p && p.nodeType === p.ELEMENT_NODE; p = p.parentNode) out.push(p as Element);
+  return out;
+}
+
+const isoDate = (d: Date) => d.toISOString().slice(0, 10);
+
+/** What to tell the operator (stderr): certificates with fingerprints and validity, warnings, reminders. */
+export function describeImport(imp: IdpImport): string[] {
+  const e = imp.entry;
+  const lines = [`IdP ${e.entityId} -> id "${e.id}", label "${e.label}", trust ${e.trust ?? 'corporate'}`];
+  lines.push(`  single sign-on (HTTP-Redirect): ${e.ssoUrl}`);
+  lines.push(`  single logout (HTTP-Redirect):  ${e.sloUrl ?? 'none (sign-out stays local)'}`);
+  lines.push(`signing certificate(s): ${imp.certificates.length}${imp.certificates.length > 1 ? ' (rollover: all are trusted)' : ''}`);
+  imp.certificates.forEach((c, i) => {
+    lines.push(`  ${i + 1}. ${c.subject}`);
+    lines.push(`     SHA-256 ${c.fingerprint256}`);
+    lines.push(`     valid ${isoDate(c.notBefore)} to ${isoDate(c.notAfter)}${c.expired ? ' (EXPIRED)' : ` (${c.daysLeft} days left)`}`);
+  });
+  if (imp.encryptionOnlyKeys) lines.push(`  ${imp.encryptionOnlyKeys} encryption-only key(s) ignored`);
+  for (const w of imp.warnings) lines.push(`WARNING: ${w}`);
+  if (imp.wantAuthnRequestsSigned) {
+    lines.push('WARNING: the IdP wants signed AuthnRequests (WantAuthnRequestsSigned="true"): saml.sp.signingKey and saml.sp.signingCert must be configured');
+  }
+  if (e.sloUrl) lines.push('NOTE: single logout messages are signed: saml.sp.signingKey and saml.sp.signingCert must be configured');
+  if (e.claims) {
+    lines.push(`NOTE: the IdP lists no ADFS claim URIs: the name claim is the UPN (${CLAIM_TYPES.upn}), kept whole; principals are "${e.id}:<upn>"`);
+  } else if (imp.adfsClaims) {
+    const principal = e.trust === 'partner' ? `; principals are "${e.id}:<account>"` : '';
+    lines.push(`NOTE: ADFS claim URIs: the default claims apply (windowsaccountname without its DOMAIN\\, then name; role)${principal}.`);
+    lines.push('      ADFS signs only the assertion by default:');
+    lines.push('      have the partner run Set-AdfsRelyingPartyTrust -SamlResponseSignature MessageAndAssertion, or set "wantResponseSigned": false');
+  }
+  lines.push('REMINDER: the metadata\'s signature is NOT verified. Compare the SHA-256 fingerprints above with the partner');
+  lines.push('          out of band (phone, a known contact) before this entry goes live.');
+  if (e.trust === 'partner') {
+    lines.push('REMINDER: fill "erpAccounts" (the contractor mapping table: the partner\'s name claim value -> ERP account,');
+    lines.push('          e.g. "carol@fabrikam.example": "carol"); a partner user missing there is refused at sign-in.');
+  }
+  return lines;
+}
+
+/* ---------------------------------------------------------------- configuration file */
+
+type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
+type JsonObject = { [k: string]: JsonValue };
+const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Text positions of a JSON value (end exclusive), to edit a file without reformatting the rest. */
+type Span =
+  | { kind: 'object'; start: number; end: number; members: Array<{ key: string; keyStart: number; value: Span }> }
+  | { kind: 'array'; start: number; end: number; items: Span[] }
+  | { kind: 'scalar'; start: number; end: number };
+
+/** Scans JSON text already accepted by JSON.parse. */
+function scan(text: string): Span {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && /\s/.test(text[i] as string)) i++;
+  };
+  const str = (): string => {
+    const start = i++;
+    while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+    return JSON.parse(text.slice(start, i)) as string;
+  };
+  const value = (): Span => {
+    ws();
+    const start = i;
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const members: Array<{ key: string; keyStart: number; value: Span }> = [];
+      ws();
+      while (text[i] !== '}') {
+        ws();
+        const keyStart = i;
+        const key = str();
+        ws();
+        i++; // ':'
+        members.push({ key, keyStart, value: value() });
+        ws();
+        if (text[i] === ',') i++;
+        ws();
+      }
+      i++;
+      return { kind: 'object', start, end: i, members };
+    }
+    if (c === '[') {
+      i++;
+      const items: Span[] = [];
+      ws();
+      while (text[i] !== ']') {
+        items.push(value());
+        ws();
+        if (text[i] === ',') i++;
+        ws();
+      }
+      i++;
+      return { kind: 'array', start, end: i, items };
+    }
+    if (c === '"') {
+      str();
+      return { kind: 'scalar', start, end: i };
+    }
+    while (i < text.length && /[^\s,\]}]/.test(text[i] as string)) i++;
+    return { kind: 'scalar', start, end: i };
+  };
+  return value();
+}
+
+function lineIndent(text: string, pos: number): string {
+  const lineStart = text.lastIndexOf('\n', pos - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';
+}
+
+/** Indentation of the members of a container (that of its first member when it starts a line, else the container's + 2 spaces). */
+function memberIndent(text: string, container: Span): string {
+  const first = container.kind === 'object' ? container.members[0]?.keyStart : container.kind === 'array' ? container.items[0]?.start : undefined;
+  if (first !== undefined) {
+    const before = text.slice(text.lastIndexOf('\n', first - 1) + 1, first);
+    if (/^[ \t]*$/.test(before)) return before;
+  }
+  return `${lineIndent(text, container.start)}  `;
+}
+
+const render = (value: JsonValue, indent: string) => JSON.stringify(value, null, 2).split('\n').join(`\n${indent}`);
+
+/** Adds `"key": value` (or an array item when key is null) at the end of a container. */
+function appendTo(text: string, container: Span, key: string | null, value: JsonValue): string {
+  const entries = container.kind === 'object' ? container.members.map((m) => m.value) : container.kind === 'array' ? container.items : [];
+  const indent = memberIndent(text, container);
+  const item = `${key === null ? '' : `${JSON.stringify(key)}: `}${render(value, indent)}`;
+  const last = entries[entries.length - 1];
+  if (last) return `${text.slice(0, last.end)},\n${indent}${item}${text.slice(last.end)}`;
+  const close = lineIndent(text, container.start);
+  return `${text.slice(0, container.start + 1)}\n${indent}${item}\n${close}${text.slice(container.end - 1)}`;
+}
+
+/**
+ * Rewrites only the members of an object whose value changed, and appends the new ones: the keys
+ * that stay the same keep their text (a hand-formatted erpAccounts table stays as it was).
+ */
+function patchObject(text: string, span: Extract<Span, { kind: 'object' }>, before: JsonObject, after: JsonObject): string {
+  const edits: Array<{ start: number; end: number; insert: string }> = [];
+  for (const m of span.members) {
+    if (!(m.key in after) || JSON.stringify(before[m.key]) === JSON.stringify(after[m.key])) continue;
+    edits.push({ start: m.value.start, end: m.value.end, insert: render(after[m.key] as JsonValue, lineIndent(text, m.keyStart)) });
+  }
+  const added = Object.keys(after).filter((k) => !span.members.some((m) => m.key === k));
+  if (added.length) {
+    const indent = memberIndent(text, span);
+    const last = span.members[span.members.length - 1];
+    const members = added.map((k) => `${JSON.stringify(k)}: ${render(after[k] as JsonValue, indent)}`);
+    if (last) edits.push({ start: last.value.end, end: last.value.end, insert: members.map((s) => `,\n${indent}${s}`).join('') });
+    else edits.push({ start: span.start + 1, end: span.end - 1, insert: `\n${members.map((s) => `${indent}${s}`).join(',\n')}\n${lineIndent(text, span.start)}` });
+  }
+  // From the end backwards, so that earlier positions stay valid; an insertion at a value's end goes first.
+  edits.sort((a, b) => b.start - a.start || b.end - a.end);
+  return edits.reduce((acc, e) => `${acc.slice(0, e.start)}${e.insert}${acc.slice(e.end)}`, text);
+}
+
+export interface UpsertOptions {
+  /** Name of the file, for messages. */
+  fileName?: string;
+}
+
+export interface Upsert {
+  text: string;
+  action: 'inserted' | 'replaced';
+  index: number;
+  entry: IdpConfigEntry;
+  /** What changed, one line each (for stdout). */
+  changes: string[];
+  /** To tell the operator (stderr): e.g. no SP signing key in this file. */
+  notes: string[];
+}
+
+const METADATA_KEYS = ['entityId', 'ssoUrl', 'sloUrl', 'certs'] as const;
+
+/**
+ * The entry to write in place of `existing`: what the metadata says (entityId, ssoUrl, sloUrl, certs)
+ * and the options given explicitly replace; everything else of the existing entry is kept (label,
+ * claims, erpAccounts, hidden, signature settings...), in its key order. Absent keys of the existing
+ * entry stay absent (schema defaults), except what a partner IdP needs: allowedRoles and erpAccounts.
+ */
+export function mergeIdpEntry(existing: JsonObject, imp: IdpImport): IdpConfigEntry {
+  const out: JsonObject = { ...existing };
+  const fresh = imp.entry as unknown as JsonObject;
+  for (const k of [...METADATA_KEYS, ...imp.explicit]) if (fresh[k] !== undefined) out[k] = fresh[k] as JsonValue;
+  const trust: Trust = out.trust === 'partner' ? 'partner' : 'corporate';
+  if (trust === 'partner') {
+    if (out.allowedRoles === undefined || out.allowedRoles === null) out.allowedRoles = ['Contractor'];
+    if (out.erpAccounts === undefined) out.erpAccounts = {};
+  }
+  if (out.claims === undefined) {
+    const claims = suggestedClaims(trust, imp.adfsClaims);
+    if (claims) out.claims = claims as unknown as JsonValue;
+  }
+  return out as unknown as IdpConfigEntry;
+}
+
+function certLabel(source: JsonValue): string {
+  if (typeof source !== 'string') return String(source);
+  try {
+    const pem = source.includes('-----BEGIN') ? source : Buffer.from(source.replace(/\s+/g, ''), 'base64');
+    return `SHA-256 ${new X509Certificate(pem).fingerprint256}`;
+  } catch {
+    return source; // a file path
+  }
+}
+
+function show(v: JsonValue | undefined): string {
+  if (v === undefined) return '(absent)';
+  const s = JSON.stringify(v);
+  return s.length > 90 ? `${s.slice(0, 87)}...` : s;
+}
+
+function describeChanges(before: JsonObject | null, after: JsonObject): string[] {
+  if (!before) return Object.keys(after).map((k) => `  + ${k}: ${k === 'certs' ? (after.certs as JsonValue[]).map(certLabel).join('; ') : show(after[k])}`);
+  const lines: string[] = [];
+  for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (JSON.stringify(before[k]) === JSON.stringify(after[k])) continue;
+    if (k === 'certs') {
+      const was = ((before.certs ?? []) as JsonValue[]).map(certLabel);
+      const now = ((after.certs ?? []) as JsonValue[]).map(certLabel);
+      const certLines = [...was.filter((c) => !now.includes(c)).map((c) => `  - certs: ${c}`), ...now.filter((c) => !was.includes(c)).map((c) => `  + certs: ${c}`)];
+      lines.push(...(certLines.length ? certLines : ['  ~ certs: the same certificates, written differently']));
+      continue;
+    }
+    if (before[k] === undefined) lines.push(`  + ${k}: ${show(after[k])}`);
+    else if (after[k] === undefined) lines.push(`  - ${k}: ${show(before[k])}`);
+    else lines.push(`  ~ ${k}: ${show(before[k])} -> ${show(after[k])}`);
+  }
+  if (lines.length === 0) lines.push('  (no change)');
+  return lines;
+}
+
+/**
+ * Inserts the imported IdP into `saml.idps` of a configuration file's text, or replaces the entry with
+ * the same id or the same entityId (see mergeIdpEntry). Only that entry's text changes; the rest of the
+ * file keeps its formatting. Refuses (kind `usage`) a file that is not a JSON object, an id and an
+ * entityId that match two different entries, and an e-mail domain another entry of the file claims.
+ */
+export function upsertIdpInConfigText(text: string, imp: IdpImport, options: UpsertOptions = {}): Result<Upsert> {
+  const file = options.fileName ?? 'the configuration file';
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return fail('usage', [`${file} is not valid JSON: ${(err as Error).message}`]);
+  }
+  if (!isObject(json)) return fail('usage', [`${file} must hold a JSON object`]);
+  const saml = json.saml;
+  if (saml !== undefined && !isObject(saml)) return fail('usage', [`${file}: "saml" is not an object`]);
+  const idps = saml?.idps;
+  if (idps !== undefined && !Array.isArray(idps)) return fail('usage', [`${file}: "saml.idps" is not an array`]);
+  const list = (idps ?? []) as JsonValue[];
+
+  const byId = list.findIndex((e) => isObject(e) && e.id === imp.entry.id);
+  const byEntity = list.findIndex((e) => isObject(e) && e.entityId === imp.entry.entityId);
+  if (byId >= 0 && byEntity >= 0 && byId !== byEntity) {
+    return fail('usage', [`${file}: id "${imp.entry.id}" is saml.idps[${byId}] but entityId ${imp.entry.entityId} is saml.idps[${byEntity}]: fix the file by hand first`]);
+  }
+  const index = byId >= 0 ? byId : byEntity;
+  const existing = index >= 0 ? (list[index] as JsonValue) : null;
+  if (existing !== null && !isObject(existing)) return fail('usage', [`${file}: saml.idps[${index}] is not an object`]);
+  const entry = existing ? mergeIdpEntry(existing, imp) : imp.entry;
+
+  const problems: string[] = [];
+  const parsed = idpConfigSchema.safeParse(entry);
+  if (!parsed.success) problems.push(...parsed.error.issues.map((i) => `saml.idps[${index >= 0 ? index : list.length}].${i.path.join('.')}: ${i.message}`));
+  const forbiddenList = Array.isArray(saml?.partnerForbiddenRoles) ? (saml.partnerForbiddenRoles as string[]) : DEFAULT_PARTNER_FORBIDDEN_ROLES;
+  if (entry.trust === 'partner') {
+    const bad = (entry.allowedRoles ?? []).filter((r) => forbiddenList.includes(r));
+    if (bad.length) problems.push(`a partner IdP may never grant ${bad.join(', ')} (allowedRoles)`);
+  }
+  list.forEach((other, i) => {
+    if (i === index || !isObject(other) || !Array.isArray(other.emailDomains)) return;
+    for (const d of entry.emailDomains ?? []) {
+      if (other.emailDomains.includes(d)) problems.push(`e-mail domain ${d} is already claimed by saml.idps[${i}] ("${String(other.id)}")`);
+    }
+  });
+  if (problems.length) return fail('usage', problems);
+
+  const root = scan(text);
+  if (root.kind !== 'object') return fail('usage', [`${file} must hold a JSON object`]);
+  const samlSpan = root.members.find((m) => m.key === 'saml')?.value;
+  const idpsSpan = samlSpan?.kind === 'object' ? samlSpan.members.find((m) => m.key === 'idps')?.value : undefined;
+  const value = entry as unknown as JsonValue;
+  let out: string;
+  if (!samlSpan) out = appendTo(text, root, 'saml', { idps: [value] });
+  else if (!idpsSpan) out = appendTo(text, samlSpan, 'idps', [value]);
+  else if (idpsSpan.kind !== 'array') return fail('usage', [`${file}: "saml.idps" is not an array`]);
+  else if (index < 0) out = appendTo(text, idpsSpan, null, value);
+  else {
+    const old = idpsSpan.items[index] as Span;
+    out =
+      old.kind === 'object' && existing
+        ? patchObject(text, old, existing, entry as unknown as JsonObject)
+        : `${text.slice(0, old.start)}${render(value, memberIndent(text, idpsSpan))}${text.slice(old.end)}`;
+  }
+
+  const notes: string[] = [];
+  const sp = isObject(saml?.sp) ? saml.sp : {};
+  if ((imp.wantAuthnRequestsSigned || entry.sloUrl) && sp.signingKey === undefined) {
+    notes.push(`${file} sets no saml.sp.signingKey: make sure another configuration layer does (this IdP ${imp.wantAuthnRequestsSigned ? 'wants signed AuthnRequests' : 'does single logout'})`);
+  }
+  if (idps === undefined) {
+    notes.push(`${file} had no saml.idps: this list now REPLACES the IdPs of the lower configuration layers (arrays are not merged)`);
+  }
+  const where = `saml.idps[${index >= 0 ? index : list.length}]`;
+  const head =
+    existing === null
+      ? `inserted ${where} (id "${entry.id}") into ${file}`
+      : `replaced ${where} (matched by ${byId === index ? `id "${imp.entry.id}"` : `entityId ${imp.entry.entityId}`}) in ${file}`;
+  return {
+    ok: true,
+    value: { text: out, action: existing === null ? 'inserted' : 'replaced', index: index >= 0 ? index : list.length, entry, changes: [head, ...describeChanges(existing, entry as unknown as JsonObject)], notes },
+  };
+}
