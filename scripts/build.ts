@@ -115,9 +115,13 @@ export async function buildTarget(target: string, outRoot: string, lockfile = tr
   writeFileSync(path.join(dir, 'config', 'default.json'), `${JSON.stringify(defaults, null, 2)}\n`);
   cpSync(targetFile, path.join(dir, 'config', 'targets', `${target}.json`));
   cpSync(path.join(root, 'config', 'env', 'development.json'), path.join(dir, 'config', 'env', 'development.json'));
-  // The development STS's public certificate, named by config/env/development.json (no private key).
+  // What config/env/development.json names: the development IdPs' public certificates and the SP's
+  // development signing pair (public, DEV ONLY, README included). Never an IdP's private key: with
+  // one, anybody could sign in as anybody to a package left on development settings.
   mkdirSync(path.join(dir, 'config', 'dev', 'keys'), { recursive: true });
-  cpSync(path.join(root, 'config', 'dev', 'keys', 'dev-sts.crt'), path.join(dir, 'config', 'dev', 'keys', 'dev-sts.crt'));
+  for (const file of ['README.md', 'dev-sts.crt', 'fabrikam-idp.crt', 'sp-dev.crt', 'sp-dev.key']) {
+    cpSync(path.join(root, 'config', 'dev', 'keys', file), path.join(dir, 'config', 'dev', 'keys', file));
+  }
 
   const rootPackage = readJson(path.join(root, 'package.json'));
   const pkg: Record<string, unknown> = {

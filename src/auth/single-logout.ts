@@ -8,11 +8,11 @@ import type { AuthSettings, ResolvedIdp } from './auth-settings.js';
 import { endSessions, forgetSession, rememberSession } from './logout-index.js';
 import {
   checkLogoutEnvelope,
-  parseLogoutRequest,
-  parseLogoutResponse,
+  readLogoutRequest,
+  readLogoutResponse,
   readRedirectQuery,
+  requireIdpSignature,
   unverifiedIssuer,
-  verifyRedirectSignature,
 } from './logout-message.js';
 import { logoutFailedPage, pageLocale, signedOutPage } from './pages.js';
 import './session-state.js';
@@ -125,7 +125,7 @@ export function createSingleLogout(settings: AuthSettings, log: Logger): SingleL
 
   /** IdP-initiated: end this person's sessions everywhere, answer with a signed LogoutResponse. */
   const handleRequest = async (req: Request, res: Response, idp: ResolvedIdp & { config: { sloUrl: string } }, xml: string, relayState: string | null) => {
-    const request = parseLogoutRequest(xml);
+    const request = readLogoutRequest(xml);
     checkLogoutEnvelope(request, { idpEntityId: idp.config.entityId, sloUrl: settings.sloUrl, now: Date.now(), skewMs: settings.clockSkewMs, maxAgeMs: LOGOUT_MESSAGE_MAX_AGE_MS });
     // Sessions of this person at this IdP, found by the index: whichever instance or browser holds them.
     const ended = await endSessions(req.sessionStore as Store, idp.id, request.nameId, request.sessionIndexes);
@@ -145,7 +145,7 @@ export function createSingleLogout(settings: AuthSettings, log: Logger): SingleL
 
   /** The IdP's answer to our LogoutRequest: only the pending-logout cookie says what we asked. */
   const handleResponse = (req: Request, res: Response, idp: ResolvedIdp, xml: string, expectedId: string) => {
-    const response = parseLogoutResponse(xml);
+    const response = readLogoutResponse(xml);
     checkLogoutEnvelope(response, { idpEntityId: idp.config.entityId, sloUrl: settings.sloUrl, now: Date.now(), skewMs: settings.clockSkewMs, maxAgeMs: LOGOUT_MESSAGE_MAX_AGE_MS });
     if (response.inResponseTo !== expectedId) throw new SignInRejection('unknown-in-response-to', 'LogoutResponse does not answer the logout request we sent');
     res.clearCookie(PENDING_LOGOUT_COOKIE, { path: '/saml' });
@@ -167,7 +167,7 @@ export function createSingleLogout(settings: AuthSettings, log: Logger): SingleL
           const idp = [...settings.idps.values()].find((i) => i.config.entityId === issuer);
           if (!canSignOutAt(idp)) throw new SignInRejection('issuer-mismatch', 'LogoutRequest from an issuer that is not an IdP configured for single logout');
           idpId = idp.id;
-          verifyRedirectSignature(message, idp);
+          requireIdpSignature(message, idp);
           await handleRequest(req, res, idp, message.xml, message.relayState);
           return;
         }
@@ -175,7 +175,7 @@ export function createSingleLogout(settings: AuthSettings, log: Logger): SingleL
         const idp = pending ? settings.idps.get(pending.idp) : undefined;
         if (!pending || !idp) throw new SignInRejection('unknown-in-response-to', 'LogoutResponse while no logout of ours is pending in this browser');
         idpId = idp.id;
-        verifyRedirectSignature(message, idp);
+        requireIdpSignature(message, idp);
         handleResponse(req, res, idp, message.xml, pending.requestId);
       } catch (err) {
         reject(req, res, err, idpId);

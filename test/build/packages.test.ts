@@ -63,7 +63,9 @@ test('the stand-ins and the link service are not shipped in either package', () 
   for (const target of ['onprem', 'cloud']) {
     const bundle = readFileSync(path.join(built[target]!.dir, 'server.js'), 'utf8');
     for (const marker of ['stand-ins/erp-simulator', 'stand-ins/dev-sts', 'stand-ins/relay-emulator', 'link-service/']) assert.ok(!bundle.includes(marker), `${target}: ${marker}`);
-    assert.equal(existsSync(path.join(built[target]!.dir, 'config', 'dev', 'keys', 'dev-sts.key')), false, 'no private key');
+    for (const idpKey of ['dev-sts.key', 'fabrikam-idp.key']) {
+      assert.equal(existsSync(path.join(built[target]!.dir, 'config', 'dev', 'keys', idpKey)), false, `no IdP private key (${idpKey})`);
+    }
   }
 });
 

@@ -86,4 +86,4 @@ export function buildLogoutResponse(input: LogoutResponseInput): { xml: string; 
 }
 
 // The binding lives in its own module; re-exported so one import gives tests everything they forge with.
-export { decodeRedirect, encodeRedirect, RedirectBindingError, SIG_ALG, verifyRedirectSignature, type DecodedRedirect } from './redirect-binding.js';
+export { decodeRedirect, encodeRedirect, RedirectBindingError, SIG_ALG, verifyRedirectSignature, type DecodedRedirect } from '../../auth/redirect-binding.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LogoutMessageError, parseLogoutRequest, parseLogoutResponse } from '../../../src/stand-ins/dev-sts/logout-message-reader.js';
+import { LogoutMessageError, parseLogoutRequest, parseLogoutResponse } from '../../../src/auth/logout-message-reader.js';
 import { buildLogoutRequest, buildLogoutResponse, STATUS } from '../../../src/stand-ins/dev-sts/logout-messages.js';
 
 const TRICKY = `a<b>&"c' ]]> <saml:NameID>dave</saml:NameID>`;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { test } from 'node:test';
-import { parseLogoutRequest, parseLogoutResponse } from '../../../src/stand-ins/dev-sts/logout-message-reader.js';
+import { parseLogoutRequest, parseLogoutResponse } from '../../../src/auth/logout-message-reader.js';
 import { decodeRedirect, SIG_ALG, STATUS, verifyRedirectSignature } from '../../../src/stand-ins/dev-sts/logout-messages.js';
 import { TestBrowser, type Page } from '../../helpers/dev-sts.js';
 import { signIn, spLogoutRequestUrl, spLogoutResponseUrl, startSts, testSp } from './sts-fixtures.js';

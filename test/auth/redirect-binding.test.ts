@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { deflateRawSync } from 'node:zlib';
-import { PROJECT_ROOT } from '../../../src/config/load-config.js';
+import { PROJECT_ROOT } from '../../src/config/load-config.js';
 import {
   buildLogoutRequest,
   decodeRedirect,
@@ -12,8 +12,8 @@ import {
   RedirectBindingError,
   SIG_ALG,
   verifyRedirectSignature,
-} from '../../../src/stand-ins/dev-sts/logout-messages.js';
-import { spDevKeys } from '../../helpers/dev-sts.js';
+} from '../../src/stand-ins/dev-sts/logout-messages.js';
+import { spDevKeys } from '../helpers/dev-sts.js';
 
 const sp = spDevKeys();
 const otherCert = readFileSync(path.join(PROJECT_ROOT, 'config/dev/keys/dev-sts.crt'), 'utf8');

@@ -1,8 +1,8 @@
 import type { Element } from '@xmldom/xmldom';
-import { childElements, NS, parseUntrustedXml } from '../../auth/safe-xml.js';
+import { childElements, NS, parseUntrustedXml } from './safe-xml.js';
 
 /**
- * Reads the LogoutRequest / LogoutResponse an SP sends. Strict parsing (no DOCTYPE, no repaired
+ * Reads a LogoutRequest / LogoutResponse (used by the SP and by the dev STS). Strict parsing (no DOCTYPE, no repaired
  * markup), direct children only (no element smuggled deeper counts), and only the fields the STS acts
  * on. Reading is not trusting: the caller checks the signature, the Destination and the times.
  */
@@ -71,7 +71,7 @@ function issuerOf(root: Element): string {
 export function parseLogoutRequest(xml: string): LogoutRequestInfo {
   const root = rootOf(xml, 'LogoutRequest');
   const nameIds = childElements(root, NS.assertion, 'NameID');
-  // An EncryptedID or BaseID would need keys or semantics the dev STS does not have.
+  // An EncryptedID or BaseID would need keys or semantics neither side has.
   if (nameIds.length !== 1) throw new LogoutMessageError('LogoutRequest needs exactly one NameID');
   const nameId = (nameIds[0] as Element).textContent?.trim();
   if (!nameId) throw new LogoutMessageError('NameID is empty');

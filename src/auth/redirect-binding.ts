@@ -12,11 +12,12 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 
 export const SIG_ALG = {
   rsaSha256: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
-  /** Only so tests can sign with it and prove it is refused. */
+  rsaSha512: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512',
+  /** Refused unless the peer is explicitly allowed it (and by the dev STS always). */
   rsaSha1: 'http://www.w3.org/2000/09/xmldsig#rsa-sha1',
 } as const;
 
-const HASH_OF: Record<string, 'sha256' | 'sha1'> = { [SIG_ALG.rsaSha256]: 'sha256', [SIG_ALG.rsaSha1]: 'sha1' };
+const HASH_OF: Record<string, 'sha256' | 'sha512' | 'sha1'> = { [SIG_ALG.rsaSha256]: 'sha256', [SIG_ALG.rsaSha512]: 'sha512', [SIG_ALG.rsaSha1]: 'sha1' };
 
 export type RedirectKind = 'SAMLRequest' | 'SAMLResponse';
 
@@ -118,14 +119,29 @@ export function decodeRedirect(rawQueryString: string): DecodedRedirect {
   return { kind, xml, relayState, sigAlg, signature, signedOctets };
 }
 
-/** True only for an RSA-SHA256 signature, by the key of `certPem`, over the octets as received. */
+export type SignatureVerdict = 'valid' | 'unsigned' | 'weak-algorithm' | 'invalid';
+
+/**
+ * Checks the signature of a decoded redirect against the trusted certificates (several during a
+ * rollover), over the octets as received. RSA-SHA256 and RSA-SHA512; RSA-SHA1 only with `allowSha1`.
+ */
+export function checkRedirectSignature(decoded: DecodedRedirect, certPems: string | readonly string[], options: { allowSha1?: boolean } = {}): SignatureVerdict {
+  if (!decoded.signature || !decoded.sigAlg) return 'unsigned';
+  const hash = HASH_OF[decoded.sigAlg];
+  if (!hash || (hash === 'sha1' && !options.allowSha1)) return 'weak-algorithm';
+  const octets = Buffer.from(decoded.signedOctets, 'utf8');
+  const ok = (typeof certPems === 'string' ? [certPems] : certPems).some((pem) => {
+    try {
+      const publicKey = new X509Certificate(pem).publicKey;
+      return publicKey.asymmetricKeyType === 'rsa' && verify(hash, octets, publicKey, decoded.signature as Buffer);
+    } catch {
+      return false;
+    }
+  });
+  return ok ? 'valid' : 'invalid';
+}
+
+/** True only for a signature by the key of `certPem` with an accepted algorithm (never SHA-1). */
 export function verifyRedirectSignature(decoded: DecodedRedirect, certPem: string): boolean {
-  if (!decoded.signature || decoded.sigAlg !== SIG_ALG.rsaSha256) return false;
-  try {
-    const publicKey = new X509Certificate(certPem).publicKey;
-    if (publicKey.asymmetricKeyType !== 'rsa') return false;
-    return verify('sha256', Buffer.from(decoded.signedOctets, 'utf8'), publicKey, decoded.signature);
-  } catch {
-    return false;
-  }
+  return checkRedirectSignature(decoded, certPem) === 'valid';
 }
