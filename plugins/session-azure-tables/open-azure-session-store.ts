@@ -3,6 +3,7 @@ import os from 'node:os';
 import type { SessionStoreFactory, SessionStoreHandle } from '../../src/ports/session-store.js';
 import { AzureDraftStore } from './azure-draft-store.js';
 import { AzureSessionStore } from './azure-session-store.js';
+import { AzureSubmissionOutbox } from './azure-submission-outbox.js';
 import { statusOf, withRetry } from './retry.js';
 import type { SessionAzureTablesSettings } from './settings.js';
 import { isTableNotFound, openTables, type OpCounters } from './storage.js';
@@ -27,15 +28,16 @@ export interface SweepResult {
 export interface AzureSessionStoreHandle extends SessionStoreHandle {
   readonly store: AzureSessionStore;
   readonly drafts: AzureDraftStore;
+  readonly outbox: AzureSubmissionOutbox;
   /** Table names. */
-  readonly tables: { sessions: string; drafts: string; lease: string };
+  readonly tables: { sessions: string; drafts: string; lease: string; outbox: string };
   /** This instance's name in the lease row. */
   readonly instanceId: string;
   /** The lease-guarded sweep with its details (sweepExpired() returns the total). */
   sweep(): Promise<SweepResult>;
   /** Deletes every session, and every draft when asked (the end-of-burst purge); no lease needed. */
   purgeAll(options?: { drafts?: boolean }): Promise<{ sessions: number; drafts: number }>;
-  /** Deletes the three tables. For tests that isolate runs with their own table names. */
+  /** Deletes the tables. For tests that isolate runs with their own table names. */
   dropTables(): Promise<void>;
 }
 
@@ -57,7 +59,9 @@ export async function openAzureSessionStore(settings: SessionAzureTablesSettings
   };
   const tables = await openTables(settings, context);
   try {
-    if (settings.createTables) await Promise.all([tables.sessions.ensureExists(), tables.drafts.ensureExists(), tables.lease.ensureExists()]);
+    if (settings.createTables) {
+      await Promise.all([tables.sessions.ensureExists(), tables.drafts.ensureExists(), tables.lease.ensureExists(), tables.outbox.ensureExists()]);
+    }
   } catch (err) {
     throw new Error(`session-azure-tables: cannot open ${tables.where}: ${(err as Error).message}`, { cause: err });
   }
@@ -69,6 +73,7 @@ export async function openAzureSessionStore(settings: SessionAzureTablesSettings
     maxSessionBytes: settings.maxSessionBytes,
   });
   const drafts = new AzureDraftStore(tables.drafts, settings.draftRetentionDays * 86_400_000);
+  const outbox = new AzureSubmissionOutbox(tables.outbox);
   const instanceId = options.instanceId ?? `${os.hostname()}#${process.pid}#${randomUUID().slice(0, 8)}`;
   const lease = new SweepLease(tables.lease, settings.leaseName, instanceId, settings.leaseSeconds * 1000);
 
@@ -112,7 +117,8 @@ export async function openAzureSessionStore(settings: SessionAzureTablesSettings
   return {
     store,
     drafts,
-    tables: { sessions: tables.sessions.name, drafts: tables.drafts.name, lease: tables.lease.name },
+    outbox,
+    tables: { sessions: tables.sessions.name, drafts: tables.drafts.name, lease: tables.lease.name, outbox: tables.outbox.name },
     instanceId,
     async ping() {
       context.assertOpen();
@@ -135,7 +141,7 @@ export async function openAzureSessionStore(settings: SessionAzureTablesSettings
       return { sessions, drafts: purge.drafts ? await drafts.deleteAll() : 0 };
     },
     async dropTables() {
-      await Promise.all([tables.sessions.drop(), tables.drafts.drop(), tables.lease.drop()]);
+      await Promise.all([tables.sessions.drop(), tables.drafts.drop(), tables.lease.drop(), tables.outbox.drop()]);
     },
     close() {
       closing ??= (async () => {

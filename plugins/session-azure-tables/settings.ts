@@ -80,6 +80,8 @@ const fields = z.strictObject({
   draftsTable: tableName.default('timesheetdrafts'),
   /** Holds the sweep lease (one row), so that one replica at a time purges expired rows. */
   leaseTable: tableName.default('timesheetleases'),
+  /** Week submissions waiting for delivery to the ERP (the outbox). */
+  outboxTable: tableName.default('timesheetoutbox'),
   /** Row key of the lease: replicas sharing it take turns. */
   leaseName: z
     .string()
@@ -140,10 +142,10 @@ export const settingsSchema = fields
     if (s.managedIdentityClientId !== undefined && !hasUrl) {
       ctx.addIssue({ code: 'custom', path: ['managedIdentityClientId'], message: 'only applies with accountUrl' });
     }
-    const names = [s.sessionsTable, s.draftsTable, s.leaseTable].map((n) => n.toLowerCase());
+    const names = [s.sessionsTable, s.draftsTable, s.leaseTable, s.outboxTable].map((n) => n.toLowerCase());
     if (new Set(names).size !== names.length) {
       // Table names are case-insensitive; a shared table would let one kind's purge delete the other's rows.
-      ctx.addIssue({ code: 'custom', path: ['draftsTable'], message: 'sessionsTable, draftsTable and leaseTable must be three different tables' });
+      ctx.addIssue({ code: 'custom', path: ['draftsTable'], message: 'sessionsTable, draftsTable, leaseTable and outboxTable must be different tables' });
     }
   })
   .transform(({ connectionString, accountUrl, ...rest }) => {

@@ -208,6 +208,7 @@ export interface TableSet {
   sessions: Table;
   drafts: Table;
   lease: Table;
+  outbox: Table;
   /** A client on the sessions table that is not counted, for ping(). */
   pingClient: TableClient;
   /** For logs and errors: where the tables are, without secrets. */
@@ -220,6 +221,7 @@ export async function openTables(settings: SessionAzureTablesSettings, context: 
     sessions: new Table(client(settings.sessionsTable), context),
     drafts: new Table(client(settings.draftsTable), context),
     lease: new Table(client(settings.leaseTable), context),
+    outbox: new Table(client(settings.outboxTable), context),
     pingClient: client(settings.sessionsTable),
     where: describeConnection(settings),
   };

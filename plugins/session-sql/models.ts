@@ -18,7 +18,30 @@ export interface DraftRow {
   expires: Date;
 }
 
+/** One submission of the outbox (src/ports/submission-outbox.ts); JSON columns hold entries, receipt, failure. */
+export interface OutboxRow {
+  submissionId: string;
+  user: string;
+  week: string;
+  weekStart: string;
+  entries: string;
+  state: string;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  receipt: string | null;
+  failure: string | null;
+  /** Who holds the delivery right now (random per claim) and until when. */
+  leaseToken: string | null;
+  leaseUntil: Date | null;
+  /** Incremented by every write: claims are compare-and-set on it. */
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export type SessionModel = ModelStatic<Model<SessionRow, SessionRow>>;
+export type OutboxModel = ModelStatic<Model<OutboxRow, OutboxRow>>;
 export type DraftModel = ModelStatic<Model<DraftRow, DraftRow>>;
 
 /** Longest user name and week id a draft key may have. */
@@ -55,7 +78,7 @@ function tableCharset(dialect: string): { charset?: string; collate?: string } {
   return {};
 }
 
-export function defineModels(sequelize: Sequelize, tablePrefix: string): { sessions: SessionModel; drafts: DraftModel } {
+export function defineModels(sequelize: Sequelize, tablePrefix: string): { sessions: SessionModel; drafts: DraftModel; outbox: OutboxModel } {
   const dialect = sequelize.getDialect();
   // DATE(3): millisecond precision on MariaDB/MySQL (DATETIME alone drops it).
   const timestamp = DataTypes.DATE(3);
@@ -97,5 +120,35 @@ export function defineModels(sequelize: Sequelize, tablePrefix: string): { sessi
     },
   );
 
-  return { sessions, drafts };
+  const outboxTable = `${tablePrefix}outbox`;
+  const outbox: OutboxModel = sequelize.define<Model<OutboxRow, OutboxRow>>(
+    outboxTable,
+    {
+      submissionId: { type: keyType(dialect, 64), primaryKey: true, allowNull: false },
+      user: { type: keyType(dialect, MAX_USER_LENGTH), allowNull: false },
+      week: { type: keyType(dialect, MAX_WEEK_LENGTH), allowNull: false },
+      weekStart: { type: DataTypes.STRING(10), allowNull: false },
+      entries: { type: jsonTextType(dialect), allowNull: false },
+      state: { type: DataTypes.STRING(16), allowNull: false },
+      attempts: { type: DataTypes.INTEGER, allowNull: false },
+      nextAttemptAt: { type: timestamp, allowNull: false },
+      lastError: { type: DataTypes.STRING(500), allowNull: true },
+      receipt: { type: DataTypes.TEXT, allowNull: true },
+      failure: { type: DataTypes.TEXT, allowNull: true },
+      leaseToken: { type: DataTypes.STRING(64), allowNull: true },
+      leaseUntil: { type: timestamp, allowNull: true },
+      version: { type: DataTypes.INTEGER, allowNull: false },
+      createdAt: { type: timestamp, allowNull: false },
+      updatedAt: { type: timestamp, allowNull: false },
+    },
+    {
+      tableName: outboxTable,
+      timestamps: false,
+      // The worker's query: pending items due now, oldest first.
+      indexes: [{ name: `${outboxTable}_due`, fields: ['state', 'nextAttemptAt'] }],
+      ...tableCharset(dialect),
+    },
+  );
+
+  return { sessions, drafts, outbox };
 }

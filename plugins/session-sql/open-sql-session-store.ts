@@ -3,10 +3,11 @@ import path from 'node:path';
 import { QueryTypes, Sequelize, type Options, type QueryOptions } from 'sequelize';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
 import type { SessionStoreFactory, SessionStoreHandle } from '../../src/ports/session-store.js';
-import { defineModels, type DraftModel, type SessionModel } from './models.js';
+import { defineModels, type DraftModel, type OutboxModel, type SessionModel } from './models.js';
 import { connectionTarget, redactUrl, type SessionSqlSettings } from './settings.js';
 import { SqlDraftStore } from './sql-draft-store.js';
 import { SqlSessionStore } from './sql-session-store.js';
+import { SqlSubmissionOutbox } from './sql-submission-outbox.js';
 
 export interface SqlSessionStoreOptions {
   /** Lifetime of a session whose cookie sets none (config.app.sessionMaxAgeMinutes). */
@@ -20,6 +21,7 @@ export interface SqlSessionStoreOptions {
 export interface SqlSessionStoreHandle extends SessionStoreHandle {
   readonly store: SqlSessionStore;
   readonly drafts: SqlDraftStore;
+  readonly outbox: SqlSubmissionOutbox;
   /** `sqlite`, `postgres`, `mariadb`, `mysql` or `mssql`. */
   readonly dialect: string;
   /**
@@ -28,10 +30,10 @@ export interface SqlSessionStoreHandle extends SessionStoreHandle {
    */
   readonly sequelize: Sequelize;
   /** Table names, prefix included. */
-  readonly tables: { sessions: string; drafts: string };
+  readonly tables: { sessions: string; drafts: string; outbox: string };
   /** Deletes expired sessions and drafts now (what the sweeper does on its interval). */
   sweep(): Promise<{ sessions: number; drafts: number }>;
-  /** Drops both tables. For tests that isolate runs with a table prefix. */
+  /** Drops the tables. For tests that isolate runs with a table prefix. */
   dropTables(): Promise<void>;
 }
 
@@ -78,10 +80,11 @@ async function configureSqlite(sequelize: Sequelize, busyTimeoutMs: number): Pro
   await sequelize.query('PRAGMA synchronous = NORMAL');
 }
 
-async function createTables(sessions: SessionModel, drafts: DraftModel): Promise<void> {
+async function createTables(sessions: SessionModel, drafts: DraftModel, outbox: OutboxModel): Promise<void> {
   const create = async () => {
     await sessions.sync();
     await drafts.sync();
+    await outbox.sync();
   };
   try {
     await create();
@@ -107,10 +110,10 @@ export async function openSqlSessionStore(settings: SessionSqlSettings, options:
     else if (WRITE_TYPES.has(queryOptions.type)) writes += 1;
   });
 
-  const { sessions, drafts } = defineModels(sequelize, settings.tablePrefix);
+  const { sessions, drafts, outbox } = defineModels(sequelize, settings.tablePrefix);
   try {
     if (sequelize.getDialect() === 'sqlite') await configureSqlite(sequelize, settings.busyTimeoutMs);
-    await createTables(sessions, drafts);
+    await createTables(sessions, drafts, outbox);
   } catch (err) {
     await sequelize.close().catch(() => undefined);
     throw new Error(`session-sql: cannot open ${redactUrl(settings.url)}: ${(err as Error).message}`, { cause: err });
@@ -123,6 +126,7 @@ export async function openSqlSessionStore(settings: SessionSqlSettings, options:
     touchAfterMs: settings.touchAfterSeconds * 1000,
   });
   const draftStore = new SqlDraftStore(drafts, settings.draftRetentionDays * 86_400_000);
+  const outboxStore = new SqlSubmissionOutbox(outbox);
 
   const sweep = async () => {
     const now = new Date();
@@ -152,9 +156,10 @@ export async function openSqlSessionStore(settings: SessionSqlSettings, options:
   return {
     store,
     drafts: draftStore,
+    outbox: outboxStore,
     dialect: sequelize.getDialect(),
     sequelize,
-    tables: { sessions: sessions.getTableName().toString(), drafts: drafts.getTableName().toString() },
+    tables: { sessions: sessions.getTableName().toString(), drafts: drafts.getTableName().toString(), outbox: outbox.getTableName().toString() },
     async ping() {
       await sequelize.query('SELECT 1', { type: QueryTypes.SELECT, [UNCOUNTED]: true } as QueryOptions);
     },
@@ -165,6 +170,7 @@ export async function openSqlSessionStore(settings: SessionSqlSettings, options:
       return s + d;
     },
     async dropTables() {
+      await outbox.drop();
       await drafts.drop();
       await sessions.drop();
     },

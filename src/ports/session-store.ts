@@ -4,12 +4,15 @@
  */
 import type { Store } from 'express-session';
 import type { DraftStore } from './draft-store.js';
+import type { SubmissionOutbox } from './submission-outbox.js';
 
 export interface SessionStoreHandle {
   /** The express-session store. Its get() never returns an expired session; touch() writes only when stale. */
   store: Store;
   /** Per-user, per-week drafts, kept in the same storage as the sessions. */
   drafts: DraftStore;
+  /** Week submissions waiting for (or done with) delivery to the ERP, in the same storage. */
+  outbox: SubmissionOutbox;
   /** Resolves when the backing storage answers (used by /readyz). */
   ping(): Promise<void>;
   /**

@@ -12,6 +12,7 @@ function fakeStore(sweep: () => Promise<number>): SessionStoreHandle {
   return {
     store: {} as SessionStoreHandle['store'],
     drafts: {} as SessionStoreHandle['drafts'],
+    outbox: {} as SessionStoreHandle['outbox'],
     ping: async () => {},
     counters: () => ({ reads: 0, writes: 0 }),
     sweepExpired: sweep,

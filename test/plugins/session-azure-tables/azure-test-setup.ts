@@ -28,9 +28,9 @@ export function useAzurite(options: AzuriteOptions = {}): () => AzuriteTable {
 }
 
 /** Three fresh table names (letters and digits, as Azure wants). */
-export function uniqueTables(label = 't'): Pick<SessionAzureTablesSettings, 'sessionsTable' | 'draftsTable' | 'leaseTable'> {
+export function uniqueTables(label = 't'): Pick<SessionAzureTablesSettings, 'sessionsTable' | 'draftsTable' | 'leaseTable' | 'outboxTable'> {
   const id = `${label}${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
-  return { sessionsTable: `${id}s`, draftsTable: `${id}d`, leaseTable: `${id}l` };
+  return { sessionsTable: `${id}s`, draftsTable: `${id}d`, leaseTable: `${id}l`, outboxTable: `${id}o` };
 }
 
 /** Settings on this Azurite with fresh tables (unless given), the sweeper timer off and quick retries. */

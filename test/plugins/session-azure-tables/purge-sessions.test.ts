@@ -35,6 +35,7 @@ function runPurge(settings: SessionAzureTablesSettings, args: string[]): Promise
       [`${prefix}SESSIONS_TABLE`]: settings.sessionsTable,
       [`${prefix}DRAFTS_TABLE`]: settings.draftsTable,
       [`${prefix}LEASE_TABLE`]: settings.leaseTable,
+      [`${prefix}OUTBOX_TABLE`]: settings.outboxTable,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

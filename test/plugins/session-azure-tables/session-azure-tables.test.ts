@@ -25,6 +25,7 @@ import { APP_CONFIG, type AppConfig } from '../../../src/config/app-config-schem
 import { DraftConflictError } from '../../../src/ports/draft-store.js';
 import { SESSION_STORE_FACTORY, type SessionStoreFactory } from '../../../src/ports/session-store.js';
 import { runDraftStoreContract } from '../../contract/draft-store.contract.js';
+import { runSubmissionOutboxContract } from '../../contract/submission-outbox.contract.js';
 import { runSessionStoreContract } from '../../contract/session-store.contract.js';
 import { sessionPartition } from '../../../plugins/session-azure-tables/table-keys.js';
 import { FAST_RETRY, openStore, rawTable, sessionData, testSettings, useAzurite, weekRecord, withoutCookie } from './azure-test-setup.js';
@@ -70,6 +71,7 @@ describe('session-azure-tables settings', () => {
       sessionsTable: 'timesheetsessions',
       draftsTable: 'timesheetdrafts',
       leaseTable: 'timesheetleases',
+      outboxTable: 'timesheetoutbox',
       leaseName: 'expired-row-sweep',
       leaseSeconds: 300,
       touchAfterSeconds: 300,
@@ -125,7 +127,7 @@ describe('session-azure-tables settings', () => {
     assert.match(issuesOf({ draftsTable: 'time-sheet' })[0]!, /^draftsTable: a table name/);
     assert.match(issuesOf({ leaseTable: 'Tables' })[0]!, /^leaseTable: "tables" is a reserved table name/);
     assert.deepEqual(issuesOf({ sessionsTable: 'shared', draftsTable: 'SHARED' }), [
-      'draftsTable: sessionsTable, draftsTable and leaseTable must be three different tables',
+      'draftsTable: sessionsTable, draftsTable, leaseTable and outboxTable must be different tables',
     ]);
     assert.match(issuesOf({ sesionsTable: 'typo' }).join('\n'), /sesionsTable/);
     assert.match(issuesOf({ maxSessionBytes: 2_000_000 })[0]!, /^maxSessionBytes: /);
@@ -148,7 +150,7 @@ describe('session-azure-tables plugin module', () => {
     const handle = (await factory.open()) as AzureSessionStoreHandle;
     t.after(() => handle.close());
     await handle.ping();
-    assert.deepEqual(handle.tables, { sessions: settings.sessionsTable, drafts: settings.draftsTable, lease: settings.leaseTable });
+    assert.deepEqual(handle.tables, { sessions: settings.sessionsTable, drafts: settings.draftsTable, lease: settings.leaseTable, outbox: settings.outboxTable });
     // A cookie without expiry gets the configured lifetime (60 minutes).
     assert.equal(Math.round((handle.store.expiresAt({ cookie: {} } as never).getTime() - Date.now()) / 60_000), 60);
   });
@@ -167,6 +169,7 @@ describe('session-azure-tables on Azurite', () => {
 
   runSessionStoreContract('session-azure-tables on Azurite', open);
   runDraftStoreContract('session-azure-tables on Azurite', open);
+  runSubmissionOutboxContract('session-azure-tables on Azurite', open);
 
   describe('Table Storage specifics', () => {
     let handle: AzureSessionStoreHandle;

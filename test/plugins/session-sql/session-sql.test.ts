@@ -27,6 +27,7 @@ import { PROJECT_ROOT } from '../../../src/config/load-config.js';
 import { DraftConflictError } from '../../../src/ports/draft-store.js';
 import { SESSION_STORE_FACTORY, type SessionStoreFactory } from '../../../src/ports/session-store.js';
 import { runDraftStoreContract } from '../../contract/draft-store.contract.js';
+import { runSubmissionOutboxContract } from '../../contract/submission-outbox.contract.js';
 import { runSessionStoreContract } from '../../contract/session-store.contract.js';
 
 const SESSION_MAX_AGE_MINUTES = 480;
@@ -241,6 +242,7 @@ for (const variant of variants) {
 
     runSessionStoreContract(`session-sql on ${variant.name}`, open);
     runDraftStoreContract(`session-sql on ${variant.name}`, open);
+    runSubmissionOutboxContract(`session-sql on ${variant.name}`, open);
 
     describe('SQL specifics', () => {
       let handle: SqlSessionStoreHandle;

@@ -1,0 +1,26 @@
+import type { SubmitReceipt } from '../ports/erp-connector.js';
+import type { DeliveryOutcome, OutboxItem, OutboxState } from '../ports/submission-outbox.js';
+
+export interface OutboxUpdate {
+  state: OutboxState;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  receipt: SubmitReceipt | null;
+  failure: { code: string; message: string } | null;
+}
+
+/** What a delivery attempt's outcome changes in an item: the same rule for every store. */
+export function outboxUpdateFor(item: OutboxItem, outcome: DeliveryOutcome, now: Date): OutboxUpdate {
+  const attempts = item.attempts + 1;
+  switch (outcome.state) {
+    case 'delivered':
+      return { state: 'delivered', attempts, nextAttemptAt: now, lastError: null, receipt: outcome.receipt, failure: null };
+    case 'rejected':
+      return { state: 'rejected', attempts, nextAttemptAt: now, lastError: outcome.error.slice(0, 500), receipt: null, failure: outcome.failure };
+    case 'failed':
+      return { state: 'failed', attempts, nextAttemptAt: now, lastError: outcome.error.slice(0, 500), receipt: null, failure: null };
+    case 'pending':
+      return { state: 'pending', attempts, nextAttemptAt: outcome.nextAttemptAt, lastError: outcome.error.slice(0, 500), receipt: null, failure: null };
+  }
+}
