@@ -3,6 +3,7 @@
  * createApp() opens the session store and resolves the ERP connector when called, and the
  * returned close() releases them. src/server.ts only listens.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -23,10 +24,14 @@ import { localeMiddleware } from './web/locale.js';
 import { sessionMiddleware } from './web/session-middleware.js';
 import { healthRoutes } from './web/health-routes.js';
 import { weekRoutes } from './web/week-routes.js';
+import { writeRateLimits } from './web/write-rate-limit.js';
 import { classify } from './web/http-errors.js';
 import { opsRoutes } from './web/ops-routes.js';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { registerBurstMetrics } from './metrics/burst-metrics.js';
+import { registerOutboxMetrics } from './metrics/outbox-metrics.js';
+import { OutboxWorker } from './submission/outbox-worker.js';
+import { outboxOpsRoutes } from './web/outbox-ops-routes.js';
 import { metricsRoute } from './metrics/metrics-route.js';
 import { BurstController } from './burst/burst-state.js';
 import { burstRedirect, drainCookieCheck } from './burst/burst-redirect.js';
@@ -49,12 +54,41 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
   const roles = container.isBound(ROLE_STARTUP) ? container.getAll<RoleStartup>(ROLE_STARTUP) : [];
   const logger = baseLogger.child(Object.assign({}, ...roles.map((r) => r.logBindings())) as Record<string, string>);
   const storeHandle = await container.get<SessionStoreFactory>(SESSION_STORE_FACTORY).open();
-  const erp = await container.getAsync<ErpConnector>(ERP_CONNECTOR);
-  for (const role of roles) await role.start({ logger, store: storeHandle });
-  const weeks = new WeekService(erp, storeHandle.drafts, {
+  let erp: ErpConnector;
+  try {
+    erp = await container.getAsync<ErpConnector>(ERP_CONNECTOR);
+    for (const role of roles) await role.start({ logger, store: storeHandle });
+  } catch (err) {
+    // start-server.ts tries again: nothing of this attempt may stay open.
+    await Promise.allSettled(roles.map((r) => r.stop()));
+    await storeHandle.close().catch(() => undefined);
+    throw err;
+  }
+  const weeks = new WeekService(erp, storeHandle.drafts, storeHandle.outbox, {
     contextMaxAgeMinutes: config.timesheet.contextMaxAgeMinutes,
     maxHoursPerDay: config.timesheet.maxHoursPerDay,
   });
+  const registry = new Registry();
+  const outboxEvents = registerOutboxMetrics(registry, storeHandle.outbox);
+  const o = config.outbox;
+  const worker = new OutboxWorker(
+    storeHandle.outbox,
+    erp,
+    storeHandle.drafts,
+    {
+      instance: `${os.hostname()}#${process.pid}`,
+      pollIntervalMs: o.pollIntervalSeconds * 1000,
+      leaseMs: o.leaseSeconds * 1000,
+      batchSize: o.batchSize,
+      maxAttempts: o.maxAttempts,
+      backoffBaseMs: o.backoffBaseSeconds * 1000,
+      backoffMaxMs: o.backoffMaxSeconds * 1000,
+      retentionMs: o.retentionDays * 86_400_000,
+    },
+    logger,
+    outboxEvents,
+  );
+  worker.start();
   let shuttingDown = false;
 
   const app = express();
@@ -107,7 +141,9 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
     }),
   );
 
-  app.use('/assets', express.static(path.join(PROJECT_ROOT, 'views', 'assets'), { maxAge: config.app.staticMaxAgeSeconds * 1000, index: false, fallthrough: false }));
+  const assets = express.static(path.join(PROJECT_ROOT, 'views', 'assets'), { maxAge: config.app.staticMaxAgeSeconds * 1000, index: false, fallthrough: false });
+  // Only reads: any other method falls through to the 404 page (serve-static would answer an empty 405).
+  app.use('/assets', (req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? assets(req, res, next) : next()));
   // Browsers ask for /favicon.ico on their own; it must not send them to the sign-in.
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/assets/favicon.svg'));
   const readiness = [
@@ -174,14 +210,15 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
   // match a request id this browser's session sent, so the ACS needs none.
   app.use(auth.router);
   app.use(csrf);
-  const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'timesheet_' });
   registerBurstMetrics(registry, burst, () => redirect?.stats() ?? { redirected: 0, drained: 0, bounced: 0 });
   app.use(metricsRoute(registry, config.metrics.token));
   app.use('/ops', auth.requireUser, auth.requireRole('Admin'));
   app.use(opsRoutes(burst, () => redirect?.stats() ?? { redirected: 0, drained: 0, bounced: 0 }));
+  app.use(outboxOpsRoutes(storeHandle.outbox));
   app.use(auth.requireUser, auth.requireRole(...config.timesheet.allowedRoles));
-  app.use(weekRoutes({ config, weeks }));
+  app.use(...writeRateLimits(config));
+  app.use(weekRoutes({ config, weeks, delivery: worker }));
 
   app.use((req, res) => {
     const t = res.locals.t as Translate;
@@ -216,6 +253,8 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
     async close() {
       shuttingDown = true;
       if (loadSampler) clearInterval(loadSampler);
+      // Deliveries in flight finish (or their leases run out) before the store closes.
+      await worker.stop();
       await Promise.allSettled(roles.map((r) => r.stop()));
       await Promise.allSettled([storeHandle.close(), erp.close()]);
     },

@@ -9,18 +9,24 @@ import { createServer } from 'node:http';
 import { loadRawConfig } from './config/load-config.js';
 import { ConfigError } from './config/config-error.js';
 import { buildContainer, type PluginSource } from './plugins/plugin-loader.js';
-import { createApp } from './app.js';
+import { createApp, type BuiltApp } from './app.js';
 import { createLogger } from './logging/logger.js';
+import { APP_CONFIG, type AppConfig } from './config/app-config-schema.js';
+import { startingHandler } from './web/starting-app.js';
+import type { Logger } from 'pino';
+
+const FIRST_RETRY_MS = 1000;
+const MAX_RETRY_MS = 30_000;
 
 export async function startServer(plugins?: PluginSource): Promise<void> {
-  let built;
-  let logger;
+  let container;
+  let config: AppConfig;
+  let logger: Logger;
   try {
     const raw = loadRawConfig();
-    const container = await buildContainer(raw, plugins);
-    const level = (raw.log as { level?: string } | undefined)?.level ?? 'info';
-    logger = createLogger(level);
-    built = await createApp(container, logger);
+    container = await buildContainer(raw, plugins);
+    config = container.get<AppConfig>(APP_CONFIG);
+    logger = createLogger(config.log.level);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -28,23 +34,47 @@ export async function startServer(plugins?: PluginSource): Promise<void> {
     }
     throw err;
   }
-  const { app, config } = built;
-  const server = createServer(app);
+
+  // Listening comes first: while the app cannot be built (session store unreachable), the instance
+  // is alive but not ready and answers a clear 503, and it keeps trying in the background.
+  let built: BuiltApp | undefined;
+  let lastProblem = 'starting';
+  const starting = startingHandler(config.i18n.defaultLocale, () => lastProblem);
+  const server = createServer((req, res) => (built ? built.app(req, res) : starting(req, res)));
   // Longer than the load balancer's idle timeout, so it never reuses a socket we just closed.
   server.keepAliveTimeout = 65_000;
-  server.listen(config.app.port, config.app.host, () => {
-    const { port } = server.address() as AddressInfo;
-    logger.info({ port, target: config.target, environment: config.environment, plugins: config.plugins }, `timesheet (${config.target}) listening on http://${config.app.host}:${port}`);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.app.port, config.app.host, () => resolve());
   });
+  const { port } = server.address() as AddressInfo;
+  logger.info({ port, phase: 'starting' }, `port ${port} open; ready once the app is built`);
 
   let stopping = false;
+  const build = async (): Promise<void> => {
+    for (let delay = FIRST_RETRY_MS; !stopping; delay = Math.min(delay * 2, MAX_RETRY_MS)) {
+      try {
+        const app = await createApp(container, logger);
+        if (stopping) return void (await app.close());
+        built = app;
+        logger.info({ port, target: config.target, environment: config.environment, plugins: config.plugins }, `timesheet (${config.target}) listening on http://${config.app.host}:${port}`);
+        return;
+      } catch (err) {
+        lastProblem = (err as Error).message;
+        logger.warn({ err: lastProblem, retryInMs: delay }, 'cannot start the app yet (is the session store reachable?); answering 503 and trying again');
+        await new Promise((r) => setTimeout(r, delay).unref());
+      }
+    }
+  };
+  void build();
+
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: readiness off, finishing in-flight requests');
-    built.beginShutdown();
+    built?.beginShutdown();
     server.close(() => {
-      void built.close().then(() => process.exit(0));
+      void (built?.close() ?? Promise.resolve()).then(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(1), 25_000).unref();

@@ -29,6 +29,16 @@ export const appConfigSchema = z.object({
     bodyLimit: z.string().regex(/^\d+(b|kb|mb)$/),
     /** How long static assets may be cached by browsers. */
     staticMaxAgeSeconds: z.number().int().min(0),
+    /**
+     * Writes (autosaves, saves, submits) per minute and instance: per signed-in person, and per client
+     * address (generous: a whole office may come through one proxy address).
+     */
+    writeLimits: z
+      .strictObject({
+        perUserPerMinute: z.number().int().min(1).max(100_000).default(300),
+        perAddressPerMinute: z.number().int().min(1).max(1_000_000).default(20_000),
+      })
+      .prefault({}),
   }),
   log: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -52,6 +62,25 @@ export const appConfigSchema = z.object({
     .strictObject({
       /** Bearer token a Prometheus scraper presents at /metrics; null = Admin users only. At least 32 characters. */
       token: z.string().min(32, 'a metrics token must have at least 32 characters').nullable().default(null),
+    })
+    .prefault({}),
+  /** The submission outbox and its worker (src/submission/). */
+  outbox: z
+    .strictObject({
+      /** How often each instance looks for submissions due for delivery. */
+      pollIntervalSeconds: z.number().min(0.05).max(300).default(2),
+      /** How long a worker holds a submission while sending it; a dead worker's lease runs out after this. */
+      leaseSeconds: z.number().int().min(5).max(3600).default(60),
+      batchSize: z.number().int().min(1).max(500).default(20),
+      /** Attempts before a submission is given up (the person sees it and can submit again; operators can retry). */
+      maxAttempts: z.number().int().min(1).max(1000).default(40),
+      /** Backoff between attempts: base, doubled each time up to max (with jitter). */
+      backoffBaseSeconds: z.number().min(0.01).max(3600).default(5),
+      backoffMaxSeconds: z.number().min(0.01).max(86_400).default(300),
+      /** How long the submit request waits for the ERP's receipt before answering "waiting for the ERP". */
+      waitForReceiptMs: z.number().int().min(0).max(60_000).default(4000),
+      /** Delivered and rejected submissions are deleted after this many days. */
+      retentionDays: z.number().min(1).max(3650).default(30),
     })
     .prefault({}),
 });

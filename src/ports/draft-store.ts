@@ -15,7 +15,19 @@ export interface DraftCell {
   comment: string;
 }
 
-export type WeekStatus = 'draft' | 'submitted';
+/**
+ * `draft`: editable. `submitting`: in the outbox, waiting for the ERP (read-only). `submitted`: booked,
+ * with the ERP's receipt (read-only).
+ */
+export type WeekStatus = 'draft' | 'submitting' | 'submitted';
+
+/** Why the last submission did not end in a receipt, shown to the person until they submit again. */
+export interface SubmitProblem {
+  /** `rejected`: the ERP refused the content. `undelivered`: the ERP could not be reached for too long. */
+  kind: 'rejected' | 'undelivered';
+  code: string;
+  message: string;
+}
 
 export interface WeekRecord {
   user: string;
@@ -30,6 +42,8 @@ export interface WeekRecord {
   status: WeekStatus;
   submissionId: string | null;
   receipt: SubmitReceipt | null;
+  /** Set when a submission came back without a receipt; absent in records written before the outbox. */
+  submitProblem?: SubmitProblem | null;
   updatedAt: string;
 }
 

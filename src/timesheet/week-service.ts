@@ -1,10 +1,12 @@
 /**
  * The use cases of one person's week: open it (one ERP read, then cached in the draft record),
- * edit it (draft store only, never the ERP), submit it (one ERP call, idempotent id).
+ * edit it (draft store only, never the ERP), submit it (into the durable outbox, then one ERP call
+ * by the outbox worker with an idempotent id).
  */
 import { randomUUID } from 'node:crypto';
 import type { ErpConnector } from '../ports/erp-connector.js';
 import { DraftConflictError, type DraftCell, type DraftStore, type WeekRecord } from '../ports/draft-store.js';
+import type { OutboxItem, SubmissionOutbox } from '../ports/submission-outbox.js';
 import type { IsoWeek } from './iso-week.js';
 import { cellKey, checkWeek, type WeekCheck } from './week-rules.js';
 import { parseHours } from './hours-input.js';
@@ -33,6 +35,11 @@ export class WeekLockedError extends Error {
   }
 }
 
+/** Delivers a submission now instead of at the next poll (the outbox worker). */
+export interface SubmissionDelivery {
+  deliverNow(submissionId: string): Promise<OutboxItem | null>;
+}
+
 export class InvalidChangeError extends Error {
   readonly key: string;
   readonly reason: 'unknown-cell' | 'too-long' | 'too-many';
@@ -59,6 +66,7 @@ export class WeekService {
   constructor(
     private readonly erp: ErpConnector,
     private readonly drafts: DraftStore,
+    private readonly outbox: SubmissionOutbox,
     private readonly options: WeekServiceOptions,
   ) {
     this.now = options.now ?? (() => new Date());
@@ -81,7 +89,12 @@ export class WeekService {
    */
   async open(user: string, week: IsoWeek): Promise<WeekRecord> {
     const existing = await this.drafts.load(user, week.id);
-    if (existing && (existing.status === 'submitted' || this.isFresh(existing))) return existing;
+    if (existing?.status === 'submitting') {
+      // Normally a no-op read; re-queues a submission whose enqueue was cut short by a crash.
+      if (existing.submissionId && !(await this.outbox.get(existing.submissionId))) await this.ensureQueued(week, existing);
+      return existing;
+    }
+    if (existing && (existing.status !== 'draft' || this.isFresh(existing))) return existing;
     const context = await this.erp.getWeekContext(user, week.monday);
     const base: WeekRecord = existing ?? {
       user,
@@ -109,18 +122,25 @@ export class WeekService {
     }
   }
 
+  /** The stored record as it is (no ERP call, no repair): for the submission status poll. */
+  current(user: string, week: IsoWeek): Promise<WeekRecord | null> {
+    return this.drafts.load(user, week.id);
+  }
+
   /** Applies typed values to the draft. Compare-and-set on baseVersion; no ERP call. */
   async edit(user: string, week: IsoWeek, baseVersion: number, changes: CellChange[]): Promise<WeekRecord> {
     if (changes.length > MAX_CHANGES_PER_SAVE) throw new InvalidChangeError('*', 'too-many');
     const record = await this.drafts.load(user, week.id);
     if (!record) throw new DraftConflictError(null);
-    if (record.status === 'submitted') throw new WeekLockedError();
+    if (record.status !== 'draft') throw new WeekLockedError();
     if (record.version !== baseVersion) throw new DraftConflictError(record);
     const allowed = new Set(record.context?.projects.map((p) => p.code) ?? []);
     const cells = { ...record.cells };
     for (const change of changes) {
-      const [code, date] = change.key.split('|');
-      if (!code || !date || !week.days.includes(date) || (!allowed.has(code) && !(change.key in cells))) {
+      // Exactly `<project>|<date>`: a second `|` would make a key the week rules read differently.
+      const parts = change.key.split('|');
+      const [code, date] = parts;
+      if (parts.length !== 2 || !code || !date || !week.days.includes(date) || (!allowed.has(code) && !Object.hasOwn(cells, change.key))) {
         throw new InvalidChangeError(change.key, 'unknown-cell');
       }
       if (change.raw.length > MAX_RAW_LENGTH || change.comment.length > MAX_STORED_COMMENT_LENGTH) throw new InvalidChangeError(change.key, 'too-long');
@@ -139,22 +159,50 @@ export class WeekService {
   }
 
   /**
-   * Sends the whole week in ONE SubmitTimesheet. The submission id is stored before the call,
-   * so a retry after a timeout reuses it and the ERP books the week once.
+   * Submits the whole week: it goes into the durable outbox with its submission id BEFORE anything
+   * is sent, then the week is read-only ('submitting') until the outbox worker has the ERP's answer
+   * (one SubmitTimesheet, idempotent on the id: a retry never books twice). Submitting a week that
+   * is already submitting or submitted changes nothing. Returns the record as it is now.
    */
   async submit(user: string, week: IsoWeek, baseVersion: number): Promise<WeekRecord> {
     let record = await this.drafts.load(user, week.id);
     if (!record) throw new DraftConflictError(null);
-    if (record.status === 'submitted') return record;
+    if (record.status !== 'draft') return record;
     if (record.version !== baseVersion) throw new DraftConflictError(record);
     const check = this.check(week, record);
     if (check.errors.length > 0) throw new WeekNotReadyError(check);
-    if (!record.submissionId) {
-      record = await this.drafts.save({ ...record, submissionId: randomUUID(), updatedAt: this.now().toISOString() }, record.version);
-    }
-    // If the ERP refuses or fails, the id stays: a retry of the same content is recognised by the
-    // ERP (idempotent), and any edit clears it so changed content gets a new one.
-    const receipt = await this.erp.submitWeek(user, week.monday, check.entries, record.submissionId!);
-    return this.drafts.save({ ...record, status: 'submitted', receipt, updatedAt: this.now().toISOString() }, record.version);
+    // The id is kept across tries of the same content (an edit clears it), so the ERP books it once.
+    const submissionId = record.submissionId ?? randomUUID();
+    // Locked first (compare-and-set: an edit in another tab makes this fail, so what goes out is
+    // exactly what was checked), then queued. A crash in between leaves a 'submitting' week without
+    // an outbox item, which ensureQueued() repairs the next time the week is looked at.
+    record = await this.drafts.save({ ...record, submissionId, status: 'submitting', submitProblem: null, updatedAt: this.now().toISOString() }, record.version);
+    await this.ensureQueued(week, record);
+    return record;
+  }
+
+  /** Puts a 'submitting' week's content in the outbox unless it is there (idempotent on the id). */
+  async ensureQueued(week: IsoWeek, record: WeekRecord): Promise<void> {
+    if (record.status !== 'submitting' || !record.submissionId) return;
+    const entries = this.check(week, record).entries;
+    const queued = await this.outbox.enqueue({ submissionId: record.submissionId, user: record.user, week: week.id, weekStart: week.monday, entries }, this.now());
+    // Sent before and given up on (ERP unreachable for too long): the same content is sent again.
+    if (queued.state === 'failed') await this.outbox.retry(record.submissionId, this.now());
+  }
+
+  /** The record after the worker tried to deliver it right away (the usual case: the receipt at once). */
+  async submitAndDeliver(user: string, week: IsoWeek, baseVersion: number, delivery: SubmissionDelivery, waitMs: number): Promise<WeekRecord> {
+    const record = await this.submit(user, week, baseVersion);
+    if (record.status !== 'submitting' || !record.submissionId) return record;
+    let timer: NodeJS.Timeout | undefined;
+    // Past waitMs the delivery goes on in the background; the page says "waiting for the ERP".
+    await Promise.race([
+      delivery.deliverNow(record.submissionId).catch(() => null),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, waitMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    return (await this.drafts.load(user, week.id)) ?? record;
   }
 }

@@ -35,10 +35,13 @@ export function classify(err: unknown): HttpFailure {
   if (err instanceof WeekNotReadyError) return { status: 422, code: 'week-not-ready', key: 'errors.weekNotReady', params: {} };
   if (err instanceof InvalidChangeError) return { status: 400, code: 'bad-input', key: 'errors.badInput', params: { detail: `${err.reason}: ${err.key.slice(0, 80)}` } };
   if (err instanceof CsrfError) return { status: 403, code: 'csrf', key: 'errors.csrf', params: {} };
-  const e = err as { type?: string; status?: number; message?: string };
-  if (e && typeof e.type === 'string' && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-    // body-parser: entity.too.large, entity.parse.failed, charset/encoding errors
-    return { status: e.status, code: 'bad-input', key: 'errors.badInput', params: { detail: e.type } };
+  const e = err as { type?: string; status?: number; statusCode?: number; message?: string };
+  const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+  if (e && status !== undefined && status >= 400 && status < 500) {
+    // http-errors from Express's own parts: body-parser (entity.too.large, entity.parse.failed,
+    // bad charset or compression), the router (malformed %-escape in the path), serve-static.
+    if (status === 404 || status === 403) return { status: 404, code: 'not-found', key: 'errors.notFound', params: {} };
+    return { status, code: 'bad-input', key: 'errors.badInput', params: { detail: e.type ?? 'malformed request' } };
   }
   const name = (err as { name?: unknown } | null)?.name;
   if (name === 'SessionTooLargeError' || name === 'EntityTooLargeError') {

@@ -80,7 +80,8 @@ export function buildWeekPage(week: IsoWeek, record: WeekRecord, check: WeekChec
   const errorsByKey = new Map<string, CellError[]>();
   for (const e of check.errors) errorsByKey.set(e.key, [...(errorsByKey.get(e.key) ?? []), e]);
   const errors: ErrorLink[] = [];
-  const readOnly = record.status === 'submitted';
+  // Submitting (queued for the ERP) is read-only too: what goes out is exactly what was checked.
+  const readOnly = record.status !== 'draft';
   const rows = orderedProjects(record).map((project, r) => {
     const title = `${project.code} ${project.label}`.trim();
     const cells = days.map((day, d): CellModel => {

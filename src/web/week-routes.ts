@@ -6,7 +6,7 @@ import { Router, type Request, type Response } from 'express';
 import type { AppConfig } from '../config/app-config-schema.js';
 import { DraftConflictError, type WeekRecord } from '../ports/draft-store.js';
 import { parseWeekId, todayIn, weekOf, type IsoWeek } from '../timesheet/iso-week.js';
-import { WeekNotReadyError, type CellChange, type WeekService } from '../timesheet/week-service.js';
+import { WeekNotReadyError, type CellChange, type SubmissionDelivery, type WeekService } from '../timesheet/week-service.js';
 import { formatHours, parseHours } from '../timesheet/hours-input.js';
 import { INTL_TAG, type Locale, type Translate } from '../i18n/translator.js';
 import { buildWeekPage, errorMessage } from './week-page-model.js';
@@ -17,6 +17,8 @@ import { clearDrainCookie, setDrainCookie } from '../burst/burst-redirect.js';
 export interface WeekRoutesDeps {
   config: AppConfig;
   weeks: WeekService;
+  /** The outbox worker: a submission is delivered right away when the ERP answers quickly. */
+  delivery: SubmissionDelivery;
 }
 
 function weekParam(req: Request, res: Response): IsoWeek | null {
@@ -28,14 +30,25 @@ function weekParam(req: Request, res: Response): IsoWeek | null {
   return week;
 }
 
-/** Form fields are `h:<project>|<date>` (hours) and `c:<project>|<date>` (comment). */
-function changesFromForm(body: Record<string, unknown>): CellChange[] {
+/** A form value as a browser sends it: a string, or several when a field repeats (the last one wins). */
+function formText(value: unknown): string | null {
+  const last = Array.isArray(value) ? value[value.length - 1] : value;
+  if (last === undefined || last === null) return '';
+  return typeof last === 'string' ? last : null;
+}
+
+/**
+ * Form fields are `h:<project>|<date>` (hours) and `c:<project>|<date>` (comment). Null when a value
+ * is not text (a JSON body with objects where a form has strings): the request is refused whole.
+ */
+function changesFromForm(body: Record<string, unknown>): CellChange[] | null {
   const byKey = new Map<string, CellChange>();
   for (const [name, value] of Object.entries(body)) {
     const kind = name.slice(0, 2);
     if (kind !== 'h:' && kind !== 'c:') continue;
     const key = name.slice(2);
-    const text = Array.isArray(value) ? String(value[value.length - 1] ?? '') : String(value ?? '');
+    const text = formText(value);
+    if (text === null) return null;
     const change = byKey.get(key) ?? { key, raw: '', comment: '' };
     if (kind === 'h:') change.raw = text;
     else change.comment = text;
@@ -44,7 +57,7 @@ function changesFromForm(body: Record<string, unknown>): CellChange[] {
   return [...byKey.values()];
 }
 
-export function weekRoutes({ config, weeks }: WeekRoutesDeps): Router {
+export function weekRoutes({ config, weeks, delivery }: WeekRoutesDeps): Router {
   const router = Router();
   const max = config.timesheet.maxHoursPerDay;
   const drain = config.burst.drainCookie;
@@ -79,13 +92,18 @@ export function weekRoutes({ config, weeks }: WeekRoutesDeps): Router {
     if (!week) return;
     const t = res.locals.t as Translate;
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const version = Number(body.version);
+    const versionText = formText(body.version);
+    const version = versionText === null ? NaN : Number(versionText);
     const changes = changesFromForm(body);
+    if (changes === null || !Number.isSafeInteger(version) || version < 0) {
+      return res.status(400).render('error', { title: t('errors.title'), message: t('errors.badInput', { detail: 'the form fields must be text, and version a whole number' }), requestId: res.locals.requestId });
+    }
     const user = erpUser(req);
     try {
       const saved = await weeks.edit(user, week, version, changes);
       if (body.action === 'submit') {
-        await weeks.submit(user, week, saved.version);
+        // Queued durably first; the page then shows the receipt, or "waiting for the ERP" when it is slow.
+        await weeks.submitAndDeliver(user, week, saved.version, delivery, config.outbox.waitForReceiptMs);
         markDone(res);
         return res.redirect(303, `/week/${week.id}`);
       }
@@ -113,10 +131,18 @@ export function weekRoutes({ config, weeks }: WeekRoutesDeps): Router {
     }
   });
 
+  // Polled by the page while a submission waits for the ERP (a cheap read of the week record).
+  router.get('/week/:weekId/status', async (req, res) => {
+    const week = parseWeekId(String(req.params.weekId));
+    if (!week) return res.status(404).json({ error: 'bad-week', message: (res.locals.t as Translate)('errors.badWeek', { week: String(req.params.weekId).slice(0, 40) }) });
+    const record = await weeks.current(erpUser(req), week);
+    res.set('Cache-Control', 'no-store').json({ status: record?.status ?? 'draft', receipt: record?.receipt?.receiptNumber ?? null, problem: record?.submitProblem?.kind ?? null });
+  });
+
   router.post('/week/:weekId/autosave', async (req, res) => {
     const week = parseWeekId(String(req.params.weekId));
-    if (!week) return res.status(404).json({ error: 'bad-week' });
     const t = res.locals.t as Translate;
+    if (!week) return res.status(404).json({ error: 'bad-week', message: t('errors.badWeek', { week: String(req.params.weekId).slice(0, 40) }) });
     const locale = res.locals.locale as Locale;
     const body = (req.body ?? {}) as { version?: unknown; changes?: unknown };
     const changes = Array.isArray(body.changes) ? body.changes : null;
@@ -130,23 +156,51 @@ export function weekRoutes({ config, weeks }: WeekRoutesDeps): Router {
     if (!valid) {
       return res.status(400).json({ error: 'bad-input', message: t('errors.badInput', { detail: 'expected {version, changes: [{key, raw, comment}]}' }) });
     }
-    try {
-      const record = await weeks.edit(erpUser(req), week, body.version as number, changes as CellChange[]);
-      markInProgress(res);
+    const tag = INTL_TAG[locale];
+    const totals = (record: WeekRecord) => {
       const check = weeks.check(week, record);
-      const tag = INTL_TAG[locale];
-      res.json({
-        version: record.version,
+      const sums = {
         dayTotals: Object.fromEntries(Object.entries(check.dayTotals).map(([d, h]) => [d, formatHours(h, tag)])),
         rowTotals: Object.fromEntries(Object.entries(check.rowTotals).map(([p, h]) => [p, formatHours(h, tag)])),
         weekTotal: formatHours(check.weekTotal, tag),
+      };
+      return { check, sums };
+    };
+    /** A cell as the person sees it: absent from the draft = empty. */
+    const cellOf = (record: WeekRecord, key: string) => {
+      const cell = Object.hasOwn(record.cells, key) ? record.cells[key] : undefined;
+      return { raw: cell?.raw ?? '', comment: cell?.comment ?? '' };
+    };
+    try {
+      const record = await weeks.edit(erpUser(req), week, body.version as number, changes as CellChange[]);
+      markInProgress(res);
+      const { check, sums } = totals(record);
+      res.json({
+        version: record.version,
+        ...sums,
         errors: check.errors.map((e) => ({ key: e.key, message: errorMessage(t, e, record.cells[e.key]?.raw ?? '', max) })),
       });
     } catch (err) {
       const failure = classify(err);
       if (failure.status === 500) throw err;
-      const current = err instanceof DraftConflictError ? err.current?.version ?? null : null;
-      res.status(failure.status).json({ error: failure.code, message: t(failure.key, failure.params), currentVersion: current });
+      const message = t(failure.key, failure.params);
+      if (err instanceof DraftConflictError && err.current) {
+        // Saved elsewhere (another tab or device) since this page's version. Everything the page
+        // needs to let the person choose: the saved value of every cell it was sending, the whole
+        // saved draft (cells it did not touch are simply refreshed), the totals and the version a
+        // deliberate "keep mine" must be based on.
+        const current = err.current;
+        return res.status(409).json({
+          error: failure.code,
+          message,
+          currentVersion: current.version,
+          status: current.status,
+          cells: Object.fromEntries((changes as CellChange[]).map((c) => [c.key, cellOf(current, c.key)])),
+          draft: Object.fromEntries(Object.keys(current.cells).map((k) => [k, cellOf(current, k)])),
+          ...totals(current).sums,
+        });
+      }
+      res.status(failure.status).json({ error: failure.code, message, currentVersion: null });
     }
   });
 

@@ -22,3 +22,58 @@ test('the server refuses to start on a bad configuration, naming every bad key, 
   assert.match(result.stderr, /app\.sessionSecrets\[0\]: a session secret must have at least 32 characters/);
   assert.match(result.stderr, /pluginSettings\.erp-direct\.timeoutMs:/);
 });
+
+test('with its session store unreachable at start-up the instance stays up, answers 503 and not-ready, and recovers by itself', async (t) => {
+  const { spawn } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'boot-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // The store's folder cannot be made: a FILE stands where the folder should be. Removing it is the
+  // storage "coming back".
+  const blocker = path.join(dir, 'store');
+  writeFileSync(blocker, 'not a folder');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: PROJECT_ROOT,
+    env: {
+      PATH: process.env.PATH,
+      TIMESHEET_ENV: 'test',
+      TIMESHEET_APP__PORT: '0',
+      TIMESHEET_LOG__LEVEL: 'info',
+      TIMESHEET_PLUGIN_SETTINGS__SESSION_SQL__URL: `sqlite:${path.join(blocker, 'sessions.db')}`,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => child.kill('SIGKILL'));
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const waitFor = async (what: string, test: () => boolean | Promise<boolean>, ms = 30_000) => {
+    const end = Date.now() + ms;
+    while (!(await test())) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; output:\n${out}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  await waitFor('the retry warning', () => /cannot start the app yet/.test(out));
+  await waitFor('the port', () => /"phase":"starting"/.test(out));
+  const port = Number(/"port":(\d+),"phase":"starting"/.exec(out)?.[1]);
+  const base = `http://127.0.0.1:${port}`;
+  assert.equal((await fetch(`${base}/healthz`)).status, 200, 'alive');
+  const ready = await fetch(`${base}/readyz`);
+  assert.equal(ready.status, 503, 'not ready');
+  const page = await fetch(`${base}/week/2026-W47`, { headers: { accept: 'text/html' } });
+  assert.equal(page.status, 503);
+  assert.ok(page.headers.get('retry-after'));
+  assert.match(await page.text(), /temporarily unavailable/);
+  assert.equal(child.exitCode, null, 'still running');
+
+  rmSync(blocker);
+  // The real app takes over: a sign-in redirect instead of the 503 page. (/readyz then reports the
+  // store as fine; it stays 503 only because no ERP runs in this test.)
+  await waitFor('the app after recovery', async () => (await fetch(`${base}/`, { redirect: 'manual' }).catch(() => null))?.status === 302);
+  const checks = ((await (await fetch(`${base}/readyz`)).json()) as { checks: Array<{ name: string; ok: boolean }> }).checks;
+  assert.equal(checks.find((c) => c.name === 'session-store')?.ok, true);
+  assert.equal(child.exitCode, null, 'never crashed');
+});
