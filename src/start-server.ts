@@ -40,7 +40,14 @@ export async function startServer(plugins?: PluginSource): Promise<void> {
   let built: BuiltApp | undefined;
   let lastProblem = 'starting';
   const starting = startingHandler(config.i18n.defaultLocale, () => lastProblem);
-  const server = createServer((req, res) => (built ? built.app(req, res) : starting(req, res)));
+  let draining = false;
+  const server = createServer((req, res) => {
+    // While draining, each connection closes after its response: keep-alive clients (browsers, load
+    // balancers) then reconnect elsewhere instead of holding this instance open.
+    if (draining) res.setHeader('Connection', 'close');
+    if (built) built.app(req, res);
+    else starting(req, res);
+  });
   // Longer than the load balancer's idle timeout, so it never reuses a socket we just closed.
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -71,13 +78,21 @@ export async function startServer(plugins?: PluginSource): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: readiness off, finishing in-flight requests');
+    // SIGTERM (orchestrator, load balancer): drain first. SIGINT (Ctrl-C at a terminal): at once.
+    const drainMs = signal === 'SIGTERM' ? config.app.shutdownDrainSeconds * 1000 : 0;
+    logger.info({ signal, drainMs }, 'shutting down: readiness off, finishing in-flight requests');
     built?.beginShutdown();
-    server.close(() => {
-      void (built?.close() ?? Promise.resolve()).then(() => process.exit(0));
-    });
+    draining = true;
     server.closeIdleConnections();
-    setTimeout(() => process.exit(1), 25_000).unref();
+    setTimeout(() => {
+      server.close(() => {
+        void (built?.close() ?? Promise.resolve()).then(() => process.exit(0));
+      });
+      // Connections busy at close() become idle after their (Connection: close) response; sweep them.
+      server.closeIdleConnections();
+      setInterval(() => server.closeIdleConnections(), 200).unref();
+    }, drainMs);
+    setTimeout(() => process.exit(1), drainMs + 25_000).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

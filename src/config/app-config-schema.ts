@@ -30,6 +30,11 @@ export const appConfigSchema = z.object({
     /** How long static assets may be cached by browsers. */
     staticMaxAgeSeconds: z.number().int().min(0),
     /**
+     * After SIGTERM: how long the instance keeps accepting requests (answering /readyz 503 and closing
+     * every connection after its response) so the load balancer sees it leave before it stops listening.
+     */
+    shutdownDrainSeconds: z.number().min(0).max(60).default(5),
+    /**
      * Writes (autosaves, saves, submits) per minute and instance: per signed-in person, and per client
      * address (generous: a whole office may come through one proxy address).
      */

@@ -68,7 +68,7 @@ export const en = {
   'errors.day-over-max': 'The day total is more than {max} hours.',
   'errors.comment-too-long': 'The comment is longer than {max} characters.',
   'errors.weekNotReady': 'The week cannot be submitted yet: fix the values listed below.',
-  'errors.conflict': 'This week was changed elsewhere since you loaded it. The page now shows the latest version; check it and save again.',
+  'errors.conflict': "This week was changed elsewhere (another tab or device) since you loaded it. Nothing was saved. The form shows your values; the values saved elsewhere are listed below. Save again to replace them with yours, or reload the page to keep the saved ones.",
   'errors.locked': 'This week has been submitted and can no longer be changed.',
   'errors.badInput': 'Part of what was sent could not be read ({detail}). Nothing was saved; please try again.',
   'errors.tooManyWrites': "Too many changes were sent in a short time. Nothing is lost: your changes are kept and sent again in a moment.",

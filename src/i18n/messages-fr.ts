@@ -70,7 +70,7 @@ export const fr: Record<MessageKey, string> = {
   'errors.day-over-max': 'Le total du jour dépasse {max} heures.',
   'errors.comment-too-long': 'Le commentaire dépasse {max} caractères.',
   'errors.weekNotReady': 'La semaine ne peut pas encore être soumise : corrigez les valeurs ci-dessous.',
-  'errors.conflict': 'Cette semaine a été modifiée ailleurs depuis son chargement. La page montre la dernière version ; vérifiez-la et enregistrez de nouveau.',
+  'errors.conflict': "Cette semaine a été modifiée ailleurs (autre onglet ou appareil) depuis son ouverture. Rien n'a été enregistré. Le formulaire montre vos valeurs ; les valeurs enregistrées ailleurs sont listées ci-dessous. Enregistrez à nouveau pour les remplacer par les vôtres, ou rechargez la page pour garder celles enregistrées.",
   'errors.locked': 'Cette semaine a été soumise et ne peut plus être modifiée.',
   'errors.badInput': "Une partie de l'envoi n'a pas pu être lue ({detail}). Rien n'a été enregistré ; veuillez réessayer.",
   'errors.tooManyWrites': "Trop de modifications envoyées en peu de temps. Rien n'est perdu : vos modifications sont conservées et renvoyées dans un instant.",

@@ -65,12 +65,21 @@ export function weekRoutes({ config, weeks, delivery }: WeekRoutesDeps): Router 
   const markInProgress = (res: Response) => setDrainCookie(res, config.app.sessionSecrets, { name: drain.name, maxAgeMs: drain.maxAgeMinutes * 60_000 });
   const markDone = (res: Response) => clearDrainCookie(res, { name: drain.name });
 
-  function render(req: Request, res: Response, record: WeekRecord, week: IsoWeek, extra: { notice?: string; alert?: string; status?: number } = {}) {
+  /** A cell saved elsewhere with another value than the one this form sent (no-JS conflict page). */
+  interface FormConflict {
+    key: string;
+    saved: string;
+    mine: string;
+  }
+
+  function render(req: Request, res: Response, record: WeekRecord, week: IsoWeek, extra: { notice?: string; alert?: string; status?: number; conflicts?: FormConflict[] } = {}) {
     const locale = res.locals.locale as Locale;
     const t = res.locals.t as Translate;
     const check = weeks.check(week, record);
     const page = buildWeekPage(week, record, check, locale, t, max);
-    res.status(extra.status ?? 200).render('week', { page, record, notice: extra.notice, alert: extra.alert, currentWeekId: weekOf(todayIn(config.timesheet.timeZone)).id });
+    const labels = new Map(page.rows.flatMap((r) => r.cells.map((c) => [c.key, c.label] as const)));
+    const conflicts = (extra.conflicts ?? []).map((c) => ({ ...c, label: labels.get(c.key) ?? c.key }));
+    res.status(extra.status ?? 200).render('week', { page, record, notice: extra.notice, alert: extra.alert, conflicts, currentWeekId: weekOf(todayIn(config.timesheet.timeZone)).id });
   }
 
   router.get('/', (_req, res) => {
@@ -115,11 +124,18 @@ export function weekRoutes({ config, weeks, delivery }: WeekRoutesDeps): Router 
         // Show the person's own values over the latest version: nothing typed is lost, and
         // saving again is a deliberate choice, never a silent overwrite.
         const mine = { ...err.current, cells: { ...err.current.cells } };
+        const conflicts: FormConflict[] = [];
+        const shown = (raw: string, comment: string) => (comment ? t('week.conflict.withComment', { hours: raw || t('week.conflict.empty'), comment }) : raw || t('week.conflict.empty'));
         for (const c of changes) {
           const parsed = parseHours(c.raw);
+          const saved = err.current.cells[c.key];
+          // Listed where the saved value differs from what this form sent: those are the ones a new save replaces.
+          if ((saved?.raw ?? '') !== c.raw || (saved?.comment ?? '') !== c.comment) {
+            conflicts.push({ key: c.key, saved: shown(saved?.raw ?? '', saved?.comment ?? ''), mine: shown(c.raw, c.comment) });
+          }
           mine.cells[c.key] = { raw: c.raw, hours: parsed.ok ? parsed.hours : null, comment: c.comment };
         }
-        return render(req, res, mine, week, { alert: t('errors.conflict'), status: 409 });
+        return render(req, res, mine, week, { alert: t('errors.conflict'), status: 409, conflicts });
       }
       const failure = classify(err);
       if (failure.status >= 500 && failure.status !== 503) throw err;

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAppStack, type AppStack } from '../helpers/app-stack.js';
 import type { Page, TestBrowser } from '../helpers/dev-sts.js';
+import { autosave as autosaveAt, csrfOf, versionOf } from '../helpers/week-page.js';
 
 let stack: AppStack;
 
@@ -13,32 +14,13 @@ before(async () => {
 });
 after(() => stack?.close());
 
-function csrfOf(page: Page): string {
-  return /<meta name="csrf-token" content="([^"]+)"/.exec(page.body)![1]!;
-}
-
-function versionOf(page: Page): number {
-  return Number(/name="version" value="(\d+)"/.exec(page.body)![1]);
-}
-
 /** The hour cells of the page, row by row (Monday to Sunday), as `project|date` keys. */
 function keysOf(page: Page): string[] {
   return [...page.body.matchAll(/name="h:([^"]+)"/g)].map((m) => m[1]!.replace(/&#124;|&#x7c;/gi, '|'));
 }
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-async function autosave(browser: TestBrowser, page: Page, week: string, version: number, changes: Array<{ key: string; raw: string; comment?: string }>): Promise<Answer> {
-  const res = await fetch(`${stack.url}/week/${week}/autosave`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrfOf(page), cookie: browser.jar.header(stack.url)! },
-    body: JSON.stringify({ version, changes: changes.map((c) => ({ comment: '', ...c })) }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const autosave = (browser: TestBrowser, page: Page, week: string, version: number, changes: Array<{ key: string; raw: string; comment?: string }>) =>
+  autosaveAt(stack.url, browser, page, week, version, changes);
 
 test('a save based on an old version gets 409 with the saved value of every cell it sent, the whole draft, the totals and the current version', async () => {
   const { browser, page } = await stack.signIn('alice', '/week/2026-W51');

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { startAppStack, type AppStack, type Target } from '../helpers/app-stack.js';
-import { readForm, type Page, type TestBrowser } from '../helpers/dev-sts.js';
+import type { Page, TestBrowser } from '../helpers/dev-sts.js';
+import { weekFields } from '../helpers/week-page.js';
 import sqlite3 from 'sqlite3';
 
 /** A statement on the ERP simulator's database (the ERP changing its mind between open and submit). */
@@ -18,12 +19,6 @@ function runSql(file: string, sql: string): Promise<void> {
 }
 
 const FAST_OUTBOX = { outbox: { pollIntervalSeconds: 0.1, backoffBaseSeconds: 0.1, backoffMaxSeconds: 0.3, waitForReceiptMs: 1500, maxAttempts: 200 } };
-
-function weekFields(page: Page): Record<string, string> {
-  const start = page.body.indexOf('<form method="post" action="/week/');
-  assert.ok(start >= 0, 'the page has a week form');
-  return readForm(page.body.slice(start)).fields;
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const end = Date.now() + timeoutMs;

@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAppStack, type AppStack, type Target } from '../helpers/app-stack.js';
 import { readForm, type Page } from '../helpers/dev-sts.js';
+import { autosave as autosaveAt, csrfOf, weekFields } from '../helpers/week-page.js';
 import type { TestBrowser } from '../helpers/dev-sts.js';
 
 let stack: AppStack;
@@ -15,28 +16,9 @@ export function weekFlowScenarios(target: Target): void {
   });
   after(() => stack.close());
 
-  /** All named fields of the week form, as a browser without JavaScript would post them. */
-  function weekForm(page: Page): Record<string, string> {
-    const start = page.body.indexOf('<form method="post" action="/week/');
-    assert.ok(start >= 0, 'the page has a week form');
-    const html = page.body.slice(start);
-    const form = readForm(html);
-    for (const m of html.matchAll(/<textarea\b[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) form.fields[m[1]!] = m[2]!;
-    return form.fields;
-  }
-
-  function csrfOf(page: Page): string {
-    return /<meta name="csrf-token" content="([^"]+)"/.exec(page.body)![1]!;
-  }
-
-  async function autosave(browser: TestBrowser, page: Page, week: string, version: number, changes: Array<{ key: string; raw: string; comment?: string }>) {
-    const res = await fetch(`${stack.url}/week/${week}/autosave`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrfOf(page), cookie: browser.jar.header(stack.url)! },
-      body: JSON.stringify({ version, changes: changes.map((c) => ({ comment: '', ...c })) }),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  }
+  const weekForm = weekFields;
+  const autosave = (browser: TestBrowser, page: Page, week: string, version: number, changes: Array<{ key: string; raw: string; comment?: string }>) =>
+    autosaveAt(stack.url, browser, page, week, version, changes);
 
   test('a deep link followed before sign-in lands on the same week after sign-in', async () => {
     const { page } = await stack.signIn('alice', '/week/2026-W50');
