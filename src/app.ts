@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from './config/app-config-schema.js';
 import { PROJECT_ROOT } from './config/load-config.js';
 import { ERP_CONNECTOR, type ErpConnector } from './ports/erp-connector.js';
-import { SESSION_STORE_FACTORY, type SessionStoreFactory } from './ports/session-store.js';
+import { SESSION_STORE_FACTORY, type SessionStoreFactory, type StoreCounters } from './ports/session-store.js';
 import { ROLE_STARTUP, type RoleStartup } from './ports/role-startup.js';
 import { createAuth } from './auth/create-auth.js';
 import { WeekService } from './timesheet/week-service.js';
@@ -36,6 +36,13 @@ import { metricsRoute } from './metrics/metrics-route.js';
 import { BurstController } from './burst/burst-state.js';
 import { burstRedirect, drainCookieCheck } from './burst/burst-redirect.js';
 import { translator, type Translate } from './i18n/translator.js';
+// --- observability (metrics, health, /ops page) ---
+import { instrumentErp } from './metrics/erp-metrics.js';
+import { instrumentStoreHandle } from './metrics/store-metrics.js';
+import { registerHttpMetrics } from './metrics/http-metrics.js';
+import { HealthMonitor } from './metrics/health-monitor.js';
+import { opsPageRoutes } from './web/ops-page.js';
+// --- end observability ---
 
 export interface BuiltApp {
   app: Express;
@@ -46,17 +53,19 @@ export interface BuiltApp {
   /** Releases the store and the ERP client (after the server stopped accepting requests). */
   close(): Promise<void>;
   /** Storage operations so far (sessions + drafts), for tests and benchmarks. */
-  storeCounters(): { reads: number; writes: number };
+  storeCounters(): StoreCounters;
 }
 
 export async function createApp(container: Container, baseLogger: Logger): Promise<BuiltApp> {
   const config = container.get<AppConfig>(APP_CONFIG);
   const roles = container.isBound(ROLE_STARTUP) ? container.getAll<RoleStartup>(ROLE_STARTUP) : [];
   const logger = baseLogger.child(Object.assign({}, ...roles.map((r) => r.logBindings())) as Record<string, string>);
-  const storeHandle = await container.get<SessionStoreFactory>(SESSION_STORE_FACTORY).open();
-  let erp: ErpConnector;
+  const registry = new Registry();
+  // Decorators that time every store and ERP call (src/metrics): whoever uses the ports is measured.
+  const storeHandle = instrumentStoreHandle(await container.get<SessionStoreFactory>(SESSION_STORE_FACTORY).open(), registry);
+  let erp: ReturnType<typeof instrumentErp>;
   try {
-    erp = await container.getAsync<ErpConnector>(ERP_CONNECTOR);
+    erp = instrumentErp(await container.getAsync<ErpConnector>(ERP_CONNECTOR), registry);
     for (const role of roles) await role.start({ logger, store: storeHandle });
   } catch (err) {
     // start-server.ts tries again: nothing of this attempt may stay open.
@@ -68,7 +77,6 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
     contextMaxAgeMinutes: config.timesheet.contextMaxAgeMinutes,
     maxHoursPerDay: config.timesheet.maxHoursPerDay,
   });
-  const registry = new Registry();
   const outboxEvents = registerOutboxMetrics(registry, storeHandle.outbox);
   const o = config.outbox;
   const worker = new OutboxWorker(
@@ -96,6 +104,8 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
   app.set('view engine', 'ejs');
   app.set('views', path.join(PROJECT_ROOT, 'views'));
   app.disable('x-powered-by');
+  const http = registerHttpMetrics(registry, config.target); // first: every answer is measured
+  app.use(http.middleware);
 
   app.use(
     pinoHttp({
@@ -151,7 +161,9 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
     { name: 'erp', check: () => erp.ping() },
     ...roles.flatMap((r) => r.readinessChecks()),
   ];
-  app.use(healthRoutes(readiness, () => shuttingDown));
+  const health = new HealthMonitor(readiness, erp); // keeps the latest results for /metrics and /ops
+  health.register(registry);
+  app.use(healthRoutes(health.checks, () => shuttingDown));
 
   // The Friday burst. Before sessions, body parsing and the ERP: a new visitor sent to the other
   // copy costs no storage operation. People with a draft in progress here (drain cookie) stay.
@@ -216,6 +228,7 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
   app.use('/ops', auth.requireUser, auth.requireRole('Admin'));
   app.use(opsRoutes(burst, () => redirect?.stats() ?? { redirected: 0, drained: 0, bounced: 0 }));
   app.use(outboxOpsRoutes(storeHandle.outbox));
+  app.use(opsPageRoutes({ burst, redirectStats: () => redirect?.stats() ?? { redirected: 0, drained: 0, bounced: 0 }, outbox: storeHandle.outbox, health, erp, http, instance: `${os.hostname()}#${process.pid}`, timeZone: config.burst.schedule.timeZone }));
   app.use(auth.requireUser, auth.requireRole(...config.timesheet.allowedRoles));
   app.use(...writeRateLimits(config));
   app.use(weekRoutes({ config, weeks, delivery: worker }));

@@ -13,12 +13,29 @@ import { createApp, type BuiltApp } from './app.js';
 import { createLogger } from './logging/logger.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config-schema.js';
 import { startingHandler } from './web/starting-app.js';
+import { runClustered, workerCount } from './cluster/clustered.js';
 import type { Logger } from 'pino';
 
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 30_000;
 
 export async function startServer(plugins?: PluginSource): Promise<void> {
+  // With app.workers > 1 the primary only forks; every worker runs the whole app below.
+  const workers = readWorkers();
+  return runClustered(workers, () => startOneServer(plugins), (m) => process.stderr.write(`${m}\n`));
+}
+
+/** app.workers before the full validation (done again in each worker, where errors are reported). */
+function readWorkers(): number {
+  try {
+    const app = (loadRawConfig().app ?? {}) as { workers?: unknown };
+    return typeof app.workers === 'number' || app.workers === 'auto' ? workerCount(app.workers) : 1;
+  } catch {
+    return 1;
+  }
+}
+
+async function startOneServer(plugins?: PluginSource): Promise<void> {
   let container;
   let config: AppConfig;
   let logger: Logger;

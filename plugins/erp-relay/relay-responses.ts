@@ -1,5 +1,6 @@
 import type { ResponseClassifier } from '../../src/erp/soap-http-transport.js';
 import { ErpTimeoutError, ErpUnavailableError } from '../../src/ports/erp-connector.js';
+import { RELAY_NO_LISTENER } from '../../src/relay/no-listener.js';
 
 function excerpt(body: string): string {
   return body.replace(/\s+/g, ' ').trim().slice(0, 300);
@@ -21,6 +22,7 @@ export function relayResponseClassifier(hybridConnection: string): ResponseClass
         case 503: // the protocol document names 503 too for "could not be routed to any listener"
           return new ErpUnavailableError(
             `The ERP link is down: no link service is listening on the relay's hybrid connection "${hybridConnection}" (HTTP ${status} from the relay). Start the on-prem link service or check its logs.`,
+            { cause: RELAY_NO_LISTENER },
           );
         case 504:
           return new ErpTimeoutError(`The ERP link did not answer in time: the relay gave up waiting for the link service (HTTP 504 from the relay).`);

@@ -114,6 +114,7 @@ export async function openAzureSessionStore(settings: SessionAzureTablesSettings
   let closing: Promise<void> | undefined;
   counters.reads = 0;
   counters.writes = 0;
+  counters.byTable = {};
   return {
     store,
     drafts,
@@ -130,7 +131,7 @@ export async function openAzureSessionStore(settings: SessionAzureTablesSettings
         throw err;
       }
     },
-    counters: () => ({ reads: counters.reads, writes: counters.writes }),
+    counters: () => ({ reads: counters.reads, writes: counters.writes, sessions: { ...(counters.byTable?.[tables.sessions.name] ?? { reads: 0, writes: 0 }) } }),
     sweep,
     async sweepExpired() {
       const result = await sweep();

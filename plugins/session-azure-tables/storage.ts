@@ -11,6 +11,8 @@ import { describeConnection, type RetrySettings, type SessionAzureTablesSettings
 export interface OpCounters {
   reads: number;
   writes: number;
+  /** The same, per table name. */
+  byTable?: Record<string, { reads: number; writes: number }>;
 }
 
 /** An entity as read back: its properties plus the keys and the ETag. */
@@ -55,12 +57,18 @@ export async function clientFactory(settings: SessionAzureTablesSettings): Promi
     TableClient.fromConnectionString(connectionString, table, { ...clientOptions(), ...(loopbackHttp ? { allowInsecureConnection: true } : {}) });
 }
 
-function countingPolicy(counters: OpCounters): PipelinePolicy {
+function countingPolicy(counters: OpCounters, table: string): PipelinePolicy {
   return {
     name: 'contosoStorageOperationCounter',
     sendRequest(request, next) {
-      if (request.method === 'GET' || request.method === 'HEAD') counters.reads += 1;
-      else counters.writes += 1;
+      const mine = ((counters.byTable ??= {})[table] ??= { reads: 0, writes: 0 });
+      if (request.method === 'GET' || request.method === 'HEAD') {
+        counters.reads += 1;
+        mine.reads += 1;
+      } else {
+        counters.writes += 1;
+        mine.writes += 1;
+      }
       return next(request);
     },
   };
@@ -89,7 +97,7 @@ export class Table {
     this.name = client.tableName;
     this.#client = client;
     this.#context = context;
-    client.pipeline.addPolicy(countingPolicy(context.counters));
+    client.pipeline.addPolicy(countingPolicy(context.counters, client.tableName));
   }
 
   async #run<T>(what: string, operation: (signal: AbortSignal) => Promise<T>) {

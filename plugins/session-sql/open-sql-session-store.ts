@@ -104,13 +104,20 @@ export async function openSqlSessionStore(settings: SessionSqlSettings, options:
   const sequelize = createSequelize(settings, options.projectRoot ?? PROJECT_ROOT);
   let reads = 0;
   let writes = 0;
+  const sessionOps = { reads: 0, writes: 0 };
+  const { sessions, drafts, outbox } = defineModels(sequelize, settings.tablePrefix);
   sequelize.addHook('beforeQuery', (queryOptions: QueryOptions) => {
     if ((queryOptions as Record<string, unknown>)[UNCOUNTED] === true || queryOptions.type === undefined) return;
-    if (READ_TYPES.has(queryOptions.type)) reads += 1;
-    else if (WRITE_TYPES.has(queryOptions.type)) writes += 1;
+    const isSession = (queryOptions as { model?: unknown }).model === sessions;
+    if (READ_TYPES.has(queryOptions.type)) {
+      reads += 1;
+      if (isSession) sessionOps.reads += 1;
+    } else if (WRITE_TYPES.has(queryOptions.type)) {
+      writes += 1;
+      if (isSession) sessionOps.writes += 1;
+    }
   });
 
-  const { sessions, drafts, outbox } = defineModels(sequelize, settings.tablePrefix);
   try {
     if (sequelize.getDialect() === 'sqlite') await configureSqlite(sequelize, settings.busyTimeoutMs);
     await createTables(sessions, drafts, outbox);
@@ -153,6 +160,8 @@ export async function openSqlSessionStore(settings: SessionSqlSettings, options:
   let closing: Promise<void> | undefined;
   reads = 0;
   writes = 0;
+  sessionOps.reads = 0;
+  sessionOps.writes = 0;
   return {
     store,
     drafts: draftStore,
@@ -163,7 +172,7 @@ export async function openSqlSessionStore(settings: SessionSqlSettings, options:
     async ping() {
       await sequelize.query('SELECT 1', { type: QueryTypes.SELECT, [UNCOUNTED]: true } as QueryOptions);
     },
-    counters: () => ({ reads, writes }),
+    counters: () => ({ reads, writes, sessions: { ...sessionOps } }),
     sweep,
     async sweepExpired() {
       const { sessions: s, drafts: d } = await sweep();

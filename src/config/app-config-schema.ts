@@ -34,6 +34,8 @@ export const appConfigSchema = z.object({
      * every connection after its response) so the load balancer sees it leave before it stops listening.
      */
     shutdownDrainSeconds: z.number().min(0).max(60).default(5),
+    /** Processes serving this instance's port (Node cluster): a number, or `auto` for one per core. */
+    workers: z.union([z.number().int().min(1).max(64), z.literal('auto')]).default(1),
     /**
      * Writes (autosaves, saves, submits) per minute and instance: per signed-in person, and per client
      * address (generous: a whole office may come through one proxy address).

@@ -36,12 +36,19 @@ export function negotiateLocale(header: string | undefined, fallback: Locale): L
   return ranked.map((x) => x.lang).find(isLocale) ?? fallback;
 }
 
+/**
+ * Building an Intl formatter costs far more than using one (it was the week page's top CPU cost in
+ * the benchmark profile): one per locale and style, made once.
+ */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** "Monday 16 November" / "lundi 16 novembre" for a `YYYY-MM-DD` date. */
 export function formatDay(date: string, locale: Locale, style: 'long' | 'short' = 'long'): string {
-  return new Intl.DateTimeFormat(INTL_TAG[locale], {
-    weekday: style,
-    day: 'numeric',
-    month: style === 'long' ? 'long' : 'short',
-    timeZone: 'UTC',
-  }).format(new Date(`${date}T00:00:00Z`)).replace(',', '');
+  const key = `${locale}|${style}`;
+  let format = dayFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(INTL_TAG[locale], { weekday: style, day: 'numeric', month: style === 'long' ? 'long' : 'short', timeZone: 'UTC' });
+    dayFormats.set(key, format);
+  }
+  return format.format(new Date(`${date}T00:00:00Z`)).replace(',', '');
 }

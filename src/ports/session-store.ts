@@ -20,7 +20,7 @@ export interface SessionStoreHandle {
    * `store_ops_per_request` benchmark figure. A read is one SELECT / GET, a write one
    * INSERT / UPDATE / DELETE / upsert sent to the storage.
    */
-  counters(): { reads: number; writes: number };
+  counters(): StoreCounters;
   /**
    * Deletes expired sessions and drafts now; returns how many rows went. Safe to call from several
    * instances at once (the Azure store takes a lease so only one of them scans).
@@ -28,6 +28,13 @@ export interface SessionStoreHandle {
   sweepExpired(): Promise<number>;
   /** Stops the sweeper and closes connections. */
   close(): Promise<void>;
+}
+
+export interface StoreCounters {
+  reads: number;
+  writes: number;
+  /** The sessions alone (express-session's store), without drafts and the outbox. */
+  sessions: { reads: number; writes: number };
 }
 
 export interface SessionStoreFactory {

@@ -43,7 +43,16 @@ export function parseHours(raw: string): HoursParse {
   return { ok: false, error: 'format' };
 }
 
+/** One formatter per locale, made once (building Intl formatters is the expensive part). */
+const hourFormats = new Map<string, Intl.NumberFormat>();
+
 /** Hours as a person of that language writes them: 7.5 / 7,5; whole numbers without decimals. */
 export function formatHours(hours: number, locale: string): string {
-  return new Intl.NumberFormat(locale, { minimumFractionDigits: 0, maximumFractionDigits: 2 }).format(hours);
+  let format = hourFormats.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { minimumFractionDigits: 0, maximumFractionDigits: 2 });
+    // Bounded: locale comes from a fixed list (INTL_TAG), never from the request as such.
+    if (hourFormats.size < 32) hourFormats.set(locale, format);
+  }
+  return format.format(hours);
 }

@@ -97,9 +97,17 @@ async function startPackage(target: string, env: Record<string, string>, t: { af
   return { port, child };
 }
 
+/** The port opens before the app is built (readiness 503 "starting" meanwhile): poll until ready. */
 async function readyThenStop(port: number, child: ChildProcess): Promise<void> {
-  const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
-  assert.equal(ready.status, 200, await ready.text());
+  const deadline = Date.now() + 60_000;
+  let last = '';
+  for (;;) {
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    last = await ready.text();
+    if (ready.status === 200) break;
+    assert.ok(Date.now() < deadline, `not ready within 60 s: ${last}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   child.kill('SIGTERM');
   assert.equal(await exited, 0, 'a clean shutdown on SIGTERM');

@@ -18,6 +18,7 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import express from 'express';
 import session, { type SessionData, type Store } from 'express-session';
 import type { SessionStoreHandle } from '../../src/ports/session-store.js';
+import { newWeekRecord } from '../helpers/week-record.js';
 
 const MAX_AGE_MS = 8 * 60 * 60 * 1000;
 const SECRET = 'contract-test-secret-not-for-production-0123456789';
@@ -440,6 +441,16 @@ export function runSessionStoreContract(implementationName: string, open: () => 
         const res = await app.request('/page', { cookie: signedCookie(sid) });
         assert.deepEqual(res.body, { user: 'alice', views: 0 });
         assert.deepEqual(delta(handle, before), { reads: 1, writes: 1 });
+      });
+
+      it('the sessions counters count session operations only: a draft save adds to the total, not to them', async (t) => {
+        const { app, cookie } = await signedIn(t);
+        const before = handle.counters();
+        await app.request('/page', { cookie });
+        await handle.drafts.save(newWeekRecord(`counter-${randomUUID()}`), 0);
+        const now = handle.counters();
+        assert.deepEqual({ reads: now.sessions.reads - before.sessions.reads, writes: now.sessions.writes - before.sessions.writes }, { reads: 1, writes: 0 });
+        assert.ok(now.writes - before.writes >= 1, 'the draft write is in the total');
       });
 
       it('signing out destroys the session', async (t) => {

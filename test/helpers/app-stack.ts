@@ -67,15 +67,21 @@ export async function startAppStack(t: TestContext | null, options: AppStackOpti
   }
 }
 
-async function buildStack(options: AppStackOptions, cleanups: Array<() => Promise<unknown>>): Promise<AppStack> {
-  const target = options.target ?? 'onprem';
-  const overrides = options.overrides ?? {};
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'timesheet-stack-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+/** What a target needs around the app: the ERP farm, and for the cloud Azurite, the relay and the link service. */
+export interface TargetStandIns {
+  erp: TestErpFarm;
+  cloud?: { azurite: AzuriteTable; relay: RelayEmulator; link: LinkService };
+  /** pluginSettings pointing the target's plugins at them. */
+  pluginSettings: Record<string, unknown>;
+}
+
+/**
+ * Starts the stand-ins of a target in `dir` (removed by the caller); every stop goes into `cleanups`.
+ * Shared by the test stacks and the benchmarks (scripts/bench), so both run the same topology.
+ */
+export async function startTargetStandIns(target: Target, dir: string, cleanups: Array<() => Promise<unknown>>): Promise<TargetStandIns> {
   const erp = await startTestErpFarm();
   cleanups.push(() => erp.close());
-  let targetSettings: Record<string, unknown>;
-  let cloud: AppStack['cloud'];
   if (target === 'cloud') {
     // As in Azure: sessions in Table Storage (Azurite), the ERP behind the relay, reached through
     // an outbound link service that forwards to the ERP farm.
@@ -83,22 +89,35 @@ async function buildStack(options: AppStackOptions, cleanups: Array<() => Promis
     // On disk, so an outage test can stop and restart it without losing the sessions.
     const [azurite, relay] = await Promise.all([startAzurite({ location: path.join(dir, 'azurite') }), startTestRelay()]);
     const link = startTestLinkService(relay, { erpEndpoints: origins(erp.urls) });
-    cloud = { azurite, relay, link };
-    const parts = cloud;
-    // parts.link, not link: a test may replace the link service it stopped with a new one.
-    cleanups.push(() => azurite.stop(), () => relay.close(), () => parts.link.close());
+    const cloud = { azurite, relay, link };
+    // cloud.link, not link: a test may replace the link service it stopped with a new one.
+    cleanups.push(() => azurite.stop(), () => relay.close(), () => cloud.link.close());
     await link.waitUntilConnected(10_000);
-    targetSettings = {
-      'session-azure-tables': { connectionString: azurite.connectionString },
-      'erp-relay': { relayBaseUrl: relay.url, timeoutMs: 5000 },
-      'cloud-role': { relayProbeUrl: `${relay.url}/`, instanceName: 'test-replica' },
-    };
-  } else {
-    targetSettings = {
-      'session-sql': { url: `sqlite:${path.join(dir, 'sessions.db')}` },
-      'erp-direct': { endpoints: erp.urls, timeoutMs: 3000 },
+    return {
+      erp,
+      cloud,
+      pluginSettings: {
+        'session-azure-tables': { connectionString: azurite.connectionString },
+        'erp-relay': { relayBaseUrl: relay.url, timeoutMs: 5000 },
+        'cloud-role': { relayProbeUrl: `${relay.url}/`, instanceName: 'test-replica' },
+      },
     };
   }
+  return {
+    erp,
+    pluginSettings: {
+      'session-sql': { url: `sqlite:${path.join(dir, 'sessions.db')}` },
+      'erp-direct': { endpoints: erp.urls, timeoutMs: 3000 },
+    },
+  };
+}
+
+async function buildStack(options: AppStackOptions, cleanups: Array<() => Promise<unknown>>): Promise<AppStack> {
+  const target = options.target ?? 'onprem';
+  const overrides = options.overrides ?? {};
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'timesheet-stack-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const { erp, cloud, pluginSettings: targetSettings } = await startTargetStandIns(target, dir, cleanups);
   const server = createServer();
   const port = await listen(server);
   cleanups.push(() => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }));

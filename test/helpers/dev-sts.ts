@@ -120,11 +120,11 @@ export class TestBrowser {
   readonly jar = new CookieJar();
   acceptLanguage = 'en';
 
-  async request(url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string>; cookies?: boolean } = {}): Promise<Page> {
+  async request(url: string, init: { method?: string; form?: Record<string, string>; body?: string; headers?: Record<string, string>; cookies?: boolean } = {}): Promise<Page> {
     const headers: Record<string, string> = { 'accept-language': this.acceptLanguage, accept: 'text/html', ...init.headers };
     const cookie = init.cookies === false ? undefined : this.jar.header(url);
     if (cookie) headers.cookie = cookie;
-    let body: string | undefined;
+    let body: string | undefined = init.body;
     if (init.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();

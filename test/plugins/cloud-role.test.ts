@@ -14,7 +14,7 @@ function fakeStore(sweep: () => Promise<number>): SessionStoreHandle {
     drafts: {} as SessionStoreHandle['drafts'],
     outbox: {} as SessionStoreHandle['outbox'],
     ping: async () => {},
-    counters: () => ({ reads: 0, writes: 0 }),
+    counters: () => ({ reads: 0, writes: 0, sessions: { reads: 0, writes: 0 } }),
     sweepExpired: sweep,
     close: async () => {},
   };

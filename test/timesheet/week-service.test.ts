@@ -9,22 +9,7 @@ import { ErpRejectedError, ErpTimeoutError, type ErpConnector, type ErpTimeEntry
 import { OutboxWorker } from '../../src/submission/outbox-worker.js';
 import { pino } from 'pino';
 import { MemoryOutbox } from '../helpers/memory-outbox.js';
-
-class MemoryDrafts implements DraftStore {
-  rows = new Map<string, WeekRecord>();
-  async load(user: string, week: string) {
-    const r = this.rows.get(`${user}/${week}`);
-    return r ? structuredClone(r) : null;
-  }
-  async save(record: WeekRecord, expectedVersion: number) {
-    const key = `${record.user}/${record.week}`;
-    const current = this.rows.get(key) ?? null;
-    if ((current?.version ?? 0) !== expectedVersion) throw new DraftConflictError(current);
-    const saved = { ...structuredClone(record), version: expectedVersion + 1 };
-    this.rows.set(key, saved);
-    return structuredClone(saved);
-  }
-}
+import { MemoryDrafts } from '../helpers/memory-drafts.js';
 
 class FakeErp implements ErpConnector {
   calls: string[] = [];

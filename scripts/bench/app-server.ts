@@ -1,0 +1,47 @@
+/**
+ * One app process for the benchmarks, started by scripts/bench.ts (the load generator is another
+ * process). argv[2] = the variant: `app` (the target's own plugins, or the MemoryStore baseline when
+ * the configuration lists `session-memory`) or `bare` (Express and one "hello" route). The whole raw
+ * configuration comes as JSON in BENCH_CONFIG. Prints `{"port":N}` on stdout once listening. Adds
+ * GET /__bench/counters (store operations, for store_ops_per_request); nothing of this ships.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { pino } from 'pino';
+import { createApp } from '../../src/app.js';
+import { loadRawConfig } from '../../src/config/load-config.js';
+import { buildContainer, pluginsFromFolder } from '../../src/plugins/plugin-loader.js';
+import { memoryStorePlugin } from './memory-store-plugin.js';
+import { runClustered, workerCount } from '../../src/cluster/clustered.js';
+
+const variant = process.argv[2] ?? 'app';
+const port = Number(process.env.BENCH_PORT ?? 0);
+
+async function main(): Promise<void> {
+  const outer = express();
+  outer.disable('x-powered-by');
+  if (variant === 'bare') {
+    outer.get('/hello', (_req, res) => void res.type('text').send('hello'));
+  } else {
+    const overrides = JSON.parse(process.env.BENCH_CONFIG ?? '{}') as Record<string, unknown>;
+    const raw = loadRawConfig({ target: String(overrides.target ?? 'onprem'), environment: 'test', env: {}, overrides });
+    const folder = pluginsFromFolder();
+    const container = await buildContainer(raw, async (name) => (name === 'session-memory' ? memoryStorePlugin : folder(name)));
+    const built = await createApp(container, pino({ level: 'silent' }));
+    outer.get('/__bench/counters', (_req, res) => void res.json(built.storeCounters()));
+    outer.use(built.app);
+    process.once('SIGTERM', () => void built.close().finally(() => process.exit(0)));
+  }
+  const server = createServer(outer);
+  server.keepAliveTimeout = 65_000;
+  server.listen(port, '127.0.0.1', () => {
+    process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
+  });
+}
+
+const workers = workerCount(((JSON.parse(process.env.BENCH_CONFIG ?? '{}') as { app?: { workers?: number | 'auto' } }).app?.workers) ?? 1);
+runClustered(workers, main, (m) => process.stderr.write(`${m}\n`)).catch((err: unknown) => {
+  process.stderr.write(`bench app-server failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

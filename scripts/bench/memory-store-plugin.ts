@@ -1,0 +1,33 @@
+/**
+ * Benchmark baseline only (never shipped, never a target's plugin): the app with express-session's
+ * MemoryStore and in-memory drafts and outbox, to measure what the real stores cost by comparison.
+ */
+import { ContainerModule } from 'inversify';
+import { z } from 'zod';
+import type { PluginModule } from '../../src/plugins/plugin-definition.js';
+import session from 'express-session';
+import { SESSION_STORE_FACTORY, type SessionStoreFactory, type SessionStoreHandle } from '../../src/ports/session-store.js';
+import { MemoryDrafts } from '../../test/helpers/memory-drafts.js';
+import { MemoryOutbox } from '../../test/helpers/memory-outbox.js';
+
+class MemorySessionStoreFactory implements SessionStoreFactory {
+  async open(): Promise<SessionStoreHandle> {
+    return {
+      store: new session.MemoryStore(),
+      drafts: new MemoryDrafts(),
+      outbox: new MemoryOutbox(),
+      ping: async () => {},
+      counters: () => ({ reads: 0, writes: 0, sessions: { reads: 0, writes: 0 } }),
+      sweepExpired: async () => 0,
+      close: async () => {},
+    };
+  }
+}
+
+export const memoryStorePlugin: PluginModule = {
+  default: new ContainerModule(({ bind }) => {
+    bind<SessionStoreFactory>(SESSION_STORE_FACTORY).toConstantValue(new MemorySessionStoreFactory());
+  }),
+  settingsSchema: z.object({}),
+  provides: [SESSION_STORE_FACTORY],
+};

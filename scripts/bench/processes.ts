@@ -1,0 +1,79 @@
+/** Child processes and sign-in for the benchmarks. */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../src/config/load-config.js';
+import type { StoreCounters } from '../../src/ports/session-store.js';
+import { readForm, TestBrowser } from '../../test/helpers/dev-sts.js';
+
+export interface RunningApp {
+  url: string;
+  /** Store operations so far (null for the bare app, or when the process cannot tell). */
+  counters(): Promise<StoreCounters | null>;
+  stop(): Promise<void>;
+}
+
+/** A port free right now on 127.0.0.1 (the app's public URL must be known before it starts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts scripts/bench/app-server.ts with `variant` and the raw configuration; resolves once it listens. */
+export function startApp(variant: 'app' | 'bare', config: Record<string, unknown>, port: number, options: { profileDir?: string } = {}): Promise<RunningApp> {
+  // --cpu-prof writes a .cpuprofile when the process exits (open it in Chrome DevTools or speedscope).
+  const profile = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'bench', 'app-server.ts'), variant], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, NODE_ENV: 'production', BENCH_CONFIG: JSON.stringify(config), BENCH_PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bench app did not start within 60 s:\n${stderr}`)), 60_000);
+    child.once('exit', (code) => reject(new Error(`bench app exited (${code}):\n${stderr}`)));
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = /\{"port":(\d+)\}/.exec(out);
+      if (!line) return;
+      clearTimeout(timer);
+      const url = `http://127.0.0.1:${line[1]}`;
+      resolve({
+        url,
+        async counters() {
+          if (variant === 'bare') return null;
+          const res = await fetch(`${url}/__bench/counters`).catch(() => null);
+          return res?.ok ? ((await res.json()) as StoreCounters) : null;
+        },
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.removeAllListeners('exit');
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+          }),
+      });
+    });
+  });
+}
+
+/** Signs `user` in at the dev STS and returns the session cookie header (for page runs). */
+export async function signInForCookie(appUrl: string, user: string, path: string): Promise<string> {
+  const browser = new TestBrowser();
+  const loginPage = await browser.follow(await browser.get(`${appUrl}${path}`));
+  const form = readForm(loginPage.body);
+  const answer = await browser.post(new URL(form.action, loginPage.url).toString(), { ...form.fields, username: user, password: 'dev-password' });
+  const post = readForm(answer.body);
+  const landed = await browser.follow(await browser.post(post.action, post.fields));
+  if (landed.status !== 200) throw new Error(`sign-in for the benchmark failed: HTTP ${landed.status}`);
+  return browser.jar.header(appUrl) ?? '';
+}
