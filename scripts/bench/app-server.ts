@@ -1,6 +1,6 @@
 /**
  * One app process for the benchmarks, started by scripts/bench.ts (the load generator is another
- * process). argv[2] = the variant: `app` (the target's own plugins, or the MemoryStore baseline when
+ * process), bundled by esbuild first like the shipped packages (no TypeScript loader in the measure). argv[2] = the variant: `app` (the target's own plugins, or the MemoryStore baseline when
  * the configuration lists `session-memory`) or `bare` (Express and one "hello" route). The whole raw
  * configuration comes as JSON in BENCH_CONFIG. Prints `{"port":N}` on stdout once listening. Adds
  * GET /__bench/counters (store operations, for store_ops_per_request); nothing of this ships.
@@ -11,8 +11,24 @@ import express from 'express';
 import { pino } from 'pino';
 import { createApp } from '../../src/app.js';
 import { loadRawConfig } from '../../src/config/load-config.js';
-import { buildContainer, pluginsFromFolder } from '../../src/plugins/plugin-loader.js';
+import { buildContainer } from '../../src/plugins/plugin-loader.js';
+import type { PluginModule } from '../../src/plugins/plugin-definition.js';
+import * as cloudRole from '../../plugins/cloud-role/index.js';
+import * as erpDirect from '../../plugins/erp-direct/index.js';
+import * as erpRelay from '../../plugins/erp-relay/index.js';
+import * as sessionAzureTables from '../../plugins/session-azure-tables/index.js';
+import * as sessionSql from '../../plugins/session-sql/index.js';
 import { memoryStorePlugin } from './memory-store-plugin.js';
+
+/** A static table, as in the built packages: the benchmark server is bundled and runs without tsx. */
+const PLUGINS: Record<string, PluginModule> = {
+  'cloud-role': cloudRole as unknown as PluginModule,
+  'erp-direct': erpDirect as unknown as PluginModule,
+  'erp-relay': erpRelay as unknown as PluginModule,
+  'session-azure-tables': sessionAzureTables as unknown as PluginModule,
+  'session-sql': sessionSql as unknown as PluginModule,
+  'session-memory': memoryStorePlugin,
+};
 import { runClustered, workerCount } from '../../src/cluster/clustered.js';
 
 const variant = process.argv[2] ?? 'app';
@@ -26,8 +42,7 @@ async function main(): Promise<void> {
   } else {
     const overrides = JSON.parse(process.env.BENCH_CONFIG ?? '{}') as Record<string, unknown>;
     const raw = loadRawConfig({ target: String(overrides.target ?? 'onprem'), environment: 'test', env: {}, overrides });
-    const folder = pluginsFromFolder();
-    const container = await buildContainer(raw, async (name) => (name === 'session-memory' ? memoryStorePlugin : folder(name)));
+    const container = await buildContainer(raw, async (name) => PLUGINS[name] ?? `plugins: no "${name}" in the benchmark's table`);
     const built = await createApp(container, pino({ level: 'silent' }));
     outer.get('/__bench/counters', (_req, res) => void res.json(built.storeCounters()));
     outer.use(built.app);

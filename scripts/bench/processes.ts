@@ -1,5 +1,6 @@
 /** Child processes and sign-in for the benchmarks. */
 import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
@@ -25,18 +26,49 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts scripts/bench/app-server.ts with `variant` and the raw configuration; resolves once it listens. */
-export function startApp(variant: 'app' | 'bare', config: Record<string, unknown>, port: number, options: { profileDir?: string } = {}): Promise<RunningApp> {
+const BUILD_DIR = path.join(PROJECT_ROOT, 'bench', '.build');
+const SERVER_BUNDLE = path.join(BUILD_DIR, 'app-server.mjs');
+let bundling: Promise<void> | undefined;
+
+/**
+ * Bundles scripts/bench/app-server.ts as the packages are bundled (scripts/build.ts): our code in one
+ * ES module, npm packages external, run by plain node. Measuring under tsx would add its loader and
+ * its source-map stack traces (a visible share of the first profiles) to every request.
+ */
+export function bundleServer(): Promise<void> {
+  bundling ??= (async () => {
+    const { build } = await import('esbuild');
+    mkdirSync(BUILD_DIR, { recursive: true });
+    await build({
+      entryPoints: [path.join(PROJECT_ROOT, 'scripts', 'bench', 'app-server.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      outfile: SERVER_BUNDLE,
+      logLevel: 'warning',
+      tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
+    });
+    // The ERP client reads the WSDL next to its module (import.meta.url): next to the bundle here.
+    copyFileSync(path.join(PROJECT_ROOT, 'src', 'erp', 'contoso-erp.wsdl'), path.join(BUILD_DIR, 'contoso-erp.wsdl'));
+  })();
+  return bundling;
+}
+
+/** Starts the bundled benchmark server with `variant` and the raw configuration; resolves once it listens. */
+export async function startApp(variant: 'app' | 'bare', config: Record<string, unknown>, port: number, options: { profileDir?: string } = {}): Promise<RunningApp> {
   // --cpu-prof writes a .cpuprofile when the process exits (open it in Chrome DevTools or speedscope).
   const profile = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'bench', 'app-server.ts'), variant], {
+  await bundleServer();
+  const child = spawn(process.execPath, [...profile, SERVER_BUNDLE, variant], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, NODE_ENV: 'production', BENCH_CONFIG: JSON.stringify(config), BENCH_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  return new Promise((resolve, reject) => {
+  return new Promise<RunningApp>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`bench app did not start within 60 s:\n${stderr}`)), 60_000);
     child.once('exit', (code) => reject(new Error(`bench app exited (${code}):\n${stderr}`)));
     let out = '';
