@@ -1,11 +1,12 @@
 /** Child processes and sign-in for the benchmarks. */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
 import type { StoreCounters } from '../../src/ports/session-store.js';
-import { readForm, TestBrowser } from '../../test/helpers/dev-sts.js';
+import { completeSignIn, TestBrowser } from '../../test/helpers/dev-sts.js';
+import { freePort } from '../../test/helpers/free-port.js';
+export { freePort };
 
 export interface RunningApp {
   url: string;
@@ -14,17 +15,6 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** A port free right now on 127.0.0.1 (the app's public URL must be known before it starts). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const BUILD_DIR = path.join(PROJECT_ROOT, 'bench', '.build');
 const SERVER_BUNDLE = path.join(BUILD_DIR, 'app-server.mjs');
@@ -101,11 +91,7 @@ export async function startApp(variant: 'app' | 'bare', config: Record<string, u
 /** Signs `user` in at the dev STS and returns the session cookie header (for page runs). */
 export async function signInForCookie(appUrl: string, user: string, path: string): Promise<string> {
   const browser = new TestBrowser();
-  const loginPage = await browser.follow(await browser.get(`${appUrl}${path}`));
-  const form = readForm(loginPage.body);
-  const answer = await browser.post(new URL(form.action, loginPage.url).toString(), { ...form.fields, username: user, password: 'dev-password' });
-  const post = readForm(answer.body);
-  const landed = await browser.follow(await browser.post(post.action, post.fields));
+  const landed = await completeSignIn(browser, await browser.follow(await browser.get(`${appUrl}${path}`)), user);
   if (landed.status !== 200) throw new Error(`sign-in for the benchmark failed: HTTP ${landed.status}`);
   return browser.jar.header(appUrl) ?? '';
 }

@@ -7,7 +7,6 @@
  * killed when the test process exits, whatever happens to the test's after() hooks.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
@@ -18,6 +17,8 @@ import type { RelayEmulator } from '../../src/stand-ins/relay-emulator/relay-emu
 import { devIdpEntry, SP_SIGNING } from '../helpers/dev-idps.js';
 import { postControl, readErpStats, resetErpStats } from '../helpers/erp-simulator.js';
 import { HC } from '../helpers/relay.js';
+import { freePort } from '../helpers/free-port.js';
+export { freePort };
 
 const HOST = '127.0.0.1';
 const OUTPUT_LIMIT = 64_000;
@@ -117,17 +118,6 @@ export function spawnTsx(name: string, entry: string, args: string[], env: NodeJ
   return proc;
 }
 
-/** A port the OS says is free right now (bound on 0, read, released). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, HOST, resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export interface WaitOptions {
   timeoutMs?: number;

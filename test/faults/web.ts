@@ -5,20 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import sqlite3 from 'sqlite3';
-import { readForm, TestBrowser, type Page } from '../helpers/dev-sts.js';
+import { completeSignIn, TestBrowser, type Page } from '../helpers/dev-sts.js';
 
 /** Signs `user` in at the dev STS through `baseUrl` (one IdP configured: no chooser), landing on `path`. */
 export async function signIn(baseUrl: string, user: string, path = '/'): Promise<{ browser: TestBrowser; page: Page }> {
   const browser = new TestBrowser();
   const deepLink = await browser.get(`${baseUrl}${path}`);
   assert.equal(deepLink.status >= 300 && deepLink.status < 400, true, `an anonymous visit is sent to sign in (HTTP ${deepLink.status})`);
-  const loginPage = await browser.follow(deepLink);
-  const form = readForm(loginPage.body);
-  const answer = await browser.post(new URL(form.action, loginPage.url).toString(), { ...form.fields, username: user, password: 'dev-password' });
-  if (!answer.body.includes('SAMLResponse')) throw new Error(`STS refused ${user}: HTTP ${answer.status}`);
-  const post = readForm(answer.body);
-  const acs = await browser.post(post.action, post.fields);
-  const page = await browser.follow(acs);
+  const page = await completeSignIn(browser, await browser.follow(deepLink), user);
   assert.equal(page.status, 200, `signed in, ${path} answers 200 (got ${page.status})`);
   return { browser, page };
 }

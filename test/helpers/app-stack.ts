@@ -16,7 +16,7 @@ import { createLogger } from '../../src/logging/logger.js';
 import { FABRIKAM_PRESET, startDevSts, type DevSts } from '../../src/stand-ins/dev-sts/dev-sts.js';
 import { devIdpEntry, SP_SIGNING, spOf } from './dev-idps.js';
 import { startTestErpFarm, type TestErpFarm } from './erp-simulator.js';
-import { readForm, TestBrowser, type Page } from './dev-sts.js';
+import { completeSignIn, TestBrowser, type Page } from './dev-sts.js';
 import { startAzurite, type AzuriteTable } from './azurite.js';
 import type { RelayEmulator } from '../../src/stand-ins/relay-emulator/relay-emulator.js';
 import type { LinkService } from '../../src/link-service/link-service.js';
@@ -158,13 +158,7 @@ async function buildStack(options: AppStackOptions, cleanups: Array<() => Promis
       const login = new URL(deepLink.location ?? '/login', url);
       if (fabrikam) login.searchParams.set('idp', idp);
       const loginPage = await browser.follow(fabrikam ? await browser.get(login.toString()) : deepLink);
-      const form = readForm(loginPage.body);
-      const answer = await browser.post(new URL(form.action, loginPage.url).toString(), { ...form.fields, username: user, password: 'dev-password' });
-      if (!answer.body.includes('SAMLResponse')) throw new Error(`STS refused ${user}: HTTP ${answer.status}`);
-      const post = readForm(answer.body);
-      const acs = await browser.post(post.action, post.fields);
-      const page = await browser.follow(acs);
-      return { browser, page };
+      return { browser, page: await completeSignIn(browser, loginPage, user) };
     },
     async close() {
       // Last started, first stopped: the app before the store and the ERP it uses.

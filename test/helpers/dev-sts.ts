@@ -151,3 +151,15 @@ export class TestBrowser {
     return current;
   }
 }
+
+/**
+ * From the STS's sign-in page on: posts the credentials, posts the STS's answer to the SP's ACS, and
+ * follows the redirects to where the sign-in lands. Throws when the STS refuses the person.
+ */
+export async function completeSignIn(browser: TestBrowser, loginPage: Page, user: string, password = 'dev-password'): Promise<Page> {
+  const form = readForm(loginPage.body);
+  const answer = await browser.post(new URL(form.action, loginPage.url).toString(), { ...form.fields, username: user, password });
+  if (!answer.body.includes('SAMLResponse')) throw new Error(`STS refused ${user}: HTTP ${answer.status}`);
+  const post = readForm(answer.body);
+  return browser.follow(await browser.post(post.action, post.fields));
+}
