@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type passport from 'passport';
 import type { Logger } from 'pino';
@@ -6,6 +5,7 @@ import type { Profile } from '@node-saml/node-saml';
 import type { VerifiedCallback } from '@node-saml/passport-saml';
 import type { AuthSettings, ResolvedIdp } from './auth-settings.js';
 import './express-user.js';
+import { correlationIdOf } from './correlation-id.js';
 import { safeLocalPath } from './local-path.js';
 import { noContractPage, notAllowedPage, pageLocale, resubmitPage, signInFailedPage } from './pages.js';
 import { Principal } from './principal.js';
@@ -27,12 +27,6 @@ export interface AcsContext {
 
 /** Marks the second, same-site POST of a response (see resubmitPage). */
 export const RESUBMIT_FIELD = 'SameSiteRetry';
-
-function correlationIdOf(req: Request): string {
-  // pino-http gives each request an id; reuse it so the page's reference finds the log lines.
-  const id = (req as Request & { id?: unknown }).id;
-  return typeof id === 'string' || typeof id === 'number' ? String(id) : randomUUID();
-}
 
 /**
  * The strategy's verify step, run on the response node-saml has verified (signatures, audience,

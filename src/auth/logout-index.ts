@@ -33,7 +33,8 @@ export function logoutIndexKey(idpId: string, nameId: string): string {
   return `slo.${createHash('sha256').update(`${idpId}\u0000${nameId}`).digest('hex')}`;
 }
 
-const call = <T>(fn: (cb: (err: unknown, value?: T) => void) => void): Promise<T | undefined> =>
+/** A callback-style store (or session) method as a promise. */
+export const call = <T>(fn: (cb: (err: unknown, value?: T) => void) => void): Promise<T | undefined> =>
   new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
 
 async function read(store: Store, key: string, now: number): Promise<IndexedSession[]> {

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Store } from 'express-session';
 import type { Logger } from 'pino';
 import { SAML, type CacheItem, type CacheProvider, type Profile } from '@node-saml/node-saml';
 import { signToken, verifyToken } from '../security/signed-token.js';
 import type { AuthSettings, ResolvedIdp } from './auth-settings.js';
-import { endSessions, forgetSession, rememberSession } from './logout-index.js';
+import { correlationIdOf } from './correlation-id.js';
+import { call, endSessions, forgetSession, rememberSession } from './logout-index.js';
 import {
   checkLogoutEnvelope,
   readLogoutRequest,
@@ -58,13 +58,6 @@ function outgoing(settings: AuthSettings, idp: ResolvedIdp, sloUrl: string, cach
     signatureAlgorithm: 'sha256',
     cacheProvider: cache,
   });
-}
-
-const call = (fn: (cb: (err: unknown) => void) => void) => new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
-
-function correlationIdOf(req: Request): string {
-  const id = (req as Request & { id?: unknown }).id;
-  return typeof id === 'string' || typeof id === 'number' ? String(id) : randomUUID();
 }
 
 export interface SingleLogout {
