@@ -3,6 +3,7 @@ import path from 'node:path';
 import { QueryTypes, Sequelize, type Options, type QueryOptions } from 'sequelize';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
 import type { SessionStoreFactory, SessionStoreHandle } from '../../src/ports/session-store.js';
+import { hotStatements, UNCOUNTED } from './hot-statements.js';
 import { defineModels, type DraftModel, type OutboxModel, type SessionModel } from './models.js';
 import { connectionTarget, redactUrl, type SessionSqlSettings } from './settings.js';
 import { SqlDraftStore } from './sql-draft-store.js';
@@ -16,6 +17,11 @@ export interface SqlSessionStoreOptions {
   projectRoot?: string;
   /** Told about a failed sweep (the next sweep tries again). Default: a process warning. */
   onSweepError?: (err: unknown) => void;
+  /**
+   * Run the per-request statements through sequelize.query instead of the driver, as MySQL and
+   * SQL Server do. For the tests that hold both paths to the same contract.
+   */
+  hotStatementsViaSequelize?: boolean;
 }
 
 export interface SqlSessionStoreHandle extends SessionStoreHandle {
@@ -48,8 +54,6 @@ const WRITE_TYPES = new Set<string>([
   QueryTypes.BULKDELETE,
 ]);
 
-/** Marks a query that is not a storage statement (the readiness ping). */
-const UNCOUNTED = 'contosoUncounted';
 
 function createSequelize(settings: SessionSqlSettings, root: string): Sequelize {
   const target = connectionTarget(settings.url, root);
@@ -126,13 +130,24 @@ export async function openSqlSessionStore(settings: SessionSqlSettings, options:
     throw new Error(`session-sql: cannot open ${redactUrl(settings.url)}: ${(err as Error).message}`, { cause: err });
   }
 
+  const hot = hotStatements(
+    sequelize,
+    { sessions: sessions.getTableName().toString(), drafts: drafts.getTableName().toString() },
+    (kind, table) => {
+      if (kind === 'read') reads += 1;
+      else writes += 1;
+      if (table === 'session') sessionOps[kind === 'read' ? 'reads' : 'writes'] += 1;
+    },
+    options.hotStatementsViaSequelize ?? false,
+  );
   const store = new SqlSessionStore({
     sequelize,
     model: sessions,
+    hot,
     maxAgeMs: options.sessionMaxAgeMinutes * 60_000,
     touchAfterMs: settings.touchAfterSeconds * 1000,
   });
-  const draftStore = new SqlDraftStore(drafts, settings.draftRetentionDays * 86_400_000);
+  const draftStore = new SqlDraftStore(drafts, hot, settings.draftRetentionDays * 86_400_000);
   const outboxStore = new SqlSubmissionOutbox(outbox);
 
   const sweep = async () => {
@@ -187,6 +202,7 @@ export async function openSqlSessionStore(settings: SessionSqlSettings, options:
       closing ??= (async () => {
         if (timer) clearInterval(timer);
         await sweeping;
+        await hot.close();
         await sequelize.close();
       })();
       return closing;

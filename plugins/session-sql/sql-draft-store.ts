@@ -1,6 +1,7 @@
-import { Op, UniqueConstraintError, type Model } from 'sequelize';
+import { Op, UniqueConstraintError } from 'sequelize';
 import { DraftConflictError, type DraftStore, type WeekRecord } from '../../src/ports/draft-store.js';
-import { MAX_USER_LENGTH, MAX_WEEK_LENGTH, type DraftModel, type DraftRow } from './models.js';
+import type { HotStatements } from './hot-statements.js';
+import { MAX_USER_LENGTH, MAX_WEEK_LENGTH, type DraftModel } from './models.js';
 
 function checkKey(name: string, value: unknown, max: number): void {
   if (typeof value !== 'string' || value.length === 0 || value.length > max) {
@@ -8,10 +9,9 @@ function checkKey(name: string, value: unknown, max: number): void {
   }
 }
 
-function toRecord(model: Model<DraftRow, DraftRow>): WeekRecord {
-  const row = model.get();
+function toRecord(user: string, week: string, row: { version: number; data: string; updatedAt: Date }): WeekRecord {
   const rest = JSON.parse(row.data) as Omit<WeekRecord, 'user' | 'week' | 'version' | 'updatedAt'>;
-  return { ...rest, user: row.user, week: row.week, version: row.version, updatedAt: row.updatedAt.toISOString() };
+  return { ...rest, user, week, version: row.version, updatedAt: row.updatedAt.toISOString() };
 }
 
 /**
@@ -22,18 +22,21 @@ function toRecord(model: Model<DraftRow, DraftRow>): WeekRecord {
  */
 export class SqlDraftStore implements DraftStore {
   readonly #model: DraftModel;
+  readonly #hot: HotStatements;
   readonly #retentionMs: number;
 
-  constructor(model: DraftModel, retentionMs: number) {
+  /** `hot` runs the read and the guarded update that every autosave makes (see hot-statements.ts). */
+  constructor(model: DraftModel, hot: HotStatements, retentionMs: number) {
     this.#model = model;
+    this.#hot = hot;
     this.#retentionMs = retentionMs;
   }
 
   async load(user: string, week: string): Promise<WeekRecord | null> {
     checkKey('user', user, MAX_USER_LENGTH);
     checkKey('week', week, MAX_WEEK_LENGTH);
-    const row = await this.#model.findOne({ where: { user, week } });
-    return row ? toRecord(row) : null;
+    const row = await this.#hot.readDraft(user, week);
+    return row ? toRecord(user, week, row) : null;
   }
 
   async save(record: WeekRecord, expectedVersion: number): Promise<WeekRecord> {
@@ -55,7 +58,7 @@ export class SqlDraftStore implements DraftStore {
         throw err;
       }
     } else {
-      const [changed] = await this.#model.update(values, { where: { user, week, version: expectedVersion } });
+      const changed = await this.#hot.updateDraft(user, week, expectedVersion, values);
       if (changed === 0) throw new DraftConflictError(await this.load(user, week));
     }
     // Built from what was stored, so it equals what a later load() returns.

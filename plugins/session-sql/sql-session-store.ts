@@ -9,6 +9,7 @@ import {
   storedMarks,
   touchIsDue,
 } from '../../src/session/stored-expiry.js';
+import type { HotStatements } from './hot-statements.js';
 import type { SessionModel } from './models.js';
 
 type Callback<T> = StoreCallback<T>;
@@ -36,6 +37,8 @@ const PackageSequelizeStore = connectSessionSequelize(session.Store) as unknown 
 export interface SqlSessionStoreOptions {
   sequelize: Sequelize;
   model: SessionModel;
+  /** The prepared read that get() runs on every request. */
+  hot: HotStatements;
   /** Expiry of a session whose cookie has none (a browser-session cookie). */
   maxAgeMs: number;
   /** touch() writes only when the new expiry is at least this much later than the stored one. */
@@ -53,6 +56,7 @@ export interface SqlSessionStoreOptions {
  */
 export class SqlSessionStore extends PackageSequelizeStore {
   readonly #model: SessionModel;
+  readonly #hot: HotStatements;
   readonly #maxAgeMs: number;
   readonly #touchAfterMs: number;
 
@@ -64,6 +68,7 @@ export class SqlSessionStore extends PackageSequelizeStore {
       expiration: options.maxAgeMs,
     });
     this.#model = options.model;
+    this.#hot = options.hot;
     this.#maxAgeMs = options.maxAgeMs;
     this.#touchAfterMs = options.touchAfterMs;
   }
@@ -75,12 +80,9 @@ export class SqlSessionStore extends PackageSequelizeStore {
 
   override get(sid: string, callback?: Callback<SessionData | null>): Promise<SessionData | null | undefined> {
     return settle(async () => {
-      const row = await this.#model.findOne({
-        attributes: ['data', 'expires'],
-        where: { sid, expires: { [Op.gt]: new Date() } },
-      });
+      const row = await this.#hot.readSession(sid, new Date());
       if (!row) return null;
-      const { data, expires } = row.get();
+      const { data, expires } = row;
       let sess: SessionData;
       try {
         sess = JSON.parse(data) as SessionData;
