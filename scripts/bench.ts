@@ -14,6 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../src/config/load-config.js';
 import { runPageLoad } from './bench/page-load.js';
+import { measureCpu } from './bench/cpu-usage.js';
 import { runFridayFlow } from './bench/friday-flow.js';
 import { percentile, printTable } from './bench/report.js';
 import { freePort, signInForCookie, startApp, type RunningApp } from './bench/processes.js';
@@ -93,7 +94,9 @@ async function weekPage(target: Target, memoryStore = false) {
   const env = await environment(target, { memoryStore });
   try {
     const cookie = await signInForCookie(env.url, 'user001', '/week/2026-W47');
-    return await runPageLoad(`${env.url}/week/2026-W47`, { cookie, connections, durationMs });
+    const cpu = measureCpu(env.app.pid);
+    const load = await runPageLoad(`${env.url}/week/2026-W47`, { cookie, connections, durationMs });
+    return { ...load, ...cpu(load.requests) };
   } finally {
     await env.close();
   }
@@ -104,8 +107,10 @@ async function fridayFlow(target: Target, workers = 1) {
   try {
     const before = { erp: (await env.erpStats()).totalCalls, store: await env.app.counters() };
     const started = Date.now();
+    const cpu = measureCpu(env.app.pid);
     const flow = await runFridayFlow(env.url, { users, deadline: started + durationMs, accounts: ACCOUNTS, firstWeek: '2027-W01' });
     const seconds = (Date.now() - started) / 1000;
+    const cpuShare = cpu(flow.requests);
     const after = { erp: (await env.erpStats()).totalCalls, store: await env.app.counters() };
     const ops = (c: StoreCounters | null, all: boolean) => (c ? (all ? c.reads + c.writes : c.sessions.reads + c.sessions.writes) : null);
     const diff = (all: boolean) => {
@@ -126,6 +131,10 @@ async function fridayFlow(target: Target, workers = 1) {
       // The session store's operations (the issue's figure), and everything the store did (drafts, outbox).
       store_ops_per_request: diff(false),
       store_ops_per_request_all: diff(true),
+      ...cpuShare,
+      steps_ms: Object.fromEntries(
+        Object.entries(flow.byStep).map(([step, ms]) => [step, { count: ms.length, p50: round(percentile(ms, 50)), p99: round(percentile(ms, 99)) }]),
+      ),
       error_samples: flow.errorSamples,
     };
   } finally {
@@ -144,7 +153,10 @@ async function main(): Promise<void> {
   if (only.has('week_page')) {
     process.stderr.write('week_page: bare Express, MemoryStore, SQL (SQLite), Azure Tables (Azurite)...\n');
     const bareApp = await startApp('bare', {}, 0);
-    const bare = await runPageLoad(`${bareApp.url}/hello`, { connections, durationMs }).finally(() => bareApp.stop());
+    const bareCpu = measureCpu(bareApp.pid);
+    const bare = await runPageLoad(`${bareApp.url}/hello`, { connections, durationMs })
+      .then((load) => ({ ...load, ...bareCpu(load.requests) }))
+      .finally(() => bareApp.stop());
     const memory = await weekPage('onprem', true);
     const sql = await weekPage('onprem');
     const azure = await weekPage('cloud');

@@ -14,6 +14,8 @@ export interface FlowResult {
   timesheets: number;
   /** App request latencies in ms. */
   latencies: number[];
+  /** The same latencies by step of the flow (sign_in, open_week, autosave, submit...). */
+  byStep: Record<string, number[]>;
   /** First few error descriptions, for the report. */
   errorSamples: string[];
 }
@@ -35,10 +37,10 @@ function* weeksFrom(first: string): Generator<string> {
  * `accounts[i % accounts.length]`, on consecutive weeks from `firstWeek` (unique per user slot).
  */
 export async function runFridayFlow(appUrl: string, options: { users: number; deadline: number; accounts: string[]; firstWeek: string }): Promise<FlowResult> {
-  const result: FlowResult = { requests: 0, errors: 0, timesheets: 0, latencies: [], errorSamples: [] };
+  const result: FlowResult = { requests: 0, errors: 0, timesheets: 0, latencies: [], byStep: {}, errorSamples: [] };
   const isApp = (url: string) => url.startsWith(appUrl);
 
-  const timed = async (browser: TestBrowser, doIt: () => Promise<Page>, url: string, ok: (p: Page) => boolean): Promise<Page> => {
+  const timed = async (step: string, doIt: () => Promise<Page>, url: string, ok: (p: Page) => boolean): Promise<Page> => {
     const started = performance.now();
     let page: Page;
     try {
@@ -50,7 +52,9 @@ export async function runFridayFlow(appUrl: string, options: { users: number; de
     }
     if (isApp(url)) {
       result.requests++;
-      result.latencies.push(performance.now() - started);
+      const ms = performance.now() - started;
+      result.latencies.push(ms);
+      (result.byStep[step] ??= []).push(ms);
       if (!ok(page)) {
         result.errors++;
         if (result.errorSamples.length < 5) result.errorSamples.push(`${url}: HTTP ${page.status}`);
@@ -65,17 +69,17 @@ export async function runFridayFlow(appUrl: string, options: { users: number; de
   async function oneTimesheet(account: string, week: string): Promise<void> {
     const browser = new TestBrowser();
     const weekUrl = `${appUrl}/week/${week}`;
-    const get = (url: string, ok: (p: Page) => boolean) => timed(browser, () => browser.get(url), url, ok);
+    const get = (step: string, url: string, ok: (p: Page) => boolean) => timed(step, () => browser.get(url), url, ok);
     // Sign-in: deep link -> /login -> STS form -> STS answer -> ACS -> the week (opens it: the ERP reads).
-    const deepLink = await get(weekUrl, isRedirect);
-    const login = await get(new URL(deepLink.location!, appUrl).toString(), isRedirect);
-    const stsPage = await get(login.location!, is200);
+    const deepLink = await get('deep_link', weekUrl, isRedirect);
+    const login = await get('login', new URL(deepLink.location!, appUrl).toString(), isRedirect);
+    const stsPage = await get('sts', login.location!, is200);
     const stsForm = readForm(stsPage.body);
     const stsUrl = new URL(stsForm.action, stsPage.url).toString();
-    const answer = await timed(browser, () => browser.post(stsUrl, { ...stsForm.fields, username: account, password: 'dev-password' }), stsUrl, is200);
+    const answer = await timed('sts', () => browser.post(stsUrl, { ...stsForm.fields, username: account, password: 'dev-password' }), stsUrl, is200);
     const post = readForm(answer.body);
-    await timed(browser, () => browser.post(post.action, post.fields), post.action, isRedirect);
-    let page = await get(weekUrl, is200);
+    await timed('acs', () => browser.post(post.action, post.fields), post.action, isRedirect);
+    let page = await get('open_week', weekUrl, is200);
     const keys = [...page.body.matchAll(/name="h:([^"]+)"/g)].map((m) => m[1]!.replace(/&#124;|&#x7c;/gi, '|'));
     // Monday to Friday of the first project: bookable for every seeded user in the weeks used.
     const cells = keys.slice(0, 5);
@@ -85,16 +89,16 @@ export async function runFridayFlow(appUrl: string, options: { users: number; de
     for (let i = 0; i < AUTOSAVES; i++) {
       const body = JSON.stringify({ version, changes: [{ key: cells[i % cells.length], raw: VALUES[i % VALUES.length], comment: '' }] });
       const saved = await timed(
-        browser,
+        'autosave',
         () => browser.request(autosaveUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrf }, body }),
         autosaveUrl,
         is200,
       );
       version = (JSON.parse(saved.body) as { version: number }).version;
     }
-    page = await get(weekUrl, is200);
-    const submitted = await timed(browser, () => browser.post(weekUrl, { ...weekFields(page), action: 'submit' }), weekUrl, (p) => p.status === 303);
-    const receipt = await get(new URL(submitted.location!, appUrl).toString(), is200);
+    page = await get('week_page', weekUrl, is200);
+    const submitted = await timed('submit', () => browser.post(weekUrl, { ...weekFields(page), action: 'submit' }), weekUrl, (p) => p.status === 303);
+    const receipt = await get('receipt', new URL(submitted.location!, appUrl).toString(), is200);
     if (!/RCPT-|waiting for the ERP/.test(receipt.body)) throw new Error('no receipt after submit');
     result.timesheets++;
   }

@@ -10,6 +10,8 @@ export { freePort };
 
 export interface RunningApp {
   url: string;
+  /** The app's process (the cluster's primary when there are workers). */
+  pid: number | undefined;
   /** Store operations so far (null for the bare app, or when the process cannot tell). */
   counters(): Promise<StoreCounters | null>;
   stop(): Promise<void>;
@@ -70,6 +72,7 @@ export async function startApp(variant: 'app' | 'bare', config: Record<string, u
       const url = `http://127.0.0.1:${line[1]}`;
       resolve({
         url,
+        pid: child.pid,
         async counters() {
           if (variant === 'bare') return null;
           const res = await fetch(`${url}/__bench/counters`).catch(() => null);
