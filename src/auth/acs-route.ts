@@ -15,6 +15,7 @@ import type { SamlVerify } from './saml-strategy.js';
 import { hasPendingRequests, idpOfPendingRequest, SessionRequestIdCache } from './session-request-id-cache.js';
 import './session-state.js';
 import type { SamlLogin } from './session-state.js';
+import { startSignedInSession } from './signed-in-session.js';
 import { SignInRejection, toRejection, type RejectionReason } from './sign-in-rejection.js';
 
 /** What the ACS handler tells the strategy's verify step about the response being processed. */
@@ -64,8 +65,8 @@ export interface AcsDeps {
   acsContext: WeakMap<Request, AcsContext>;
   keepSessionKeys: readonly string[];
   autoSubmitPath: string;
-  /** After sign-in: keep what single logout needs (session + logout index). */
-  recordLogin: (req: Request, login: SamlLogin, sessionExpires: number) => Promise<void>;
+  /** After sign-in: the logout index entry that lets an IdP-initiated logout find this session. */
+  indexLogin: (req: Request, login: SamlLogin, sessionExpires: number) => Promise<void>;
 }
 
 /**
@@ -154,17 +155,14 @@ export function createAcsHandler(deps: AcsDeps): RequestHandler {
         }
         const previous = req.session as unknown as Record<string, unknown>;
         const kept = Object.fromEntries(deps.keepSessionKeys.filter((k) => k in previous).map((k) => [k, previous[k]]));
-        // passport 0.7 regenerates the session id here (session fixation) and saves the new session.
         const login = acsContext.get(req)?.login;
-        req.logIn(user, (loginErr: unknown) => {
-          if (loginErr) return next(loginErr);
-          Object.assign(req.session, kept);
-          void (async () => {
-            if (login) await deps.recordLogin(req, login, req.session.cookie.expires?.getTime() ?? Date.now() + settings.sessionMaxAgeMs);
-            log.info({ event: 'saml_signin', idp: idp.id, correlationId }, 'signed in');
-            res.redirect(302, relayState);
-          })().catch(next);
-        });
+        await startSignedInSession(req, user, login ? { ...kept, samlLogin: login } : kept, authenticator);
+        // The index is written before express-session stores the session at the end of this
+        // response: an IdP-initiated logout cannot reach us in between, it travels through this
+        // same browser, which is waiting for this response.
+        if (login) await deps.indexLogin(req, login, req.session.cookie.expires?.getTime() ?? Date.now() + settings.sessionMaxAgeMs);
+        log.info({ event: 'saml_signin', idp: idp.id, correlationId }, 'signed in');
+        res.redirect(302, relayState);
       })().catch(next);
     })(req, res, next);
   };

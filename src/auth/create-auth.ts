@@ -111,7 +111,7 @@ export function createAuth(config: AppConfig, logger: Logger, options: CreateAut
       acsContext,
       keepSessionKeys: options.keepSessionKeys ?? [],
       autoSubmitPath: AUTO_SUBMIT_PATH,
-      recordLogin: singleLogout.recordLogin,
+      indexLogin: singleLogout.indexLogin,
     }),
   );
 

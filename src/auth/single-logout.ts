@@ -66,7 +66,8 @@ export interface SingleLogout {
   /** GET /saml/slo: the IdP's LogoutRequest (IdP-initiated) or its LogoutResponse (answer to ours). */
   endpoint: RequestHandler;
   /** At sign-in: record the login for single logout and index the session so the IdP can end it anywhere. */
-  recordLogin(req: Request, login: SamlLogin, sessionExpires: number): Promise<void>;
+  /** The logout index entry of a new sign-in (the session itself carries `samlLogin`). */
+  indexLogin(req: Request, login: SamlLogin, sessionExpires: number): Promise<void>;
 }
 
 export function createSingleLogout(settings: AuthSettings, log: Logger): SingleLogout {
@@ -176,15 +177,13 @@ export function createSingleLogout(settings: AuthSettings, log: Logger): SingleL
     })().catch(next);
   };
 
-  const recordLogin = async (req: Request, login: SamlLogin, sessionExpires: number): Promise<void> => {
-    req.session.samlLogin = login;
+  const indexLogin = async (req: Request, login: SamlLogin, sessionExpires: number): Promise<void> => {
     const idp = settings.idps.get(login.idp);
     if (!canSignOutAt(idp)) return;
-    await call((cb) => req.session.save(cb));
     await rememberSession(req.sessionStore as Store, login.idp, login.nameId, { sid: req.sessionID, sessionIndex: login.sessionIndex, expires: sessionExpires });
   };
 
-  return { startLogout, endpoint, recordLogin };
+  return { startLogout, endpoint, indexLogin };
 }
 
 function readPendingLogout(req: Request, secrets: readonly string[]): { idp: string; requestId: string } | null {
