@@ -13,12 +13,13 @@ export function printTable(results: Record<string, unknown>): void {
   const rows: Row[] = [['run', 'req/s', 'p50 ms', 'p99 ms', 'notes']];
   const wp = results.week_page as Record<string, unknown> | undefined;
   if (wp) {
-    const lat = wp.latency_ms as Record<string, { rps: number; p50_ms: number; p99_ms: number; errors: number }>;
+    const lat = wp.latency_ms as Record<string, { rps: number; p50_ms: number; p99_ms: number; errors: number; app_cpu_ms_per_request: number | null }>;
     for (const [name, label] of [['bare', 'bare Express "hello"'], ['memory', 'week page, MemoryStore'], ['sql', 'week page, SQL (SQLite)'], ['azure', 'week page, Azure Tables (Azurite)']] as const) {
       const x = lat[name]!;
-      rows.push([label, String(x.rps), String(x.p50_ms), String(x.p99_ms), x.errors ? `${x.errors} errors` : '']);
+      const notes = [x.app_cpu_ms_per_request === null ? '' : `app CPU ${x.app_cpu_ms_per_request} ms/request`, x.errors ? `${x.errors} errors` : ''];
+      rows.push([label, String(x.rps), String(x.p50_ms), String(x.p99_ms), notes.filter(Boolean).join(', ')]);
     }
-    rows.push(['ratio SQL / memory', String(wp.ratio_sql_vs_memory), '', '', 'goal >= 0.8']);
+    rows.push(['ratio SQL / memory', String(wp.ratio_sql_vs_memory), '', '', `goal >= 0.8 (by app CPU per request: ${wp.ratio_sql_vs_memory_cpu ?? '-'})`]);
     rows.push(['ratio Azure Tables / memory', String(wp.ratio_azure_tables_vs_memory), '', '', '']);
   }
   const flow = results.friday_flow as Record<string, Record<string, unknown> | null> | undefined;
@@ -31,7 +32,10 @@ export function printTable(results: Record<string, unknown>): void {
         `ERP calls/timesheet ${x.erp_calls_per_timesheet ?? '-'}`,
         `store ops/request ${x.store_ops_per_request ?? '-'} sessions, ${x.store_ops_per_request_all ?? '-'} all`,
         `${x.workers} worker(s)`,
-      ].join(', ');
+        x.app_cpu_ms_per_request === null ? '' : `app CPU ${x.app_cpu_ms_per_request} ms/request, machine busy ${x.machine_busy}, app share ${x.app_share_of_busy_cpu}`,
+      ]
+        .filter(Boolean)
+        .join(', ');
       rows.push([`Friday flow, ${name}`, String(x.rps), String(x.p50_ms), String(x.p99_ms), notes]);
     }
   }

@@ -34,6 +34,11 @@ test('a short page benchmark run writes bench results with the week_page figures
     };
     for (const key of ['bare_express_rps', 'memory_rps', 'sql_rps', 'azure_tables_rps']) assert.ok(results.week_page[key]! > 0, key);
     assert.equal(results.week_page.latency_ms.sql!.errors, 0, 'every signed-in page view answered 200');
+    if (process.platform === 'linux') {
+      const sql = results.week_page.latency_ms.sql as unknown as { app_cpu_ms_per_request: number };
+      assert.ok(sql.app_cpu_ms_per_request > 0, 'the app CPU per request is measured');
+      assert.ok(results.week_page.ratio_sql_vs_memory_cpu! > 0);
+    }
     assert.equal(typeof results.goals.ratio_sql_vs_memory?.met, 'boolean');
     assert.match(run.stdout, /week page, SQL \(SQLite\)/);
   } finally {
