@@ -20,7 +20,8 @@ import { ROLE_STARTUP, type RoleStartup } from './ports/role-startup.js';
 import { createAuth } from './auth/create-auth.js';
 import { WeekService } from './timesheet/week-service.js';
 import { csrfProtection } from './web/csrf.js';
-import { localeMiddleware } from './web/locale.js';
+import { localeMiddleware, signedInLocale } from './web/locale.js';
+import { BRAND_CSS_PATH, brandRoute, brandStylesheet } from './web/brand.js';
 import { sessionMiddleware } from './web/session-middleware.js';
 import { healthRoutes } from './web/health-routes.js';
 import { weekRoutes } from './web/week-routes.js';
@@ -33,6 +34,7 @@ import { registerOutboxMetrics } from './metrics/outbox-metrics.js';
 import { OutboxWorker } from './submission/outbox-worker.js';
 import { outboxOpsRoutes } from './web/outbox-ops-routes.js';
 import { metricsRoute } from './metrics/metrics-route.js';
+import { metricsSource } from './cluster/cluster-metrics.js';
 import { BurstController } from './burst/burst-state.js';
 import { burstRedirect, drainCookieCheck } from './burst/burst-redirect.js';
 import { translator, type Translate } from './i18n/translator.js';
@@ -107,6 +109,7 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
   const http = registerHttpMetrics(registry, config.target); // first: every answer is measured
   app.use(http.middleware);
 
+  const brand = brandStylesheet(config.app.brand);
   app.use(
     pinoHttp({
       logger,
@@ -127,7 +130,7 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
   );
   app.use((req, res, next) => {
     res.locals.requestId = req.id;
-    res.locals.config = { company: config.app.company };
+    res.locals.config = { company: config.app.brand.company, brandCss: `${BRAND_CSS_PATH}?v=${brand.version}` };
     res.locals.user = null;
     next();
   });
@@ -151,6 +154,7 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
     }),
   );
 
+  app.get(BRAND_CSS_PATH, brandRoute(brand, config.app.staticMaxAgeSeconds));
   const assets = express.static(path.join(PROJECT_ROOT, 'views', 'assets'), { maxAge: config.app.staticMaxAgeSeconds * 1000, index: false, fallthrough: false });
   // Only reads: any other method falls through to the 404 page (serve-static would answer an empty 405).
   app.use('/assets', (req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? assets(req, res, next) : next()));
@@ -224,7 +228,7 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
   app.use(csrf);
   collectDefaultMetrics({ register: registry, prefix: 'timesheet_' });
   registerBurstMetrics(registry, burst, () => redirect?.stats() ?? { redirected: 0, drained: 0, bounced: 0 });
-  app.use(metricsRoute(registry, config.metrics.token));
+  app.use(metricsRoute(registry, config.metrics.token, metricsSource(registry)));
   app.use('/ops', auth.requireUser, auth.requireRole('Admin'));
   app.use(opsRoutes(burst, () => redirect?.stats() ?? { redirected: 0, drained: 0, bounced: 0 }));
   app.use(outboxOpsRoutes(storeHandle.outbox));
