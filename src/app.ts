@@ -222,6 +222,7 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
     res.locals.user = req.user ?? null;
     next();
   });
+  app.use(signedInLocale());
   // Before the CSRF check: the IdP's POST to /saml/acs carries no token. A forged response cannot
   // match a request id this browser's session sent, so the ACS needs none.
   app.use(auth.router);
@@ -247,6 +248,7 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
     const t = (res.locals.t as Translate | undefined) ?? translator(config.i18n.defaultLocale);
     res.locals.t = t;
     res.locals.locale ??= config.i18n.defaultLocale;
+    res.locals.langLinks ??= { en: '/?lang=en', fr: '/?lang=fr' };
     if (failure.status >= 500) req.log.error({ err, failure: failure.code }, 'request failed');
     else req.log.warn({ failure: failure.code }, 'request refused');
     if (res.headersSent) return;

@@ -16,6 +16,7 @@ import { hasPendingRequests, idpOfPendingRequest, SessionRequestIdCache } from '
 import './session-state.js';
 import type { SamlLogin } from './session-state.js';
 import { startSignedInSession } from './signed-in-session.js';
+import type { Locale } from '../i18n/translator.js';
 import { SignInRejection, toRejection, type RejectionReason } from './sign-in-rejection.js';
 
 /** What the ACS handler tells the strategy's verify step about the response being processed. */
@@ -24,6 +25,8 @@ export interface AcsContext {
   correlationId: string;
   /** Set by the verify step: how to name this sign-in in a later single logout. */
   login?: SamlLogin;
+  /** Set by the verify step: the language claim, when the IdP sent one the app speaks. */
+  locale?: Locale;
 }
 
 /** Marks the second, same-site POST of a response (see resubmitPage). */
@@ -40,7 +43,8 @@ export function createSamlVerify(settings: AuthSettings, log: Logger, contextOf:
       if (!ctx) throw new Error('ACS context missing');
       if (!profile) throw new SignInRejection('malformed', 'no assertion in the response');
       checkVerifiedResponse(profile, { idpEntityId: ctx.idp.config.entityId, acsUrl: settings.acsUrl });
-      const { principal, droppedRoles } = principalFromProfile(profile, ctx.idp.config);
+      const { principal, droppedRoles, locale } = principalFromProfile(profile, ctx.idp.config);
+      if (locale) ctx.locale = locale;
       if (droppedRoles.length) {
         log.warn({ event: 'saml_roles_dropped', idp: ctx.idp.id, roles: droppedRoles, correlationId: ctx.correlationId }, 'IdP sent roles it may not grant');
       }
@@ -155,8 +159,10 @@ export function createAcsHandler(deps: AcsDeps): RequestHandler {
         }
         const previous = req.session as unknown as Record<string, unknown>;
         const kept = Object.fromEntries(deps.keepSessionKeys.filter((k) => k in previous).map((k) => [k, previous[k]]));
-        const login = acsContext.get(req)?.login;
-        await startSignedInSession(req, user, login ? { ...kept, samlLogin: login } : kept, authenticator);
+        const { login, locale } = acsContext.get(req) ?? {};
+        // The claimed language goes into the new session with the principal, in the same single write.
+        const carried = { ...kept, ...(login ? { samlLogin: login } : {}), ...(locale ? { language: { claim: locale } } : {}) };
+        await startSignedInSession(req, user, carried, authenticator);
         // The index is written before express-session stores the session at the end of this
         // response: an IdP-initiated logout cannot reach us in between, it travels through this
         // same browser, which is waiting for this response.

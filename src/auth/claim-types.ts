@@ -16,4 +16,9 @@ export const CLAIM_TYPES = {
   displayName: 'http://schemas.microsoft.com/identity/claims/displayname',
   givenName: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname',
   surname: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname',
+  /**
+   * The person's language. ADFS has no claim type of its own for it: a rule sends the directory's
+   * `preferredLanguage` attribute (RFC 2798) under its standard SAML attribute name, this OID.
+   */
+  preferredLanguage: 'urn:oid:2.16.840.1.113730.3.1.39',
 } as const;

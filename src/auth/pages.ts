@@ -1,10 +1,23 @@
 import { escapeHtml } from './html.js';
+import { translator, type Locale } from '../i18n/translator.js';
 
 /**
  * The few pages the sign-in shows itself. Plain, self-contained HTML (no inline script or style, so
  * they pass a strict CSP); the lead may later replace them with views of the app's layout.
  */
-export type PageLocale = 'en' | 'fr';
+export type PageLocale = Locale;
+
+/** What a sign-in page needs besides its text: the language and the app's header (name, colours, switch). */
+export interface PageContext {
+  lang: PageLocale;
+  company: string;
+  /** The brand stylesheet's URL (src/web/brand.ts), null when there is none (tests without the app). */
+  brandCss: string | null;
+  /** This page in each language (src/web/locale.ts). */
+  langLinks: Record<PageLocale, string>;
+}
+
+const DEFAULT_PAGE: PageContext = { lang: 'en', company: 'CONTOSO', brandCss: null, langLinks: { en: '?lang=en', fr: '?lang=fr' } };
 
 const TEXTS = {
   en: {
@@ -34,7 +47,7 @@ const TEXTS = {
     tooManyTitle: 'Too many attempts',
     tooManyBody: 'Too many sign-in attempts came from your network. Wait a minute, then try again.',
     noContractTitle: 'No timesheet contract',
-    noContractBody: 'Your organisation signed you in, but no timesheet contract is registered for your account. Ask your CONTOSO contact to register it, and give this reference:',
+    noContractBody: 'Your organisation signed you in, but no timesheet contract is registered for your account. Ask your {company} contact to register it, and give this reference:',
   },
   fr: {
     failedTitle: 'Échec de la connexion',
@@ -63,20 +76,39 @@ const TEXTS = {
     tooManyTitle: 'Trop de tentatives',
     tooManyBody: 'Trop de tentatives de connexion viennent de votre réseau. Attendez une minute puis réessayez.',
     noContractTitle: 'Pas de contrat de saisie des temps',
-    noContractBody: "Votre organisation vous a connecté, mais aucun contrat de saisie des temps n'est enregistré pour votre compte. Demandez à votre contact CONTOSO de l'enregistrer, avec cette référence :",
+    noContractBody: "Votre organisation vous a connecté, mais aucun contrat de saisie des temps n'est enregistré pour votre compte. Demandez à votre contact {company} de l'enregistrer, avec cette référence :",
   },
 } as const;
 
-/** The language the app's locale middleware chose for this response (English when unknown). */
-export function pageLocale(res: { locals: Record<string, unknown> }): PageLocale {
-  return res.locals.locale === 'fr' ? 'fr' : 'en';
+/** The language the app's locale middleware chose for this response (English when unknown), and the app's header. */
+export function pageLocale(res: { locals: Record<string, unknown> }): PageContext {
+  const l = res.locals;
+  const config = l.config as { company?: string; brandCss?: string } | undefined;
+  return {
+    lang: l.locale === 'fr' ? 'fr' : 'en',
+    company: config?.company ?? DEFAULT_PAGE.company,
+    brandCss: config?.brandCss ?? null,
+    langLinks: (l.langLinks as Record<PageLocale, string> | undefined) ?? DEFAULT_PAGE.langLinks,
+  };
 }
 
-function page(title: string, body: string, lang: PageLocale): string {
+/** Same header as the app's pages (views/partials/top.ejs): the company, the product, the language switch. */
+function page(title: string, body: string, ctx: PageContext): string {
+  const t = translator(ctx.lang);
+  const current = (l: PageLocale) => (l === ctx.lang ? ' aria-current="true"' : '');
   return `<!DOCTYPE html>
-<html lang="${lang}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><link rel="stylesheet" href="/assets/app.css"></head>
+<html lang="${ctx.lang}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} · ${escapeHtml(t('app.title'))} · ${escapeHtml(ctx.company)}</title>
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/assets/app.css">${ctx.brandCss ? `<link rel="stylesheet" href="${escapeHtml(ctx.brandCss)}">` : ''}</head>
 <body class="auth-page">
+<header class="site-header">
+<div class="brand"><span class="company">${escapeHtml(ctx.company)}</span> <span class="product">${escapeHtml(t('app.title'))}</span></div>
+<nav class="site-nav" aria-label="${escapeHtml(t('nav.language'))}">
+<a href="${escapeHtml(ctx.langLinks.en)}" lang="en" hreflang="en"${current('en')}>English</a>
+<a href="${escapeHtml(ctx.langLinks.fr)}" lang="fr" hreflang="fr"${current('fr')}>Français</a>
+</nav>
+</header>
 <main id="main">
 <h1>${escapeHtml(title)}</h1>
 ${body}
@@ -86,46 +118,46 @@ ${body}
 `;
 }
 
-export function signInFailedPage(correlationId: string, lang: PageLocale = 'en'): string {
-  const x = TEXTS[lang];
+export function signInFailedPage(correlationId: string, ctx: PageContext = DEFAULT_PAGE): string {
+  const x = TEXTS[ctx.lang];
   return page(
     x.failedTitle,
     `<p>${escapeHtml(x.failedBody)}</p>
 <p><code>${escapeHtml(correlationId)}</code></p>
 <p><a href="/login">${escapeHtml(x.signInAgain)}</a></p>`,
-    lang,
+    ctx,
   );
 }
 
-export function notAllowedPage(correlationId: string, lang: PageLocale = 'en'): string {
-  const x = TEXTS[lang];
-  return page(x.notAllowedTitle, `<p>${escapeHtml(x.notAllowedBody)}</p>\n<p><code>${escapeHtml(correlationId)}</code></p>`, lang);
+export function notAllowedPage(correlationId: string, ctx: PageContext = DEFAULT_PAGE): string {
+  const x = TEXTS[ctx.lang];
+  return page(x.notAllowedTitle, `<p>${escapeHtml(x.notAllowedBody)}</p>\n<p><code>${escapeHtml(correlationId)}</code></p>`, ctx);
 }
 
 /** `idpFailed`: label of an IdP that answered our single logout with an error (null when all went well). */
-export function signedOutPage(lang: PageLocale = 'en', idpFailed: string | null = null): string {
-  const x = TEXTS[lang];
+export function signedOutPage(ctx: PageContext = DEFAULT_PAGE, idpFailed: string | null = null): string {
+  const x = TEXTS[ctx.lang];
   const warning = idpFailed === null ? '' : `<p class="banner banner-alert" role="alert">${escapeHtml(x.idpLogoutFailed.replace('{idp}', idpFailed))}</p>\n`;
   return page(
     x.signedOutTitle,
     `${warning}<p>${escapeHtml(x.signedOutBody)}</p>\n<p><a href="/login">${escapeHtml(x.signInAgain)}</a></p>\n<p><a href="/login?choose=1">${escapeHtml(x.otherOrganisation)}</a></p>`,
-    lang,
+    ctx,
   );
 }
 
-export function logoutFailedPage(correlationId: string, lang: PageLocale = 'en'): string {
-  const x = TEXTS[lang];
-  return page(x.logoutFailedTitle, `<p>${escapeHtml(x.logoutFailedBody)}</p>\n<p><code>${escapeHtml(correlationId)}</code></p>\n<p><a href="/">${escapeHtml(x.signIn)}</a></p>`, lang);
+export function logoutFailedPage(correlationId: string, ctx: PageContext = DEFAULT_PAGE): string {
+  const x = TEXTS[ctx.lang];
+  return page(x.logoutFailedTitle, `<p>${escapeHtml(x.logoutFailedBody)}</p>\n<p><code>${escapeHtml(correlationId)}</code></p>\n<p><a href="/">${escapeHtml(x.signIn)}</a></p>`, ctx);
 }
 
-export function noContractPage(correlationId: string, lang: PageLocale = 'en'): string {
-  const x = TEXTS[lang];
-  return page(x.noContractTitle, `<p>${escapeHtml(x.noContractBody)}</p>\n<p><code>${escapeHtml(correlationId)}</code></p>`, lang);
+export function noContractPage(correlationId: string, ctx: PageContext = DEFAULT_PAGE): string {
+  const x = TEXTS[ctx.lang];
+  return page(x.noContractTitle, `<p>${escapeHtml(x.noContractBody.replace('{company}', ctx.company))}</p>\n<p><code>${escapeHtml(correlationId)}</code></p>`, ctx);
 }
 
-export function tooManyAttemptsPage(lang: PageLocale = 'en'): string {
-  const x = TEXTS[lang];
-  return page(x.tooManyTitle, `<p>${escapeHtml(x.tooManyBody)}</p>`, lang);
+export function tooManyAttemptsPage(ctx: PageContext = DEFAULT_PAGE): string {
+  const x = TEXTS[ctx.lang];
+  return page(x.tooManyTitle, `<p>${escapeHtml(x.tooManyBody)}</p>`, ctx);
 }
 
 export interface ChooserModel {
@@ -137,8 +169,8 @@ export interface ChooserModel {
 }
 
 /** Home-realm discovery: one button per organisation, or an e-mail address whose domain names it. */
-export function chooserPage(model: ChooserModel, lang: PageLocale = 'en'): string {
-  const x = TEXTS[lang];
+export function chooserPage(model: ChooserModel, ctx: PageContext = DEFAULT_PAGE): string {
+  const x = TEXTS[ctx.lang];
   const rt = encodeURIComponent(model.returnTo);
   const buttons = model.idps
     .map((i) => `<li><a class="idp-choice" href="/login?idp=${encodeURIComponent(i.id)}&amp;returnTo=${rt}">${escapeHtml(i.label)}</a></li>`)
@@ -158,13 +190,13 @@ ${buttons}
 ${error}<input id="email" name="email" type="email" autocomplete="email" spellcheck="false" value="${escapeHtml(model.email)}" aria-describedby="${describedBy}"${model.error === null ? '' : ' aria-invalid="true" autofocus'}>
 <button type="submit" class="primary">${escapeHtml(x.continue)}</button>
 </form>`,
-    lang,
+    ctx,
   );
 }
 
-export function unknownIdpPage(lang: PageLocale = 'en'): string {
-  const x = TEXTS[lang];
-  return page(x.unknownIdpTitle, `<p>${escapeHtml(x.unknownIdpBody)}</p>\n<p><a href="/login">${escapeHtml(x.signIn)}</a></p>`, lang);
+export function unknownIdpPage(ctx: PageContext = DEFAULT_PAGE): string {
+  const x = TEXTS[ctx.lang];
+  return page(x.unknownIdpTitle, `<p>${escapeHtml(x.unknownIdpBody)}</p>\n<p><a href="/login">${escapeHtml(x.signIn)}</a></p>`, ctx);
 }
 
 /**
@@ -172,8 +204,8 @@ export function unknownIdpPage(lang: PageLocale = 'en'): string {
  * the session cookie (SameSite=Lax cookies are not sent on cross-site POSTs), a POST started from a
  * page of this origin carries it. Auto-submitted by a script file; the button is for browsers without JS.
  */
-export function resubmitPage(action: string, fields: Record<string, string>, scriptUrl: string, lang: PageLocale = 'en'): string {
-  const x = TEXTS[lang];
+export function resubmitPage(action: string, fields: Record<string, string>, scriptUrl: string, ctx: PageContext = DEFAULT_PAGE): string {
+  const x = TEXTS[ctx.lang];
   const inputs = Object.entries(fields)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('\n');
@@ -185,7 +217,7 @@ ${inputs}
 <button type="submit">${escapeHtml(x.continue)}</button>
 </form>
 <script src="${escapeHtml(scriptUrl)}" defer></script>`,
-    lang,
+    ctx,
   );
 }
 

@@ -2,6 +2,8 @@ import type { Profile } from '@node-saml/node-saml';
 import { Principal } from './principal.js';
 import type { IdpConfig } from './saml-config-schema.js';
 import { SignInRejection } from './sign-in-rejection.js';
+import type { Locale } from '../i18n/translator.js';
+import { localeOfTag } from '../web/locale.js';
 
 /**
  * Values of one claim, normalised: node-saml gives a string for one AttributeValue, an array for
@@ -28,6 +30,11 @@ export interface PrincipalFromClaims {
   principal: Principal;
   /** Role values the IdP sent but is not allowed to grant (config `allowedRoles`); dropped from the principal. */
   droppedRoles: string[];
+  /**
+   * The language the IdP says the person uses, when it is one the app speaks. Kept in the session,
+   * not in the principal: it is a preference, not who the person is.
+   */
+  locale?: Locale;
 }
 
 /** Separates a partner IdP's id from its user's name. Never in an employee's name, so the two cannot collide. */
@@ -62,5 +69,6 @@ export function principalFromProfile(profile: Profile, idp: IdpConfig): Principa
     name = claimed;
     erpAccount = claimed;
   }
-  return { principal: new Principal({ name, displayName, roles, idp: idp.id, erpAccount }), droppedRoles };
+  const locale = localeOfTag(firstValue(profile, idp.claims.language));
+  return { principal: new Principal({ name, displayName, roles, idp: idp.id, erpAccount }), droppedRoles, ...(locale ? { locale } : {}) };
 }

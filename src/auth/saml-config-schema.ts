@@ -40,6 +40,8 @@ const claimsSchema = z.object({
   displayName: claimList.default([CLAIM_TYPES.displayName, CLAIM_TYPES.name]),
   /** Role values are collected from every listed claim (one AttributeValue per role). */
   roles: claimList.default([CLAIM_TYPES.role]),
+  /** The person's language (`fr`, `fr-FR`...); a language the app does not speak is ignored. */
+  language: claimList.default([CLAIM_TYPES.preferredLanguage, 'preferredLanguage', 'locale']),
   /**
    * ADFS sends windowsaccountname as `CONTOSO\alice`; the ERP knows `alice`. When true, everything up to
    * the last backslash is dropped from the name.

@@ -37,11 +37,14 @@ export function projectsFromSoap(result: unknown): ErpProject[] {
   return toArray(body.project).map((item) => {
     const p = record(item, 'project');
     const validTo = text(p.validTo);
+    const lastBookedOn = text(p.lastBookedOn);
     return {
       code: required(p.code, 'project code'),
       label: text(p.label),
       validFrom: required(p.validFrom, 'project validFrom'),
       validTo: validTo || null,
+      // Optional in the WSDL: left out rather than undefined, so records stay plain JSON.
+      ...(/^\d{4}-\d{2}-\d{2}$/.test(lastBookedOn) ? { lastBookedOn } : {}),
     };
   });
 }

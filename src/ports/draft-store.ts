@@ -39,6 +39,12 @@ export interface WeekRecord {
   contextFetchedAt: string | null;
   /** Key: `${projectCode}|${YYYY-MM-DD}`. */
   cells: Record<string, DraftCell>;
+  /**
+   * The project rows the person keeps in the grid, in order (src/timesheet/week-rows.ts). Absent in
+   * records written before rows were chosen: those show the default rows. A project with a cell is
+   * shown whether listed or not, so nothing typed is ever hidden.
+   */
+  rows?: string[];
   status: WeekStatus;
   submissionId: string | null;
   receipt: SubmitReceipt | null;

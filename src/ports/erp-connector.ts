@@ -14,6 +14,12 @@ export interface ErpProject {
   validFrom: string;
   /** null when the project has no end date. */
   validTo: string | null;
+  /**
+   * The last day before the requested week on which the person booked this project, within the
+   * ERP's recent window (a few weeks). Absent when there is none, or from an ERP that predates the
+   * field: it only decides which rows a new week starts with, never what may be booked.
+   */
+  lastBookedOn?: string;
 }
 
 /** One booked (or to be booked) cell: hours of one project on one day. */

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { ErpConnector } from '../ports/erp-connector.js';
 import { DraftConflictError, type DraftCell, type DraftStore, type WeekRecord } from '../ports/draft-store.js';
 import type { OutboxItem, SubmissionOutbox } from '../ports/submission-outbox.js';
-import type { IsoWeek } from './iso-week.js';
+import { shiftWeek, type IsoWeek } from './iso-week.js';
+import { copyFromLastWeek, defaultRows, rowHasContent, shownRows, weekHasContent } from './week-rows.js';
 import { cellKey, checkWeek, type WeekCheck } from './week-rules.js';
 import { parseHours } from './hours-input.js';
 
@@ -47,6 +48,32 @@ export class InvalidChangeError extends Error {
     super(`Change to ${key} refused: ${reason}`);
     this.name = 'InvalidChangeError';
     this.key = key;
+    this.reason = reason;
+  }
+}
+
+/** What to do with the grid's rows along with an edit. */
+export interface RowChange {
+  add?: string[];
+  remove?: string[];
+}
+
+/** A row still holding hours or a comment cannot be removed: they would disappear from the grid. */
+export class RowNotEmptyError extends Error {
+  readonly projectCode: string;
+  constructor(projectCode: string) {
+    super(`The row ${projectCode} has hours or a comment and cannot be removed.`);
+    this.name = 'RowNotEmptyError';
+    this.projectCode = projectCode;
+  }
+}
+
+/** "Copy last week" refused: the week already has typed content, or last week has nothing to copy. */
+export class CopyRefusedError extends Error {
+  readonly reason: 'week-has-hours' | 'nothing-to-copy';
+  constructor(reason: CopyRefusedError['reason']) {
+    super(`Copy last week refused: ${reason}`);
+    this.name = 'CopyRefusedError';
     this.reason = reason;
   }
 }
@@ -112,7 +139,10 @@ export class WeekService {
     if (!existing) {
       for (const e of context.entries) cells[cellKey(e.projectCode, e.date)] = { raw: String(e.hours), hours: e.hours, comment: e.comment };
     }
-    const next: WeekRecord = { ...base, context, contextFetchedAt: this.now().toISOString(), cells, updatedAt: this.now().toISOString() };
+    // A new week starts with the projects booked in it and in recent weeks (from this same context: no
+    // extra ERP call); a refreshed context keeps the rows the person chose.
+    const rows = base.rows ?? (existing ? undefined : defaultRows(context));
+    const next: WeekRecord = { ...base, context, contextFetchedAt: this.now().toISOString(), cells, ...(rows ? { rows } : {}), updatedAt: this.now().toISOString() };
     try {
       return await this.drafts.save(next, base.version);
     } catch (err) {
@@ -128,7 +158,7 @@ export class WeekService {
   }
 
   /** Applies typed values to the draft. Compare-and-set on baseVersion; no ERP call. */
-  async edit(user: string, week: IsoWeek, baseVersion: number, changes: CellChange[]): Promise<WeekRecord> {
+  async edit(user: string, week: IsoWeek, baseVersion: number, changes: CellChange[], rowChange: RowChange = {}): Promise<WeekRecord> {
     if (changes.length > MAX_CHANGES_PER_SAVE) throw new InvalidChangeError('*', 'too-many');
     const record = await this.drafts.load(user, week.id);
     if (!record) throw new DraftConflictError(null);
@@ -151,11 +181,52 @@ export class WeekService {
       const parsed = parseHours(change.raw);
       cells[change.key] = { raw: change.raw, hours: parsed.ok ? parsed.hours : null, comment: change.comment };
     }
+    const rows = this.applyRowChange(record, cells, rowChange);
+    const rowsUnchanged = rows === null;
     const unchanged = Object.keys(cells).length === Object.keys(record.cells).length &&
       Object.entries(cells).every(([k, c]) => record.cells[k]?.raw === c.raw && record.cells[k]?.comment === c.comment);
-    if (unchanged) return record;
-    // Any edit makes a new submission necessary, with a new id.
-    return this.drafts.save({ ...record, cells, submissionId: null, updatedAt: this.now().toISOString() }, record.version);
+    if (unchanged && rowsUnchanged) return record;
+    // A change of rows alone leaves the content (and so its submission id) as it was.
+    const submissionId = unchanged ? record.submissionId : null;
+    return this.drafts.save({ ...record, cells, ...(rows ? { rows } : {}), submissionId, updatedAt: this.now().toISOString() }, record.version);
+  }
+
+  /** The new row list, or null when it does not change. Checked against the cells after this edit. */
+  private applyRowChange(record: WeekRecord, cells: Record<string, DraftCell>, change: RowChange): string[] | null {
+    if (!change.add?.length && !change.remove?.length) return null;
+    const allowed = new Set(record.context?.projects.map((p) => p.code) ?? []);
+    let rows = record.rows ?? defaultRows(record.context);
+    for (const code of change.add ?? []) {
+      if (!allowed.has(code)) throw new InvalidChangeError(code, 'unknown-cell');
+      if (!rows.includes(code)) rows = [...rows, code];
+    }
+    for (const code of change.remove ?? []) {
+      if (rowHasContent(cells, code)) throw new RowNotEmptyError(code);
+      // Drops the empty cells the row may still hold, so the row really goes.
+      for (const key of Object.keys(cells)) if (key.startsWith(`${code}|`)) delete cells[key];
+      rows = rows.filter((c) => c !== code);
+    }
+    const before = record.rows ?? defaultRows(record.context);
+    return rows.join('\n') === before.join('\n') && record.rows ? null : rows;
+  }
+
+  /**
+   * "Copy last week" into a week without typed content: last week's rows, and with `withHours` its
+   * hours and comments. The source is last week's record in the draft store (which holds what the
+   * ERP had booked when that week was opened): no ERP call. Returns the saved record and the
+   * projects that could not be copied.
+   */
+  async copyLastWeek(user: string, week: IsoWeek, baseVersion: number, withHours: boolean): Promise<{ record: WeekRecord; skipped: string[] }> {
+    const record = await this.drafts.load(user, week.id);
+    if (!record) throw new DraftConflictError(null);
+    if (record.status !== 'draft') throw new WeekLockedError();
+    if (record.version !== baseVersion) throw new DraftConflictError(record);
+    if (weekHasContent(record.cells)) throw new CopyRefusedError('week-has-hours');
+    const previous = await this.drafts.load(user, shiftWeek(week, -1).id);
+    if (!previous || (shownRows(previous).length === 0 && !weekHasContent(previous.cells))) throw new CopyRefusedError('nothing-to-copy');
+    const copy = copyFromLastWeek(week, record, previous, withHours);
+    const saved = await this.drafts.save({ ...record, rows: copy.rows, cells: copy.cells, submissionId: null, updatedAt: this.now().toISOString() }, record.version);
+    return { record: saved, skipped: copy.skipped };
   }
 
   /**

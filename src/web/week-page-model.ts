@@ -8,13 +8,48 @@ import { formatHours } from '../timesheet/hours-input.js';
 import { shiftWeek, type IsoWeek } from '../timesheet/iso-week.js';
 import { cellKey, isProjectValidOn, MAX_COMMENT_LENGTH, splitCellKey, type CellError, type WeekCheck } from '../timesheet/week-rules.js';
 import { formatDay, INTL_TAG, type Locale, type Translate } from '../i18n/translator.js';
+import { addableProjects, rowHasContent, shownRows } from '../timesheet/week-rows.js';
+import type { CalendarDay } from '../timesheet/work-calendar.js';
 
 export interface DayColumn {
   date: string;
   long: string;
   short: string;
   weekend: boolean;
+  /** Weekend or company holiday: marked in words, not only by colour. */
+  nonWorking: boolean;
+  /** "Weekend", "Holiday: Armistice"; '' on working days. */
+  marker: string;
+  /** Hidden by "Hide non-working days" only when it holds no hours (nothing typed is ever hidden). */
+  hideable: boolean;
+  /** "of 8 expected"; '' when the contract expects nothing that day. */
+  expectedText: string;
 }
+
+/** A row without a project yet ("at least three empty rows"): a project choice and seven inputs. */
+export interface BlankRowModel {
+  index: number;
+  selectId: string;
+  selectLabel: string;
+  title: string;
+  project: string;
+  cells: Array<{ inputId: string; name: string; raw: string; label: string; date: string }>;
+}
+
+/** What the person had typed in the blank rows, when a post must show them again. */
+export interface BlankRowInput {
+  project: string;
+  raws: string[];
+}
+
+export interface WeekPageOptions {
+  /** The seven days with weekend, holidays and expected hours; without it every day is a working day. */
+  calendar?: CalendarDay[];
+  blankRows?: BlankRowInput[];
+}
+
+/** How many blank rows a draft shows (fewer only when fewer projects are left to add). */
+export const BLANK_ROWS = 3;
 
 export interface CellModel {
   key: string;
@@ -33,6 +68,9 @@ export interface RowModel {
   title: string;
   cells: CellModel[];
   total: string;
+  /** False when a cell holds hours or a comment (removing it would hide them). */
+  removable: boolean;
+  removeLabel: string;
 }
 
 export interface ErrorLink {
@@ -46,6 +84,9 @@ export interface WeekPageModel {
   nextId: string;
   days: DayColumn[];
   rows: RowModel[];
+  blankRows: BlankRowModel[];
+  /** Projects the ERP allows this week that are not in the grid: "Add a project". */
+  addable: Array<{ code: string; title: string }>;
   dayTotals: string[];
   weekTotal: string;
   errors: ErrorLink[];
@@ -62,21 +103,51 @@ function formatHoursPlain(n: number): string {
   return String(n);
 }
 
-/** Rows: projects with hours first (booked or typed), then the others by code; cells typed on a project the ERP no longer lists keep a row of their own so nothing typed disappears. */
+/**
+ * Rows: the week's chosen rows (week-rows.ts), those with hours first (booked or typed), in their
+ * chosen order otherwise; cells typed on a project the ERP no longer lists keep a row of their own,
+ * last, so nothing typed disappears.
+ */
 function orderedProjects(record: WeekRecord): ErpProject[] {
-  const projects = record.context?.projects ?? [];
+  const byCode = new Map((record.context?.projects ?? []).map((p) => [p.code, p]));
   const withHours = new Set(Object.keys(record.cells).map((k) => splitCellKey(k)?.projectCode));
-  const known = new Set(projects.map((p) => p.code));
-  const orphans: ErpProject[] = [...withHours]
-    .filter((c): c is string => !!c && !known.has(c))
-    .map((code) => ({ code, label: '', validFrom: '0000-01-01', validTo: '0000-01-01' }));
-  const sorted = [...projects].sort((a, b) => Number(withHours.has(b.code)) - Number(withHours.has(a.code)) || a.code.localeCompare(b.code));
+  const shown = shownRows(record);
+  const known = shown.filter((c) => byCode.has(c)).map((c) => byCode.get(c)!);
+  const orphans: ErpProject[] = shown.filter((c) => !byCode.has(c)).map((code) => ({ code, label: '', validFrom: '0000-01-01', validTo: '0000-01-01' }));
+  const sorted = known.map((p, i) => ({ p, i })).sort((a, b) => Number(withHours.has(b.p.code)) - Number(withHours.has(a.p.code)) || a.i - b.i).map((x) => x.p);
   return [...sorted, ...orphans];
 }
 
-export function buildWeekPage(week: IsoWeek, record: WeekRecord, check: WeekCheck, locale: Locale, t: Translate, maxHoursPerDay: number): WeekPageModel {
+function dayColumns(week: IsoWeek, locale: Locale, t: Translate, calendar: CalendarDay[] | undefined, dayHours: Record<string, number>): DayColumn[] {
   const tag = INTL_TAG[locale];
-  const days: DayColumn[] = week.days.map((date, i) => ({ date, long: formatDay(date, locale), short: formatDay(date, locale, 'short'), weekend: i >= 5 }));
+  return week.days.map((date, i) => {
+    const day = calendar?.[i];
+    const nonWorking = day ? day.nonWorking : i >= 5;
+    const marker = day?.holiday !== null && day?.holiday !== undefined
+      ? (day.holiday ? t('week.day.holidayNamed', { name: day.holiday }) : t('week.day.holiday'))
+      : nonWorking ? t('week.day.weekend') : '';
+    return {
+      date,
+      long: formatDay(date, locale),
+      short: formatDay(date, locale, 'short'),
+      weekend: i >= 5,
+      nonWorking,
+      marker,
+      hideable: nonWorking && !(dayHours[date] ?? 0),
+      expectedText: day && day.expected > 0 ? t('week.day.expected', { hours: formatHours(day.expected, tag) }) : '',
+    };
+  });
+}
+
+export function buildWeekPage(week: IsoWeek, record: WeekRecord, check: WeekCheck, locale: Locale, t: Translate, maxHoursPerDay: number, options: WeekPageOptions = {}): WeekPageModel {
+  const tag = INTL_TAG[locale];
+  // A day with a typed (even invalid) value counts as holding hours: it is never hidden.
+  const dayHours: Record<string, number> = { ...check.dayTotals };
+  for (const [k, c] of Object.entries(record.cells)) {
+    const date = splitCellKey(k)?.date;
+    if (date && c.raw.trim()) dayHours[date] = (dayHours[date] ?? 0) + 1;
+  }
+  const days = dayColumns(week, locale, t, options.calendar, dayHours);
   const errorsByKey = new Map<string, CellError[]>();
   for (const e of check.errors) errorsByKey.set(e.key, [...(errorsByKey.get(e.key) ?? []), e]);
   const errors: ErrorLink[] = [];
@@ -103,7 +174,29 @@ export function buildWeekPage(week: IsoWeek, record: WeekRecord, check: WeekChec
         error,
       };
     });
-    return { code: project.code, title, cells, total: formatHours(check.rowTotals[project.code] ?? 0, tag) };
+    return {
+      code: project.code,
+      title,
+      cells,
+      total: formatHours(check.rowTotals[project.code] ?? 0, tag),
+      removable: !readOnly && !rowHasContent(record.cells, project.code),
+      removeLabel: t('week.rows.removeLabel', { project: title }),
+    };
+  });
+  const addable = readOnly ? [] : addableProjects(record).map((p) => ({ code: p.code, title: `${p.code} ${p.label}`.trim() }));
+  const given = options.blankRows ?? [];
+  const blankCount = readOnly ? 0 : Math.max(given.length, Math.min(BLANK_ROWS, addable.length));
+  const blankRows: BlankRowModel[] = Array.from({ length: blankCount }, (_, b) => {
+    const row = b + 1;
+    const input = given[b];
+    return {
+      index: b,
+      selectId: `np-${b}`,
+      selectLabel: t('week.blank.project', { row }),
+      title: t('week.blank.title', { row }),
+      project: input?.project ?? '',
+      cells: days.map((day, d) => ({ inputId: `n-${b}-${d}`, name: `n:${b}|${day.date}`, raw: input?.raws[d] ?? '', label: t('week.blank.cellLabel', { row, day: day.long }), date: day.date })),
+    };
   });
   return {
     week,
@@ -111,6 +204,8 @@ export function buildWeekPage(week: IsoWeek, record: WeekRecord, check: WeekChec
     nextId: shiftWeek(week, 1).id,
     days,
     rows,
+    blankRows,
+    addable,
     dayTotals: week.days.map((d) => formatHours(check.dayTotals[d] ?? 0, tag)),
     weekTotal: formatHours(check.weekTotal, tag),
     errors,

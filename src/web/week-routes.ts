@@ -6,10 +6,19 @@ import { Router, type Request, type Response } from 'express';
 import type { AppConfig } from '../config/app-config-schema.js';
 import { DraftConflictError, type WeekRecord } from '../ports/draft-store.js';
 import { parseWeekId, todayIn, weekOf, type IsoWeek } from '../timesheet/iso-week.js';
-import { WeekNotReadyError, type CellChange, type SubmissionDelivery, type WeekService } from '../timesheet/week-service.js';
+import { CopyRefusedError, RowNotEmptyError, WeekNotReadyError, type CellChange, type SubmissionDelivery, type WeekService } from '../timesheet/week-service.js';
+import { shiftWeek } from '../timesheet/iso-week.js';
+import { calendarOf, contractOf, missingDays } from '../timesheet/work-calendar.js';
+import { actionOf, blankRowsOf, placeBlankRows } from './week-form.js';
+import { hidesNonWorking, setHideNonWorking } from './week-view-prefs.js';
+import { formatDay } from '../i18n/translator.js';
+import type { BlankRowInput } from './week-page-model.js';
 import { formatHours, parseHours } from '../timesheet/hours-input.js';
 import { INTL_TAG, type Locale, type Translate } from '../i18n/translator.js';
 import { buildWeekPage, errorMessage } from './week-page-model.js';
+
+/** Project codes as they may travel in a redirect's query (shown escaped, never trusted further). */
+const CODE_LIST = /^[\w.\-]{1,40}(,[\w.\-]{1,40}){0,30}$/;
 import { classify } from './http-errors.js';
 import { erpUser } from './current-user.js';
 import { clearDrainCookie, setDrainCookie } from '../burst/burst-redirect.js';
@@ -72,14 +81,60 @@ export function weekRoutes({ config, weeks, delivery }: WeekRoutesDeps): Router 
     mine: string;
   }
 
-  function render(req: Request, res: Response, record: WeekRecord, week: IsoWeek, extra: { notice?: string; alert?: string; status?: number; conflicts?: FormConflict[] } = {}) {
+  /** The person's contract and the week's days (weekend, holidays, expected hours): configuration only. */
+  function calendarFor(req: Request, week: IsoWeek) {
+    const principal = req.user as { roles?: unknown } | undefined;
+    const roles = Array.isArray(principal?.roles) ? principal.roles.filter((r): r is string => typeof r === 'string') : [];
+    const contract = contractOf(config.timesheet.calendar, erpUser(req), roles);
+    return { contract, calendar: calendarOf(config.timesheet.calendar, week.days, contract) };
+  }
+
+  interface RenderExtra {
+    notice?: string;
+    alert?: string;
+    status?: number;
+    conflicts?: FormConflict[];
+    /** Blank rows to show again with what was typed in them. */
+    blankRows?: BlankRowInput[];
+    /** Working days without hours, when a submit asks "submit anyway?" first. */
+    missing?: string[];
+  }
+
+  function render(req: Request, res: Response, record: WeekRecord, week: IsoWeek, extra: RenderExtra = {}) {
     const locale = res.locals.locale as Locale;
     const t = res.locals.t as Translate;
     const check = weeks.check(week, record);
-    const page = buildWeekPage(week, record, check, locale, t, max);
+    const { contract, calendar } = calendarFor(req, week);
+    const page = buildWeekPage(week, record, check, locale, t, max, { calendar, blankRows: extra.blankRows });
     const labels = new Map(page.rows.flatMap((r) => r.cells.map((c) => [c.key, c.label] as const)));
     const conflicts = (extra.conflicts ?? []).map((c) => ({ ...c, label: labels.get(c.key) ?? c.key }));
-    res.status(extra.status ?? 200).render('week', { page, record, notice: extra.notice, alert: extra.alert, conflicts, currentWeekId: weekOf(todayIn(config.timesheet.timeZone)).id });
+    const missing = (extra.missing ?? []).map((d) => formatDay(d, locale));
+    res.status(extra.status ?? 200).render('week', {
+      page,
+      record,
+      notice: extra.notice,
+      alert: extra.alert,
+      conflicts,
+      currentWeekId: weekOf(todayIn(config.timesheet.timeZone)).id,
+      previousWeekId: shiftWeek(week, -1).id,
+      hideNonWorking: hidesNonWorking(req),
+      contract,
+      missing,
+      completeCheck: config.timesheet.calendar.weekCompleteCheck,
+    });
+  }
+
+  /** The notice a redirect after a row or copy action asks for (codes checked, then escaped by EJS). */
+  function noticeOf(req: Request, t: Translate, week: IsoWeek): string | undefined {
+    const q = req.query as Record<string, unknown>;
+    const codes = (v: unknown) => (typeof v === 'string' && CODE_LIST.test(v) ? v.split(',').join(', ') : null);
+    if (codes(q.added)) return t('week.rows.added', { project: codes(q.added)! });
+    if (codes(q.removed)) return t('week.rows.removed', { project: codes(q.removed)! });
+    if (q.copied === '1') {
+      const skipped = codes(q.skipped);
+      return [t('week.copy.done', { week: shiftWeek(week, -1).id }), skipped ? t('week.copy.skipped', { projects: skipped }) : ''].join(' ').trim();
+    }
+    return q.saved === '1' ? t('week.saved') : undefined;
   }
 
   router.get('/', (_req, res) => {
@@ -91,7 +146,7 @@ export function weekRoutes({ config, weeks, delivery }: WeekRoutesDeps): Router 
     if (!week) return;
     const t = res.locals.t as Translate;
     const record = await weeks.open(erpUser(req), week);
-    const notice = req.query.saved === '1' ? t('week.saved') : undefined;
+    const notice = noticeOf(req, t, week);
     const alert = req.query.notReady === '1' ? t('errors.weekNotReady') : undefined;
     render(req, res, record, week, { notice, alert });
   });
@@ -108,15 +163,56 @@ export function weekRoutes({ config, weeks, delivery }: WeekRoutesDeps): Router 
       return res.status(400).render('error', { title: t('errors.title'), message: t('errors.badInput', { detail: 'the form fields must be text, and version a whole number' }), requestId: res.locals.requestId });
     }
     const user = erpUser(req);
+    const { action, removeRow } = actionOf(body);
     try {
-      const saved = await weeks.edit(user, week, version, changes);
-      if (body.action === 'submit') {
+      const blank = placeBlankRows(body, week, changes);
+      const add = [...blank.add];
+      const addProject = formText(body.addProject)?.trim() ?? '';
+      if (action === 'add-row' && addProject) add.push(addProject);
+      let saved: WeekRecord;
+      let rowRefused: string | null = null;
+      try {
+        saved = await weeks.edit(user, week, version, blank.changes, { add, remove: action === 'remove-row' ? [removeRow] : [] });
+      } catch (err) {
+        if (!(err instanceof RowNotEmptyError)) throw err;
+        // The row stays; everything else typed in this post is still saved.
+        rowRefused = err.projectCode;
+        saved = await weeks.edit(user, week, version, blank.changes, { add });
+      }
+      if (blank.unplaced.length) {
+        return render(req, res, saved, week, { alert: t('week.blank.needProject'), status: 422, blankRows: blank.unplaced });
+      }
+      if (rowRefused) return render(req, res, saved, week, { alert: t('week.rows.notEmpty', { project: rowRefused }), status: 409 });
+      markInProgress(res);
+      if (action === 'add-row' && addProject) return res.redirect(303, `/week/${week.id}?added=${encodeURIComponent(addProject)}`);
+      if (action === 'remove-row') return res.redirect(303, `/week/${week.id}?removed=${encodeURIComponent(removeRow)}`);
+      if (action === 'toggle-nonworking') {
+        setHideNonWorking(req, !hidesNonWorking(req));
+        return res.redirect(303, `/week/${week.id}?saved=1`);
+      }
+      if (action === 'copy-rows' || action === 'copy-hours') {
+        try {
+          const { skipped } = await weeks.copyLastWeek(user, week, saved.version, action === 'copy-hours');
+          const tail = skipped.length ? `&skipped=${encodeURIComponent(skipped.join(','))}` : '';
+          return res.redirect(303, `/week/${week.id}?copied=1${tail}`);
+        } catch (err) {
+          if (!(err instanceof CopyRefusedError)) throw err;
+          const message = err.reason === 'week-has-hours' ? t('week.copy.hasHours') : t('week.copy.nothing', { week: shiftWeek(week, -1).id });
+          return render(req, res, saved, week, { alert: message, status: 409 });
+        }
+      }
+      if (action === 'submit' && config.timesheet.calendar.weekCompleteCheck) {
+        // "Week complete?" first: working days without hours are listed and the person confirms.
+        const check = weeks.check(week, saved);
+        const missing = check.errors.length ? [] : missingDays(calendarFor(req, week).calendar, check.dayTotals);
+        if (missing.length) return render(req, res, saved, week, { missing });
+      }
+      if (action === 'submit' || action === 'submit-confirmed') {
         // Queued durably first; the page then shows the receipt, or "waiting for the ERP" when it is slow.
         await weeks.submitAndDeliver(user, week, saved.version, delivery, config.outbox.waitForReceiptMs);
         markDone(res);
         return res.redirect(303, `/week/${week.id}`);
       }
-      markInProgress(res);
       return res.redirect(303, `/week/${week.id}?saved=1`);
     } catch (err) {
       if (err instanceof WeekNotReadyError) return res.redirect(303, `/week/${week.id}?notReady=1`);
@@ -135,7 +231,7 @@ export function weekRoutes({ config, weeks, delivery }: WeekRoutesDeps): Router 
           }
           mine.cells[c.key] = { raw: c.raw, hours: parsed.ok ? parsed.hours : null, comment: c.comment };
         }
-        return render(req, res, mine, week, { alert: t('errors.conflict'), status: 409, conflicts });
+        return render(req, res, mine, week, { alert: t('errors.conflict'), status: 409, conflicts, blankRows: blankRowsOf(body, week) });
       }
       const failure = classify(err);
       if (failure.status >= 500 && failure.status !== 503) throw err;
@@ -145,6 +241,14 @@ export function weekRoutes({ config, weeks, delivery }: WeekRoutesDeps): Router 
       const current = await weeks.open(user, week);
       return render(req, res, current, week, { alert: t(failure.key, failure.params), status: failure.status });
     }
+  });
+
+  // The script's "Hide non-working days" without a reload: the same session flag the form button sets.
+  router.post('/week/:weekId/view', (req, res) => {
+    const body = (req.body ?? {}) as { hideNonWorking?: unknown };
+    if (typeof body.hideNonWorking !== 'boolean') return res.status(400).json({ error: 'bad-input', message: (res.locals.t as Translate)('errors.badInput', { detail: 'expected {hideNonWorking: boolean}' }) });
+    setHideNonWorking(req, body.hideNonWorking);
+    res.status(204).end();
   });
 
   // Polled by the page while a submission waits for the ERP (a cheap read of the week record).

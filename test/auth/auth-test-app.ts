@@ -53,7 +53,7 @@ export const FABRIKAM: ExtraIdp = {
     label: 'Fabrikam',
     trust: 'partner',
     emailDomains: ['fabrikam.example'],
-    claims: { name: [CLAIM_TYPES.upn], displayName: [CLAIM_TYPES.displayName, CLAIM_TYPES.name], roles: [CLAIM_TYPES.role], stripDomain: false },
+    claims: { name: [CLAIM_TYPES.upn], displayName: [CLAIM_TYPES.displayName, CLAIM_TYPES.name], roles: [CLAIM_TYPES.role], language: [CLAIM_TYPES.preferredLanguage], stripDomain: false },
     allowedRoles: ['Contractor'],
     erpAccounts: { 'carol@fabrikam.example': 'carol', 'mallory@fabrikam.example': 'mallory' },
   },

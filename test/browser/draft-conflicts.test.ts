@@ -69,8 +69,19 @@ async function keptLocally(page: Page, user: string, week: string): Promise<Reco
   }, [user, week] as const);
 }
 
+/** The save status (a live region; the page has others, e.g. the non-working days note). */
+const saveStatus = (page: Page) => page.locator('#save-status');
+
+/** Puts `project` in the week's grid through "Add a project" when the default rows do not hold it. */
+async function withRow(page: Page, project: string): Promise<void> {
+  if (await page.locator(`tr[data-project="${project}"]`).count()) return;
+  await page.selectOption('#add-project', project);
+  await page.locator('button[name="action"][value="add-row"]').click();
+  await page.locator(`tr[data-project="${project}"]`).waitFor();
+}
+
 async function saved(page: Page, text = 'Saved'): Promise<void> {
-  await page.getByRole('status').filter({ hasText: new RegExp(`^${text}$`) }).waitFor({ timeout: 40_000 });
+  await saveStatus(page).filter({ hasText: new RegExp(`^${text}$`) }).waitFor({ timeout: 40_000 });
 }
 
 test('two tabs change the same cell: the second gets the choice, "Keep mine" wins and both tabs agree after reload', async () => {
@@ -101,7 +112,7 @@ test('two tabs change the same cell: the second gets the choice, "Keep mine" win
   assert.equal(await tab2.getByLabel(wednesday).inputValue(), '3');
   assert.equal(await tab2.getByLabel(monday).inputValue(), '6');
   assert.equal(await tab2.locator('[data-week-total]').textContent(), '10.5');
-  assert.match((await tab2.getByRole('status').textContent()) ?? '', /Choose which version to keep/);
+  assert.match((await saveStatus(tab2).textContent()) ?? '', /Choose which version to keep/);
   await tab2.screenshot({ path: path.join(shots, 'draft-conflict-en.png'), fullPage: true });
 
   // Until the person chooses, nothing is sent, and what is typed stays in the browser.
@@ -140,6 +151,7 @@ test('"Use the saved version" shows the other tab\'s value and drops mine (in Fr
   const week = '/week/2026-W52';
   const tab1 = await context.newPage();
   await signIn(tab1, 'bob', week, FR);
+  await withRow(tab1, 'P-1042');
   const tab2 = await secondTab(context, week);
   const monday = 'Heures pour P-1042 Migration le lundi 21 décembre';
   const tuesday = 'Heures pour P-1042 Migration le mardi 22 décembre';
@@ -243,7 +255,7 @@ test('an ended session keeps the typed hours: "Sign in again" comes back to the 
   await alert.waitFor();
   const link = alert.getByRole('link', { name: 'Sign in again' });
   assert.equal(await link.getAttribute('href'), '/login?returnTo=/week/2026-W52');
-  assert.match((await page.getByRole('status').textContent()) ?? '', /Not saved yet/);
+  assert.match((await saveStatus(page).textContent()) ?? '', /Not saved yet/);
   assert.deepEqual(Object.values(await keptLocally(page, 'erin', '2026-W52')), ['2,5']);
 
   await link.click();

@@ -81,7 +81,9 @@ export function runErpConnectorContract(
         context.projects.map((p) => p.code),
         ['P-1042', 'P-1043', 'P-1050', 'P-1061', 'P-1077'],
       );
-      assert.deepEqual(context.projects[0], { code: 'P-1042', label: 'Migration', validFrom: '2025-01-01', validTo: null });
+      // lastBookedOn (optional, WSDL v1.1): alice booked P-1042 up to the Friday before.
+      assert.deepEqual(context.projects[0], { code: 'P-1042', label: 'Migration', validFrom: '2025-01-01', validTo: null, lastBookedOn: '2026-11-13' });
+      assert.equal(context.projects.find((p) => p.code === 'P-1043')?.lastBookedOn, undefined, 'a project not booked recently has no lastBookedOn');
       assert.equal(context.projects.find((p) => p.code === 'P-1077')?.validTo, '2026-12-16');
     });
 

@@ -129,6 +129,8 @@
   }
 
   function showTotals(body) {
+    // Runs after every answer that changed `known` (saved, 409 merge): grid-keys.js keeps it for Escape.
+    form.dispatchEvent(new CustomEvent('timesheet:confirmed', { detail: known }));
     if (!body.dayTotals || !body.rowTotals) return;
     form.querySelectorAll('[data-day-total]').forEach(function (el) {
       el.textContent = body.dayTotals[el.dataset.dayTotal] || '0';
@@ -457,4 +459,93 @@
       schedule(0);
     }
   } catch (e) { /* unreadable local copy: nothing to restore */ }
+
+  // ---- Rows, non-working days and "week complete?" (issue 8). Without this script the same buttons
+  // post the form and the server does the same work. ----
+
+  var headCells = Array.prototype.slice.call(form.querySelectorAll('thead th'));
+
+  /** Every input of a day column that holds something typed. */
+  function dayHasTyping(date) {
+    return Array.prototype.some.call(form.querySelectorAll('input.hours[data-date="' + CSS.escape(date) + '"]'), function (input) {
+      return input.value.trim() !== '';
+    });
+  }
+
+  // Hide non-working days at once (no reload) and remember it in the session, as the plain button does.
+  var toggle = document.getElementById('toggle-nonworking');
+  var note = document.getElementById('nonworking-note');
+  if (toggle) {
+    toggle.addEventListener('click', function (event) {
+      event.preventDefault();
+      var hide = !form.classList.contains('hide-nonworking');
+      // A column typed into since the page loaded stays visible: nothing typed is ever hidden.
+      headCells.forEach(function (th, col) {
+        if (th.dataset.working !== 'false') return;
+        var keep = dayHasTyping(th.dataset.date);
+        form.querySelectorAll('tr').forEach(function (tr) {
+          var cell = tr.children[col];
+          if (cell) cell.classList.toggle('hideable', !keep);
+        });
+      });
+      form.classList.toggle('hide-nonworking', hide);
+      toggle.setAttribute('aria-pressed', hide ? 'true' : 'false');
+      toggle.textContent = hide ? toggle.dataset.labelShow : toggle.dataset.labelHide;
+      if (note) note.textContent = hide ? (msg.msgNonworkingHidden || '') : '';
+      fetch('/week/' + encodeURIComponent(week) + '/view', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+        body: JSON.stringify({ hideNonWorking: hide })
+      }).catch(function () { /* the view still changed; only the memory of it is lost */ });
+    });
+  }
+
+  // A blank row's hours are saved with its project: choosing one saves the form (the row becomes a
+  // project row); typing before choosing says so.
+  var defaultSave = form.querySelector('button.default-save');
+  form.addEventListener('change', function (event) {
+    var select = event.target.closest && event.target.closest('select.blank-project');
+    if (select && select.value && defaultSave) form.requestSubmit(defaultSave);
+  });
+  form.addEventListener('input', function (event) {
+    var tr = event.target.closest && event.target.closest('tr.blank-row');
+    var select = tr && tr.querySelector('select.blank-project');
+    if (select && !select.value && msg.msgBlankHint) setStatus(msg.msgBlankHint, 'hint');
+  });
+
+  // "Week complete?": working days with expected hours and nothing typed, asked in a modal dialog.
+  var dialog = document.getElementById('complete-dialog');
+  var dayList = document.getElementById('complete-dialog-days');
+  var cancel = document.getElementById('complete-cancel');
+  var submitButton = null;
+  form.addEventListener('submit', function (event) {
+    var submitter = event.submitter;
+    if (event.defaultPrevented || !dialog || typeof dialog.showModal !== 'function' || !submitter || submitter.value !== 'submit') return;
+    var missing = headCells.filter(function (th) {
+      return th.dataset.working === 'true' && th.dataset.expected === 'true' && !dayHasTyping(th.dataset.date);
+    });
+    if (!missing.length) return;
+    event.preventDefault();
+    submitButton = submitter;
+    dayList.textContent = '';
+    missing.forEach(function (th) {
+      var li = document.createElement('li');
+      li.textContent = th.dataset.long;
+      dayList.appendChild(li);
+    });
+    dialog.showModal();
+  });
+  // Back to the week: the submit handler above stopped the autosave timer, so start it again.
+  function backToWeek() {
+    if (count() && !conflict && !blocked) schedule(0);
+    if (submitButton) submitButton.focus();
+  }
+  if (cancel) {
+    cancel.addEventListener('click', function () {
+      dialog.close();
+      backToWeek();
+    });
+  }
+  if (dialog) dialog.addEventListener('cancel', backToWeek);
 })();

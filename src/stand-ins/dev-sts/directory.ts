@@ -12,6 +12,8 @@ const userSchema = z.object({
   email: z.email(),
   upn: z.string().min(3),
   groups: z.array(z.string().min(1)).default([]),
+  /** Sent as the preferredLanguage claim when set (`fr-FR`), as a directory attribute would be. */
+  preferredLanguage: z.string().regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/).optional(),
   /** See password-hash.ts; make one with `tsx src/stand-ins/dev-sts/hash-password.ts <password>`. */
   passwordHash: z.string().startsWith('$scrypt$'),
 });

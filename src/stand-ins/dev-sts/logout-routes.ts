@@ -45,7 +45,7 @@ export function registerLogoutRoutes(app: Express, deps: LogoutRouteDeps): void 
   const sessionIdOf = (req: Request) => cookieValues(req, cookieName())[0];
   const refuse = (res: Response, reason: string, title: string, detail: string, sp?: string) => {
     log.warn({ event: 'sts_slo_refused', reason, sp }, `logout message refused: ${detail}`);
-    renderMessage(res, stsName, 400, title, [detail]);
+    renderMessage(res.req, res, stsName, 400, title, [detail]);
   };
   /** The origins POST /logout may redirect to (CSP form-action applies to the redirect too). */
   const formAction = () => ["'self'", ...new Set([...sps.values()].filter(canLogOut).map((sp) => new URL(sp.sloUrl).origin))].join(' ');

@@ -57,6 +57,7 @@ function claimsFor(user: DirectoryUser, roles: string[]): Claim[] {
     { type: CLAIM_TYPES.displayName, values: [user.displayName] },
     { type: CLAIM_TYPES.role, values: roles },
     { type: CLAIM_TYPES.group, values: user.groups },
+    { type: CLAIM_TYPES.preferredLanguage, values: user.preferredLanguage ? [user.preferredLanguage] : [] },
   ];
 }
 
@@ -73,7 +74,7 @@ export function createStsApp(deps: StsAppDeps): Express {
   app.set('views', path.join(HERE, 'views'));
   app.set('view engine', 'ejs');
 
-  const message = (res: Response, status: number, title: string, lines: string[]) => renderMessage(res, stsName, status, title, lines);
+  const message = (res: Response, status: number, title: string, lines: string[]) => renderMessage(res.req, res, stsName, status, title, lines);
 
   /** The AuthnRequest, checked against the registered SPs; answers with an error page and returns null when refused. */
   const acceptRequest = (res: Response, samlRequest: unknown): { request: AuthnRequestInfo; sp: ServiceProvider } | null => {

@@ -24,6 +24,7 @@ export const TEXTS = {
     signedOutTitle: 'You are signed out',
     signedOut: 'You are signed out of the applications. You can close this window.',
     partialLogout: 'Some applications did not confirm the sign-out: close the browser to be sure.',
+    technicalDetail: 'Technical detail:',
   },
   fr: {
     title: 'Connexion',
@@ -45,10 +46,34 @@ export const TEXTS = {
     signedOutTitle: 'Vous êtes déconnecté',
     signedOut: 'Vous êtes déconnecté des applications. Vous pouvez fermer cette fenêtre.',
     partialLogout: "Certaines applications n'ont pas confirmé la déconnexion : fermez le navigateur pour en être sûr.",
+    technicalDetail: 'Détail technique (en anglais, comme le journal du STS) :',
   },
 } as const satisfies Record<Lang, Record<string, string>>;
 
 export type Texts = (typeof TEXTS)[Lang];
+
+/**
+ * French titles of the error pages, by their English title (the English is also what the STS's log
+ * and its tests read). The details under a title are protocol diagnostics (element names, URLs):
+ * they stay in English, marked lang="en", introduced by `technicalDetail`.
+ */
+export const MESSAGE_TITLES_FR: Readonly<Record<string, string>> = {
+  'Invalid sign-in request': 'Demande de connexion invalide',
+  'Unknown service provider': 'Application inconnue',
+  'Assertion consumer service URL mismatch': "L'adresse de retour ne correspond pas",
+  'No sign-in request': 'Aucune demande de connexion',
+  'STS error': 'Erreur du STS',
+  'Single logout not configured': 'Déconnexion unique non configurée',
+  'Unsigned logout message': 'Message de déconnexion non signé',
+  'Invalid signature': 'Signature invalide',
+  'Wrong destination': 'Mauvais destinataire',
+  'Invalid logout request': 'Demande de déconnexion invalide',
+  'Expired logout request': 'Demande de déconnexion expirée',
+  'Stale logout request': 'Demande de déconnexion trop ancienne',
+  'Invalid logout response': 'Réponse de déconnexion invalide',
+  'Unexpected logout response': 'Réponse de déconnexion inattendue',
+  'Invalid logout message': 'Message de déconnexion invalide',
+};
 
 /**
  * The first language of Accept-Language, by quality, that we have: `fr-CA;q=0.9, en;q=0.8` -> fr.

@@ -21,12 +21,16 @@ interface ProjectRow {
   valid_to: string | null;
 }
 
+/** How far back GetProjects looks for lastBookedOn: the weeks a person's "recent projects" come from. */
+export const RECENT_BOOKING_DAYS = 8 * 7;
+
 /** The body of each SOAP answer, in the element names of the WSDL. */
 export interface SoapProject {
   code: string;
   label: string;
   validFrom: string;
   validTo?: string;
+  lastBookedOn?: string;
 }
 export interface SoapEntry {
   projectCode: string;
@@ -50,15 +54,24 @@ export class ErpOperations {
     const rows = await this.db.serial(async (s) => {
       const account = await this.accountOf(s, user);
       // A project is offered when the user is assigned to it and its validity overlaps the week.
-      return s.all<ProjectRow>(
-        `SELECT p.code, p.label, p.valid_from, p.valid_to FROM assignments a JOIN projects p ON p.code = a.project_code
+      // lastBookedOn: the person's latest booking of the project in the weeks before this one.
+      return s.all<ProjectRow & { last_booked: string | null }>(
+        `SELECT p.code, p.label, p.valid_from, p.valid_to,
+           (SELECT MAX(e.date) FROM time_entries e WHERE e.account = a.account AND e.project_code = p.code AND e.date < ? AND e.date >= ?) AS last_booked
+         FROM assignments a JOIN projects p ON p.code = a.project_code
          WHERE a.account = ? AND p.valid_from <= ? AND (p.valid_to IS NULL OR p.valid_to >= ?) ORDER BY p.code`,
-        [account, addDays(weekStart, 6), weekStart],
+        [weekStart, addDays(weekStart, -RECENT_BOOKING_DAYS), account, addDays(weekStart, 6), weekStart],
       );
     });
-    // validTo is left out, not sent empty, when the project has no end date (minOccurs=0 in the WSDL).
+    // Optional elements are left out, not sent empty (minOccurs=0 in the WSDL).
     return {
-      project: rows.map((r) => ({ code: r.code, label: r.label, validFrom: r.valid_from, ...(r.valid_to ? { validTo: r.valid_to } : {}) })),
+      project: rows.map((r) => ({
+        code: r.code,
+        label: r.label,
+        validFrom: r.valid_from,
+        ...(r.valid_to ? { validTo: r.valid_to } : {}),
+        ...(r.last_booked ? { lastBookedOn: r.last_booked } : {}),
+      })),
     };
   }
 

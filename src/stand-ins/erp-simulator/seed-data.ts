@@ -86,6 +86,8 @@ const DEV_USERS: SeedUser[] = [
   { account: 'erin', displayName: 'Erin Moreau', roles: ['Employee'] },
   { account: 'frank', displayName: 'Frank Lambert', roles: ['Employee'] },
   { account: 'zoe', displayName: 'Zoé <O\'Brien> & "Co"', roles: ['Employee'] },
+  // Her directory entry sends a French language claim (language tests and screenshots).
+  { account: 'claire', displayName: 'Claire Fontaine', roles: ['Employee'] },
 ];
 
 const DEV_ASSIGNMENTS: Record<string, string[]> = {
@@ -97,6 +99,7 @@ const DEV_ASSIGNMENTS: Record<string, string[]> = {
   erin: ['P-1001', 'P-1042', 'P-1050'],
   frank: ['P-1021', 'P-1042', 'P-1067'],
   zoe: ['P-1042', 'P-1093'],
+  claire: ['P-1042', 'P-1050', 'P-1093'],
 };
 
 const FIRST_NAMES = ['Emma', 'Lucas', 'Chloe', 'Hugo', 'Lea', 'Louis', 'Manon', 'Nathan', 'Ines', 'Jules'];

@@ -1,0 +1,83 @@
+/**
+ * The parts of the week form beyond the cells: the blank rows (`np:<i>` project, `n:<i>|<date>`
+ * hours), "Add a project" (`addProject`), "Remove" (`removeRow`) and the action buttons. Turns blank
+ * rows into cell changes and rows to add; a blank row that cannot be placed (hours without a
+ * project, or a project chosen twice for the same day) is handed back whole so the page shows it
+ * again: nothing typed is dropped.
+ */
+import type { IsoWeek } from '../timesheet/iso-week.js';
+import type { CellChange } from '../timesheet/week-service.js';
+import { cellKey } from '../timesheet/week-rules.js';
+import type { BlankRowInput } from './week-page-model.js';
+
+export type WeekAction = 'save' | 'submit' | 'submit-confirmed' | 'add-row' | 'remove-row' | 'copy-rows' | 'copy-hours' | 'toggle-nonworking';
+
+const ACTIONS: readonly string[] = ['save', 'submit', 'submit-confirmed', 'add-row', 'copy-rows', 'copy-hours', 'toggle-nonworking'];
+/** At most this many blank rows are read from one post (the page shows three). */
+const MAX_BLANK_ROWS = 20;
+
+function text(value: unknown): string {
+  const last = Array.isArray(value) ? value[value.length - 1] : value;
+  return typeof last === 'string' ? last : '';
+}
+
+/** The button that sent the form; Enter in a field is the first (hidden) "save" button. */
+export function actionOf(body: Record<string, unknown>): { action: WeekAction; removeRow: string } {
+  const removeRow = text(body.removeRow).trim();
+  if (removeRow) return { action: 'remove-row', removeRow };
+  const action = text(body.action);
+  return { action: ACTIONS.includes(action) ? (action as WeekAction) : 'save', removeRow: '' };
+}
+
+export interface BlankRowsResult {
+  changes: CellChange[];
+  add: string[];
+  /** Rows to show again because they could not be saved. */
+  unplaced: BlankRowInput[];
+}
+
+/** The blank rows of a post as typed (for showing them again after a conflict). */
+export function blankRowsOf(body: Record<string, unknown>, week: IsoWeek): BlankRowInput[] {
+  const rows: BlankRowInput[] = [];
+  for (let i = 0; i < MAX_BLANK_ROWS; i++) {
+    const project = text(body[`np:${i}`]).trim();
+    const raws = week.days.map((d) => text(body[`n:${i}|${d}`]).slice(0, 50));
+    if (project || raws.some((r) => r.trim() !== '')) rows.push({ project, raws });
+  }
+  return rows;
+}
+
+/** Places the blank rows of a post on top of the cell `changes` the form already carries. */
+export function placeBlankRows(body: Record<string, unknown>, week: IsoWeek, changes: CellChange[]): BlankRowsResult {
+  const byKey = new Map(changes.map((c) => [c.key, c]));
+  const add: string[] = [];
+  const unplaced: BlankRowInput[] = [];
+  const out: CellChange[] = [];
+  for (let i = 0; i < MAX_BLANK_ROWS; i++) {
+    if (!(`np:${i}` in body) && !week.days.some((d) => `n:${i}|${d}` in body)) continue;
+    const project = text(body[`np:${i}`]).trim();
+    const raws = week.days.map((d) => text(body[`n:${i}|${d}`]).slice(0, 50));
+    const typed = raws.some((r) => r.trim() !== '');
+    if (!project) {
+      if (typed) unplaced.push({ project: '', raws });
+      continue;
+    }
+    // A day this project already holds a value for (from its row or another blank row): keep the row apart.
+    const clash = week.days.some((d, j) => raws[j]!.trim() !== '' && (byKey.get(cellKey(project, d))?.raw.trim() ?? '') !== '');
+    // Whether the ERP allows the project is checked by the week service (the page offers only those).
+    if (clash) {
+      unplaced.push({ project, raws });
+      continue;
+    }
+    add.push(project);
+    week.days.forEach((d, j) => {
+      if (raws[j]!.trim() === '') return;
+      const key = cellKey(project, d);
+      const change = { key, raw: raws[j]!, comment: byKey.get(key)?.comment ?? '' };
+      byKey.set(key, change);
+      out.push(change);
+    });
+  }
+  const placed = new Set(out.map((c) => c.key));
+  return { changes: [...changes.filter((c) => !placed.has(c.key)), ...out], add, unplaced };
+}

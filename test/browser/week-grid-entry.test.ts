@@ -1,0 +1,82 @@
+// Entering a week quickly in Chromium (with JavaScript): a blank row becomes a project row, a row is
+// removed, last week is copied, non-working days are hidden at once, and "Submit week" on an
+// incomplete week asks in a modal dialog first.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium.js';
+import { startAppStack, type AppStack } from '../helpers/app-stack.js';
+
+let stack: AppStack;
+let browser: Browser;
+
+before(async () => {
+  const calendar = { weekCompleteCheck: true, holidays: [{ date: '2026-11-11', name: 'Armistice' }] };
+  [stack, browser] = await Promise.all([startAppStack(null, { overrides: { timesheet: { calendar } } }), launchChromium()]);
+});
+after(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+async function signedIn(user: string, target: string): Promise<Page> {
+  const context = await browser.newContext({ locale: 'en-GB' });
+  const page = await context.newPage();
+  await page.goto(`${stack.url}${target}`);
+  await page.getByLabel('User name').fill(user);
+  await page.getByLabel('Password').fill('dev-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${stack.url}${target}`);
+  return page;
+}
+
+test('recent projects are rows; hours typed in a blank row are kept when its project is chosen; an empty row is removed', async () => {
+  const page = await signedIn('bob', '/week/2026-W48');
+  assert.equal(await page.locator('tr[data-project]').count(), 2);
+  await page.getByLabel('Hours for new row 1 (choose its project) on Monday 23 November').fill('6');
+  await page.getByRole('status').filter({ hasText: 'Choose a project for this new row' }).waitFor();
+  await page.getByLabel('Project for new row 1').selectOption('P-1067');
+  const typed = page.getByLabel('Hours for P-1067 Reporting platform on Monday 23 November');
+  await typed.waitFor();
+  assert.equal(await typed.inputValue(), '6');
+  await page.getByRole('button', { name: 'Remove the row P-1039 Budget planning' }).click();
+  await page.getByText('The row P-1039 was removed.').waitFor();
+  assert.equal(await page.locator('tr[data-project="P-1039"]').count(), 0);
+});
+
+test('copy last week brings rows and hours into an empty week', async () => {
+  const page = await signedIn('alice', '/week/2026-W47');
+  await page.goto(`${stack.url}/week/2026-W48`);
+  await page.getByRole('button', { name: 'Copy rows and hours' }).click();
+  await page.getByText(/Copied from week 2026-W47/).waitFor();
+  assert.equal(await page.getByLabel('Hours for P-1042 Migration on Monday 23 November').inputValue(), '4');
+});
+
+test('non-working days are marked in words and hidden at once; the choice survives a reload', async () => {
+  const page = await signedIn('frank', '/week/2026-W46');
+  const wednesday = page.getByRole('columnheader', { name: /Wednesday 11 November/ });
+  assert.match((await wednesday.textContent()) ?? '', /Holiday: Armistice/);
+  const sunday = page.getByLabel('Hours for P-1021 Data warehouse on Sunday 15 November');
+  assert.ok(await sunday.isVisible());
+  await page.getByRole('button', { name: 'Hide non-working days' }).click();
+  await sunday.waitFor({ state: 'hidden' });
+  assert.equal(await page.getByRole('button', { name: 'Show non-working days' }).getAttribute('aria-pressed'), 'true');
+  await page.waitForLoadState('networkidle');
+  await page.reload();
+  assert.ok(!(await sunday.isVisible()), 'hidden after a reload too');
+});
+
+test('"Submit week" with empty working days asks in a dialog; "Submit anyway" submits', async () => {
+  const page = await signedIn('erin', '/week/2026-W50');
+  await page.getByLabel('Hours for P-1042 Migration on Monday 7 December').fill('8');
+  await page.getByRole('button', { name: 'Submit week' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Some working days have no hours' });
+  await dialog.waitFor();
+  const days = await dialog.getByRole('listitem').allTextContents();
+  assert.deepEqual(days, ['Tuesday 8 December', 'Wednesday 9 December', 'Thursday 10 December', 'Friday 11 December']);
+  await dialog.getByRole('button', { name: 'Go back to the week' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await page.getByRole('button', { name: 'Submit week' }).click();
+  await dialog.getByRole('button', { name: 'Submit anyway' }).click();
+  await page.getByText(/Receipt number/).waitFor();
+});
