@@ -108,6 +108,16 @@ function sqliteRunner(sequelize: Sequelize): Runner {
   };
 }
 
+/** Runs `work` on a connection of Sequelize's pool, given back to the pool afterwards. */
+async function withPooled<C, T>(sequelize: Sequelize, work: (connection: C) => Promise<T>): Promise<T> {
+  const connection = await sequelize.connectionManager.getConnection({ type: 'write' });
+  try {
+    return await work(connection as unknown as C);
+  } finally {
+    sequelize.connectionManager.releaseConnection(connection);
+  }
+}
+
 /** node-postgres: named statements are prepared once per pooled connection by the driver. */
 interface PgClient {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
@@ -125,14 +135,7 @@ function postgresRunner(sequelize: Sequelize): Runner {
     let n = 0;
     return sql.replace(/\?/g, () => `$${++n}`);
   };
-  const withClient = async <T>(work: (client: PgClient) => Promise<T>): Promise<T> => {
-    const client = (await sequelize.connectionManager.getConnection({ type: 'write' })) as unknown as PgClient;
-    try {
-      return await work(client);
-    } finally {
-      sequelize.connectionManager.releaseConnection(client);
-    }
-  };
+  const withClient = <T>(work: (client: PgClient) => Promise<T>) => withPooled(sequelize, work);
   return {
     all: (sql, values) => withClient(async (client) => (await client.query({ name: nameOf(sql), text: numbered(sql), values })).rows),
     run: (sql, values) => withClient(async (client) => (await client.query({ name: nameOf(sql), text: numbered(sql), values })).rowCount ?? 0),
@@ -147,14 +150,7 @@ interface MariadbConnection {
 }
 
 function mariadbRunner(sequelize: Sequelize): Runner {
-  const withConnection = async <T>(work: (connection: MariadbConnection) => Promise<T>): Promise<T> => {
-    const connection = (await sequelize.connectionManager.getConnection({ type: 'write' })) as unknown as MariadbConnection;
-    try {
-      return await work(connection);
-    } finally {
-      sequelize.connectionManager.releaseConnection(connection);
-    }
-  };
+  const withConnection = <T>(work: (connection: MariadbConnection) => Promise<T>) => withPooled(sequelize, work);
   return {
     all: (sql, values) => withConnection(async (c) => [...(await c.execute(sql, values))]),
     run: (sql, values) => withConnection(async (c) => (await c.execute(sql, values)).affectedRows ?? 0),

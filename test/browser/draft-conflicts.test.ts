@@ -1,27 +1,18 @@
 // "No lost hours", drafts, in Chromium against the on-prem target: two tabs editing the same cell
 // never overwrite each other silently (the person chooses), edits typed offline survive closing the
 // page, and an ended session or an expired page never throws typed hours away.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium.js';
-import { startAppStack, type AppStack } from '../helpers/app-stack.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { useOnpremStackAndChromium } from '../helpers/browser-stack.js';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
 
-let stack: AppStack;
-let browser: Browser;
+const env = useOnpremStackAndChromium();
 const shots = path.join(PROJECT_ROOT, 'test-results');
 
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  [stack, browser] = await Promise.all([startAppStack(null, { target: 'onprem' }), launchChromium()]);
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+before(() => mkdirSync(shots, { recursive: true }));
 
 const EN = { user: 'User name', password: 'Password', button: 'Sign in' };
 const FR = { user: "Nom d'utilisateur", password: 'Mot de passe', button: 'Se connecter' };
@@ -31,18 +22,18 @@ async function signInAtSts(page: Page, user: string, target: string, words = EN)
   await page.getByLabel(words.user).fill(user);
   await page.getByLabel(words.password).fill('dev-password');
   await page.getByRole('button', { name: words.button }).click();
-  await page.waitForURL(`${stack.url}${target}`);
+  await page.waitForURL(`${env.stack.url}${target}`);
 }
 
 async function signIn(page: Page, user: string, target: string, words = EN): Promise<void> {
-  await page.goto(`${stack.url}${target}`);
+  await page.goto(`${env.stack.url}${target}`);
   await signInAtSts(page, user, target, words);
 }
 
 /** Another tab of the same browser (same session) on the same week. */
 async function secondTab(context: BrowserContext, target: string): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${stack.url}${target}`);
+  await page.goto(`${env.stack.url}${target}`);
   return page;
 }
 
@@ -85,7 +76,7 @@ async function saved(page: Page, text = 'Saved'): Promise<void> {
 }
 
 test('two tabs change the same cell: the second gets the choice, "Keep mine" wins and both tabs agree after reload', async () => {
-  const context = await browser.newContext({ locale: 'en-GB' });
+  const context = await env.browser.newContext({ locale: 'en-GB' });
   const week = '/week/2026-W51';
   const tab1 = await context.newPage();
   await signIn(tab1, 'alice', week);
@@ -115,7 +106,7 @@ test('two tabs change the same cell: the second gets the choice, "Keep mine" win
   assert.match((await saveStatus(tab2).textContent()) ?? '', /Choose which version to keep/);
   await tab2.screenshot({ path: path.join(shots, 'draft-conflict-en.png'), fullPage: true });
 
-  // Until the person chooses, nothing is sent, and what is typed stays in the browser.
+  // Until the person chooses, nothing is sent, and what is typed stays in the env.browser.
   const sent = countAutosaves(tab2);
   await tab2.getByLabel(thursday).fill('1');
   await tab2.getByLabel(thursday).press('Tab');
@@ -147,7 +138,7 @@ test('two tabs change the same cell: the second gets the choice, "Keep mine" win
 });
 
 test('"Use the saved version" shows the other tab\'s value and drops mine (in French)', async () => {
-  const context = await browser.newContext({ locale: 'fr-FR' });
+  const context = await env.browser.newContext({ locale: 'fr-FR' });
   const week = '/week/2026-W52';
   const tab1 = await context.newPage();
   await signIn(tab1, 'bob', week, FR);
@@ -183,7 +174,7 @@ test('"Use the saved version" shows the other tab\'s value and drops mine (in Fr
 });
 
 test('a value typed in a second tab over a cell the first tab only reads is saved without asking', async () => {
-  const context = await browser.newContext({ locale: 'en-GB' });
+  const context = await env.browser.newContext({ locale: 'en-GB' });
   const week = '/week/2026-W52';
   const tab1 = await context.newPage();
   await signIn(tab1, 'alice', week);
@@ -204,7 +195,7 @@ test('a value typed in a second tab over a cell the first tab only reads is save
 });
 
 test('edits typed offline are counted, survive closing the page, and are saved when the week is opened again online', async () => {
-  const context = await browser.newContext({ locale: 'en-GB' });
+  const context = await env.browser.newContext({ locale: 'en-GB' });
   const week = '/week/2026-W51';
   const page = await signInPage(context, 'frank', week);
   await context.setOffline(true);
@@ -222,7 +213,7 @@ test('edits typed offline are counted, survive closing the page, and are saved w
 
   await context.setOffline(false);
   const again = await context.newPage();
-  await again.goto(`${stack.url}${week}`);
+  await again.goto(`${env.stack.url}${week}`);
   await saved(again);
   assert.deepEqual(await keptLocally(again, 'frank', '2026-W51'), {});
   await again.reload();
@@ -239,7 +230,7 @@ async function signInPage(context: BrowserContext, user: string, target: string)
 }
 
 test('an ended session keeps the typed hours: "Sign in again" comes back to the week and saves them', async () => {
-  const context = await browser.newContext({ locale: 'en-GB' });
+  const context = await env.browser.newContext({ locale: 'en-GB' });
   const week = '/week/2026-W52';
   const page = await signInPage(context, 'erin', week);
   const monday = page.getByLabel('Hours for P-1042 Migration on Monday 21 December');
@@ -270,7 +261,7 @@ test('an ended session keeps the typed hours: "Sign in again" comes back to the 
 });
 
 test('signing out in another tab: the page says so, keeps the hours, and saves them once signed in again', async () => {
-  const context = await browser.newContext({ locale: 'en-GB' });
+  const context = await env.browser.newContext({ locale: 'en-GB' });
   const week = '/week/2026-W51';
   const page = await signInPage(context, 'zoe', week);
   const other = await secondTab(context, week);
@@ -291,13 +282,13 @@ test('signing out in another tab: the page says so, keeps the hours, and saves t
   assert.deepEqual(Object.values(await keptLocally(page, 'zoe', '2026-W51')), ['4,25']);
 
   // Signed in again in the other tab: that page picks up the hours this browser kept and saves them.
-  await other.goto(`${stack.url}${week}`);
+  await other.goto(`${env.stack.url}${week}`);
   await signInAtSts(other, 'zoe', week);
   assert.equal(await other.getByLabel('Hours for P-1042 Migration on Friday 18 December').inputValue(), '4,25');
   await saved(other);
   // The link brings this page straight back (already signed in), showing the saved hours.
   await link.click();
-  await page.waitForURL(`${stack.url}${week}`);
+  await page.waitForURL(`${env.stack.url}${week}`);
   assert.equal(await friday.inputValue(), '4,25');
   assert.equal(await page.locator('#draft-alert').textContent(), '');
   assert.deepEqual(await keptLocally(page, 'zoe', '2026-W51'), {});
@@ -307,14 +298,14 @@ test('signing out in another tab: the page says so, keeps the hours, and saves t
 });
 
 test('a page whose token no longer matches a live session says "Reload the page", and reloading saves the hours', async () => {
-  const context = await browser.newContext({ locale: 'en-GB' });
+  const context = await env.browser.newContext({ locale: 'en-GB' });
   const week = '/week/2026-W52';
   const page = await signInPage(context, 'frank', week);
   // Another tab signs out and in again: the session is alive, but no longer the one this page's token was made for.
   const other = await secondTab(context, week);
   await other.getByRole('button', { name: 'Sign out' }).click();
   await other.getByRole('heading', { level: 1, name: 'Signed out' }).waitFor();
-  await other.goto(`${stack.url}${week}`);
+  await other.goto(`${env.stack.url}${week}`);
   await signInAtSts(other, 'frank', week);
 
   const sunday = page.getByLabel('Hours for P-1042 Migration on Sunday 27 December');
@@ -324,7 +315,7 @@ test('a page whose token no longer matches a live session says "Reload the page"
   await alert.waitFor();
   const reload = alert.getByRole('link', { name: 'Reload the page' });
   await reload.click();
-  await page.waitForURL(`${stack.url}${week}`);
+  await page.waitForURL(`${env.stack.url}${week}`);
   assert.equal(await sunday.inputValue(), '1');
   await saved(page);
   await other.reload();

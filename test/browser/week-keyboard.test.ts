@@ -1,35 +1,26 @@
 // Keyboard speed in the week grid (views/assets/grid-keys.js), in Chromium against the on-prem
 // target: arrows, Enter, typing over a cell, Escape back to the saved value, read-only weeks, and
 // the shortcut list on the page saying what the keys do.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium.js';
-import { startAppStack, type AppStack } from '../helpers/app-stack.js';
+import type { Page } from 'playwright-core';
+import { useOnpremStackAndChromium } from '../helpers/browser-stack.js';
 
-let stack: AppStack;
-let browser: Browser;
+const env = useOnpremStackAndChromium();
 
-before(async () => {
-  [stack, browser] = await Promise.all([startAppStack(null, { target: 'onprem' }), launchChromium()]);
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
 
 // Alice's week 2026-W51: P-1077 ends on Wednesday 16 December, so its row has closed days.
 const WEEK = '/week/2026-W51';
 
 async function open(user: string, target: string, locale = 'en-GB'): Promise<Page> {
-  const context = await browser.newContext({ locale });
+  const context = await env.browser.newContext({ locale });
   const page = await context.newPage();
-  await page.goto(`${stack.url}${target}`);
+  await page.goto(`${env.stack.url}${target}`);
   const fr = locale.startsWith('fr');
   await page.getByLabel(fr ? "Nom d'utilisateur" : 'User name').fill(user);
   await page.getByLabel(fr ? 'Mot de passe' : 'Password').fill('dev-password');
   await page.getByRole('button', { name: fr ? 'Se connecter' : 'Sign in' }).click();
-  await page.waitForURL(`${stack.url}${target}`);
+  await page.waitForURL(`${env.stack.url}${target}`);
   return page;
 }
 
@@ -53,6 +44,12 @@ async function focusedId(page: Page): Promise<string> {
   return page.evaluate(() => document.activeElement?.id ?? '');
 }
 
+/** Presses `key` and checks where the focus landed. */
+async function pressLandsOn(page: Page, key: string, id: string | null | undefined): Promise<void> {
+  await page.keyboard.press(key);
+  assert.equal(await focusedId(page), id, `${key} lands on ${String(id)}`);
+}
+
 /** The alice's week with P-1077 added through "Add a project" (once per stack). */
 async function withClosedDays(page: Page): Promise<void> {
   if (await page.locator('tr[data-project="P-1077"]').count()) return;
@@ -64,7 +61,7 @@ async function withClosedDays(page: Page): Promise<void> {
 /** What the server holds for a cell: the value the week page is rendered with. */
 async function serverValue(page: Page, id: string): Promise<string> {
   const name = await cell(page, id).getAttribute('name');
-  const html = await (await page.request.get(`${stack.url}${WEEK}`)).text();
+  const html = await (await page.request.get(`${env.stack.url}${WEEK}`)).text();
   const escaped = name!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const m = new RegExp(`<input[^>]*\\bname="${escaped}"[^>]*\\bvalue="([^"]*)"`).exec(html);
   assert.ok(m, `cell ${name} on the page`);
@@ -85,31 +82,23 @@ test('arrow keys move in all four directions, left/right only from the ends of t
   const page = await open('alice', WEEK);
   const g = await grid(page);
   await cell(page, g[1]![1]!).focus();
-  await page.keyboard.press('ArrowRight');
-  assert.equal(await focusedId(page), g[1]![2]);
-  await page.keyboard.press('ArrowLeft');
-  assert.equal(await focusedId(page), g[1]![1]);
-  await page.keyboard.press('ArrowUp');
-  assert.equal(await focusedId(page), g[0]![1]);
-  await page.keyboard.press('ArrowDown');
-  assert.equal(await focusedId(page), g[1]![1]);
+  await pressLandsOn(page, 'ArrowRight', g[1]![2]);
+  await pressLandsOn(page, 'ArrowLeft', g[1]![1]);
+  await pressLandsOn(page, 'ArrowUp', g[0]![1]);
+  await pressLandsOn(page, 'ArrowDown', g[1]![1]);
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('ArrowUp'); // first row: stays
   assert.equal(await focusedId(page), g[0]![1]);
 
   // Inside a value, left/right move the caret first; from its start or end they move to the next day.
   await page.keyboard.type('7,5');
-  await page.keyboard.press('ArrowLeft');
-  assert.equal(await focusedId(page), g[0]![1]);
+  await pressLandsOn(page, 'ArrowLeft', g[0]![1]);
   assert.equal(await cell(page, g[0]![1]!).evaluate((el: HTMLInputElement) => el.selectionStart), 2);
-  await page.keyboard.press('ArrowRight');
-  assert.equal(await focusedId(page), g[0]![1]);
-  await page.keyboard.press('ArrowRight');
-  assert.equal(await focusedId(page), g[0]![2]);
+  await pressLandsOn(page, 'ArrowRight', g[0]![1]);
+  await pressLandsOn(page, 'ArrowRight', g[0]![2]);
   await page.keyboard.press('ArrowLeft'); // back: the whole value is selected on arrival, so the next press moves on
   assert.equal(await focusedId(page), g[0]![1]);
-  await page.keyboard.press('ArrowLeft');
-  assert.equal(await focusedId(page), g[0]![0]);
+  await pressLandsOn(page, 'ArrowLeft', g[0]![0]);
   await page.keyboard.press('ArrowLeft'); // first day: stays
   assert.equal(await focusedId(page), g[0]![0]);
 
@@ -121,10 +110,8 @@ test('arrow keys move in all four directions, left/right only from the ends of t
   assert.equal(h[r]![3], null, 'P-1077 is closed on Thursday');
   assert.ok(h[r - 1]![3] && h[r + 1]![3]);
   await cell(page, h[r - 1]![3]!).focus();
-  await page.keyboard.press('ArrowDown');
-  assert.equal(await focusedId(page), h[r + 1]![3]);
-  await page.keyboard.press('ArrowUp');
-  assert.equal(await focusedId(page), h[r - 1]![3]);
+  await pressLandsOn(page, 'ArrowDown', h[r + 1]![3]);
+  await pressLandsOn(page, 'ArrowUp', h[r - 1]![3]);
   await cell(page, h[r]![2]!).focus();
   await page.keyboard.press('ArrowRight'); // nothing bookable after Wednesday on this row: stays
   assert.equal(await focusedId(page), h[r]![2]);
@@ -140,19 +127,16 @@ test('Enter moves down (Shift+Enter up) and never submits the week', async () =>
   });
   await cell(page, g[0]![4]!).focus();
   await page.keyboard.type('3');
-  await page.keyboard.press('Enter');
-  assert.equal(await focusedId(page), g[1]![4]);
-  await page.keyboard.press('Enter');
-  assert.equal(await focusedId(page), g[2]![4]);
-  await page.keyboard.press('Shift+Enter');
-  assert.equal(await focusedId(page), g[1]![4]);
+  await pressLandsOn(page, 'Enter', g[1]![4]);
+  await pressLandsOn(page, 'Enter', g[2]![4]);
+  await pressLandsOn(page, 'Shift+Enter', g[1]![4]);
   const last = g.length - 1;
   await cell(page, g[last]![4]!).focus();
   await page.keyboard.press('Enter'); // last row: stays, still no submission
   assert.equal(await focusedId(page), g[last]![4]);
   await serverHas(page, g[0]![4]!, '3');
   assert.deepEqual(posts, []);
-  assert.equal(page.url(), `${stack.url}${WEEK}`);
+  assert.equal(page.url(), `${env.stack.url}${WEEK}`);
   await page.context().close();
 });
 
@@ -235,12 +219,9 @@ test('a read-only week: the keys move between cells and change nothing', async (
   await page.keyboard.type('1');
   await page.keyboard.press('Escape');
   assert.equal(await first.inputValue(), before);
-  await page.keyboard.press('ArrowRight');
-  assert.equal(await focusedId(page), g[0]![1]);
-  await page.keyboard.press('Enter');
-  assert.equal(await focusedId(page), g[1]![1]);
-  await page.keyboard.press('ArrowUp');
-  assert.equal(await focusedId(page), g[0]![1]);
+  await pressLandsOn(page, 'ArrowRight', g[0]![1]);
+  await pressLandsOn(page, 'Enter', g[1]![1]);
+  await pressLandsOn(page, 'ArrowUp', g[0]![1]);
   const shortcuts = (await page.locator('#grid-shortcuts').textContent()) ?? '';
   assert.match(shortcuts, /read-only: the keys move between cells/);
   assert.doesNotMatch(shortcuts, /Escape/);

@@ -2,36 +2,27 @@
 // at 320 and 375 px (and 640 px, a 1280 px screen at 200 % zoom) one card per project, nothing
 // wider than the screen, every hour input reachable with the keyboard and named with project and
 // day, and typing still autosaves.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium.js';
-import { startAppStack, type AppStack } from '../helpers/app-stack.js';
+import type { Page } from 'playwright-core';
+import { useOnpremStackAndChromium } from '../helpers/browser-stack.js';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
 
-let stack: AppStack;
-let browser: Browser;
+const env = useOnpremStackAndChromium();
 const shots = path.join(PROJECT_ROOT, 'test-results');
 
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  [stack, browser] = await Promise.all([startAppStack(null, { target: 'onprem' }), launchChromium()]);
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+before(() => mkdirSync(shots, { recursive: true }));
 
 async function open(width: number, target: string, mobile = true): Promise<Page> {
-  const context = await browser.newContext({ locale: 'en-GB', viewport: { width, height: 720 }, isMobile: mobile, hasTouch: mobile });
+  const context = await env.browser.newContext({ locale: 'en-GB', viewport: { width, height: 720 }, isMobile: mobile, hasTouch: mobile });
   const page = await context.newPage();
-  await page.goto(`${stack.url}${target}`);
+  await page.goto(`${env.stack.url}${target}`);
   await page.getByLabel('User name').fill('alice');
   await page.getByLabel('Password').fill('dev-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${stack.url}${target}`);
+  await page.waitForURL(`${env.stack.url}${target}`);
   return page;
 }
 
@@ -42,7 +33,7 @@ async function noHorizontalOverflow(page: Page, when: string): Promise<void> {
 
 /** What the server holds for an input: the value the week page is rendered with. */
 async function serverValue(page: Page, target: string, name: string): Promise<string | undefined> {
-  const html = await (await page.request.get(`${stack.url}${target}`)).text();
+  const html = await (await page.request.get(`${env.stack.url}${target}`)).text();
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`<input[^>]*\\bname="${escaped}"[^>]*\\bvalue="([^"]*)"`).exec(html)?.[1];
 }
