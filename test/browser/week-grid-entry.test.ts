@@ -44,6 +44,22 @@ test('recent projects are rows; hours typed in a blank row are kept when its pro
   assert.equal(await page.locator('tr[data-project="P-1039"]').count(), 0);
 });
 
+test('offline, choosing the project of a blank row keeps the page and its hours, and saves them once back online', async () => {
+  const page = await signedIn('bob', '/week/2026-W49');
+  await page.getByLabel('Hours for new row 1 (choose its project) on Tuesday 1 December').fill('5,5');
+  await page.context().setOffline(true);
+  await page.getByLabel('Project for new row 1').selectOption('P-1067');
+  await page.locator('#save-status').filter({ hasText: 'Offline: nothing was sent' }).waitFor();
+  assert.equal(page.url(), `${stack.url}/week/2026-W49`, 'still on the week page');
+  assert.equal(await page.getByLabel('Hours for new row 1 (choose its project) on Tuesday 1 December').inputValue(), '5,5');
+  await page.context().setOffline(false);
+  const saved = page.getByLabel('Hours for P-1067 Reporting platform on Tuesday 1 December');
+  await saved.waitFor();
+  assert.equal(await saved.inputValue(), '5,5');
+  const html = await (await page.request.get(`${stack.url}/week/2026-W49`)).text();
+  assert.match(html, /Hours for P-1067 Reporting platform on Tuesday 1 December/, 'the row is stored on the server');
+});
+
 test('copy last week brings rows and hours into an empty week', async () => {
   const page = await signedIn('alice', '/week/2026-W47');
   await page.goto(`${stack.url}/week/2026-W48`);

@@ -387,9 +387,16 @@
 
   form.addEventListener('input', onEdit);
   form.addEventListener('change', onEdit);
+  var heldSubmitter; // undefined: nothing held; null: a post without a button
   window.addEventListener('online', function () {
     retryDelay = 2000;
     schedule(0);
+    if (heldSubmitter !== undefined) {
+      var submitter = heldSubmitter;
+      heldSubmitter = undefined;
+      if (submitter) form.requestSubmit(submitter);
+      else form.requestSubmit();
+    }
   });
   window.addEventListener('offline', function () {
     if (count() && !conflict && !blocked) showOffline();
@@ -406,6 +413,15 @@
       event.preventDefault();
       var target = document.getElementById(conflict ? 'draft-alert-title' : 'draft-alert-action');
       if (target) target.focus();
+      return;
+    }
+    // Offline, a whole-form post (save, submit, a blank row's project, add, remove, copy) would
+    // leave the page for the browser's error page, and the hours of a blank row, which only that
+    // post saves, with it. Keep the page and post when the connection is back.
+    if (navigator.onLine === false) {
+      event.preventDefault();
+      heldSubmitter = event.submitter || null;
+      setStatus(msg.msgOfflineHeld, 'offline-held');
       return;
     }
     // Let the last autosave land first, so the form's version is current.
