@@ -177,6 +177,7 @@ export const en = {
   'ops.duration.hours': '{h} h {m} min',
   'weekday.short': '{weekday} {day}',
   // --- week grid: rows, copy last week, non-working days, expected hours, week-complete check ---
+  'week.blank.restored': 'Hours you typed in a new row before choosing its project were put back. Choose the project to save them.',
   'week.status.offlineHeld': 'Offline: nothing was sent and everything you typed is still here. It will be sent when the connection is back.',
   'week.rows.actions': 'Row actions',
   'week.rows.add': 'Add a project',

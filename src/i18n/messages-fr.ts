@@ -179,6 +179,7 @@ export const fr: Record<MessageKey, string> = {
   'ops.duration.hours': '{h} h {m} min',
   'weekday.short': '{weekday} {day}',
   // --- week grid: rows, copy last week, non-working days, expected hours, week-complete check ---
+  'week.blank.restored': "Les heures saisies dans une nouvelle ligne avant d'en choisir le projet ont été remises. Choisissez le projet pour les enregistrer.",
   'week.status.offlineHeld': "Hors ligne : rien n'a été envoyé et tout ce que vous avez saisi est toujours là. L'envoi se fera au retour de la connexion.",
   'week.rows.actions': 'Actions sur la ligne',
   'week.rows.add': 'Ajouter un projet',

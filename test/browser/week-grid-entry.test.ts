@@ -60,6 +60,24 @@ test('offline, choosing the project of a blank row keeps the page and its hours,
   assert.match(html, /Hours for P-1067 Reporting platform on Tuesday 1 December/, 'the row is stored on the server');
 });
 
+test('hours typed in a blank row survive closing the page before its project is chosen, and are not put back once saved', async () => {
+  const first = await signedIn('bob', '/week/2026-W50');
+  const blankMonday = 'Hours for new row 1 (choose its project) on Monday 7 December';
+  await first.getByLabel(blankMonday).fill('3,25');
+  await first.close();
+  const page = await first.context().newPage();
+  await page.goto(`${stack.url}/week/2026-W50`);
+  assert.equal(await page.getByLabel(blankMonday).inputValue(), '3,25');
+  await page.locator('#save-status').filter({ hasText: 'were put back' }).waitFor();
+  await page.getByLabel('Project for new row 1').selectOption('P-1067');
+  const saved = page.getByLabel('Hours for P-1067 Reporting platform on Monday 7 December');
+  await saved.waitFor();
+  assert.equal(await saved.inputValue(), '3,25');
+  await page.reload();
+  assert.equal(await page.getByLabel(blankMonday).inputValue(), '', 'saved hours are not put back into a blank row');
+  assert.equal(await page.getByLabel('Hours for P-1067 Reporting platform on Monday 7 December').inputValue(), '3,25');
+});
+
 test('copy last week brings rows and hours into an empty week', async () => {
   const page = await signedIn('alice', '/week/2026-W47');
   await page.goto(`${stack.url}/week/2026-W48`);

@@ -530,6 +530,57 @@
     if (select && !select.value && msg.msgBlankHint) setStatus(msg.msgBlankHint, 'hint');
   });
 
+  // A blank row's hours reach the server only with the post its project choice makes. Until then
+  // they are kept in localStorage as well, so a closed tab or a crash loses nothing. A post that
+  // landed moves the week's version on: what was kept is then dropped; otherwise it is put back
+  // into the blank cells that are still empty.
+  var blankKey = 'timesheet:blank:' + form.dataset.user + ':' + week;
+  function blankValues() {
+    var out = {};
+    form.querySelectorAll('tr.blank-row input.hours, tr.blank-row select.blank-project').forEach(function (el) {
+      if (el.value) out[el.name] = el.value;
+    });
+    return out;
+  }
+  var sentVersion = null; // the version this page posted its blank rows with, once it has
+  function keepBlank() {
+    try {
+      var values = blankValues();
+      var hasHours = Object.keys(values).some(function (name) { return name.indexOf('np:') !== 0; });
+      if (hasHours) localStorage.setItem(blankKey, JSON.stringify({ values: values, sentVersion: sentVersion }));
+      else localStorage.removeItem(blankKey);
+    } catch (e) { /* storage full or disabled: the page still holds the values */ }
+  }
+  (function restoreBlank() {
+    var kept = null;
+    try { kept = JSON.parse(localStorage.getItem(blankKey) || 'null'); } catch (e) { kept = null; }
+    if (!kept || !kept.values) return;
+    if (typeof kept.sentVersion === 'number' && Number(versionInput.value) > kept.sentVersion) {
+      try { localStorage.removeItem(blankKey); } catch (e) { /* nothing to drop */ }
+      return;
+    }
+    var restored = 0;
+    Object.keys(kept.values).forEach(function (name) {
+      var el = form.querySelector('tr.blank-row [name="' + CSS.escape(name) + '"]');
+      if (!el || el.value) return;
+      el.value = kept.values[name];
+      if (el.tagName === 'INPUT') restored++;
+    });
+    if (restored && msg.msgBlankRestored) setStatus(msg.msgBlankRestored, 'hint');
+  })();
+  // The project choice posts from its own change listener, before this one runs: sentVersion is
+  // then already set and stays in what is kept.
+  function onBlankEdit(event) {
+    if (event.target.closest && event.target.closest('tr.blank-row')) keepBlank();
+  }
+  form.addEventListener('input', onBlankEdit);
+  form.addEventListener('change', onBlankEdit);
+  form.addEventListener('submit', function (event) {
+    if (event.defaultPrevented) return;
+    sentVersion = Number(versionInput.value);
+    keepBlank();
+  });
+
   // "Week complete?": working days with expected hours and nothing typed, asked in a modal dialog.
   var dialog = document.getElementById('complete-dialog');
   var dayList = document.getElementById('complete-dialog-days');
