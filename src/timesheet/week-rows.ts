@@ -51,14 +51,17 @@ export function addableProjects(record: Pick<WeekRecord, 'rows' | 'context' | 'c
   return (record.context?.projects ?? []).filter((p) => !shown.has(p.code)).sort((a, b) => a.code.localeCompare(b.code));
 }
 
-/** True when a cell of that project holds something typed (hours, even invalid, or a comment). */
+/** A cell holds something typed: hours (even invalid) or a comment. */
+const isTyped = (c: DraftCell) => c.raw.trim() !== '' || c.comment.trim() !== '';
+
+/** True when a cell of that project holds something typed. */
 export function rowHasContent(cells: Record<string, DraftCell>, code: string): boolean {
-  return Object.entries(cells).some(([k, c]) => splitCellKey(k)?.projectCode === code && (c.raw.trim() !== '' || c.comment.trim() !== ''));
+  return Object.entries(cells).some(([k, c]) => splitCellKey(k)?.projectCode === code && isTyped(c));
 }
 
 /** True when any cell of the week holds something typed. */
 export function weekHasContent(cells: Record<string, DraftCell>): boolean {
-  return Object.values(cells).some((c) => c.raw.trim() !== '' || c.comment.trim() !== '');
+  return Object.values(cells).some(isTyped);
 }
 
 export interface CopyResult {

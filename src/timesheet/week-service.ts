@@ -9,7 +9,7 @@ import { DraftConflictError, type DraftCell, type DraftStore, type WeekRecord } 
 import type { OutboxItem, SubmissionOutbox } from '../ports/submission-outbox.js';
 import { shiftWeek, type IsoWeek } from './iso-week.js';
 import { copyFromLastWeek, defaultRows, rowHasContent, shownRows, weekHasContent } from './week-rows.js';
-import { cellKey, checkWeek, type WeekCheck } from './week-rules.js';
+import { cellKey, checkWeek, splitCellKey, type WeekCheck } from './week-rules.js';
 import { parseHours } from './hours-input.js';
 
 export interface WeekServiceOptions {
@@ -195,7 +195,8 @@ export class WeekService {
   private applyRowChange(record: WeekRecord, cells: Record<string, DraftCell>, change: RowChange): string[] | null {
     if (!change.add?.length && !change.remove?.length) return null;
     const allowed = new Set(record.context?.projects.map((p) => p.code) ?? []);
-    let rows = record.rows ?? defaultRows(record.context);
+    const before = record.rows ?? defaultRows(record.context);
+    let rows = before;
     for (const code of change.add ?? []) {
       if (!allowed.has(code)) throw new InvalidChangeError(code, 'unknown-cell');
       if (!rows.includes(code)) rows = [...rows, code];
@@ -203,10 +204,9 @@ export class WeekService {
     for (const code of change.remove ?? []) {
       if (rowHasContent(cells, code)) throw new RowNotEmptyError(code);
       // Drops the empty cells the row may still hold, so the row really goes.
-      for (const key of Object.keys(cells)) if (key.startsWith(`${code}|`)) delete cells[key];
+      for (const key of Object.keys(cells)) if (splitCellKey(key)?.projectCode === code) delete cells[key];
       rows = rows.filter((c) => c !== code);
     }
-    const before = record.rows ?? defaultRows(record.context);
     return rows.join('\n') === before.join('\n') && record.rows ? null : rows;
   }
 

@@ -53,13 +53,9 @@ export function placeBlankRows(body: Record<string, unknown>, week: IsoWeek, cha
   const add: string[] = [];
   const unplaced: BlankRowInput[] = [];
   const out: CellChange[] = [];
-  for (let i = 0; i < MAX_BLANK_ROWS; i++) {
-    if (!(`np:${i}` in body) && !week.days.some((d) => `n:${i}|${d}` in body)) continue;
-    const project = text(body[`np:${i}`]).trim();
-    const raws = week.days.map((d) => text(body[`n:${i}|${d}`]).slice(0, 50));
-    const typed = raws.some((r) => r.trim() !== '');
+  for (const { project, raws } of blankRowsOf(body, week)) {
     if (!project) {
-      if (typed) unplaced.push({ project: '', raws });
+      unplaced.push({ project: '', raws });
       continue;
     }
     // A day this project already holds a value for (from its row or another blank row): keep the row apart.

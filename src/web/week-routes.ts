@@ -5,23 +5,20 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppConfig } from '../config/app-config-schema.js';
 import { DraftConflictError, type WeekRecord } from '../ports/draft-store.js';
-import { parseWeekId, todayIn, weekOf, type IsoWeek } from '../timesheet/iso-week.js';
+import { parseWeekId, shiftWeek, todayIn, weekOf, type IsoWeek } from '../timesheet/iso-week.js';
 import { CopyRefusedError, RowNotEmptyError, WeekNotReadyError, type CellChange, type SubmissionDelivery, type WeekService } from '../timesheet/week-service.js';
-import { shiftWeek } from '../timesheet/iso-week.js';
 import { calendarOf, contractOf, missingDays } from '../timesheet/work-calendar.js';
 import { actionOf, blankRowsOf, placeBlankRows } from './week-form.js';
 import { hidesNonWorking, setHideNonWorking } from './week-view-prefs.js';
-import { formatDay } from '../i18n/translator.js';
-import type { BlankRowInput } from './week-page-model.js';
 import { formatHours, parseHours } from '../timesheet/hours-input.js';
-import { INTL_TAG, type Locale, type Translate } from '../i18n/translator.js';
-import { buildWeekPage, errorMessage } from './week-page-model.js';
-
-/** Project codes as they may travel in a redirect's query (shown escaped, never trusted further). */
-const CODE_LIST = /^[\w.\-]{1,40}(,[\w.\-]{1,40}){0,30}$/;
+import { formatDay, INTL_TAG, type Locale, type Translate } from '../i18n/translator.js';
+import { buildWeekPage, errorMessage, type BlankRowInput } from './week-page-model.js';
 import { classify } from './http-errors.js';
 import { erpUser } from './current-user.js';
 import { clearDrainCookie, setDrainCookie } from '../burst/burst-redirect.js';
+
+/** Project codes as they may travel in a redirect's query (shown escaped, never trusted further). */
+const CODE_LIST = /^[\w.\-]{1,40}(,[\w.\-]{1,40}){0,30}$/;
 
 export interface WeekRoutesDeps {
   config: AppConfig;
