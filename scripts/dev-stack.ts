@@ -96,10 +96,10 @@ async function main(): Promise<void> {
   const target = targetArg();
   const withCloud = target !== 'onprem';
   const apps: Array<'onprem' | 'cloud'> = target === 'hybrid' ? ['onprem', 'cloud'] : [target];
-  // `--burst open|closed|schedule` sets the manual switch of both copies alike, so they agree.
+  // `--burst open|closed|auto` sets the switch of the on-prem copy, which decides; the cloud copy follows it.
   const burstIndex = process.argv.indexOf('--burst');
   const burstMode = burstIndex >= 0 ? process.argv[burstIndex + 1] : undefined;
-  if (burstMode !== undefined && !['open', 'closed', 'schedule'].includes(burstMode)) throw new Error(`--burst must be open, closed or schedule, not "${burstMode}"`);
+  if (burstMode !== undefined && !['open', 'closed', 'auto', 'schedule'].includes(burstMode)) throw new Error(`--burst must be open, closed or auto, not "${burstMode}"`);
 
   run('erp', 'src/stand-ins/erp-simulator/main.ts');
   run('sts', 'src/stand-ins/dev-sts/main.ts');
@@ -116,21 +116,22 @@ async function main(): Promise<void> {
     waits.push(waitFor('http://127.0.0.1:10002/devstoreaccount1/Tables', 'Azurite', 60_000, true), waitFor('http://127.0.0.1:3300/', 'relay emulator', 60_000, true));
   }
   await Promise.all(waits);
-  if (withCloud) run('link', 'src/link-service/main.ts');
+  // The link service also carries the copies' own calls (burst window, drafts) to the on-prem app.
+  if (withCloud) run('link', 'src/link-service/main.ts', target === 'hybrid' ? { LINK_APP_ENDPOINTS: 'http://127.0.0.1:3000' } : {});
   const PORTS = { onprem: 3000, cloud: 3001 } as const;
   for (const app of apps) {
     run(app, 'src/server.ts', {
       TIMESHEET_TARGET: app,
-      // Alone, the on-prem copy has no cloud copy to send anyone to.
-      ...(target === 'onprem' ? { TIMESHEET_BURST__OTHER_URL: 'null' } : {}),
-      ...(burstMode ? { TIMESHEET_BURST__MODE: burstMode } : {}),
+      // Alone, a copy has no other copy to send anyone to: it serves everyone.
+      ...(target !== 'hybrid' ? { TIMESHEET_BURST__OTHER_URL: 'null' } : {}),
+      ...(burstMode && app === 'onprem' ? { TIMESHEET_BURST__MODE: burstMode } : {}),
     });
   }
   await Promise.all(apps.map((app) => waitFor(`http://127.0.0.1:${PORTS[app]}/readyz`, `${app} app`)));
   const lines = [''];
   if (apps.includes('onprem')) lines.push(`  CONTOSO Timesheet, on-prem copy:  http://localhost:3000${target === 'hybrid' ? '   <- the URL people type' : ''}`);
-  if (apps.includes('cloud')) lines.push('  CONTOSO Timesheet, cloud copy:    http://localhost:3001');
-  if (target === 'hybrid') lines.push(`  Burst window: ${burstMode ?? 'schedule'} (Friday 14:00-18:00 Europe/Paris; Admins see /ops/burst)`);
+  if (apps.includes('cloud')) lines.push(`  CONTOSO Timesheet, cloud copy:    http://localhost:3001${target === 'cloud' ? '   (alone: serves everyone, no burst redirect)' : ''}`);
+  if (target === 'hybrid') lines.push(`  Burst window: ${burstMode ?? 'auto'}, decided by the on-prem copy, followed by the cloud copy (Friday 14:00-18:00 Europe/Paris; Admins flip it at /ops on either copy)`);
   lines.push('', ...ACCOUNTS, '', '  ERP simulator: http://127.0.0.1:3200/erp?wsdl, http://127.0.0.1:3201/erp?wsdl  (stats: /stats)', '  Development STS (CONTOSO): http://127.0.0.1:3100/metadata', '  Fabrikam partner IdP: http://127.0.0.1:3101/metadata');
   if (withCloud) lines.push('  Azurite (Table service): http://127.0.0.1:10002/devstoreaccount1', '  Relay emulator: http://127.0.0.1:3300 (hybrid connection "erp"), link service listening');
   lines.push('  Ctrl-C stops everything.', '');

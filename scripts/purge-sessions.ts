@@ -1,6 +1,8 @@
 /**
- * The end-of-burst purge: deletes every session (and with --drafts every draft) from the store
- * of the target's configuration, prints how many, exits 0. Run it once the burst is over, when
+ * The end-of-burst purge: deletes every session from the store of the target's configuration,
+ * and with --drafts the drafts that are finished there (handed over to the on-prem copy, or
+ * submitted); prints how many, exits 0. Drafts still in progress are never deleted: they move to
+ * the on-prem copy when their owner opens the week there. Run it once the burst is over, when
  * nobody should still be signed in to the cloud copy.
  *
  *   TIMESHEET_TARGET=cloud node --import tsx scripts/purge-sessions.ts [--drafts]
@@ -46,7 +48,7 @@ async function main(args: string[]): Promise<number> {
   try {
     if (canPurgeAll(handle)) {
       const purged = await handle.purgeAll({ drafts: withDrafts });
-      process.stdout.write(`purged ${purged.sessions} session(s)${withDrafts ? ` and ${purged.drafts} draft(s)` : ''} (target ${target})\n`);
+      process.stdout.write(`purged ${purged.sessions} session(s)${withDrafts ? ` and ${purged.drafts} finished draft(s); drafts in progress are kept` : ''} (target ${target})\n`);
     } else {
       if (withDrafts) throw new Error(`the ${target} session store cannot purge drafts`);
       process.stdout.write(`purged ${await purgeThroughStore(handle)} session(s) (target ${target})\n`);

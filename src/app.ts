@@ -6,7 +6,6 @@
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -37,6 +36,12 @@ import { metricsRoute } from './metrics/metrics-route.js';
 import { metricsSource } from './cluster/cluster-metrics.js';
 import { BurstController } from './burst/burst-state.js';
 import { burstRedirect, drainCookieCheck } from './burst/burst-redirect.js';
+import type { BurstView } from './burst/burst-view.js';
+import { otherCopyClient } from './copies/other-copy-setup.js';
+import { FollowedBurst } from './copies/followed-burst.js';
+import { copyRoutes } from './copies/copy-routes.js';
+import { COPY_PATHS } from './copies/other-copy-client.js';
+import { startLoadSampler } from './burst/load-sampler.js';
 import { translator, type Translate } from './i18n/translator.js';
 // --- observability (metrics, health, /ops page) ---
 import { instrumentErp } from './metrics/erp-metrics.js';
@@ -75,9 +80,12 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
     await storeHandle.close().catch(() => undefined);
     throw err;
   }
+  // The other copy (on-prem <-> cloud): one burst window, and drafts that follow the person.
+  const otherCopy = otherCopyClient(container, config, logger);
   const weeks = new WeekService(erp, storeHandle.drafts, storeHandle.outbox, {
     contextMaxAgeMinutes: config.timesheet.contextMaxAgeMinutes,
     maxHoursPerDay: config.timesheet.maxHoursPerDay,
+    otherCopy: otherCopy ? { self: config.target, takeDraft: (user, week) => otherCopy.takeDraft(user, week) } : undefined,
   });
   const outboxEvents = registerOutboxMetrics(registry, storeHandle.outbox);
   const o = config.outbox;
@@ -125,7 +133,8 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
         req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url?.startsWith('/assets/') === true },
+      // Probes, assets and the cloud copy's poll of the burst window (every few seconds) would drown the rest.
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url?.startsWith('/assets/') === true || (req.method === 'GET' && req.url === COPY_PATHS.burst) },
     }),
   );
   app.use((req, res, next) => {
@@ -145,7 +154,8 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
           styleSrc: ["'self'"],
           imgSrc: ["'self'", 'data:'],
           // Chrome applies form-action to the redirects that follow a form post (sign-out -> IdP).
-          formAction: ["'self'", ...idpOrigins],
+          // ... and to the other copy: a form post may end there when the window moved meanwhile.
+          formAction: ["'self'", ...idpOrigins, ...(config.burst.otherUrl ? [new URL(config.burst.otherUrl).origin] : [])],
           frameAncestors: ["'none'"],
           upgradeInsecureRequests: null,
         },
@@ -169,43 +179,44 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
   health.register(registry);
   app.use(healthRoutes(health.checks, () => shuttingDown));
 
-  // The Friday burst. Before sessions, body parsing and the ERP: a new visitor sent to the other
-  // copy costs no storage operation. People with a draft in progress here (drain cookie) stay.
-  const burst = new BurstController({
-    schedule: config.burst.schedule,
-    mode: config.burst.mode,
-    loadTrigger: config.burst.loadTrigger,
-    onChange: (state) => logger.info({ burst: { open: state.open, reason: state.reason } }, 'burst window changed'),
-  });
+  // The Friday burst. One window for both copies: the on-prem copy decides it (schedule, the
+  // operators' switch, load) and the cloud copy follows it through the link between them; a copy
+  // without that link decides alone. Before sessions, body parsing and the ERP: a new visitor sent
+  // to the other copy costs no storage operation. People with a draft in progress here (drain
+  // cookie) stay.
+  const role = config.target === 'cloud' ? 'cloud' : 'onprem';
+  const decider =
+    role === 'onprem' || !otherCopy
+      ? new BurstController({
+          schedule: config.burst.schedule,
+          mode: config.burst.mode,
+          loadTrigger: config.burst.loadTrigger,
+          onChange: (state) => logger.info({ burst: { open: state.open, reason: state.reason } }, 'burst window changed'),
+        })
+      : null;
+  const followed = decider || !otherCopy ? null : new FollowedBurst(otherCopy, { intervalMs: config.copies.followIntervalSeconds * 1000, staleAfterMs: config.copies.staleAfterSeconds * 1000, logger });
+  void followed?.start();
+  const burst: BurstView = decider ?? followed!;
+  // The copies' internal API (signed by the other copy, no session): before the redirect and the parsers.
+  app.use(copyRoutes({ secrets: otherCopy ? config.copies.secrets : [], decider, weeks, logger }));
   const redirect = config.burst.otherUrl
     ? burstRedirect({
         controller: burst,
-        role: config.target === 'cloud' ? 'cloud' : 'onprem',
+        role,
         otherUrl: config.burst.otherUrl,
         status: config.burst.redirectStatus,
         hasWorkInProgress: drainCookieCheck(config.app.sessionSecrets, { name: config.burst.drainCookie.name }),
+        // A following copy asks the deciding one again before it sends anyone back.
+        confirm: followed ? () => followed.confirmClosed() : undefined,
         onBounce: (req) => req.log.warn({ burst: burst.state() }, 'a visitor came straight back from the other copy: the two copies disagree about the burst window'),
       })
     : null;
+  // The load trigger opens the overflow early when more visitors arrive than this instance should
+  // take. Arrivals are counted BEFORE the redirect: visitors sent away are still load arriving here,
+  // so the window holds while the load lasts instead of emptying itself (src/burst/load-sampler.ts).
+  const loadSampler = decider && config.burst.loadTrigger ? startLoadSampler(decider, config.burst.loadTrigger) : null;
+  if (loadSampler) app.use(loadSampler.countArrival);
   if (redirect) app.use(redirect);
-  // The load trigger opens the overflow early when this instance is saturated: fed once a second
-  // with the event loop's p99 delay and the requests in flight.
-  let loadSampler: NodeJS.Timeout | undefined;
-  if (config.burst.loadTrigger) {
-    const loop = monitorEventLoopDelay({ resolution: 20 });
-    loop.enable();
-    let inFlight = 0;
-    app.use((_req, res, next) => {
-      inFlight++;
-      res.once('close', () => inFlight--);
-      next();
-    });
-    loadSampler = setInterval(() => {
-      burst.observe({ eventLoopDelayMs: loop.percentile(99) / 1e6, inFlight });
-      loop.reset();
-    }, 1000);
-    loadSampler.unref();
-  }
 
   const csrf = csrfProtection(config.app.sessionSecrets[0]!);
   const auth = createAuth(config, logger, { logoutGuards: [csrf] });
@@ -231,9 +242,9 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
   registerBurstMetrics(registry, burst, () => redirect?.stats() ?? { redirected: 0, drained: 0, bounced: 0 });
   app.use(metricsRoute(registry, config.metrics.token, metricsSource(registry)));
   app.use('/ops', auth.requireUser, auth.requireRole('Admin'));
-  app.use(opsRoutes(burst, () => redirect?.stats() ?? { redirected: 0, drained: 0, bounced: 0 }));
+  app.use(opsRoutes(burst, () => redirect?.stats() ?? { redirected: 0, drained: 0, bounced: 0 }, followed ? () => followed.status() : null));
   app.use(outboxOpsRoutes(storeHandle.outbox));
-  app.use(opsPageRoutes({ burst, redirectStats: () => redirect?.stats() ?? { redirected: 0, drained: 0, bounced: 0 }, outbox: storeHandle.outbox, health, erp, http, instance: `${os.hostname()}#${process.pid}`, timeZone: config.burst.schedule.timeZone }));
+  app.use(opsPageRoutes({ burst, redirectStats: () => redirect?.stats() ?? { redirected: 0, drained: 0, bounced: 0 }, outbox: storeHandle.outbox, health, erp, http, instance: `${os.hostname()}#${process.pid}`, timeZone: config.burst.schedule.timeZone, follow: followed ? () => followed.status() : null }));
   app.use(auth.requireUser, auth.requireRole(...config.timesheet.allowedRoles));
   app.use(...writeRateLimits(config));
   app.use(weekRoutes({ config, weeks, delivery: worker }));
@@ -271,7 +282,8 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
     },
     async close() {
       shuttingDown = true;
-      if (loadSampler) clearInterval(loadSampler);
+      loadSampler?.stop();
+      followed?.stop();
       // Deliveries in flight finish (or their leases run out) before the store closes.
       await worker.stop();
       await Promise.allSettled(roles.map((r) => r.stop()));

@@ -1,8 +1,8 @@
 import type { FailoverLogger } from '../../src/erp/endpoint-rotation.js';
 import { createSoapErpClient, type SoapErpClient } from '../../src/erp/soap-erp-client.js';
 import { SERVICE_BUS_AUTHORIZATION } from '../../src/relay/protocol.js';
-import { relayResourceUri, relaySendUrl } from '../../src/relay/relay-urls.js';
-import { SasTokenProvider } from '../../src/relay/sas-token-provider.js';
+import { relaySendUrl } from '../../src/relay/relay-urls.js';
+import { senderTokens } from '../../src/relay/relay-sender-settings.js';
 import { relayResponseClassifier } from './relay-responses.js';
 import type { ErpRelaySettings } from './settings.js';
 
@@ -20,12 +20,7 @@ export function relayErpEndpoint(settings: Pick<ErpRelaySettings, 'relayBaseUrl'
  * request, and the relay's own answers turned into precise errors.
  */
 export function createRelayErpConnector(settings: ErpRelaySettings, logger?: FailoverLogger): Promise<SoapErpClient> {
-  const tokens = new SasTokenProvider({
-    resourceUri: relayResourceUri(settings.relayBaseUrl, settings.hybridConnection),
-    keyName: settings.keyName,
-    key: settings.key,
-    ttlSeconds: settings.tokenTtlSeconds,
-  });
+  const tokens = senderTokens(settings);
   return createSoapErpClient({
     endpoints: [relayErpEndpoint(settings)],
     timeoutMs: settings.timeoutMs,

@@ -99,6 +99,9 @@ export class AzureDraftStore implements DraftStore {
       updatedAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + this.#retentionMs),
       writeId,
+      // Outside the JSON, so the end-of-burst purge can keep drafts still in progress with a filter:
+      // a draft is never deleted before its owner has taken it to the on-prem copy.
+      inProgress: rest.status === 'draft' && !rest.handedOverTo,
       ...splitJson(json),
     };
     const size = entitySize(entity);
@@ -155,10 +158,14 @@ export class AzureDraftStore implements DraftStore {
     return deleteRows(this.#table, odata`expiresAt lt ${now}`, 'sweep expired drafts', keepGoing);
   }
 
-  /** Deletes every draft; returns how many. */
-  deleteAll(): Promise<number> {
+  /**
+   * Deletes the records no one needs here any more: drafts handed over to the on-prem copy and
+   * weeks submitted. Drafts in progress stay (and rows written before `inProgress` existed: a
+   * missing property never matches), until their owner opens the week on the other copy.
+   */
+  deleteFinished(): Promise<number> {
     this.#etags.clear();
-    return deleteRows(this.#table, undefined, 'purge drafts');
+    return deleteRows(this.#table, odata`inProgress eq ${false}`, 'purge finished drafts');
   }
 }
 

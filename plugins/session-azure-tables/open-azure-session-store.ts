@@ -35,7 +35,10 @@ export interface AzureSessionStoreHandle extends SessionStoreHandle {
   readonly instanceId: string;
   /** The lease-guarded sweep with its details (sweepExpired() returns the total). */
   sweep(): Promise<SweepResult>;
-  /** Deletes every session, and every draft when asked (the end-of-burst purge); no lease needed. */
+  /**
+   * Deletes every session, and when asked the drafts that are finished here (handed over to the
+   * on-prem copy, or submitted): the end-of-burst purge; no lease needed. Drafts in progress stay.
+   */
   purgeAll(options?: { drafts?: boolean }): Promise<{ sessions: number; drafts: number }>;
   /** Deletes the tables. For tests that isolate runs with their own table names. */
   dropTables(): Promise<void>;
@@ -139,7 +142,7 @@ export async function openAzureSessionStore(settings: SessionAzureTablesSettings
     },
     async purgeAll(purge = {}) {
       const sessions = await store.deleteAll();
-      return { sessions, drafts: purge.drafts ? await drafts.deleteAll() : 0 };
+      return { sessions, drafts: purge.drafts ? await drafts.deleteFinished() : 0 };
     },
     async dropTables() {
       await Promise.all([tables.sessions.drop(), tables.drafts.drop(), tables.lease.drop(), tables.outbox.drop()]);

@@ -18,6 +18,8 @@ import * as erpDirect from '../../plugins/erp-direct/index.js';
 import * as erpRelay from '../../plugins/erp-relay/index.js';
 import * as sessionAzureTables from '../../plugins/session-azure-tables/index.js';
 import * as sessionSql from '../../plugins/session-sql/index.js';
+import * as otherCopyDirect from '../../plugins/other-copy-direct/index.js';
+import * as otherCopyRelay from '../../plugins/other-copy-relay/index.js';
 import { memoryStorePlugin } from './memory-store-plugin.js';
 
 /** A static table, as in the built packages: the benchmark server is bundled and runs without tsx. */
@@ -28,6 +30,8 @@ const PLUGINS: Record<string, PluginModule> = {
   'session-azure-tables': sessionAzureTables as unknown as PluginModule,
   'session-sql': sessionSql as unknown as PluginModule,
   'session-memory': memoryStorePlugin,
+  'other-copy-direct': otherCopyDirect as unknown as PluginModule,
+  'other-copy-relay': otherCopyRelay as unknown as PluginModule,
 };
 import { runClustered, workerCount } from '../../src/cluster/clustered.js';
 

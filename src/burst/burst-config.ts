@@ -8,10 +8,14 @@ import { parseOtherUrl } from './burst-redirect.js';
  * by the lead). Every key has a default, so `"burst": {}` is valid; otherUrl null disables the redirect.
  */
 export const burstConfigSchema = z.strictObject({
-  /** 'schedule' (default), or an operator's 'open' / 'closed' at start-up; changed at run time with BurstController.setMode. */
-  mode: burstModeSchema.default('schedule'),
+  /**
+   * 'auto' (default: open inside the schedule or while the load trigger is active), or an operator's
+   * 'open' / 'closed' at start-up; changed at run time with BurstController.setMode. 'schedule' is
+   * still read as 'auto'.
+   */
+  mode: burstModeSchema.default('auto'),
   schedule: burstScheduleSchema.default({ ...DEFAULT_BURST_SCHEDULE, days: [...DEFAULT_BURST_SCHEDULE.days] }),
-  /** null: no load trigger. */
+  /** null: no load trigger. Else opens the window early on the arrival rate (src/burst/load-sampler.ts). */
   loadTrigger: loadTriggerSchema,
   /** The other copy: the cloud URL in the on-prem configuration, the on-prem URL in the cloud one. */
   otherUrl: z

@@ -10,7 +10,9 @@ import type { Request, RequestHandler, Response } from 'express';
  * - role 'cloud', window closed: new visitors go back to the on-prem copy;
  * - a visitor with work in progress (hasWorkInProgress(req), e.g. the signed drain cookie below)
  *   is served where they are until they are done (drain);
- * - health, metrics, assets, SAML, ops pages and anything but GET/HEAD are never redirected.
+ * - health, metrics, assets, sign-in and sign-out (/login, /saml, /logout, /signed-out: a flow
+ *   started on one copy ends on it), ops pages, the copies' internal API and anything but GET/HEAD
+ *   are never redirected.
  */
 export type BurstRole = 'onprem' | 'cloud';
 
@@ -30,6 +32,11 @@ export interface BurstRedirectOptions {
   bounceGuardSeconds?: number;
   /** Told when the loop breaker serves someone: the two copies disagree about the window. */
   onBounce?: (req: Request) => void;
+  /**
+   * Asked before a person is sent away; false keeps them here. The following (cloud) copy checks
+   * with the deciding copy first, so an old answer never sends anyone back.
+   */
+  confirm?: () => Promise<boolean>;
 }
 
 export interface BurstRedirectStats {
@@ -44,7 +51,7 @@ export interface BurstRedirectStats {
 export type BurstRedirectMiddleware = RequestHandler & { stats(): BurstRedirectStats };
 
 /** Matched case-insensitively, as the path itself or as a prefix followed by '/'. */
-export const DEFAULT_EXCLUDED_PATHS: readonly string[] = Object.freeze(['/healthz', '/readyz', '/metrics', '/assets', '/saml', '/ops']);
+export const DEFAULT_EXCLUDED_PATHS: readonly string[] = Object.freeze(['/healthz', '/readyz', '/metrics', '/assets', '/saml', '/login', '/logout', '/signed-out', '/ops', '/internal']);
 
 /** Parses and checks otherUrl: absolute http(s), no credentials, query or fragment. Returns the base without a trailing slash. */
 export function parseOtherUrl(otherUrl: string): { origin: string; base: string } {
@@ -96,7 +103,7 @@ export function burstRedirect(options: BurstRedirectOptions): BurstRedirectMiddl
   const bounceCookie = `timesheet.bounced-${role}`;
   const bounceSeconds = options.bounceGuardSeconds ?? 60;
 
-  const middleware: RequestHandler = (req, res, next) => {
+  const middleware: RequestHandler = async (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const requestTarget = req.originalUrl;
     if (isExcluded(requestTarget, excluded)) return next();
@@ -112,6 +119,7 @@ export function burstRedirect(options: BurstRedirectOptions): BurstRedirectMiddl
       options.onBounce?.(req);
       return next();
     }
+    if (options.confirm && !(await options.confirm())) return next();
     stats.redirected++;
     // The window moves: no cache may keep this answer.
     res.setHeader('Cache-Control', 'no-store');

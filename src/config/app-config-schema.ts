@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { samlConfigSchema } from '../auth/saml-config-schema.js';
 import { burstConfigSchema } from '../burst/burst-config.js';
+import { copiesConfigSchema } from '../copies/copies-config.js';
 import { calendarConfigSchema } from '../timesheet/work-calendar.js';
 import { contrastRatio } from './colour-contrast.js';
 
@@ -95,6 +96,8 @@ export const appConfigSchema = z.object({
   saml: samlConfigSchema,
   /** The Friday burst: when the on-prem copy sends new visitors to the cloud copy. */
   burst: burstConfigSchema.prefault({}),
+  /** How the two copies keep one burst window and hand drafts to each other. */
+  copies: copiesConfigSchema.prefault({}),
   metrics: z
     .strictObject({
       /** Bearer token a Prometheus scraper presents at /metrics; null = Admin users only. At least 32 characters. */

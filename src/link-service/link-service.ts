@@ -10,6 +10,7 @@ import { checkTarget } from './allow-list.js';
 import { sendAnswer } from './answer-sender.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { ErpForwarder, ownAnswer, type LinkAnswer } from './erp-forwarder.js';
+import { COPY_PATHS } from '../copies/other-copy-client.js';
 
 export interface LinkServiceOptions {
   /** Base URL of the relay namespace: `https://{namespace}.servicebus.windows.net`, or the emulator's `http://127.0.0.1:3300`. */
@@ -24,6 +25,11 @@ export interface LinkServiceOptions {
   erpEndpoints: string[];
   /** Paths forwarded to the ERP (POST {path}, GET {path}?wsdl). Default ['/erp']. */
   allowedPaths?: string[];
+  /**
+   * Base URLs of the on-prem app (e.g. `http://timesheet:3000`): the copies' internal API (burst
+   * window, draft hand-over) is forwarded there. Absent: only the ERP is reachable.
+   */
+  appEndpoints?: string[];
   /** Deadline of each ERP attempt. Must stay under the relay's 60 s. Default 30000. */
   timeoutMs?: number;
   /** `sb-hc-id` of this listener, in the relay's diagnostics and in the X-Erp-Link answer header. Default host-pid. */
@@ -71,6 +77,9 @@ class LinkServiceImpl extends EventEmitter implements LinkService {
   private readonly log: Logger;
   private readonly tokens: SasTokenProvider;
   private readonly forwarder: ErpForwarder;
+  /** To the on-prem app, for the copies' internal API; null when not configured. */
+  private readonly appForwarder: ErpForwarder | null;
+  private readonly appPaths: readonly string[];
   private readonly listenUrl: string;
   private readonly allowedPaths: readonly string[];
   private readonly backoff: BackoffOptions;
@@ -92,6 +101,8 @@ class LinkServiceImpl extends EventEmitter implements LinkService {
       ttlSeconds: options.tokenTtlSeconds ?? 3600,
     });
     this.forwarder = new ErpForwarder(options.erpEndpoints, options.timeoutMs ?? 30_000);
+    this.appForwarder = options.appEndpoints?.length ? new ErpForwarder(options.appEndpoints, options.timeoutMs ?? 30_000) : null;
+    this.appPaths = this.appForwarder ? Object.values(COPY_PATHS) : [];
     this.listenUrl = relayListenUrl(options.relayUrl, options.hybridConnection, this.instanceId);
     this.allowedPaths = options.allowedPaths ?? ['/erp'];
     this.backoff = { initialDelayMs: options.reconnect?.initialDelayMs ?? 500, maxDelayMs: options.reconnect?.maxDelayMs ?? 30_000 };
@@ -99,7 +110,7 @@ class LinkServiceImpl extends EventEmitter implements LinkService {
 
   start(): void {
     // Never the key or a token: the key name is enough to tell which policy is in use.
-    this.log.info({ relay: new URL(this.listenUrl).host, keyName: this.options.keyName, erpEndpoints: this.options.erpEndpoints, allowedPaths: this.allowedPaths }, 'link service starting');
+    this.log.info({ relay: new URL(this.listenUrl).host, keyName: this.options.keyName, erpEndpoints: this.options.erpEndpoints, allowedPaths: this.allowedPaths, appEndpoints: this.options.appEndpoints ?? [] }, 'link service starting');
     this.connect();
   }
 
@@ -207,13 +218,14 @@ class LinkServiceImpl extends EventEmitter implements LinkService {
   private async serve(ws: WebSocket, rendezvousAddress: string | undefined, request: RelayHttpRequest, body: Buffer): Promise<void> {
     const started = performance.now();
     this.counters.requests++;
-    const target = checkTarget(request.requestTarget, request.method.toUpperCase(), this.options.hybridConnection, this.allowedPaths);
+    const target = checkTarget(request.requestTarget, request.method.toUpperCase(), this.options.hybridConnection, this.allowedPaths, this.appPaths);
     let answer: LinkAnswer;
     if (!target.ok) {
       this.counters.refused++;
       answer = ownAnswer(target.status, 'refused', `The ERP link refused ${request.method} ${request.requestTarget}: ${target.reason}`);
     } else {
-      answer = await this.forwarder.forward({ method: request.method.toUpperCase(), pathAndQuery: target.pathAndQuery, headers: request.requestHeaders ?? {}, body });
+      const forwarder = target.to === 'app' && this.appForwarder ? this.appForwarder : this.forwarder;
+      answer = await forwarder.forward({ method: request.method.toUpperCase(), pathAndQuery: target.pathAndQuery, headers: request.requestHeaders ?? {}, body });
       if (answer.endpoint) this.counters.forwarded++;
       else this.counters.failed++;
     }
@@ -223,7 +235,9 @@ class LinkServiceImpl extends EventEmitter implements LinkService {
     } catch (err) {
       this.log.warn({ id: request.id, err: (err as Error).message }, 'answer could not be sent back to the relay');
     }
-    this.log.info(
+    // The cloud copy's poll of the burst window comes every few seconds: only at debug level.
+    const routine = target.ok && target.to === 'app' && request.method.toUpperCase() === 'GET' && answer.status === 200;
+    this.log[routine ? 'debug' : 'info'](
       {
         id: request.id,
         method: request.method,
@@ -233,7 +247,7 @@ class LinkServiceImpl extends EventEmitter implements LinkService {
         erp: answer.endpoint,
         durationMs: Math.round(performance.now() - started),
       },
-      'ERP request relayed',
+      target.ok && target.to === 'app' ? 'request to the on-prem app relayed' : 'ERP request relayed',
     );
   }
 
@@ -281,6 +295,7 @@ class LinkServiceImpl extends EventEmitter implements LinkService {
       }),
     );
     this.forwarder.close();
+    this.appForwarder?.close();
     this.log.info('link service stopped');
   }
 }

@@ -15,6 +15,7 @@ import { isLoopbackUrl } from '../relay/relay-urls.js';
  *   LINK_TOKEN_TTL_SECONDS   3600 (renewed on the open channel at half-life)
  *   LINK_ERP_ENDPOINTS       http://127.0.0.1:3200,http://127.0.0.1:3201 (base URLs, comma-separated)
  *   LINK_ALLOWED_PATHS       /erp (comma-separated)
+ *   LINK_APP_ENDPOINTS       (none) base URLs of the on-prem app: the copies' internal API is forwarded there
  *   LINK_TIMEOUT_MS          30000 (per ERP attempt; under the relay's 60 s)
  *   LINK_INSTANCE_ID         {hostname}-{pid}
  *   LOG_LEVEL                info
@@ -30,6 +31,7 @@ export const linkServiceSettingsSchema = z
       .array(z.url({ protocol: /^https?$/, error: 'must be the http(s) base URL of an ERP node' }))
       .min(1)
       .default(['http://127.0.0.1:3200', 'http://127.0.0.1:3201']),
+    appEndpoints: z.array(z.url({ protocol: /^https?$/, error: 'must be the http(s) base URL of the on-prem app' })).default([]),
     allowedPaths: z
       .array(z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, 'must be a plain absolute path such as /erp'))
       .min(1)
@@ -58,12 +60,13 @@ const ENV_KEYS: Record<string, keyof LinkServiceSettings> = {
   LINK_TOKEN_TTL_SECONDS: 'tokenTtlSeconds',
   LINK_ERP_ENDPOINTS: 'erpEndpoints',
   LINK_ALLOWED_PATHS: 'allowedPaths',
+  LINK_APP_ENDPOINTS: 'appEndpoints',
   LINK_TIMEOUT_MS: 'timeoutMs',
   LINK_INSTANCE_ID: 'instanceId',
   LOG_LEVEL: 'logLevel',
 };
 
-const LISTS = new Set<string>(['erpEndpoints', 'allowedPaths']);
+const LISTS = new Set<string>(['erpEndpoints', 'allowedPaths', 'appEndpoints']);
 const NUMBERS = new Set<string>(['tokenTtlSeconds', 'timeoutMs']);
 
 /** Validated settings from the environment; every problem is reported at once. */

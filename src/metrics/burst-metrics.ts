@@ -1,12 +1,13 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { BurstController } from '../burst/burst-state.js';
+import type { BurstView } from '../burst/burst-view.js';
 import type { BurstRedirectStats } from '../burst/burst-redirect.js';
 
 /**
  * The burst as Prometheus metrics, read when scraped (no timers): whether the window is open and
- * why, and how many requests were redirected, drained and caught by the loop breaker.
+ * why, how many requests were redirected, drained and caught by the loop breaker, and the arrival
+ * rate the load trigger acts on.
  */
-export function registerBurstMetrics(registry: Registry, burst: BurstController, stats: () => BurstRedirectStats): void {
+export function registerBurstMetrics(registry: Registry, burst: BurstView, stats: () => BurstRedirectStats): void {
   new Gauge({
     name: 'timesheet_burst_open',
     help: '1 while this copy considers the burst window open, labelled with the reason',
@@ -16,6 +17,14 @@ export function registerBurstMetrics(registry: Registry, burst: BurstController,
       this.reset();
       const state = burst.state();
       this.set({ reason: state.reason, mode: state.mode }, state.open ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'timesheet_burst_arrival_rate',
+    help: 'Requests per second arriving at this instance, redirected ones included, averaged over the load trigger window (0 without a load trigger, or before its first measure)',
+    registers: [registry],
+    collect() {
+      this.set(burst.load()?.arrivalRps ?? 0);
     },
   });
   const counters = {

@@ -50,6 +50,17 @@ export interface WeekRecord {
   receipt: SubmitReceipt | null;
   /** Set when a submission came back without a receipt; absent in records written before the outbox. */
   submitProblem?: SubmitProblem | null;
+  /**
+   * Set when this copy handed the draft to the other copy (on-prem <-> cloud) because the person
+   * opened the week there: the record is a mark with no cells, and opening or editing the week here
+   * takes the draft back first (src/timesheet/week-service.ts). Absent or null: the draft is here.
+   */
+  handedOverTo?: string | null;
+  /**
+   * Set when the week was started here while the other copy could not be asked whether it holds a
+   * draft of it: the next opening asks again, and the page says so meanwhile.
+   */
+  otherCopyUnchecked?: boolean;
   updatedAt: string;
 }
 

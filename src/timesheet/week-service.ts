@@ -16,6 +16,25 @@ export interface WeekServiceOptions {
   contextMaxAgeMinutes: number;
   maxHoursPerDay: number;
   now?: () => Date;
+  /**
+   * The other copy (on-prem <-> cloud), asked for the person's draft when this copy has none of the
+   * week: the draft follows the person to whichever copy they open it on. Absent: this copy alone.
+   */
+  otherCopy?: DraftsElsewhere;
+}
+
+/** The other copy's drafts, as the week service needs them (src/copies/other-copy-client.ts). */
+export interface DraftsElsewhere {
+  /** This copy's name, written into the mark of a draft handed away. */
+  readonly self: string;
+  /** The person's record there; a draft is handed over (the other copy keeps only a mark). Throws when it cannot be asked. */
+  takeDraft(user: string, week: string): Promise<{ record: WeekRecord; handedOver: boolean } | null>;
+}
+
+/** What a copy answers when the other asks for a person's week. */
+export interface HandOver {
+  record: WeekRecord | null;
+  handedOver: boolean;
 }
 
 export interface CellChange {
@@ -115,33 +134,38 @@ export class WeekService {
    * A week the ERP already holds booked entries for is shown as submitted.
    */
   async open(user: string, week: IsoWeek): Promise<WeekRecord> {
-    const existing = await this.drafts.load(user, week.id);
+    const existing = await this.takeFromOtherCopy(user, week, await this.drafts.load(user, week.id));
     if (existing?.status === 'submitting') {
       // Normally a no-op read; re-queues a submission whose enqueue was cut short by a crash.
       if (existing.submissionId && !(await this.outbox.get(existing.submissionId))) await this.ensureQueued(week, existing);
       return existing;
     }
-    if (existing && (existing.status !== 'draft' || this.isFresh(existing))) return existing;
+    const usable = existing && !existing.handedOverTo ? existing : null;
+    if (usable && (usable.status !== 'draft' || this.isFresh(usable))) return usable;
     const context = await this.erp.getWeekContext(user, week.monday);
-    const base: WeekRecord = existing ?? {
+    const base: WeekRecord = usable ?? {
       user,
       week: week.id,
-      version: 0,
       context: null,
       contextFetchedAt: null,
       cells: {},
       status: context.entries.length > 0 ? 'submitted' : 'draft',
       submissionId: null,
       receipt: null,
+      // Started here although the other copy could not be asked: asked again at the next opening.
+      ...(existing?.otherCopyUnchecked ? { otherCopyUnchecked: true } : {}),
+      handedOverTo: null,
+      version: existing?.version ?? 0,
       updatedAt: this.now().toISOString(),
     };
+    const fresh = base !== usable;
     const cells: Record<string, DraftCell> = { ...base.cells };
-    if (!existing) {
+    if (fresh) {
       for (const e of context.entries) cells[cellKey(e.projectCode, e.date)] = { raw: String(e.hours), hours: e.hours, comment: e.comment };
     }
     // A new week starts with the projects booked in it and in recent weeks (from this same context: no
     // extra ERP call); a refreshed context keeps the rows the person chose.
-    const rows = base.rows ?? (existing ? undefined : defaultRows(context));
+    const rows = base.rows ?? (fresh ? defaultRows(context) : undefined);
     const next: WeekRecord = { ...base, context, contextFetchedAt: this.now().toISOString(), cells, ...(rows ? { rows } : {}), updatedAt: this.now().toISOString() };
     try {
       return await this.drafts.save(next, base.version);
@@ -152,15 +176,86 @@ export class WeekService {
     }
   }
 
+  /**
+   * When this copy has no draft of the week (no record, or only the mark of one handed away), asks
+   * the other copy for it and keeps what it gives: a draft moves here (compare-and-set on both
+   * sides, so nothing is overwritten); a week submitting or submitted there is copied read-only
+   * (a submitting one keeps its submission id: whichever copy delivers it, the ERP books it once).
+   * When the other copy cannot be asked, the week opens here as usual, marked to ask again.
+   */
+  private async takeFromOtherCopy(user: string, week: IsoWeek, local: WeekRecord | null): Promise<WeekRecord | null> {
+    const elsewhere = this.options.otherCopy;
+    const mayBeElsewhere = !local || !!local.handedOverTo || (local.otherCopyUnchecked === true && !weekHasContent(local.cells));
+    if (!elsewhere || !mayBeElsewhere) return local;
+    let taken: Awaited<ReturnType<DraftsElsewhere['takeDraft']>>;
+    try {
+      taken = await elsewhere.takeDraft(user, week.id);
+    } catch {
+      if (local && !local.handedOverTo) return local;
+      return { ...this.emptyMark(user, week, local), otherCopyUnchecked: true };
+    }
+    if (!taken) return local?.otherCopyUnchecked ? { ...local, otherCopyUnchecked: false } : local;
+    const { version: _theirs, updatedAt: _at, handedOverTo: _to, otherCopyUnchecked: _unchecked, ...content } = taken.record;
+    const record: WeekRecord = { ...content, user, week: week.id, version: local?.version ?? 0, handedOverTo: null, updatedAt: this.now().toISOString() };
+    try {
+      return await this.drafts.save(record, local?.version ?? 0);
+    } catch (err) {
+      // Another tab of the same person took it at the same moment: theirs is the same draft.
+      if (err instanceof DraftConflictError && err.current) return err.current;
+      throw err;
+    }
+  }
+
+  /** The record open() starts from when this copy holds nothing usable: only a version to compare-and-set on. */
+  private emptyMark(user: string, week: IsoWeek, local: WeekRecord | null): WeekRecord {
+    return local ?? { user, week: week.id, version: 0, context: null, contextFetchedAt: null, cells: {}, status: 'draft', submissionId: null, receipt: null, updatedAt: this.now().toISOString(), handedOverTo: 'unknown' };
+  }
+
+  /**
+   * The other copy asks for the person's week because the person opened it there. A draft is
+   * handed over: this copy keeps only a mark saying where it went (compare-and-set: a save that
+   * lands first wins and the hand-over is tried again on the newer version). A week submitting or
+   * submitted here is given as a read-only copy and stays here too.
+   */
+  async handOver(user: string, weekId: string, to: string): Promise<HandOver> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const record = await this.drafts.load(user, weekId);
+      if (!record || record.handedOverTo) return { record: null, handedOver: false };
+      if (record.status !== 'draft') return { record, handedOver: false };
+      const mark: WeekRecord = { ...record, cells: {}, submissionId: null, handedOverTo: to, otherCopyUnchecked: false, updatedAt: this.now().toISOString() };
+      delete mark.rows;
+      try {
+        await this.drafts.save(mark, record.version);
+        return { record, handedOver: true };
+      } catch (err) {
+        if (!(err instanceof DraftConflictError)) throw err;
+      }
+    }
+    throw new DraftConflictError(null);
+  }
+
   /** The stored record as it is (no ERP call, no repair): for the submission status poll. */
   current(user: string, week: IsoWeek): Promise<WeekRecord | null> {
     return this.drafts.load(user, week.id);
   }
 
+  /**
+   * The record to change. A page left open on this copy after the draft moved to the other copy
+   * (the person opened the week there) takes it back first; its version then differs from the
+   * page's, so the page shows both values and the person chooses: nothing typed on either copy is lost.
+   */
+  private async loadHere(user: string, week: IsoWeek): Promise<WeekRecord | null> {
+    const record = await this.drafts.load(user, week.id);
+    if (!record?.handedOverTo) return record;
+    const back = await this.takeFromOtherCopy(user, week, record);
+    if (!back || back.handedOverTo) throw new DraftConflictError(null);
+    return back;
+  }
+
   /** Applies typed values to the draft. Compare-and-set on baseVersion; no ERP call. */
   async edit(user: string, week: IsoWeek, baseVersion: number, changes: CellChange[], rowChange: RowChange = {}): Promise<WeekRecord> {
     if (changes.length > MAX_CHANGES_PER_SAVE) throw new InvalidChangeError('*', 'too-many');
-    const record = await this.drafts.load(user, week.id);
+    const record = await this.loadHere(user, week);
     if (!record) throw new DraftConflictError(null);
     if (record.status !== 'draft') throw new WeekLockedError();
     if (record.version !== baseVersion) throw new DraftConflictError(record);
@@ -217,7 +312,7 @@ export class WeekService {
    * projects that could not be copied.
    */
   async copyLastWeek(user: string, week: IsoWeek, baseVersion: number, withHours: boolean): Promise<{ record: WeekRecord; skipped: string[] }> {
-    const record = await this.drafts.load(user, week.id);
+    const record = await this.loadHere(user, week);
     if (!record) throw new DraftConflictError(null);
     if (record.status !== 'draft') throw new WeekLockedError();
     if (record.version !== baseVersion) throw new DraftConflictError(record);
@@ -236,7 +331,7 @@ export class WeekService {
    * is already submitting or submitted changes nothing. Returns the record as it is now.
    */
   async submit(user: string, week: IsoWeek, baseVersion: number): Promise<WeekRecord> {
-    let record = await this.drafts.load(user, week.id);
+    let record = await this.loadHere(user, week);
     if (!record) throw new DraftConflictError(null);
     if (record.status !== 'draft') return record;
     if (record.version !== baseVersion) throw new DraftConflictError(record);

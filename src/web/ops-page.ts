@@ -1,5 +1,7 @@
 import { Router, type Response } from 'express';
-import type { BurstController } from '../burst/burst-state.js';
+import type { BurstMode, LoadStatus } from '../burst/burst-state.js';
+import type { BurstView } from '../burst/burst-view.js';
+import type { FollowStatus } from '../copies/followed-burst.js';
 import type { BurstRedirectStats } from '../burst/burst-redirect.js';
 import type { MessageKey } from '../i18n/messages-en.js';
 import type { Translate } from '../i18n/translator.js';
@@ -9,7 +11,7 @@ import type { ErpOutcome, ErpPortOperation, InstrumentedErp } from '../metrics/e
 import type { SubmissionOutbox } from '../ports/submission-outbox.js';
 
 export interface OpsPageDeps {
-  burst: BurstController;
+  burst: BurstView;
   redirectStats: () => BurstRedirectStats;
   outbox: SubmissionOutbox;
   health: HealthMonitor;
@@ -19,6 +21,8 @@ export interface OpsPageDeps {
   instance: string;
   /** Times are shown in this zone (the burst schedule's). */
   timeZone: string;
+  /** Where this copy follows the other copy's window: how that goes; null where it decides. */
+  follow?: (() => FollowStatus) | null;
 }
 
 const STEPS = new Set([10, 60, 300]);
@@ -26,6 +30,55 @@ const ERP_OPERATIONS: ErpPortOperation[] = ['getWeekContext', 'submitWeek', 'pin
 const ERP_OUTCOMES: ErpOutcome[] = ['ok', 'unavailable', 'timeout', 'rejected', 'error'];
 /** The page reuses readiness results up to this age, else runs the checks again. */
 const HEALTH_MAX_AGE_MS = 15_000;
+
+/** Where the cloud copy learns the window: the on-prem copy, last answer at, or why it cannot ask. */
+function followText(f: FollowStatus, t: Translate, when: (d: Date | null) => string): string {
+  if (f.reachable) return t('ops.burst.followed', { at: when(f.learnedAt) });
+  return t('ops.burst.followedUnreachable', { at: f.learnedAt ? when(f.learnedAt) : t('ops.burst.never'), error: f.lastError ?? '' });
+}
+
+const BUTTONS: ReadonlyArray<{ mode: BurstMode; label: MessageKey }> = [
+  { mode: 'open', label: 'ops.burst.setOpen' },
+  { mode: 'closed', label: 'ops.burst.setClosed' },
+  { mode: 'auto', label: 'ops.burst.setAuto' },
+];
+
+/**
+ * The load trigger's part of the burst panel: what it measures now, its thresholds and whether it
+ * holds the window open. null when no trigger is configured (or this copy follows the other one).
+ */
+export function loadView(load: LoadStatus | null, t: Translate, number: Intl.NumberFormat, when: (d: Date | null) => string) {
+  const trig = load?.trigger;
+  if (!load || !trig) return null;
+  const window = formatDuration(trig.windowSeconds, t);
+  const measured = (v: number | null, unit: string) => (v === null ? t('ops.burst.load.notMeasured') : `${number.format(v)}${unit}`);
+  const figures: Array<{ id: string; label: string; value: string }> = [];
+  if (trig.openAboveRps !== undefined) {
+    figures.push(
+      { id: 'burst-arrival-rate', label: t('ops.burst.load.arrivalRate', { window }), value: measured(load.arrivalRps, '') },
+      { id: 'burst-rps-thresholds', label: t('ops.burst.load.thresholds'), value: t('ops.burst.load.rpsThresholds', { open: number.format(trig.openAboveRps), close: number.format(trig.closeBelowRps ?? 0) }) },
+    );
+  }
+  if (trig.openAboveEventLoopDelayMs !== undefined) {
+    figures.push(
+      { id: 'burst-loop-delay', label: t('ops.burst.load.eventLoopDelay', { window }), value: measured(load.eventLoopDelayMs, ' ms') },
+      {
+        id: 'burst-delay-thresholds',
+        label: t('ops.burst.load.thresholds'),
+        value: t('ops.burst.load.delayThresholds', { open: number.format(trig.openAboveEventLoopDelayMs), close: number.format(trig.closeBelowEventLoopDelayMs ?? 0) }),
+      },
+    );
+  }
+  figures.push({ id: 'burst-min-open', label: t('ops.burst.load.minOpen'), value: formatDuration(trig.minOpenSeconds, t) });
+  const status = load.warmingUpUntil
+    ? t('ops.burst.load.warmingUp', { at: when(load.warmingUpUntil) })
+    : load.holdsOpen
+      ? t('ops.burst.load.holds', { since: when(load.activeSince) })
+      : load.active
+        ? t('ops.burst.load.ignored')
+        : t('ops.burst.load.inactive');
+  return { active: load.active, holdsOpen: load.holdsOpen, status, figures };
+}
 
 export function formatDuration(seconds: number, t: Translate): string {
   const s = Math.max(0, Math.round(seconds));
@@ -76,6 +129,7 @@ export function opsPageRoutes(deps: OpsPageDeps): Router {
     const state = deps.burst.state();
     const change = deps.burst.modeChange();
     const stats = deps.redirectStats();
+    const load = deps.burst.load();
     const burst = {
       open: state.open,
       state: t(state.open ? 'ops.burst.open' : 'ops.burst.closed'),
@@ -83,18 +137,20 @@ export function opsPageRoutes(deps: OpsPageDeps): Router {
       mode: state.mode,
       modeText: t(`ops.burst.mode.${state.mode}` as MessageKey),
       since: when(state.since),
-      nextChange: state.nextChange ? when(state.nextChange) : t('ops.burst.noNextChange'),
+      nextChange: state.nextChange
+        ? when(state.nextChange)
+        : load?.holdsOpen && load.minOpenUntil
+          ? t('ops.burst.nextChangeLoad', { at: when(load.minOpenUntil) })
+          : t('ops.burst.noNextChange'),
       lastChange: t('ops.burst.lastChange', { by: change.by, at: when(change.at) }),
+      decidedBy: deps.follow ? followText(deps.follow(), t, when) : t('ops.burst.decidedHere'),
       counters: [
         { label: t('ops.burst.redirected'), value: integer.format(stats.redirected) },
         { label: t('ops.burst.drained'), value: integer.format(stats.drained) },
         { label: t('ops.burst.bounced'), value: integer.format(stats.bounced) },
       ],
-      buttons: (['open', 'closed', 'schedule'] as const).map((mode) => ({
-        mode,
-        label: t(mode === 'open' ? 'ops.burst.setOpen' : mode === 'closed' ? 'ops.burst.setClosed' : 'ops.burst.setSchedule'),
-        current: mode === state.mode,
-      })),
+      load: loadView(load, t, number, when),
+      buttons: BUTTONS.map(({ mode, label }) => ({ mode, label: t(label), current: mode === state.mode })),
     };
 
     // The table next to each chart: one row per 5 minutes (12 rows), newest first.
@@ -142,7 +198,7 @@ export function opsPageRoutes(deps: OpsPageDeps): Router {
 
     const done = typeof req.query.done === 'string' ? req.query.done : '';
     const notice =
-      done === 'burst' ? t('ops.notice.burst', { mode: burst.modeText }) : done === 'retried' ? t('ops.notice.retried') : done === 'not-retried' ? t('ops.notice.notRetried') : null;
+      done === 'burst' ? t('ops.notice.burst', { mode: burst.modeText }) : done === 'burst-unreachable' ? t('ops.notice.burstUnreachable') : done === 'retried' ? t('ops.notice.retried') : done === 'not-retried' ? t('ops.notice.notRetried') : null;
 
     render(res, {
       title: t('ops.title'),

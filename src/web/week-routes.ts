@@ -144,7 +144,11 @@ export function weekRoutes({ config, weeks, delivery }: WeekRoutesDeps): Router 
     const t = res.locals.t as Translate;
     const record = await weeks.open(erpUser(req), week);
     const notice = noticeOf(req, t, week);
-    const alert = req.query.notReady === '1' ? t('errors.weekNotReady') : undefined;
+    const alert = req.query.notReady === '1' ? t('errors.weekNotReady') : record.otherCopyUnchecked ? t('week.otherCopyUnchecked') : undefined;
+    if (record.otherCopyUnchecked) req.log.warn({ week: week.id }, 'the other copy could not be asked for this week\'s draft; the week opened here');
+    // The page after a submit stays on this copy until it shows the receipt (the drain cookie
+    // kept it here through the submit); from then on the next visit may go to the other copy.
+    if (req.query.submitted === '1' && record.status === 'submitted') markDone(res);
     render(req, res, record, week, { notice, alert });
   });
 
@@ -207,8 +211,8 @@ export function weekRoutes({ config, weeks, delivery }: WeekRoutesDeps): Router 
       if (action === 'submit' || action === 'submit-confirmed') {
         // Queued durably first; the page then shows the receipt, or "waiting for the ERP" when it is slow.
         await weeks.submitAndDeliver(user, week, saved.version, delivery, config.outbox.waitForReceiptMs);
-        markDone(res);
-        return res.redirect(303, `/week/${week.id}`);
+        // Not done yet: the answer to this post must be served here, with the receipt (see GET).
+        return res.redirect(303, `/week/${week.id}?submitted=1`);
       }
       return res.redirect(303, `/week/${week.id}?saved=1`);
     } catch (err) {

@@ -65,19 +65,31 @@ export interface ErpBooking {
   week_start: string;
 }
 
-/** The ERP's own record of a week's bookings (the simulator's submissions table), read from its SQLite file. */
-export function erpBookings(dbFile: string, account: string, weekStart: string): Promise<ErpBooking[]> {
+/** Rows of the ERP simulator's own database, read from its SQLite file. */
+function erpRows<T>(dbFile: string, sql: string, params: unknown[]): Promise<T[]> {
   return new Promise((resolve, reject) => {
     const db = new sqlite3.Database(dbFile, sqlite3.OPEN_READONLY, (err) => {
       if (err) return reject(err);
       db.configure('busyTimeout', 5000);
-      db.all(
-        'SELECT submission_id, receipt_number, account, week_start FROM submissions WHERE account = ? AND week_start = ? ORDER BY seq',
-        [account, weekStart],
-        (queryErr, rows) => db.close(() => (queryErr ? reject(queryErr) : resolve(rows as ErpBooking[]))),
-      );
+      db.all(sql, params, (queryErr, rows) => db.close(() => (queryErr ? reject(queryErr) : resolve(rows as T[]))));
     });
   });
+}
+
+/** The ERP's own record of a week's bookings (the simulator's submissions table). */
+export function erpBookings(dbFile: string, account: string, weekStart: string): Promise<ErpBooking[]> {
+  return erpRows(dbFile, 'SELECT submission_id, receipt_number, account, week_start FROM submissions WHERE account = ? AND week_start = ? ORDER BY seq', [account, weekStart]);
+}
+
+export interface ErpEntry {
+  project_code: string;
+  date: string;
+  hours: number;
+}
+
+/** The hours the ERP holds for a person's week, by project and day. */
+export function erpEntries(dbFile: string, account: string, weekStart: string): Promise<ErpEntry[]> {
+  return erpRows(dbFile, 'SELECT project_code, date, hours FROM time_entries WHERE account = ? AND week_start = ? ORDER BY project_code, date', [account, weekStart]);
 }
 
 /** The hour inputs of a week page: `project|date` keys in page order. */

@@ -19,7 +19,7 @@ import { startTestErpFarm, type TestErpFarm } from './erp-simulator.js';
 import { completeSignIn, TestBrowser, type Page } from './dev-sts.js';
 import { startAzurite, type AzuriteTable } from './azurite.js';
 import type { RelayEmulator } from '../../src/stand-ins/relay-emulator/relay-emulator.js';
-import type { LinkService } from '../../src/link-service/link-service.js';
+import type { LinkService, LinkServiceOptions } from '../../src/link-service/link-service.js';
 import { origins, startTestLinkService, startTestRelay } from './relay.js';
 
 export type Target = 'onprem' | 'cloud';
@@ -79,7 +79,7 @@ export interface TargetStandIns {
  * Starts the stand-ins of a target in `dir` (removed by the caller); every stop goes into `cleanups`.
  * Shared by the test stacks and the benchmarks (scripts/bench), so both run the same topology.
  */
-export async function startTargetStandIns(target: Target, dir: string, cleanups: Array<() => Promise<unknown>>): Promise<TargetStandIns> {
+export async function startTargetStandIns(target: Target, dir: string, cleanups: Array<() => Promise<unknown>>, link: Partial<LinkServiceOptions> = {}): Promise<TargetStandIns> {
   const erp = await startTestErpFarm();
   cleanups.push(() => erp.close());
   if (target === 'cloud') {
@@ -88,17 +88,18 @@ export async function startTargetStandIns(target: Target, dir: string, cleanups:
     await mkdir(path.join(dir, 'azurite'));
     // On disk, so an outage test can stop and restart it without losing the sessions.
     const [azurite, relay] = await Promise.all([startAzurite({ location: path.join(dir, 'azurite') }), startTestRelay()]);
-    const link = startTestLinkService(relay, { erpEndpoints: origins(erp.urls) });
-    const cloud = { azurite, relay, link };
-    // cloud.link, not link: a test may replace the link service it stopped with a new one.
+    const listener = startTestLinkService(relay, { erpEndpoints: origins(erp.urls), ...link });
+    const cloud = { azurite, relay, link: listener };
+    // cloud.link, not listener: a test may replace the link service it stopped with a new one.
     cleanups.push(() => azurite.stop(), () => relay.close(), () => cloud.link.close());
-    await link.waitUntilConnected(10_000);
+    await listener.waitUntilConnected(10_000);
     return {
       erp,
       cloud,
       pluginSettings: {
         'session-azure-tables': { connectionString: azurite.connectionString },
         'erp-relay': { relayBaseUrl: relay.url, timeoutMs: 5000 },
+        'other-copy-relay': { relayBaseUrl: relay.url, timeoutMs: 5000 },
         'cloud-role': { relayProbeUrl: `${relay.url}/`, instanceName: 'test-replica' },
       },
     };

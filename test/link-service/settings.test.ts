@@ -17,6 +17,7 @@ describe('link service settings', () => {
       tokenTtlSeconds: 3600,
       erpEndpoints: ['http://127.0.0.1:3200', 'http://127.0.0.1:3201'],
       allowedPaths: ['/erp'],
+      appEndpoints: [],
       timeoutMs: 30_000,
       logLevel: 'info',
     });

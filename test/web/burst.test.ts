@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAppStack, type AppStack } from '../helpers/app-stack.js';
 import { TestBrowser, type Page } from '../helpers/dev-sts.js';
+import { signCopyRequest } from '../../src/copies/copy-token.js';
 
 const CLOUD = 'http://127.0.0.1:9'; // never fetched: the tests only read the Location header
 const TOKEN = 'test-only-metrics-token-0123456789abcdef';
@@ -72,25 +73,47 @@ test('a form post and the health endpoints are never redirected', async () => {
 });
 
 test('the burst state is visible to Admin users only', async () => {
+  // 'schedule', the former name of 'auto', is still taken and reported as 'auto'.
   const state = await setMode('schedule');
-  assert.equal(state.mode, 'schedule');
+  assert.equal(state.mode, 'auto');
   assert.ok(['schedule', 'outside-window'].includes(state.reason as string));
   const ops = await admin.browser.get(`${stack.url}/ops/burst`, { accept: 'application/json' });
   assert.equal(ops.status, 200);
   const body = JSON.parse(ops.body) as { redirected: number; drained: number; mode: string };
-  assert.equal(body.mode, 'schedule');
+  assert.equal(body.mode, 'auto');
   assert.ok(body.redirected >= 1 && body.drained >= 1, ops.body);
   const alice = await stack.signIn('alice', '/week/2026-W50');
   const denied = await alice.browser.get(`${stack.url}/ops/burst`);
   assert.equal(denied.status, 403);
 });
 
-test('outside the window, the cloud copy sends a new visitor back to the on-prem copy', async () => {
-  const cloud = await startAppStack(null, { target: 'cloud', overrides: { burst: { mode: 'closed', otherUrl: 'http://127.0.0.1:9' } } });
+test('outside the window, a cloud copy that decides alone (no copies secret) sends a new visitor back to the on-prem copy', async () => {
+  const cloud = await startAppStack(null, { target: 'cloud', overrides: { burst: { mode: 'closed', otherUrl: 'http://127.0.0.1:9' }, copies: { secrets: [] } } });
   try {
     const res = await new TestBrowser().get(`${cloud.url}/week/2026-W50`);
     assert.equal(res.status, 302);
     assert.equal(res.location, 'http://127.0.0.1:9/week/2026-W50');
+  } finally {
+    await cloud.close();
+  }
+});
+
+test('a cloud copy that cannot ask the on-prem copy for the window serves everyone and says why', async () => {
+  // Linked (copies secret set), but the relay's link service forwards nothing to an on-prem app here.
+  const cloud = await startAppStack(null, { target: 'cloud', overrides: { burst: { mode: 'closed', otherUrl: 'http://127.0.0.1:9' }, copies: { staleAfterSeconds: 1 } } });
+  try {
+    const res = await new TestBrowser().get(`${cloud.url}/week/2026-W50`);
+    assert.equal(res.status, 302);
+    assert.match(res.location ?? '', /^\/login/, 'not sent to the on-prem copy it cannot see');
+    const dave = await cloud.signIn('dave', '/ops');
+    const ops = await dave.browser.get(`${cloud.url}/ops/burst`, { accept: 'application/json' });
+    const body = JSON.parse(ops.body) as { open: boolean; reason: string; decidedBy: string; follow: { reachable: boolean; lastError: string | null } };
+    assert.deepEqual([body.open, body.reason, body.decidedBy, body.follow.reachable], [true, 'other-copy-unreachable', 'other-copy', false]);
+    assert.match(body.follow.lastError ?? '', /404|403/);
+    // The switch cannot be forwarded: nothing changes, and the operator is told where to go.
+    const flip = await dave.browser.post(`${cloud.url}/ops/burst`, { mode: 'open' }, { accept: 'application/json', 'x-csrf-token': csrfOf(dave.page) });
+    assert.equal(flip.status, 503, flip.body);
+    assert.match(flip.body, /on-prem copy/);
   } finally {
     await cloud.close();
   }
@@ -110,4 +133,26 @@ test('the burst is visible as metrics, to Admin users and to the scraper token o
   assert.equal(scraped.status, 200);
   const alice = await stack.signIn('alice', '/week/2026-W50');
   assert.equal((await alice.browser.get(`${stack.url}/metrics`)).status, 403);
+});
+
+test('the copies\' internal API answers only requests signed with the copies\' secret, and is never redirected', async () => {
+  await setMode('open');
+  try {
+    const anonymous = await fetch(`${stack.url}/internal/copy/burst`, { redirect: 'manual' });
+    assert.equal(anonymous.status, 401);
+    const forged = await fetch(`${stack.url}/internal/copy/drafts/take`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-timesheet-copy': signCopyRequest(['not-the-copies-secret-but-32-characters-long'], 'POST', '/internal/copy/drafts/take', '{}') },
+      body: '{}',
+      redirect: 'manual',
+    });
+    assert.equal(forged.status, 401);
+    const secrets = ['test-only-copies-secret-not-for-production-use'];
+    const signed = await fetch(`${stack.url}/internal/copy/burst`, { headers: { 'x-timesheet-copy': signCopyRequest(secrets, 'GET', '/internal/copy/burst', '') }, redirect: 'manual' });
+    assert.equal(signed.status, 200);
+    const body = (await signed.json()) as { open: boolean; mode: string; lastChange: { by: string } };
+    assert.deepEqual([body.open, body.mode, body.lastChange.by], [true, 'open', 'dave']);
+  } finally {
+    await setMode('closed');
+  }
 });

@@ -67,7 +67,7 @@ describe('purge-sessions script', () => {
     assert.deepEqual(await handle.drafts.load('alice', draft.week), draft);
   });
 
-  it('with --drafts, deletes every draft too', async (t) => {
+  it('with --drafts, deletes the drafts handed over or submitted and keeps every draft in progress', async (t) => {
     const settings = testSettings(azurite());
     const handle = await openStore(settings);
     t.after(async () => {
@@ -75,14 +75,16 @@ describe('purge-sessions script', () => {
       await handle.close();
     });
     await handle.store.set(randomUUID(), sessionData({ user: 'alice' }));
-    await handle.drafts.save(weekRecord('alice', '2026-W47'), 0);
-    await handle.drafts.save(weekRecord('alice', '2026-W48'), 0);
+    const inProgress = await handle.drafts.save(weekRecord('alice', '2026-W47'), 0);
+    await handle.drafts.save({ ...weekRecord('alice', '2026-W48'), handedOverTo: 'onprem', cells: {} }, 0);
+    await handle.drafts.save({ ...weekRecord('bob', '2026-W48'), status: 'submitted' }, 0);
 
     const run = await runPurge(settings, ['--drafts']);
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(run.stdout, 'purged 1 session(s) and 2 draft(s) (target cloud)\n');
-    assert.equal(await handle.drafts.load('alice', '2026-W47'), null);
+    assert.equal(run.stdout, 'purged 1 session(s) and 2 finished draft(s); drafts in progress are kept (target cloud)\n');
+    assert.deepEqual(await handle.drafts.load('alice', '2026-W47'), inProgress);
     assert.equal(await handle.drafts.load('alice', '2026-W48'), null);
+    assert.equal(await handle.drafts.load('bob', '2026-W48'), null);
   });
 
   it('an unknown argument is refused with the usage and exit code 64', async () => {
