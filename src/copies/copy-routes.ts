@@ -24,7 +24,7 @@ export interface CopyRoutesDeps {
 }
 
 const takeSchema = z.strictObject({ user: z.string().min(1).max(200), week: z.string().max(16), to: z.string().regex(/^[\w.-]{1,40}$/) });
-const modeSchema = z.strictObject({ mode: burstModeSchema, by: z.string().min(1).max(200) });
+const modeSchema = z.strictObject({ mode: burstModeSchema, by: z.string().min(1).max(200), from: z.string().regex(/^[\w.-]{1,40}$/) });
 
 /** What the deciding copy sends: the state with its dates, and who last pressed the switch. */
 export function burstSnapshotOf(decider: BurstController) {
@@ -61,9 +61,10 @@ export function copyRoutes({ secrets, decider, weeks, logger }: CopyRoutesDeps):
   router.post(COPY_PATHS.burst, (req: Request, res) => {
     if (!decider) return void noDecider(res);
     const parsed = modeSchema.safeParse(bodyOf(res));
-    if (!parsed.success) return void res.status(400).json({ error: 'bad-input', message: 'expected {mode: open|closed|auto, by}' });
-    const state = decider.setMode(parsed.data.mode, `${parsed.data.by} (on the other copy)`);
-    req.log.warn({ burst: { mode: parsed.data.mode, by: parsed.data.by, open: state.open } }, 'burst mode changed by an operator on the other copy');
+    if (!parsed.success) return void res.status(400).json({ error: 'bad-input', message: 'expected {mode: open|closed|auto, by, from}' });
+    const { mode, by, from } = parsed.data;
+    const state = decider.setMode(mode, `${by} (on the ${from} copy)`);
+    req.log.warn({ burst: { mode, by, from, open: state.open } }, 'burst mode changed by an operator on the other copy');
     res.json(burstSnapshotOf(decider));
   });
 

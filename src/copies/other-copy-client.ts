@@ -73,7 +73,7 @@ export class OtherCopyClient {
   }
 
   async setBurstMode(mode: string, by: string): Promise<BurstSnapshot> {
-    return burstSnapshotSchema.parse(await this.call('POST', COPY_PATHS.burst, JSON.stringify({ mode, by })));
+    return burstSnapshotSchema.parse(await this.call('POST', COPY_PATHS.burst, JSON.stringify({ mode, by, from: this.self })));
   }
 
   /** The person's record of that week if the other copy has one; a draft is handed over (the other copy stops holding it). */

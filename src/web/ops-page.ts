@@ -144,6 +144,7 @@ export function opsPageRoutes(deps: OpsPageDeps): Router {
           : t('ops.burst.noNextChange'),
       lastChange: t('ops.burst.lastChange', { by: change.by, at: when(change.at) }),
       decidedBy: deps.follow ? followText(deps.follow(), t, when) : t('ops.burst.decidedHere'),
+      forwarded: deps.follow ? t('ops.burst.forwarded') : null,
       counters: [
         { label: t('ops.burst.redirected'), value: integer.format(stats.redirected) },
         { label: t('ops.burst.drained'), value: integer.format(stats.drained) },

@@ -156,3 +156,11 @@ test('the copies\' internal API answers only requests signed with the copies\' s
     await setMode('closed');
   }
 });
+
+test('a week opened while the other copy cannot be asked opens here and says the draft may be there', async () => {
+  // CLOUD (127.0.0.1:9) refuses connections: the on-prem copy cannot look for a draft there.
+  const erin = await stack.signIn('erin', '/week/2026-W49');
+  assert.equal(erin.page.status, 200);
+  assert.match(erin.page.body, /Your draft of this week may be on the other copy of the timesheet, which cannot be reached right now/);
+  assert.match(erin.page.body, /name="version" value="1"/, 'the week opened here all the same');
+});
