@@ -134,7 +134,7 @@ export class WeekService {
    * A week the ERP already holds booked entries for is shown as submitted.
    */
   async open(user: string, week: IsoWeek): Promise<WeekRecord> {
-    const existing = await this.takeFromOtherCopy(user, week, await this.drafts.load(user, week.id));
+    const { record: existing, unchecked } = await this.takeFromOtherCopy(user, week, await this.drafts.load(user, week.id));
     if (existing?.status === 'submitting') {
       // Normally a no-op read; re-queues a submission whose enqueue was cut short by a crash.
       if (existing.submissionId && !(await this.outbox.get(existing.submissionId))) await this.ensureQueued(week, existing);
@@ -153,7 +153,7 @@ export class WeekService {
       submissionId: null,
       receipt: null,
       // Started here although the other copy could not be asked: asked again at the next opening.
-      ...(existing?.otherCopyUnchecked ? { otherCopyUnchecked: true } : {}),
+      ...(unchecked ? { otherCopyUnchecked: true } : {}),
       handedOverTo: null,
       version: existing?.version ?? 0,
       updatedAt: this.now().toISOString(),
@@ -183,32 +183,27 @@ export class WeekService {
    * (a submitting one keeps its submission id: whichever copy delivers it, the ERP books it once).
    * When the other copy cannot be asked, the week opens here as usual, marked to ask again.
    */
-  private async takeFromOtherCopy(user: string, week: IsoWeek, local: WeekRecord | null): Promise<WeekRecord | null> {
+  private async takeFromOtherCopy(user: string, week: IsoWeek, local: WeekRecord | null): Promise<{ record: WeekRecord | null; unchecked: boolean }> {
     const elsewhere = this.options.otherCopy;
-    const mayBeElsewhere = !local || !!local.handedOverTo || (local.otherCopyUnchecked === true && !weekHasContent(local.cells));
-    if (!elsewhere || !mayBeElsewhere) return local;
+    const unchecked = local?.otherCopyUnchecked === true;
+    const mayBeElsewhere = !local || !!local.handedOverTo || (unchecked && !weekHasContent(local.cells));
+    if (!elsewhere || !mayBeElsewhere) return { record: local, unchecked };
     let taken: Awaited<ReturnType<DraftsElsewhere['takeDraft']>>;
     try {
       taken = await elsewhere.takeDraft(user, week.id);
     } catch {
-      if (local && !local.handedOverTo) return local;
-      return { ...this.emptyMark(user, week, local), otherCopyUnchecked: true };
+      return { record: local, unchecked: true };
     }
-    if (!taken) return local?.otherCopyUnchecked ? { ...local, otherCopyUnchecked: false } : local;
+    if (!taken) return { record: local && unchecked ? { ...local, otherCopyUnchecked: false } : local, unchecked: false };
     const { version: _theirs, updatedAt: _at, handedOverTo: _to, otherCopyUnchecked: _unchecked, ...content } = taken.record;
     const record: WeekRecord = { ...content, user, week: week.id, version: local?.version ?? 0, handedOverTo: null, updatedAt: this.now().toISOString() };
     try {
-      return await this.drafts.save(record, local?.version ?? 0);
+      return { record: await this.drafts.save(record, local?.version ?? 0), unchecked: false };
     } catch (err) {
       // Another tab of the same person took it at the same moment: theirs is the same draft.
-      if (err instanceof DraftConflictError && err.current) return err.current;
+      if (err instanceof DraftConflictError && err.current) return { record: err.current, unchecked: false };
       throw err;
     }
-  }
-
-  /** The record open() starts from when this copy holds nothing usable: only a version to compare-and-set on. */
-  private emptyMark(user: string, week: IsoWeek, local: WeekRecord | null): WeekRecord {
-    return local ?? { user, week: week.id, version: 0, context: null, contextFetchedAt: null, cells: {}, status: 'draft', submissionId: null, receipt: null, updatedAt: this.now().toISOString(), handedOverTo: 'unknown' };
   }
 
   /**
@@ -247,7 +242,7 @@ export class WeekService {
   private async loadHere(user: string, week: IsoWeek): Promise<WeekRecord | null> {
     const record = await this.drafts.load(user, week.id);
     if (!record?.handedOverTo) return record;
-    const back = await this.takeFromOtherCopy(user, week, record);
+    const { record: back } = await this.takeFromOtherCopy(user, week, record);
     if (!back || back.handedOverTo) throw new DraftConflictError(null);
     return back;
   }
