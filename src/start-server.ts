@@ -81,7 +81,7 @@ async function startOneServer(plugins?: PluginSource): Promise<void> {
         const app = await createApp(container, logger);
         if (stopping) return void (await app.close());
         built = app;
-        logger.info({ port, target: config.target, environment: config.environment, plugins: config.plugins }, `timesheet (${config.target}) listening on http://${config.app.host}:${port}`);
+        logger.info({ port, target: config.target, environment: config.environment, plugins: config.plugins, node: process.version }, `timesheet (${config.target}) listening on http://${config.app.host}:${port} (Node ${process.version})`);
         return;
       } catch (err) {
         lastProblem = (err as Error).message;

@@ -17,7 +17,7 @@ type Callback<T> = StoreCallback<T>;
 // get() leaves the stored expiry on the cookie for touch(); see src/session/stored-expiry.ts.
 export { STORED_EXPIRES_KEY } from '../../src/session/stored-expiry.js';
 
-/** What connect-session-sequelize 7.1 provides, typed as this file uses it. */
+/** What connect-session-sequelize 8 provides, typed as this file uses it. */
 interface PackageStore extends Store {
   readonly sessionModel: SessionModel;
   stopExpiringSessions(): void;

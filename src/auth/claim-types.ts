@@ -1,5 +1,5 @@
 /**
- * Claim type URIs as ADFS sends them (see shared/design/saml.md). Shared by the service provider
+ * Claim type URIs as ADFS sends them (ADFS's claim descriptions). Shared by the service provider
  * (which reads them) and the development STS (which issues them) so both speak the same dialect.
  */
 export const CLAIM_TYPES = {

@@ -48,8 +48,8 @@ const AUTO_SUBMIT_PATH = '/saml/auto-submit.js';
 const ACS_BODY_LIMIT = '600kb';
 
 /**
- * The one entry point of the sign-in: SAML 2.0 with @node-saml/passport-saml, hardened as in
- * shared/design/saml.md. Mount `initialize` after express-session, then `router` (the ACS route parses
+ * The one entry point of the sign-in: SAML 2.0 with @node-saml/passport-saml, hardened as src/auth/README.md
+ * explains. Mount `initialize` after express-session, then `router` (the ACS route parses
  * its own urlencoded body; keep CSRF checks away from POST /saml/acs: the IdP's form carries no token).
  */
 export function createAuth(config: AppConfig, logger: Logger, options: CreateAuthOptions = {}): Auth {

@@ -5,7 +5,7 @@ import type { Profile, ValidateInResponseTo } from '@node-saml/node-saml';
 import type { AuthSettings, ResolvedIdp } from './auth-settings.js';
 import { SessionRequestIdCache } from './session-request-id-cache.js';
 
-/** node-saml options for one request to/from one IdP: hardened as in shared/design/saml.md. */
+/** node-saml options for one request to/from one IdP: hardened as src/auth/README.md explains. */
 export function samlOptionsFor(settings: AuthSettings, idp: ResolvedIdp, req: Request): Partial<PassportSamlConfig> {
   const c = idp.config;
   return {

@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { RequestHandler } from 'express';
 import type { BurstController, LoadSample, LoadTrigger } from './burst-state.js';
 
@@ -51,7 +51,7 @@ export function startLoadSampler(
 ): LoadSampler {
   controller.setLoadTrigger(trigger);
   // Only when asked for: the histogram has a timer of its own.
-  let loop: IntervalHistogram | null = null;
+  let loop: ReturnType<typeof monitorEventLoopDelay> | null = null;
   if (trigger.openAboveEventLoopDelayMs !== undefined) {
     loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     loop.enable();

@@ -70,7 +70,8 @@ export const LINK_INSTANCE_HEADER = 'X-Erp-Link';
 /**
  * The on-prem end of the ERP link: an OUTBOUND listener on an Azure Relay hybrid connection that
  * forwards the cloud app's SOAP requests to the ERP farm. Written on `ws` rather than hyco-https
- * (see ../shared/design/relay.md for its defects on Node 20).
+ * (hyco-https 1.4.5 replaces https.Server for the whole process, drops empty answers and crashes
+ * on request bodies: see src/link-service/README.md).
  */
 class LinkServiceImpl extends EventEmitter implements LinkService {
   readonly instanceId: string;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * The JSON control messages of the Hybrid Connections HTTP protocol (see
- * ../shared/design/relay.md). A message whose `body` is true is followed on the same socket by
+ * The JSON control messages of the Hybrid Connections HTTP protocol (Microsoft Learn,
+ * "Azure Relay Hybrid Connections protocol"). A message whose `body` is true is followed on the same socket by
  * ONE binary WebSocket message (possibly sent as several fragments) holding the whole body.
  */
 

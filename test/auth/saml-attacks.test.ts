@@ -1,5 +1,5 @@
 /**
- * The attack suite: the cases of shared/design/saml.md that saml-hardening.test.ts does not cover.
+ * The attack suite: the known SAML attacks (XSW, injection, replay, ...) that saml-hardening.test.ts does not cover.
  * Each test starts its own harness (app + dev STS on free ports), obtains a genuine response through a
  * real sign-in (so the session has a pending request), forges it, and asserts the exact outcome:
  * 401 + the logged rejection reason (and the page's reference = the logged correlation id), or the

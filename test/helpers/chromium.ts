@@ -1,19 +1,35 @@
 /**
- * Debian's Chromium driven by playwright-core (no browser download here). Flags as the machine's
- * notes say: no sandbox as root, and no background networking, which this closed network refuses.
+ * Chromium for the browser tests, driven by playwright-core (which cannot download a browser here).
+ * Which one, in order: CHROMIUM_PATH; Debian's /usr/bin/chromium when installed; else the Chromium
+ * that the npm package @sparticuz/chromium carries inside it (unpacked to /tmp on first use), so
+ * `npm ci && npm test` needs no browser on the machine. Flags: no sandbox as root, and no background
+ * networking, which this closed network refuses.
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export interface ChromiumChoice {
+  executablePath: string;
+  args: string[];
+  /** For the logs: where the browser came from. */
+  source: 'CHROMIUM_PATH' | 'debian' | '@sparticuz/chromium';
+}
+
+export async function chooseChromium(env: NodeJS.ProcessEnv = process.env, debianPath = DEBIAN_CHROMIUM): Promise<ChromiumChoice> {
+  if (env.CHROMIUM_PATH) {
+    if (!existsSync(env.CHROMIUM_PATH)) throw new Error(`CHROMIUM_PATH=${env.CHROMIUM_PATH} does not exist`);
+    return { executablePath: env.CHROMIUM_PATH, args: FLAGS, source: 'CHROMIUM_PATH' };
+  }
+  if (existsSync(debianPath)) return { executablePath: debianPath, args: FLAGS, source: 'debian' };
+  const packaged = (await import('@sparticuz/chromium')).default;
+  // Its own flags (single process, no zygote, ...) are made for this headless build; ours are added.
+  return { executablePath: await packaged.executablePath(), args: [...new Set([...packaged.args, ...FLAGS])], source: '@sparticuz/chromium' };
+}
 
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`);
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const choice = await chooseChromium();
+  return chromium.launch({ executablePath: choice.executablePath, headless: true, args: choice.args });
 }

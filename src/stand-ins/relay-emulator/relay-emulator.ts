@@ -85,7 +85,7 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | unde
 
 /**
  * A local stand-in for an Azure Relay namespace, speaking the part of the Hybrid Connections
- * protocol that the link service and erp-relay use (../shared/design/relay.md): the listener
+ * protocol that the link service and erp-relay use (Microsoft Learn, "Azure Relay Hybrid Connections protocol"): the listener
  * control channel, HTTP senders, rendezvous sockets for messages over 64 KB, SAS checks, 502 / 504,
  * round robin over listeners, token renewal. No official emulator exists (Azure/azure-relay#60).
  */
