@@ -13,6 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { appEnvironment, type StackTarget } from './dev/app-environment.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const children: ChildProcess[] = [];
@@ -73,7 +74,6 @@ function stop(code = 0): void {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-type StackTarget = 'hybrid' | 'onprem' | 'cloud';
 
 function targetArg(): StackTarget {
   const i = process.argv.indexOf('--target');
@@ -120,12 +120,7 @@ async function main(): Promise<void> {
   if (withCloud) run('link', 'src/link-service/main.ts', target === 'hybrid' ? { LINK_APP_ENDPOINTS: 'http://127.0.0.1:3000' } : {});
   const PORTS = { onprem: 3000, cloud: 3001 } as const;
   for (const app of apps) {
-    run(app, 'src/server.ts', {
-      TIMESHEET_TARGET: app,
-      // Alone, a copy has no other copy to send anyone to: it serves everyone.
-      ...(target !== 'hybrid' ? { TIMESHEET_BURST__OTHER_URL: 'null' } : {}),
-      ...(burstMode && app === 'onprem' ? { TIMESHEET_BURST__MODE: burstMode } : {}),
-    });
+    run(app, 'src/server.ts', appEnvironment(target, app, burstMode));
   }
   await Promise.all(apps.map((app) => waitFor(`http://127.0.0.1:${PORTS[app]}/readyz`, `${app} app`)));
   const lines = [''];
