@@ -25,8 +25,9 @@ export async function chooseChromium(env: NodeJS.ProcessEnv = process.env, debia
   }
   if (existsSync(debianPath)) return { executablePath: debianPath, args: FLAGS, source: 'debian' };
   const packaged = (await import('@sparticuz/chromium')).default;
-  // Its own flags (single process, no zygote, ...) are made for this headless build; ours are added.
-  return { executablePath: await packaged.executablePath(), args: [...new Set([...packaged.args, ...FLAGS])], source: '@sparticuz/chromium' };
+  // Not its own flags: they are made for AWS Lambda (--single-process closes the browser with the
+  // first context a test closes; --disable-web-security would void the CSP and cookie tests).
+  return { executablePath: await packaged.executablePath(), args: FLAGS, source: '@sparticuz/chromium' };
 }
 
 export async function launchChromium(): Promise<Browser> {
