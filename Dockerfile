@@ -1,13 +1,13 @@
 # One image per target, built from the package `npm run build` makes for it:
 #   docker build --build-arg TARGET=onprem -t timesheet-onprem .
 #   docker build --build-arg TARGET=cloud  -t timesheet-cloud  .
-# (scripts/deploy/build-images.sh builds both, with docker or podman --isolation=chroot.)
-# BASE_IMAGE is an argument so production can move to the current Node LTS: Node 20 left support in
-# 2026-04, and the package needs Node >= 20.19.
-ARG BASE_IMAGE=node:20.19-bookworm-slim
+# (scripts/deploy/build-images.sh builds both, with docker or podman --isolation=chroot; its
+# --make-base makes a local stand-in for the base where Docker Hub cannot be reached.)
+# The base is Node 24 LTS on Debian bookworm (slim); what this file uses of it: apt-get, /bin/sh,
+# node, npm and npx on the PATH, and user node (uid 1000). An argument, to move to the next LTS.
+ARG BASE_IMAGE=node:24-bookworm-slim
 
 FROM ${BASE_IMAGE} AS build
-ARG TARGET=onprem
 WORKDIR /src
 # sqlite3 (on-prem) builds its native addon from source when no prebuilt binary matches.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
@@ -19,8 +19,12 @@ COPY plugins ./plugins
 COPY views ./views
 COPY config ./config
 COPY scripts/build.ts ./scripts/build.ts
+# TARGET only from here on: the steps above are the same for both images (one cache for the two builds).
+ARG TARGET=onprem
 RUN npx tsx scripts/build.ts --target ${TARGET} --out /out \
  && cd /out/${TARGET} && npm ci --omit=dev --no-audit --no-fund \
+ # node-gyp's intermediate files, when a native addon was compiled here rather than downloaded
+ && find node_modules -path '*/build/Release/*' \( -name obj -o -name obj.target -o -name .deps -o -name '*.a' \) -prune -exec rm -rf {} + \
  # development values stay out of the image: production settings come from the config volume or TIMESHEET_* variables
  && rm -rf config/env config/dev
 

@@ -14,8 +14,9 @@
 //
 // Most files wait on sockets and child processes, not on the CPU, so they run several at a time
 // (TEST_CONCURRENCY, default 4). Files that measure time or drive load (load generators, the
-// benchmark smoke run, the fault suite, the package builds) run afterwards, one at a time, so that
-// their measurements are not disturbed by the others.
+// benchmark smoke run, the fault suite) run afterwards, one at a time, so that their measurements
+// are not disturbed by the others. The package builds are heavy but measure nothing: they run with
+// the rest, where their npm ci overlaps with files that wait.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -36,7 +37,7 @@ const NOT_UNIT = [
   /azure-test-setup|sql-test-setup|\.contract\.js|stand-ins\/|link-service\/link-service\.js|autocannon|startAppStack|startDevSts|\bspawn\(/,
 ];
 /** Measure time or drive load: alone, after the others. */
-const ALONE = [/^test\/faults\//, /load-sampler\.test/, /burst-hybrid\.test/, /bench-smoke\.test/, /test\/build\//];
+const ALONE = [/^test\/faults\//, /load-sampler\.test/, /burst-hybrid\.test/, /bench-smoke\.test/];
 
 function subsetOf(file, source) {
   if (file.startsWith('test/browser/')) return 'browser';

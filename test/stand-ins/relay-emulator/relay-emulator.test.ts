@@ -136,7 +136,9 @@ describe('relay emulator: listener control channel', () => {
   it('closes a control channel with 1008 when its token expires', async (t) => {
     const relay = await startTestRelay();
     t.after(() => relay.close());
-    const ws = new WebSocket(relay.listenUrl(HC), { headers: { ServiceBusAuthorization: listenToken(relay, 1) } });
+    // Expiry is in whole seconds: a 2 s token lives 1 to 2 s, so it is valid when the channel opens
+    // (a 1 s one could be expired already on a busy machine) and expires soon after.
+    const ws = new WebSocket(relay.listenUrl(HC), { headers: { ServiceBusAuthorization: listenToken(relay, 2) } });
     const [code] = (await once(ws, 'close')) as [number];
     assert.equal(code, 1008);
   });
