@@ -16,6 +16,7 @@ import { PROJECT_ROOT } from './config/load-config.js';
 import { ERP_CONNECTOR, type ErpConnector } from './ports/erp-connector.js';
 import { SESSION_STORE_FACTORY, type SessionStoreFactory, type StoreCounters } from './ports/session-store.js';
 import { ROLE_STARTUP, type RoleStartup } from './ports/role-startup.js';
+import { APP_LOGGER } from './ports/app-logger.js';
 import { createAuth } from './auth/create-auth.js';
 import { WeekService } from './timesheet/week-service.js';
 import { csrfProtection } from './web/csrf.js';
@@ -67,6 +68,8 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
   const config = container.get<AppConfig>(APP_CONFIG);
   const roles = container.isBound(ROLE_STARTUP) ? container.getAll<RoleStartup>(ROLE_STARTUP) : [];
   const logger = baseLogger.child(Object.assign({}, ...roles.map((r) => r.logBindings())) as Record<string, string>);
+  // Plugins resolved from here on log through the app's logger, with the instance's bindings.
+  if (!container.isBound(APP_LOGGER)) container.bind(APP_LOGGER).toConstantValue(logger);
   const registry = new Registry();
   // Decorators that time every store and ERP call (src/metrics): whoever uses the ports is measured.
   const storeHandle = instrumentStoreHandle(await container.get<SessionStoreFactory>(SESSION_STORE_FACTORY).open(), registry);

@@ -4,12 +4,12 @@
  * reuse it through Azure Relay.
  */
 import { ContainerModule } from 'inversify';
-import { pino } from 'pino';
 import { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '../../src/config/app-config-schema.js';
 import { createSoapErpClient } from '../../src/erp/soap-erp-client.js';
 import { pluginSettings } from '../../src/plugins/plugin-loader.js';
 import { ERP_CONNECTOR, type ErpConnector } from '../../src/ports/erp-connector.js';
+import { pluginLogger } from '../../src/ports/app-logger.js';
 
 export const PLUGIN_NAME = 'erp-direct';
 
@@ -39,7 +39,7 @@ export default new ContainerModule(({ bind }) => {
         endpoints: settings.endpoints,
         timeoutMs: settings.timeoutMs,
         pingTimeoutMs: settings.pingTimeoutMs,
-        logger: pino({ level: config.log.level }).child({ plugin: PLUGIN_NAME }),
+        logger: pluginLogger(ctx, config, PLUGIN_NAME),
       });
     })
     .inSingletonScope();

@@ -5,10 +5,10 @@
  * erp-direct (the SOAP code is shared in src/erp); only the transport differs.
  */
 import { ContainerModule } from 'inversify';
-import { pino } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../../src/config/app-config-schema.js';
 import { pluginSettings } from '../../src/plugins/plugin-loader.js';
 import { ERP_CONNECTOR, type ErpConnector } from '../../src/ports/erp-connector.js';
+import { pluginLogger } from '../../src/ports/app-logger.js';
 import { createRelayErpConnector } from './relay-erp-connector.js';
 import type { ErpRelaySettings } from './settings.js';
 
@@ -24,7 +24,7 @@ export default new ContainerModule(({ bind }) => {
     .toDynamicValue(async (ctx) => {
       const config = ctx.get<AppConfig>(APP_CONFIG);
       const settings = pluginSettings<ErpRelaySettings>(config, PLUGIN_NAME);
-      return createRelayErpConnector(settings, pino({ level: config.log.level }).child({ plugin: PLUGIN_NAME }));
+      return createRelayErpConnector(settings, pluginLogger(ctx, config, PLUGIN_NAME));
     })
     .inSingletonScope();
 });

@@ -2,7 +2,7 @@
 // dependencies, and installs (npm ci --omit=dev) and starts alone, away from the repository.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,9 +15,24 @@ const out = mkdtempSync(path.join(os.tmpdir(), 'timesheet-build-'));
 const built: Record<string, BuiltPackage> = {};
 let farm: TestErpFarm;
 
+/** Each package's npm ci --omit=dev, started as soon as it is built: the two installs (and the on-prem one's sqlite3 compile) overlap. */
+const installs: Record<string, Promise<void>> = {};
+
+function install(target: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], { cwd: built[target]!.dir, timeout: 600_000 }, (err, _stdout, stderr) =>
+      err ? reject(new Error(`npm ci --omit=dev of the ${target} package failed: ${err.message}\n${stderr}`)) : resolve(),
+    );
+  });
+}
+
 before(async () => {
   built.onprem = await buildTarget('onprem', out);
+  installs.onprem = install('onprem');
   built.cloud = await buildTarget('cloud', out);
+  installs.cloud = install('cloud');
+  // Awaited by the tests that need them; a failure here must not go unhandled meanwhile.
+  for (const p of Object.values(installs)) p.catch(() => undefined);
   farm = await startTestErpFarm();
 });
 after(async () => {
@@ -69,10 +84,10 @@ test('the stand-ins and the link service are not shipped in either package', () 
   }
 });
 
-/** npm ci --omit=dev in a copy, then node server.js; resolves with the port from its start-up log line. */
+/** npm ci --omit=dev (started in before), then node server.js; resolves with the port from its start-up log line. */
 async function startPackage(target: string, env: Record<string, string>, t: { after: (fn: () => unknown) => void }): Promise<{ port: number; child: ChildProcess }> {
   const dir = built[target]!.dir;
-  execFileSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
+  await installs[target];
   const child = spawn(process.execPath, ['server.js'], {
     cwd: dir,
     env: { PATH: process.env.PATH, TIMESHEET_ENV: 'development', TIMESHEET_APP__PORT: '0', ...env },
