@@ -4,6 +4,7 @@
  * requests, release the store and the ERP client, exit. Entry points: src/server.ts in the
  * repository (plugins from the folder), the generated entry of a built package (a static table).
  */
+import { backoffDelay } from './resilience/backoff.js';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
 import { loadRawConfig } from './config/load-config.js';
@@ -76,7 +77,9 @@ async function startOneServer(plugins?: PluginSource): Promise<void> {
 
   let stopping = false;
   const build = async (): Promise<void> => {
-    for (let delay = FIRST_RETRY_MS; !stopping; delay = Math.min(delay * 2, MAX_RETRY_MS)) {
+    for (let attempt = 0; !stopping; attempt++) {
+      // One process retrying its own start-up: the plain doubling, no jitter needed.
+      const delay = backoffDelay(attempt, { initialDelayMs: FIRST_RETRY_MS, maxDelayMs: MAX_RETRY_MS }, () => 1);
       try {
         const app = await createApp(container, logger);
         if (stopping) return void (await app.close());

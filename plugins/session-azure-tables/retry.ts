@@ -3,6 +3,7 @@
  * count, not the time, and retries writes it cannot tell are safe); every call goes through
  * withRetry instead, so each operation has one time budget and one place that decides.
  */
+import { backoffDelay } from '../../src/resilience/backoff.js';
 import type { RetrySettings } from './settings.js';
 
 /** Node/undici network error codes that mean "could not talk to the service (this time)". */
@@ -107,8 +108,7 @@ export async function withRetry<T>(
       return { value: await operation(controller.signal), attempts: attempt };
     } catch (err) {
       if (!isTransient(err)) throw err;
-      const backoff = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (attempt - 1));
-      const pause = Math.round(backoff / 2 + Math.random() * (backoff / 2));
+      const pause = backoffDelay(attempt - 1, { initialDelayMs: settings.baseDelayMs, maxDelayMs: settings.maxDelayMs });
       if (attempt >= settings.maxAttempts || Date.now() + pause >= deadline) {
         throw new StorageUnavailableError(what, attempt, Date.now() - started, err);
       }

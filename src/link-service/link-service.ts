@@ -8,7 +8,7 @@ import { relayListenUrl, relayResourceUri } from '../relay/relay-urls.js';
 import { SasTokenProvider } from '../relay/sas-token-provider.js';
 import { checkTarget } from './allow-list.js';
 import { sendAnswer } from './answer-sender.js';
-import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { backoffDelay, type BackoffOptions } from '../resilience/backoff.js';
 import { ErpForwarder, ownAnswer, type LinkAnswer } from './erp-forwarder.js';
 import { COPY_PATHS } from '../copies/other-copy-client.js';
 

@@ -5,6 +5,7 @@
  * twice), retried with exponential backoff while the ERP is unavailable or slow, and its outcome is
  * written back to the person's week record so they see the receipt, or the reason the ERP gave.
  */
+import { backoffDelay } from '../resilience/backoff.js';
 import type { Logger } from 'pino';
 import { DraftConflictError, type DraftStore, type WeekRecord } from '../ports/draft-store.js';
 import { ErpError, ErpRejectedError, type ErpConnector } from '../ports/erp-connector.js';
@@ -32,10 +33,9 @@ export interface DeliveryEvents {
 
 const MAX_RECORD_ROUNDS = 5;
 
-/** Exponential backoff with "full jitter": spread retries of many items after an ERP outage. */
+/** The wait before the next try of an item that has failed `attempts` times (1 = once): the shared backoff. */
 export function backoffMs(attempts: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  return backoffDelay(Math.max(0, attempts - 1), { initialDelayMs: baseMs, maxDelayMs: maxMs }, random);
 }
 
 /** A short reason for logs and operators, never the person's data. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { backoffDelay } from '../../src/link-service/backoff.js';
+import { backoffDelay } from '../../src/resilience/backoff.js';
 
 const options = { initialDelayMs: 500, maxDelayMs: 30_000 };
 
