@@ -10,7 +10,7 @@ import type {
   OutboxStats,
   SubmissionOutbox,
 } from '../../src/ports/submission-outbox.js';
-import { outboxUpdateFor } from '../../src/submission/outbox-transitions.js';
+import { isClaimable, outboxUpdateFor } from '../../src/submission/outbox-transitions.js';
 import { asciiJson, joinJson, splitJson } from './chunked-json.js';
 import { deleteRows } from './purge.js';
 import { statusOf } from './retry.js';
@@ -137,7 +137,7 @@ export class AzureSubmissionOutbox implements SubmissionOutbox {
   }
 
   async #tryClaim(stored: Stored, now: Date, leaseMs: number): Promise<ClaimedItem | null> {
-    if (stored.item.state !== 'pending' || (stored.leaseUntil !== null && stored.leaseUntil >= now)) return null;
+    if (!isClaimable(stored.item.state, stored.leaseUntil, now)) return null;
     const token = randomUUID();
     const ok = await this.#replace(toEntity(stored.item, { token, until: new Date(now.getTime() + leaseMs) }), stored.etag, 'claim outbox item');
     return ok ? { item: stored.item, lease: token } : null;

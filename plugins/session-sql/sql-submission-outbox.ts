@@ -10,7 +10,7 @@ import type {
   OutboxStats,
   SubmissionOutbox,
 } from '../../src/ports/submission-outbox.js';
-import { outboxUpdateFor } from '../../src/submission/outbox-transitions.js';
+import { isClaimable, outboxUpdateFor } from '../../src/submission/outbox-transitions.js';
 import type { OutboxModel, OutboxRow } from './models.js';
 
 function toItem(model: Model<OutboxRow, OutboxRow>): OutboxItem {
@@ -109,7 +109,7 @@ export class SqlSubmissionOutbox implements SubmissionOutbox {
     const row = await this.#model.findByPk(submissionId);
     if (!row) return null;
     const r = row.get();
-    if (r.state !== 'pending' || (r.leaseUntil !== null && r.leaseUntil >= now)) return null;
+    if (!isClaimable(r.state, r.leaseUntil, now)) return null;
     return this.#tryClaim(row, now, leaseMs);
   }
 

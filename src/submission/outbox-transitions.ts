@@ -24,3 +24,8 @@ export function outboxUpdateFor(item: OutboxItem, outcome: DeliveryOutcome, now:
       return { state: 'pending', attempts, nextAttemptAt: outcome.nextAttemptAt, lastError: outcome.error.slice(0, 500), receipt: null, failure: null };
   }
 }
+
+/** Whether an item may be claimed now: pending, and not held by a live lease (the same rule for every store). */
+export function isClaimable(state: OutboxState | string, leaseUntil: Date | null, now: Date): boolean {
+  return state === 'pending' && (leaseUntil === null || leaseUntil < now);
+}
