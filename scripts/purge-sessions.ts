@@ -12,7 +12,7 @@
  */
 import { loadRawConfig } from '../src/config/load-config.js';
 import { ConfigError } from '../src/config/config-error.js';
-import { buildContainer } from '../src/plugins/plugin-loader.js';
+import { buildContainer } from '../src/container/plugin-loader.js';
 import { SESSION_STORE_FACTORY, type SessionStoreFactory, type SessionStoreHandle } from '../src/ports/session-store.js';
 
 const USAGE = 'usage: purge-sessions [--drafts]   (TIMESHEET_TARGET selects the target, default cloud)';

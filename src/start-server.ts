@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
 import { loadRawConfig } from './config/load-config.js';
 import { ConfigError } from './config/config-error.js';
-import { buildContainer, type PluginSource } from './plugins/plugin-loader.js';
+import { buildContainer, type PluginSource } from './container/plugin-loader.js';
 import { createApp, type BuiltApp } from './app.js';
 import { createLogger } from './logging/logger.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config-schema.js';

@@ -1,6 +1,6 @@
 import { ContainerModule } from 'inversify';
 import { APP_CONFIG, type AppConfig } from '../../src/config/app-config-schema.js';
-import { pluginSettings } from '../../src/plugins/plugin-loader.js';
+import { pluginSettings } from '../../src/container/plugin-loader.js';
 import { ROLE_STARTUP } from '../../src/ports/role-startup.js';
 import { CloudRole } from './cloud-role.js';
 import type { CloudRoleSettings } from './settings.js';

@@ -7,7 +7,7 @@ import { ContainerModule } from 'inversify';
 import { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '../../src/config/app-config-schema.js';
 import { createSoapErpClient } from '../../src/erp/soap-erp-client.js';
-import { pluginSettings } from '../../src/plugins/plugin-loader.js';
+import { pluginSettings } from '../../src/container/plugin-loader.js';
 import { ERP_CONNECTOR, type ErpConnector } from '../../src/ports/erp-connector.js';
 import { pluginLogger } from '../../src/ports/app-logger.js';
 

@@ -7,7 +7,7 @@
 import { ContainerModule } from 'inversify';
 import { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '../../src/config/app-config-schema.js';
-import { pluginSettings } from '../../src/plugins/plugin-loader.js';
+import { pluginSettings } from '../../src/container/plugin-loader.js';
 import { OTHER_COPY_TRANSPORT, type OtherCopyTransport } from '../../src/ports/other-copy.js';
 import { SERVICE_BUS_AUTHORIZATION } from '../../src/relay/protocol.js';
 import { relaySenderFields, senderTokens, withRelaySenderChecks } from '../../src/relay/relay-sender-settings.js';

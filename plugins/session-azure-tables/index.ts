@@ -6,7 +6,7 @@
  */
 import { ContainerModule } from 'inversify';
 import { APP_CONFIG, type AppConfig } from '../../src/config/app-config-schema.js';
-import { pluginSettings } from '../../src/plugins/plugin-loader.js';
+import { pluginSettings } from '../../src/container/plugin-loader.js';
 import { SESSION_STORE_FACTORY, type SessionStoreFactory } from '../../src/ports/session-store.js';
 import { AzureSessionStoreFactory } from './open-azure-session-store.js';
 import type { SessionAzureTablesSettings } from './settings.js';

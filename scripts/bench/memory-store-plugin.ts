@@ -4,7 +4,7 @@
  */
 import { ContainerModule } from 'inversify';
 import { z } from 'zod';
-import type { PluginModule } from '../../src/plugins/plugin-definition.js';
+import type { PluginModule } from '../../src/container/plugin-definition.js';
 import session from 'express-session';
 import { SESSION_STORE_FACTORY, type SessionStoreFactory, type SessionStoreHandle } from '../../src/ports/session-store.js';
 import { MemoryDrafts } from '../../test/helpers/memory-drafts.js';

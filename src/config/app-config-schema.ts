@@ -33,7 +33,7 @@ const brandSchema = z.strictObject({
 
 /**
  * The shared part of the configuration. Each plugin validates its own section of
- * `pluginSettings` with the schema it exports (see src/plugins/plugin-loader.ts).
+ * `pluginSettings` with the schema it exports (see src/container/plugin-loader.ts).
  */
 export const appConfigSchema = z.object({
   target: z.string().min(1),

@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadRawConfig, envOverrides } from '../../src/config/load-config.js';
-import { buildContainer } from '../../src/plugins/plugin-loader.js';
+import { buildContainer } from '../../src/container/plugin-loader.js';
 import { ConfigError } from '../../src/config/config-error.js';
 
 function configDir(files: Record<string, unknown>): string {

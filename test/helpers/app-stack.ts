@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { createApp, type BuiltApp } from '../../src/app.js';
 import { loadRawConfig, deepMerge } from '../../src/config/load-config.js';
-import { buildContainer } from '../../src/plugins/plugin-loader.js';
+import { buildContainer } from '../../src/container/plugin-loader.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { FABRIKAM_PRESET, startDevSts, type DevSts } from '../../src/stand-ins/dev-sts/dev-sts.js';
 import { devIdpEntry, SP_SIGNING, spOf } from './dev-idps.js';

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { createApp, type BuiltApp } from '../../src/app.js';
 import { deepMerge, loadRawConfig } from '../../src/config/load-config.js';
-import { buildContainer } from '../../src/plugins/plugin-loader.js';
+import { buildContainer } from '../../src/container/plugin-loader.js';
 import { startDevSts, type DevSts } from '../../src/stand-ins/dev-sts/dev-sts.js';
 import { devIdpEntry, SP_SIGNING, spOf } from './dev-idps.js';
 import { startTargetStandIns, type Target, type TargetStandIns } from './app-stack.js';

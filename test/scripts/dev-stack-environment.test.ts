@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appEnvironment } from '../../scripts/dev/app-environment.js';
 import { loadRawConfig } from '../../src/config/load-config.js';
-import { buildContainer } from '../../src/plugins/plugin-loader.js';
+import { buildContainer } from '../../src/container/plugin-loader.js';
 import { APP_CONFIG, type AppConfig } from '../../src/config/app-config-schema.js';
 
 async function configOf(env: Record<string, string>): Promise<AppConfig> {
