@@ -8,9 +8,11 @@ import { DraftConflictError, type WeekRecord } from '../ports/draft-store.js';
 import { parseWeekId, shiftWeek, todayIn, weekOf, type IsoWeek } from '../timesheet/iso-week.js';
 import { CopyRefusedError, RowNotEmptyError, WeekNotReadyError, type CellChange, type SubmissionDelivery, type WeekService } from '../timesheet/week-service.js';
 import { calendarOf, contractOf, missingDays } from '../timesheet/work-calendar.js';
-import { actionOf, blankRowsOf, placeBlankRows } from './week-form.js';
+import { blankRowsOf, placeBlankRows } from './week-form.js';
+import { parseWeekPost } from './week-post.js';
+import { mergeFormConflict, type FormConflict } from './week-conflict.js';
 import { hidesNonWorking, setHideNonWorking } from './week-view-prefs.js';
-import { formatHours, parseHours } from '../timesheet/hours-input.js';
+import { formatHours } from '../timesheet/hours-input.js';
 import { formatDay, INTL_TAG, type Locale, type Translate } from '../i18n/translator.js';
 import { buildWeekPage, errorMessage, type BlankRowInput } from './week-page-model.js';
 import { classify } from './http-errors.js';
@@ -36,33 +38,6 @@ function weekParam(req: Request, res: Response): IsoWeek | null {
   return week;
 }
 
-/** A form value as a browser sends it: a string, or several when a field repeats (the last one wins). */
-function formText(value: unknown): string | null {
-  const last = Array.isArray(value) ? value[value.length - 1] : value;
-  if (last === undefined || last === null) return '';
-  return typeof last === 'string' ? last : null;
-}
-
-/**
- * Form fields are `h:<project>|<date>` (hours) and `c:<project>|<date>` (comment). Null when a value
- * is not text (a JSON body with objects where a form has strings): the request is refused whole.
- */
-function changesFromForm(body: Record<string, unknown>): CellChange[] | null {
-  const byKey = new Map<string, CellChange>();
-  for (const [name, value] of Object.entries(body)) {
-    const kind = name.slice(0, 2);
-    if (kind !== 'h:' && kind !== 'c:') continue;
-    const key = name.slice(2);
-    const text = formText(value);
-    if (text === null) return null;
-    const change = byKey.get(key) ?? { key, raw: '', comment: '' };
-    if (kind === 'h:') change.raw = text;
-    else change.comment = text;
-    byKey.set(key, change);
-  }
-  return [...byKey.values()];
-}
-
 export function weekRoutes({ config, weeks, delivery }: WeekRoutesDeps): Router {
   const router = Router();
   const max = config.timesheet.maxHoursPerDay;
@@ -70,13 +45,6 @@ export function weekRoutes({ config, weeks, delivery }: WeekRoutesDeps): Router 
   // A person with a draft in progress keeps being served by this copy when the burst starts.
   const markInProgress = (res: Response) => setDrainCookie(res, config.app.sessionSecrets, { name: drain.name, maxAgeMs: drain.maxAgeMinutes * 60_000 });
   const markDone = (res: Response) => clearDrainCookie(res, { name: drain.name });
-
-  /** A cell saved elsewhere with another value than the one this form sent (no-JS conflict page). */
-  interface FormConflict {
-    key: string;
-    saved: string;
-    mine: string;
-  }
 
   /** The person's contract and the week's days (weekend, holidays, expected hours): configuration only. */
   function calendarFor(req: Request, week: IsoWeek) {
@@ -157,18 +125,15 @@ export function weekRoutes({ config, weeks, delivery }: WeekRoutesDeps): Router 
     if (!week) return;
     const t = res.locals.t as Translate;
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const versionText = formText(body.version);
-    const version = versionText === null ? NaN : Number(versionText);
-    const changes = changesFromForm(body);
-    if (changes === null || !Number.isSafeInteger(version) || version < 0) {
+    const post = parseWeekPost(body);
+    if (!post) {
       return res.status(400).render('error', { title: t('errors.title'), message: t('errors.badInput', { detail: 'the form fields must be text, and version a whole number' }), requestId: res.locals.requestId });
     }
+    const { version, changes, action, removeRow, addProject } = post;
     const user = erpUser(req);
-    const { action, removeRow } = actionOf(body);
     try {
       const blank = placeBlankRows(body, week, changes);
       const add = [...blank.add];
-      const addProject = formText(body.addProject)?.trim() ?? '';
       if (action === 'add-row' && addProject) add.push(addProject);
       let saved: WeekRecord;
       let rowRefused: string | null = null;
@@ -218,20 +183,8 @@ export function weekRoutes({ config, weeks, delivery }: WeekRoutesDeps): Router 
     } catch (err) {
       if (err instanceof WeekNotReadyError) return res.redirect(303, `/week/${week.id}?notReady=1`);
       if (err instanceof DraftConflictError && err.current) {
-        // Show the person's own values over the latest version: nothing typed is lost, and
-        // saving again is a deliberate choice, never a silent overwrite.
-        const mine = { ...err.current, cells: { ...err.current.cells } };
-        const conflicts: FormConflict[] = [];
         const shown = (raw: string, comment: string) => (comment ? t('week.conflict.withComment', { hours: raw || t('week.conflict.empty'), comment }) : raw || t('week.conflict.empty'));
-        for (const c of changes) {
-          const parsed = parseHours(c.raw);
-          const saved = err.current.cells[c.key];
-          // Listed where the saved value differs from what this form sent: those are the ones a new save replaces.
-          if ((saved?.raw ?? '') !== c.raw || (saved?.comment ?? '') !== c.comment) {
-            conflicts.push({ key: c.key, saved: shown(saved?.raw ?? '', saved?.comment ?? ''), mine: shown(c.raw, c.comment) });
-          }
-          mine.cells[c.key] = { raw: c.raw, hours: parsed.ok ? parsed.hours : null, comment: c.comment };
-        }
+        const { mine, conflicts } = mergeFormConflict(err.current, changes, shown);
         return render(req, res, mine, week, { alert: t('errors.conflict'), status: 409, conflicts, blankRows: blankRowsOf(body, week) });
       }
       const failure = classify(err);
