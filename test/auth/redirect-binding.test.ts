@@ -5,14 +5,10 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { deflateRawSync } from 'node:zlib';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
-import {
-  buildLogoutRequest,
-  decodeRedirect,
-  encodeRedirect,
-  RedirectBindingError,
-  SIG_ALG,
-  verifyRedirectSignature,
-} from '../../src/stand-ins/dev-sts/logout-messages.js';
+// The app's own binding (src/auth), with a LogoutRequest made by the development STS: each side
+// checks the other (the STS has its own binding code, tested in test/stand-ins/dev-sts/).
+import { decodeRedirect, encodeRedirect, RedirectBindingError, SIG_ALG, verifyRedirectSignature } from '../../src/auth/redirect-binding.js';
+import { buildLogoutRequest } from '../../src/stand-ins/dev-sts/logout-messages.js';
 import { spDevKeys } from '../helpers/dev-sts.js';
 
 const sp = spDevKeys();

@@ -1,13 +1,14 @@
 import { DOMImplementation, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
-import { NS } from '../../auth/safe-xml.js';
 import { instant, NAMEID_UNSPECIFIED, newSamlId } from './saml-response.js';
 
 /**
  * Builders for the two Single Logout messages (SAML 2.0 core §3.7). Pure functions with every field
  * overridable, so tests can forge exactly the message they want to see refused. Values go through the
  * DOM as text nodes and attributes (never string concatenation), so nothing a caller passes can turn
- * into markup. The HTTP-Redirect encoding and its signature are in redirect-binding.ts.
+ * into markup. The HTTP-Redirect encoding and its signature are in http-redirect.ts (the STS's own, not the app's).
  */
+
+const NS = { protocol: 'urn:oasis:names:tc:SAML:2.0:protocol', assertion: 'urn:oasis:names:tc:SAML:2.0:assertion' } as const;
 
 export const STATUS = {
   success: 'urn:oasis:names:tc:SAML:2.0:status:Success',
@@ -85,5 +86,6 @@ export function buildLogoutResponse(input: LogoutResponseInput): { xml: string; 
   return { xml: new XMLSerializer().serializeToString(doc), id };
 }
 
-// The binding lives in its own module; re-exported so one import gives tests everything they forge with.
-export { decodeRedirect, encodeRedirect, RedirectBindingError, SIG_ALG, verifyRedirectSignature, type DecodedRedirect } from '../../auth/redirect-binding.js';
+// The STS's own binding (http-redirect.ts, independent of src/auth/redirect-binding.ts); re-exported so
+// one import gives tests everything they forge with.
+export { decodeRedirect, encodeRedirect, RedirectBindingError, SIG_ALG, verifyRedirectSignature, type DecodedRedirect } from './http-redirect.js';

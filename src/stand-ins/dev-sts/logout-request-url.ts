@@ -1,6 +1,6 @@
 import { buildLogoutRequest } from './logout-messages.js';
 import type { PendingLogouts } from './pending-logouts.js';
-import { encodeRedirect } from '../../auth/redirect-binding.js';
+import { encodeRedirect } from './http-redirect.js';
 import type { ServiceProvider } from './sts-app.js';
 
 export interface LogoutRequestUrlOptions {

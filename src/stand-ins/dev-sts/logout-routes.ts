@@ -1,12 +1,12 @@
 import express, { type Express, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { cookieValues } from '../../web/request-cookies.js';
-import { LogoutMessageError, parseLogoutRequest, parseLogoutResponse, type LogoutRequestInfo } from '../../auth/logout-message-reader.js';
+import { LogoutMessageError, parseLogoutRequest, parseLogoutResponse, type LogoutRequestInfo } from './logout-message-reading.js';
 import { buildLogoutResponse, STATUS } from './logout-messages.js';
 import { logoutRequestUrl, withQuery } from './logout-request-url.js';
 import { renderLogoutPage, renderMessage } from './pages.js';
 import type { PendingLogouts } from './pending-logouts.js';
-import { decodeRedirect, encodeRedirect, RedirectBindingError, verifyRedirectSignature, type DecodedRedirect } from '../../auth/redirect-binding.js';
+import { decodeRedirect, encodeRedirect, RedirectBindingError, verifyRedirectSignature, type DecodedRedirect } from './http-redirect.js';
 import type { ServiceProvider } from './sts-app.js';
 import type { StsSessions } from './sts-sessions.js';
 
