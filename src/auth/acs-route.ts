@@ -7,7 +7,7 @@ import type { AuthSettings, ResolvedIdp } from './auth-settings.js';
 import './express-user.js';
 import { correlationIdOf } from './correlation-id.js';
 import { safeLocalPath } from './local-path.js';
-import { noContractPage, notAllowedPage, pageLocale, resubmitPage, signInFailedPage } from './pages.js';
+import { renderNoContractPage, renderNotAllowedPage, renderResubmitPage, renderSignInFailedPage } from './pages.js';
 import { Principal } from './principal.js';
 import { principalFromProfile } from './principal-from-claims.js';
 import { checkVerifiedResponse, readRawResponse, refuseWeakAlgorithms } from './response-checks.js';
@@ -85,10 +85,10 @@ export function createAcsHandler(deps: AcsDeps): RequestHandler {
   const reject = (res: Response, reason: RejectionReason, detail: string, idp: string | null, correlationId: string): void => {
     // Reason and IdP only: never the assertion, the NameID or any claim value (personal data).
     log.warn({ event: 'saml_signin_rejected', reason, idp, correlationId, detail: detail.slice(0, 300) }, 'sign-in rejected');
-    res.set('Cache-Control', 'no-store').type('html');
+    res.set('Cache-Control', 'no-store');
     // A partner's user without a contract did sign in correctly: tell them what is missing, not "failed".
-    if (reason === 'no-contract') return void res.status(403).send(noContractPage(correlationId, pageLocale(res)));
-    res.status(401).send(signInFailedPage(correlationId, pageLocale(res)));
+    if (reason === 'no-contract') return renderNoContractPage(res.status(403), correlationId);
+    renderSignInFailedPage(res.status(401), correlationId);
   };
 
   const handle = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
@@ -117,7 +117,7 @@ export function createAcsHandler(deps: AcsDeps): RequestHandler {
     if (!hasPendingRequests(req.session) && body[RESUBMIT_FIELD] !== '1') {
       const fields: Record<string, string> = { SAMLResponse: samlResponse, [RESUBMIT_FIELD]: '1' };
       if (typeof body.RelayState === 'string') fields.RelayState = body.RelayState;
-      res.status(200).type('html').send(resubmitPage(req.originalUrl.split('?')[0] ?? '/saml/acs', fields, deps.autoSubmitPath, pageLocale(res)));
+      renderResubmitPage(res.status(200), req.originalUrl.split('?')[0] ?? '/saml/acs', fields, deps.autoSubmitPath);
       return;
     }
 
@@ -155,7 +155,7 @@ export function createAcsHandler(deps: AcsDeps): RequestHandler {
         }
         if (!user.roles.some((role) => settings.allowedRoles.includes(role))) {
           log.warn({ event: 'saml_signin_not_allowed', idp: idp.id, roles: user.roles, correlationId }, 'no timesheet role');
-          return void res.status(403).type('html').send(notAllowedPage(correlationId, pageLocale(res)));
+          return renderNotAllowedPage(res.status(403), correlationId);
         }
         const previous = req.session as unknown as Record<string, unknown>;
         const kept = Object.fromEntries(deps.keepSessionKeys.filter((k) => k in previous).map((k) => [k, previous[k]]));

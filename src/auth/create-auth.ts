@@ -7,7 +7,7 @@ import { certificateWarnings, resolveAuthSettings, type ResolvedIdp } from './au
 import './express-user.js';
 import { safeLocalPath } from './local-path.js';
 import { createHomeRealmRoutes } from './home-realm.js';
-import { AUTO_SUBMIT_SCRIPT, pageLocale, signedOutPage, unknownIdpPage } from './pages.js';
+import { AUTO_SUBMIT_SCRIPT, renderSignedOutPage, renderUnknownIdpPage } from './pages.js';
 import { createSignInRateLimit } from './sign-in-rate-limit.js';
 import { createSingleLogout } from './single-logout.js';
 import { spMetadataXml } from './sp-metadata.js';
@@ -84,12 +84,12 @@ export function createAuth(config: AppConfig, logger: Logger, options: CreateAut
     res.set('Cache-Control', 'no-store');
     const q = req.query as Record<string, unknown>;
     // A SAML message in the query would make passport-saml process it as a logout message.
-    if ('SAMLRequest' in q || 'SAMLResponse' in q) return void res.status(400).type('html').send(unknownIdpPage(pageLocale(res)));
+    if ('SAMLRequest' in q || 'SAMLResponse' in q) return renderUnknownIdpPage(res.status(400));
     const returnTo = safeLocalPath(q.returnTo);
     if (req.user instanceof Principal && q.choose === undefined) return res.redirect(302, returnTo);
     const idp = homeRealm.pick(req, res, returnTo);
     if (idp === 'answered') return;
-    if (!idp) return void res.status(400).type('html').send(unknownIdpPage(pageLocale(res)));
+    if (!idp) return renderUnknownIdpPage(res.status(400));
     selectedIdp.set(req, idp);
     // The strategy saves the request id in req.session (cacheProvider); express-session writes the
     // session to the store before the redirect leaves, so any instance can check the answer.
@@ -127,7 +127,7 @@ export function createAuth(config: AppConfig, logger: Logger, options: CreateAut
   router.post('/logout', ...(options.logoutGuards ?? []), logout);
 
   router.get('/signed-out', (_req, res) => {
-    res.type('html').send(signedOutPage(pageLocale(res)));
+    renderSignedOutPage(res);
   });
 
   return {

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { AuthSettings, ResolvedIdp } from './auth-settings.js';
 import { safeLocalPath } from './local-path.js';
-import { chooserPage, pageLocale } from './pages.js';
+import { renderChooserPage } from './pages.js';
 import { cookieValues } from '../web/request-cookies.js';
 
 /** Remembers the organisation a browser last chose, so the chooser is shown once, not at every sign-in. */
@@ -32,7 +32,7 @@ export interface HomeRealmRoutes {
 export function createHomeRealmRoutes(settings: AuthSettings): HomeRealmRoutes {
   const chooser = (res: Response, status: number, returnTo: string, email = '', error: 'unknown' | 'invalid' | null = null) => {
     const idps = settings.chooserIdps.map((i) => ({ id: i.id, label: i.config.label }));
-    res.status(status).type('html').set('Cache-Control', 'no-store').send(chooserPage({ idps, returnTo, email, error }, pageLocale(res)));
+    renderChooserPage(res.status(status).set('Cache-Control', 'no-store'), { idps, returnTo, email, error });
   };
 
   const remember = (req: Request, res: Response, idp: ResolvedIdp) => {

@@ -9,6 +9,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
+import { applyEdits, format, modify, type FormattingOptions, type JSONPath } from 'jsonc-parser';
 import { z } from 'zod';
 import { CLAIM_TYPES } from './claim-types.js';
 import { childElements, NS, parseUntrustedXml } from './safe-xml.js';
@@ -407,118 +408,29 @@ type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]:
 type JsonObject = { [k: string]: JsonValue };
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Text positions of a JSON value (end exclusive), to edit a file without reformatting the rest. */
-type Span =
-  | { kind: 'object'; start: number; end: number; members: Array<{ key: string; keyStart: number; value: Span }> }
-  | { kind: 'array'; start: number; end: number; items: Span[] }
-  | { kind: 'scalar'; start: number; end: number };
-
-/** Scans JSON text already accepted by JSON.parse. */
-function scan(text: string): Span {
-  let i = 0;
-  const ws = () => {
-    while (i < text.length && /\s/.test(text[i] as string)) i++;
-  };
-  const str = (): string => {
-    const start = i++;
-    while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-    i++;
-    return JSON.parse(text.slice(start, i)) as string;
-  };
-  const value = (): Span => {
-    ws();
-    const start = i;
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      const members: Array<{ key: string; keyStart: number; value: Span }> = [];
-      ws();
-      while (text[i] !== '}') {
-        ws();
-        const keyStart = i;
-        const key = str();
-        ws();
-        i++; // ':'
-        members.push({ key, keyStart, value: value() });
-        ws();
-        if (text[i] === ',') i++;
-        ws();
-      }
-      i++;
-      return { kind: 'object', start, end: i, members };
-    }
-    if (c === '[') {
-      i++;
-      const items: Span[] = [];
-      ws();
-      while (text[i] !== ']') {
-        items.push(value());
-        ws();
-        if (text[i] === ',') i++;
-        ws();
-      }
-      i++;
-      return { kind: 'array', start, end: i, items };
-    }
-    if (c === '"') {
-      str();
-      return { kind: 'scalar', start, end: i };
-    }
-    while (i < text.length && /[^\s,\]}]/.test(text[i] as string)) i++;
-    return { kind: 'scalar', start, end: i };
-  };
-  return value();
-}
-
-function lineIndent(text: string, pos: number): string {
-  const lineStart = text.lastIndexOf('\n', pos - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';
-}
-
-/** Indentation of the members of a container (that of its first member when it starts a line, else the container's + 2 spaces). */
-function memberIndent(text: string, container: Span): string {
-  const first = container.kind === 'object' ? container.members[0]?.keyStart : container.kind === 'array' ? container.items[0]?.start : undefined;
-  if (first !== undefined) {
-    const before = text.slice(text.lastIndexOf('\n', first - 1) + 1, first);
-    if (/^[ \t]*$/.test(before)) return before;
-  }
-  return `${lineIndent(text, container.start)}  `;
-}
-
-const render = (value: JsonValue, indent: string) => JSON.stringify(value, null, 2).split('\n').join(`\n${indent}`);
-
-/** Adds `"key": value` (or an array item when key is null) at the end of a container. */
-function appendTo(text: string, container: Span, key: string | null, value: JsonValue): string {
-  const entries = container.kind === 'object' ? container.members.map((m) => m.value) : container.kind === 'array' ? container.items : [];
-  const indent = memberIndent(text, container);
-  const item = `${key === null ? '' : `${JSON.stringify(key)}: `}${render(value, indent)}`;
-  const last = entries[entries.length - 1];
-  if (last) return `${text.slice(0, last.end)},\n${indent}${item}${text.slice(last.end)}`;
-  const close = lineIndent(text, container.start);
-  return `${text.slice(0, container.start + 1)}\n${indent}${item}\n${close}${text.slice(container.end - 1)}`;
+/**
+ * How the file indents and ends its lines (its first indented line; two spaces when there is none),
+ * so that what jsonc-parser writes looks like what is already there.
+ */
+function formattingOf(text: string): FormattingOptions {
+  const indent = /\n([ \t]+)\S/.exec(text)?.[1] ?? '  ';
+  const tabs = indent.startsWith('\t');
+  return { insertSpaces: !tabs, tabSize: tabs ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
 }
 
 /**
- * Rewrites only the members of an object whose value changed, and appends the new ones: the keys
- * that stay the same keep their text (a hand-formatted erpAccounts table stays as it was).
+ * Sets the value at `path` (an array index of -1 appends) with jsonc-parser: only that value's text
+ * changes, the rest of the file keeps its bytes. The new text is formatted on its own: jsonc-parser's
+ * formatting of an edit takes in the whole lines around it, and would reformat a neighbour written on
+ * the same line (`"burst": { "otherUrl": null }` before an appended `"saml"`).
  */
-function patchObject(text: string, span: Extract<Span, { kind: 'object' }>, before: JsonObject, after: JsonObject): string {
-  const edits: Array<{ start: number; end: number; insert: string }> = [];
-  for (const m of span.members) {
-    if (!(m.key in after) || JSON.stringify(before[m.key]) === JSON.stringify(after[m.key])) continue;
-    edits.push({ start: m.value.start, end: m.value.end, insert: render(after[m.key] as JsonValue, lineIndent(text, m.keyStart)) });
-  }
-  const added = Object.keys(after).filter((k) => !span.members.some((m) => m.key === k));
-  if (added.length) {
-    const indent = memberIndent(text, span);
-    const last = span.members[span.members.length - 1];
-    const members = added.map((k) => `${JSON.stringify(k)}: ${render(after[k] as JsonValue, indent)}`);
-    if (last) edits.push({ start: last.value.end, end: last.value.end, insert: members.map((s) => `,\n${indent}${s}`).join('') });
-    else edits.push({ start: span.start + 1, end: span.end - 1, insert: `\n${members.map((s) => `${indent}${s}`).join(',\n')}\n${lineIndent(text, span.start)}` });
-  }
-  // From the end backwards, so that earlier positions stay valid; an insertion at a value's end goes first.
-  edits.sort((a, b) => b.start - a.start || b.end - a.end);
-  return edits.reduce((acc, e) => `${acc.slice(0, e.start)}${e.insert}${acc.slice(e.end)}`, text);
+function setIn(text: string, path: JSONPath, value: JsonValue, options: FormattingOptions): string {
+  const [edit, ...more] = modify(text, path, value, {});
+  if (!edit || more.length) return applyEdits(text, modify(text, path, value, { formattingOptions: options }));
+  const out = applyEdits(text, [edit]);
+  // One character more on each side: the line breaks inside the brackets of a container that was empty.
+  const start = Math.max(0, edit.offset - 1);
+  return applyEdits(out, format(out, { offset: start, length: edit.offset + edit.content.length + 1 - start }, options));
 }
 
 export interface UpsertOptions {
@@ -644,22 +556,20 @@ export function upsertIdpInConfigText(text: string, imp: IdpImport, options: Ups
   });
   if (problems.length) return fail('usage', problems);
 
-  const root = scan(text);
-  if (root.kind !== 'object') return fail('usage', [`${file} must hold a JSON object`]);
-  const samlSpan = root.members.find((m) => m.key === 'saml')?.value;
-  const idpsSpan = samlSpan?.kind === 'object' ? samlSpan.members.find((m) => m.key === 'idps')?.value : undefined;
+  // Rewrites only the members of the entry whose value changed and appends the new ones, with
+  // jsonc-parser: the keys that stay the same keep their text (a hand-formatted erpAccounts table
+  // stays as it was), and so does every other byte of the file.
+  const fmt = formattingOf(text);
   const value = entry as unknown as JsonValue;
-  let out: string;
-  if (!samlSpan) out = appendTo(text, root, 'saml', { idps: [value] });
-  else if (!idpsSpan) out = appendTo(text, samlSpan, 'idps', [value]);
-  else if (idpsSpan.kind !== 'array') return fail('usage', [`${file}: "saml.idps" is not an array`]);
-  else if (index < 0) out = appendTo(text, idpsSpan, null, value);
+  let out = text;
+  if (saml === undefined) out = setIn(text, ['saml'], { idps: [value] }, fmt);
+  else if (idps === undefined) out = setIn(text, ['saml', 'idps'], [value], fmt);
+  else if (existing === null) out = setIn(text, ['saml', 'idps', -1], value, fmt);
   else {
-    const old = idpsSpan.items[index] as Span;
-    out =
-      old.kind === 'object' && existing
-        ? patchObject(text, old, existing, entry as unknown as JsonObject)
-        : `${text.slice(0, old.start)}${render(value, memberIndent(text, idpsSpan))}${text.slice(old.end)}`;
+    const after = entry as unknown as JsonObject;
+    for (const k of Object.keys(after)) {
+      if (JSON.stringify(existing[k]) !== JSON.stringify(after[k])) out = setIn(out, ['saml', 'idps', index, k], after[k] as JsonValue, fmt);
+    }
   }
 
   const notes: string[] = [];

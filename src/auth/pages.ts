@@ -1,20 +1,24 @@
-import { escapeHtml } from './html.js';
+import path from 'node:path';
+import type { Response } from 'express';
+import { PROJECT_ROOT } from '../config/load-config.js';
 import { translator, type Locale } from '../i18n/translator.js';
 
 /**
- * The few pages the sign-in shows itself. Plain, self-contained HTML (no inline script or style, so
- * they pass a strict CSP); the lead may later replace them with views of the app's layout.
+ * The few pages the sign-in shows itself: the EJS views of views/auth/, in the app's layout
+ * (views/partials/top.ejs and bottom.ejs: the company, the product, the language switch), without
+ * inline script or style (strict CSP). Rendered with res.render by the views' absolute paths, so
+ * they need no view settings of the app around the auth router (the SAML tests mount it alone).
  */
-export type PageLocale = Locale;
+const AUTH_VIEWS = path.join(PROJECT_ROOT, 'views', 'auth');
 
 /** What a sign-in page needs besides its text: the language and the app's header (name, colours, switch). */
-export interface PageContext {
-  lang: PageLocale;
+interface PageContext {
+  lang: Locale;
   company: string;
   /** The brand stylesheet's URL (src/web/brand.ts), null when there is none (tests without the app). */
   brandCss: string | null;
   /** This page in each language (src/web/locale.ts). */
-  langLinks: Record<PageLocale, string>;
+  langLinks: Record<Locale, string>;
 }
 
 const DEFAULT_PAGE: PageContext = { lang: 'en', company: 'CONTOSO', brandCss: null, langLinks: { en: '?lang=en', fr: '?lang=fr' } };
@@ -81,83 +85,66 @@ const TEXTS = {
 } as const;
 
 /** The language the app's locale middleware chose for this response (English when unknown), and the app's header. */
-export function pageLocale(res: { locals: Record<string, unknown> }): PageContext {
+function pageLocale(res: Response): PageContext {
   const l = res.locals;
   const config = l.config as { company?: string; brandCss?: string } | undefined;
   return {
     lang: l.locale === 'fr' ? 'fr' : 'en',
     company: config?.company ?? DEFAULT_PAGE.company,
     brandCss: config?.brandCss ?? null,
-    langLinks: (l.langLinks as Record<PageLocale, string> | undefined) ?? DEFAULT_PAGE.langLinks,
+    langLinks: (l.langLinks as Record<Locale, string> | undefined) ?? DEFAULT_PAGE.langLinks,
   };
 }
 
-/** Same header as the app's pages (views/partials/top.ejs): the company, the product, the language switch. */
-function page(title: string, body: string, ctx: PageContext): string {
-  const t = translator(ctx.lang);
-  const current = (l: PageLocale) => (l === ctx.lang ? ' aria-current="true"' : '');
-  return `<!DOCTYPE html>
-<html lang="${ctx.lang}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} · ${escapeHtml(t('app.title'))} · ${escapeHtml(ctx.company)}</title>
-<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/assets/app.css">${ctx.brandCss ? `<link rel="stylesheet" href="${escapeHtml(ctx.brandCss)}">` : ''}</head>
-<body class="auth-page">
-<header class="site-header">
-<div class="brand"><span class="company">${escapeHtml(ctx.company)}</span> <span class="product">${escapeHtml(t('app.title'))}</span></div>
-<nav class="site-nav" aria-label="${escapeHtml(t('nav.language'))}">
-<a href="${escapeHtml(ctx.langLinks.en)}" lang="en" hreflang="en"${current('en')}>English</a>
-<a href="${escapeHtml(ctx.langLinks.fr)}" lang="fr" hreflang="fr"${current('fr')}>Français</a>
-</nav>
-</header>
-<main id="main">
-<h1>${escapeHtml(title)}</h1>
-${body}
-</main>
-</body>
-</html>
-`;
+type Texts = (typeof TEXTS)[Locale];
+
+/**
+ * Renders views/auth/<view>.ejs with the header's locals set here, whatever the app put in
+ * res.locals: nobody is shown as signed in (no sign-out form) and there is no skip link (the page is
+ * its heading and a few lines). The view gets `text` (TEXTS of the language) and `title`.
+ */
+function render(res: Response, view: string, title: (x: Texts) => string, locals: Record<string, unknown> = {}): void {
+  const ctx = pageLocale(res);
+  const text = TEXTS[ctx.lang];
+  res.render(path.join(AUTH_VIEWS, `${view}.ejs`), {
+    locale: ctx.lang,
+    t: translator(ctx.lang),
+    langLinks: ctx.langLinks,
+    config: { company: ctx.company, brandCss: ctx.brandCss },
+    user: null,
+    bodyClass: 'auth-page',
+    skipLink: false,
+    text,
+    title: title(text),
+    ...locals,
+  });
 }
 
-export function signInFailedPage(correlationId: string, ctx: PageContext = DEFAULT_PAGE): string {
-  const x = TEXTS[ctx.lang];
-  return page(
-    x.failedTitle,
-    `<p>${escapeHtml(x.failedBody)}</p>
-<p><code>${escapeHtml(correlationId)}</code></p>
-<p><a href="/login">${escapeHtml(x.signInAgain)}</a></p>`,
-    ctx,
-  );
+export function renderSignInFailedPage(res: Response, correlationId: string): void {
+  render(res, 'sign-in-failed', (x) => x.failedTitle, { correlationId });
 }
 
-export function notAllowedPage(correlationId: string, ctx: PageContext = DEFAULT_PAGE): string {
-  const x = TEXTS[ctx.lang];
-  return page(x.notAllowedTitle, `<p>${escapeHtml(x.notAllowedBody)}</p>\n<p><code>${escapeHtml(correlationId)}</code></p>`, ctx);
+export function renderNotAllowedPage(res: Response, correlationId: string): void {
+  render(res, 'not-allowed', (x) => x.notAllowedTitle, { correlationId });
 }
 
 /** `idpFailed`: label of an IdP that answered our single logout with an error (null when all went well). */
-export function signedOutPage(ctx: PageContext = DEFAULT_PAGE, idpFailed: string | null = null): string {
-  const x = TEXTS[ctx.lang];
-  const warning = idpFailed === null ? '' : `<p class="banner banner-alert" role="alert">${escapeHtml(x.idpLogoutFailed.replace('{idp}', idpFailed))}</p>\n`;
-  return page(
-    x.signedOutTitle,
-    `${warning}<p>${escapeHtml(x.signedOutBody)}</p>\n<p><a href="/login">${escapeHtml(x.signInAgain)}</a></p>\n<p><a href="/login?choose=1">${escapeHtml(x.otherOrganisation)}</a></p>`,
-    ctx,
-  );
+export function renderSignedOutPage(res: Response, idpFailed: string | null = null): void {
+  const x = TEXTS[pageLocale(res).lang];
+  render(res, 'signed-out', (t) => t.signedOutTitle, { warning: idpFailed === null ? null : x.idpLogoutFailed.replace('{idp}', idpFailed) });
 }
 
-export function logoutFailedPage(correlationId: string, ctx: PageContext = DEFAULT_PAGE): string {
-  const x = TEXTS[ctx.lang];
-  return page(x.logoutFailedTitle, `<p>${escapeHtml(x.logoutFailedBody)}</p>\n<p><code>${escapeHtml(correlationId)}</code></p>\n<p><a href="/">${escapeHtml(x.signIn)}</a></p>`, ctx);
+export function renderLogoutFailedPage(res: Response, correlationId: string): void {
+  render(res, 'logout-failed', (x) => x.logoutFailedTitle, { correlationId });
 }
 
-export function noContractPage(correlationId: string, ctx: PageContext = DEFAULT_PAGE): string {
-  const x = TEXTS[ctx.lang];
-  return page(x.noContractTitle, `<p>${escapeHtml(x.noContractBody.replace('{company}', ctx.company))}</p>\n<p><code>${escapeHtml(correlationId)}</code></p>`, ctx);
+export function renderNoContractPage(res: Response, correlationId: string): void {
+  const { lang, company } = pageLocale(res);
+  render(res, 'no-contract', (x) => x.noContractTitle, { correlationId, message: TEXTS[lang].noContractBody.replace('{company}', company) });
 }
 
-export function tooManyAttemptsPage(ctx: PageContext = DEFAULT_PAGE): string {
-  const x = TEXTS[ctx.lang];
-  return page(x.tooManyTitle, `<p>${escapeHtml(x.tooManyBody)}</p>`, ctx);
+export function renderTooManyAttemptsPage(res: Response): void {
+  render(res, 'too-many-attempts', (x) => x.tooManyTitle);
 }
 
 export interface ChooserModel {
@@ -169,34 +156,12 @@ export interface ChooserModel {
 }
 
 /** Home-realm discovery: one button per organisation, or an e-mail address whose domain names it. */
-export function chooserPage(model: ChooserModel, ctx: PageContext = DEFAULT_PAGE): string {
-  const x = TEXTS[ctx.lang];
-  const rt = encodeURIComponent(model.returnTo);
-  const buttons = model.idps
-    .map((i) => `<li><a class="idp-choice" href="/login?idp=${encodeURIComponent(i.id)}&amp;returnTo=${rt}">${escapeHtml(i.label)}</a></li>`)
-    .join('\n');
-  const error = model.error === null ? '' : `<p class="field-error" id="email-error">${escapeHtml(model.error === 'unknown' ? x.emailUnknown : x.emailInvalid)}</p>\n`;
-  const describedBy = model.error === null ? 'email-help' : 'email-help email-error';
-  return page(
-    x.chooseTitle,
-    `<p>${escapeHtml(x.chooseIntro)}</p>
-<ul class="idp-list">
-${buttons}
-</ul>
-<form method="post" action="/login/discover" class="panel" novalidate>
-<input type="hidden" name="returnTo" value="${escapeHtml(model.returnTo)}">
-<label for="email">${escapeHtml(x.emailLabel)}</label>
-<p class="help" id="email-help">${escapeHtml(x.emailHelp)}</p>
-${error}<input id="email" name="email" type="email" autocomplete="email" spellcheck="false" value="${escapeHtml(model.email)}" aria-describedby="${describedBy}"${model.error === null ? '' : ' aria-invalid="true" autofocus'}>
-<button type="submit" class="primary">${escapeHtml(x.continue)}</button>
-</form>`,
-    ctx,
-  );
+export function renderChooserPage(res: Response, model: ChooserModel): void {
+  render(res, 'chooser', (x) => x.chooseTitle, { ...model });
 }
 
-export function unknownIdpPage(ctx: PageContext = DEFAULT_PAGE): string {
-  const x = TEXTS[ctx.lang];
-  return page(x.unknownIdpTitle, `<p>${escapeHtml(x.unknownIdpBody)}</p>\n<p><a href="/login">${escapeHtml(x.signIn)}</a></p>`, ctx);
+export function renderUnknownIdpPage(res: Response): void {
+  render(res, 'unknown-idp', (x) => x.unknownIdpTitle);
 }
 
 /**
@@ -204,21 +169,8 @@ export function unknownIdpPage(ctx: PageContext = DEFAULT_PAGE): string {
  * the session cookie (SameSite=Lax cookies are not sent on cross-site POSTs), a POST started from a
  * page of this origin carries it. Auto-submitted by a script file; the button is for browsers without JS.
  */
-export function resubmitPage(action: string, fields: Record<string, string>, scriptUrl: string, ctx: PageContext = DEFAULT_PAGE): string {
-  const x = TEXTS[ctx.lang];
-  const inputs = Object.entries(fields)
-    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
-    .join('\n');
-  return page(
-    x.resubmitTitle,
-    `<form method="post" action="${escapeHtml(action)}" data-auto-submit>
-${inputs}
-<p>${escapeHtml(x.resubmitBody)}</p>
-<button type="submit">${escapeHtml(x.continue)}</button>
-</form>
-<script src="${escapeHtml(scriptUrl)}" defer></script>`,
-    ctx,
-  );
+export function renderResubmitPage(res: Response, action: string, fields: Record<string, string>, scriptUrl: string): void {
+  render(res, 'resubmit', (x) => x.resubmitTitle, { action, fields, scriptUrl });
 }
 
 /** Served as a file: the pages above must not carry inline scripts. */

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import type { AuthSettings } from './auth-settings.js';
-import { pageLocale, tooManyAttemptsPage } from './pages.js';
+import { renderTooManyAttemptsPage } from './pages.js';
 
 /**
  * Requests per client address on the sign-in endpoints (/login, /login/discover, /saml/acs, /saml/slo),
@@ -19,7 +19,7 @@ export function createSignInRateLimit(settings: AuthSettings, log: Logger): Requ
     legacyHeaders: false,
     handler(req, res, _next, options) {
       log.warn({ event: 'saml_rate_limited', path: req.path, reason: 'rate-limited' }, 'too many sign-in requests from one address');
-      res.status(options.statusCode).type('html').set('Cache-Control', 'no-store').send(tooManyAttemptsPage(pageLocale(res)));
+      renderTooManyAttemptsPage(res.status(options.statusCode).set('Cache-Control', 'no-store'));
     },
   });
 }

@@ -14,7 +14,7 @@ import {
   requireIdpSignature,
   unverifiedIssuer,
 } from './logout-message.js';
-import { logoutFailedPage, pageLocale, signedOutPage } from './pages.js';
+import { renderLogoutFailedPage, renderSignedOutPage } from './pages.js';
 import './session-state.js';
 import type { SamlLogin } from './session-state.js';
 import { SignInRejection, toRejection } from './sign-in-rejection.js';
@@ -114,7 +114,7 @@ export function createSingleLogout(settings: AuthSettings, log: Logger): SingleL
     const r = toRejection(err);
     const correlationId = correlationIdOf(req);
     log.warn({ event: 'saml_logout_rejected', reason: r.reason, idp, correlationId, detail: r.message.slice(0, 300) }, 'logout message rejected');
-    res.status(400).type('html').set('Cache-Control', 'no-store').send(logoutFailedPage(correlationId, pageLocale(res)));
+    renderLogoutFailedPage(res.status(400).set('Cache-Control', 'no-store'), correlationId);
   };
 
   /** IdP-initiated: end this person's sessions everywhere, answer with a signed LogoutResponse. */
@@ -146,7 +146,7 @@ export function createSingleLogout(settings: AuthSettings, log: Logger): SingleL
     const success = response.statusCode === STATUS_SUCCESS;
     log.info({ event: 'saml_logout_completed', idp: idp.id, success, correlationId: correlationIdOf(req) }, 'IdP answered our logout');
     // Signed out here in any case; when the IdP could not end its own session, say so (shared computers).
-    res.status(200).type('html').set('Cache-Control', 'no-store').send(signedOutPage(pageLocale(res), success ? null : idp.config.label));
+    renderSignedOutPage(res.status(200).set('Cache-Control', 'no-store'), success ? null : idp.config.label);
   };
 
   const endpoint: RequestHandler = (req, res, next) => {
