@@ -1,0 +1,17 @@
+// The in-memory fakes the unit tests use (test/helpers/memory-*.ts) must behave like the real stores:
+// they run the same contract suites as SQL and Azure Tables, so a unit test on a fake proves something.
+import { MemoryDrafts } from '../helpers/memory-drafts.js';
+import { MemoryOutbox } from '../helpers/memory-outbox.js';
+import type { SessionStoreHandle } from '../../src/ports/session-store.js';
+import { runDraftStoreContract } from './draft-store.contract.js';
+import { runSubmissionOutboxContract } from './submission-outbox.contract.js';
+
+/**
+ * Only what the two contracts use of a storage handle. Every handle opened shares the same fakes, as
+ * two instances share one database: the contracts check that a second instance sees the first's writes.
+ */
+const shared = { drafts: new MemoryDrafts(), outbox: new MemoryOutbox() };
+const openFakes = async () => ({ ...shared, close: async () => undefined }) as unknown as SessionStoreHandle;
+
+runDraftStoreContract('in-memory fake (unit tests)', openFakes);
+runSubmissionOutboxContract('in-memory fake (unit tests)', openFakes);
