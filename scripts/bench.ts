@@ -20,7 +20,7 @@ import { percentile, printTable } from './bench/report.js';
 import { freePort, signInForCookie, startApp, type RunningApp } from './bench/processes.js';
 import { startDevSts } from '../src/stand-ins/dev-sts/dev-sts.js';
 import { startTargetStandIns, type Target } from '../test/helpers/app-stack.js';
-import type { StoreCounters } from '../src/ports/session-store.js';
+import type { StoreCounters } from '../src/ports/storage.js';
 import { devIdpEntry, SP_SIGNING, spOf } from '../test/helpers/dev-idps.js';
 
 const { values } = parseArgs({

@@ -13,21 +13,21 @@
 import { loadRawConfig } from '../src/config/load-config.js';
 import { ConfigError } from '../src/config/config-error.js';
 import { buildContainer } from '../src/container/plugin-loader.js';
-import { SESSION_STORE_FACTORY, type SessionStoreFactory, type SessionStoreHandle } from '../src/ports/session-store.js';
+import { STORAGE_FACTORY, type StorageFactory, type Storage } from '../src/ports/storage.js';
 
 const USAGE = 'usage: purge-sessions [--drafts]   (TIMESHEET_TARGET selects the target, default cloud)';
 
 /** What a store offers beyond the port for this (session-azure-tables does). */
-interface PurgingHandle extends SessionStoreHandle {
+interface PurgingHandle extends Storage {
   purgeAll(options: { drafts: boolean }): Promise<{ sessions: number; drafts: number }>;
 }
 
-function canPurgeAll(handle: SessionStoreHandle): handle is PurgingHandle {
+function canPurgeAll(handle: Storage): handle is PurgingHandle {
   return typeof (handle as Partial<PurgingHandle>).purgeAll === 'function';
 }
 
 /** Any express-session store with length() and clear(): sessions only. */
-async function purgeThroughStore(handle: SessionStoreHandle): Promise<number> {
+async function purgeThroughStore(handle: Storage): Promise<number> {
   const { store } = handle;
   if (!store.length || !store.clear) throw new Error('this session store can neither purge nor clear');
   const count = await new Promise<number>((resolve, reject) => store.length!((err, n) => (err ? reject(err) : resolve(n ?? 0))));
@@ -44,7 +44,7 @@ async function main(args: string[]): Promise<number> {
   const withDrafts = args.includes('--drafts');
   const target = process.env.TIMESHEET_TARGET ?? 'cloud';
   const container = await buildContainer(loadRawConfig({ target }));
-  const handle = await container.get<SessionStoreFactory>(SESSION_STORE_FACTORY).open();
+  const handle = await container.get<StorageFactory>(STORAGE_FACTORY).open();
   try {
     if (canPurgeAll(handle)) {
       const purged = await handle.purgeAll({ drafts: withDrafts });

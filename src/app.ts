@@ -12,7 +12,7 @@ import { Registry } from 'prom-client';
 import type { AppConfig } from './config/app-config-schema.js';
 import { PROJECT_ROOT } from './config/load-config.js';
 import type { ErpConnector } from './ports/erp-connector.js';
-import type { StoreCounters } from './ports/session-store.js';
+import type { StoreCounters } from './ports/storage.js';
 import { brandStylesheet } from './web/brand.js';
 import { openServices } from './app/services.js';
 import { installObservability } from './app/observability.js';

@@ -7,7 +7,7 @@
 import { ContainerModule } from 'inversify';
 import { APP_CONFIG, type AppConfig } from '../../src/config/app-config-schema.js';
 import { pluginSettings } from '../../src/container/plugin-loader.js';
-import { SESSION_STORE_FACTORY, type SessionStoreFactory } from '../../src/ports/session-store.js';
+import { STORAGE_FACTORY, type StorageFactory } from '../../src/ports/storage.js';
 import { AzureSessionStoreFactory } from './open-azure-session-store.js';
 import type { SessionAzureTablesSettings } from './settings.js';
 
@@ -25,10 +25,10 @@ export { EntityTooLargeError } from './chunked-json.js';
 export { StorageUnavailableError } from './retry.js';
 export { KeyTooLongError } from './table-keys.js';
 
-export const provides = [SESSION_STORE_FACTORY];
+export const provides = [STORAGE_FACTORY];
 
 export default new ContainerModule(({ bind }) => {
-  bind<SessionStoreFactory>(SESSION_STORE_FACTORY)
+  bind<StorageFactory>(STORAGE_FACTORY)
     .toDynamicValue((ctx) => {
       const config = ctx.get<AppConfig>(APP_CONFIG);
       return new AzureSessionStoreFactory(pluginSettings<SessionAzureTablesSettings>(config, 'session-azure-tables'), {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import type { SessionStoreFactory, SessionStoreHandle } from '../../src/ports/session-store.js';
+import type { StorageFactory, Storage } from '../../src/ports/storage.js';
 import { AzureDraftStore } from './azure-draft-store.js';
 import { AzureSessionStore } from './azure-session-store.js';
 import { AzureSubmissionOutbox } from './azure-submission-outbox.js';
@@ -25,7 +25,7 @@ export interface SweepResult {
   skipped: boolean;
 }
 
-export interface AzureSessionStoreHandle extends SessionStoreHandle {
+export interface AzureSessionStoreHandle extends Storage {
   readonly store: AzureSessionStore;
   readonly drafts: AzureDraftStore;
   readonly outbox: AzureSubmissionOutbox;
@@ -158,8 +158,8 @@ export async function openAzureSessionStore(settings: SessionAzureTablesSettings
   };
 }
 
-/** The SessionStoreFactory port: one handle per open(). */
-export class AzureSessionStoreFactory implements SessionStoreFactory {
+/** The StorageFactory port: one handle per open(). */
+export class AzureSessionStoreFactory implements StorageFactory {
   readonly #settings: SessionAzureTablesSettings;
   readonly #options: AzureSessionStoreOptions;
 

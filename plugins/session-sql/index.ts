@@ -5,7 +5,7 @@
 import { ContainerModule } from 'inversify';
 import { APP_CONFIG, type AppConfig } from '../../src/config/app-config-schema.js';
 import { pluginSettings } from '../../src/container/plugin-loader.js';
-import { SESSION_STORE_FACTORY, type SessionStoreFactory } from '../../src/ports/session-store.js';
+import { STORAGE_FACTORY, type StorageFactory } from '../../src/ports/storage.js';
 import { SqlSessionStoreFactory } from './open-sql-session-store.js';
 import type { SessionSqlSettings } from './settings.js';
 
@@ -14,10 +14,10 @@ export { openSqlSessionStore, SqlSessionStoreFactory, type SqlSessionStoreHandle
 export { SqlSessionStore } from './sql-session-store.js';
 export { SqlDraftStore } from './sql-draft-store.js';
 
-export const provides = [SESSION_STORE_FACTORY];
+export const provides = [STORAGE_FACTORY];
 
 export default new ContainerModule(({ bind }) => {
-  bind<SessionStoreFactory>(SESSION_STORE_FACTORY)
+  bind<StorageFactory>(STORAGE_FACTORY)
     .toDynamicValue((ctx) => {
       const config = ctx.get<AppConfig>(APP_CONFIG);
       return new SqlSessionStoreFactory(pluginSettings<SessionSqlSettings>(config, 'session-sql'), {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { QueryTypes, Sequelize, type Options, type QueryOptions } from 'sequelize';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
-import type { SessionStoreFactory, SessionStoreHandle } from '../../src/ports/session-store.js';
+import type { StorageFactory, Storage } from '../../src/ports/storage.js';
 import { hotStatements, UNCOUNTED } from './hot-statements.js';
 import { defineModels, type DraftModel, type OutboxModel, type SessionModel } from './models.js';
 import { connectionTarget, redactUrl, type SessionSqlSettings } from './settings.js';
@@ -24,7 +24,7 @@ export interface SqlSessionStoreOptions {
   hotStatementsViaSequelize?: boolean;
 }
 
-export interface SqlSessionStoreHandle extends SessionStoreHandle {
+export interface SqlSessionStoreHandle extends Storage {
   readonly store: SqlSessionStore;
   readonly drafts: SqlDraftStore;
   readonly outbox: SqlSubmissionOutbox;
@@ -210,8 +210,8 @@ export async function openSqlSessionStore(settings: SessionSqlSettings, options:
   };
 }
 
-/** The SessionStoreFactory port: one handle per open(). */
-export class SqlSessionStoreFactory implements SessionStoreFactory {
+/** The StorageFactory port: one handle per open(). */
+export class SqlSessionStoreFactory implements StorageFactory {
   readonly #settings: SessionSqlSettings;
   readonly #options: SqlSessionStoreOptions;
 

@@ -6,12 +6,12 @@ import { ContainerModule } from 'inversify';
 import { z } from 'zod';
 import type { PluginModule } from '../../src/container/plugin-definition.js';
 import session from 'express-session';
-import { SESSION_STORE_FACTORY, type SessionStoreFactory, type SessionStoreHandle } from '../../src/ports/session-store.js';
+import { STORAGE_FACTORY, type StorageFactory, type Storage } from '../../src/ports/storage.js';
 import { MemoryDrafts } from '../../test/helpers/memory-drafts.js';
 import { MemoryOutbox } from '../../test/helpers/memory-outbox.js';
 
-class MemorySessionStoreFactory implements SessionStoreFactory {
-  async open(): Promise<SessionStoreHandle> {
+class MemorySessionStoreFactory implements StorageFactory {
+  async open(): Promise<Storage> {
     return {
       store: new session.MemoryStore(),
       drafts: new MemoryDrafts(),
@@ -26,8 +26,8 @@ class MemorySessionStoreFactory implements SessionStoreFactory {
 
 export const memoryStorePlugin: PluginModule = {
   default: new ContainerModule(({ bind }) => {
-    bind<SessionStoreFactory>(SESSION_STORE_FACTORY).toConstantValue(new MemorySessionStoreFactory());
+    bind<StorageFactory>(STORAGE_FACTORY).toConstantValue(new MemorySessionStoreFactory());
   }),
   settingsSchema: z.object({}),
-  provides: [SESSION_STORE_FACTORY],
+  provides: [STORAGE_FACTORY],
 };

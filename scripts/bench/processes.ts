@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
-import type { StoreCounters } from '../../src/ports/session-store.js';
+import type { StoreCounters } from '../../src/ports/storage.js';
 import { completeSignIn, TestBrowser } from '../../test/helpers/dev-sts.js';
 import { freePort } from '../../test/helpers/free-port.js';
 export { freePort };

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { APP_CONFIG, type AppConfig } from '../config/app-config-schema.js';
 import { ERP_CONNECTOR, type ErpConnector } from '../ports/erp-connector.js';
-import { SESSION_STORE_FACTORY, type SessionStoreFactory } from '../ports/session-store.js';
+import { STORAGE_FACTORY, type StorageFactory } from '../ports/storage.js';
 import { ROLE_STARTUP, type RoleStartup } from '../ports/role-startup.js';
 import { APP_LOGGER } from '../ports/app-logger.js';
 import { WeekService } from '../timesheet/week-service.js';
@@ -42,7 +42,7 @@ export async function openServices(container: Container, baseLogger: Logger, reg
   // Plugins resolved from here on log through the app's logger, with the instance's bindings.
   if (!container.isBound(APP_LOGGER)) container.bind(APP_LOGGER).toConstantValue(logger);
   // Decorators that time every store and ERP call (src/metrics): whoever uses the ports is measured.
-  const store = instrumentStoreHandle(await container.get<SessionStoreFactory>(SESSION_STORE_FACTORY).open(), registry);
+  const store = instrumentStoreHandle(await container.get<StorageFactory>(STORAGE_FACTORY).open(), registry);
   let erp: InstrumentedErp;
   try {
     erp = instrumentErp(await container.getAsync<ErpConnector>(ERP_CONNECTOR), registry);

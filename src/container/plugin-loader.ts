@@ -6,12 +6,12 @@ import { APP_CONFIG, appConfigSchema, type AppConfig } from '../config/app-confi
 import { ConfigError, keyOf } from '../config/config-error.js';
 import { PROJECT_ROOT } from '../config/load-config.js';
 import { ERP_CONNECTOR } from '../ports/erp-connector.js';
-import { SESSION_STORE_FACTORY } from '../ports/session-store.js';
+import { STORAGE_FACTORY } from '../ports/storage.js';
 import type { PluginModule } from './plugin-definition.js';
 
 /** Ports every target must provide, each by exactly one plugin. */
 const REQUIRED_PORTS: ReadonlyArray<[symbol, string]> = [
-  [SESSION_STORE_FACTORY, 'a session store (session-sql or session-azure-tables)'],
+  [STORAGE_FACTORY, 'a storage for sessions, drafts and the outbox (session-sql or session-azure-tables)'],
   [ERP_CONNECTOR, 'an ERP connector (erp-direct or erp-relay)'],
 ];
 

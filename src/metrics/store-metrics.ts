@@ -1,7 +1,7 @@
 import type { Store } from 'express-session';
 import { Histogram, type Registry } from 'prom-client';
 import { DraftConflictError, type DraftStore } from '../ports/draft-store.js';
-import type { SessionStoreHandle } from '../ports/session-store.js';
+import type { Storage } from '../ports/storage.js';
 
 export const STORE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -66,7 +66,7 @@ function instrumentDrafts(drafts: DraftStore, observe: Observe): DraftStore {
  * operation,outcome}` for the sessions (get/set/touch/destroy) and the drafts (load/save). Everything
  * else goes to the handle as it is; counters() still counts the storage operations (benchmarks).
  */
-export function instrumentStoreHandle(handle: SessionStoreHandle, registry: Registry): SessionStoreHandle {
+export function instrumentStoreHandle(handle: Storage, registry: Registry): Storage {
   const histogram = new Histogram({
     name: 'timesheet_store_operation_duration_seconds',
     help: 'Duration of the session store operations (store=session: get/set/touch/destroy; store=draft: load/save) on this instance, by outcome',

@@ -4,11 +4,11 @@
  * expired sessions, relay readiness. Zero or more plugins bind it; on-prem binds none.
  */
 import type { Logger } from 'pino';
-import type { SessionStoreHandle } from './session-store.js';
+import type { Storage } from './storage.js';
 
 export interface RoleContext {
   logger: Logger;
-  store: SessionStoreHandle;
+  store: Storage;
 }
 
 export interface RoleStartup {

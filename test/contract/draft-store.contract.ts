@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { DraftConflictError, type DraftCell, type DraftStore, type WeekRecord } from '../../src/ports/draft-store.js';
-import type { SessionStoreHandle } from '../../src/ports/session-store.js';
+import type { Storage } from '../../src/ports/storage.js';
 
 const WEEK = '2026-W47';
 
@@ -57,9 +57,9 @@ async function conflictOf(fn: () => Promise<unknown>): Promise<DraftConflictErro
   assert.fail('expected a DraftConflictError, but the save succeeded');
 }
 
-export function runDraftStoreContract(implementationName: string, open: () => Promise<SessionStoreHandle>): void {
+export function runDraftStoreContract(implementationName: string, open: () => Promise<Storage>): void {
   describe(`draft store contract: ${implementationName}`, () => {
-    let handle: SessionStoreHandle;
+    let handle: Storage;
     let drafts: DraftStore;
     before(async () => {
       handle = await open();

@@ -2,7 +2,7 @@
 // they run the same contract suites as SQL and Azure Tables, so a unit test on a fake proves something.
 import { MemoryDrafts } from '../helpers/memory-drafts.js';
 import { MemoryOutbox } from '../helpers/memory-outbox.js';
-import type { SessionStoreHandle } from '../../src/ports/session-store.js';
+import type { Storage } from '../../src/ports/storage.js';
 import { runDraftStoreContract } from './draft-store.contract.js';
 import { runSubmissionOutboxContract } from './submission-outbox.contract.js';
 
@@ -11,7 +11,7 @@ import { runSubmissionOutboxContract } from './submission-outbox.contract.js';
  * two instances share one database: the contracts check that a second instance sees the first's writes.
  */
 const shared = { drafts: new MemoryDrafts(), outbox: new MemoryOutbox() };
-const openFakes = async () => ({ ...shared, close: async () => undefined }) as unknown as SessionStoreHandle;
+const openFakes = async () => ({ ...shared, close: async () => undefined }) as unknown as Storage;
 
 runDraftStoreContract('in-memory fake (unit tests)', openFakes);
 runSubmissionOutboxContract('in-memory fake (unit tests)', openFakes);

@@ -1,5 +1,5 @@
 /**
- * Lifecycle contract of the SessionStoreHandle port's express-session Store. Every session store
+ * Lifecycle contract of the Storage port's express-session Store. Every session store
  * plugin (session-sql, session-azure-tables) runs it from its own test file:
  *
  *   runSessionStoreContract('session-sql on SQLite', () => factory.open());
@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import express from 'express';
 import session, { type SessionData, type Store } from 'express-session';
-import type { SessionStoreHandle } from '../../src/ports/session-store.js';
+import type { Storage } from '../../src/ports/storage.js';
 import { newWeekRecord } from '../helpers/week-record.js';
 
 const MAX_AGE_MS = 8 * 60 * 60 * 1000;
@@ -74,7 +74,7 @@ function withoutCookie(sess: SessionData | null | undefined): Record<string, unk
   return rest;
 }
 
-function delta(handle: SessionStoreHandle, before: { reads: number; writes: number }) {
+function delta(handle: Storage, before: { reads: number; writes: number }) {
   const now = handle.counters();
   return { reads: now.reads - before.reads, writes: now.writes - before.writes };
 }
@@ -147,9 +147,9 @@ async function startApp(t: TestContext, store: Store): Promise<TestApp> {
   };
 }
 
-export function runSessionStoreContract(implementationName: string, open: () => Promise<SessionStoreHandle>): void {
+export function runSessionStoreContract(implementationName: string, open: () => Promise<Storage>): void {
   describe(`session store contract: ${implementationName}`, () => {
-    let handle: SessionStoreHandle;
+    let handle: Storage;
     let store: Store;
     before(async () => {
       handle = await open();

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { SessionStoreHandle } from '../../src/ports/session-store.js';
+import type { Storage } from '../../src/ports/storage.js';
 import type { NewOutboxItem, SubmissionOutbox } from '../../src/ports/submission-outbox.js';
 
 const LEASE_MS = 60_000;
@@ -32,10 +32,10 @@ function newItem(overrides: Partial<NewOutboxItem> = {}): NewOutboxItem {
 
 const receipt = (id: string) => ({ receiptNumber: `RCPT-${id.slice(0, 6)}`, submissionId: id, bookedAt: '2026-11-20T15:00:00.000Z' });
 
-export function runSubmissionOutboxContract(implementationName: string, open: () => Promise<SessionStoreHandle>): void {
+export function runSubmissionOutboxContract(implementationName: string, open: () => Promise<Storage>): void {
   describe(`submission outbox contract: ${implementationName}`, () => {
-    let a: SessionStoreHandle;
-    let b: SessionStoreHandle;
+    let a: Storage;
+    let b: Storage;
     let outbox: SubmissionOutbox;
     before(async () => {
       a = await open();

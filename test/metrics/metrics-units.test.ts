@@ -11,7 +11,7 @@ import { instrumentStoreHandle } from '../../src/metrics/store-metrics.js';
 import { routeLabel } from '../../src/metrics/http-metrics.js';
 import { ErpRejectedError, ErpTimeoutError, ErpUnavailableError, type ErpConnector } from '../../src/ports/erp-connector.js';
 import { DraftConflictError } from '../../src/ports/draft-store.js';
-import type { SessionStoreHandle } from '../../src/ports/session-store.js';
+import type { Storage } from '../../src/ports/storage.js';
 import type { Request } from 'express';
 
 const T0 = Date.UTC(2026, 10, 20, 13, 0, 0);
@@ -147,7 +147,7 @@ test('the store decorator times sessions and drafts, keeps the store object and 
     counters: () => ({ reads: 7, writes: 3 }),
     sweepExpired: async () => 0,
     close: async () => {},
-  } as unknown as SessionStoreHandle;
+  } as unknown as Storage;
   const registry = new Registry();
   const wrapped = instrumentStoreHandle(handle, registry);
   assert.equal(wrapped.store, store, 'the same store object: express-session listens to its events');

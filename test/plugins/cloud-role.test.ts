@@ -6,13 +6,13 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { CloudRole, instanceName } from '../../plugins/cloud-role/cloud-role.js';
 import { settingsSchema } from '../../plugins/cloud-role/settings.js';
-import type { SessionStoreHandle } from '../../src/ports/session-store.js';
+import type { Storage } from '../../src/ports/storage.js';
 
-function fakeStore(sweep: () => Promise<number>): SessionStoreHandle {
+function fakeStore(sweep: () => Promise<number>): Storage {
   return {
-    store: {} as SessionStoreHandle['store'],
-    drafts: {} as SessionStoreHandle['drafts'],
-    outbox: {} as SessionStoreHandle['outbox'],
+    store: {} as Storage['store'],
+    drafts: {} as Storage['drafts'],
+    outbox: {} as Storage['outbox'],
     ping: async () => {},
     counters: () => ({ reads: 0, writes: 0, sessions: { reads: 0, writes: 0 } }),
     sweepExpired: sweep,

@@ -25,7 +25,7 @@ import { connectionTarget } from '../../../plugins/session-sql/settings.js';
 import { APP_CONFIG, type AppConfig } from '../../../src/config/app-config-schema.js';
 import { PROJECT_ROOT } from '../../../src/config/load-config.js';
 import { DraftConflictError } from '../../../src/ports/draft-store.js';
-import { SESSION_STORE_FACTORY, type SessionStoreFactory } from '../../../src/ports/session-store.js';
+import { STORAGE_FACTORY, type StorageFactory } from '../../../src/ports/storage.js';
 import { runDraftStoreContract } from '../../contract/draft-store.contract.js';
 import { runSubmissionOutboxContract } from '../../contract/submission-outbox.contract.js';
 import { runSessionStoreContract } from '../../contract/session-store.contract.js';
@@ -121,7 +121,7 @@ describe('session-sql settings', () => {
 
 describe('session-sql plugin module', () => {
   it('provides the session store factory port', () => {
-    assert.deepEqual(provides, [SESSION_STORE_FACTORY]);
+    assert.deepEqual(provides, [STORAGE_FACTORY]);
   });
 
   it('binds one factory that opens the configured database with the app session lifetime', async (t) => {
@@ -130,8 +130,8 @@ describe('session-sql plugin module', () => {
     const config = { app: { sessionMaxAgeMinutes: 60 }, pluginSettings: { 'session-sql': settings } } as unknown as AppConfig;
     container.bind(APP_CONFIG).toConstantValue(config);
     container.load(sessionSql);
-    const factory = container.get<SessionStoreFactory>(SESSION_STORE_FACTORY);
-    assert.equal(container.get(SESSION_STORE_FACTORY), factory);
+    const factory = container.get<StorageFactory>(STORAGE_FACTORY);
+    assert.equal(container.get(STORAGE_FACTORY), factory);
     const handle = (await factory.open()) as SqlSessionStoreHandle;
     t.after(() => handle.close());
     await handle.ping();

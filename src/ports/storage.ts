@@ -1,12 +1,13 @@
 /**
- * Port to where sessions and drafts live: SQL on-prem (plugins/session-sql), Azure Table
+ * Port to a copy's storage: the sessions (express-session's store), the week drafts and the
+ * submission outbox, kept together in one place: SQL on-prem (plugins/session-sql), Azure Table
  * Storage in the cloud (plugins/session-azure-tables). The app only sees these interfaces.
  */
 import type { Store } from 'express-session';
 import type { DraftStore } from './draft-store.js';
 import type { SubmissionOutbox } from './submission-outbox.js';
 
-export interface SessionStoreHandle {
+export interface Storage {
   /** The express-session store. Its get() never returns an expired session; touch() writes only when stale. */
   store: Store;
   /** Per-user, per-week drafts, kept in the same storage as the sessions. */
@@ -37,9 +38,9 @@ export interface StoreCounters {
   sessions: { reads: number; writes: number };
 }
 
-export interface SessionStoreFactory {
+export interface StorageFactory {
   /** Connects, creates tables if needed, starts the expired-row sweeper. Called once at boot. */
-  open(): Promise<SessionStoreHandle>;
+  open(): Promise<Storage>;
 }
 
-export const SESSION_STORE_FACTORY = Symbol.for('contoso.SessionStoreFactory');
+export const STORAGE_FACTORY = Symbol.for('contoso.StorageFactory');
