@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { closeOnce, Sweeper } from '../../src/session/sweeper.js';
 import os from 'node:os';
 import type { StorageFactory, Storage } from '../../src/ports/storage.js';
 import { AzureDraftStore } from './azure-draft-store.js';
@@ -90,31 +91,16 @@ export async function openAzureSessionStore(settings: SessionAzureTablesSettings
     const draftCount = (await keepGoing()) ? await drafts.deleteExpired(now, keepGoing) : 0;
     return { sessions, drafts: draftCount, skipped: false };
   };
-  let sweeping: Promise<SweepResult> | undefined;
-  const sweep = () => {
-    // One sweep at a time per instance; a second caller shares the running one.
-    sweeping ??= sweepOnce().finally(() => {
-      sweeping = undefined;
-    });
-    return sweeping;
-  };
-
-  const onSweepError =
-    options.onSweepError ??
-    ((err: unknown) => process.emitWarning(`session-azure-tables: sweeping expired rows failed: ${(err as Error).message}`));
-  let timer: NodeJS.Timeout | undefined;
-  if (settings.sweepIntervalSeconds > 0) {
-    timer = setInterval(() => {
-      if (!sweeping) sweep().catch(onSweepError);
-    }, settings.sweepIntervalSeconds * 1000);
-    // The sweeper never keeps the process alive on its own.
-    timer.unref();
-  }
+  const sweeper = new Sweeper(
+    sweepOnce,
+    settings.sweepIntervalSeconds,
+    options.onSweepError ?? ((err: unknown) => process.emitWarning(`session-azure-tables: sweeping expired rows failed: ${(err as Error).message}`)),
+  );
+  const sweep = () => sweeper.sweep();
 
   // A readiness probe: one try, not counted, any answer but a missing table is fine (and a
   // missing table is made again when the store may create tables).
   const pingRetry = { ...settings.retry, maxAttempts: 1, totalTimeoutMs: settings.retry.attemptTimeoutMs };
-  let closing: Promise<void> | undefined;
   counters.reads = 0;
   counters.writes = 0;
   counters.byTable = {};
@@ -147,14 +133,10 @@ export async function openAzureSessionStore(settings: SessionAzureTablesSettings
     async dropTables() {
       await Promise.all([tables.sessions.drop(), tables.drafts.drop(), tables.lease.drop(), tables.outbox.drop()]);
     },
-    close() {
-      closing ??= (async () => {
-        if (timer) clearInterval(timer);
-        await sweeping?.catch(() => undefined);
-        closed = true;
-      })();
-      return closing;
-    },
+    close: closeOnce(async () => {
+      await sweeper.stop();
+      closed = true;
+    }),
   };
 }
 

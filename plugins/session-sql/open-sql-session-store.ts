@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { closeOnce, Sweeper } from '../../src/session/sweeper.js';
 import path from 'node:path';
 import { QueryTypes, Sequelize, type Options, type QueryOptions } from 'sequelize';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
@@ -150,29 +151,16 @@ export async function openSqlSessionStore(settings: SessionSqlSettings, options:
   const draftStore = new SqlDraftStore(drafts, hot, settings.draftRetentionDays * 86_400_000);
   const outboxStore = new SqlSubmissionOutbox(outbox);
 
-  const sweep = async () => {
-    const now = new Date();
-    return { sessions: await store.deleteExpired(now), drafts: await draftStore.deleteExpired(now) };
-  };
-  const onSweepError =
-    options.onSweepError ??
-    ((err: unknown) => process.emitWarning(`session-sql: sweeping expired rows failed: ${(err as Error).message}`));
-  let sweeping: Promise<unknown> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  if (settings.sweepIntervalSeconds > 0) {
-    timer = setInterval(() => {
-      if (sweeping) return; // a slow sweep is never run twice at once
-      sweeping = sweep()
-        .catch(onSweepError)
-        .finally(() => {
-          sweeping = undefined;
-        });
-    }, settings.sweepIntervalSeconds * 1000);
-    // The sweeper never keeps the process alive on its own.
-    timer.unref();
-  }
+  const sweeper = new Sweeper(
+    async () => {
+      const now = new Date();
+      return { sessions: await store.deleteExpired(now), drafts: await draftStore.deleteExpired(now) };
+    },
+    settings.sweepIntervalSeconds,
+    options.onSweepError ?? ((err: unknown) => process.emitWarning(`session-sql: sweeping expired rows failed: ${(err as Error).message}`)),
+  );
+  const sweep = () => sweeper.sweep();
 
-  let closing: Promise<void> | undefined;
   reads = 0;
   writes = 0;
   sessionOps.reads = 0;
@@ -198,15 +186,11 @@ export async function openSqlSessionStore(settings: SessionSqlSettings, options:
       await drafts.drop();
       await sessions.drop();
     },
-    close() {
-      closing ??= (async () => {
-        if (timer) clearInterval(timer);
-        await sweeping;
-        await hot.close();
-        await sequelize.close();
-      })();
-      return closing;
-    },
+    close: closeOnce(async () => {
+      await sweeper.stop();
+      await hot.close();
+      await sequelize.close();
+    }),
   };
 }
 
