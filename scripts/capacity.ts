@@ -13,8 +13,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readBenchCapacity } from '../src/capacity/bench-capacity.js';
-import { formatTable, jsonReport } from '../src/capacity/format.js';
+import { readBenchCapacity } from './capacity/bench-capacity.js';
+import { formatTable, jsonReport } from './capacity/format.js';
 import {
   FIELDS,
   OTHER_FLAGS,
@@ -25,8 +25,8 @@ import {
   parseCliArgs,
   validFlagList,
   type RawInputs,
-} from '../src/capacity/inputs.js';
-import { planCapacity } from '../src/capacity/plan.js';
+} from './capacity/inputs.js';
+import { planCapacity } from './capacity/plan.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PRESET_DIR = path.join(ROOT, 'config/capacity');

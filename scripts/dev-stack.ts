@@ -101,8 +101,8 @@ async function main(): Promise<void> {
   const burstMode = burstIndex >= 0 ? process.argv[burstIndex + 1] : undefined;
   if (burstMode !== undefined && !['open', 'closed', 'auto', 'schedule'].includes(burstMode)) throw new Error(`--burst must be open, closed or auto, not "${burstMode}"`);
 
-  run('erp', 'src/stand-ins/erp-simulator/main.ts');
-  run('sts', 'src/stand-ins/dev-sts/main.ts');
+  run('erp', 'scripts/stand-ins/erp-simulator/main.ts');
+  run('sts', 'scripts/stand-ins/dev-sts/main.ts');
   const waits = [
     waitFor('http://127.0.0.1:3200/erp?wsdl', 'ERP simulator node 1'),
     waitFor('http://127.0.0.1:3201/erp?wsdl', 'ERP simulator node 2'),
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   if (withCloud) {
     mkdirSync(path.join(root, 'data', 'azurite'), { recursive: true });
     run('azurite', 'node_modules/.bin/azurite-table', {}, ['--tableHost', '127.0.0.1', '--tablePort', '10002', '--location', path.join(root, 'data', 'azurite'), '--disableTelemetry', '--skipApiVersionCheck', '--silent']);
-    run('relay', 'src/stand-ins/relay-emulator/main.ts');
+    run('relay', 'scripts/stand-ins/relay-emulator/main.ts');
     waits.push(waitFor('http://127.0.0.1:10002/devstoreaccount1/Tables', 'Azurite', 60_000, true), waitFor('http://127.0.0.1:3300/', 'relay emulator', 60_000, true));
   }
   await Promise.all(waits);

@@ -13,7 +13,7 @@ import type { IdpConfig } from '../../src/auth/saml-config-schema.js';
 import { appConfigSchema, type AppConfig } from '../../src/config/app-config-schema.js';
 import { CLAIM_TYPES } from '../../src/auth/claim-types.js';
 import { loadRawConfig } from '../../src/config/load-config.js';
-import { FABRIKAM_PRESET, type DevSts, type DevStsOptions } from '../../src/stand-ins/dev-sts/dev-sts.js';
+import { FABRIKAM_PRESET, type DevSts, type DevStsOptions } from '../../scripts/stand-ins/dev-sts/dev-sts.js';
 import { readForm, startTestDevSts, TestBrowser, type HtmlForm, type Page } from '../helpers/dev-sts.js';
 import { SP_SIGNING, spOf } from '../helpers/dev-idps.js';
 

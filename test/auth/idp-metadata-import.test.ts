@@ -18,7 +18,7 @@ import {
 import { principalFromProfile } from '../../src/auth/principal-from-claims.js';
 import { idpConfigSchema, samlConfigSchema } from '../../src/auth/saml-config-schema.js';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
-import { idpMetadataXml } from '../../src/stand-ins/dev-sts/idp-metadata.js';
+import { idpMetadataXml } from '../../scripts/stand-ins/dev-sts/idp-metadata.js';
 
 const FIXTURES = path.join(PROJECT_ROOT, 'test/fixtures/idp-metadata');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');

@@ -6,9 +6,9 @@ import { test } from 'node:test';
 import { deflateRawSync } from 'node:zlib';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
 // The app's own binding (src/auth), with a LogoutRequest made by the development STS: each side
-// checks the other (the STS has its own binding code, tested in test/stand-ins/dev-sts/).
+// checks the other (the STS has its own binding code, tested in test/scripts/stand-ins/dev-sts/).
 import { decodeRedirect, encodeRedirect, RedirectBindingError, SIG_ALG, verifyRedirectSignature } from '../../src/auth/redirect-binding.js';
-import { buildLogoutRequest } from '../../src/stand-ins/dev-sts/logout-messages.js';
+import { buildLogoutRequest } from '../../scripts/stand-ins/dev-sts/logout-messages.js';
 import { spDevKeys } from '../helpers/dev-sts.js';
 
 const sp = spDevKeys();

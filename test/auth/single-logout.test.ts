@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
-import { buildLogoutResponse, decodeRedirect, encodeRedirect, SIG_ALG } from '../../src/stand-ins/dev-sts/logout-messages.js';
+import { buildLogoutResponse, decodeRedirect, encodeRedirect, SIG_ALG } from '../../scripts/stand-ins/dev-sts/logout-messages.js';
 import type { TestBrowser } from '../helpers/dev-sts.js';
 import { FABRIKAM, startHarness, type Harness, type HarnessOptions } from './auth-test-app.js';
 

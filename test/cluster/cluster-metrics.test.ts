@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startDevSts, type DevSts } from '../../src/stand-ins/dev-sts/dev-sts.js';
+import { startDevSts, type DevSts } from '../../scripts/stand-ins/dev-sts/dev-sts.js';
 import { startTestErpFarm, type TestErpFarm } from '../helpers/erp-simulator.js';
 import { startAppProcess, withLogsOnFailure, type AppProcess } from '../faults/processes.js';
 

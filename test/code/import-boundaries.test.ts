@@ -44,21 +44,21 @@ function reachable(entry: string): Set<string> {
 const server = path.join(PROJECT_ROOT, 'src/server.ts');
 
 test('the server reaches no stand-in, script, test, browser code or plugin: plugins come in by name, through the container', () => {
-  const bad = [...reachable(server)].map(rel).filter((f) => /^(src\/stand-ins|scripts|test|src\/browser|plugins)\//.test(f));
+  const bad = [...reachable(server)].map(rel).filter((f) => /^(scripts|test|src\/browser|plugins)\//.test(f));
   assert.deepEqual(bad, []);
 });
 
-/** Imports from runtime code of tests, scripts or stand-ins. */
+/** Imports from runtime code of tests or scripts (tools and development stand-ins live in scripts/). */
 function runtimeViolations(files: string[]): string[] {
   const offenders: string[] = [];
   for (const file of files) {
-    for (const target of importsOf(file)) if (/^(test|scripts|src\/stand-ins)\//.test(rel(target))) offenders.push(`${rel(file)} -> ${rel(target)}`);
+    for (const target of importsOf(file)) if (/^(test|scripts)\//.test(rel(target))) offenders.push(`${rel(file)} -> ${rel(target)}`);
   }
   return offenders;
 }
 
-test('runtime code (src/ outside the stand-ins and the browser) never imports tests, scripts or stand-ins', () => {
-  const runtime = walk(path.join(PROJECT_ROOT, 'src')).filter((f) => !/^src\/(stand-ins|browser)\//.test(rel(f)));
+test('runtime code (src/ outside the browser code) never imports tests, scripts or the stand-ins (scripts/stand-ins)', () => {
+  const runtime = walk(path.join(PROJECT_ROOT, 'src')).filter((f) => !/^src\/browser\//.test(rel(f)));
   assert.deepEqual(runtimeViolations(runtime), []);
 });
 
@@ -69,7 +69,7 @@ test('a plugin imports the shared code and its own folder, never another plugin'
     for (const target of importsOf(file)) {
       const t = rel(target);
       if (t.startsWith('plugins/') && t.split('/')[1] !== own) offenders.push(`${rel(file)} -> ${t}`);
-      if (/^(test|scripts|src\/stand-ins)\//.test(t)) offenders.push(`${rel(file)} -> ${t}`);
+      if (/^(test|scripts)\//.test(t)) offenders.push(`${rel(file)} -> ${t}`);
     }
   }
   assert.deepEqual(offenders, []);
@@ -98,7 +98,7 @@ test('the checks can fail: a file importing a stand-in and a test helper is repo
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const probe = path.join(dir, 'probe.ts');
   const to = (f: string) => path.relative(dir, path.join(PROJECT_ROOT, f)).replace(/\.ts$/, '.js');
-  writeFileSync(probe, `import { startDevSts } from '${to('src/stand-ins/dev-sts/dev-sts.ts')}';\nimport type { AppStack } from '${to('test/helpers/app-stack.ts')}';\n`);
-  assert.deepEqual(runtimeViolations([probe]), [`${rel(probe)} -> src/stand-ins/dev-sts/dev-sts.ts`, `${rel(probe)} -> test/helpers/app-stack.ts`]);
+  writeFileSync(probe, `import { startDevSts } from '${to('scripts/stand-ins/dev-sts/dev-sts.ts')}';\nimport type { AppStack } from '${to('test/helpers/app-stack.ts')}';\n`);
+  assert.deepEqual(runtimeViolations([probe]), [`${rel(probe)} -> scripts/stand-ins/dev-sts/dev-sts.ts`, `${rel(probe)} -> test/helpers/app-stack.ts`]);
   assert.ok([...reachable(server)].map(rel).includes('src/copies/followed-burst.ts'), 'reachability follows imports');
 });

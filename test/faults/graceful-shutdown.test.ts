@@ -7,7 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { startDevSts, type DevSts } from '../../src/stand-ins/dev-sts/dev-sts.js';
+import { startDevSts, type DevSts } from '../../scripts/stand-ins/dev-sts/dev-sts.js';
 import { spOf } from '../helpers/dev-idps.js';
 import { startTestErpFarm, type TestErpFarm } from '../helpers/erp-simulator.js';
 import { since, startAppProcess, statusOf, waitUntil, withLogsOnFailure, type AppProcess, type Exit } from './processes.js';

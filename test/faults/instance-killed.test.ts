@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { QueryTypes, Sequelize } from 'sequelize';
-import { startDevSts, type DevSts } from '../../src/stand-ins/dev-sts/dev-sts.js';
+import { startDevSts, type DevSts } from '../../scripts/stand-ins/dev-sts/dev-sts.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { spOf } from '../helpers/dev-idps.js';
 import { startTestErpFarm, type TestErpFarm } from '../helpers/erp-simulator.js';

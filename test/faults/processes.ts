@@ -1,6 +1,6 @@
 /**
  * Real processes for the fault tests: the app (`node --import tsx src/server.ts` with TIMESHEET_*
- * variables), the ERP simulator (src/stand-ins/erp-simulator/main.ts) and the link service
+ * variables), the ERP simulator (scripts/stand-ins/erp-simulator/main.ts) and the link service
  * (src/link-service/main.ts), each a child process that a test can SIGKILL, SIGTERM and start again.
  * Ports come from the OS (bind on 0, read, release; a start that loses the port to someone else is
  * tried again on a new one); readiness is awaited by polling, never by a blind sleep. Every child is
@@ -10,10 +10,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
-import type { ErpStats } from '../../src/stand-ins/erp-simulator/call-stats.js';
-import type { ControlPatch } from '../../src/stand-ins/erp-simulator/node-control.js';
-import type { DevSts } from '../../src/stand-ins/dev-sts/dev-sts.js';
-import type { RelayEmulator } from '../../src/stand-ins/relay-emulator/relay-emulator.js';
+import type { ErpStats } from '../../scripts/stand-ins/erp-simulator/call-stats.js';
+import type { ControlPatch } from '../../scripts/stand-ins/erp-simulator/node-control.js';
+import type { DevSts } from '../../scripts/stand-ins/dev-sts/dev-sts.js';
+import type { RelayEmulator } from '../../scripts/stand-ins/relay-emulator/relay-emulator.js';
 import { devIdpEntry, SP_SIGNING } from '../helpers/dev-idps.js';
 import { postControl, readErpStats, resetErpStats } from '../helpers/erp-simulator.js';
 import { HC } from '../helpers/relay.js';
@@ -200,7 +200,7 @@ export interface ErpProcess {
 /** Runs the ERP simulator (one node) as its own process on a free port, with its SQLite file in `dbFile`. */
 export async function startErpProcess(dbFile: string, options: { readyTimeoutMs?: number } = {}): Promise<ErpProcess> {
   const launch = async (port: number): Promise<ManagedProcess> => {
-    const proc = spawnTsx('erp-simulator', 'src/stand-ins/erp-simulator/main.ts', ['--port', String(port), '--nodes', '1', '--db', dbFile], childEnv({ LOG_LEVEL: 'info' }));
+    const proc = spawnTsx('erp-simulator', 'scripts/stand-ins/erp-simulator/main.ts', ['--port', String(port), '--nodes', '1', '--db', dbFile], childEnv({ LOG_LEVEL: 'info' }));
     try {
       await waitUntil(`the ERP simulator on port ${port}`, async () => (await statusOf(`http://${HOST}:${port}/erp?wsdl`)) === 200, {
         timeoutMs: options.readyTimeoutMs ?? 30_000,

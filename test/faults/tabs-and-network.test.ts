@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page as BrowserPage } from 'playwright-core';
-import { startDevSts, type DevSts } from '../../src/stand-ins/dev-sts/dev-sts.js';
+import { startDevSts, type DevSts } from '../../scripts/stand-ins/dev-sts/dev-sts.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { spOf } from '../helpers/dev-idps.js';
 import { startTestErpFarm, type TestErpFarm } from '../helpers/erp-simulator.js';

@@ -6,7 +6,7 @@ import erpRelay, { provides, relayErpEndpoint, settingsSchema } from '../../../p
 import { APP_CONFIG, type AppConfig } from '../../../src/config/app-config-schema.js';
 import { DEVELOPMENT_SEND_KEY } from '../../../src/relay/development-keys.js';
 import { ERP_CONNECTOR, ErpTimeoutError, ErpUnavailableError, type ErpConnector } from '../../../src/ports/erp-connector.js';
-import type { RelayEmulator } from '../../../src/stand-ins/relay-emulator/relay-emulator.js';
+import type { RelayEmulator } from '../../../scripts/stand-ins/relay-emulator/relay-emulator.js';
 import { runErpConnectorContract } from '../../contract/erp-connector.contract.js';
 import { startTestErpFarm, type TestErpFarm } from '../../helpers/erp-simulator.js';
 import { HC, origins, startTestLinkService, startTestRelay, startUpstream, waitFor } from '../../helpers/relay.js';
