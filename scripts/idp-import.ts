@@ -1,5 +1,5 @@
 /**
- * Imports a partner identity provider from its SAML 2.0 metadata (src/auth/idp-metadata-import.ts):
+ * Imports a partner identity provider from its SAML 2.0 metadata (scripts/idp-import/idp-metadata-import.ts):
  * prints the `saml.idps[]` entry on stdout, or with --into writes it into a configuration file.
  * Certificates, warnings and reminders go to stderr.
  *
@@ -12,7 +12,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { describeImport, importIdpMetadata, upsertIdpInConfigText } from '../src/auth/idp-metadata-import.js';
+import { describeImport, importIdpMetadata, upsertIdpInConfigText } from './idp-import/idp-metadata-import.js';
 
 export const EXIT = { ok: 0, usage: 2, badMetadata: 65 } as const;
 

@@ -11,9 +11,9 @@ import { X509Certificate } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
 import { applyEdits, format, modify, type FormattingOptions, type JSONPath } from 'jsonc-parser';
 import { z } from 'zod';
-import { CLAIM_TYPES } from './claim-types.js';
-import { childElements, NS, parseUntrustedXml } from './safe-xml.js';
-import { idpConfigSchema } from './saml-config-schema.js';
+import { CLAIM_TYPES } from '../../src/auth/claim-types.js';
+import { childElements, NS, parseUntrustedXml } from '../../src/auth/safe-xml.js';
+import { idpConfigSchema } from '../../src/auth/saml-config-schema.js';
 
 export const SAML_BINDINGS = {
   redirect: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect',

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Profile } from '@node-saml/node-saml';
-import { CLAIM_TYPES } from '../../src/auth/claim-types.js';
+import { CLAIM_TYPES } from '../../../src/auth/claim-types.js';
 import {
   describeImport,
   importIdpMetadata,
@@ -14,11 +14,11 @@ import {
   type IdpImport,
   type IdpImportOptions,
   type Result,
-} from '../../src/auth/idp-metadata-import.js';
-import { principalFromProfile } from '../../src/auth/principal-from-claims.js';
-import { idpConfigSchema, samlConfigSchema } from '../../src/auth/saml-config-schema.js';
-import { PROJECT_ROOT } from '../../src/config/load-config.js';
-import { idpMetadataXml } from '../../scripts/stand-ins/dev-sts/idp-metadata.js';
+} from '../../../scripts/idp-import/idp-metadata-import.js';
+import { principalFromProfile } from '../../../src/auth/principal-from-claims.js';
+import { idpConfigSchema, samlConfigSchema } from '../../../src/auth/saml-config-schema.js';
+import { PROJECT_ROOT } from '../../../src/config/load-config.js';
+import { idpMetadataXml } from '../../../scripts/stand-ins/dev-sts/idp-metadata.js';
 
 const FIXTURES = path.join(PROJECT_ROOT, 'test/fixtures/idp-metadata');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
