@@ -19,9 +19,9 @@ import { runFridayFlow } from './bench/friday-flow.js';
 import { percentile, printTable } from './bench/report.js';
 import { freePort, signInForCookie, startApp, type RunningApp } from './bench/processes.js';
 import { startDevSts } from './stand-ins/dev-sts/dev-sts.js';
-import { startTargetStandIns, type Target } from '../test/helpers/app-stack.js';
+import { startTargetStandIns, type Target } from './harness/app-stack.js';
 import type { StoreCounters } from '../src/ports/storage.js';
-import { devIdpEntry, SP_SIGNING, spOf } from '../test/helpers/dev-idps.js';
+import { devIdpEntry, SP_SIGNING, spOf } from './harness/dev-idps.js';
 
 const { values } = parseArgs({
   options: {

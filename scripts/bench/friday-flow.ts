@@ -5,8 +5,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseWeekId, shiftWeek } from '../../src/timesheet/iso-week.js';
-import { readForm, TestBrowser, type Page } from '../../test/helpers/dev-sts.js';
-import { csrfOf, versionOf, weekFields } from '../../test/helpers/week-page.js';
+import { readForm, TestBrowser, type Page } from '../harness/dev-sts.js';
+import { csrfOf, versionOf, weekFields } from '../harness/week-page.js';
 
 export interface FlowResult {
   requests: number;

@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { PluginModule } from '../../src/container/plugin-definition.js';
 import session from 'express-session';
 import { STORAGE_FACTORY, type StorageFactory, type Storage } from '../../src/ports/storage.js';
-import { MemoryDrafts } from '../../test/helpers/memory-drafts.js';
-import { MemoryOutbox } from '../../test/helpers/memory-outbox.js';
+import { MemoryDrafts } from '../harness/memory-drafts.js';
+import { MemoryOutbox } from '../harness/memory-outbox.js';
 
 class MemorySessionStoreFactory implements StorageFactory {
   async open(): Promise<Storage> {

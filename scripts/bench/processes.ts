@@ -4,8 +4,8 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
 import type { StoreCounters } from '../../src/ports/storage.js';
-import { completeSignIn, TestBrowser } from '../../test/helpers/dev-sts.js';
-import { freePort } from '../../test/helpers/free-port.js';
+import { completeSignIn, TestBrowser } from '../harness/dev-sts.js';
+import { freePort } from '../harness/free-port.js';
 export { freePort };
 
 export interface RunningApp {

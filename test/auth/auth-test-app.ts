@@ -14,8 +14,8 @@ import { appConfigSchema, type AppConfig } from '../../src/config/app-config-sch
 import { CLAIM_TYPES } from '../../src/auth/claim-types.js';
 import { loadRawConfig } from '../../src/config/load-config.js';
 import { FABRIKAM_PRESET, type DevSts, type DevStsOptions } from '../../scripts/stand-ins/dev-sts/dev-sts.js';
-import { readForm, startTestDevSts, TestBrowser, type HtmlForm, type Page } from '../helpers/dev-sts.js';
-import { SP_SIGNING, spOf } from '../helpers/dev-idps.js';
+import { readForm, startTestDevSts, TestBrowser, type HtmlForm, type Page } from '../../scripts/harness/dev-sts.js';
+import { SP_SIGNING, spOf } from '../../scripts/harness/dev-idps.js';
 
 export interface LogEntry {
   event?: string;

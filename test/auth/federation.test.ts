@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { SignedXml } from 'xml-crypto';
 import { NS, parseUntrustedXml } from '../../src/auth/safe-xml.js';
-import { readForm } from '../helpers/dev-sts.js';
+import { readForm } from '../../scripts/harness/dev-sts.js';
 import { FABRIKAM, startHarness } from './auth-test-app.js';
 
 const DEEP_LINK = '/week/2026-W47';

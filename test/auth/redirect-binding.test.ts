@@ -9,7 +9,7 @@ import { PROJECT_ROOT } from '../../src/config/load-config.js';
 // checks the other (the STS has its own binding code, tested in test/scripts/stand-ins/dev-sts/).
 import { decodeRedirect, encodeRedirect, RedirectBindingError, SIG_ALG, verifyRedirectSignature } from '../../src/auth/redirect-binding.js';
 import { buildLogoutRequest } from '../../scripts/stand-ins/dev-sts/logout-messages.js';
-import { spDevKeys } from '../helpers/dev-sts.js';
+import { spDevKeys } from '../../scripts/harness/dev-sts.js';
 
 const sp = spDevKeys();
 const otherCert = readFileSync(path.join(PROJECT_ROOT, 'config/dev/keys/dev-sts.crt'), 'utf8');

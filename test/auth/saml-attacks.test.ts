@@ -12,7 +12,7 @@ import type { Document, Element } from '@xmldom/xmldom';
 import type { SessionData } from 'express-session';
 import { CLAIM_TYPES } from '../../src/auth/claim-types.js';
 import type { SamlLogin } from '../../src/auth/session-state.js';
-import { readForm, type Page, type TestBrowser } from '../helpers/dev-sts.js';
+import { readForm, type Page, type TestBrowser } from '../../scripts/harness/dev-sts.js';
 import {
   claimValueElements,
   decodeResponse,
@@ -27,7 +27,7 @@ import {
   setText,
   stripSignatures,
   topLevelAssertions,
-} from '../helpers/saml-signer.js';
+} from '../../scripts/harness/saml-signer.js';
 import { FABRIKAM, startHarness, type ExtraIdp, type Harness, type HarnessOptions } from './auth-test-app.js';
 
 const WEEK = '/week/2026-W47';

@@ -7,8 +7,8 @@ import { test, type TestContext } from 'node:test';
 import { inflateRawSync } from 'node:zlib';
 import { CLAIM_TYPES } from '../../src/auth/claim-types.js';
 import type { IdpConfig } from '../../src/auth/saml-config-schema.js';
-import { attackerKey, claimValueElements, decodeResponse, encodeResponse, mutate, NS, resign, setAttr, setText } from '../helpers/saml-signer.js';
-import { readForm } from '../helpers/dev-sts.js';
+import { attackerKey, claimValueElements, decodeResponse, encodeResponse, mutate, NS, resign, setAttr, setText } from '../../scripts/harness/saml-signer.js';
+import { readForm } from '../../scripts/harness/dev-sts.js';
 import { startHarness, type Harness } from './auth-test-app.js';
 
 interface Issued {

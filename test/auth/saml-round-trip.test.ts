@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { inflateRawSync } from 'node:zlib';
 import { test } from 'node:test';
-import { readForm } from '../helpers/dev-sts.js';
+import { readForm } from '../../scripts/harness/dev-sts.js';
 import { startHarness } from './auth-test-app.js';
 
 const DEEP_LINK = '/week/2026-W47';

@@ -8,7 +8,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
 import { buildLogoutResponse, decodeRedirect, encodeRedirect, SIG_ALG } from '../../scripts/stand-ins/dev-sts/logout-messages.js';
-import type { TestBrowser } from '../helpers/dev-sts.js';
+import type { TestBrowser } from '../../scripts/harness/dev-sts.js';
 import { FABRIKAM, startHarness, type Harness, type HarnessOptions } from './auth-test-app.js';
 
 const DEEP_LINK = '/week/2026-W47';

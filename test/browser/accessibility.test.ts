@@ -6,8 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium.js';
-import { startAppStack, type AppStack } from '../helpers/app-stack.js';
+import { launchChromium } from '../../scripts/harness/chromium.js';
+import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
 
 const axeSource = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
 

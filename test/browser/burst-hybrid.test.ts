@@ -14,8 +14,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium.js';
-import { startHybridStack, type HybridStack } from '../helpers/hybrid-stack.js';
+import { launchChromium } from '../../scripts/harness/chromium.js';
+import { startHybridStack, type HybridStack } from '../../scripts/harness/hybrid-stack.js';
 import { erpBookings, erpEntries } from '../faults/web.js';
 import { zonedParts } from '../../src/burst/burst-schedule.js';
 import autocannon from 'autocannon';

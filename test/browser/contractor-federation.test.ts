@@ -8,8 +8,8 @@ import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import soap from 'soap';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
-import { startAppStack, type AppStack } from '../helpers/app-stack.js';
-import { launchChromium } from '../helpers/chromium.js';
+import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
+import { launchChromium } from '../../scripts/harness/chromium.js';
 
 let stack: AppStack;
 let browser: Browser;

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { chooseChromium } from '../helpers/chromium.js';
+import { chooseChromium } from '../../scripts/harness/chromium.js';
 
 test('without CHROMIUM_PATH and without Debian\'s chromium, the packaged Chromium is launched and renders a page', async () => {
   const choice = await chooseChromium({}, '/nonexistent/chromium');

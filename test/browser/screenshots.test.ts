@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium.js';
-import { startAppStack, type AppStack } from '../helpers/app-stack.js';
+import { launchChromium } from '../../scripts/harness/chromium.js';
+import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
 
 const DIR = path.join(PROJECT_ROOT, 'test', 'browser', 'screenshots');

@@ -4,8 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium.js';
-import { startAppStack, type AppStack } from '../helpers/app-stack.js';
+import { launchChromium } from '../../scripts/harness/chromium.js';
+import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
 
 let stack: AppStack;
 let browser: Browser;

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { useOnpremStackAndChromium } from '../helpers/browser-stack.js';
+import { useOnpremStackAndChromium } from '../../scripts/harness/browser-stack.js';
 
 const env = useOnpremStackAndChromium();
 

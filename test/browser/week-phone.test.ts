@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { useOnpremStackAndChromium } from '../helpers/browser-stack.js';
+import { useOnpremStackAndChromium } from '../../scripts/harness/browser-stack.js';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
 
 const env = useOnpremStackAndChromium();

@@ -7,9 +7,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildTarget, type BuiltPackage } from '../../scripts/build.js';
-import { startTestErpFarm, type TestErpFarm } from '../helpers/erp-simulator.js';
-import { startAzurite, type AzuriteTable } from '../helpers/azurite.js';
-import { origins, startTestLinkService, startTestRelay } from '../helpers/relay.js';
+import { startTestErpFarm, type TestErpFarm } from '../../scripts/harness/erp-simulator.js';
+import { startAzurite, type AzuriteTable } from '../../scripts/harness/azurite.js';
+import { origins, startTestLinkService, startTestRelay } from '../../scripts/harness/relay.js';
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'timesheet-build-'));
 const built: Record<string, BuiltPackage> = {};

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import type { Request, Response } from 'express';
-import { startAppStack, type AppStack } from '../helpers/app-stack.js';
+import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
 import { startLoadSampler } from '../../src/burst/load-sampler.js';
 import type { BurstState, LoadSample, LoadStatus } from '../../src/burst/burst-state.js';
 

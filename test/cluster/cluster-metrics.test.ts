@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startDevSts, type DevSts } from '../../scripts/stand-ins/dev-sts/dev-sts.js';
-import { startTestErpFarm, type TestErpFarm } from '../helpers/erp-simulator.js';
+import { startTestErpFarm, type TestErpFarm } from '../../scripts/harness/erp-simulator.js';
 import { startAppProcess, withLogsOnFailure, type AppProcess } from '../faults/processes.js';
 
 const TOKEN = 'cluster-metrics-test-token-0123456789abcdef';

@@ -98,7 +98,7 @@ test('the checks can fail: a file importing a stand-in and a test helper is repo
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const probe = path.join(dir, 'probe.ts');
   const to = (f: string) => path.relative(dir, path.join(PROJECT_ROOT, f)).replace(/\.ts$/, '.js');
-  writeFileSync(probe, `import { startDevSts } from '${to('scripts/stand-ins/dev-sts/dev-sts.ts')}';\nimport type { AppStack } from '${to('test/helpers/app-stack.ts')}';\n`);
-  assert.deepEqual(runtimeViolations([probe]), [`${rel(probe)} -> scripts/stand-ins/dev-sts/dev-sts.ts`, `${rel(probe)} -> test/helpers/app-stack.ts`]);
+  writeFileSync(probe, `import { startDevSts } from '${to('scripts/stand-ins/dev-sts/dev-sts.ts')}';\nimport type { AppStack } from '${to('scripts/harness/app-stack.ts')}';\n`);
+  assert.deepEqual(runtimeViolations([probe]), [`${rel(probe)} -> scripts/stand-ins/dev-sts/dev-sts.ts`, `${rel(probe)} -> scripts/harness/app-stack.ts`]);
   assert.ok([...reachable(server)].map(rel).includes('src/copies/followed-burst.ts'), 'reachability follows imports');
 });

@@ -12,7 +12,7 @@ import {
   type ErpConnector,
   type ErpTimeEntry,
 } from '../../src/ports/erp-connector.js';
-import { postControl, readErpStats, resetErpStats, type ErpStats } from '../helpers/erp-simulator.js';
+import { postControl, readErpStats, resetErpStats, type ErpStats } from '../../scripts/harness/erp-simulator.js';
 
 export interface ErpContractFixture {
   connector: ErpConnector;

@@ -1,7 +1,7 @@
-// The in-memory fakes the unit tests use (test/helpers/memory-*.ts) must behave like the real stores:
+// The in-memory fakes the unit tests use (scripts/harness/memory-*.ts) must behave like the real stores:
 // they run the same contract suites as SQL and Azure Tables, so a unit test on a fake proves something.
-import { MemoryDrafts } from '../helpers/memory-drafts.js';
-import { MemoryOutbox } from '../helpers/memory-outbox.js';
+import { MemoryDrafts } from '../../scripts/harness/memory-drafts.js';
+import { MemoryOutbox } from '../../scripts/harness/memory-outbox.js';
 import type { Storage } from '../../src/ports/storage.js';
 import { runDraftStoreContract } from './draft-store.contract.js';
 import { runSubmissionOutboxContract } from './submission-outbox.contract.js';

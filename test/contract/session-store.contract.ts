@@ -18,7 +18,7 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import express from 'express';
 import session, { type SessionData, type Store } from 'express-session';
 import type { Storage } from '../../src/ports/storage.js';
-import { newWeekRecord } from '../helpers/week-record.js';
+import { newWeekRecord } from '../../scripts/harness/week-record.js';
 
 const MAX_AGE_MS = 8 * 60 * 60 * 1000;
 const SECRET = 'contract-test-secret-not-for-production-0123456789';

@@ -7,8 +7,8 @@ import { WeekService, WeekLockedError, type DraftsElsewhere } from '../../src/ti
 import { parseWeekId } from '../../src/timesheet/iso-week.js';
 import { DraftConflictError } from '../../src/ports/draft-store.js';
 import type { ErpConnector, WeekContext } from '../../src/ports/erp-connector.js';
-import { MemoryDrafts } from '../helpers/memory-drafts.js';
-import { MemoryOutbox } from '../helpers/memory-outbox.js';
+import { MemoryDrafts } from '../../scripts/harness/memory-drafts.js';
+import { MemoryOutbox } from '../../scripts/harness/memory-outbox.js';
 
 const week = parseWeekId('2026-W51')!;
 const context: WeekContext = { projects: [{ code: 'P-1', label: 'One', validFrom: '2020-01-01', validTo: null }], entries: [] };

@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parse as parseHcl } from '@cdktn/hcl2json';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
-import { startAppStack, type AppStack } from '../helpers/app-stack.js';
+import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
 
 // ---------------------------------------------------------------------------------------------
 // A reader for the block-YAML subset of the rules file.

@@ -9,11 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { startDevSts, type DevSts } from '../../scripts/stand-ins/dev-sts/dev-sts.js';
 import type { RelayEmulator } from '../../scripts/stand-ins/relay-emulator/relay-emulator.js';
-import { startAzurite, type AzuriteTable } from '../helpers/azurite.js';
-import { spOf } from '../helpers/dev-idps.js';
-import type { TestBrowser } from '../helpers/dev-sts.js';
-import { startTestErpFarm, type TestErpFarm } from '../helpers/erp-simulator.js';
-import { HC, origins, startTestRelay } from '../helpers/relay.js';
+import { startAzurite, type AzuriteTable } from '../../scripts/harness/azurite.js';
+import { spOf } from '../../scripts/harness/dev-idps.js';
+import type { TestBrowser } from '../../scripts/harness/dev-sts.js';
+import { startTestErpFarm, type TestErpFarm } from '../../scripts/harness/erp-simulator.js';
+import { HC, origins, startTestRelay } from '../../scripts/harness/relay.js';
 import { since, startAppProcess, startLinkServiceProcess, statusOf, waitUntil, withLogsOnFailure, type AppProcess, type ManagedProcess } from './processes.js';
 import { autosave, erpBookings, outboxView, signIn, submitWeek, versionOf, weekStatus } from './web.js';
 

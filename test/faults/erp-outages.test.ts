@@ -9,8 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startDevSts, type DevSts } from '../../scripts/stand-ins/dev-sts/dev-sts.js';
-import { spOf } from '../helpers/dev-idps.js';
-import type { TestBrowser } from '../helpers/dev-sts.js';
+import { spOf } from '../../scripts/harness/dev-idps.js';
+import type { TestBrowser } from '../../scripts/harness/dev-sts.js';
 import { since, startAppProcess, startErpProcess, statusOf, waitUntil, withLogsOnFailure, type AppProcess, type ErpProcess } from './processes.js';
 import { erpBookings, outboxView, signIn, submitWeek, weekStatus } from './web.js';
 

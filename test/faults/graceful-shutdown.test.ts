@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { startDevSts, type DevSts } from '../../scripts/stand-ins/dev-sts/dev-sts.js';
-import { spOf } from '../helpers/dev-idps.js';
-import { startTestErpFarm, type TestErpFarm } from '../helpers/erp-simulator.js';
+import { spOf } from '../../scripts/harness/dev-idps.js';
+import { startTestErpFarm, type TestErpFarm } from '../../scripts/harness/erp-simulator.js';
 import { since, startAppProcess, statusOf, waitUntil, withLogsOnFailure, type AppProcess, type Exit } from './processes.js';
 import { signIn } from './web.js';
 

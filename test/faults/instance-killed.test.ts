@@ -12,9 +12,9 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { QueryTypes, Sequelize } from 'sequelize';
 import { startDevSts, type DevSts } from '../../scripts/stand-ins/dev-sts/dev-sts.js';
-import { launchChromium } from '../helpers/chromium.js';
-import { spOf } from '../helpers/dev-idps.js';
-import { startTestErpFarm, type TestErpFarm } from '../helpers/erp-simulator.js';
+import { launchChromium } from '../../scripts/harness/chromium.js';
+import { spOf } from '../../scripts/harness/dev-idps.js';
+import { startTestErpFarm, type TestErpFarm } from '../../scripts/harness/erp-simulator.js';
 import { since, startAppProcess, waitUntil, withLogsOnFailure, type AppProcess } from './processes.js';
 import { startRoundRobinProxy, type RoundRobinProxy } from './round-robin-proxy.js';
 

@@ -14,10 +14,10 @@ import type { ErpStats } from '../../scripts/stand-ins/erp-simulator/call-stats.
 import type { ControlPatch } from '../../scripts/stand-ins/erp-simulator/node-control.js';
 import type { DevSts } from '../../scripts/stand-ins/dev-sts/dev-sts.js';
 import type { RelayEmulator } from '../../scripts/stand-ins/relay-emulator/relay-emulator.js';
-import { devIdpEntry, SP_SIGNING } from '../helpers/dev-idps.js';
-import { postControl, readErpStats, resetErpStats } from '../helpers/erp-simulator.js';
-import { HC } from '../helpers/relay.js';
-import { freePort } from '../helpers/free-port.js';
+import { devIdpEntry, SP_SIGNING } from '../../scripts/harness/dev-idps.js';
+import { postControl, readErpStats, resetErpStats } from '../../scripts/harness/erp-simulator.js';
+import { HC } from '../../scripts/harness/relay.js';
+import { freePort } from '../../scripts/harness/free-port.js';
 export { freePort };
 
 const HOST = '127.0.0.1';

@@ -7,9 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page as BrowserPage } from 'playwright-core';
 import { startDevSts, type DevSts } from '../../scripts/stand-ins/dev-sts/dev-sts.js';
-import { launchChromium } from '../helpers/chromium.js';
-import { spOf } from '../helpers/dev-idps.js';
-import { startTestErpFarm, type TestErpFarm } from '../helpers/erp-simulator.js';
+import { launchChromium } from '../../scripts/harness/chromium.js';
+import { spOf } from '../../scripts/harness/dev-idps.js';
+import { startTestErpFarm, type TestErpFarm } from '../../scripts/harness/erp-simulator.js';
 import { since, startAppProcess, withLogsOnFailure, type AppProcess } from './processes.js';
 import { autosave, cellKeys, csrfOf, signIn, versionOf, weekFields } from './web.js';
 

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import sqlite3 from 'sqlite3';
-import { completeSignIn, TestBrowser, type Page } from '../helpers/dev-sts.js';
+import { completeSignIn, TestBrowser, type Page } from '../../scripts/harness/dev-sts.js';
 
 /** Signs `user` in at the dev STS through `baseUrl` (one IdP configured: no chooser), landing on `path`. */
 export async function signIn(baseUrl: string, user: string, path = '/'): Promise<{ browser: TestBrowser; page: Page }> {
@@ -17,8 +17,8 @@ export async function signIn(baseUrl: string, user: string, path = '/'): Promise
   return { browser, page };
 }
 
-export { autosave, csrfOf, versionOf, weekFields, type AutosaveAnswer } from '../helpers/week-page.js';
-import { weekFields } from '../helpers/week-page.js';
+export { autosave, csrfOf, versionOf, weekFields, type AutosaveAnswer } from '../../scripts/harness/week-page.js';
+import { weekFields } from '../../scripts/harness/week-page.js';
 
 /** Opens the week, posts its form with `cells` changed and action=submit (no JavaScript), follows the redirect. */
 export async function submitWeek(baseUrl: string, browser: TestBrowser, week: string, cells: Record<string, string>): Promise<{ answer: Page; page: Page; tookMs: number }> {

@@ -10,8 +10,8 @@ import { settingsSchema } from '../../plugins/erp-relay/settings.js';
 import type { LinkService, LinkServiceOptions } from '../../src/link-service/link-service.js';
 import { DEVELOPMENT_LISTEN_KEY } from '../../src/relay/development-keys.js';
 import type { RelayEmulator } from '../../scripts/stand-ins/relay-emulator/relay-emulator.js';
-import { startTestErpFarm } from '../helpers/erp-simulator.js';
-import { HC, origins, sendToken, startTestLinkService, startTestRelay, startUpstream, waitFor } from '../helpers/relay.js';
+import { startTestErpFarm } from '../../scripts/harness/erp-simulator.js';
+import { HC, origins, sendToken, startTestLinkService, startTestRelay, startUpstream, waitFor } from '../../scripts/harness/relay.js';
 
 interface RawAnswer {
   status: number;

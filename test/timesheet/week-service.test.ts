@@ -8,8 +8,8 @@ import { DraftConflictError, type DraftStore, type WeekRecord } from '../../src/
 import { ErpRejectedError, ErpTimeoutError, type ErpConnector, type ErpTimeEntry, type WeekContext } from '../../src/ports/erp-connector.js';
 import { OutboxWorker } from '../../src/submission/outbox-worker.js';
 import { pino } from 'pino';
-import { MemoryOutbox } from '../helpers/memory-outbox.js';
-import { MemoryDrafts } from '../helpers/memory-drafts.js';
+import { MemoryOutbox } from '../../scripts/harness/memory-outbox.js';
+import { MemoryDrafts } from '../../scripts/harness/memory-drafts.js';
 
 class FakeErp implements ErpConnector {
   calls: string[] = [];

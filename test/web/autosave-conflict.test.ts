@@ -3,9 +3,9 @@
 // to choose; an ended session or a stale page is refused in a way the page script can tell apart.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAppStack, type AppStack } from '../helpers/app-stack.js';
-import type { Page, TestBrowser } from '../helpers/dev-sts.js';
-import { autosave as autosaveAt, csrfOf, versionOf } from '../helpers/week-page.js';
+import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
+import type { Page, TestBrowser } from '../../scripts/harness/dev-sts.js';
+import { autosave as autosaveAt, csrfOf, versionOf } from '../../scripts/harness/week-page.js';
 
 let stack: AppStack;
 

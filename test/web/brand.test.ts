@@ -4,8 +4,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { appConfigSchema } from '../../src/config/app-config-schema.js';
 import { contrastRatio } from '../../src/config/colour-contrast.js';
-import { startAppStack, type AppStack } from '../helpers/app-stack.js';
-import { TestBrowser } from '../helpers/dev-sts.js';
+import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
+import { TestBrowser } from '../../scripts/harness/dev-sts.js';
 
 const brandOf = (brand: unknown) => appConfigSchema.shape.app.shape.brand.safeParse(brand);
 

@@ -2,8 +2,8 @@
 // light redirect, people with a draft in progress stay (drain), and the state is visible at /ops/burst.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAppStack, type AppStack } from '../helpers/app-stack.js';
-import { TestBrowser, type Page } from '../helpers/dev-sts.js';
+import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
+import { TestBrowser, type Page } from '../../scripts/harness/dev-sts.js';
 import { signCopyRequest } from '../../src/copies/copy-token.js';
 
 const CLOUD = 'http://127.0.0.1:9'; // never fetched: the tests only read the Location header

@@ -2,8 +2,8 @@
 // the table store down. People get a clear page; the process keeps running and recovers by itself.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAppStack, type AppStack } from '../helpers/app-stack.js';
-import { origins, startTestLinkService, waitFor } from '../helpers/relay.js';
+import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
+import { origins, startTestLinkService, waitFor } from '../../scripts/harness/relay.js';
 
 let stack: AppStack;
 before(async () => {

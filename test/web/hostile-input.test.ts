@@ -22,7 +22,7 @@ import { deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import soap from 'soap';
 import { QueryTypes } from 'sequelize';
-import { startAppStack, type AppStack } from '../helpers/app-stack.js';
+import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
 import { appConfigSchema } from '../../src/config/app-config-schema.js';
 import { openSqlSessionStore, type SessionSqlSettings, type SqlSessionStoreHandle } from '../../plugins/session-sql/index.js';
 import type { WeekRecord } from '../../src/ports/draft-store.js';

@@ -3,8 +3,8 @@
 // the session keeps it (and the claim). claire's directory entry sends preferredLanguage fr-FR.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAppStack, type AppStack } from '../helpers/app-stack.js';
-import { completeSignIn, TestBrowser, type Page } from '../helpers/dev-sts.js';
+import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
+import { completeSignIn, TestBrowser, type Page } from '../../scripts/harness/dev-sts.js';
 
 let stack: AppStack;
 before(async () => {

@@ -2,10 +2,10 @@
 // active sessions, relay listener) and the /ops page's series, against the real app of each target.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAppStack, type AppStack } from '../helpers/app-stack.js';
-import type { Page, TestBrowser } from '../helpers/dev-sts.js';
-import { autosave, versionOf } from '../helpers/week-page.js';
-import { origins, startTestLinkService, waitFor } from '../helpers/relay.js';
+import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
+import type { Page, TestBrowser } from '../../scripts/harness/dev-sts.js';
+import { autosave, versionOf } from '../../scripts/harness/week-page.js';
+import { origins, startTestLinkService, waitFor } from '../../scripts/harness/relay.js';
 
 interface Sample {
   name: string;

@@ -3,7 +3,7 @@
 // the browser's cookie, and sign-out through the app goes through the IdP.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { startAppStack, type Target } from '../helpers/app-stack.js';
+import { startAppStack, type Target } from '../../scripts/harness/app-stack.js';
 
 for (const target of ['onprem', 'cloud'] as const satisfies readonly Target[]) {
   describe(`single logout on the ${target} target`, () => {

@@ -3,9 +3,9 @@
 // once); an ERP rejection comes back to the person with the reason; operators see and retry.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { startAppStack, type AppStack, type Target } from '../helpers/app-stack.js';
-import type { Page, TestBrowser } from '../helpers/dev-sts.js';
-import { weekFields } from '../helpers/week-page.js';
+import { startAppStack, type AppStack, type Target } from '../../scripts/harness/app-stack.js';
+import type { Page, TestBrowser } from '../../scripts/harness/dev-sts.js';
+import { weekFields } from '../../scripts/harness/week-page.js';
 import sqlite3 from 'sqlite3';
 
 /** A statement on the ERP simulator's database (the ERP changing its mind between open and submit). */

@@ -2,10 +2,10 @@
 // what a browser without scripts, or a screen reader's browse mode, goes through).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAppStack, type AppStack, type Target } from '../helpers/app-stack.js';
-import { readForm, type Page } from '../helpers/dev-sts.js';
-import { autosave as autosaveAt, csrfOf, weekFields } from '../helpers/week-page.js';
-import type { TestBrowser } from '../helpers/dev-sts.js';
+import { startAppStack, type AppStack, type Target } from '../../scripts/harness/app-stack.js';
+import { readForm, type Page } from '../../scripts/harness/dev-sts.js';
+import { autosave as autosaveAt, csrfOf, weekFields } from '../../scripts/harness/week-page.js';
+import type { TestBrowser } from '../../scripts/harness/dev-sts.js';
 
 let stack: AppStack;
 

@@ -3,9 +3,9 @@
 // non-working days, expected hours and the "week complete?" question before submitting.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAppStack, type AppStack } from '../helpers/app-stack.js';
-import type { Page, TestBrowser } from '../helpers/dev-sts.js';
-import { weekFields } from '../helpers/week-page.js';
+import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
+import type { Page, TestBrowser } from '../../scripts/harness/dev-sts.js';
+import { weekFields } from '../../scripts/harness/week-page.js';
 
 let stack: AppStack;
 const NO_ERP_CALL = { GetProjects: 0, GetTimeEntries: 0, SubmitTimesheet: 0 };

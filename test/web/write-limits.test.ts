@@ -2,8 +2,8 @@
 // Retry-After; reads and other people are not affected.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startAppStack } from '../helpers/app-stack.js';
-import { autosave, versionOf } from '../helpers/week-page.js';
+import { startAppStack } from '../../scripts/harness/app-stack.js';
+import { autosave, versionOf } from '../../scripts/harness/week-page.js';
 
 test('past the per-person write budget an autosave gets 429 with an explanation; reads and other people go on', async (t) => {
   const stack = await startAppStack(t, { target: 'onprem', overrides: { app: { writeLimits: { perUserPerMinute: 5 } } } });

@@ -7,7 +7,7 @@ import erpDirect, { settingsSchema, provides } from '../../../plugins/erp-direct
 import { APP_CONFIG, type AppConfig } from '../../../src/config/app-config-schema.js';
 import { ERP_CONNECTOR, ErpTimeoutError, ErpUnavailableError, type ErpConnector } from '../../../src/ports/erp-connector.js';
 import { runErpConnectorContract } from '../../contract/erp-connector.contract.js';
-import { startTestErpFarm, type TestErpFarm } from '../../helpers/erp-simulator.js';
+import { startTestErpFarm, type TestErpFarm } from '../../../scripts/harness/erp-simulator.js';
 
 /** The connector exactly as the app gets it: the plugin's module in a container, settings validated. */
 async function connectorFromPlugin(settings: Record<string, unknown>): Promise<{ connector: ErpConnector; container: Container }> {

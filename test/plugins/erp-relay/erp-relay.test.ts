@@ -8,8 +8,8 @@ import { DEVELOPMENT_SEND_KEY } from '../../../src/relay/development-keys.js';
 import { ERP_CONNECTOR, ErpTimeoutError, ErpUnavailableError, type ErpConnector } from '../../../src/ports/erp-connector.js';
 import type { RelayEmulator } from '../../../scripts/stand-ins/relay-emulator/relay-emulator.js';
 import { runErpConnectorContract } from '../../contract/erp-connector.contract.js';
-import { startTestErpFarm, type TestErpFarm } from '../../helpers/erp-simulator.js';
-import { HC, origins, startTestLinkService, startTestRelay, startUpstream, waitFor } from '../../helpers/relay.js';
+import { startTestErpFarm, type TestErpFarm } from '../../../scripts/harness/erp-simulator.js';
+import { HC, origins, startTestLinkService, startTestRelay, startUpstream, waitFor } from '../../../scripts/harness/relay.js';
 
 /** The connector exactly as the app gets it: the plugin's module in a container, settings validated. */
 async function connectorFromPlugin(settings: Record<string, unknown>): Promise<{ connector: ErpConnector; container: Container }> {

@@ -8,7 +8,7 @@ import { after, before } from 'node:test';
 import { TableClient } from '@azure/data-tables';
 import type { SessionData } from 'express-session';
 import { openAzureSessionStore, settingsSchema, type AzureSessionStoreHandle, type SessionAzureTablesSettings } from '../../../plugins/session-azure-tables/index.js';
-import { startAzurite, type AzuriteOptions, type AzuriteTable } from '../../helpers/azurite.js';
+import { startAzurite, type AzuriteOptions, type AzuriteTable } from '../../../scripts/harness/azurite.js';
 
 export const SESSION_MAX_AGE_MINUTES = 480;
 
@@ -62,7 +62,7 @@ export function sessionData(fields: Record<string, unknown>, expiresInMs = 8 * 6
 }
 
 /** A new week record as the week page hands it to save(). */
-export { newWeekRecord as weekRecord } from '../../helpers/week-record.js';
+export { newWeekRecord as weekRecord } from '../../../scripts/harness/week-record.js';
 
 export function withoutCookie(sess: SessionData | null | undefined): Record<string, unknown> {
   if (!sess) throw new Error('expected a session');

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { startAzurite } from '../../helpers/azurite.js';
+import { startAzurite } from '../../../scripts/harness/azurite.js';
 import express from 'express';
 import session, { type SessionData } from 'express-session';
 import { StorageUnavailableError, type AzureSessionStoreHandle } from '../../../plugins/session-azure-tables/index.js';

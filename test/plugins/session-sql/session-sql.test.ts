@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { newWeekRecord } from '../../helpers/week-record.js';
+import { newWeekRecord } from '../../../scripts/harness/week-record.js';
 /**
  * plugins/session-sql: both port contracts and the SQL-specific behaviour, on SQLite always and
  * on PostgreSQL / MariaDB when TEST_POSTGRES_URL / TEST_MARIADB_URL are set, e.g.

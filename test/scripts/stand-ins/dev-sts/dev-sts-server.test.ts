@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { SAML } from '@node-saml/node-saml';
-import { labels, readForm, startTestDevSts, TestBrowser } from '../../../helpers/dev-sts.js';
+import { labels, readForm, startTestDevSts, TestBrowser } from '../../../../scripts/harness/dev-sts.js';
 
 const SP = { entityId: 'http://127.0.0.1:9/saml/metadata', acsUrl: 'http://127.0.0.1:9/saml/acs' };
 

@@ -6,7 +6,7 @@ import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
 import { CLAIM_TYPES } from '../../../../src/auth/claim-types.js';
 import { PROJECT_ROOT } from '../../../../src/config/load-config.js';
 import { FABRIKAM_PRESET, startDevSts } from '../../../../scripts/stand-ins/dev-sts/dev-sts.js';
-import { readForm, startTestFabrikamIdp, TestBrowser } from '../../../helpers/dev-sts.js';
+import { readForm, startTestFabrikamIdp, TestBrowser } from '../../../../scripts/harness/dev-sts.js';
 import { signIn, testSp } from './sts-fixtures.js';
 
 const SP = testSp();

@@ -21,7 +21,7 @@ import {
 import { LogoutMessageError, parseLogoutRequest, parseLogoutResponse } from '../../../../scripts/stand-ins/dev-sts/logout-message-reading.js';
 import { buildLogoutRequest, buildLogoutResponse, STATUS } from '../../../../scripts/stand-ins/dev-sts/logout-messages.js';
 import { NAMEID_UNSPECIFIED } from '../../../../scripts/stand-ins/dev-sts/saml-response.js';
-import { TestBrowser } from '../../../helpers/dev-sts.js';
+import { TestBrowser } from '../../../../scripts/harness/dev-sts.js';
 import { SP_KEYS, spLogoutRequestUrl, startSts, testSp } from './sts-fixtures.js';
 
 const SP = testSp(9);

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
 import type { DevSts } from '../../../../scripts/stand-ins/dev-sts/dev-sts.js';
 import { NAMEID_UNSPECIFIED } from '../../../../scripts/stand-ins/dev-sts/saml-response.js';
-import { TestBrowser, type Page } from '../../../helpers/dev-sts.js';
+import { TestBrowser, type Page } from '../../../../scripts/harness/dev-sts.js';
 import { signIn, SP_KEYS, startSts, testSp } from './sts-fixtures.js';
 
 // The app's SP is built on node-saml: the dev STS's logout messages must be what it produces and accepts.

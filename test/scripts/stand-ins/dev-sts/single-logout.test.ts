@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { test } from 'node:test';
 import { parseLogoutRequest, parseLogoutResponse } from '../../../../src/auth/logout-message-reader.js';
 import { decodeRedirect, SIG_ALG, STATUS, verifyRedirectSignature } from '../../../../scripts/stand-ins/dev-sts/logout-messages.js';
-import { TestBrowser, type Page } from '../../../helpers/dev-sts.js';
+import { TestBrowser, type Page } from '../../../../scripts/harness/dev-sts.js';
 import { signIn, spLogoutRequestUrl, spLogoutResponseUrl, startSts, testSp } from './sts-fixtures.js';
 
 const SP = testSp(9);

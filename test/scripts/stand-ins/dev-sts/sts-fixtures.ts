@@ -7,7 +7,7 @@ import { SAML } from '@node-saml/node-saml';
 import { pino } from 'pino';
 import type { DevSts, DevStsOptions, ServiceProvider } from '../../../../scripts/stand-ins/dev-sts/dev-sts.js';
 import { buildLogoutRequest, buildLogoutResponse, encodeRedirect, type LogoutRequestInput, type LogoutResponseInput } from '../../../../scripts/stand-ins/dev-sts/logout-messages.js';
-import { readForm, spDevKeys, startTestDevSts, type TestBrowser } from '../../../helpers/dev-sts.js';
+import { readForm, spDevKeys, startTestDevSts, type TestBrowser } from '../../../../scripts/harness/dev-sts.js';
 
 export const SP_KEYS = spDevKeys();
 

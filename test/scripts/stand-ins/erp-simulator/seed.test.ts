@@ -7,7 +7,7 @@ import { after, before, describe, it, test } from 'node:test';
 import sqlite3 from 'sqlite3';
 import { buildSeedData } from '../../../../scripts/stand-ins/erp-simulator/seed-data.js';
 import { startErpSimulator } from '../../../../scripts/stand-ins/erp-simulator/simulator.js';
-import { startTestErpFarm, type TestErpFarm } from '../../../helpers/erp-simulator.js';
+import { startTestErpFarm, type TestErpFarm } from '../../../../scripts/harness/erp-simulator.js';
 import { RawSoapClient } from './raw-soap-client.js';
 
 /** Runs one read-only query on the simulator's database file. */

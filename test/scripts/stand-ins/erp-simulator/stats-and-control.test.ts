@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, afterEach, before, beforeEach, describe, it, test } from 'node:test';
-import { startTestErpFarm, type TestErpFarm } from '../../../helpers/erp-simulator.js';
+import { startTestErpFarm, type TestErpFarm } from '../../../../scripts/harness/erp-simulator.js';
 import { RawSoapClient } from './raw-soap-client.js';
 
 const SOAP_GET_PROJECTS = (user: string) =>

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { startTestErpFarm, type TestErpFarm } from '../../../helpers/erp-simulator.js';
+import { startTestErpFarm, type TestErpFarm } from '../../../../scripts/harness/erp-simulator.js';
 import { RawSoapClient } from './raw-soap-client.js';
 
 /** Alice's week of 2026-12-14: P-1077 ends on Wednesday 16th. Booked once before every rule. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import soap from 'soap';
-import { startTestErpFarm } from '../../../helpers/erp-simulator.js';
+import { startTestErpFarm } from '../../../../scripts/harness/erp-simulator.js';
 
 test('GET /erp?wsdl serves the WSDL with the address of the node that answered', async (t) => {
   const farm = await startTestErpFarm({ nodes: 2 });

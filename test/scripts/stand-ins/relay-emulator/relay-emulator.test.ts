@@ -20,7 +20,7 @@ import {
   waitFor,
   type Upstream,
   type UpstreamRequest,
-} from '../../../helpers/relay.js';
+} from '../../../../scripts/harness/relay.js';
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 

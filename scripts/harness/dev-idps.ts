@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
-import type { DevSts } from '../../scripts/stand-ins/dev-sts/dev-sts.js';
+import type { DevSts } from '../stand-ins/dev-sts/dev-sts.js';
 
 export const SP_SIGNING = { signingKey: 'config/dev/keys/sp-dev.key', signingCert: 'config/dev/keys/sp-dev.crt' } as const;
 export const SP_CERT_PEM = readFileSync(path.join(PROJECT_ROOT, SP_SIGNING.signingCert), 'utf8');

@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ErpStats } from '../../scripts/stand-ins/erp-simulator/call-stats.js';
-import type { ControlPatch, ControlState } from '../../scripts/stand-ins/erp-simulator/node-control.js';
-import { startErpSimulator, type ErpSimulator, type ErpSimulatorOptions } from '../../scripts/stand-ins/erp-simulator/simulator.js';
+import type { ErpStats } from '../stand-ins/erp-simulator/call-stats.js';
+import type { ControlPatch, ControlState } from '../stand-ins/erp-simulator/node-control.js';
+import { startErpSimulator, type ErpSimulator, type ErpSimulatorOptions } from '../stand-ins/erp-simulator/simulator.js';
 
-export type { ErpStats } from '../../scripts/stand-ins/erp-simulator/call-stats.js';
+export type { ErpStats } from '../stand-ins/erp-simulator/call-stats.js';
 
 export interface TestErpFarm extends ErpSimulator {
   /** Farm-wide stats as node `index` reports them (any node reports the whole farm). */

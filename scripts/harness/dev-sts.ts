@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
-import { startDevSts, type DevSts, type DevStsOptions } from '../../scripts/stand-ins/dev-sts/dev-sts.js';
+import { startDevSts, type DevSts, type DevStsOptions } from '../stand-ins/dev-sts/dev-sts.js';
 
 /** Starts the dev STS on a free port of 127.0.0.1 and closes it when the test ends. */
 export async function startTestDevSts(t: TestContext, options: DevStsOptions = {}): Promise<DevSts> {

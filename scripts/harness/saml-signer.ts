@@ -10,7 +10,7 @@ import path from 'node:path';
 import { XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
 import { NS, parseUntrustedXml } from '../../src/auth/safe-xml.js';
-import { signSamlResponse, type SignatureStrength, type SigningKey } from '../../scripts/stand-ins/dev-sts/xml-signature.js';
+import { signSamlResponse, type SignatureStrength, type SigningKey } from '../stand-ins/dev-sts/xml-signature.js';
 
 export { NS };
 export type { SigningKey };

@@ -13,12 +13,12 @@ import { createApp, type BuiltApp } from '../../src/app.js';
 import { loadRawConfig, deepMerge } from '../../src/config/load-config.js';
 import { buildContainer } from '../../src/container/plugin-loader.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { FABRIKAM_PRESET, startDevSts, type DevSts } from '../../scripts/stand-ins/dev-sts/dev-sts.js';
+import { FABRIKAM_PRESET, startDevSts, type DevSts } from '../stand-ins/dev-sts/dev-sts.js';
 import { devIdpEntry, SP_SIGNING, spOf } from './dev-idps.js';
 import { startTestErpFarm, type TestErpFarm } from './erp-simulator.js';
 import { completeSignIn, TestBrowser, type Page } from './dev-sts.js';
 import { startAzurite, type AzuriteTable } from './azurite.js';
-import type { RelayEmulator } from '../../scripts/stand-ins/relay-emulator/relay-emulator.js';
+import type { RelayEmulator } from '../stand-ins/relay-emulator/relay-emulator.js';
 import type { LinkService, LinkServiceOptions } from '../../src/link-service/link-service.js';
 import { origins, startTestLinkService, startTestRelay } from './relay.js';
 

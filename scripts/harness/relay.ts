@@ -16,7 +16,7 @@ import {
 } from '../../src/relay/development-keys.js';
 import { relayResourceUri } from '../../src/relay/relay-urls.js';
 import { createSasToken } from '../../src/relay/sas-token.js';
-import { startRelayEmulator, type RelayEmulator, type RelayEmulatorOptions } from '../../scripts/stand-ins/relay-emulator/relay-emulator.js';
+import { startRelayEmulator, type RelayEmulator, type RelayEmulatorOptions } from '../stand-ins/relay-emulator/relay-emulator.js';
 
 export const HC = DEVELOPMENT_HYBRID_CONNECTION;
 

@@ -14,7 +14,7 @@ import { pino } from 'pino';
 import { createApp, type BuiltApp } from '../../src/app.js';
 import { deepMerge, loadRawConfig } from '../../src/config/load-config.js';
 import { buildContainer } from '../../src/container/plugin-loader.js';
-import { startDevSts, type DevSts } from '../../scripts/stand-ins/dev-sts/dev-sts.js';
+import { startDevSts, type DevSts } from '../stand-ins/dev-sts/dev-sts.js';
 import { devIdpEntry, SP_SIGNING, spOf } from './dev-idps.js';
 import { startTargetStandIns, type Target, type TargetStandIns } from './app-stack.js';
 import type { TestErpFarm } from './erp-simulator.js';
