@@ -11,7 +11,6 @@ const MAX_LENGTH = 1024;
 export function safeLocalPath(value: unknown, fallback = '/'): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_LENGTH) return fallback;
   if (!value.startsWith('/') || value.startsWith('//')) return fallback;
-  // eslint-disable-next-line no-control-regex
   if (/[\\\s\u0000-\u001f\u007f]/.test(value)) return fallback;
   // Last line of defence: resolved against a dummy origin, it must stay on that origin.
   try {

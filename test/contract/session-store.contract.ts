@@ -24,7 +24,6 @@ const MAX_AGE_MS = 8 * 60 * 60 * 1000;
 const SECRET = 'contract-test-secret-not-for-production-0123456789';
 const COOKIE_NAME = 'contract.sid';
 
-type Callback<T> = (err: unknown, value?: T) => void;
 type AnyStore = Store & Record<string, unknown>;
 
 /** The calls as express-session makes them: callback style, one call of the callback. */

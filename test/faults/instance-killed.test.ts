@@ -24,7 +24,7 @@ let dir: string;
 let erp: TestErpFarm;
 let sts: DevSts;
 let proxy: RoundRobinProxy;
-let instances: AppProcess[] = [];
+const instances: AppProcess[] = [];
 let chromium: Browser;
 let store: string;
 let tablePrefix = '';

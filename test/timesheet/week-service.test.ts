@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WeekService, WeekLockedError, WeekNotReadyError, InvalidChangeError } from '../../src/timesheet/week-service.js';
 import { parseWeekId } from '../../src/timesheet/iso-week.js';
-import { DraftConflictError, type DraftStore, type WeekRecord } from '../../src/ports/draft-store.js';
+import { DraftConflictError } from '../../src/ports/draft-store.js';
 import { ErpRejectedError, ErpTimeoutError, type ErpConnector, type ErpTimeEntry, type WeekContext } from '../../src/ports/erp-connector.js';
 import { OutboxWorker } from '../../src/submission/outbox-worker.js';
 import { pino } from 'pino';

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAppStack, type AppStack, type Target } from '../../scripts/harness/app-stack.js';
-import { readForm, type Page } from '../../scripts/harness/dev-sts.js';
+import type { Page } from '../../scripts/harness/dev-sts.js';
 import { autosave as autosaveAt, csrfOf, weekFields } from '../../scripts/harness/week-page.js';
 import type { TestBrowser } from '../../scripts/harness/dev-sts.js';
 

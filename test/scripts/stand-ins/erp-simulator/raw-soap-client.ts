@@ -17,6 +17,8 @@ export class RawSoapClient {
     return new RawSoapClient(await soap.createClientAsync(ERP_WSDL_FILE, { disableCache: true }, endpoint));
   }
 
+  // The raw SOAP result as node-soap parses it: its shape is what these tests look into.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async call(operation: 'GetProjects' | 'GetTimeEntries' | 'SubmitTimesheet', args: Record<string, unknown>): Promise<{ result?: any; fault?: RawFault }> {
     try {
       const [result] = (await this.client[`${operation}Async`](args, { timeout: 5000 })) as [unknown];
