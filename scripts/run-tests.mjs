@@ -14,8 +14,8 @@
 //
 // Most files wait on sockets and child processes, not on the CPU, so they run several at a time
 // (TEST_CONCURRENCY, default 4). Files that measure time or drive load (load generators, the
-// benchmark smoke run, the fault suite) run afterwards, one at a time, so that their measurements
-// are not disturbed by the others. The package builds are heavy but measure nothing: they run with
+// benchmark smoke run, the fault suite, the two-worker cluster whose primary waits at most 5 s for
+// its workers) run afterwards, one at a time, so that their measurements are not disturbed by the others. The package builds are heavy but measure nothing: they run with
 // the rest, where their npm ci overlaps with files that wait.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -37,7 +37,7 @@ const NOT_UNIT = [
   /azure-test-setup|sql-test-setup|\.contract\.js|stand-ins\/|link-service\/link-service\.js|autocannon|startAppStack|startDevSts|\bspawn\(/,
 ];
 /** Measure time or drive load: alone, after the others. */
-const ALONE = [/^test\/faults\//, /load-sampler\.test/, /burst-hybrid\.test/, /bench-smoke\.test/];
+const ALONE = [/^test\/faults\//, /load-sampler\.test/, /burst-hybrid\.test/, /bench-smoke\.test/, /cluster-metrics\.test/];
 
 function subsetOf(file, source) {
   if (file.startsWith('test/browser/')) return 'browser';
