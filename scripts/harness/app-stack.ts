@@ -47,7 +47,8 @@ export interface AppStack {
   close(): Promise<void>;
 }
 
-function listen(server: Server): Promise<number> {
+/** Listens on a port the OS picks, on 127.0.0.1; resolves with it. */
+export function listen(server: Server): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));

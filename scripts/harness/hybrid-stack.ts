@@ -6,7 +6,6 @@
  * on-prem link service). Each copy logs into memory so a test can read what operators would see.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +15,7 @@ import { deepMerge, loadRawConfig } from '../../src/config/load-config.js';
 import { buildContainer } from '../../src/container/plugin-loader.js';
 import { startDevSts, type DevSts } from '../stand-ins/dev-sts/dev-sts.js';
 import { devIdpEntry, SP_SIGNING, spOf } from './dev-idps.js';
-import { startTargetStandIns, type Target, type TargetStandIns } from './app-stack.js';
+import { listen, startTargetStandIns, type Target, type TargetStandIns } from './app-stack.js';
 import type { TestErpFarm } from './erp-simulator.js';
 
 export interface LogLine {
@@ -49,12 +48,7 @@ export interface HybridStackOptions {
   cloudOverrides?: Record<string, unknown>;
 }
 
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
-  });
-}
+const urlOf = async (server: Server) => `http://127.0.0.1:${await listen(server)}`;
 
 function memoryLogger(lines: LogLine[]) {
   return pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
@@ -70,7 +64,7 @@ export async function startHybridStack(options: HybridStackOptions = {}): Promis
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     // The addresses first: the STS, the link service and each copy need the others'.
     const servers = { onprem: createServer(), cloud: createServer() };
-    const urls = { onprem: await listen(servers.onprem), cloud: await listen(servers.cloud) };
+    const urls = { onprem: await urlOf(servers.onprem), cloud: await urlOf(servers.cloud) };
     for (const server of Object.values(servers)) {
       cleanups.push(() => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }));
     }

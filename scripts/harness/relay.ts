@@ -61,11 +61,11 @@ export function startTestLinkService(relay: RelayEmulator, options: Partial<Link
 export const origins = (urls: readonly string[]): string[] => urls.map((u) => new URL(u).origin);
 
 /** Polls a condition every few ms until it holds; fails after `timeoutMs` with `what`. Not a sleep: it returns as soon as it holds. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000, intervalMs = 10): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(10);
+    await delay(intervalMs);
   }
 }
 

@@ -16,10 +16,15 @@ const ACTIONS: readonly string[] = ['save', 'submit', 'submit-confirmed', 'add-r
 /** At most this many blank rows are read from one post (the page shows three). */
 const MAX_BLANK_ROWS = 20;
 
-function text(value: unknown): string {
+/** A form value as a browser sends it: a string, or several when a field repeats (the last one wins); null when not text. */
+export function formText(value: unknown): string | null {
   const last = Array.isArray(value) ? value[value.length - 1] : value;
-  return typeof last === 'string' ? last : '';
+  if (last === undefined || last === null) return '';
+  return typeof last === 'string' ? last : null;
 }
+
+/** formText, with anything that is not text read as empty (the buttons and blank rows). */
+const text = (value: unknown): string => formText(value) ?? '';
 
 /** The button that sent the form; Enter in a field is the first (hidden) "save" button. */
 export function actionOf(body: Record<string, unknown>): { action: WeekAction; removeRow: string } {

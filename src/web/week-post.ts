@@ -4,7 +4,7 @@
  * by week-form.ts (they need the week's days).
  */
 import type { CellChange } from '../timesheet/week-service.js';
-import { actionOf, type WeekAction } from './week-form.js';
+import { actionOf, formText, type WeekAction } from './week-form.js';
 
 export interface WeekPost {
   version: number;
@@ -14,13 +14,6 @@ export interface WeekPost {
   removeRow: string;
   /** The project chosen in "Add a project" ('' when none). */
   addProject: string;
-}
-
-/** A form value as a browser sends it: a string, or several when a field repeats (the last one wins). */
-export function formText(value: unknown): string | null {
-  const last = Array.isArray(value) ? value[value.length - 1] : value;
-  if (last === undefined || last === null) return '';
-  return typeof last === 'string' ? last : null;
 }
 
 /**

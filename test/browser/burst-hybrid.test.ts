@@ -16,6 +16,7 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/harness/chromium.js';
 import { startHybridStack, type HybridStack } from '../../scripts/harness/hybrid-stack.js';
+import { waitFor } from '../../scripts/harness/relay.js';
 import { erpBookings, erpEntries } from '../faults/web.js';
 import { zonedParts } from '../../src/burst/burst-schedule.js';
 import autocannon from 'autocannon';
@@ -80,13 +81,8 @@ async function burstSeenBy(page: Page): Promise<{ open: boolean; reason: string;
   return page.evaluate(async () => (await fetch('/ops/burst', { headers: { accept: 'application/json' } })).json());
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Polls every 100 ms (each poll is a request the load trigger counts), for at most 10 s. */
+const until = (what: string, check: () => Promise<boolean>) => waitFor(check, what, 10_000, 100);
 
 const disagreements = () => [...stack.onprem.logs, ...stack.cloud.logs].filter((l) => /disagree/i.test(l.msg));
 

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import type { Request, Response } from 'express';
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
+import { waitFor } from '../../scripts/harness/relay.js';
 import { startLoadSampler } from '../../src/burst/load-sampler.js';
 import type { BurstState, LoadSample, LoadStatus } from '../../src/burst/burst-state.js';
 
@@ -35,13 +36,7 @@ async function sentAway(stack: AppStack): Promise<boolean> {
 }
 
 /** Polls `probe` every POLL_MS until it returns true; fails after `timeoutMs`. */
-async function until(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
-  const end = performance.now() + timeoutMs;
-  while (!(await probe())) {
-    if (performance.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await pause(POLL_MS);
-  }
-}
+const until = (what: string, timeoutMs: number, probe: () => Promise<boolean>) => waitFor(probe, what, timeoutMs, POLL_MS);
 
 type OpsBurst = BurstState & { load: LoadStatus & { measuredAt: string | null; warmingUpUntil: string | null } };
 
