@@ -54,7 +54,10 @@ interface Environment {
 }
 
 /** The stand-ins of `target`, the dev STS, and the app in a child process wired to them. */
-async function environment(target: Target, options: { memoryStore?: boolean; workers?: number } = {}): Promise<Environment> {
+async function environment(
+  target: Target,
+  options: { memoryStore?: boolean; workers?: number } = {},
+): Promise<Environment> {
   const cleanups: Array<() => Promise<unknown>> = [];
   const dir = await mkdtemp(path.join(os.tmpdir(), 'timesheet-bench-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
@@ -63,12 +66,21 @@ async function environment(target: Target, options: { memoryStore?: boolean; wor
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     // The generated ERP users, with a cheap password hash: the STS shares this machine with the app.
-    const sts = await startDevSts({ port: 0, directoryFile: 'config/dev/bench-directory.json', serviceProviders: [spOf(url)] });
+    const sts = await startDevSts({
+      port: 0,
+      directoryFile: 'config/dev/bench-directory.json',
+      serviceProviders: [spOf(url)],
+    });
     cleanups.push(() => sts.close());
     const config = {
       target,
       ...(options.memoryStore ? { plugins: ['session-memory', 'erp-direct'] } : {}),
-      app: { publicUrl: url, port, workers: options.workers ?? 1, writeLimits: { perUserPerMinute: 100_000, perAddressPerMinute: 1_000_000 } },
+      app: {
+        publicUrl: url,
+        port,
+        workers: options.workers ?? 1,
+        writeLimits: { perUserPerMinute: 100_000, perAddressPerMinute: 1_000_000 },
+      },
       log: { level: 'silent' },
       saml: { sp: SP_SIGNING, idps: [devIdpEntry('contoso', sts)], rateLimit: { maxRequests: 100_000 } },
       pluginSettings: standIns.pluginSettings,
@@ -108,11 +120,17 @@ async function fridayFlow(target: Target, workers = 1) {
     const before = { erp: (await env.erpStats()).totalCalls, store: await env.app.counters() };
     const started = Date.now();
     const cpu = measureCpu(env.app.pid);
-    const flow = await runFridayFlow(env.url, { users, deadline: started + durationMs, accounts: ACCOUNTS, firstWeek: '2027-W01' });
+    const flow = await runFridayFlow(env.url, {
+      users,
+      deadline: started + durationMs,
+      accounts: ACCOUNTS,
+      firstWeek: '2027-W01',
+    });
     const seconds = (Date.now() - started) / 1000;
     const cpuShare = cpu(flow.requests);
     const after = { erp: (await env.erpStats()).totalCalls, store: await env.app.counters() };
-    const ops = (c: StoreCounters | null, all: boolean) => (c ? (all ? c.reads + c.writes : c.sessions.reads + c.sessions.writes) : null);
+    const ops = (c: StoreCounters | null, all: boolean) =>
+      c ? (all ? c.reads + c.writes : c.sessions.reads + c.sessions.writes) : null;
     const diff = (all: boolean) => {
       const a = ops(after.store, all);
       const b = ops(before.store, all);
@@ -133,7 +151,10 @@ async function fridayFlow(target: Target, workers = 1) {
       store_ops_per_request_all: diff(true),
       ...cpuShare,
       steps_ms: Object.fromEntries(
-        Object.entries(flow.byStep).map(([step, ms]) => [step, { count: ms.length, p50: round(percentile(ms, 50)), p99: round(percentile(ms, 99)) }]),
+        Object.entries(flow.byStep).map(([step, ms]) => [
+          step,
+          { count: ms.length, p50: round(percentile(ms, 50)), p99: round(percentile(ms, 99)) },
+        ]),
       ),
       error_samples: flow.errorSamples,
     };
@@ -143,12 +164,19 @@ async function fridayFlow(target: Target, workers = 1) {
 }
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const cpuRatio = (baseline: number | null, other: number | null) => (baseline && other ? round(baseline / other, 2) : null);
+const cpuRatio = (baseline: number | null, other: number | null) =>
+  baseline && other ? round(baseline / other, 2) : null;
 
 async function main(): Promise<void> {
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),
-    machine: { cpus: cores, model: os.cpus()[0]?.model ?? 'unknown', memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}` },
+    machine: {
+      cpus: cores,
+      model: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${os.type()} ${os.release()}`,
+    },
     settings: { duration_s: durationMs / 1000, connections, users },
   };
   if (only.has('week_page')) {
@@ -192,15 +220,35 @@ async function main(): Promise<void> {
 /** The issue's goals, as met / missed with the figure (a report, not an assertion). */
 function goals(r: Record<string, unknown>) {
   const wp = r.week_page as { ratio_sql_vs_memory: number } | undefined;
-  const flow = (r.friday_flow as { onprem: { rps: number; p99_ms: number; errors: number; erp_calls_per_timesheet: number | null; store_ops_per_request: number | null } } | undefined)?.onprem;
+  const flow = (
+    r.friday_flow as
+      | {
+          onprem: {
+            rps: number;
+            p99_ms: number;
+            errors: number;
+            erp_calls_per_timesheet: number | null;
+            store_ops_per_request: number | null;
+          };
+        }
+      | undefined
+  )?.onprem;
   const g: Record<string, { goal: string; value: number | null; met: boolean }> = {};
   if (wp) g.ratio_sql_vs_memory = { goal: '>= 0.8', value: wp.ratio_sql_vs_memory, met: wp.ratio_sql_vs_memory >= 0.8 };
   if (flow) {
     g.onprem_rps = { goal: '>= 500', value: flow.rps, met: flow.rps >= 500 };
     g.onprem_p99_ms = { goal: '<= 200', value: flow.p99_ms, met: flow.p99_ms <= 200 };
     g.onprem_errors = { goal: '0', value: flow.errors, met: flow.errors === 0 };
-    g.erp_calls_per_timesheet = { goal: '<= 3', value: flow.erp_calls_per_timesheet, met: (flow.erp_calls_per_timesheet ?? Infinity) <= 3 };
-    g.store_ops_per_request = { goal: '<= 1.1', value: flow.store_ops_per_request, met: (flow.store_ops_per_request ?? Infinity) <= 1.1 };
+    g.erp_calls_per_timesheet = {
+      goal: '<= 3',
+      value: flow.erp_calls_per_timesheet,
+      met: (flow.erp_calls_per_timesheet ?? Infinity) <= 3,
+    };
+    g.store_ops_per_request = {
+      goal: '<= 1.1',
+      value: flow.store_ops_per_request,
+      met: (flow.store_ops_per_request ?? Infinity) <= 1.1,
+    };
   }
   return g;
 }

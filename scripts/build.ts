@@ -94,15 +94,17 @@ export async function buildTarget(target: string, outRoot: string, lockfile = tr
 
   const imported = new Set<string>();
   for (const output of Object.values(result.metafile.outputs)) {
-    for (const imp of output.imports) if (imp.external) {
-      const name = packageName(imp.path);
-      if (name) imported.add(name);
-    }
+    for (const imp of output.imports)
+      if (imp.external) {
+        const name = packageName(imp.path);
+        if (name) imported.add(name);
+      }
   }
   for (const name of CORE_RUNTIME_DEPENDENCIES) imported.add(name);
   for (const plugin of plugins) {
     const extra = path.join(root, 'plugins', plugin, 'build.json');
-    if (existsSync(extra)) for (const name of (readJson(extra).runtimeDependencies as string[]) ?? []) imported.add(name);
+    if (existsSync(extra))
+      for (const name of (readJson(extra).runtimeDependencies as string[]) ?? []) imported.add(name);
   }
   const dependencies = Object.fromEntries([...imported].sort().map((name) => [name, installedVersion(name)]));
 
@@ -135,7 +137,9 @@ export async function buildTarget(target: string, outRoot: string, lockfile = tr
     dependencies,
   };
   // npm 11 runs install scripts only for approved packages; sqlite3 builds its native addon.
-  const approved = Object.keys((rootPackage.allowScripts as Record<string, boolean>) ?? {}).filter((n) => n in dependencies);
+  const approved = Object.keys((rootPackage.allowScripts as Record<string, boolean>) ?? {}).filter(
+    (n) => n in dependencies,
+  );
   if (approved.length) pkg.allowScripts = Object.fromEntries(approved.map((n) => [n, true]));
   writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   writeFileSync(
@@ -143,7 +147,10 @@ export async function buildTarget(target: string, outRoot: string, lockfile = tr
     `# CONTOSO Timesheet — ${target} package\n\nBuilt by \`npm run build\`. Install and run:\n\n    npm ci --omit=dev\n    NODE_ENV=production npm start\n\nProduction settings go in \`config/env/production.json\` (next to \`config/default.json\`) or in \`TIMESHEET_*\` environment variables; see the repository README.\n`,
   );
   if (lockfile) {
-    execFileSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   }
   return { target, dir, plugins, dependencies };
 }
@@ -152,6 +159,8 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
   const { targets, out, lockfile } = args();
   for (const target of targets) {
     const built = await buildTarget(target, out, lockfile);
-    process.stdout.write(`built ${path.relative(root, built.dir) || built.dir}: plugins ${built.plugins.join(', ')}; ${Object.keys(built.dependencies).length} dependencies\n`);
+    process.stdout.write(
+      `built ${path.relative(root, built.dir) || built.dir}: plugins ${built.plugins.join(', ')}; ${Object.keys(built.dependencies).length} dependencies\n`,
+    );
   }
 }

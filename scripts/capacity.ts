@@ -47,7 +47,11 @@ function presets(): string[] {
 }
 
 function help(): string {
-  const width = Math.max(...[...OTHER_FLAGS.map((o) => `${o.flag} ${o.value ?? ''}`), ...FIELDS.map((f) => `${f.flag} N`)].map((s) => s.length));
+  const width = Math.max(
+    ...[...OTHER_FLAGS.map((o) => `${o.flag} ${o.value ?? ''}`), ...FIELDS.map((f) => `${f.flag} N`)].map(
+      (s) => s.length,
+    ),
+  );
   const line = (flag: string, text: string) => `  ${flag.padEnd(width)}  ${text}`;
   return [
     'usage: npm run capacity -- [--preset NAME | --input FILE] [input flags] [--json]',
@@ -58,7 +62,12 @@ function help(): string {
     ...OTHER_FLAGS.map((o) => line(`${o.flag}${o.value ? ` ${o.value}` : ''}`, o.help)),
     '',
     'inputs:',
-    ...FIELDS.map((f) => line(`${f.flag} ${f.kind === 'gb' ? 'binary|decimal' : f.kind === 'instances' ? 'auto|N' : 'N'}`, `${f.help} [${f.key}]${f.default !== undefined ? ` (default ${f.default})` : ''}`)),
+    ...FIELDS.map((f) =>
+      line(
+        `${f.flag} ${f.kind === 'gb' ? 'binary|decimal' : f.kind === 'instances' ? 'auto|N' : 'N'}`,
+        `${f.help} [${f.key}]${f.default !== undefined ? ` (default ${f.default})` : ''}`,
+      ),
+    ),
     '',
     `presets: ${presets().join(', ') || '(none)'}`,
     '',
@@ -70,7 +79,9 @@ function readJsonFile(file: string, what: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(
+      `cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   try {
     return JSON.parse(text);
@@ -85,7 +96,8 @@ function fileLayer(preset: string | undefined, input: string | undefined): { raw
   let json: unknown;
   if (preset !== undefined) {
     const known = presets();
-    if (!known.includes(preset)) throw new UsageError(`unknown preset "${preset}"; presets: ${known.join(', ') || '(none)'}`);
+    if (!known.includes(preset))
+      throw new UsageError(`unknown preset "${preset}"; presets: ${known.join(', ') || '(none)'}`);
     origin = `preset ${preset}`;
     json = readJsonFile(path.join(PRESET_DIR, `${preset}.json`), 'preset');
   } else {
@@ -100,7 +112,9 @@ function fileLayer(preset: string | undefined, input: string | undefined): { raw
 function run(argv: string[]): number {
   const args = parseCliArgs(argv);
   if (!args.ok) {
-    throw new UsageError(`${args.problems.join('\n')}\nvalid flags: ${validFlagList()}\n(npm run capacity -- --help describes them)`);
+    throw new UsageError(
+      `${args.problems.join('\n')}\nvalid flags: ${validFlagList()}\n(npm run capacity -- --help describes them)`,
+    );
   }
   const cli = args.value;
   if (cli.help) {
@@ -109,7 +123,10 @@ function run(argv: string[]): number {
   }
   const file = fileLayer(cli.preset, cli.input);
   const checked = checkInputs(mergeInputs(file.raw, cli.flags));
-  if (!checked.ok) throw new UsageError(`${checked.problems.join('\n')}\n(npm run capacity -- --help lists the inputs and their flags)`);
+  if (!checked.ok)
+    throw new UsageError(
+      `${checked.problems.join('\n')}\n(npm run capacity -- --help lists the inputs and their flags)`,
+    );
   const inputs = checked.value;
 
   if (needsCapacity(inputs)) {

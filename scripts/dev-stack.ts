@@ -20,7 +20,9 @@ const children: ChildProcess[] = [];
 let stopping = false;
 
 function run(name: string, entry: string, env: Record<string, string> = {}, args: string[] = []): ChildProcess {
-  const command = entry.endsWith('.ts') ? [process.execPath, ['--import', 'tsx', path.join(root, entry), ...args]] as const : [path.join(root, entry), args] as const;
+  const command = entry.endsWith('.ts')
+    ? ([process.execPath, ['--import', 'tsx', path.join(root, entry), ...args]] as const)
+    : ([path.join(root, entry), args] as const);
   const child = spawn(command[0], command[1], {
     cwd: root,
     env: { ...process.env, ...env },
@@ -68,12 +70,15 @@ function stop(code = 0): void {
   stopping = true;
   for (const c of children) c.kill('SIGTERM');
   setTimeout(() => process.exit(code), 3000).unref();
-  Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r))))).then(() => process.exit(code));
+  Promise.all(
+    children.map((c) =>
+      c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r)),
+    ),
+  ).then(() => process.exit(code));
 }
 
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
-
 
 function targetArg(): StackTarget {
   const i = process.argv.indexOf('--target');
@@ -99,7 +104,8 @@ async function main(): Promise<void> {
   // `--burst open|closed|auto` sets the switch of the on-prem copy, which decides; the cloud copy follows it.
   const burstIndex = process.argv.indexOf('--burst');
   const burstMode = burstIndex >= 0 ? process.argv[burstIndex + 1] : undefined;
-  if (burstMode !== undefined && !['open', 'closed', 'auto', 'schedule'].includes(burstMode)) throw new Error(`--burst must be open, closed or auto, not "${burstMode}"`);
+  if (burstMode !== undefined && !['open', 'closed', 'auto', 'schedule'].includes(burstMode))
+    throw new Error(`--burst must be open, closed or auto, not "${burstMode}"`);
 
   run('erp', 'scripts/stand-ins/erp-simulator/main.ts');
   run('sts', 'scripts/stand-ins/dev-sts/main.ts');
@@ -111,24 +117,58 @@ async function main(): Promise<void> {
   ];
   if (withCloud) {
     mkdirSync(path.join(root, 'data', 'azurite'), { recursive: true });
-    run('azurite', 'node_modules/.bin/azurite-table', {}, ['--tableHost', '127.0.0.1', '--tablePort', '10002', '--location', path.join(root, 'data', 'azurite'), '--disableTelemetry', '--skipApiVersionCheck', '--silent']);
+    run('azurite', 'node_modules/.bin/azurite-table', {}, [
+      '--tableHost',
+      '127.0.0.1',
+      '--tablePort',
+      '10002',
+      '--location',
+      path.join(root, 'data', 'azurite'),
+      '--disableTelemetry',
+      '--skipApiVersionCheck',
+      '--silent',
+    ]);
     run('relay', 'scripts/stand-ins/relay-emulator/main.ts');
-    waits.push(waitFor('http://127.0.0.1:10002/devstoreaccount1/Tables', 'Azurite', 60_000, true), waitFor('http://127.0.0.1:3300/', 'relay emulator', 60_000, true));
+    waits.push(
+      waitFor('http://127.0.0.1:10002/devstoreaccount1/Tables', 'Azurite', 60_000, true),
+      waitFor('http://127.0.0.1:3300/', 'relay emulator', 60_000, true),
+    );
   }
   await Promise.all(waits);
   // The link service also carries the copies' own calls (burst window, drafts) to the on-prem app.
-  if (withCloud) run('link', 'src/link-service/main.ts', target === 'hybrid' ? { LINK_APP_ENDPOINTS: 'http://127.0.0.1:3000' } : {});
+  if (withCloud)
+    run('link', 'src/link-service/main.ts', target === 'hybrid' ? { LINK_APP_ENDPOINTS: 'http://127.0.0.1:3000' } : {});
   const PORTS = { onprem: 3000, cloud: 3001 } as const;
   for (const app of apps) {
     run(app, 'src/server.ts', appEnvironment(target, app, burstMode));
   }
   await Promise.all(apps.map((app) => waitFor(`http://127.0.0.1:${PORTS[app]}/readyz`, `${app} app`)));
   const lines = [''];
-  if (apps.includes('onprem')) lines.push(`  CONTOSO Timesheet, on-prem copy:  http://localhost:3000${target === 'hybrid' ? '   <- the URL people type' : ''}`);
-  if (apps.includes('cloud')) lines.push(`  CONTOSO Timesheet, cloud copy:    http://localhost:3001${target === 'cloud' ? '   (alone: serves everyone, no burst redirect)' : ''}`);
-  if (target === 'hybrid') lines.push(`  Burst window: ${burstMode ?? 'auto'}, decided by the on-prem copy, followed by the cloud copy (Friday 14:00-18:00 Europe/Paris; Admins flip it at /ops on either copy)`);
-  lines.push('', ...ACCOUNTS, '', '  ERP simulator: http://127.0.0.1:3200/erp?wsdl, http://127.0.0.1:3201/erp?wsdl  (stats: /stats)', '  Development STS (CONTOSO): http://127.0.0.1:3100/metadata', '  Fabrikam partner IdP: http://127.0.0.1:3101/metadata');
-  if (withCloud) lines.push('  Azurite (Table service): http://127.0.0.1:10002/devstoreaccount1', '  Relay emulator: http://127.0.0.1:3300 (hybrid connection "erp"), link service listening');
+  if (apps.includes('onprem'))
+    lines.push(
+      `  CONTOSO Timesheet, on-prem copy:  http://localhost:3000${target === 'hybrid' ? '   <- the URL people type' : ''}`,
+    );
+  if (apps.includes('cloud'))
+    lines.push(
+      `  CONTOSO Timesheet, cloud copy:    http://localhost:3001${target === 'cloud' ? '   (alone: serves everyone, no burst redirect)' : ''}`,
+    );
+  if (target === 'hybrid')
+    lines.push(
+      `  Burst window: ${burstMode ?? 'auto'}, decided by the on-prem copy, followed by the cloud copy (Friday 14:00-18:00 Europe/Paris; Admins flip it at /ops on either copy)`,
+    );
+  lines.push(
+    '',
+    ...ACCOUNTS,
+    '',
+    '  ERP simulator: http://127.0.0.1:3200/erp?wsdl, http://127.0.0.1:3201/erp?wsdl  (stats: /stats)',
+    '  Development STS (CONTOSO): http://127.0.0.1:3100/metadata',
+    '  Fabrikam partner IdP: http://127.0.0.1:3101/metadata',
+  );
+  if (withCloud)
+    lines.push(
+      '  Azurite (Table service): http://127.0.0.1:10002/devstoreaccount1',
+      '  Relay emulator: http://127.0.0.1:3300 (hybrid connection "erp"), link service listening',
+    );
   lines.push('  Ctrl-C stops everything.', '');
   process.stdout.write(lines.join('\n'));
 }

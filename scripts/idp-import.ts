@@ -66,11 +66,13 @@ export function run(argv: string[], io: Io = processIo): number {
     return EXIT.ok;
   }
   const problems: string[] = [];
-  if (positionals.length !== 1) problems.push(positionals.length ? `one metadata file, not ${positionals.length}` : 'which metadata file?');
+  if (positionals.length !== 1)
+    problems.push(positionals.length ? `one metadata file, not ${positionals.length}` : 'which metadata file?');
   if (values.id === undefined) problems.push('--id is required');
   const file = positionals[0];
   if (file !== undefined && !existsSync(file)) problems.push(`no file ${file}`);
-  if (values.into !== undefined && !existsSync(values.into)) problems.push(`no file ${values.into} (to start one: echo '{}' > ${values.into})`);
+  if (values.into !== undefined && !existsSync(values.into))
+    problems.push(`no file ${values.into} (to start one: echo '{}' > ${values.into})`);
   if (problems.length || file === undefined || values.id === undefined) return usage(problems);
 
   const result = importIdpMetadata(readFileSync(file, 'utf8'), {

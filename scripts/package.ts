@@ -73,7 +73,10 @@ function stampVersion(dir: string, version: string): void {
   writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
   // The lockfile repeats the root's version; keep them equal so npm ci sees one package.
   const lockFile = path.join(dir, 'package-lock.json');
-  const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as { version?: string; packages?: Record<string, { version?: string }> };
+  const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as {
+    version?: string;
+    packages?: Record<string, { version?: string }>;
+  };
   lock.version = version;
   if (lock.packages?.['']) lock.packages[''].version = version;
   writeFileSync(lockFile, `${JSON.stringify(lock, null, 2)}\n`);
@@ -82,8 +85,12 @@ function stampVersion(dir: string, version: string): void {
 function tarball(outRoot: string, target: string, file: string): void {
   const gnu = /GNU tar/.test(execFileSync('tar', ['--version'], { encoding: 'utf8' }));
   // GNU tar can fix order, owners and mtimes (reproducible bytes); other tars still make a valid archive.
-  const reproducible = gnu ? ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', `--mtime=@${sourceDateEpoch()}`] : [];
-  const tar = execFileSync('tar', [...reproducible, '--exclude=node_modules', '-cf', '-', '-C', outRoot, target], { maxBuffer: 1024 ** 3 });
+  const reproducible = gnu
+    ? ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', `--mtime=@${sourceDateEpoch()}`]
+    : [];
+  const tar = execFileSync('tar', [...reproducible, '--exclude=node_modules', '-cf', '-', '-C', outRoot, target], {
+    maxBuffer: 1024 ** 3,
+  });
   // Node's gzip header carries no timestamp, unlike `tar -z` on some systems.
   writeFileSync(file, gzipSync(tar, { level: 9 }));
 }
@@ -91,18 +98,28 @@ function tarball(outRoot: string, target: string, file: string): void {
 function sbom(dir: string, file: string): { components: number; specVersion: string } {
   let json: string;
   try {
-    json = execFileSync('npm', ['sbom', '--sbom-format', 'cyclonedx', '--sbom-type', 'application', '--package-lock-only'], {
-      cwd: dir,
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 ** 2,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    json = execFileSync(
+      'npm',
+      ['sbom', '--sbom-format', 'cyclonedx', '--sbom-type', 'application', '--package-lock-only'],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 ** 2,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
   } catch (err) {
     const stderr = String((err as { stderr?: unknown }).stderr ?? '');
     throw new Error(`npm sbom failed in ${dir} (it needs npm >= 10): ${stderr.trim() || (err as Error).message}`);
   }
-  const bom = JSON.parse(json) as { bomFormat?: string; specVersion?: string; components?: unknown[]; metadata?: { component?: { name?: string } } };
-  if (bom.bomFormat !== 'CycloneDX' || !Array.isArray(bom.components)) throw new Error(`npm sbom in ${dir} did not give a CycloneDX document`);
+  const bom = JSON.parse(json) as {
+    bomFormat?: string;
+    specVersion?: string;
+    components?: unknown[];
+    metadata?: { component?: { name?: string } };
+  };
+  if (bom.bomFormat !== 'CycloneDX' || !Array.isArray(bom.components))
+    throw new Error(`npm sbom in ${dir} did not give a CycloneDX document`);
   // npm names the root component after its folder ("onprem"); the package is what a reader looks up.
   const name = (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name: string }).name;
   if (bom.metadata?.component) bom.metadata.component.name = name;
@@ -119,7 +136,8 @@ export async function packageTargets(targets: string[], out: string): Promise<Pa
     stampVersion(built.dir, version);
     // One set of artifacts per target in `out`: an upload of out/*.tgz never picks up an older build.
     for (const old of readdirSync(out)) {
-      if (old.startsWith(`timesheet-${target}-`) && (old.endsWith('.tgz') || old.endsWith('.cdx.json'))) rmSync(path.join(out, old));
+      if (old.startsWith(`timesheet-${target}-`) && (old.endsWith('.tgz') || old.endsWith('.cdx.json')))
+        rmSync(path.join(out, old));
     }
     const base = path.join(out, `timesheet-${target}-${version}`);
     const { components, specVersion } = sbom(built.dir, `${base}.cdx.json`);
@@ -144,7 +162,8 @@ function option(argv: string[], flag: string): string | undefined {
   return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
 }
 
-const size = (bytes: number) => (bytes >= 1024 ** 2 ? `${(bytes / 1024 ** 2).toFixed(1)} MB` : `${(bytes / 1024).toFixed(0)} kB`);
+const size = (bytes: number) =>
+  bytes >= 1024 ** 2 ? `${(bytes / 1024 ** 2).toFixed(1)} MB` : `${(bytes / 1024).toFixed(0)} kB`;
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const argv = process.argv.slice(2);

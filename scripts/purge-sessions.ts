@@ -30,7 +30,9 @@ function canPurgeAll(handle: Storage): handle is PurgingHandle {
 async function purgeThroughStore(handle: Storage): Promise<number> {
   const { store } = handle;
   if (!store.length || !store.clear) throw new Error('this session store can neither purge nor clear');
-  const count = await new Promise<number>((resolve, reject) => store.length!((err, n) => (err ? reject(err) : resolve(n ?? 0))));
+  const count = await new Promise<number>((resolve, reject) =>
+    store.length!((err, n) => (err ? reject(err) : resolve(n ?? 0))),
+  );
   await new Promise<void>((resolve, reject) => store.clear!((err?: unknown) => (err ? reject(err) : resolve())));
   return count;
 }
@@ -48,7 +50,9 @@ async function main(args: string[]): Promise<number> {
   try {
     if (canPurgeAll(handle)) {
       const purged = await handle.purgeAll({ drafts: withDrafts });
-      process.stdout.write(`purged ${purged.sessions} session(s)${withDrafts ? ` and ${purged.drafts} finished draft(s); drafts in progress are kept` : ''} (target ${target})\n`);
+      process.stdout.write(
+        `purged ${purged.sessions} session(s)${withDrafts ? ` and ${purged.drafts} finished draft(s); drafts in progress are kept` : ''} (target ${target})\n`,
+      );
     } else {
       if (withDrafts) throw new Error(`the ${target} session store cannot purge drafts`);
       process.stdout.write(`purged ${await purgeThroughStore(handle)} session(s) (target ${target})\n`);
@@ -62,7 +66,9 @@ async function main(args: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `purge-sessions failed: ${(err as Error).message}\n`);
+    process.stderr.write(
+      err instanceof ConfigError ? `${err.message}\n` : `purge-sessions failed: ${(err as Error).message}\n`,
+    );
     process.exit(err instanceof ConfigError ? 78 : 1);
   },
 );

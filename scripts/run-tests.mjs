@@ -25,7 +25,9 @@ const root = new URL('..', import.meta.url).pathname;
 
 const bundledNode = join(root, 'node_modules', '.bin', 'node');
 if (Number(process.versions.node.split('.')[0]) < 24 && existsSync(bundledNode)) {
-  const again = spawnSync(bundledNode, [new URL(import.meta.url).pathname, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const again = spawnSync(bundledNode, [new URL(import.meta.url).pathname, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
   process.exit(again.status ?? 1);
 }
 
@@ -37,7 +39,13 @@ const NOT_UNIT = [
   /azure-test-setup|sql-test-setup|\.contract\.js|stand-ins\/|link-service\/link-service\.js|autocannon|startAppStack|startDevSts|\bspawn\(/,
 ];
 /** Measure time or drive load: alone, after the others. */
-const ALONE = [/^test\/faults\//, /load-sampler\.test/, /burst-hybrid\.test/, /bench-smoke\.test/, /cluster-metrics\.test/];
+const ALONE = [
+  /^test\/faults\//,
+  /load-sampler\.test/,
+  /burst-hybrid\.test/,
+  /bench-smoke\.test/,
+  /cluster-metrics\.test/,
+];
 
 function subsetOf(file, source) {
   if (file.startsWith('test/browser/')) return 'browser';
@@ -49,7 +57,9 @@ function subsetOf(file, source) {
 function sourceOf(file, depth = 0) {
   const text = readFileSync(join(root, file), 'utf8');
   if (depth > 2) return text;
-  const local = [...text.matchAll(/from '\.\/([\w.-]+)\.js'/g)].map((m) => join(file, '..', `${m[1]}.ts`)).filter((f) => existsSync(join(root, f)));
+  const local = [...text.matchAll(/from '\.\/([\w.-]+)\.js'/g)]
+    .map((m) => join(file, '..', `${m[1]}.ts`))
+    .filter((f) => existsSync(join(root, f)));
   return [text, ...local.map((f) => sourceOf(f, depth + 1))].join('\n');
 }
 
@@ -76,12 +86,15 @@ const files = all.filter((f) => {
 });
 
 if (files.length === 0) {
-  console.error(`No test file matches ${filters.join(', ') || 'test/**/*.test.ts'} (subsets: ${SUBSETS.join(', ')}, or part of a path)`);
+  console.error(
+    `No test file matches ${filters.join(', ') || 'test/**/*.test.ts'} (subsets: ${SUBSETS.join(', ')}, or part of a path)`,
+  );
   process.exit(1);
 }
 
 if (listOnly) {
-  for (const f of files) console.log(`${subsetOf(f, sourceOf(f)).padEnd(12)} ${ALONE.some((re) => re.test(f)) ? 'alone ' : '      '} ${f}`);
+  for (const f of files)
+    console.log(`${subsetOf(f, sourceOf(f)).padEnd(12)} ${ALONE.some((re) => re.test(f)) ? 'alone ' : '      '} ${f}`);
   process.exit(0);
 }
 
@@ -98,7 +111,9 @@ function run(list, parallel) {
     ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${parallel}`, ...passThrough, ...list],
     { cwd: root, stdio: 'inherit', env },
   );
-  console.log(`# ${list.length} file(s), ${parallel} at a time, on Node ${process.version}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(
+    `# ${list.length} file(s), ${parallel} at a time, on Node ${process.version}: ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
   return result.status ?? 1;
 }
 

@@ -23,7 +23,11 @@ const MAX_RETRY_MS = 30_000;
 export async function startServer(plugins?: PluginSource): Promise<void> {
   // With app.workers > 1 the primary only forks; every worker runs the whole app below.
   const workers = readWorkers();
-  return runClustered(workers, () => startOneServer(plugins), (m) => process.stderr.write(`${m}\n`));
+  return runClustered(
+    workers,
+    () => startOneServer(plugins),
+    (m) => process.stderr.write(`${m}\n`),
+  );
 }
 
 /** app.workers before the full validation (done again in each worker, where errors are reported). */
@@ -84,11 +88,23 @@ async function startOneServer(plugins?: PluginSource): Promise<void> {
         const app = await createApp(container, logger);
         if (stopping) return void (await app.close());
         built = app;
-        logger.info({ port, target: config.target, environment: config.environment, plugins: config.plugins, node: process.version }, `timesheet (${config.target}) listening on http://${config.app.host}:${port} (Node ${process.version})`);
+        logger.info(
+          {
+            port,
+            target: config.target,
+            environment: config.environment,
+            plugins: config.plugins,
+            node: process.version,
+          },
+          `timesheet (${config.target}) listening on http://${config.app.host}:${port} (Node ${process.version})`,
+        );
         return;
       } catch (err) {
         lastProblem = (err as Error).message;
-        logger.warn({ err: lastProblem, retryInMs: delay }, 'cannot start the app yet (is the session store reachable?); answering 503 and trying again');
+        logger.warn(
+          { err: lastProblem, retryInMs: delay },
+          'cannot start the app yet (is the session store reachable?); answering 503 and trying again',
+        );
         await new Promise((r) => setTimeout(r, delay).unref());
       }
     }

@@ -38,7 +38,9 @@ export class CloudRole implements RoleStartup {
         this.purging = store
           .sweepExpired()
           .then((n) => n > 0 && this.log?.info({ purged: n }, 'expired sessions purged'))
-          .catch((err: unknown) => this.log?.warn({ err: (err as Error).message }, 'session purge failed; next interval retries'))
+          .catch((err: unknown) =>
+            this.log?.warn({ err: (err as Error).message }, 'session purge failed; next interval retries'),
+          )
           .finally(() => (this.purging = undefined));
       }, this.settings.purgeIntervalSeconds * 1000);
       this.timer.unref();
@@ -51,7 +53,10 @@ export class CloudRole implements RoleStartup {
         name: 'relay',
         // Any HTTP answer proves the relay namespace is reachable; the ERP check covers the listener.
         check: async () => {
-          await this.fetchImpl(this.settings.relayProbeUrl, { method: 'GET', signal: AbortSignal.timeout(this.settings.relayProbeTimeoutMs) }).then((r) => r.body?.cancel());
+          await this.fetchImpl(this.settings.relayProbeUrl, {
+            method: 'GET',
+            signal: AbortSignal.timeout(this.settings.relayProbeTimeoutMs),
+          }).then((r) => r.body?.cancel());
         },
       },
     ];

@@ -10,6 +10,8 @@ export const provides = [ROLE_STARTUP];
 
 export default new ContainerModule(({ bind }) => {
   bind(ROLE_STARTUP)
-    .toDynamicValue((ctx) => new CloudRole(pluginSettings<CloudRoleSettings>(ctx.get<AppConfig>(APP_CONFIG), 'cloud-role')))
+    .toDynamicValue(
+      (ctx) => new CloudRole(pluginSettings<CloudRoleSettings>(ctx.get<AppConfig>(APP_CONFIG), 'cloud-role')),
+    )
     .inSingletonScope();
 });

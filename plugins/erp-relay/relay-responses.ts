@@ -25,21 +25,27 @@ export function relayResponseClassifier(hybridConnection: string): ResponseClass
             { cause: RELAY_NO_LISTENER },
           );
         case 504:
-          return new ErpTimeoutError(`The ERP link did not answer in time: the relay gave up waiting for the link service (HTTP 504 from the relay).`);
+          return new ErpTimeoutError(
+            `The ERP link did not answer in time: the relay gave up waiting for the link service (HTTP 504 from the relay).`,
+          );
         case 401:
         case 403:
           return new ErpUnavailableError(
             `The relay refused the Send token of erp-relay for hybrid connection "${hybridConnection}" (HTTP ${status}): check keyName and key. ${excerpt(body)}`,
           );
         case 404:
-          return new ErpUnavailableError(`The relay has no hybrid connection "${hybridConnection}" (HTTP 404): check relayBaseUrl and hybridConnection.`);
+          return new ErpUnavailableError(
+            `The relay has no hybrid connection "${hybridConnection}" (HTTP 404): check relayBaseUrl and hybridConnection.`,
+          );
         default:
           return undefined;
       }
     }
     const linkError = headers['x-erp-link-error'];
-    if (linkError === 'erp-timeout') return new ErpTimeoutError(`The ERP did not answer the link service in time: ${excerpt(body)}`);
-    if (linkError === 'refused') return new ErpUnavailableError(`The link service refused the request (HTTP ${status}): ${excerpt(body)}`);
+    if (linkError === 'erp-timeout')
+      return new ErpTimeoutError(`The ERP did not answer the link service in time: ${excerpt(body)}`);
+    if (linkError === 'refused')
+      return new ErpUnavailableError(`The link service refused the request (HTTP ${status}): ${excerpt(body)}`);
     // A SOAP fault passed through is the ERP's own answer: node-soap reads it like erp-direct does.
     if (linkError === 'erp-unavailable' && !isSoapEnvelope(body)) {
       return new ErpUnavailableError(`The ERP link is up, but no ERP node could serve the request: ${excerpt(body)}`);

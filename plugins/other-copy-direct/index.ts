@@ -13,7 +13,10 @@ export const PLUGIN_NAME = 'other-copy-direct';
 
 export const settingsSchema = z.strictObject({
   /** Base URL of the cloud copy for the copies' internal API; null: `burst.otherUrl`. */
-  url: z.url({ protocol: /^https?$/, error: 'must be the http(s) base URL of the cloud copy' }).nullable().default(null),
+  url: z
+    .url({ protocol: /^https?$/, error: 'must be the http(s) base URL of the cloud copy' })
+    .nullable()
+    .default(null),
   /** Deadline of each request; a person opening a week waits at most this long for the other copy. */
   timeoutMs: z.number().int().min(100).max(30_000).default(3000),
 });
@@ -30,7 +33,12 @@ export default new ContainerModule(({ bind }) => {
       const base = (settings.url ?? config.burst.otherUrl)?.replace(/\/+$/, '');
       // No cloud copy configured (the on-prem copy alone): nothing to reach.
       if (!base) return null;
-      return { description: base, urlOf: (path: string) => `${base}${path}`, headers: () => ({}), timeoutMs: settings.timeoutMs };
+      return {
+        description: base,
+        urlOf: (path: string) => `${base}${path}`,
+        headers: () => ({}),
+        timeoutMs: settings.timeoutMs,
+      };
     })
     .inSingletonScope();
 });

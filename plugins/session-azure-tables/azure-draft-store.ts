@@ -106,7 +106,9 @@ export class AzureDraftStore implements DraftStore {
     };
     const size = entitySize(entity);
     if (size > MAX_ENTITY_BYTES) {
-      throw new EntityTooLargeError(`session-azure-tables: the draft of ${week} would be ${size} bytes, above Table Storage's 1 MiB entity limit; it was not saved`);
+      throw new EntityTooLargeError(
+        `session-azure-tables: the draft of ${week} would be ${size} bytes, above Table Storage's 1 MiB entity limit; it was not saved`,
+      );
     }
     // Built from what is stored, so it equals what a later load() returns.
     const saved: WeekRecord = { ...(JSON.parse(json) as RecordBody), user, week, version, updatedAt: entity.updatedAt };
@@ -147,7 +149,8 @@ export class AzureDraftStore implements DraftStore {
         if (current?.writeId === writeId) return saved;
         // Same version, other ETag (e.g. the row was deleted by the retention sweep and made
         // again): decide again with the current ETag, a bounded number of times.
-        if (current?.record.version !== expectedVersion || round >= MAX_SAVE_ROUNDS) throw new DraftConflictError(current?.record ?? null);
+        if (current?.record.version !== expectedVersion || round >= MAX_SAVE_ROUNDS)
+          throw new DraftConflictError(current?.record ?? null);
         etag = current.etag;
       }
     }
@@ -171,7 +174,10 @@ export class AzureDraftStore implements DraftStore {
 
 function toLoaded(user: string, week: string, entity: StoredEntity): Loaded {
   const json = joinJson(entity);
-  if (json === undefined) throw new Error(`session-azure-tables: the draft of ${week} in table row ${entity.partitionKey}/${entity.rowKey} has missing parts`);
+  if (json === undefined)
+    throw new Error(
+      `session-azure-tables: the draft of ${week} in table row ${entity.partitionKey}/${entity.rowKey} has missing parts`,
+    );
   const rest = JSON.parse(json) as RecordBody;
   const version = entity.version;
   const updatedAt = entity.updatedAt;

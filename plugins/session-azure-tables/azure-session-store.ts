@@ -2,7 +2,15 @@ import session, { type SessionData } from 'express-session';
 import { odata } from '@azure/data-tables';
 import { settle, type StoreCallback } from '../../src/session/settle.js';
 import { expiresAt, markStored, sessionJson, storedMarks, touchIsDue } from '../../src/session/stored-expiry.js';
-import { EntityTooLargeError, MAX_ENTITY_BYTES, asciiJson, entitySize, joinJson, splitJson, storedBytes } from './chunked-json.js';
+import {
+  EntityTooLargeError,
+  MAX_ENTITY_BYTES,
+  asciiJson,
+  entitySize,
+  joinJson,
+  splitJson,
+  storedBytes,
+} from './chunked-json.js';
 import { deleteRows } from './purge.js';
 import { statusOf } from './retry.js';
 import { decodeKey, safeKey, sessionPartition } from './table-keys.js';
@@ -104,7 +112,9 @@ export class AzureSessionStore extends session.Store {
       const entity = { ...keys, expiresAt: expires, ...splitJson(json) };
       const size = entitySize(entity);
       if (size > MAX_ENTITY_BYTES) {
-        throw new SessionTooLargeError(`session-azure-tables: the session entity would be ${size} bytes, above Table Storage's 1 MiB entity limit; the session was not saved`);
+        throw new SessionTooLargeError(
+          `session-azure-tables: the session entity would be ${size} bytes, above Table Storage's 1 MiB entity limit; the session was not saved`,
+        );
       }
       const { etag } = await this.#table.upsert(entity, 'write session');
       markStored(sess, expires, etag);
@@ -150,13 +160,16 @@ export class AzureSessionStore extends session.Store {
   override length(callback?: StoreCallback<number>): Promise<number | undefined> {
     return settle(async () => {
       let count = 0;
-      for await (const page of this.#table.pages(odata`expiresAt gt ${new Date()}`, ['PartitionKey'], 'count sessions')) count += page.length;
+      for await (const page of this.#table.pages(odata`expiresAt gt ${new Date()}`, ['PartitionKey'], 'count sessions'))
+        count += page.length;
       return count;
     }, callback);
   }
 
   /** Sessions that have not expired, by session id (a query over the whole table). */
-  override all(callback?: StoreCallback<Record<string, SessionData>>): Promise<Record<string, SessionData> | undefined> {
+  override all(
+    callback?: StoreCallback<Record<string, SessionData>>,
+  ): Promise<Record<string, SessionData> | undefined> {
     return settle(async () => {
       const out: Record<string, SessionData> = {};
       for await (const page of this.#table.pages(odata`expiresAt gt ${new Date()}`, undefined, 'list sessions')) {

@@ -58,7 +58,10 @@ function fromEntity(e: StoredEntity): Stored {
 }
 
 /** The whole entity (Replace mode: Table Storage has no nulls, an absent property is null). */
-function toEntity(item: OutboxItem, lease: { token: string; until: Date } | null): Record<string, unknown> & { partitionKey: string; rowKey: string } {
+function toEntity(
+  item: OutboxItem,
+  lease: { token: string; until: Date } | null,
+): Record<string, unknown> & { partitionKey: string; rowKey: string } {
   const e: Record<string, unknown> & { partitionKey: string; rowKey: string } = {
     partitionKey: PARTITION,
     rowKey: safeKey(item.submissionId, 'submission id'),
@@ -100,7 +103,11 @@ export class AzureSubmissionOutbox implements SubmissionOutbox {
   }
 
   /** Replace guarded by the ETag; false when someone else wrote first. */
-  async #replace(entity: Record<string, unknown> & { partitionKey: string; rowKey: string }, etag: string, what: string): Promise<boolean> {
+  async #replace(
+    entity: Record<string, unknown> & { partitionKey: string; rowKey: string },
+    etag: string,
+    what: string,
+  ): Promise<boolean> {
     try {
       await this.#table.update(entity, 'Replace', etag, what);
       return true;
@@ -139,7 +146,11 @@ export class AzureSubmissionOutbox implements SubmissionOutbox {
   async #tryClaim(stored: Stored, now: Date, leaseMs: number): Promise<ClaimedItem | null> {
     if (!isClaimable(stored.item.state, stored.leaseUntil, now)) return null;
     const token = randomUUID();
-    const ok = await this.#replace(toEntity(stored.item, { token, until: new Date(now.getTime() + leaseMs) }), stored.etag, 'claim outbox item');
+    const ok = await this.#replace(
+      toEntity(stored.item, { token, until: new Date(now.getTime() + leaseMs) }),
+      stored.etag,
+      'claim outbox item',
+    );
     return ok ? { item: stored.item, lease: token } : null;
   }
 
@@ -181,18 +192,27 @@ export class AzureSubmissionOutbox implements SubmissionOutbox {
   async retry(submissionId: string, now = new Date()): Promise<boolean> {
     const stored = await this.#read(submissionId);
     if (!stored || stored.item.state !== 'failed') return false;
-    const next: OutboxItem = { ...stored.item, state: 'pending', nextAttemptAt: now.toISOString(), updatedAt: now.toISOString() };
+    const next: OutboxItem = {
+      ...stored.item,
+      state: 'pending',
+      nextAttemptAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
     return this.#replace(toEntity(next, null), stored.etag, 'retry outbox item');
   }
 
   async #scan(filter: string, what: string): Promise<OutboxItem[]> {
     const items: OutboxItem[] = [];
-    for await (const page of this.#table.pages(filter, undefined, what)) for (const e of page) items.push(fromEntity(e).item);
+    for await (const page of this.#table.pages(filter, undefined, what))
+      for (const e of page) items.push(fromEntity(e).item);
     return items;
   }
 
   async stats(now = new Date()): Promise<OutboxStats> {
-    const open = await this.#scan(odata`PartitionKey eq ${PARTITION} and (state eq 'pending' or state eq 'failed')`, 'outbox stats');
+    const open = await this.#scan(
+      odata`PartitionKey eq ${PARTITION} and (state eq 'pending' or state eq 'failed')`,
+      'outbox stats',
+    );
     const pending = open.filter((i) => i.state === 'pending');
     const oldest = pending.reduce((min, i) => Math.min(min, new Date(i.createdAt).getTime()), Infinity);
     return {
@@ -204,11 +224,18 @@ export class AzureSubmissionOutbox implements SubmissionOutbox {
   }
 
   async problems(limit: number): Promise<OutboxItem[]> {
-    const open = await this.#scan(odata`PartitionKey eq ${PARTITION} and (state eq 'failed' or (state eq 'pending' and attempts gt 0))`, 'outbox problems');
+    const open = await this.#scan(
+      odata`PartitionKey eq ${PARTITION} and (state eq 'failed' or (state eq 'pending' and attempts gt 0))`,
+      'outbox problems',
+    );
     return open.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).slice(0, limit);
   }
 
   purgeSettled(before: Date): Promise<number> {
-    return deleteRows(this.#table, odata`PartitionKey eq ${PARTITION} and (state eq 'delivered' or state eq 'rejected') and updatedAt lt ${before}`, 'purge settled submissions');
+    return deleteRows(
+      this.#table,
+      odata`PartitionKey eq ${PARTITION} and (state eq 'delivered' or state eq 'rejected') and updatedAt lt ${before}`,
+      'purge settled submissions',
+    );
   }
 }

@@ -50,7 +50,10 @@ export interface AzureSessionStoreHandle extends Storage {
  * returns the handle. Each call is a separate "instance"; instances on the same tables share
  * sessions, drafts and the sweep lease.
  */
-export async function openAzureSessionStore(settings: SessionAzureTablesSettings, options: AzureSessionStoreOptions): Promise<AzureSessionStoreHandle> {
+export async function openAzureSessionStore(
+  settings: SessionAzureTablesSettings,
+  options: AzureSessionStoreOptions,
+): Promise<AzureSessionStoreHandle> {
   const counters: OpCounters = { reads: 0, writes: 0 };
   let closed = false;
   const context = {
@@ -64,7 +67,12 @@ export async function openAzureSessionStore(settings: SessionAzureTablesSettings
   const tables = await openTables(settings, context);
   try {
     if (settings.createTables) {
-      await Promise.all([tables.sessions.ensureExists(), tables.drafts.ensureExists(), tables.lease.ensureExists(), tables.outbox.ensureExists()]);
+      await Promise.all([
+        tables.sessions.ensureExists(),
+        tables.drafts.ensureExists(),
+        tables.lease.ensureExists(),
+        tables.outbox.ensureExists(),
+      ]);
     }
   } catch (err) {
     throw new Error(`session-azure-tables: cannot open ${tables.where}: ${(err as Error).message}`, { cause: err });
@@ -94,7 +102,9 @@ export async function openAzureSessionStore(settings: SessionAzureTablesSettings
   const sweeper = new Sweeper(
     sweepOnce,
     settings.sweepIntervalSeconds,
-    options.onSweepError ?? ((err: unknown) => process.emitWarning(`session-azure-tables: sweeping expired rows failed: ${(err as Error).message}`)),
+    options.onSweepError ??
+      ((err: unknown) =>
+        process.emitWarning(`session-azure-tables: sweeping expired rows failed: ${(err as Error).message}`)),
   );
   const sweep = () => sweeper.sweep();
 
@@ -108,19 +118,30 @@ export async function openAzureSessionStore(settings: SessionAzureTablesSettings
     store,
     drafts,
     outbox,
-    tables: { sessions: tables.sessions.name, drafts: tables.drafts.name, lease: tables.lease.name, outbox: tables.outbox.name },
+    tables: {
+      sessions: tables.sessions.name,
+      drafts: tables.drafts.name,
+      lease: tables.lease.name,
+      outbox: tables.outbox.name,
+    },
     instanceId,
     async ping() {
       context.assertOpen();
       try {
-        await withRetry('ping', pingRetry, (abortSignal) => tables.pingClient.getEntity('ping', 'ping', { abortSignal }));
+        await withRetry('ping', pingRetry, (abortSignal) =>
+          tables.pingClient.getEntity('ping', 'ping', { abortSignal }),
+        );
       } catch (err) {
         if (statusOf(err) === 404 && !isTableNotFound(err)) return;
         if (isTableNotFound(err) && settings.createTables) return tables.sessions.ensureExists();
         throw err;
       }
     },
-    counters: () => ({ reads: counters.reads, writes: counters.writes, sessions: { ...(counters.byTable?.[tables.sessions.name] ?? { reads: 0, writes: 0 }) } }),
+    counters: () => ({
+      reads: counters.reads,
+      writes: counters.writes,
+      sessions: { ...(counters.byTable?.[tables.sessions.name] ?? { reads: 0, writes: 0 }) },
+    }),
     sweep,
     async sweepExpired() {
       const result = await sweep();

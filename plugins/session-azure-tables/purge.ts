@@ -9,7 +9,12 @@ import type { Table } from './storage.js';
  * back to life (get() hides it, touch() refuses it, express-session gives the browser a new id),
  * and a purge-all means everything.
  */
-export async function deleteRows(table: Table, filter: string | undefined, what: string, keepGoing?: () => Promise<boolean>): Promise<number> {
+export async function deleteRows(
+  table: Table,
+  filter: string | undefined,
+  what: string,
+  keepGoing?: () => Promise<boolean>,
+): Promise<number> {
   let deleted = 0;
   for await (const page of table.pages(filter, ['PartitionKey', 'RowKey'], what)) {
     // Query results come sorted by PartitionKey, then RowKey: one run per partition.

@@ -53,7 +53,8 @@ export function statusOf(err: unknown): number | undefined {
  */
 export function isTransient(err: unknown): boolean {
   const status = statusOf(err);
-  if (status !== undefined) return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
+  if (status !== undefined)
+    return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
   const e = err as ErrorShape | null;
   if (e?.name === 'AbortError' || e?.name === 'TimeoutError') return true;
   return typeof e?.code === 'string' && NETWORK_CODES.has(e.code);
@@ -69,7 +70,10 @@ export class StorageUnavailableError extends Error {
   readonly attempts: number;
   constructor(what: string, attempts: number, elapsedMs: number, cause: unknown) {
     const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
-    super(`Table Storage unavailable: ${what} failed ${attempts} time${attempts === 1 ? '' : 's'} in ${elapsedMs} ms (${reason})`, { cause });
+    super(
+      `Table Storage unavailable: ${what} failed ${attempts} time${attempts === 1 ? '' : 's'} in ${elapsedMs} ms (${reason})`,
+      { cause },
+    );
     this.name = 'StorageUnavailableError';
     this.attempts = attempts;
   }
@@ -108,7 +112,10 @@ export async function withRetry<T>(
       return { value: await operation(controller.signal), attempts: attempt };
     } catch (err) {
       if (!isTransient(err)) throw err;
-      const pause = backoffDelay(attempt - 1, { initialDelayMs: settings.baseDelayMs, maxDelayMs: settings.maxDelayMs });
+      const pause = backoffDelay(attempt - 1, {
+        initialDelayMs: settings.baseDelayMs,
+        maxDelayMs: settings.maxDelayMs,
+      });
       if (attempt >= settings.maxAttempts || Date.now() + pause >= deadline) {
         throw new StorageUnavailableError(what, attempt, Date.now() - started, err);
       }

@@ -41,7 +41,8 @@ function accountUrlProblem(value: string): string | undefined {
   if (!URL.canParse(value)) return `"${value}" is not a URL; use https://<account>.table.core.windows.net`;
   const url = new URL(value);
   // DefaultAzureCredential sends a bearer token: the SDK refuses that over plain http.
-  if (url.protocol !== 'https:') return `"${value}" must be an https URL (a managed identity token is never sent over http)`;
+  if (url.protocol !== 'https:')
+    return `"${value}" must be an https URL (a managed identity token is never sent over http)`;
   if (url.search !== '' || url.username !== '' || url.password !== '') {
     return 'must hold no query or credentials; a SAS goes in connectionString (TableEndpoint=…;SharedAccessSignature=…)';
   }
@@ -103,7 +104,12 @@ const fields = z.strictObject({
    * stored JSON, where a non-ASCII character is stored as a 6-character \u escape (see
    * chunked-json.ts). A bigger one is refused with an error. At most 1,000,000: the entity limit is 1 MiB.
    */
-  maxSessionBytes: z.number().int().min(1024).max(1_000_000).default(512 * 1024),
+  maxSessionBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(1_000_000)
+    .default(512 * 1024),
   /** Create the three tables at start-up when they do not exist (turn off when Terraform owns them). */
   createTables: z.boolean().default(true),
   retry: retrySchema.prefault({}),
@@ -128,7 +134,8 @@ export const settingsSchema = fields
       ctx.addIssue({
         code: 'custom',
         path: ['connectionString'],
-        message: 'is empty: give a connection string, or accountUrl for a managed identity (leave both out for Azurite)',
+        message:
+          'is empty: give a connection string, or accountUrl for a managed identity (leave both out for Azurite)',
       });
     }
     if (hasString) {
@@ -145,7 +152,11 @@ export const settingsSchema = fields
     const names = [s.sessionsTable, s.draftsTable, s.leaseTable, s.outboxTable].map((n) => n.toLowerCase());
     if (new Set(names).size !== names.length) {
       // Table names are case-insensitive; a shared table would let one kind's purge delete the other's rows.
-      ctx.addIssue({ code: 'custom', path: ['draftsTable'], message: 'sessionsTable, draftsTable, leaseTable and outboxTable must be different tables' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['draftsTable'],
+        message: 'sessionsTable, draftsTable, leaseTable and outboxTable must be different tables',
+      });
     }
   })
   .transform(({ connectionString, accountUrl, ...rest }) => {
@@ -160,11 +171,14 @@ export type SessionAzureTablesSettings = z.output<typeof settingsSchema>;
 export type RetrySettings = SessionAzureTablesSettings['retry'];
 
 /** The connection described for logs and errors: the endpoint, never a key or a SAS. */
-export function describeConnection(settings: Pick<SessionAzureTablesSettings, 'connectionString' | 'accountUrl'>): string {
+export function describeConnection(
+  settings: Pick<SessionAzureTablesSettings, 'connectionString' | 'accountUrl'>,
+): string {
   if (settings.accountUrl !== undefined) return `${settings.accountUrl} (managed identity)`;
   const keys = connectionStringKeys(settings.connectionString ?? '') ?? new Map<string, string>();
   if (keys.get('usedevelopmentstorage')?.toLowerCase() === 'true') return 'Azurite (UseDevelopmentStorage=true)';
   const endpoint = keys.get('tableendpoint');
-  if (endpoint !== undefined) return URL.canParse(endpoint) ? new URL(endpoint).origin + new URL(endpoint).pathname : 'TableEndpoint';
+  if (endpoint !== undefined)
+    return URL.canParse(endpoint) ? new URL(endpoint).origin + new URL(endpoint).pathname : 'TableEndpoint';
   return `account ${keys.get('accountname') ?? '?'}`;
 }

@@ -3,7 +3,12 @@
  * withRetry, every HTTP request counted (reads: GET of an entity or of a query page; writes:
  * everything else, a batch counting once), and refused after close().
  */
-import { TableClient, type TableEntity, type TableEntityResult, type TableServiceClientOptions } from '@azure/data-tables';
+import {
+  TableClient,
+  type TableEntity,
+  type TableEntityResult,
+  type TableServiceClientOptions,
+} from '@azure/data-tables';
 import type { DefaultAzureCredential } from '@azure/identity';
 import { isTransient, serviceCode, statusOf, withRetry } from './retry.js';
 import { describeConnection, type RetrySettings, type SessionAzureTablesSettings } from './settings.js';
@@ -52,9 +57,16 @@ export async function clientFactory(settings: SessionAzureTablesSettings): Promi
   const connectionString = settings.connectionString!;
   const endpoint = tableEndpointOf(connectionString);
   // Plain http only to this machine (Azurite); anywhere else the SDK refuses it, as it should.
-  const loopbackHttp = endpoint !== undefined && URL.canParse(endpoint) && new URL(endpoint).protocol === 'http:' && LOOPBACK.has(new URL(endpoint).hostname);
+  const loopbackHttp =
+    endpoint !== undefined &&
+    URL.canParse(endpoint) &&
+    new URL(endpoint).protocol === 'http:' &&
+    LOOPBACK.has(new URL(endpoint).hostname);
   return (table) =>
-    TableClient.fromConnectionString(connectionString, table, { ...clientOptions(), ...(loopbackHttp ? { allowInsecureConnection: true } : {}) });
+    TableClient.fromConnectionString(connectionString, table, {
+      ...clientOptions(),
+      ...(loopbackHttp ? { allowInsecureConnection: true } : {}),
+    });
 }
 
 function countingPolicy(counters: OpCounters, table: string): PipelinePolicy {
@@ -118,7 +130,9 @@ export class Table {
   /** Creates the table unless it exists (the SDK ignores "already exists"). */
   async ensureExists(): Promise<void> {
     this.#context.assertOpen();
-    await withRetry(`create table ${this.name}`, this.#context.retry, (abortSignal) => this.#client.createTable({ abortSignal }));
+    await withRetry(`create table ${this.name}`, this.#context.retry, (abortSignal) =>
+      this.#client.createTable({ abortSignal }),
+    );
   }
 
   /** Deletes the table and everything in it (tests that isolate runs with their own tables). */
@@ -129,7 +143,9 @@ export class Table {
   /** The entity, or null when there is none. A missing table is an error, not "no entity". */
   async get(partitionKey: string, rowKey: string, what: string): Promise<StoredEntity | null> {
     try {
-      const { value } = await this.#run(what, (abortSignal) => this.#client.getEntity(partitionKey, rowKey, { abortSignal }));
+      const { value } = await this.#run(what, (abortSignal) =>
+        this.#client.getEntity(partitionKey, rowKey, { abortSignal }),
+      );
       return value;
     } catch (err) {
       if (statusOf(err) === 404 && !isTableNotFound(err)) return null;
@@ -139,13 +155,17 @@ export class Table {
 
   /** Insert; a 409 (it exists) is thrown. `attempts` > 1 means an earlier try may have landed. */
   async create(entity: TableEntity, what: string): Promise<{ etag: string; attempts: number }> {
-    const { value, attempts } = await this.#run(what, (abortSignal) => this.#client.createEntity(entity, { abortSignal }));
+    const { value, attempts } = await this.#run(what, (abortSignal) =>
+      this.#client.createEntity(entity, { abortSignal }),
+    );
     return { etag: value.etag!, attempts };
   }
 
   /** Insert or replace every property (properties not given are removed). */
   async upsert(entity: TableEntity, what: string): Promise<{ etag: string }> {
-    const { value } = await this.#run(what, (abortSignal) => this.#client.upsertEntity(entity, 'Replace', { abortSignal }));
+    const { value } = await this.#run(what, (abortSignal) =>
+      this.#client.upsertEntity(entity, 'Replace', { abortSignal }),
+    );
     return { etag: value.etag! };
   }
 
@@ -153,8 +173,15 @@ export class Table {
    * Conditional update: only if the stored entity still has `etag` (412 otherwise, 404 when it is
    * gone). Replace removes properties not given; Merge keeps them.
    */
-  async update(entity: TableEntity, mode: 'Replace' | 'Merge', etag: string, what: string): Promise<{ etag: string; attempts: number }> {
-    const { value, attempts } = await this.#run(what, (abortSignal) => this.#client.updateEntity(entity, mode, { etag, abortSignal }));
+  async update(
+    entity: TableEntity,
+    mode: 'Replace' | 'Merge',
+    etag: string,
+    what: string,
+  ): Promise<{ etag: string; attempts: number }> {
+    const { value, attempts } = await this.#run(what, (abortSignal) =>
+      this.#client.updateEntity(entity, mode, { etag, abortSignal }),
+    );
     return { etag: value.etag!, attempts };
   }
 
@@ -170,7 +197,12 @@ export class Table {
   }
 
   /** The query's result page by page; each page is one request, retried on its own. */
-  async *pages(filter: string | undefined, select: string[] | undefined, what: string, pageSize = 1000): AsyncGenerator<StoredEntity[]> {
+  async *pages(
+    filter: string | undefined,
+    select: string[] | undefined,
+    what: string,
+    pageSize = 1000,
+  ): AsyncGenerator<StoredEntity[]> {
     let continuationToken: string | undefined;
     do {
       const token = continuationToken;

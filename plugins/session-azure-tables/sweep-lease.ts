@@ -32,7 +32,12 @@ export class SweepLease {
   }
 
   #row(now: number) {
-    return { partitionKey: PARTITION, rowKey: this.#name, holder: this.#holder, expiresAt: new Date(now + this.#leaseMs) };
+    return {
+      partitionKey: PARTITION,
+      rowKey: this.#name,
+      holder: this.#holder,
+      expiresAt: new Date(now + this.#leaseMs),
+    };
   }
 
   /** Takes the lease (or extends ours); false when another live holder has it. */

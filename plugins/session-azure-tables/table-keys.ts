@@ -10,7 +10,8 @@
  */
 import { createHash } from 'node:crypto';
 
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f/\\#?%]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE =
+  /[\u0000-\u001f\u007f-\u009f/\\#?%]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const ESCAPE = /%(u[0-9A-F]{4}|[0-9A-F]{2})/g;
 
 /**
@@ -29,12 +30,16 @@ export class KeyTooLongError extends RangeError {
 export function encodeKey(value: string): string {
   return value.replace(UNSAFE, (ch) => {
     const code = ch.charCodeAt(0);
-    return code <= 0xff ? `%${code.toString(16).toUpperCase().padStart(2, '0')}` : `%u${code.toString(16).toUpperCase()}`;
+    return code <= 0xff
+      ? `%${code.toString(16).toUpperCase().padStart(2, '0')}`
+      : `%u${code.toString(16).toUpperCase()}`;
   });
 }
 
 export function decodeKey(key: string): string {
-  return key.replace(ESCAPE, (_m, hex: string) => String.fromCharCode(parseInt(hex.startsWith('u') ? hex.slice(1) : hex, 16)));
+  return key.replace(ESCAPE, (_m, hex: string) =>
+    String.fromCharCode(parseInt(hex.startsWith('u') ? hex.slice(1) : hex, 16)),
+  );
 }
 
 /** encodeKey, refusing what would not fit in a key. `what` names the value in the error. */

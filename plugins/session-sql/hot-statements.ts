@@ -85,7 +85,9 @@ function sqliteRunner(sequelize: Sequelize): Runner {
   return {
     async all(sql, values) {
       const statement = await statementFor(sql);
-      return new Promise((resolve, reject) => statement.all(values, (err, rows) => (err ? reject(err) : resolve(rows))));
+      return new Promise((resolve, reject) =>
+        statement.all(values, (err, rows) => (err ? reject(err) : resolve(rows))),
+      );
     },
     async run(sql, values) {
       const statement = await statementFor(sql);
@@ -120,7 +122,11 @@ async function withPooled<C, T>(sequelize: Sequelize, work: (connection: C) => P
 
 /** node-postgres: named statements are prepared once per pooled connection by the driver. */
 interface PgClient {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
+  query(config: {
+    name: string;
+    text: string;
+    values: unknown[];
+  }): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
 }
 
 function postgresRunner(sequelize: Sequelize): Runner {
@@ -137,8 +143,12 @@ function postgresRunner(sequelize: Sequelize): Runner {
   };
   const withClient = <T>(work: (client: PgClient) => Promise<T>) => withPooled(sequelize, work);
   return {
-    all: (sql, values) => withClient(async (client) => (await client.query({ name: nameOf(sql), text: numbered(sql), values })).rows),
-    run: (sql, values) => withClient(async (client) => (await client.query({ name: nameOf(sql), text: numbered(sql), values })).rowCount ?? 0),
+    all: (sql, values) =>
+      withClient(async (client) => (await client.query({ name: nameOf(sql), text: numbered(sql), values })).rows),
+    run: (sql, values) =>
+      withClient(
+        async (client) => (await client.query({ name: nameOf(sql), text: numbered(sql), values })).rowCount ?? 0,
+      ),
     timestamp: (date) => date,
     close: async () => undefined,
   };
@@ -169,13 +179,22 @@ export const UNCOUNTED = 'contosoUncounted';
 function sequelizeRunner(sequelize: Sequelize): Runner {
   return {
     all: async (sql, values) =>
-      (await sequelize.query(sql, { replacements: values, raw: true, type: QueryTypes.SELECT, [UNCOUNTED]: true } as never)) as unknown as Record<
-        string,
-        unknown
-      >[],
+      (await sequelize.query(sql, {
+        replacements: values,
+        raw: true,
+        type: QueryTypes.SELECT,
+        [UNCOUNTED]: true,
+      } as never)) as unknown as Record<string, unknown>[],
     // BULKUPDATE: every dialect answers with the number of rows changed.
     run: async (sql, values) =>
-      Number(await sequelize.query(sql, { replacements: values, raw: true, type: QueryTypes.BULKUPDATE, [UNCOUNTED]: true } as never)),
+      Number(
+        await sequelize.query(sql, {
+          replacements: values,
+          raw: true,
+          type: QueryTypes.BULKUPDATE,
+          [UNCOUNTED]: true,
+        } as never),
+      ),
     timestamp: (date) => date,
     close: async () => undefined,
   };
@@ -196,7 +215,12 @@ function runnerFor(sequelize: Sequelize, viaSequelize: boolean): Runner {
 }
 
 /** `viaSequelize`: the generic path for every dialect (what MySQL and SQL Server use; tests compare). */
-export function hotStatements(sequelize: Sequelize, tables: Tables, count: CountStatement, viaSequelize = false): HotStatements {
+export function hotStatements(
+  sequelize: Sequelize,
+  tables: Tables,
+  count: CountStatement,
+  viaSequelize = false,
+): HotStatements {
   const runner = runnerFor(sequelize, viaSequelize);
   const q = (name: string) => sequelize.getQueryInterface().quoteIdentifier(name);
   const sessions = q(tables.sessions);
@@ -216,7 +240,9 @@ export function hotStatements(sequelize: Sequelize, tables: Tables, count: Count
     async readDraft(user, week) {
       count('read', 'draft');
       const [row] = await runner.all(readDraftSql, [user, week]);
-      return row ? { version: Number(row.version), data: String(row.data), updatedAt: timestampOf(row.updatedAt) } : null;
+      return row
+        ? { version: Number(row.version), data: String(row.data), updatedAt: timestampOf(row.updatedAt) }
+        : null;
     },
     updateDraft(user, week, expectedVersion, values) {
       count('write', 'draft');

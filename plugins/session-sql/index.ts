@@ -10,7 +10,12 @@ import { SqlSessionStoreFactory } from './open-sql-session-store.js';
 import type { SessionSqlSettings } from './settings.js';
 
 export { settingsSchema, type SessionSqlSettings } from './settings.js';
-export { openSqlSessionStore, SqlSessionStoreFactory, type SqlSessionStoreHandle, type SqlSessionStoreOptions } from './open-sql-session-store.js';
+export {
+  openSqlSessionStore,
+  SqlSessionStoreFactory,
+  type SqlSessionStoreHandle,
+  type SqlSessionStoreOptions,
+} from './open-sql-session-store.js';
 export { SqlSessionStore } from './sql-session-store.js';
 export { SqlDraftStore } from './sql-draft-store.js';
 

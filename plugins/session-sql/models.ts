@@ -78,7 +78,10 @@ function tableCharset(dialect: string): { charset?: string; collate?: string } {
   return {};
 }
 
-export function defineModels(sequelize: Sequelize, tablePrefix: string): { sessions: SessionModel; drafts: DraftModel; outbox: OutboxModel } {
+export function defineModels(
+  sequelize: Sequelize,
+  tablePrefix: string,
+): { sessions: SessionModel; drafts: DraftModel; outbox: OutboxModel } {
   const dialect = sequelize.getDialect();
   // DATE(3): millisecond precision on MariaDB/MySQL (DATETIME alone drops it).
   const timestamp = DataTypes.DATE(3);

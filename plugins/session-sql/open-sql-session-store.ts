@@ -55,7 +55,6 @@ const WRITE_TYPES = new Set<string>([
   QueryTypes.BULKDELETE,
 ]);
 
-
 function createSequelize(settings: SessionSqlSettings, root: string): Sequelize {
   const target = connectionTarget(settings.url, root);
   if (typeof target === 'string') throw new Error(`pluginSettings.session-sql.url: ${target}`);
@@ -105,7 +104,10 @@ async function createTables(sessions: SessionModel, drafts: DraftModel, outbox: 
  * Each call is a separate connection (an "instance"); instances on the same database and table
  * prefix share sessions and drafts.
  */
-export async function openSqlSessionStore(settings: SessionSqlSettings, options: SqlSessionStoreOptions): Promise<SqlSessionStoreHandle> {
+export async function openSqlSessionStore(
+  settings: SessionSqlSettings,
+  options: SqlSessionStoreOptions,
+): Promise<SqlSessionStoreHandle> {
   const sequelize = createSequelize(settings, options.projectRoot ?? PROJECT_ROOT);
   let reads = 0;
   let writes = 0;
@@ -157,7 +159,8 @@ export async function openSqlSessionStore(settings: SessionSqlSettings, options:
       return { sessions: await store.deleteExpired(now), drafts: await draftStore.deleteExpired(now) };
     },
     settings.sweepIntervalSeconds,
-    options.onSweepError ?? ((err: unknown) => process.emitWarning(`session-sql: sweeping expired rows failed: ${(err as Error).message}`)),
+    options.onSweepError ??
+      ((err: unknown) => process.emitWarning(`session-sql: sweeping expired rows failed: ${(err as Error).message}`)),
   );
   const sweep = () => sweeper.sweep();
 
@@ -171,7 +174,11 @@ export async function openSqlSessionStore(settings: SessionSqlSettings, options:
     outbox: outboxStore,
     dialect: sequelize.getDialect(),
     sequelize,
-    tables: { sessions: sessions.getTableName().toString(), drafts: drafts.getTableName().toString(), outbox: outbox.getTableName().toString() },
+    tables: {
+      sessions: sessions.getTableName().toString(),
+      drafts: drafts.getTableName().toString(),
+      outbox: outbox.getTableName().toString(),
+    },
     async ping() {
       await sequelize.query('SELECT 1', { type: QueryTypes.SELECT, [UNCOUNTED]: true } as QueryOptions);
     },

@@ -22,12 +22,12 @@ const PROTOCOLS: Record<string, SqlDialect> = {
   'mssql:': 'mssql',
 };
 
-const URL_FORMS = 'sqlite:<file>, postgres://user@host:5432/db, mariadb://user@host:3306/db, mysql://user@host:3306/db or mssql://user@host:1433/db';
+const URL_FORMS =
+  'sqlite:<file>, postgres://user@host:5432/db, mariadb://user@host:3306/db, mysql://user@host:3306/db or mssql://user@host:1433/db';
 
 /** Where a settings URL points: a SQLite file (or memory), or a server URL for Sequelize. */
 export type ConnectionTarget =
-  | { dialect: 'sqlite'; storage: string }
-  | { dialect: Exclude<SqlDialect, 'sqlite'>; url: string };
+  { dialect: 'sqlite'; storage: string } | { dialect: Exclude<SqlDialect, 'sqlite'>; url: string };
 
 /** The URL with its password replaced, fit for error messages and logs. */
 export function redactUrl(url: string): string {
@@ -44,7 +44,10 @@ export function connectionTarget(url: string, root: string): ConnectionTarget | 
   const dialect = protocol === undefined ? undefined : PROTOCOLS[protocol];
   if (dialect === undefined) return `"${redactUrl(url)}" is not a supported database URL; use ${URL_FORMS}`;
   if (dialect === 'sqlite') {
-    const rest = url.slice(protocol!.length).replace(/^\/\/(?=\/)/, '').replace(/^\/\//, '');
+    const rest = url
+      .slice(protocol!.length)
+      .replace(/^\/\/(?=\/)/, '')
+      .replace(/^\/\//, '');
     if (rest === '') return `"${url}" names no SQLite file; use sqlite:<file>, e.g. sqlite:data/onprem-sessions.db`;
     if (rest === ':memory:') return { dialect, storage: ':memory:' };
     return { dialect, storage: path.resolve(root, rest) };

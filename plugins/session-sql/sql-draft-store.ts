@@ -48,7 +48,12 @@ export class SqlDraftStore implements DraftStore {
     }
     const now = new Date();
     const data = JSON.stringify(rest);
-    const values = { version: expectedVersion + 1, data, updatedAt: now, expires: new Date(now.getTime() + this.#retentionMs) };
+    const values = {
+      version: expectedVersion + 1,
+      data,
+      updatedAt: now,
+      expires: new Date(now.getTime() + this.#retentionMs),
+    };
 
     if (expectedVersion === 0) {
       try {

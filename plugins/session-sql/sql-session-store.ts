@@ -2,13 +2,7 @@ import session, { type SessionData, type Store } from 'express-session';
 import connectSessionSequelize from 'connect-session-sequelize';
 import { Op, type Sequelize } from 'sequelize';
 import { settle, type StoreCallback } from '../../src/session/settle.js';
-import {
-  expiresAt,
-  markStored,
-  sessionJson,
-  storedMarks,
-  touchIsDue,
-} from '../../src/session/stored-expiry.js';
+import { expiresAt, markStored, sessionJson, storedMarks, touchIsDue } from '../../src/session/stored-expiry.js';
 import type { HotStatements } from './hot-statements.js';
 import type { SessionModel } from './models.js';
 

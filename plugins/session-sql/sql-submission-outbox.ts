@@ -135,7 +135,14 @@ export class SqlSubmissionOutbox implements SubmissionOutbox {
 
   async retry(submissionId: string, now = new Date()): Promise<boolean> {
     const [changed] = await this.#model.update(
-      { state: 'pending', nextAttemptAt: now, leaseToken: null, leaseUntil: null, version: this.#model.sequelize!.literal('version + 1') as unknown as number, updatedAt: now },
+      {
+        state: 'pending',
+        nextAttemptAt: now,
+        leaseToken: null,
+        leaseUntil: null,
+        version: this.#model.sequelize!.literal('version + 1') as unknown as number,
+        updatedAt: now,
+      },
       { where: { submissionId, state: 'failed' } },
     );
     return changed === 1;
@@ -146,7 +153,9 @@ export class SqlSubmissionOutbox implements SubmissionOutbox {
     const retrying = await this.#model.count({ where: { state: 'pending', attempts: { [Op.gt]: 0 } } });
     const failed = await this.#model.count({ where: { state: 'failed' } });
     const oldest = await this.#model.findOne({ where: { state: 'pending' }, order: [['createdAt', 'ASC']] });
-    const oldestPendingSeconds = oldest ? Math.max(0, Math.round((now.getTime() - oldest.get().createdAt.getTime()) / 1000)) : 0;
+    const oldestPendingSeconds = oldest
+      ? Math.max(0, Math.round((now.getTime() - oldest.get().createdAt.getTime()) / 1000))
+      : 0;
     return { pending, retrying, failed, oldestPendingSeconds };
   }
 
@@ -160,6 +169,8 @@ export class SqlSubmissionOutbox implements SubmissionOutbox {
   }
 
   async purgeSettled(before: Date): Promise<number> {
-    return this.#model.destroy({ where: { state: { [Op.in]: ['delivered', 'rejected'] }, updatedAt: { [Op.lt]: before } } });
+    return this.#model.destroy({
+      where: { state: { [Op.in]: ['delivered', 'rejected'] }, updatedAt: { [Op.lt]: before } },
+    });
   }
 }

@@ -45,8 +45,16 @@ async function main(): Promise<void> {
     outer.get('/hello', (_req, res) => void res.type('text').send('hello'));
   } else {
     const overrides = JSON.parse(process.env.BENCH_CONFIG ?? '{}') as Record<string, unknown>;
-    const raw = loadRawConfig({ target: String(overrides.target ?? 'onprem'), environment: 'test', env: {}, overrides });
-    const container = await buildContainer(raw, async (name) => PLUGINS[name] ?? `plugins: no "${name}" in the benchmark's table`);
+    const raw = loadRawConfig({
+      target: String(overrides.target ?? 'onprem'),
+      environment: 'test',
+      env: {},
+      overrides,
+    });
+    const container = await buildContainer(
+      raw,
+      async (name) => PLUGINS[name] ?? `plugins: no "${name}" in the benchmark's table`,
+    );
     const built = await createApp(container, pino({ level: 'silent' }));
     outer.get('/__bench/counters', (_req, res) => void res.json(built.storeCounters()));
     outer.use(built.app);
@@ -59,7 +67,9 @@ async function main(): Promise<void> {
   });
 }
 
-const workers = workerCount(((JSON.parse(process.env.BENCH_CONFIG ?? '{}') as { app?: { workers?: number | 'auto' } }).app?.workers) ?? 1);
+const workers = workerCount(
+  (JSON.parse(process.env.BENCH_CONFIG ?? '{}') as { app?: { workers?: number | 'auto' } }).app?.workers ?? 1,
+);
 runClustered(workers, main, (m) => process.stderr.write(`${m}\n`)).catch((err: unknown) => {
   process.stderr.write(`bench app-server failed: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);

@@ -36,7 +36,7 @@ export function processTreeCpuMs(rootPid: number | undefined): number | null {
     .filter((s): s is ProcStat => s !== null);
   const inTree = new Set([rootPid]);
   // Parents come before children only by chance: repeat until no process joins.
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const s of all) {
       if (!inTree.has(s.pid) && inTree.has(s.ppid)) {

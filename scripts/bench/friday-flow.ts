@@ -36,11 +36,19 @@ function* weeksFrom(first: string): Generator<string> {
  * Runs `users` virtual users against `appUrl` until `deadline`; each user i works as account
  * `accounts[i % accounts.length]`, on consecutive weeks from `firstWeek` (unique per user slot).
  */
-export async function runFridayFlow(appUrl: string, options: { users: number; deadline: number; accounts: string[]; firstWeek: string }): Promise<FlowResult> {
+export async function runFridayFlow(
+  appUrl: string,
+  options: { users: number; deadline: number; accounts: string[]; firstWeek: string },
+): Promise<FlowResult> {
   const result: FlowResult = { requests: 0, errors: 0, timesheets: 0, latencies: [], byStep: {}, errorSamples: [] };
   const isApp = (url: string) => url.startsWith(appUrl);
 
-  const timed = async (step: string, doIt: () => Promise<Page>, url: string, ok: (p: Page) => boolean): Promise<Page> => {
+  const timed = async (
+    step: string,
+    doIt: () => Promise<Page>,
+    url: string,
+    ok: (p: Page) => boolean,
+  ): Promise<Page> => {
     const started = performance.now();
     let page: Page;
     try {
@@ -76,7 +84,12 @@ export async function runFridayFlow(appUrl: string, options: { users: number; de
     const stsPage = await get('sts', login.location!, is200);
     const stsForm = readForm(stsPage.body);
     const stsUrl = new URL(stsForm.action, stsPage.url).toString();
-    const answer = await timed('sts', () => browser.post(stsUrl, { ...stsForm.fields, username: account, password: 'dev-password' }), stsUrl, is200);
+    const answer = await timed(
+      'sts',
+      () => browser.post(stsUrl, { ...stsForm.fields, username: account, password: 'dev-password' }),
+      stsUrl,
+      is200,
+    );
     const post = readForm(answer.body);
     await timed('acs', () => browser.post(post.action, post.fields), post.action, isRedirect);
     let page = await get('open_week', weekUrl, is200);
@@ -87,17 +100,30 @@ export async function runFridayFlow(appUrl: string, options: { users: number; de
     const csrf = csrfOf(page);
     const autosaveUrl = `${weekUrl}/autosave`;
     for (let i = 0; i < AUTOSAVES; i++) {
-      const body = JSON.stringify({ version, changes: [{ key: cells[i % cells.length], raw: VALUES[i % VALUES.length], comment: '' }] });
+      const body = JSON.stringify({
+        version,
+        changes: [{ key: cells[i % cells.length], raw: VALUES[i % VALUES.length], comment: '' }],
+      });
       const saved = await timed(
         'autosave',
-        () => browser.request(autosaveUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrf }, body }),
+        () =>
+          browser.request(autosaveUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrf },
+            body,
+          }),
         autosaveUrl,
         is200,
       );
       version = (JSON.parse(saved.body) as { version: number }).version;
     }
     page = await get('week_page', weekUrl, is200);
-    const submitted = await timed('submit', () => browser.post(weekUrl, { ...weekFields(page), action: 'submit' }), weekUrl, (p) => p.status === 303);
+    const submitted = await timed(
+      'submit',
+      () => browser.post(weekUrl, { ...weekFields(page), action: 'submit' }),
+      weekUrl,
+      (p) => p.status === 303,
+    );
     const receipt = await get('receipt', new URL(submitted.location!, appUrl).toString(), is200);
     if (!/RCPT-|waiting for the ERP/.test(receipt.body)) throw new Error('no receipt after submit');
     result.timesheets++;
@@ -107,7 +133,9 @@ export async function runFridayFlow(appUrl: string, options: { users: number; de
     Array.from({ length: options.users }, async (_, slot) => {
       const account = options.accounts[slot % options.accounts.length]!;
       // Slots sharing an account take disjoint weeks: slot k of the same account starts k×100 weeks later.
-      const weeks = weeksFrom(shiftWeek(parseWeekId(options.firstWeek)!, Math.floor(slot / options.accounts.length) * 100).id);
+      const weeks = weeksFrom(
+        shiftWeek(parseWeekId(options.firstWeek)!, Math.floor(slot / options.accounts.length) * 100).id,
+      );
       while (performance.timeOrigin + performance.now() < options.deadline) {
         try {
           await oneTimesheet(account, weeks.next().value as string);

@@ -9,7 +9,10 @@ export interface PageLoad {
   requests: number;
 }
 
-export async function runPageLoad(url: string, options: { cookie?: string; connections: number; durationMs: number }): Promise<PageLoad> {
+export async function runPageLoad(
+  url: string,
+  options: { cookie?: string; connections: number; durationMs: number },
+): Promise<PageLoad> {
   const result = await autocannon({
     url,
     connections: options.connections,

@@ -17,7 +17,6 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-
 const BUILD_DIR = path.join(PROJECT_ROOT, 'bench', '.build');
 const SERVER_BUNDLE = path.join(BUILD_DIR, 'app-server.mjs');
 let bundling: Promise<void> | undefined;
@@ -49,7 +48,12 @@ export function bundleServer(): Promise<void> {
 }
 
 /** Starts the bundled benchmark server with `variant` and the raw configuration; resolves once it listens. */
-export async function startApp(variant: 'app' | 'bare', config: Record<string, unknown>, port: number, options: { profileDir?: string } = {}): Promise<RunningApp> {
+export async function startApp(
+  variant: 'app' | 'bare',
+  config: Record<string, unknown>,
+  port: number,
+  options: { profileDir?: string } = {},
+): Promise<RunningApp> {
   // --cpu-prof writes a .cpuprofile when the process exits (open it in Chrome DevTools or speedscope).
   const profile = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
   await bundleServer();

@@ -17,7 +17,8 @@ export function capacityFromBenchResults(json: unknown): BenchCapacity {
   for (const name of FIELDS) {
     const rps = rpsAt(json, name);
     if (rps === undefined) continue;
-    if (typeof rps === 'number' && Number.isFinite(rps) && rps > 0) return { ok: true, rps, field: `friday_flow.${name}.rps` };
+    if (typeof rps === 'number' && Number.isFinite(rps) && rps > 0)
+      return { ok: true, rps, field: `friday_flow.${name}.rps` };
     return { ok: false, problem: `friday_flow.${name}.rps is ${JSON.stringify(rps)}, not a number of requests/s > 0` };
   }
   return { ok: false, problem: 'it has neither friday_flow.onprem.rps nor friday_flow.onprem_cluster.rps' };
@@ -30,7 +31,10 @@ export function readBenchCapacity(file: string): BenchCapacity {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, problem: code === 'ENOENT' ? `${file} not found` : `${file} unreadable (${code ?? (err as Error).message})` };
+    return {
+      ok: false,
+      problem: code === 'ENOENT' ? `${file} not found` : `${file} unreadable (${code ?? (err as Error).message})`,
+    };
   }
   let json: unknown;
   try {

@@ -101,9 +101,10 @@ export interface JsonReport {
 
 /** The plan as the `--json` document; numbers rounded to 6 decimals (dollars per Friday for costs). */
 export function jsonReport(plan: CapacityPlan): JsonReport {
-  const costs = Object.fromEntries(
-    [...COST_KEYS, 'total' as const].map((k) => [k, round(plan.costs[k])]),
-  ) as Record<CostKey | 'total', number>;
+  const costs = Object.fromEntries([...COST_KEYS, 'total' as const].map((k) => [k, round(plan.costs[k])])) as Record<
+    CostKey | 'total',
+    number
+  >;
   return {
     inputs: plan.inputs,
     requests_per_second_avg: round(plan.requestsPerSecondAvg),

@@ -83,8 +83,20 @@ export const FIELDS: readonly FieldSpec[] = [
     optional: true,
     help: 'requests/s per instance (default: bench/results.json friday_flow.onprem.rps, else onprem_cluster.rps)',
   },
-  { key: 'instances', flag: '--instances', kind: 'instances', default: 'auto', help: 'auto (size from capacity) or a fixed count' },
-  { key: 'instancesMinimum', flag: '--instances-min', kind: 'count', default: 1, help: 'fewest instances (e.g. 2 for redundancy)' },
+  {
+    key: 'instances',
+    flag: '--instances',
+    kind: 'instances',
+    default: 'auto',
+    help: 'auto (size from capacity) or a fixed count',
+  },
+  {
+    key: 'instancesMinimum',
+    flag: '--instances-min',
+    kind: 'count',
+    default: 1,
+    help: 'fewest instances (e.g. 2 for redundancy)',
+  },
   { key: 'instancePricePerHour', flag: '--instance-price', kind: 'amount', help: 'price of one instance, $ per hour' },
   { key: 'kbOutPerEntry', flag: '--kb-out', kind: 'amount', help: 'KB sent to the browser per entry' },
   { key: 'kbInPerEntry', flag: '--kb-in', kind: 'amount', help: 'KB received from the browser per entry' },
@@ -92,8 +104,19 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'pricePerGbIn', flag: '--price-gb-in', kind: 'amount', help: 'ingress, $ per GB' },
   { key: 'sessionKbPerUser', flag: '--session-kb', kind: 'amount', help: 'session and draft KB per user' },
   { key: 'storagePricePerGbMonth', flag: '--storage-price', kind: 'amount', help: 'storage, $ per GB-month' },
-  { key: 'storageMonths', flag: '--storage-months', kind: 'amount', default: 1, help: 'GB-months billed per GB stored' },
-  { key: 'storeTransactionsPerRequest', flag: '--store-tx-per-request', kind: 'amount', help: 'store transactions per request' },
+  {
+    key: 'storageMonths',
+    flag: '--storage-months',
+    kind: 'amount',
+    default: 1,
+    help: 'GB-months billed per GB stored',
+  },
+  {
+    key: 'storeTransactionsPerRequest',
+    flag: '--store-tx-per-request',
+    kind: 'amount',
+    help: 'store transactions per request',
+  },
   { key: 'storePricePer10k', flag: '--store-tx-price', kind: 'amount', help: 'store transactions, $ per 10,000' },
   { key: 'relayListeners', flag: '--relay-listeners', kind: 'count', help: 'relay listeners (or connections)' },
   {
@@ -110,11 +133,34 @@ export const FIELDS: readonly FieldSpec[] = [
     optional: true,
     help: 'relay, $ per listener-hour (or use --relay-price-month)',
   },
-  { key: 'relayHours', flag: '--relay-hours', kind: 'amount', optional: true, help: 'listener-hours per listener (default: billed hours)' },
-  { key: 'authTransactionsPerEntry', flag: '--auth-tx-per-entry', kind: 'amount', help: 'authentication transactions per entry' },
+  {
+    key: 'relayHours',
+    flag: '--relay-hours',
+    kind: 'amount',
+    optional: true,
+    help: 'listener-hours per listener (default: billed hours)',
+  },
+  {
+    key: 'authTransactionsPerEntry',
+    flag: '--auth-tx-per-entry',
+    kind: 'amount',
+    help: 'authentication transactions per entry',
+  },
   { key: 'authPricePer100k', flag: '--auth-price', kind: 'amount', help: 'authentication, $ per 100,000 transactions' },
-  { key: 'redirectShare', flag: '--redirect-share', kind: 'share', default: 1, help: "share of the window's entries redirected by on-prem, 0..1" },
-  { key: 'gb', flag: '--gb', kind: 'gb', default: 'binary', help: 'GB convention: binary (1024×1024 KB) or decimal (1000×1000 KB)' },
+  {
+    key: 'redirectShare',
+    flag: '--redirect-share',
+    kind: 'share',
+    default: 1,
+    help: "share of the window's entries redirected by on-prem, 0..1",
+  },
+  {
+    key: 'gb',
+    flag: '--gb',
+    kind: 'gb',
+    default: 'binary',
+    help: 'GB convention: binary (1024×1024 KB) or decimal (1000×1000 KB)',
+  },
 ];
 
 const FIELD_BY_FLAG = new Map(FIELDS.map((f) => [f.flag, f]));
@@ -124,7 +170,11 @@ const FIELD_BY_KEY = new Map<string, FieldSpec>(FIELDS.map((f) => [f.key, f]));
 export const OTHER_FLAGS: readonly { flag: string; value?: string; help: string }[] = [
   { flag: '--preset', value: 'NAME', help: 'load config/capacity/NAME.json' },
   { flag: '--input', value: 'FILE', help: 'load the inputs from a JSON file' },
-  { flag: '--bench-results', value: 'FILE', help: 'bench results to read the capacity from (default bench/results.json)' },
+  {
+    flag: '--bench-results',
+    value: 'FILE',
+    help: 'bench results to read the capacity from (default bench/results.json)',
+  },
   { flag: '--json', help: 'print JSON instead of the table' },
   { flag: '--help', help: 'this help' },
 ];
@@ -151,7 +201,8 @@ const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 
 function parseFlagValue(field: FieldSpec, text: string): unknown {
   if (field.kind === 'gb' || (field.kind === 'instances' && text === 'auto')) return text;
-  if (field.kind === 'share' && /%$/.test(text) && NUMBER.test(text.slice(0, -1))) return Number(text.slice(0, -1)) / 100;
+  if (field.kind === 'share' && /%$/.test(text) && NUMBER.test(text.slice(0, -1)))
+    return Number(text.slice(0, -1)) / 100;
   return NUMBER.test(text) ? Number(text) : text; // a non-number is reported by checkInputs, with its flag
 }
 
@@ -239,7 +290,8 @@ function checkNumber(field: FieldSpec, value: unknown, problems: string[]): numb
   }
   switch (field.kind) {
     case 'count':
-      if (!Number.isInteger(value) || value < 0) problems.push(`${describe(field)}: expected a whole number ≥ 0, got ${value}`);
+      if (!Number.isInteger(value) || value < 0)
+        problems.push(`${describe(field)}: expected a whole number ≥ 0, got ${value}`);
       break;
     case 'share':
       if (value < 0 || value > 1) problems.push(`${describe(field)}: expected a share between 0 and 1, got ${value}`);
@@ -265,7 +317,8 @@ export function checkInputs(raw: RawInputs): Result<CapacityInputs> {
       continue;
     }
     if (field.kind === 'gb') {
-      if (value !== 'binary' && value !== 'decimal') problems.push(`${describe(field)}: expected binary or decimal, got ${JSON.stringify(value)}`);
+      if (value !== 'binary' && value !== 'decimal')
+        problems.push(`${describe(field)}: expected binary or decimal, got ${JSON.stringify(value)}`);
       else out[field.key] = value;
     } else if (field.kind === 'instances') {
       if (value === 'auto') out[field.key] = value;
@@ -280,16 +333,21 @@ export function checkInputs(raw: RawInputs): Result<CapacityInputs> {
   const perMonth = raw.relayPricePerConnectionMonth !== undefined;
   const perHour = raw.relayPricePerListenerHour !== undefined;
   if (perMonth && perHour) {
-    problems.push('relay: give relayPricePerConnectionMonth (--relay-price-month) or relayPricePerListenerHour (--relay-price-hour), not both');
+    problems.push(
+      'relay: give relayPricePerConnectionMonth (--relay-price-month) or relayPricePerListenerHour (--relay-price-hour), not both',
+    );
   } else if (!perMonth && !perHour) {
-    problems.push('relay: missing price: relayPricePerConnectionMonth (--relay-price-month) or relayPricePerListenerHour (--relay-price-hour)');
+    problems.push(
+      'relay: missing price: relayPricePerConnectionMonth (--relay-price-month) or relayPricePerListenerHour (--relay-price-hour)',
+    );
   }
   if (perMonth && raw.relayHours !== undefined) {
     problems.push('relayHours (--relay-hours) applies to per-listener-hour pricing only');
   }
   if (problems.length) return { ok: false, problems };
   const inputs = out as unknown as CapacityInputs;
-  if (inputs.relayPricePerListenerHour !== undefined && inputs.relayHours === undefined) inputs.relayHours = inputs.billedHours;
+  if (inputs.relayPricePerListenerHour !== undefined && inputs.relayHours === undefined)
+    inputs.relayHours = inputs.billedHours;
   return { ok: true, value: inputs };
 }
 

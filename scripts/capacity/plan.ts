@@ -54,7 +54,8 @@ export function planCapacity(inputs: CapacityInputs): CapacityPlan {
   let instancesForPeak: number | undefined;
   let instancesNeeded: number;
   if (inputs.instances === 'auto') {
-    if (inputs.instanceCapacityRps === undefined) throw new Error('instanceCapacityRps is needed to size the instances');
+    if (inputs.instanceCapacityRps === undefined)
+      throw new Error('instanceCapacityRps is needed to size the instances');
     instancesForPeak = Math.ceil(requestsPerSecondPeak / inputs.instanceCapacityRps);
     instancesNeeded = instancesFor(requestsPerSecondPeak, inputs.instanceCapacityRps, inputs.instancesMinimum);
   } else {
@@ -68,7 +69,8 @@ export function planCapacity(inputs: CapacityInputs): CapacityPlan {
       : inputs.relayListeners * (inputs.relayHours ?? inputs.billedHours) * (inputs.relayPricePerListenerHour ?? 0);
   const parts: Record<CostKey, number> = {
     compute: instancesNeeded * inputs.instancePricePerHour * inputs.billedHours,
-    bandwidth: (entries * (inputs.kbOutPerEntry * inputs.pricePerGbOut + inputs.kbInPerEntry * inputs.pricePerGbIn)) / kbPerGb,
+    bandwidth:
+      (entries * (inputs.kbOutPerEntry * inputs.pricePerGbOut + inputs.kbInPerEntry * inputs.pricePerGbIn)) / kbPerGb,
     storage: ((entries * inputs.sessionKbPerUser) / kbPerGb) * inputs.storagePricePerGbMonth * inputs.storageMonths,
     store_transactions: ((requests * inputs.storeTransactionsPerRequest) / 10_000) * inputs.storePricePer10k,
     relay,

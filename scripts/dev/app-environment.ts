@@ -6,7 +6,11 @@
  */
 export type StackTarget = 'hybrid' | 'onprem' | 'cloud';
 
-export function appEnvironment(stack: StackTarget, app: 'onprem' | 'cloud', burstMode?: string): Record<string, string> {
+export function appEnvironment(
+  stack: StackTarget,
+  app: 'onprem' | 'cloud',
+  burstMode?: string,
+): Record<string, string> {
   return {
     TIMESHEET_TARGET: app,
     ...(stack !== 'hybrid' ? { TIMESHEET_BURST__OTHER_URL: 'null' } : {}),

@@ -80,7 +80,12 @@ export interface TargetStandIns {
  * Starts the stand-ins of a target in `dir` (removed by the caller); every stop goes into `cleanups`.
  * Shared by the test stacks and the benchmarks (scripts/bench), so both run the same topology.
  */
-export async function startTargetStandIns(target: Target, dir: string, cleanups: Array<() => Promise<unknown>>, link: Partial<LinkServiceOptions> = {}): Promise<TargetStandIns> {
+export async function startTargetStandIns(
+  target: Target,
+  dir: string,
+  cleanups: Array<() => Promise<unknown>>,
+  link: Partial<LinkServiceOptions> = {},
+): Promise<TargetStandIns> {
   const erp = await startTestErpFarm();
   cleanups.push(() => erp.close());
   if (target === 'cloud') {
@@ -88,11 +93,18 @@ export async function startTargetStandIns(target: Target, dir: string, cleanups:
     // an outbound link service that forwards to the ERP farm.
     await mkdir(path.join(dir, 'azurite'));
     // On disk, so an outage test can stop and restart it without losing the sessions.
-    const [azurite, relay] = await Promise.all([startAzurite({ location: path.join(dir, 'azurite') }), startTestRelay()]);
+    const [azurite, relay] = await Promise.all([
+      startAzurite({ location: path.join(dir, 'azurite') }),
+      startTestRelay(),
+    ]);
     const listener = startTestLinkService(relay, { erpEndpoints: origins(erp.urls), ...link });
     const cloud = { azurite, relay, link: listener };
     // cloud.link, not listener: a test may replace the link service it stopped with a new one.
-    cleanups.push(() => azurite.stop(), () => relay.close(), () => cloud.link.close());
+    cleanups.push(
+      () => azurite.stop(),
+      () => relay.close(),
+      () => cloud.link.close(),
+    );
     await listener.waitUntilConnected(10_000);
     return {
       erp,
@@ -122,11 +134,19 @@ async function buildStack(options: AppStackOptions, cleanups: Array<() => Promis
   const { erp, cloud, pluginSettings: targetSettings } = await startTargetStandIns(target, dir, cleanups);
   const server = createServer();
   const port = await listen(server);
-  cleanups.push(() => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }));
+  cleanups.push(
+    () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  );
   const url = `http://127.0.0.1:${port}`;
   const sts = await startDevSts({ port: 0, serviceProviders: [spOf(url)] });
   cleanups.push(() => sts.close());
-  const fabrikam = options.partner ? await startDevSts({ ...FABRIKAM_PRESET, port: 0, serviceProviders: [spOf(url)] }) : undefined;
+  const fabrikam = options.partner
+    ? await startDevSts({ ...FABRIKAM_PRESET, port: 0, serviceProviders: [spOf(url)] })
+    : undefined;
   if (fabrikam) cleanups.push(() => fabrikam.close());
   const raw = loadRawConfig({
     target,
@@ -135,7 +155,10 @@ async function buildStack(options: AppStackOptions, cleanups: Array<() => Promis
     overrides: deepMerge(
       {
         app: { publicUrl: url },
-        saml: { sp: SP_SIGNING, idps: [devIdpEntry('contoso', sts), ...(fabrikam ? [devIdpEntry('fabrikam', fabrikam)] : [])] },
+        saml: {
+          sp: SP_SIGNING,
+          idps: [devIdpEntry('contoso', sts), ...(fabrikam ? [devIdpEntry('fabrikam', fabrikam)] : [])],
+        },
         pluginSettings: targetSettings,
       },
       overrides,

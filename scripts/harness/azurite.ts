@@ -53,7 +53,6 @@ function azuriteTableMain(): string {
   return path.join(path.dirname(pkg), 'dist', 'src', 'table', 'main.js');
 }
 
-
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function exited(child: ChildProcess): Promise<void> {
@@ -64,11 +63,23 @@ function exited(child: ChildProcess): Promise<void> {
 /** Spawns Azurite on `port` and resolves once its endpoint answers HTTP (any status). */
 async function launch(port: number, options: AzuriteOptions): Promise<{ child: ChildProcess; startupMs: number }> {
   const started = Date.now();
-  const args = [azuriteTableMain(), '--tableHost', HOST, '--tablePort', String(port), '--disableTelemetry', '--skipApiVersionCheck', '--silent'];
+  const args = [
+    azuriteTableMain(),
+    '--tableHost',
+    HOST,
+    '--tablePort',
+    String(port),
+    '--disableTelemetry',
+    '--skipApiVersionCheck',
+    '--silent',
+  ];
   // Azurite refuses --location together with --inMemoryPersistence.
   args.push(...(options.location ? ['--location', options.location] : ['--inMemoryPersistence']));
   if (options.location) mkdirSync(options.location, { recursive: true });
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.location ?? process.cwd() });
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: options.location ?? process.cwd(),
+  });
   let spawnError: Error | undefined;
   child.once('error', (err) => {
     spawnError = err;

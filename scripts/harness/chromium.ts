@@ -9,7 +9,15 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface ChromiumChoice {
   executablePath: string;
@@ -18,7 +26,10 @@ export interface ChromiumChoice {
   source: 'CHROMIUM_PATH' | 'debian' | '@sparticuz/chromium';
 }
 
-export async function chooseChromium(env: NodeJS.ProcessEnv = process.env, debianPath = DEBIAN_CHROMIUM): Promise<ChromiumChoice> {
+export async function chooseChromium(
+  env: NodeJS.ProcessEnv = process.env,
+  debianPath = DEBIAN_CHROMIUM,
+): Promise<ChromiumChoice> {
   if (env.CHROMIUM_PATH) {
     if (!existsSync(env.CHROMIUM_PATH)) throw new Error(`CHROMIUM_PATH=${env.CHROMIUM_PATH} does not exist`);
     return { executablePath: env.CHROMIUM_PATH, args: FLAGS, source: 'CHROMIUM_PATH' };

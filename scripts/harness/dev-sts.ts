@@ -30,7 +30,8 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 export function decodeHtml(value: string): string {
   return value.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-    if (e[0] === '#') return String.fromCodePoint(e[1]?.toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+    if (e[0] === '#')
+      return String.fromCodePoint(e[1]?.toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
     return ENTITIES[e.toLowerCase()] ?? m;
   });
 }
@@ -120,8 +121,21 @@ export class TestBrowser {
   readonly jar = new CookieJar();
   acceptLanguage = 'en';
 
-  async request(url: string, init: { method?: string; form?: Record<string, string>; body?: string; headers?: Record<string, string>; cookies?: boolean } = {}): Promise<Page> {
-    const headers: Record<string, string> = { 'accept-language': this.acceptLanguage, accept: 'text/html', ...init.headers };
+  async request(
+    url: string,
+    init: {
+      method?: string;
+      form?: Record<string, string>;
+      body?: string;
+      headers?: Record<string, string>;
+      cookies?: boolean;
+    } = {},
+  ): Promise<Page> {
+    const headers: Record<string, string> = {
+      'accept-language': this.acceptLanguage,
+      accept: 'text/html',
+      ...init.headers,
+    };
     const cookie = init.cookies === false ? undefined : this.jar.header(url);
     if (cookie) headers.cookie = cookie;
     let body: string | undefined = init.body;
@@ -129,9 +143,20 @@ export class TestBrowser {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();
     }
-    const res = await fetch(url, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    const res = await fetch(url, {
+      method: init.method ?? (init.form ? 'POST' : 'GET'),
+      headers,
+      body,
+      redirect: 'manual',
+    });
     this.jar.store(url, res);
-    return { url, status: res.status, location: res.headers.get('location'), body: await res.text(), headers: res.headers };
+    return {
+      url,
+      status: res.status,
+      location: res.headers.get('location'),
+      body: await res.text(),
+      headers: res.headers,
+    };
   }
 
   get(url: string, headers?: Record<string, string>): Promise<Page> {
@@ -156,9 +181,18 @@ export class TestBrowser {
  * From the STS's sign-in page on: posts the credentials, posts the STS's answer to the SP's ACS, and
  * follows the redirects to where the sign-in lands. Throws when the STS refuses the person.
  */
-export async function completeSignIn(browser: TestBrowser, loginPage: Page, user: string, password = 'dev-password'): Promise<Page> {
+export async function completeSignIn(
+  browser: TestBrowser,
+  loginPage: Page,
+  user: string,
+  password = 'dev-password',
+): Promise<Page> {
   const form = readForm(loginPage.body);
-  const answer = await browser.post(new URL(form.action, loginPage.url).toString(), { ...form.fields, username: user, password });
+  const answer = await browser.post(new URL(form.action, loginPage.url).toString(), {
+    ...form.fields,
+    username: user,
+    password,
+  });
   if (!answer.body.includes('SAMLResponse')) throw new Error(`STS refused ${user}: HTTP ${answer.status}`);
   const post = readForm(answer.body);
   return browser.follow(await browser.post(post.action, post.fields));

@@ -3,7 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ErpStats } from '../stand-ins/erp-simulator/call-stats.js';
 import type { ControlPatch, ControlState } from '../stand-ins/erp-simulator/node-control.js';
-import { startErpSimulator, type ErpSimulator, type ErpSimulatorOptions } from '../stand-ins/erp-simulator/simulator.js';
+import {
+  startErpSimulator,
+  type ErpSimulator,
+  type ErpSimulatorOptions,
+} from '../stand-ins/erp-simulator/simulator.js';
 
 export type { ErpStats } from '../stand-ins/erp-simulator/call-stats.js';
 
@@ -22,10 +26,16 @@ export interface TestErpFarm extends ErpSimulator {
  * SQLite file in a temporary folder (removed by close), silent logs. Register `farm.close` with
  * t.after / after.
  */
-export async function startTestErpFarm(options: Omit<ErpSimulatorOptions, 'ports' | 'dbFile'> & { nodes?: number } = {}): Promise<TestErpFarm> {
+export async function startTestErpFarm(
+  options: Omit<ErpSimulatorOptions, 'ports' | 'dbFile'> & { nodes?: number } = {},
+): Promise<TestErpFarm> {
   const { nodes = 2, ...rest } = options;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'erp-simulator-test-'));
-  const simulator = await startErpSimulator({ ...rest, ports: Array.from({ length: nodes }, () => 0), dbFile: path.join(dir, 'erp.db') });
+  const simulator = await startErpSimulator({
+    ...rest,
+    ports: Array.from({ length: nodes }, () => 0),
+    dbFile: path.join(dir, 'erp.db'),
+  });
   const control = async (patch: ControlPatch, index?: number): Promise<void> => {
     const urls = index === undefined ? simulator.controlUrls : [simulator.controlUrls[index]!];
     await Promise.all(urls.map((url) => postControl(url, patch)));
@@ -35,7 +45,14 @@ export async function startTestErpFarm(options: Omit<ErpSimulatorOptions, 'ports
     stats: (index = 0) => readErpStats(simulator.statsUrls[index]!),
     resetStats: () => resetErpStats(simulator.statsUrls[0]!),
     control,
-    resetControl: () => control({ latencyMs: 0, failureRate: 0, failureMode: 'fault', down: false, operations: { GetProjects: null, GetTimeEntries: null, SubmitTimesheet: null } }),
+    resetControl: () =>
+      control({
+        latencyMs: 0,
+        failureRate: 0,
+        failureMode: 'fault',
+        down: false,
+        operations: { GetProjects: null, GetTimeEntries: null, SubmitTimesheet: null },
+      }),
     async close() {
       await simulator.close();
       await rm(dir, { recursive: true, force: true });
@@ -57,6 +74,10 @@ export async function resetErpStats(statsUrl: string): Promise<void> {
 }
 
 export async function postControl(controlUrl: string, patch: ControlPatch): Promise<ControlState> {
-  const res = await fetch(controlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+  const res = await fetch(controlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(patch),
+  });
   return (await (await expectOk(res, controlUrl)).json()) as ControlState;
 }

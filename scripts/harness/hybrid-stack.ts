@@ -66,7 +66,13 @@ export async function startHybridStack(options: HybridStackOptions = {}): Promis
     const servers = { onprem: createServer(), cloud: createServer() };
     const urls = { onprem: await urlOf(servers.onprem), cloud: await urlOf(servers.cloud) };
     for (const server of Object.values(servers)) {
-      cleanups.push(() => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }));
+      cleanups.push(
+        () =>
+          new Promise<void>((r) => {
+            server.close(() => r());
+            server.closeAllConnections();
+          }),
+      );
     }
     // The cloud's stand-ins include the ERP farm and a link service that also reaches the on-prem app.
     const cloudStandIns = await startTargetStandIns('cloud', dir, cleanups, { appEndpoints: [urls.onprem] });
@@ -79,7 +85,10 @@ export async function startHybridStack(options: HybridStackOptions = {}): Promis
       const pluginSettings =
         target === 'cloud'
           ? cloudStandIns.pluginSettings
-          : { 'session-sql': { url: `sqlite:${path.join(dir, 'sessions.db')}` }, 'erp-direct': { endpoints: erp.urls, timeoutMs: 3000 } };
+          : {
+              'session-sql': { url: `sqlite:${path.join(dir, 'sessions.db')}` },
+              'erp-direct': { endpoints: erp.urls, timeoutMs: 3000 },
+            };
       const other = target === 'onprem' ? urls.cloud : urls.onprem;
       const raw = loadRawConfig({
         target,
@@ -105,7 +114,14 @@ export async function startHybridStack(options: HybridStackOptions = {}): Promis
       servers[target].on('request', app.app);
       copies[target] = { target, url: urls[target], app, logs };
     }
-    return { onprem: copies.onprem, cloud: copies.cloud, erp, sts, cloudStandIns: cloudStandIns.cloud!, close: closeAll };
+    return {
+      onprem: copies.onprem,
+      cloud: copies.cloud,
+      erp,
+      sts,
+      cloudStandIns: cloudStandIns.cloud!,
+      close: closeAll,
+    };
   } catch (err) {
     await closeAll();
     throw err;

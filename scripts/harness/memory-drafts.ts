@@ -15,7 +15,8 @@ export class MemoryDrafts implements DraftStore {
   async save(record: WeekRecord, expectedVersion: number): Promise<WeekRecord> {
     const key = `${record.user}/${record.week}`;
     const current = this.rows.get(key) ?? null;
-    if ((current?.version ?? 0) !== expectedVersion) throw new DraftConflictError(current ? structuredClone(current) : null);
+    if ((current?.version ?? 0) !== expectedVersion)
+      throw new DraftConflictError(current ? structuredClone(current) : null);
     const saved = { ...structuredClone(record), version: expectedVersion + 1, updatedAt: new Date().toISOString() };
     this.rows.set(key, saved);
     return structuredClone(saved);

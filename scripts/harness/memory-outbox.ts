@@ -3,7 +3,14 @@
  * port; the real SQL and Azure Tables outboxes run test/contract/submission-outbox.contract.ts).
  */
 import { randomUUID } from 'node:crypto';
-import type { ClaimedItem, DeliveryOutcome, NewOutboxItem, OutboxItem, OutboxStats, SubmissionOutbox } from '../../src/ports/submission-outbox.js';
+import type {
+  ClaimedItem,
+  DeliveryOutcome,
+  NewOutboxItem,
+  OutboxItem,
+  OutboxStats,
+  SubmissionOutbox,
+} from '../../src/ports/submission-outbox.js';
 import { outboxUpdateFor } from '../../src/submission/outbox-transitions.js';
 
 interface Row {
@@ -18,7 +25,17 @@ export class MemoryOutbox implements SubmissionOutbox {
   async enqueue(item: NewOutboxItem, now = new Date()): Promise<OutboxItem> {
     const existing = this.rows.get(item.submissionId);
     if (existing) return structuredClone(existing.item);
-    const stored: OutboxItem = { ...structuredClone(item), state: 'pending', attempts: 0, nextAttemptAt: now.toISOString(), lastError: null, receipt: null, failure: null, createdAt: now.toISOString(), updatedAt: now.toISOString() };
+    const stored: OutboxItem = {
+      ...structuredClone(item),
+      state: 'pending',
+      attempts: 0,
+      nextAttemptAt: now.toISOString(),
+      lastError: null,
+      receipt: null,
+      failure: null,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
     this.rows.set(item.submissionId, { item: stored, lease: null, leaseUntil: 0 });
     return structuredClone(stored);
   }
@@ -36,8 +53,13 @@ export class MemoryOutbox implements SubmissionOutbox {
   }
 
   async claimDue(_owner: string, now: Date, leaseMs: number, limit: number) {
-    const due = [...this.rows.values()].filter((r) => r.item.state === 'pending' && new Date(r.item.nextAttemptAt) <= now);
-    return due.map((r) => this.#claimRow(r, now, leaseMs)).filter((c): c is ClaimedItem => c !== null).slice(0, limit);
+    const due = [...this.rows.values()].filter(
+      (r) => r.item.state === 'pending' && new Date(r.item.nextAttemptAt) <= now,
+    );
+    return due
+      .map((r) => this.#claimRow(r, now, leaseMs))
+      .filter((c): c is ClaimedItem => c !== null)
+      .slice(0, limit);
   }
 
   async claim(id: string, _owner: string, now: Date, leaseMs: number) {
@@ -75,7 +97,10 @@ export class MemoryOutbox implements SubmissionOutbox {
   }
 
   async problems(limit: number) {
-    return [...this.rows.values()].map((r) => r.item).filter((i) => i.state === 'failed' || (i.state === 'pending' && i.attempts > 0)).slice(0, limit);
+    return [...this.rows.values()]
+      .map((r) => r.item)
+      .filter((i) => i.state === 'failed' || (i.state === 'pending' && i.attempts > 0))
+      .slice(0, limit);
   }
 
   async purgeSettled(before: Date) {

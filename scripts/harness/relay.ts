@@ -16,7 +16,11 @@ import {
 } from '../../src/relay/development-keys.js';
 import { relayResourceUri } from '../../src/relay/relay-urls.js';
 import { createSasToken } from '../../src/relay/sas-token.js';
-import { startRelayEmulator, type RelayEmulator, type RelayEmulatorOptions } from '../stand-ins/relay-emulator/relay-emulator.js';
+import {
+  startRelayEmulator,
+  type RelayEmulator,
+  type RelayEmulatorOptions,
+} from '../stand-ins/relay-emulator/relay-emulator.js';
 
 export const HC = DEVELOPMENT_HYBRID_CONNECTION;
 
@@ -33,7 +37,13 @@ export function startTestRelay(options: Partial<RelayEmulatorOptions> = {}): Pro
 /** A Send token for the emulator's `erp` (or other) connection; every field can be spoiled by a test. */
 export function sendToken(
   relay: { url: string },
-  overrides: { hybridConnection?: string; keyName?: string; key?: string; ttlSeconds?: number; resourceUri?: string } = {},
+  overrides: {
+    hybridConnection?: string;
+    keyName?: string;
+    key?: string;
+    ttlSeconds?: number;
+    resourceUri?: string;
+  } = {},
 ): string {
   const hc = overrides.hybridConnection ?? HC;
   return createSasToken({
@@ -45,7 +55,10 @@ export function sendToken(
 }
 
 /** A link service on the emulator with the development Listen key, fast reconnects and silent logs. */
-export function startTestLinkService(relay: RelayEmulator, options: Partial<LinkServiceOptions> & { erpEndpoints: string[] }): LinkService {
+export function startTestLinkService(
+  relay: RelayEmulator,
+  options: Partial<LinkServiceOptions> & { erpEndpoints: string[] },
+): LinkService {
   return startLinkService({
     relayUrl: relay.url,
     hybridConnection: HC,
@@ -61,7 +74,12 @@ export function startTestLinkService(relay: RelayEmulator, options: Partial<Link
 export const origins = (urls: readonly string[]): string[] => urls.map((u) => new URL(u).origin);
 
 /** Polls a condition every few ms until it holds; fails after `timeoutMs` with `what`. Not a sleep: it returns as soon as it holds. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000, intervalMs = 10): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 5000,
+  intervalMs = 10,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -84,13 +102,20 @@ export interface Upstream {
 }
 
 /** An HTTP server standing in for an ERP node; `handler` answers each request once its body is read. */
-export async function startUpstream(handler: (req: UpstreamRequest, res: ServerResponse) => void | Promise<void>): Promise<Upstream> {
+export async function startUpstream(
+  handler: (req: UpstreamRequest, res: ServerResponse) => void | Promise<void>,
+): Promise<Upstream> {
   const requests: UpstreamRequest[] = [];
   const server = http.createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
+      const recorded = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      };
       requests.push(recorded);
       Promise.resolve(handler(recorded, res)).catch(() => res.destroy());
     });

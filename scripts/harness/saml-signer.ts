@@ -58,7 +58,13 @@ export function elements(doc: Document, ns: string, localName: string): Element[
 }
 
 /** Replaces the text of every matching element. */
-export function setText(doc: Document, ns: string, localName: string, value: string, filter: (el: Element) => boolean = () => true): void {
+export function setText(
+  doc: Document,
+  ns: string,
+  localName: string,
+  value: string,
+  filter: (el: Element) => boolean = () => true,
+): void {
   const hits = elements(doc, ns, localName).filter(filter);
   if (hits.length === 0) throw new Error(`no ${localName} element to change`);
   for (const el of hits) el.textContent = value;
@@ -75,7 +81,9 @@ export function setAttr(doc: Document, ns: string, localName: string, name: stri
 export function claimValueElements(doc: Document, claimType: string): Element[] {
   return elements(doc, NS.assertion, 'Attribute')
     .filter((a) => a.getAttribute('Name') === claimType)
-    .flatMap((a) => elements(a.ownerDocument as Document, NS.assertion, 'AttributeValue').filter((v) => v.parentNode === a));
+    .flatMap((a) =>
+      elements(a.ownerDocument as Document, NS.assertion, 'AttributeValue').filter((v) => v.parentNode === a),
+    );
 }
 
 /** The assertions that are direct children of the Response (what node-saml considers), in order. */
@@ -88,7 +96,10 @@ export function topLevelAssertions(doc: Document): Element[] {
 /** The ds:Signature elements that are direct children of `parent` (an enveloped signature sits there). */
 export function directSignatures(parent: Element): Element[] {
   return Array.from(parent.childNodes).filter(
-    (n): n is Element => n.nodeType === n.ELEMENT_NODE && (n as Element).namespaceURI === NS.dsig && (n as Element).localName === 'Signature',
+    (n): n is Element =>
+      n.nodeType === n.ELEMENT_NODE &&
+      (n as Element).namespaceURI === NS.dsig &&
+      (n as Element).localName === 'Signature',
   );
 }
 

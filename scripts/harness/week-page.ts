@@ -12,7 +12,8 @@ export function weekFields(page: Page): Record<string, string> {
   assert.ok(start >= 0, 'the page has a week form');
   const html = page.body.slice(start);
   const fields = readForm(html).fields;
-  for (const m of html.matchAll(/<textarea\b[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) fields[decodeHtml(m[1]!)] = decodeHtml(m[2]!);
+  for (const m of html.matchAll(/<textarea\b[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g))
+    fields[decodeHtml(m[1]!)] = decodeHtml(m[2]!);
   return fields;
 }
 
@@ -44,7 +45,12 @@ export async function autosave(
 ): Promise<AutosaveAnswer> {
   const res = await fetch(`${baseUrl}/week/${week}/autosave`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrfOf(page), cookie: browser.jar.header(baseUrl) ?? '' },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'x-csrf-token': csrfOf(page),
+      cookie: browser.jar.header(baseUrl) ?? '',
+    },
     body: JSON.stringify({ version, changes: changes.map((c) => ({ comment: '', ...c })) }),
   });
   const text = await res.text();

@@ -99,7 +99,8 @@ function suggestedClaims(trust: Trust, adfsClaims: boolean): IdpConfigEntry['cla
 function checkOptions(options: IdpImportOptions): Result<{ trust: Trust; roles: string[] | null; domains: string[] }> {
   const problems: string[] = [];
   const shape = idpConfigSchema.shape;
-  if (!shape.id.safeParse(options.id).success) problems.push(`--id "${options.id}": an IdP id is lowercase letters, digits and dashes`);
+  if (!shape.id.safeParse(options.id).success)
+    problems.push(`--id "${options.id}": an IdP id is lowercase letters, digits and dashes`);
   if (options.label !== undefined && options.label.trim() === '') problems.push('--label is empty');
   const trust = options.trust ?? 'partner';
   if (trust !== 'partner' && trust !== 'corporate') problems.push(`--trust "${trust}": partner or corporate`);
@@ -113,7 +114,8 @@ function checkOptions(options: IdpImportOptions): Result<{ trust: Trust; roles: 
   }
   const domains = (options.emailDomains ?? []).map((d) => d.trim().toLowerCase());
   for (const d of domains) {
-    if (!shape.emailDomains.safeParse([d]).success) problems.push(`--domain "${d}": an e-mail domain is a DNS name such as fabrikam.example`);
+    if (!shape.emailDomains.safeParse([d]).success)
+      problems.push(`--domain "${d}": an e-mail domain is a DNS name such as fabrikam.example`);
   }
   if (new Set(domains).size !== domains.length) problems.push('--domain: the same domain is given twice');
   if (problems.length) return fail('usage', problems);
@@ -145,7 +147,10 @@ function organizationDisplayName(entity: Element): string | null {
   const [org] = childElements(entity, NS.metadata, 'Organization');
   if (!org) return null;
   const names = childElements(org, NS.metadata, 'OrganizationDisplayName')
-    .map((el) => ({ lang: el.getAttributeNS('http://www.w3.org/XML/1998/namespace', 'lang') ?? el.getAttribute('xml:lang') ?? '', text: (el.textContent ?? '').trim() }))
+    .map((el) => ({
+      lang: el.getAttributeNS('http://www.w3.org/XML/1998/namespace', 'lang') ?? el.getAttribute('xml:lang') ?? '',
+      text: (el.textContent ?? '').trim(),
+    }))
     .filter((n) => n.text);
   return (names.find((n) => n.lang.toLowerCase().startsWith('en')) ?? names[0])?.text ?? null;
 }
@@ -189,7 +194,11 @@ function certificateReport(base64: string, now: Date): CertificateReport {
 }
 
 /** The signing certificates of an IDPSSODescriptor: KeyDescriptor use="signing" or without use. */
-function signingCertificates(idp: Element, now: Date, problems: string[]): { certs: CertificateReport[]; encryptionOnly: number } {
+function signingCertificates(
+  idp: Element,
+  now: Date,
+  problems: string[],
+): { certs: CertificateReport[]; encryptionOnly: number } {
   const certs: CertificateReport[] = [];
   let encryptionOnly = 0;
   childElements(idp, NS.metadata, 'KeyDescriptor').forEach((kd, i) => {
@@ -202,8 +211,13 @@ function signingCertificates(idp: Element, now: Date, problems: string[]): { cer
       problems.push(`KeyDescriptor #${i + 1}: use="${use}" is neither signing nor encryption`);
       return;
     }
-    const bodies = Array.from(kd.getElementsByTagNameNS(NS.dsig, 'X509Certificate')).map((el) => (el.textContent ?? '').replace(/\s+/g, ''));
-    if (bodies.length === 0) problems.push(`KeyDescriptor #${i + 1} (${use ?? 'no use'}) has no ds:X509Certificate (a bare key cannot be configured)`);
+    const bodies = Array.from(kd.getElementsByTagNameNS(NS.dsig, 'X509Certificate')).map((el) =>
+      (el.textContent ?? '').replace(/\s+/g, ''),
+    );
+    if (bodies.length === 0)
+      problems.push(
+        `KeyDescriptor #${i + 1} (${use ?? 'no use'}) has no ds:X509Certificate (a bare key cannot be configured)`,
+      );
     for (const body of bodies) {
       let report: CertificateReport;
       try {
@@ -233,7 +247,9 @@ export function importIdpMetadata(xml: string, options: IdpImportOptions): Resul
 
   const text = xml.replace(/^\uFEFF/, '');
   if (/<!DOCTYPE/i.test(text)) {
-    return fail('metadata', ['the metadata contains a DOCTYPE: refused (entity expansion / XXE); SAML metadata never needs one, ask the partner for plain metadata']);
+    return fail('metadata', [
+      'the metadata contains a DOCTYPE: refused (entity expansion / XXE); SAML metadata never needs one, ask the partner for plain metadata',
+    ]);
   }
   let root: Element;
   try {
@@ -243,28 +259,43 @@ export function importIdpMetadata(xml: string, options: IdpImportOptions): Resul
     const reason = (err as Error).message.split('\n')[0] ?? 'parse error';
     return fail('metadata', [`not well-formed XML: ${reason}`]);
   }
-  if (root.namespaceURI !== NS.metadata || (root.localName !== 'EntityDescriptor' && root.localName !== 'EntitiesDescriptor')) {
-    return fail('metadata', [`the root element is ${root.tagName} (${root.namespaceURI ?? 'no namespace'}), not a SAML 2.0 md:EntityDescriptor or md:EntitiesDescriptor`]);
+  if (
+    root.namespaceURI !== NS.metadata ||
+    (root.localName !== 'EntityDescriptor' && root.localName !== 'EntitiesDescriptor')
+  ) {
+    return fail('metadata', [
+      `the root element is ${root.tagName} (${root.namespaceURI ?? 'no namespace'}), not a SAML 2.0 md:EntityDescriptor or md:EntitiesDescriptor`,
+    ]);
   }
 
   const idpEntities = entityDescriptors(root).filter((e) => saml2IdpDescriptors(e).length > 0);
-  const listing = () => idpEntities.map((e) => `  ${e.getAttribute('entityID')}${organizationDisplayName(e) ? `  (${organizationDisplayName(e)})` : ''}`);
+  const listing = () =>
+    idpEntities.map(
+      (e) => `  ${e.getAttribute('entityID')}${organizationDisplayName(e) ? `  (${organizationDisplayName(e)})` : ''}`,
+    );
   if (idpEntities.length === 0) {
     const entity = root.localName === 'EntityDescriptor' ? root : undefined;
     const other = entity && childElements(entity, NS.metadata, 'IDPSSODescriptor').length > 0;
     return fail('metadata', [
       other
         ? 'the IDPSSODescriptor does not list the SAML 2.0 protocol (urn:oasis:names:tc:SAML:2.0:protocol) in protocolSupportEnumeration'
-        : 'no identity provider here: no md:IDPSSODescriptor for SAML 2.0 (is this a service provider\'s metadata?)',
+        : "no identity provider here: no md:IDPSSODescriptor for SAML 2.0 (is this a service provider's metadata?)",
     ]);
   }
   let entity: Element;
   if (options.entityId !== undefined) {
     const found = idpEntities.find((e) => e.getAttribute('entityID') === options.entityId);
-    if (!found) return fail('usage', [`--entity "${options.entityId}": no identity provider with that entityID here; the metadata has:`, ...listing()]);
+    if (!found)
+      return fail('usage', [
+        `--entity "${options.entityId}": no identity provider with that entityID here; the metadata has:`,
+        ...listing(),
+      ]);
     entity = found;
   } else if (idpEntities.length > 1) {
-    return fail('usage', [`the metadata describes ${idpEntities.length} identity providers: choose one with --entity <entityID>:`, ...listing()]);
+    return fail('usage', [
+      `the metadata describes ${idpEntities.length} identity providers: choose one with --entity <entityID>:`,
+      ...listing(),
+    ]);
   } else {
     entity = idpEntities[0] as Element;
   }
@@ -274,7 +305,8 @@ export function importIdpMetadata(xml: string, options: IdpImportOptions): Resul
   const entityId = attr(entity, 'entityID');
   if (!entityId) problems.push('the EntityDescriptor has no entityID');
   const descriptors = saml2IdpDescriptors(entity);
-  if (descriptors.length > 1) warnings.push(`${descriptors.length} IDPSSODescriptors for SAML 2.0: the first one is used`);
+  if (descriptors.length > 1)
+    warnings.push(`${descriptors.length} IDPSSODescriptors for SAML 2.0: the first one is used`);
   const idp = descriptors[0] as Element;
 
   for (const el of [entity, ...ancestors(entity)]) {
@@ -290,7 +322,9 @@ export function importIdpMetadata(xml: string, options: IdpImportOptions): Resul
   let ssoUrl = '';
   if (sso.length === 0) problems.push('no SingleSignOnService in the IDPSSODescriptor');
   else if (!redirect) {
-    problems.push(`no SingleSignOnService with the HTTP-Redirect binding (the only one this service provider sends); found: ${ssoBindings.map(shortBinding).join(', ')}`);
+    problems.push(
+      `no SingleSignOnService with the HTTP-Redirect binding (the only one this service provider sends); found: ${ssoBindings.map(shortBinding).join(', ')}`,
+    );
   } else {
     ssoUrl = attr(redirect, 'Location') ?? '';
     if (!ssoUrl) problems.push('the HTTP-Redirect SingleSignOnService has no Location');
@@ -306,7 +340,9 @@ export function importIdpMetadata(xml: string, options: IdpImportOptions): Resul
     if (!sloUrl) problems.push('the HTTP-Redirect SingleLogoutService has no Location');
     else checkEndpointUrl('SingleLogoutService', sloUrl, problems, warnings);
   } else if (slo.length) {
-    warnings.push(`single logout only over ${sloBindings.map(shortBinding).join(', ')} (not HTTP-Redirect): sign-out will be local only`);
+    warnings.push(
+      `single logout only over ${sloBindings.map(shortBinding).join(', ')} (not HTTP-Redirect): sign-out will be local only`,
+    );
   }
 
   const { certs, encryptionOnly } = signingCertificates(idp, now, problems);
@@ -319,7 +355,10 @@ export function importIdpMetadata(xml: string, options: IdpImportOptions): Resul
   }
   for (const c of certs) {
     if (c.expired) warnings.push(`certificate ${c.fingerprint256} EXPIRED on ${isoDate(c.notAfter)}`);
-    else if (c.expiresSoon) warnings.push(`certificate ${c.fingerprint256} expires in ${c.daysLeft} day(s), on ${isoDate(c.notAfter)}: ask the partner for the next one`);
+    else if (c.expiresSoon)
+      warnings.push(
+        `certificate ${c.fingerprint256} expires in ${c.daysLeft} day(s), on ${isoDate(c.notAfter)}: ask the partner for the next one`,
+      );
     if (c.notYetValid) warnings.push(`certificate ${c.fingerprint256} is valid only from ${isoDate(c.notBefore)}`);
   }
 
@@ -345,7 +384,11 @@ export function importIdpMetadata(xml: string, options: IdpImportOptions): Resul
   if (trust === 'partner') entry.erpAccounts = {};
 
   const parsed = idpConfigSchema.safeParse(entry);
-  if (!parsed.success) return fail('metadata', parsed.error.issues.map((i) => `${i.path.join('.') || 'entry'}: ${i.message}`));
+  if (!parsed.success)
+    return fail(
+      'metadata',
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'entry'}: ${i.message}`),
+    );
 
   const explicit: Array<keyof IdpConfigEntry> = ['id'];
   if (options.label !== undefined) explicit.push('label');
@@ -355,7 +398,17 @@ export function importIdpMetadata(xml: string, options: IdpImportOptions): Resul
 
   return {
     ok: true,
-    value: { entry, explicit, certificates: certs, encryptionOnlyKeys: encryptionOnly, wantAuthnRequestsSigned, adfsClaims, ssoBindings, sloBindings, warnings },
+    value: {
+      entry,
+      explicit,
+      certificates: certs,
+      encryptionOnlyKeys: encryptionOnly,
+      wantAuthnRequestsSigned,
+      adfsClaims,
+      ssoBindings,
+      sloBindings,
+      warnings,
+    },
   };
 }
 
@@ -373,31 +426,52 @@ export function describeImport(imp: IdpImport): string[] {
   const lines = [`IdP ${e.entityId} -> id "${e.id}", label "${e.label}", trust ${e.trust ?? 'corporate'}`];
   lines.push(`  single sign-on (HTTP-Redirect): ${e.ssoUrl}`);
   lines.push(`  single logout (HTTP-Redirect):  ${e.sloUrl ?? 'none (sign-out stays local)'}`);
-  lines.push(`signing certificate(s): ${imp.certificates.length}${imp.certificates.length > 1 ? ' (rollover: all are trusted)' : ''}`);
+  lines.push(
+    `signing certificate(s): ${imp.certificates.length}${imp.certificates.length > 1 ? ' (rollover: all are trusted)' : ''}`,
+  );
   imp.certificates.forEach((c, i) => {
     lines.push(`  ${i + 1}. ${c.subject}`);
     lines.push(`     SHA-256 ${c.fingerprint256}`);
-    lines.push(`     valid ${isoDate(c.notBefore)} to ${isoDate(c.notAfter)}${c.expired ? ' (EXPIRED)' : ` (${c.daysLeft} days left)`}`);
+    lines.push(
+      `     valid ${isoDate(c.notBefore)} to ${isoDate(c.notAfter)}${c.expired ? ' (EXPIRED)' : ` (${c.daysLeft} days left)`}`,
+    );
   });
   if (imp.encryptionOnlyKeys) lines.push(`  ${imp.encryptionOnlyKeys} encryption-only key(s) ignored`);
   for (const w of imp.warnings) lines.push(`WARNING: ${w}`);
   if (imp.wantAuthnRequestsSigned) {
-    lines.push('WARNING: the IdP wants signed AuthnRequests (WantAuthnRequestsSigned="true"): saml.sp.signingKey and saml.sp.signingCert must be configured');
+    lines.push(
+      'WARNING: the IdP wants signed AuthnRequests (WantAuthnRequestsSigned="true"): saml.sp.signingKey and saml.sp.signingCert must be configured',
+    );
   }
-  if (e.sloUrl) lines.push('NOTE: single logout messages are signed: saml.sp.signingKey and saml.sp.signingCert must be configured');
+  if (e.sloUrl)
+    lines.push(
+      'NOTE: single logout messages are signed: saml.sp.signingKey and saml.sp.signingCert must be configured',
+    );
   if (e.claims) {
-    lines.push(`NOTE: the IdP lists no ADFS claim URIs: the name claim is the UPN (${CLAIM_TYPES.upn}), kept whole; principals are "${e.id}:<upn>"`);
+    lines.push(
+      `NOTE: the IdP lists no ADFS claim URIs: the name claim is the UPN (${CLAIM_TYPES.upn}), kept whole; principals are "${e.id}:<upn>"`,
+    );
   } else if (imp.adfsClaims) {
     const principal = e.trust === 'partner' ? `; principals are "${e.id}:<account>"` : '';
-    lines.push(`NOTE: ADFS claim URIs: the default claims apply (windowsaccountname without its DOMAIN\\, then name; role)${principal}.`);
+    lines.push(
+      `NOTE: ADFS claim URIs: the default claims apply (windowsaccountname without its DOMAIN\\, then name; role)${principal}.`,
+    );
     lines.push('      ADFS signs only the assertion by default:');
-    lines.push('      have the partner run Set-AdfsRelyingPartyTrust -SamlResponseSignature MessageAndAssertion, or set "wantResponseSigned": false');
+    lines.push(
+      '      have the partner run Set-AdfsRelyingPartyTrust -SamlResponseSignature MessageAndAssertion, or set "wantResponseSigned": false',
+    );
   }
-  lines.push('REMINDER: the metadata\'s signature is NOT verified. Compare the SHA-256 fingerprints above with the partner');
+  lines.push(
+    "REMINDER: the metadata's signature is NOT verified. Compare the SHA-256 fingerprints above with the partner",
+  );
   lines.push('          out of band (phone, a known contact) before this entry goes live.');
   if (e.trust === 'partner') {
-    lines.push('REMINDER: fill "erpAccounts" (the contractor mapping table: the partner\'s name claim value -> ERP account,');
-    lines.push('          e.g. "carol@fabrikam.example": "carol"); a partner user missing there is refused at sign-in.');
+    lines.push(
+      'REMINDER: fill "erpAccounts" (the contractor mapping table: the partner\'s name claim value -> ERP account,',
+    );
+    lines.push(
+      '          e.g. "carol@fabrikam.example": "carol"); a partner user missing there is refused at sign-in.',
+    );
   }
   return lines;
 }
@@ -430,7 +504,10 @@ function setIn(text: string, path: JSONPath, value: JsonValue, options: Formatti
   const out = applyEdits(text, [edit]);
   // One character more on each side: the line breaks inside the brackets of a container that was empty.
   const start = Math.max(0, edit.offset - 1);
-  return applyEdits(out, format(out, { offset: start, length: edit.offset + edit.content.length + 1 - start }, options));
+  return applyEdits(
+    out,
+    format(out, { offset: start, length: edit.offset + edit.content.length + 1 - start }, options),
+  );
 }
 
 export interface UpsertOptions {
@@ -490,14 +567,20 @@ function show(v: JsonValue | undefined): string {
 }
 
 function describeChanges(before: JsonObject | null, after: JsonObject): string[] {
-  if (!before) return Object.keys(after).map((k) => `  + ${k}: ${k === 'certs' ? (after.certs as JsonValue[]).map(certLabel).join('; ') : show(after[k])}`);
+  if (!before)
+    return Object.keys(after).map(
+      (k) => `  + ${k}: ${k === 'certs' ? (after.certs as JsonValue[]).map(certLabel).join('; ') : show(after[k])}`,
+    );
   const lines: string[] = [];
   for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
     if (JSON.stringify(before[k]) === JSON.stringify(after[k])) continue;
     if (k === 'certs') {
       const was = ((before.certs ?? []) as JsonValue[]).map(certLabel);
       const now = ((after.certs ?? []) as JsonValue[]).map(certLabel);
-      const certLines = [...was.filter((c) => !now.includes(c)).map((c) => `  - certs: ${c}`), ...now.filter((c) => !was.includes(c)).map((c) => `  + certs: ${c}`)];
+      const certLines = [
+        ...was.filter((c) => !now.includes(c)).map((c) => `  - certs: ${c}`),
+        ...now.filter((c) => !was.includes(c)).map((c) => `  + certs: ${c}`),
+      ];
       lines.push(...(certLines.length ? certLines : ['  ~ certs: the same certificates, written differently']));
       continue;
     }
@@ -533,7 +616,9 @@ export function upsertIdpInConfigText(text: string, imp: IdpImport, options: Ups
   const byId = list.findIndex((e) => isObject(e) && e.id === imp.entry.id);
   const byEntity = list.findIndex((e) => isObject(e) && e.entityId === imp.entry.entityId);
   if (byId >= 0 && byEntity >= 0 && byId !== byEntity) {
-    return fail('usage', [`${file}: id "${imp.entry.id}" is saml.idps[${byId}] but entityId ${imp.entry.entityId} is saml.idps[${byEntity}]: fix the file by hand first`]);
+    return fail('usage', [
+      `${file}: id "${imp.entry.id}" is saml.idps[${byId}] but entityId ${imp.entry.entityId} is saml.idps[${byEntity}]: fix the file by hand first`,
+    ]);
   }
   const index = byId >= 0 ? byId : byEntity;
   const existing = index >= 0 ? (list[index] as JsonValue) : null;
@@ -542,8 +627,15 @@ export function upsertIdpInConfigText(text: string, imp: IdpImport, options: Ups
 
   const problems: string[] = [];
   const parsed = idpConfigSchema.safeParse(entry);
-  if (!parsed.success) problems.push(...parsed.error.issues.map((i) => `saml.idps[${index >= 0 ? index : list.length}].${i.path.join('.')}: ${i.message}`));
-  const forbiddenList = Array.isArray(saml?.partnerForbiddenRoles) ? (saml.partnerForbiddenRoles as string[]) : DEFAULT_PARTNER_FORBIDDEN_ROLES;
+  if (!parsed.success)
+    problems.push(
+      ...parsed.error.issues.map(
+        (i) => `saml.idps[${index >= 0 ? index : list.length}].${i.path.join('.')}: ${i.message}`,
+      ),
+    );
+  const forbiddenList = Array.isArray(saml?.partnerForbiddenRoles)
+    ? (saml.partnerForbiddenRoles as string[])
+    : DEFAULT_PARTNER_FORBIDDEN_ROLES;
   if (entry.trust === 'partner') {
     const bad = (entry.allowedRoles ?? []).filter((r) => forbiddenList.includes(r));
     if (bad.length) problems.push(`a partner IdP may never grant ${bad.join(', ')} (allowedRoles)`);
@@ -551,7 +643,8 @@ export function upsertIdpInConfigText(text: string, imp: IdpImport, options: Ups
   list.forEach((other, i) => {
     if (i === index || !isObject(other) || !Array.isArray(other.emailDomains)) return;
     for (const d of entry.emailDomains ?? []) {
-      if (other.emailDomains.includes(d)) problems.push(`e-mail domain ${d} is already claimed by saml.idps[${i}] ("${String(other.id)}")`);
+      if (other.emailDomains.includes(d))
+        problems.push(`e-mail domain ${d} is already claimed by saml.idps[${i}] ("${String(other.id)}")`);
     }
   });
   if (problems.length) return fail('usage', problems);
@@ -568,17 +661,22 @@ export function upsertIdpInConfigText(text: string, imp: IdpImport, options: Ups
   else {
     const after = entry as unknown as JsonObject;
     for (const k of Object.keys(after)) {
-      if (JSON.stringify(existing[k]) !== JSON.stringify(after[k])) out = setIn(out, ['saml', 'idps', index, k], after[k] as JsonValue, fmt);
+      if (JSON.stringify(existing[k]) !== JSON.stringify(after[k]))
+        out = setIn(out, ['saml', 'idps', index, k], after[k] as JsonValue, fmt);
     }
   }
 
   const notes: string[] = [];
   const sp = isObject(saml?.sp) ? saml.sp : {};
   if ((imp.wantAuthnRequestsSigned || entry.sloUrl) && sp.signingKey === undefined) {
-    notes.push(`${file} sets no saml.sp.signingKey: make sure another configuration layer does (this IdP ${imp.wantAuthnRequestsSigned ? 'wants signed AuthnRequests' : 'does single logout'})`);
+    notes.push(
+      `${file} sets no saml.sp.signingKey: make sure another configuration layer does (this IdP ${imp.wantAuthnRequestsSigned ? 'wants signed AuthnRequests' : 'does single logout'})`,
+    );
   }
   if (idps === undefined) {
-    notes.push(`${file} had no saml.idps: this list now REPLACES the IdPs of the lower configuration layers (arrays are not merged)`);
+    notes.push(
+      `${file} had no saml.idps: this list now REPLACES the IdPs of the lower configuration layers (arrays are not merged)`,
+    );
   }
   const where = `saml.idps[${index >= 0 ? index : list.length}]`;
   const head =
@@ -587,6 +685,13 @@ export function upsertIdpInConfigText(text: string, imp: IdpImport, options: Ups
       : `replaced ${where} (matched by ${byId === index ? `id "${imp.entry.id}"` : `entityId ${imp.entry.entityId}`}) in ${file}`;
   return {
     ok: true,
-    value: { text: out, action: existing === null ? 'inserted' : 'replaced', index: index >= 0 ? index : list.length, entry, changes: [head, ...describeChanges(existing, entry as unknown as JsonObject)], notes },
+    value: {
+      text: out,
+      action: existing === null ? 'inserted' : 'replaced',
+      index: index >= 0 ? index : list.length,
+      entry,
+      changes: [head, ...describeChanges(existing, entry as unknown as JsonObject)],
+      notes,
+    },
   };
 }

@@ -29,10 +29,18 @@ export function installBurst(app: express.Express, { config, logger, otherCopy, 
           schedule: config.burst.schedule,
           mode: config.burst.mode,
           loadTrigger: config.burst.loadTrigger,
-          onChange: (state) => logger.info({ burst: { open: state.open, reason: state.reason } }, 'burst window changed'),
+          onChange: (state) =>
+            logger.info({ burst: { open: state.open, reason: state.reason } }, 'burst window changed'),
         })
       : null;
-  const followed = decider || !otherCopy ? null : new FollowedBurst(otherCopy, { intervalMs: config.copies.followIntervalSeconds * 1000, staleAfterMs: config.copies.staleAfterSeconds * 1000, logger });
+  const followed =
+    decider || !otherCopy
+      ? null
+      : new FollowedBurst(otherCopy, {
+          intervalMs: config.copies.followIntervalSeconds * 1000,
+          staleAfterMs: config.copies.staleAfterSeconds * 1000,
+          logger,
+        });
   void followed?.start();
   const burst: BurstView = decider ?? followed!;
   // The copies' internal API (signed by the other copy, no session): before the redirect and the parsers.
@@ -46,7 +54,11 @@ export function installBurst(app: express.Express, { config, logger, otherCopy, 
         hasWorkInProgress: drainCookieCheck(config.app.sessionSecrets, { name: config.burst.drainCookie.name }),
         // A following copy asks the deciding one again before it sends anyone back.
         confirm: followed ? () => followed.confirmClosed() : undefined,
-        onBounce: (req) => req.log.warn({ burst: burst.state() }, 'a visitor came straight back from the other copy: the two copies disagree about the burst window'),
+        onBounce: (req) =>
+          req.log.warn(
+            { burst: burst.state() },
+            'a visitor came straight back from the other copy: the two copies disagree about the burst window',
+          ),
       })
     : null;
   // The load trigger opens the overflow early when more visitors arrive than this instance should

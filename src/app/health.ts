@@ -5,9 +5,18 @@ import { HealthMonitor } from '../metrics/health-monitor.js';
 import { healthRoutes } from '../web/health-routes.js';
 import type { Services } from './services.js';
 
-export function installHealth(app: express.Express, services: Services, registry: Registry, shuttingDown: () => boolean): HealthMonitor {
+export function installHealth(
+  app: express.Express,
+  services: Services,
+  registry: Registry,
+  shuttingDown: () => boolean,
+): HealthMonitor {
   const { store, erp, roles } = services;
-  const readiness = [{ name: 'session-store', check: () => store.ping() }, { name: 'erp', check: () => erp.ping() }, ...roles.flatMap((r) => r.readinessChecks())];
+  const readiness = [
+    { name: 'session-store', check: () => store.ping() },
+    { name: 'erp', check: () => erp.ping() },
+    ...roles.flatMap((r) => r.readinessChecks()),
+  ];
   const health = new HealthMonitor(readiness, erp);
   health.register(registry);
   app.use(healthRoutes(health.checks, shuttingDown));

@@ -12,7 +12,13 @@ import { registerHttpMetrics, type HttpMetrics } from '../metrics/http-metrics.j
 import { BRAND_CSS_PATH } from '../web/brand.js';
 import { COPY_PATHS } from '../copies/other-copy-client.js';
 
-export function installObservability(app: express.Express, config: AppConfig, logger: Logger, registry: Registry, brandVersion: string): HttpMetrics {
+export function installObservability(
+  app: express.Express,
+  config: AppConfig,
+  logger: Logger,
+  registry: Registry,
+  brandVersion: string,
+): HttpMetrics {
   const http = registerHttpMetrics(registry, config.target);
   app.use(http.middleware);
   app.use(
@@ -31,7 +37,13 @@ export function installObservability(app: express.Express, config: AppConfig, lo
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       // Probes, assets and the cloud copy's poll of the burst window (every few seconds) would drown the rest.
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url?.startsWith('/assets/') === true || (req.method === 'GET' && req.url === COPY_PATHS.burst) },
+      autoLogging: {
+        ignore: (req) =>
+          req.url === '/healthz' ||
+          req.url === '/readyz' ||
+          req.url?.startsWith('/assets/') === true ||
+          (req.method === 'GET' && req.url === COPY_PATHS.burst),
+      },
     }),
   );
   app.use((req, res, next) => {

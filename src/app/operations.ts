@@ -25,7 +25,10 @@ export interface OperationsDeps {
   http: HttpMetrics;
 }
 
-export function installOperations(app: express.Express, { services, registry, burst, auth, health, http }: OperationsDeps): void {
+export function installOperations(
+  app: express.Express,
+  { services, registry, burst, auth, health, http }: OperationsDeps,
+): void {
   const { config, store, erp, instance } = services;
   collectDefaultMetrics({ register: registry, prefix: 'timesheet_' });
   registerBurstMetrics(registry, burst.burst, burst.redirectStats);
@@ -33,5 +36,17 @@ export function installOperations(app: express.Express, { services, registry, bu
   app.use('/ops', auth.requireUser, auth.requireRole('Admin'));
   app.use(opsRoutes(burst.burst, burst.redirectStats, burst.follow));
   app.use(outboxOpsRoutes(store.outbox));
-  app.use(opsPageRoutes({ burst: burst.burst, redirectStats: burst.redirectStats, outbox: store.outbox, health, erp, http, instance, timeZone: config.burst.schedule.timeZone, follow: burst.follow }));
+  app.use(
+    opsPageRoutes({
+      burst: burst.burst,
+      redirectStats: burst.redirectStats,
+      outbox: store.outbox,
+      health,
+      erp,
+      http,
+      instance,
+      timeZone: config.burst.schedule.timeZone,
+      follow: burst.follow,
+    }),
+  );
 }

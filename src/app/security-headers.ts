@@ -15,7 +15,11 @@ export function installSecurityHeaders(app: express.Express, config: AppConfig):
           imgSrc: ["'self'", 'data:'],
           // Chrome applies form-action to the redirects that follow a form post (sign-out -> IdP).
           // ... and to the other copy: a form post may end there when the window moved meanwhile.
-          formAction: ["'self'", ...idpOrigins, ...(config.burst.otherUrl ? [new URL(config.burst.otherUrl).origin] : [])],
+          formAction: [
+            "'self'",
+            ...idpOrigins,
+            ...(config.burst.otherUrl ? [new URL(config.burst.otherUrl).origin] : []),
+          ],
           frameAncestors: ["'none'"],
           upgradeInsecureRequests: null,
         },

@@ -57,7 +57,9 @@ export async function openServices(container: Container, baseLogger: Logger, reg
   const weeks = new WeekService(erp, store.drafts, store.outbox, {
     contextMaxAgeMinutes: config.timesheet.contextMaxAgeMinutes,
     maxHoursPerDay: config.timesheet.maxHoursPerDay,
-    otherCopy: otherCopy ? { self: config.target, takeDraft: (user, week) => otherCopy.takeDraft(user, week) } : undefined,
+    otherCopy: otherCopy
+      ? { self: config.target, takeDraft: (user, week) => otherCopy.takeDraft(user, week) }
+      : undefined,
   });
   const instance = `${os.hostname()}#${process.pid}`;
   const o = config.outbox;

@@ -36,7 +36,11 @@ export const RESUBMIT_FIELD = 'SameSiteRetry';
  * The strategy's verify step, run on the response node-saml has verified (signatures, audience,
  * time window, InResponseTo): the checks node-saml leaves to the app, then the principal.
  */
-export function createSamlVerify(settings: AuthSettings, log: Logger, contextOf: (req: Request) => AcsContext | undefined): SamlVerify {
+export function createSamlVerify(
+  settings: AuthSettings,
+  log: Logger,
+  contextOf: (req: Request) => AcsContext | undefined,
+): SamlVerify {
   return (req: Request, profile: Profile | null, done: VerifiedCallback): void => {
     const ctx = contextOf(req);
     try {
@@ -46,13 +50,17 @@ export function createSamlVerify(settings: AuthSettings, log: Logger, contextOf:
       const { principal, droppedRoles, locale } = principalFromProfile(profile, ctx.idp.config);
       if (locale) ctx.locale = locale;
       if (droppedRoles.length) {
-        log.warn({ event: 'saml_roles_dropped', idp: ctx.idp.id, roles: droppedRoles, correlationId: ctx.correlationId }, 'IdP sent roles it may not grant');
+        log.warn(
+          { event: 'saml_roles_dropped', idp: ctx.idp.id, roles: droppedRoles, correlationId: ctx.correlationId },
+          'IdP sent roles it may not grant',
+        );
       }
       ctx.login = {
         idp: ctx.idp.id,
         nameId: profile.nameID,
         nameIdFormat: profile.nameIDFormat || null,
-        sessionIndex: typeof profile.sessionIndex === 'string' && profile.sessionIndex !== '' ? profile.sessionIndex : null,
+        sessionIndex:
+          typeof profile.sessionIndex === 'string' && profile.sessionIndex !== '' ? profile.sessionIndex : null,
       };
       done(null, principal as unknown as Record<string, unknown>);
     } catch (err) {
@@ -82,9 +90,18 @@ export interface AcsDeps {
 export function createAcsHandler(deps: AcsDeps): RequestHandler {
   const { settings, authenticator, log, acsContext } = deps;
 
-  const reject = (res: Response, reason: RejectionReason, detail: string, idp: string | null, correlationId: string): void => {
+  const reject = (
+    res: Response,
+    reason: RejectionReason,
+    detail: string,
+    idp: string | null,
+    correlationId: string,
+  ): void => {
     // Reason and IdP only: never the assertion, the NameID or any claim value (personal data).
-    log.warn({ event: 'saml_signin_rejected', reason, idp, correlationId, detail: detail.slice(0, 300) }, 'sign-in rejected');
+    log.warn(
+      { event: 'saml_signin_rejected', reason, idp, correlationId, detail: detail.slice(0, 300) },
+      'sign-in rejected',
+    );
     res.set('Cache-Control', 'no-store');
     // A partner's user without a contract did sign in correctly: tell them what is missing, not "failed".
     if (reason === 'no-contract') return renderNoContractPage(res.status(403), correlationId);
@@ -121,7 +138,14 @@ export function createAcsHandler(deps: AcsDeps): RequestHandler {
       return;
     }
 
-    if (!facts.inResponseTo) return reject(res, 'unsolicited', 'response has no InResponseTo (IdP-initiated sign-in is refused)', null, correlationId);
+    if (!facts.inResponseTo)
+      return reject(
+        res,
+        'unsolicited',
+        'response has no InResponseTo (IdP-initiated sign-in is refused)',
+        null,
+        correlationId,
+      );
     const inResponseTo = facts.inResponseTo;
     const idpId = idpOfPendingRequest(req.session, inResponseTo, settings.requestMaxAgeMs);
     const idp = idpId === null ? undefined : settings.idps.get(idpId);
@@ -129,13 +153,23 @@ export function createAcsHandler(deps: AcsDeps): RequestHandler {
       if (req.user instanceof Principal) {
         // Already signed in: a second post of the same answer (Continue pressed while the script
         // submitted). It grants nothing; showing "Sign-in failed" to a signed-in person would mislead.
-        log.info({ event: 'saml_response_ignored', reason: 'already-signed-in', correlationId }, 'response for no pending request; already signed in');
+        log.info(
+          { event: 'saml_response_ignored', reason: 'already-signed-in', correlationId },
+          'response for no pending request; already signed in',
+        );
         return void res.redirect(302, relayState);
       }
-      return reject(res, 'unknown-in-response-to', 'InResponseTo is not a pending request of this session', idpId, correlationId);
+      return reject(
+        res,
+        'unknown-in-response-to',
+        'InResponseTo is not a pending request of this session',
+        idpId,
+        correlationId,
+      );
     }
     // Whatever happens now, this request id is answered: it can never be used again (replay).
-    const consume = () => new SessionRequestIdCache(req.session, idp.id, settings.requestMaxAgeMs).removeAsync(inResponseTo);
+    const consume = () =>
+      new SessionRequestIdCache(req.session, idp.id, settings.requestMaxAgeMs).removeAsync(inResponseTo);
 
     try {
       refuseWeakAlgorithms(facts, idp.config.allowSha1);
@@ -154,19 +188,31 @@ export function createAcsHandler(deps: AcsDeps): RequestHandler {
           return reject(res, r.reason, r.message, idp.id, correlationId);
         }
         if (!user.roles.some((role) => settings.allowedRoles.includes(role))) {
-          log.warn({ event: 'saml_signin_not_allowed', idp: idp.id, roles: user.roles, correlationId }, 'no timesheet role');
+          log.warn(
+            { event: 'saml_signin_not_allowed', idp: idp.id, roles: user.roles, correlationId },
+            'no timesheet role',
+          );
           return renderNotAllowedPage(res.status(403), correlationId);
         }
         const previous = req.session as unknown as Record<string, unknown>;
         const kept = Object.fromEntries(deps.keepSessionKeys.filter((k) => k in previous).map((k) => [k, previous[k]]));
         const { login, locale } = acsContext.get(req) ?? {};
         // The claimed language goes into the new session with the principal, in the same single write.
-        const carried = { ...kept, ...(login ? { samlLogin: login } : {}), ...(locale ? { language: { claim: locale } } : {}) };
+        const carried = {
+          ...kept,
+          ...(login ? { samlLogin: login } : {}),
+          ...(locale ? { language: { claim: locale } } : {}),
+        };
         await startSignedInSession(req, user, carried, authenticator);
         // The index is written before express-session stores the session at the end of this
         // response: an IdP-initiated logout cannot reach us in between, it travels through this
         // same browser, which is waiting for this response.
-        if (login) await deps.indexLogin(req, login, req.session.cookie.expires?.getTime() ?? Date.now() + settings.sessionMaxAgeMs);
+        if (login)
+          await deps.indexLogin(
+            req,
+            login,
+            req.session.cookie.expires?.getTime() ?? Date.now() + settings.sessionMaxAgeMs,
+          );
         log.info({ event: 'saml_signin', idp: idp.id, correlationId }, 'signed in');
         res.redirect(302, relayState);
       })().catch(next);

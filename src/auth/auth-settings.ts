@@ -41,7 +41,10 @@ export interface AuthSettings {
  * and what ADFS relying-party trusts created from metadata show). Shared with the dev STS launcher so
  * both sides agree without repeating the rule.
  */
-export function spEndpoints(publicUrl: string, entityId?: string): { entityId: string; acsUrl: string; sloUrl: string } {
+export function spEndpoints(
+  publicUrl: string,
+  entityId?: string,
+): { entityId: string; acsUrl: string; sloUrl: string } {
   const base = publicUrl.replace(/\/+$/, '');
   return { entityId: entityId ?? `${base}/saml/metadata`, acsUrl: `${base}/saml/acs`, sloUrl: `${base}/saml/slo` };
 }
@@ -49,7 +52,9 @@ export function spEndpoints(publicUrl: string, entityId?: string): { entityId: s
 export function resolveAuthSettings(config: AppConfig): AuthSettings {
   const saml = config.saml;
   const sp = spEndpoints(config.app.publicUrl, saml.sp.entityId);
-  const idps = new Map<string, ResolvedIdp>(saml.idps.map((idp) => [idp.id, { id: idp.id, config: idp, certs: idp.certs.map(certificatePem) }]));
+  const idps = new Map<string, ResolvedIdp>(
+    saml.idps.map((idp) => [idp.id, { id: idp.id, config: idp, certs: idp.certs.map(certificatePem) }]),
+  );
   const defaultIdp = idps.values().next().value as ResolvedIdp;
   return {
     spEntityId: sp.entityId,
@@ -80,7 +85,10 @@ export function certificateWarnings(settings: AuthSettings, now = new Date(), wi
     idp.certs.forEach((pem, i) => {
       const validTo = new Date(new X509Certificate(pem).validTo);
       const days = Math.floor((validTo.getTime() - now.getTime()) / 86_400_000);
-      if (days < withinDays) warnings.push(`saml.idps[${idp.id}].certs[${i}] ${days < 0 ? 'expired' : `expires in ${days} days`} (${validTo.toISOString()})`);
+      if (days < withinDays)
+        warnings.push(
+          `saml.idps[${idp.id}].certs[${i}] ${days < 0 ? 'expired' : `expires in ${days} days`} (${validTo.toISOString()})`,
+        );
     });
   }
   return warnings;

@@ -69,7 +69,10 @@ export function createAuth(config: AppConfig, logger: Logger, options: CreateAut
   const singleLogout = createSingleLogout(settings, log);
   // One budget per client address for every sign-in endpoint: a script hammering any of them is slowed.
   const rateLimit = createSignInRateLimit(settings, log);
-  authenticator.use('saml', createSamlStrategy(settings, (req) => selectedIdp.get(req) ?? acsContext.get(req)?.idp, verify));
+  authenticator.use(
+    'saml',
+    createSamlStrategy(settings, (req) => selectedIdp.get(req) ?? acsContext.get(req)?.idp, verify),
+  );
 
   const router = express.Router();
 
@@ -93,7 +96,10 @@ export function createAuth(config: AppConfig, logger: Logger, options: CreateAut
     selectedIdp.set(req, idp);
     // The strategy saves the request id in req.session (cacheProvider); express-session writes the
     // session to the store before the redirect leaves, so any instance can check the answer.
-    authenticator.authenticate('saml', { session: false, additionalParams: { RelayState: returnTo } } as passport.AuthenticateOptions)(req, res, next);
+    authenticator.authenticate('saml', {
+      session: false,
+      additionalParams: { RelayState: returnTo },
+    } as passport.AuthenticateOptions)(req, res, next);
   });
 
   const acsBody = express.urlencoded({ extended: false, limit: ACS_BODY_LIMIT });
@@ -137,6 +143,10 @@ export function createAuth(config: AppConfig, logger: Logger, options: CreateAut
     requireUser,
     requireRole,
     logout,
-    sp: { entityId: settings.spEntityId, acsUrl: settings.acsUrl, idps: [...settings.idps.values()].map((i) => ({ id: i.id, label: i.config.label })) },
+    sp: {
+      entityId: settings.spEntityId,
+      acsUrl: settings.acsUrl,
+      idps: [...settings.idps.values()].map((i) => ({ id: i.id, label: i.config.label })),
+    },
   };
 }

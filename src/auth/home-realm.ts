@@ -30,13 +30,25 @@ export interface HomeRealmRoutes {
  * organisation's IdP, by a button per organisation or by the domain of their e-mail address.
  */
 export function createHomeRealmRoutes(settings: AuthSettings): HomeRealmRoutes {
-  const chooser = (res: Response, status: number, returnTo: string, email = '', error: 'unknown' | 'invalid' | null = null) => {
+  const chooser = (
+    res: Response,
+    status: number,
+    returnTo: string,
+    email = '',
+    error: 'unknown' | 'invalid' | null = null,
+  ) => {
     const idps = settings.chooserIdps.map((i) => ({ id: i.id, label: i.config.label }));
     renderChooserPage(res.status(status).set('Cache-Control', 'no-store'), { idps, returnTo, email, error });
   };
 
   const remember = (req: Request, res: Response, idp: ResolvedIdp) => {
-    res.cookie(REMEMBERED_IDP_COOKIE, idp.id, { httpOnly: true, sameSite: 'lax', secure: req.secure, maxAge: REMEMBER_MS, path: '/' });
+    res.cookie(REMEMBERED_IDP_COOKIE, idp.id, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.secure,
+      maxAge: REMEMBER_MS,
+      path: '/',
+    });
   };
 
   return {
@@ -49,7 +61,9 @@ export function createHomeRealmRoutes(settings: AuthSettings): HomeRealmRoutes {
       }
       if (q.choose === undefined) {
         if (settings.chooserIdps.length <= 1) return settings.chooserIdps[0] ?? settings.defaultIdp;
-        const remembered = cookieValues(req, REMEMBERED_IDP_COOKIE).map((id) => settings.idps.get(id)).find((i) => i !== undefined);
+        const remembered = cookieValues(req, REMEMBERED_IDP_COOKIE)
+          .map((id) => settings.idps.get(id))
+          .find((i) => i !== undefined);
         if (remembered) return remembered;
       }
       chooser(res, 200, returnTo);
@@ -63,7 +77,9 @@ export function createHomeRealmRoutes(settings: AuthSettings): HomeRealmRoutes {
       if (domain === null) return chooser(res, 400, returnTo, email, 'invalid');
       // alice@eu.contoso.example belongs to contoso.example too: try the parent domains.
       const labels = domain.split('.');
-      const idp = labels.map((_, i) => settings.idpByEmailDomain.get(labels.slice(i).join('.'))).find((x) => x !== undefined);
+      const idp = labels
+        .map((_, i) => settings.idpByEmailDomain.get(labels.slice(i).join('.')))
+        .find((x) => x !== undefined);
       if (!idp) return chooser(res, 400, returnTo, email, 'unknown');
       res.redirect(303, `/login?idp=${encodeURIComponent(idp.id)}&returnTo=${encodeURIComponent(returnTo)}`);
     },

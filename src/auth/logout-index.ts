@@ -40,7 +40,9 @@ export const call = <T>(fn: (cb: (err: unknown, value?: T) => void) => void): Pr
 async function read(store: Store, key: string, now: number): Promise<IndexedSession[]> {
   const record = (await call<unknown>((cb) => store.get(key, cb as never))) as Partial<IndexRecord> | null | undefined;
   const list = Array.isArray(record?.logoutIndex) ? record.logoutIndex : [];
-  return list.filter((e): e is IndexedSession => typeof e?.sid === 'string' && typeof e.expires === 'number' && e.expires > now);
+  return list.filter(
+    (e): e is IndexedSession => typeof e?.sid === 'string' && typeof e.expires === 'number' && e.expires > now,
+  );
 }
 
 async function write(store: Store, key: string, list: IndexedSession[], now: number): Promise<void> {
@@ -49,12 +51,21 @@ async function write(store: Store, key: string, list: IndexedSession[], now: num
     return;
   }
   const expires = Math.max(...list.map((e) => e.expires));
-  const record: IndexRecord = { cookie: { expires: new Date(expires).toISOString(), originalMaxAge: expires - now }, logoutIndex: list };
+  const record: IndexRecord = {
+    cookie: { expires: new Date(expires).toISOString(), originalMaxAge: expires - now },
+    logoutIndex: list,
+  };
   await call((cb) => store.set(key, record as never, cb));
 }
 
 /** At sign-in: remember that `sid` belongs to this person of this IdP. */
-export async function rememberSession(store: Store, idpId: string, nameId: string, entry: IndexedSession, now = Date.now()): Promise<void> {
+export async function rememberSession(
+  store: Store,
+  idpId: string,
+  nameId: string,
+  entry: IndexedSession,
+  now = Date.now(),
+): Promise<void> {
   const key = logoutIndexKey(idpId, nameId);
   const list = (await read(store, key, now)).filter((e) => e.sid !== entry.sid);
   list.push(entry);
@@ -62,22 +73,46 @@ export async function rememberSession(store: Store, idpId: string, nameId: strin
 }
 
 /** At local sign-out: this session no longer needs to be found. */
-export async function forgetSession(store: Store, idpId: string, nameId: string, sid: string, now = Date.now()): Promise<void> {
+export async function forgetSession(
+  store: Store,
+  idpId: string,
+  nameId: string,
+  sid: string,
+  now = Date.now(),
+): Promise<void> {
   const key = logoutIndexKey(idpId, nameId);
   const list = await read(store, key, now);
-  if (list.some((e) => e.sid === sid)) await write(store, key, list.filter((e) => e.sid !== sid), now);
+  if (list.some((e) => e.sid === sid))
+    await write(
+      store,
+      key,
+      list.filter((e) => e.sid !== sid),
+      now,
+    );
 }
 
 /**
  * At the IdP's LogoutRequest: destroys this person's sessions, all of them or only those of the given
  * SessionIndex values, and returns how many were ended.
  */
-export async function endSessions(store: Store, idpId: string, nameId: string, sessionIndexes: readonly string[], now = Date.now()): Promise<number> {
+export async function endSessions(
+  store: Store,
+  idpId: string,
+  nameId: string,
+  sessionIndexes: readonly string[],
+  now = Date.now(),
+): Promise<number> {
   const key = logoutIndexKey(idpId, nameId);
   const list = await read(store, key, now);
-  const matches = (e: IndexedSession) => sessionIndexes.length === 0 || (e.sessionIndex !== null && sessionIndexes.includes(e.sessionIndex));
+  const matches = (e: IndexedSession) =>
+    sessionIndexes.length === 0 || (e.sessionIndex !== null && sessionIndexes.includes(e.sessionIndex));
   const ending = list.filter(matches);
   for (const e of ending) await call((cb) => store.destroy(e.sid, cb));
-  await write(store, key, list.filter((e) => !matches(e)), now);
+  await write(
+    store,
+    key,
+    list.filter((e) => !matches(e)),
+    now,
+  );
   return ending.length;
 }

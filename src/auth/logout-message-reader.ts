@@ -38,7 +38,8 @@ function rootOf(xml: string, localName: string): Element {
   } catch (err) {
     throw new LogoutMessageError(`not acceptable XML: ${(err as Error).message}`);
   }
-  if (!root || root.namespaceURI !== NS.protocol || root.localName !== localName) throw new LogoutMessageError(`not a samlp:${localName}`);
+  if (!root || root.namespaceURI !== NS.protocol || root.localName !== localName)
+    throw new LogoutMessageError(`not a samlp:${localName}`);
   if (!XML_ID.test(root.getAttribute('ID') ?? '')) throw new LogoutMessageError(`${localName} has no valid ID`);
   if (root.getAttribute('Version') !== '2.0') throw new LogoutMessageError(`${localName} Version is not 2.0`);
   return root;
@@ -90,7 +91,8 @@ export function parseLogoutRequest(xml: string): LogoutRequestInfo {
 export function parseLogoutResponse(xml: string): LogoutResponseInfo {
   const root = rootOf(xml, 'LogoutResponse');
   const inResponseTo = root.getAttribute('InResponseTo');
-  if (!inResponseTo || !XML_ID.test(inResponseTo)) throw new LogoutMessageError('LogoutResponse has no valid InResponseTo');
+  if (!inResponseTo || !XML_ID.test(inResponseTo))
+    throw new LogoutMessageError('LogoutResponse has no valid InResponseTo');
   const status = childElements(root, NS.protocol, 'Status')[0];
   const statusCode = status ? childElements(status, NS.protocol, 'StatusCode')[0]?.getAttribute('Value') : null;
   if (!statusCode) throw new LogoutMessageError('LogoutResponse has no Status/StatusCode');

@@ -1,6 +1,17 @@
 import type { ResolvedIdp } from './auth-settings.js';
-import { checkRedirectSignature, decodeRedirect, RedirectBindingError, type DecodedRedirect } from './redirect-binding.js';
-import { LogoutMessageError, parseLogoutRequest, parseLogoutResponse, type LogoutRequestInfo, type LogoutResponseInfo } from './logout-message-reader.js';
+import {
+  checkRedirectSignature,
+  decodeRedirect,
+  RedirectBindingError,
+  type DecodedRedirect,
+} from './redirect-binding.js';
+import {
+  LogoutMessageError,
+  parseLogoutRequest,
+  parseLogoutResponse,
+  type LogoutRequestInfo,
+  type LogoutResponseInfo,
+} from './logout-message-reader.js';
 import { childElements, NS, parseUntrustedXml } from './safe-xml.js';
 import { SignInRejection } from './sign-in-rejection.js';
 
@@ -27,8 +38,13 @@ export function readRedirectQuery(rawQuery: string): DecodedRedirect {
 export function requireIdpSignature(message: DecodedRedirect, idp: ResolvedIdp): void {
   const verdict = checkRedirectSignature(message, idp.certs, { allowSha1: idp.config.allowSha1 });
   if (verdict === 'unsigned') throw new SignInRejection('invalid-signature', 'logout message is not signed');
-  if (verdict === 'weak-algorithm') throw new SignInRejection('weak-algorithm', 'logout SigAlg refused (SHA-1 or unknown)');
-  if (verdict !== 'valid') throw new SignInRejection('invalid-signature', 'logout message signature does not verify with the IdP certificates');
+  if (verdict === 'weak-algorithm')
+    throw new SignInRejection('weak-algorithm', 'logout SigAlg refused (SHA-1 or unknown)');
+  if (verdict !== 'valid')
+    throw new SignInRejection(
+      'invalid-signature',
+      'logout message signature does not verify with the IdP certificates',
+    );
 }
 
 /** The message's XML, parsed strictly; a structural problem is a 'malformed' refusal. */
@@ -74,11 +90,16 @@ export function checkLogoutEnvelope(
   message: { issuer: string; destination: string | null; issueInstant?: Date; notOnOrAfter?: Date | null },
   expected: ExpectedLogout,
 ): void {
-  if (message.issuer !== expected.idpEntityId) throw new SignInRejection('issuer-mismatch', 'logout Issuer is not the IdP whose key signed it');
-  if (message.destination !== expected.sloUrl) throw new SignInRejection('destination-mismatch', 'logout Destination is not this SLO URL');
+  if (message.issuer !== expected.idpEntityId)
+    throw new SignInRejection('issuer-mismatch', 'logout Issuer is not the IdP whose key signed it');
+  if (message.destination !== expected.sloUrl)
+    throw new SignInRejection('destination-mismatch', 'logout Destination is not this SLO URL');
   const issued = message.issueInstant?.getTime();
-  if (issued !== undefined && issued > expected.now + expected.skewMs) throw new SignInRejection('not-yet-valid', 'logout IssueInstant is in the future');
-  if (issued !== undefined && issued < expected.now - expected.maxAgeMs - expected.skewMs) throw new SignInRejection('expired', 'logout message is too old');
+  if (issued !== undefined && issued > expected.now + expected.skewMs)
+    throw new SignInRejection('not-yet-valid', 'logout IssueInstant is in the future');
+  if (issued !== undefined && issued < expected.now - expected.maxAgeMs - expected.skewMs)
+    throw new SignInRejection('expired', 'logout message is too old');
   const until = message.notOnOrAfter?.getTime();
-  if (until !== undefined && until <= expected.now - expected.skewMs) throw new SignInRejection('expired', 'LogoutRequest NotOnOrAfter has passed');
+  if (until !== undefined && until <= expected.now - expected.skewMs)
+    throw new SignInRejection('expired', 'LogoutRequest NotOnOrAfter has passed');
 }

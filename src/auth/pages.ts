@@ -21,15 +21,22 @@ interface PageContext {
   langLinks: Record<Locale, string>;
 }
 
-const DEFAULT_PAGE: PageContext = { lang: 'en', company: 'CONTOSO', brandCss: null, langLinks: { en: '?lang=en', fr: '?lang=fr' } };
+const DEFAULT_PAGE: PageContext = {
+  lang: 'en',
+  company: 'CONTOSO',
+  brandCss: null,
+  langLinks: { en: '?lang=en', fr: '?lang=fr' },
+};
 
 const TEXTS = {
   en: {
     failedTitle: 'Sign-in failed',
-    failedBody: 'We could not sign you in. Please try again; if it keeps failing, contact the service desk and give them this reference:',
+    failedBody:
+      'We could not sign you in. Please try again; if it keeps failing, contact the service desk and give them this reference:',
     signInAgain: 'Sign in again',
     notAllowedTitle: 'Not allowed',
-    notAllowedBody: 'You are signed in, but your account is not allowed to use the timesheet. If you think it should be, contact the service desk with this reference:',
+    notAllowedBody:
+      'You are signed in, but your account is not allowed to use the timesheet. If you think it should be, contact the service desk with this reference:',
     signedOutTitle: 'Signed out',
     signedOutBody: 'You are signed out.',
     unknownIdpTitle: 'Unknown organisation',
@@ -45,20 +52,25 @@ const TEXTS = {
     emailUnknown: 'No organisation is registered for this e-mail address. Check it, or pick your organisation above.',
     emailInvalid: 'Enter an e-mail address such as name@company.example.',
     otherOrganisation: 'Sign in with another organisation',
-    idpLogoutFailed: 'You are signed out of the timesheet, but {idp} could not confirm that it signed you out too. On a shared computer, close the browser.',
+    idpLogoutFailed:
+      'You are signed out of the timesheet, but {idp} could not confirm that it signed you out too. On a shared computer, close the browser.',
     logoutFailedTitle: 'Sign-out message refused',
-    logoutFailedBody: 'A sign-out message for the timesheet was refused. If you were signed out unexpectedly, or not at all, contact the service desk with this reference:',
+    logoutFailedBody:
+      'A sign-out message for the timesheet was refused. If you were signed out unexpectedly, or not at all, contact the service desk with this reference:',
     tooManyTitle: 'Too many attempts',
     tooManyBody: 'Too many sign-in attempts came from your network. Wait a minute, then try again.',
     noContractTitle: 'No timesheet contract',
-    noContractBody: 'Your organisation signed you in, but no timesheet contract is registered for your account. Ask your {company} contact to register it, and give this reference:',
+    noContractBody:
+      'Your organisation signed you in, but no timesheet contract is registered for your account. Ask your {company} contact to register it, and give this reference:',
   },
   fr: {
     failedTitle: 'Échec de la connexion',
-    failedBody: "Nous n'avons pas pu vous connecter. Réessayez ; si cela échoue encore, contactez le support en donnant cette référence :",
+    failedBody:
+      "Nous n'avons pas pu vous connecter. Réessayez ; si cela échoue encore, contactez le support en donnant cette référence :",
     signInAgain: 'Se reconnecter',
     notAllowedTitle: 'Accès refusé',
-    notAllowedBody: "Vous êtes connecté, mais votre compte n'est pas autorisé à utiliser la feuille de temps. Si c'est une erreur, contactez le support avec cette référence :",
+    notAllowedBody:
+      "Vous êtes connecté, mais votre compte n'est pas autorisé à utiliser la feuille de temps. Si c'est une erreur, contactez le support avec cette référence :",
     signedOutTitle: 'Déconnecté',
     signedOutBody: 'Vous êtes déconnecté.',
     unknownIdpTitle: 'Organisation inconnue',
@@ -70,17 +82,21 @@ const TEXTS = {
     chooseTitle: 'Connexion',
     chooseIntro: 'Choisissez votre organisation. Les prestataires se connectent avec leur propre entreprise.',
     emailLabel: 'Ou saisissez votre adresse e-mail professionnelle',
-    emailHelp: "Seule la partie après le @ sert à trouver votre organisation.",
-    emailUnknown: "Aucune organisation n'est enregistrée pour cette adresse. Vérifiez-la, ou choisissez votre organisation ci-dessus.",
+    emailHelp: 'Seule la partie après le @ sert à trouver votre organisation.',
+    emailUnknown:
+      "Aucune organisation n'est enregistrée pour cette adresse. Vérifiez-la, ou choisissez votre organisation ci-dessus.",
     emailInvalid: 'Saisissez une adresse e-mail, par exemple nom@entreprise.example.',
     otherOrganisation: 'Se connecter avec une autre organisation',
-    idpLogoutFailed: "Vous êtes déconnecté de la feuille de temps, mais {idp} n'a pas confirmé votre déconnexion. Sur un ordinateur partagé, fermez le navigateur.",
+    idpLogoutFailed:
+      "Vous êtes déconnecté de la feuille de temps, mais {idp} n'a pas confirmé votre déconnexion. Sur un ordinateur partagé, fermez le navigateur.",
     logoutFailedTitle: 'Message de déconnexion refusé',
-    logoutFailedBody: "Un message de déconnexion de la feuille de temps a été refusé. Si vous avez été déconnecté sans le vouloir, ou pas du tout, contactez le support avec cette référence :",
+    logoutFailedBody:
+      'Un message de déconnexion de la feuille de temps a été refusé. Si vous avez été déconnecté sans le vouloir, ou pas du tout, contactez le support avec cette référence :',
     tooManyTitle: 'Trop de tentatives',
     tooManyBody: 'Trop de tentatives de connexion viennent de votre réseau. Attendez une minute puis réessayez.',
     noContractTitle: 'Pas de contrat de saisie des temps',
-    noContractBody: "Votre organisation vous a connecté, mais aucun contrat de saisie des temps n'est enregistré pour votre compte. Demandez à votre contact {company} de l'enregistrer, avec cette référence :",
+    noContractBody:
+      "Votre organisation vous a connecté, mais aucun contrat de saisie des temps n'est enregistré pour votre compte. Demandez à votre contact {company} de l'enregistrer, avec cette référence :",
   },
 } as const;
 
@@ -131,7 +147,9 @@ export function renderNotAllowedPage(res: Response, correlationId: string): void
 /** `idpFailed`: label of an IdP that answered our single logout with an error (null when all went well). */
 export function renderSignedOutPage(res: Response, idpFailed: string | null = null): void {
   const x = TEXTS[pageLocale(res).lang];
-  render(res, 'signed-out', (t) => t.signedOutTitle, { warning: idpFailed === null ? null : x.idpLogoutFailed.replace('{idp}', idpFailed) });
+  render(res, 'signed-out', (t) => t.signedOutTitle, {
+    warning: idpFailed === null ? null : x.idpLogoutFailed.replace('{idp}', idpFailed),
+  });
 }
 
 export function renderLogoutFailedPage(res: Response, correlationId: string): void {
@@ -140,7 +158,10 @@ export function renderLogoutFailedPage(res: Response, correlationId: string): vo
 
 export function renderNoContractPage(res: Response, correlationId: string): void {
   const { lang, company } = pageLocale(res);
-  render(res, 'no-contract', (x) => x.noContractTitle, { correlationId, message: TEXTS[lang].noContractBody.replace('{company}', company) });
+  render(res, 'no-contract', (x) => x.noContractTitle, {
+    correlationId,
+    message: TEXTS[lang].noContractBody.replace('{company}', company),
+  });
 }
 
 export function renderTooManyAttemptsPage(res: Response): void {
@@ -169,7 +190,12 @@ export function renderUnknownIdpPage(res: Response): void {
  * the session cookie (SameSite=Lax cookies are not sent on cross-site POSTs), a POST started from a
  * page of this origin carries it. Auto-submitted by a script file; the button is for browsers without JS.
  */
-export function renderResubmitPage(res: Response, action: string, fields: Record<string, string>, scriptUrl: string): void {
+export function renderResubmitPage(
+  res: Response,
+  action: string,
+  fields: Record<string, string>,
+  scriptUrl: string,
+): void {
   render(res, 'resubmit', (x) => x.resubmitTitle, { action, fields, scriptUrl });
 }
 

@@ -16,7 +16,10 @@ export type PemResult = { ok: true; pem: string } | { ok: false; problem: string
 function readSource(source: string): { text: string } | { problem: string } {
   if (source.includes('-----BEGIN')) return { text: source };
   if (BARE_BASE64.test(source)) {
-    const body = source.replace(/\s+/g, '').replace(/(.{64})/g, '$1\n').trimEnd();
+    const body = source
+      .replace(/\s+/g, '')
+      .replace(/(.{64})/g, '$1\n')
+      .trimEnd();
     return { text: `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n` };
   }
   const file = path.resolve(PROJECT_ROOT, source);

@@ -60,15 +60,23 @@ export function principalFromProfile(profile: Profile, idp: IdpConfig): Principa
   let erpAccount: string;
   if (idp.trust === 'partner') {
     name = `${idp.id}${PARTNER_NAME_SEPARATOR}${claimed}`;
-    const mapped = Object.prototype.hasOwnProperty.call(idp.erpAccounts, claimed) ? idp.erpAccounts[claimed] : undefined;
-    if (mapped === undefined) throw new SignInRejection('no-contract', 'partner user has no row in the contractor mapping table (erpAccounts)');
+    const mapped = Object.prototype.hasOwnProperty.call(idp.erpAccounts, claimed)
+      ? idp.erpAccounts[claimed]
+      : undefined;
+    if (mapped === undefined)
+      throw new SignInRejection('no-contract', 'partner user has no row in the contractor mapping table (erpAccounts)');
     erpAccount = mapped;
   } else {
     // An employee name with the separator could pose as a partner's user: refuse it outright.
-    if (claimed.includes(PARTNER_NAME_SEPARATOR)) throw new SignInRejection('missing-claim', 'corporate account name contains the partner separator');
+    if (claimed.includes(PARTNER_NAME_SEPARATOR))
+      throw new SignInRejection('missing-claim', 'corporate account name contains the partner separator');
     name = claimed;
     erpAccount = claimed;
   }
   const locale = localeOfTag(firstValue(profile, idp.claims.language));
-  return { principal: new Principal({ name, displayName, roles, idp: idp.id, erpAccount }), droppedRoles, ...(locale ? { locale } : {}) };
+  return {
+    principal: new Principal({ name, displayName, roles, idp: idp.id, erpAccount }),
+    droppedRoles,
+    ...(locale ? { locale } : {}),
+  };
 }

@@ -40,7 +40,13 @@ export class Principal implements PrincipalData {
 
   /** What goes into the session store: plain JSON, no methods, no claims beyond these. */
   toJSON(): Required<PrincipalData> {
-    return { name: this.name, displayName: this.displayName, roles: [...this.roles], idp: this.idp, erpAccount: this.erpAccount };
+    return {
+      name: this.name,
+      displayName: this.displayName,
+      roles: [...this.roles],
+      idp: this.idp,
+      erpAccount: this.erpAccount,
+    };
   }
 
   /** Rebuilds a principal from the session; null when the stored value is not a principal (then the session is treated as signed out). */
@@ -52,6 +58,12 @@ export class Principal implements PrincipalData {
     if (!Array.isArray(v.roles) || !v.roles.every(isString)) return null;
     // Sessions written before contractors existed carry no erpAccount: it was the name then.
     if (v.erpAccount !== undefined && (!isString(v.erpAccount) || v.erpAccount === '')) return null;
-    return new Principal({ name: v.name, displayName: v.displayName, roles: v.roles, idp: v.idp, erpAccount: v.erpAccount });
+    return new Principal({
+      name: v.name,
+      displayName: v.displayName,
+      roles: v.roles,
+      idp: v.idp,
+      erpAccount: v.erpAccount,
+    });
   }
 }

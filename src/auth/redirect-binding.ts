@@ -17,7 +17,11 @@ export const SIG_ALG = {
   rsaSha1: 'http://www.w3.org/2000/09/xmldsig#rsa-sha1',
 } as const;
 
-const HASH_OF: Record<string, 'sha256' | 'sha512' | 'sha1'> = { [SIG_ALG.rsaSha256]: 'sha256', [SIG_ALG.rsaSha512]: 'sha512', [SIG_ALG.rsaSha1]: 'sha1' };
+const HASH_OF: Record<string, 'sha256' | 'sha512' | 'sha1'> = {
+  [SIG_ALG.rsaSha256]: 'sha256',
+  [SIG_ALG.rsaSha512]: 'sha512',
+  [SIG_ALG.rsaSha1]: 'sha1',
+};
 
 export type RedirectKind = 'SAMLRequest' | 'SAMLResponse';
 
@@ -42,7 +46,13 @@ const MAX_XML = 64 * 1024;
  * The query string for a redirect (without `?`): signed with `signingKeyPem` (an RSA private key)
  * when one is given, unsigned when it is null. `relayState` null leaves RelayState out.
  */
-export function encodeRedirect(kind: RedirectKind, xml: string, relayState: string | null, signingKeyPem: string | null, sigAlg: string = SIG_ALG.rsaSha256): string {
+export function encodeRedirect(
+  kind: RedirectKind,
+  xml: string,
+  relayState: string | null,
+  signingKeyPem: string | null,
+  sigAlg: string = SIG_ALG.rsaSha256,
+): string {
   const parts = [`${kind}=${encodeURIComponent(deflateRawSync(Buffer.from(xml, 'utf8')).toString('base64'))}`];
   if (relayState !== null) parts.push(`RelayState=${encodeURIComponent(relayState)}`);
   if (signingKeyPem === null) return parts.join('&');
@@ -96,22 +106,30 @@ export function decodeRedirect(rawQueryString: string): DecodedRedirect {
     if (raw.has(name)) throw new RedirectBindingError(`${name} appears more than once`);
     raw.set(name, eq === -1 ? '' : pair.slice(eq + 1));
   }
-  if (raw.has('SAMLRequest') === raw.has('SAMLResponse')) throw new RedirectBindingError('expected exactly one of SAMLRequest or SAMLResponse');
+  if (raw.has('SAMLRequest') === raw.has('SAMLResponse'))
+    throw new RedirectBindingError('expected exactly one of SAMLRequest or SAMLResponse');
   const kind: RedirectKind = raw.has('SAMLRequest') ? 'SAMLRequest' : 'SAMLResponse';
-  if (raw.has('SigAlg') !== raw.has('Signature')) throw new RedirectBindingError('SigAlg and Signature come together or not at all');
+  if (raw.has('SigAlg') !== raw.has('Signature'))
+    throw new RedirectBindingError('SigAlg and Signature come together or not at all');
 
   let xml: string;
   try {
-    xml = inflateRawSync(base64Bytes(unescape(raw.get(kind) as string, false), kind), { maxOutputLength: MAX_XML }).toString('utf8');
+    xml = inflateRawSync(base64Bytes(unescape(raw.get(kind) as string, false), kind), {
+      maxOutputLength: MAX_XML,
+    }).toString('utf8');
   } catch (err) {
     if (err instanceof RedirectBindingError) throw err;
-    throw new RedirectBindingError(`${kind} is not raw DEFLATE (HTTP-Redirect binding) or inflates past ${MAX_XML} bytes`);
+    throw new RedirectBindingError(
+      `${kind} is not raw DEFLATE (HTTP-Redirect binding) or inflates past ${MAX_XML} bytes`,
+    );
   }
   if (/<!DOCTYPE/i.test(xml)) throw new RedirectBindingError('XML with a DOCTYPE is refused');
 
   const relayState = raw.has('RelayState') ? unescape(raw.get('RelayState') as string, true) : null;
   const sigAlg = raw.has('SigAlg') ? unescape(raw.get('SigAlg') as string, true) : null;
-  const signature = raw.has('Signature') ? base64Bytes(unescape(raw.get('Signature') as string, false), 'Signature') : null;
+  const signature = raw.has('Signature')
+    ? base64Bytes(unescape(raw.get('Signature') as string, false), 'Signature')
+    : null;
   const signedOctets = [kind, 'RelayState', 'SigAlg']
     .filter((name) => raw.has(name))
     .map((name) => `${name}=${raw.get(name)}`)
@@ -125,7 +143,11 @@ export type SignatureVerdict = 'valid' | 'unsigned' | 'weak-algorithm' | 'invali
  * Checks the signature of a decoded redirect against the trusted certificates (several during a
  * rollover), over the octets as received. RSA-SHA256 and RSA-SHA512; RSA-SHA1 only with `allowSha1`.
  */
-export function checkRedirectSignature(decoded: DecodedRedirect, certPems: string | readonly string[], options: { allowSha1?: boolean } = {}): SignatureVerdict {
+export function checkRedirectSignature(
+  decoded: DecodedRedirect,
+  certPems: string | readonly string[],
+  options: { allowSha1?: boolean } = {},
+): SignatureVerdict {
   if (!decoded.signature || !decoded.sigAlg) return 'unsigned';
   const hash = HASH_OF[decoded.sigAlg];
   if (!hash || (hash === 'sha1' && !options.allowSha1)) return 'weak-algorithm';

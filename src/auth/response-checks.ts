@@ -26,9 +26,10 @@ export function readRawResponse(samlResponse: string): RawResponseFacts {
   if (!root || root.namespaceURI !== NS.protocol || root.localName !== 'Response') {
     throw new SignInRejection('malformed', 'SAMLResponse is not a samlp:Response');
   }
-  const algorithms = [...allElements(doc, NS.dsig, 'SignatureMethod'), ...allElements(doc, NS.dsig, 'DigestMethod')].map(
-    (el) => el.getAttribute('Algorithm') ?? '',
-  );
+  const algorithms = [
+    ...allElements(doc, NS.dsig, 'SignatureMethod'),
+    ...allElements(doc, NS.dsig, 'DigestMethod'),
+  ].map((el) => el.getAttribute('Algorithm') ?? '');
   return { inResponseTo: root.getAttribute('InResponseTo') || null, algorithms };
 }
 
@@ -66,14 +67,19 @@ export function checkVerifiedResponse(profile: Profile, expected: ExpectedPartie
     throw new SignInRejection('issuer-mismatch', 'assertion Issuer is not the IdP the request was sent to');
   }
   const responseIssuer = childElements(response, NS.assertion, 'Issuer');
-  if (responseIssuer.length > 1 || (responseIssuer.length === 1 && textOf(responseIssuer[0]) !== expected.idpEntityId)) {
+  if (
+    responseIssuer.length > 1 ||
+    (responseIssuer.length === 1 && textOf(responseIssuer[0]) !== expected.idpEntityId)
+  ) {
     throw new SignInRejection('issuer-mismatch', 'response Issuer is not the IdP the request was sent to');
   }
   if (response.getAttribute('Destination') !== expected.acsUrl) {
     throw new SignInRejection('destination-mismatch', 'response Destination is not this ACS URL');
   }
   const confirmations = childElements(assertion, NS.assertion, 'Subject').flatMap((s) =>
-    childElements(s, NS.assertion, 'SubjectConfirmation').flatMap((c) => childElements(c, NS.assertion, 'SubjectConfirmationData')),
+    childElements(s, NS.assertion, 'SubjectConfirmation').flatMap((c) =>
+      childElements(c, NS.assertion, 'SubjectConfirmationData'),
+    ),
   );
   if (confirmations.length === 0 || confirmations.some((d) => d.getAttribute('Recipient') !== expected.acsUrl)) {
     throw new SignInRejection('recipient-mismatch', 'SubjectConfirmationData Recipient is not this ACS URL');

@@ -28,10 +28,15 @@ const claimList = z.array(z.string().min(1)).min(1);
 /** Lowercase DNS name, e.g. `fabrikam.example` (no scheme, no @, no trailing dot). */
 const emailDomain = z
   .string()
-  .regex(/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/, 'an e-mail domain is a lowercase DNS name such as fabrikam.example');
+  .regex(
+    /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/,
+    'an e-mail domain is a lowercase DNS name such as fabrikam.example',
+  );
 
 /** An ERP account name as the ERP's SOAP service takes it (no namespace separator, no spaces). */
-const erpAccount = z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'an ERP account is 1-64 letters, digits, dots, dashes, underscores or @');
+const erpAccount = z
+  .string()
+  .regex(/^[A-Za-z0-9._@-]{1,64}$/, 'an ERP account is 1-64 letters, digits, dots, dashes, underscores or @');
 
 /** Which claims give the principal. Each list is tried in order; the first claim with a value wins. */
 const claimsSchema = z.object({
@@ -126,30 +131,59 @@ export const samlConfigSchema = z
     // One ERP account, one contractor: two people booking on one account could not be told apart.
     const erpTargets = new Map<string, string>();
     cfg.idps.forEach((idp, i) => {
-      if (seen.has(idp.id)) ctx.addIssue({ code: 'custom', path: ['idps', i, 'id'], message: `duplicate IdP id "${idp.id}"` });
+      if (seen.has(idp.id))
+        ctx.addIssue({ code: 'custom', path: ['idps', i, 'id'], message: `duplicate IdP id "${idp.id}"` });
       seen.set(idp.id, i);
-      if (seenEntity.has(idp.entityId)) ctx.addIssue({ code: 'custom', path: ['idps', i, 'entityId'], message: `duplicate IdP entityId` });
+      if (seenEntity.has(idp.entityId))
+        ctx.addIssue({ code: 'custom', path: ['idps', i, 'entityId'], message: `duplicate IdP entityId` });
       seenEntity.set(idp.entityId, i);
       if (!idp.wantAssertionsSigned && !idp.wantResponseSigned) {
-        ctx.addIssue({ code: 'custom', path: ['idps', i], message: 'at least one of wantAssertionsSigned / wantResponseSigned must be true' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['idps', i],
+          message: 'at least one of wantAssertionsSigned / wantResponseSigned must be true',
+        });
       }
       for (const domain of idp.emailDomains) {
-        if (seenDomain.has(domain)) ctx.addIssue({ code: 'custom', path: ['idps', i, 'emailDomains'], message: `e-mail domain ${domain} is already claimed by IdP "${seenDomain.get(domain)}"` });
+        if (seenDomain.has(domain))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['idps', i, 'emailDomains'],
+            message: `e-mail domain ${domain} is already claimed by IdP "${seenDomain.get(domain)}"`,
+          });
         seenDomain.set(domain, idp.id);
       }
       if (idp.sloUrl !== null && cfg.sp.signingKey === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['idps', i, 'sloUrl'], message: 'single logout needs saml.sp.signingKey and signingCert (logout messages are signed)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['idps', i, 'sloUrl'],
+          message: 'single logout needs saml.sp.signingKey and signingCert (logout messages are signed)',
+        });
       }
       if (idp.trust === 'partner') {
         if (idp.allowedRoles === null) {
-          ctx.addIssue({ code: 'custom', path: ['idps', i, 'allowedRoles'], message: 'a partner IdP must list the roles it may grant (e.g. ["Contractor"])' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['idps', i, 'allowedRoles'],
+            message: 'a partner IdP must list the roles it may grant (e.g. ["Contractor"])',
+          });
         } else {
           const forbidden = idp.allowedRoles.filter((r) => cfg.partnerForbiddenRoles.includes(r));
-          if (forbidden.length) ctx.addIssue({ code: 'custom', path: ['idps', i, 'allowedRoles'], message: `a partner IdP may never grant ${forbidden.join(', ')}` });
+          if (forbidden.length)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['idps', i, 'allowedRoles'],
+              message: `a partner IdP may never grant ${forbidden.join(', ')}`,
+            });
         }
         for (const [user, account] of Object.entries(idp.erpAccounts)) {
           const owner = `${idp.id}:${user}`;
-          if (erpTargets.has(account)) ctx.addIssue({ code: 'custom', path: ['idps', i, 'erpAccounts', user], message: `ERP account ${account} is already mapped to ${erpTargets.get(account)}` });
+          if (erpTargets.has(account))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['idps', i, 'erpAccounts', user],
+              message: `ERP account ${account} is already mapped to ${erpTargets.get(account)}`,
+            });
           erpTargets.set(account, owner);
         }
       }

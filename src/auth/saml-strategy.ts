@@ -27,7 +27,11 @@ export function samlOptionsFor(settings: AuthSettings, idp: ResolvedIdp, req: Re
     // PasswordProtectedTransport and the person used Windows integrated authentication: ask for none.
     disableRequestedAuthnContext: true,
     ...(settings.signing
-      ? { privateKey: settings.signing.privateKey, publicCert: settings.signing.cert, signatureAlgorithm: 'sha256' as const }
+      ? {
+          privateKey: settings.signing.privateKey,
+          publicCert: settings.signing.cert,
+          signatureAlgorithm: 'sha256' as const,
+        }
       : {}),
   };
 }

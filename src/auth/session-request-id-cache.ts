@@ -7,7 +7,11 @@ type SessionLike = Session & Partial<SessionData>;
 /** A person rarely has more than a couple of sign-ins in flight; the cap keeps a looping client from bloating its session row. */
 const MAX_PENDING_PER_IDP = 10;
 
-function partitionOf(session: SessionLike, idpId: string, create: boolean): Record<string, PendingSamlRequest> | undefined {
+function partitionOf(
+  session: SessionLike,
+  idpId: string,
+  create: boolean,
+): Record<string, PendingSamlRequest> | undefined {
   if (!session.saml && !create) return undefined;
   const state: SamlSessionState = (session.saml ??= { pending: {} });
   if (!Object.hasOwn(state.pending, idpId)) {
@@ -20,7 +24,8 @@ function partitionOf(session: SessionLike, idpId: string, create: boolean): Reco
 function dropEmpty(session: SessionLike, idpId: string): void {
   const state = session.saml;
   if (!state) return;
-  if (Object.hasOwn(state.pending, idpId) && Object.keys(state.pending[idpId] ?? {}).length === 0) delete state.pending[idpId];
+  if (Object.hasOwn(state.pending, idpId) && Object.keys(state.pending[idpId] ?? {}).length === 0)
+    delete state.pending[idpId];
   if (Object.keys(state.pending).length === 0) delete session.saml;
 }
 
@@ -43,7 +48,8 @@ export class SessionRequestIdCache implements CacheProvider {
 
   private prune(partition: Record<string, PendingSamlRequest>): void {
     const now = this.now();
-    for (const [id, entry] of Object.entries(partition)) if (now - entry.createdAt >= this.maxAgeMs) delete partition[id];
+    for (const [id, entry] of Object.entries(partition))
+      if (now - entry.createdAt >= this.maxAgeMs) delete partition[id];
     const ids = Object.keys(partition).sort((a, b) => (partition[a]?.createdAt ?? 0) - (partition[b]?.createdAt ?? 0));
     while (ids.length >= MAX_PENDING_PER_IDP) delete partition[ids.shift() as string];
   }
@@ -75,10 +81,16 @@ export class SessionRequestIdCache implements CacheProvider {
 }
 
 /** Which IdP this session sent the AuthnRequest `requestId` to, if any (and not expired). */
-export function idpOfPendingRequest(session: SessionLike, requestId: string, maxAgeMs: number, now = Date.now()): string | null {
+export function idpOfPendingRequest(
+  session: SessionLike,
+  requestId: string,
+  maxAgeMs: number,
+  now = Date.now(),
+): string | null {
   const pending = session.saml?.pending ?? {};
   for (const [idpId, partition] of Object.entries(pending)) {
-    if (Object.hasOwn(partition, requestId) && now - (partition[requestId] as PendingSamlRequest).createdAt < maxAgeMs) return idpId;
+    if (Object.hasOwn(partition, requestId) && now - (partition[requestId] as PendingSamlRequest).createdAt < maxAgeMs)
+      return idpId;
   }
   return null;
 }

@@ -18,7 +18,10 @@ export function createSignInRateLimit(settings: AuthSettings, log: Logger): Requ
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler(req, res, _next, options) {
-      log.warn({ event: 'saml_rate_limited', path: req.path, reason: 'rate-limited' }, 'too many sign-in requests from one address');
+      log.warn(
+        { event: 'saml_rate_limited', path: req.path, reason: 'rate-limited' },
+        'too many sign-in requests from one address',
+      );
       renderTooManyAttemptsPage(res.status(options.statusCode).set('Cache-Control', 'no-store'));
     },
   });

@@ -47,7 +47,10 @@ export function toRejection(err: unknown): SignInRejection {
   if (err instanceof SignInRejection) return err;
   if (err instanceof SamlStatusError) {
     // Keep the status code, drop the IdP's free-text StatusMessage (it may name the person).
-    return new SignInRejection('idp-status', /^SAML provider returned \w+ error/.exec(err.message)?.[0] ?? 'SAML provider returned an error status');
+    return new SignInRejection(
+      'idp-status',
+      /^SAML provider returned \w+ error/.exec(err.message)?.[0] ?? 'SAML provider returned an error status',
+    );
   }
   const message = err instanceof Error ? err.message : String(err);
   const match = NODE_SAML_MESSAGES.find(([re]) => re.test(message));

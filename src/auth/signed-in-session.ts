@@ -22,7 +22,9 @@ export async function startSignedInSession(
   carried: Record<string, unknown>,
   authenticator: passport.Authenticator,
 ): Promise<void> {
-  await new Promise<void>((resolve, reject) => req.session.regenerate((err: unknown) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    req.session.regenerate((err: unknown) => (err ? reject(err) : resolve())),
+  );
   const serialized = await new Promise<unknown>((resolve, reject) =>
     authenticator.serializeUser(user, req, (err: unknown, stored?: unknown) => (err ? reject(err) : resolve(stored))),
   );

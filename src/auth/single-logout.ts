@@ -45,7 +45,12 @@ class CapturedRequestId implements CacheProvider {
 }
 
 /** node-saml builds and signs the outgoing messages (its output is ours; only its input checks are weak). */
-function outgoing(settings: AuthSettings, idp: ResolvedIdp, sloUrl: string, cache: CacheProvider = new CapturedRequestId()): SAML {
+function outgoing(
+  settings: AuthSettings,
+  idp: ResolvedIdp,
+  sloUrl: string,
+  cache: CacheProvider = new CapturedRequestId(),
+): SAML {
   const signing = settings.signing as { privateKey: string; cert: string };
   return new SAML({
     issuer: settings.spEntityId,
@@ -83,7 +88,10 @@ export function createSingleLogout(settings: AuthSettings, log: Logger): SingleL
     if (login) {
       // Best effort: a stale index entry only points at a session that no longer exists.
       await forgetSession(req.sessionStore as Store, login.idp, login.nameId, sid).catch((err: unknown) =>
-        log.warn({ event: 'saml_logout_index_error', err: (err as Error).message }, 'could not update the logout index'),
+        log.warn(
+          { event: 'saml_logout_index_error', err: (err as Error).message },
+          'could not update the logout index',
+        ),
       );
     }
   };
@@ -95,16 +103,40 @@ export function createSingleLogout(settings: AuthSettings, log: Logger): SingleL
       let idpUrl: string | null = null;
       if (login && canSignOutAt(idp)) {
         const cache = new CapturedRequestId();
-        const user = { issuer: idp.config.entityId, nameID: login.nameId, nameIDFormat: login.nameIdFormat ?? NAMEID_UNSPECIFIED, sessionIndex: login.sessionIndex ?? undefined };
-        idpUrl = await outgoing(settings, idp, idp.config.sloUrl, cache).getLogoutUrlAsync(user as unknown as Profile, '', {});
-        const token = signToken(settings.cookieSecrets, PENDING_PURPOSE, new Date(Date.now() + PENDING_MAX_AGE_MS), `${idp.id}~${cache.id}`);
-        res.cookie(PENDING_LOGOUT_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: req.secure, maxAge: PENDING_MAX_AGE_MS, path: '/saml', encode: String });
+        const user = {
+          issuer: idp.config.entityId,
+          nameID: login.nameId,
+          nameIDFormat: login.nameIdFormat ?? NAMEID_UNSPECIFIED,
+          sessionIndex: login.sessionIndex ?? undefined,
+        };
+        idpUrl = await outgoing(settings, idp, idp.config.sloUrl, cache).getLogoutUrlAsync(
+          user as unknown as Profile,
+          '',
+          {},
+        );
+        const token = signToken(
+          settings.cookieSecrets,
+          PENDING_PURPOSE,
+          new Date(Date.now() + PENDING_MAX_AGE_MS),
+          `${idp.id}~${cache.id}`,
+        );
+        res.cookie(PENDING_LOGOUT_COOKIE, token, {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: req.secure,
+          maxAge: PENDING_MAX_AGE_MS,
+          path: '/saml',
+          encode: String,
+        });
       }
       // The person is signed out here first, whatever the IdP does next.
       await destroySession(req);
       clearSessionCookie(res);
       res.set('Cache-Control', 'no-store');
-      log.info({ event: 'saml_logout', idp: login?.idp ?? null, single: idpUrl !== null, correlationId: correlationIdOf(req) }, 'signed out');
+      log.info(
+        { event: 'saml_logout', idp: login?.idp ?? null, single: idpUrl !== null, correlationId: correlationIdOf(req) },
+        'signed out',
+      );
       if (req.accepts(['html', 'json']) === 'json') return void res.status(204).end();
       res.redirect(303, idpUrl ?? '/signed-out');
     })().catch(next);
@@ -113,38 +145,80 @@ export function createSingleLogout(settings: AuthSettings, log: Logger): SingleL
   const reject = (req: Request, res: Response, err: unknown, idp: string | null) => {
     const r = toRejection(err);
     const correlationId = correlationIdOf(req);
-    log.warn({ event: 'saml_logout_rejected', reason: r.reason, idp, correlationId, detail: r.message.slice(0, 300) }, 'logout message rejected');
+    log.warn(
+      { event: 'saml_logout_rejected', reason: r.reason, idp, correlationId, detail: r.message.slice(0, 300) },
+      'logout message rejected',
+    );
     renderLogoutFailedPage(res.status(400).set('Cache-Control', 'no-store'), correlationId);
   };
 
   /** IdP-initiated: end this person's sessions everywhere, answer with a signed LogoutResponse. */
-  const handleRequest = async (req: Request, res: Response, idp: ResolvedIdp & { config: { sloUrl: string } }, xml: string, relayState: string | null) => {
+  const handleRequest = async (
+    req: Request,
+    res: Response,
+    idp: ResolvedIdp & { config: { sloUrl: string } },
+    xml: string,
+    relayState: string | null,
+  ) => {
     const request = readLogoutRequest(xml);
-    checkLogoutEnvelope(request, { idpEntityId: idp.config.entityId, sloUrl: settings.sloUrl, now: Date.now(), skewMs: settings.clockSkewMs, maxAgeMs: LOGOUT_MESSAGE_MAX_AGE_MS });
+    checkLogoutEnvelope(request, {
+      idpEntityId: idp.config.entityId,
+      sloUrl: settings.sloUrl,
+      now: Date.now(),
+      skewMs: settings.clockSkewMs,
+      maxAgeMs: LOGOUT_MESSAGE_MAX_AGE_MS,
+    });
     // Sessions of this person at this IdP, found by the index: whichever instance or browser holds them.
     const ended = await endSessions(req.sessionStore as Store, idp.id, request.nameId, request.sessionIndexes);
     // This browser's own session only if it is that same sign-in: a LogoutRequest naming someone else
     // (or another IdP's user) must not sign out whoever happens to carry the cookie.
     const own = req.session?.samlLogin;
-    const isOwn = own !== undefined && own.idp === idp.id && own.nameId === request.nameId &&
-      (request.sessionIndexes.length === 0 || (own.sessionIndex !== null && request.sessionIndexes.includes(own.sessionIndex)));
+    const isOwn =
+      own !== undefined &&
+      own.idp === idp.id &&
+      own.nameId === request.nameId &&
+      (request.sessionIndexes.length === 0 ||
+        (own.sessionIndex !== null && request.sessionIndexes.includes(own.sessionIndex)));
     if (isOwn) {
       await call((cb) => req.session.destroy(cb));
       clearSessionCookie(res);
     }
-    log.info({ event: 'saml_idp_logout', idp: idp.id, sessionsEnded: ended + (isOwn ? 1 : 0), correlationId: correlationIdOf(req) }, 'single logout from the IdP');
-    const answer = await outgoing(settings, idp, idp.config.sloUrl).getLogoutResponseUrlAsync({ ID: request.id } as unknown as Profile, relayState ?? '', {}, true);
+    log.info(
+      {
+        event: 'saml_idp_logout',
+        idp: idp.id,
+        sessionsEnded: ended + (isOwn ? 1 : 0),
+        correlationId: correlationIdOf(req),
+      },
+      'single logout from the IdP',
+    );
+    const answer = await outgoing(settings, idp, idp.config.sloUrl).getLogoutResponseUrlAsync(
+      { ID: request.id } as unknown as Profile,
+      relayState ?? '',
+      {},
+      true,
+    );
     res.set('Cache-Control', 'no-store').redirect(302, answer);
   };
 
   /** The IdP's answer to our LogoutRequest: only the pending-logout cookie says what we asked. */
   const handleResponse = (req: Request, res: Response, idp: ResolvedIdp, xml: string, expectedId: string) => {
     const response = readLogoutResponse(xml);
-    checkLogoutEnvelope(response, { idpEntityId: idp.config.entityId, sloUrl: settings.sloUrl, now: Date.now(), skewMs: settings.clockSkewMs, maxAgeMs: LOGOUT_MESSAGE_MAX_AGE_MS });
-    if (response.inResponseTo !== expectedId) throw new SignInRejection('unknown-in-response-to', 'LogoutResponse does not answer the logout request we sent');
+    checkLogoutEnvelope(response, {
+      idpEntityId: idp.config.entityId,
+      sloUrl: settings.sloUrl,
+      now: Date.now(),
+      skewMs: settings.clockSkewMs,
+      maxAgeMs: LOGOUT_MESSAGE_MAX_AGE_MS,
+    });
+    if (response.inResponseTo !== expectedId)
+      throw new SignInRejection('unknown-in-response-to', 'LogoutResponse does not answer the logout request we sent');
     res.clearCookie(PENDING_LOGOUT_COOKIE, { path: '/saml' });
     const success = response.statusCode === STATUS_SUCCESS;
-    log.info({ event: 'saml_logout_completed', idp: idp.id, success, correlationId: correlationIdOf(req) }, 'IdP answered our logout');
+    log.info(
+      { event: 'saml_logout_completed', idp: idp.id, success, correlationId: correlationIdOf(req) },
+      'IdP answered our logout',
+    );
     // Signed out here in any case; when the IdP could not end its own session, say so (shared computers).
     renderSignedOutPage(res.status(200).set('Cache-Control', 'no-store'), success ? null : idp.config.label);
   };
@@ -159,7 +233,11 @@ export function createSingleLogout(settings: AuthSettings, log: Logger): SingleL
           // Whose keys to try: the IdP named by the (not yet trusted) Issuer, among those doing single logout.
           const issuer = unverifiedIssuer(message.xml);
           const idp = [...settings.idps.values()].find((i) => i.config.entityId === issuer);
-          if (!canSignOutAt(idp)) throw new SignInRejection('issuer-mismatch', 'LogoutRequest from an issuer that is not an IdP configured for single logout');
+          if (!canSignOutAt(idp))
+            throw new SignInRejection(
+              'issuer-mismatch',
+              'LogoutRequest from an issuer that is not an IdP configured for single logout',
+            );
           idpId = idp.id;
           requireIdpSignature(message, idp);
           await handleRequest(req, res, idp, message.xml, message.relayState);
@@ -167,7 +245,11 @@ export function createSingleLogout(settings: AuthSettings, log: Logger): SingleL
         }
         const pending = readPendingLogout(req, settings.cookieSecrets);
         const idp = pending ? settings.idps.get(pending.idp) : undefined;
-        if (!pending || !idp) throw new SignInRejection('unknown-in-response-to', 'LogoutResponse while no logout of ours is pending in this browser');
+        if (!pending || !idp)
+          throw new SignInRejection(
+            'unknown-in-response-to',
+            'LogoutResponse while no logout of ours is pending in this browser',
+          );
         idpId = idp.id;
         requireIdpSignature(message, idp);
         handleResponse(req, res, idp, message.xml, pending.requestId);
@@ -180,7 +262,11 @@ export function createSingleLogout(settings: AuthSettings, log: Logger): SingleL
   const indexLogin = async (req: Request, login: SamlLogin, sessionExpires: number): Promise<void> => {
     const idp = settings.idps.get(login.idp);
     if (!canSignOutAt(idp)) return;
-    await rememberSession(req.sessionStore as Store, login.idp, login.nameId, { sid: req.sessionID, sessionIndex: login.sessionIndex, expires: sessionExpires });
+    await rememberSession(req.sessionStore as Store, login.idp, login.nameId, {
+      sid: req.sessionID,
+      sessionIndex: login.sessionIndex,
+      expires: sessionExpires,
+    });
   };
 
   return { startLogout, endpoint, indexLogin };

@@ -24,8 +24,17 @@ export function spMetadataXml(settings: AuthSettings, now = new Date()): string 
   const id = `_${randomBytes(16).toString('hex')}`;
   root.setAttribute('ID', id);
   root.setAttribute('entityID', settings.spEntityId);
-  root.setAttribute('validUntil', new Date(now.getTime() + VALIDITY_DAYS * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'));
-  const el = (parent: Element, ns: string, name: string, attrs: Record<string, string> = {}, text?: string): Element => {
+  root.setAttribute(
+    'validUntil',
+    new Date(now.getTime() + VALIDITY_DAYS * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  );
+  const el = (
+    parent: Element,
+    ns: string,
+    name: string,
+    attrs: Record<string, string> = {},
+    text?: string,
+  ): Element => {
     const e = doc.createElementNS(ns, name);
     for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
     if (text !== undefined) e.appendChild(doc.createTextNode(text));
@@ -44,7 +53,12 @@ export function spMetadataXml(settings: AuthSettings, now = new Date()): string 
     // Logout messages must be signed, so only a signing SP offers single logout.
     el(sp, NS.metadata, 'md:SingleLogoutService', { Binding: BINDING_REDIRECT, Location: settings.sloUrl });
   }
-  el(sp, NS.metadata, 'md:AssertionConsumerService', { Binding: BINDING_POST, Location: settings.acsUrl, index: '0', isDefault: 'true' });
+  el(sp, NS.metadata, 'md:AssertionConsumerService', {
+    Binding: BINDING_POST,
+    Location: settings.acsUrl,
+    index: '0',
+    isDefault: 'true',
+  });
   const xml = new XMLSerializer().serializeToString(doc);
   if (!settings.signing) return xml;
 
@@ -54,7 +68,11 @@ export function spMetadataXml(settings: AuthSettings, now = new Date()): string 
     signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
     canonicalizationAlgorithm: EXC_C14N,
   });
-  sig.addReference({ xpath: `//*[@ID='${id}']`, transforms: [ENVELOPED, EXC_C14N], digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256' });
+  sig.addReference({
+    xpath: `//*[@ID='${id}']`,
+    transforms: [ENVELOPED, EXC_C14N],
+    digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
+  });
   // The Signature is the first child of EntityDescriptor (metadata schema order).
   sig.computeSignature(xml, { prefix: 'ds', location: { reference: `//*[@ID='${id}']`, action: 'prepend' } });
   return sig.getSignedXml();

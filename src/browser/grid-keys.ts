@@ -67,11 +67,13 @@
 
   function savedValue(input: HTMLInputElement): string {
     const key = keyOf(input);
-    return key && Object.prototype.hasOwnProperty.call(confirmed, key) ? (confirmed[key] as string) : input.defaultValue;
+    return key && Object.prototype.hasOwnProperty.call(confirmed, key)
+      ? (confirmed[key] as string)
+      : input.defaultValue;
   }
 
   form.addEventListener('timesheet:confirmed', (event) => {
-    const known = ((event as CustomEvent<Record<string, { raw: string } | undefined>>).detail || {});
+    const known = (event as CustomEvent<Record<string, { raw: string } | undefined>>).detail || {};
     form.querySelectorAll<HTMLInputElement>('input.hours').forEach((input) => {
       const k = keyOf(input);
       if (k) confirmed[k] = known[k] ? known[k].raw : '';
@@ -106,7 +108,8 @@
         if (!event.shiftKey && (caretAt(input, 0) || wholeSelected(input))) move(neighbour(input, -1, 0), event);
         break;
       case 'ArrowRight':
-        if (!event.shiftKey && (caretAt(input, input.value.length) || wholeSelected(input))) move(neighbour(input, 1, 0), event);
+        if (!event.shiftKey && (caretAt(input, input.value.length) || wholeSelected(input)))
+          move(neighbour(input, 1, 0), event);
         break;
       case 'ArrowUp':
         if (!event.shiftKey) move(neighbour(input, 0, -1), event);
@@ -173,7 +176,8 @@
     table.classList.add('has-captions');
     // Rows the page adds later (add a project, copy last week) get their captions too.
     new MutationObserver((records) => {
-      if (records.some((r) => Array.from(r.addedNodes).some((n) => n.nodeName === 'TR' || n.nodeName === 'TBODY'))) all();
+      if (records.some((r) => Array.from(r.addedNodes).some((n) => n.nodeName === 'TR' || n.nodeName === 'TBODY')))
+        all();
     }).observe(table, { childList: true, subtree: true });
   });
 })();

@@ -34,7 +34,10 @@ export const burstConfigSchema = z.strictObject({
   redirectStatus: z.union([z.literal(302), z.literal(307)]).default(302),
   drainCookie: z
     .strictObject({
-      name: z.string().regex(/^[\w.-]+$/).default('timesheet.drain'),
+      name: z
+        .string()
+        .regex(/^[\w.-]+$/)
+        .default('timesheet.drain'),
       maxAgeMinutes: z.number().int().min(1).default(480),
     })
     .default({ name: 'timesheet.drain', maxAgeMinutes: 480 }),

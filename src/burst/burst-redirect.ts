@@ -51,7 +51,18 @@ export interface BurstRedirectStats {
 export type BurstRedirectMiddleware = RequestHandler & { stats(): BurstRedirectStats };
 
 /** Matched case-insensitively, as the path itself or as a prefix followed by '/'. */
-export const DEFAULT_EXCLUDED_PATHS: readonly string[] = Object.freeze(['/healthz', '/readyz', '/metrics', '/assets', '/saml', '/login', '/logout', '/signed-out', '/ops', '/internal']);
+export const DEFAULT_EXCLUDED_PATHS: readonly string[] = Object.freeze([
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/assets',
+  '/saml',
+  '/login',
+  '/logout',
+  '/signed-out',
+  '/ops',
+  '/internal',
+]);
 
 /** Parses and checks otherUrl: absolute http(s), no credentials, query or fragment. Returns the base without a trailing slash. */
 export function parseOtherUrl(otherUrl: string): { origin: string; base: string } {
@@ -61,7 +72,8 @@ export function parseOtherUrl(otherUrl: string): { origin: string; base: string 
   } catch {
     throw new TypeError(`burst otherUrl must be an absolute http(s) URL, got ${JSON.stringify(otherUrl)}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`burst otherUrl must be http(s), got ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new TypeError(`burst otherUrl must be http(s), got ${url.protocol}`);
   if (url.username || url.password) throw new TypeError('burst otherUrl must not carry credentials');
   if (url.search || url.hash) throw new TypeError('burst otherUrl must not have a query or fragment');
   return { origin: url.origin, base: url.origin + url.pathname.replace(/\/+$/, '') };
@@ -91,11 +103,15 @@ function isExcluded(requestTarget: string, prefixes: readonly string[]): boolean
 
 export function burstRedirect(options: BurstRedirectOptions): BurstRedirectMiddleware {
   const { controller, role, hasWorkInProgress } = options;
-  if (role !== 'onprem' && role !== 'cloud') throw new TypeError(`burst role must be 'onprem' or 'cloud', got ${String(role)}`);
+  if (role !== 'onprem' && role !== 'cloud')
+    throw new TypeError(`burst role must be 'onprem' or 'cloud', got ${String(role)}`);
   const { origin, base } = parseOtherUrl(options.otherUrl);
   const now = options.now ?? (() => new Date());
   const status = options.status ?? 302;
-  const excluded = [...DEFAULT_EXCLUDED_PATHS, ...(options.excludedPaths ?? []).map((p) => p.toLowerCase().replace(/\/+$/, ''))];
+  const excluded = [
+    ...DEFAULT_EXCLUDED_PATHS,
+    ...(options.excludedPaths ?? []).map((p) => p.toLowerCase().replace(/\/+$/, '')),
+  ];
   const stats: BurstRedirectStats = { redirected: 0, drained: 0, bounced: 0 };
   // Loop breaker: each copy marks whom it just sent away. If that person comes straight back
   // (the two copies disagree about the window, e.g. one was switched by hand), she is served
@@ -123,7 +139,14 @@ export function burstRedirect(options: BurstRedirectOptions): BurstRedirectMiddl
     stats.redirected++;
     // The window moves: no cache may keep this answer.
     res.setHeader('Cache-Control', 'no-store');
-    if (bounceSeconds > 0) res.cookie(bounceCookie, '1', { maxAge: bounceSeconds * 1000, httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
+    if (bounceSeconds > 0)
+      res.cookie(bounceCookie, '1', {
+        maxAge: bounceSeconds * 1000,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: req.secure,
+        path: '/',
+      });
     res.redirect(status, redirectTarget(base, origin, requestTarget));
   };
   return Object.assign(middleware, { stats: (): BurstRedirectStats => ({ ...stats }) });
@@ -173,7 +196,12 @@ export function setDrainCookie(res: Response, secret: Secrets, options: DrainCoo
 
 /** Call when the work is done (week submitted, sign-out): the next visit may be redirected. */
 export function clearDrainCookie(res: Response, options: Pick<DrainCookieOptions, 'name' | 'secure'> = {}): void {
-  res.clearCookie(options.name ?? DRAIN_COOKIE, { httpOnly: true, sameSite: 'lax', secure: options.secure ?? res.req.secure, path: '/' });
+  res.clearCookie(options.name ?? DRAIN_COOKIE, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: options.secure ?? res.req.secure,
+    path: '/',
+  });
 }
 
 /** True when the request carries a drain cookie with a valid signature that has not expired. */
@@ -181,13 +209,20 @@ function hasCookie(req: Request, name: string): boolean {
   return cookieValues(req, name).length > 0;
 }
 
-export function hasDrainCookie(req: Request, secret: Secrets, options: Pick<DrainCookieOptions, 'name' | 'now'> = {}): boolean {
+export function hasDrainCookie(
+  req: Request,
+  secret: Secrets,
+  options: Pick<DrainCookieOptions, 'name' | 'now'> = {},
+): boolean {
   const now = options.now?.() ?? new Date();
   return cookieValues(req, options.name ?? DRAIN_COOKIE).some((value) => verifyDrainCookieValue(value, secret, now));
 }
 
 /** hasWorkInProgress for burstRedirect() from the drain cookie. */
-export function drainCookieCheck(secret: Secrets, options: Pick<DrainCookieOptions, 'name' | 'now'> = {}): (req: Request) => boolean {
+export function drainCookieCheck(
+  secret: Secrets,
+  options: Pick<DrainCookieOptions, 'name' | 'now'> = {},
+): (req: Request) => boolean {
   secretList(secret);
   return (req) => hasDrainCookie(req, secret, options);
 }

@@ -47,7 +47,10 @@ export const burstScheduleSchema = z
     timeZone: z.string().refine(isKnownTimeZone, 'not a known IANA time zone').default(DEFAULT_BURST_SCHEDULE.timeZone),
   })
   // Zero-padded HH:MM compares correctly as strings.
-  .refine((s) => s.start < s.end, { message: 'start must be before end (a window cannot span midnight)', path: ['end'] });
+  .refine((s) => s.start < s.end, {
+    message: 'start must be before end (a window cannot span midnight)',
+    path: ['end'],
+  });
 
 /** Wall-clock parts of an instant in a zone. isoDay: 1 = Monday .. 7 = Sunday. */
 export interface ZonedParts {

@@ -95,7 +95,9 @@ export interface ModeChange {
 }
 
 /** 'schedule', the former name of 'auto', is still accepted wherever a mode is read. */
-export const burstModeSchema = z.enum(['auto', 'open', 'closed', 'schedule']).transform((m): BurstMode => (m === 'schedule' ? 'auto' : m));
+export const burstModeSchema = z
+  .enum(['auto', 'open', 'closed', 'schedule'])
+  .transform((m): BurstMode => (m === 'schedule' ? 'auto' : m));
 export type BurstModeInput = z.input<typeof burstModeSchema>;
 
 export const DEFAULT_LOAD_WINDOW_SECONDS = 30;
@@ -121,7 +123,8 @@ export function resolveLoadTrigger(t: LoadTrigger): ResolvedLoadTrigger {
   return out;
 }
 
-const closeBelowOpen = (close: number | undefined, open: number | undefined) => close === undefined || (open !== undefined && close < open);
+const closeBelowOpen = (close: number | undefined, open: number | undefined) =>
+  close === undefined || (open !== undefined && close < open);
 
 const loadTriggerObjectSchema = z
   .strictObject({
@@ -133,13 +136,18 @@ const loadTriggerObjectSchema = z
     minOpenSeconds: z.number().int().min(0).optional(),
     warmupSeconds: z.number().int().min(0).optional(),
   })
-  .refine((t) => t.openAboveRps !== undefined || t.openAboveEventLoopDelayMs !== undefined, 'a load trigger needs openAboveRps (or openAboveEventLoopDelayMs)')
+  .refine(
+    (t) => t.openAboveRps !== undefined || t.openAboveEventLoopDelayMs !== undefined,
+    'a load trigger needs openAboveRps (or openAboveEventLoopDelayMs)',
+  )
   .refine((t) => closeBelowOpen(t.closeBelowRps, t.openAboveRps), {
-    message: 'closeBelowRps must be below openAboveRps (and needs it): the gap between the two keeps the window from flapping',
+    message:
+      'closeBelowRps must be below openAboveRps (and needs it): the gap between the two keeps the window from flapping',
     path: ['closeBelowRps'],
   })
   .refine((t) => closeBelowOpen(t.closeBelowEventLoopDelayMs, t.openAboveEventLoopDelayMs), {
-    message: 'closeBelowEventLoopDelayMs must be below openAboveEventLoopDelayMs (and needs it): the gap between the two keeps the window from flapping',
+    message:
+      'closeBelowEventLoopDelayMs must be below openAboveEventLoopDelayMs (and needs it): the gap between the two keeps the window from flapping',
     path: ['closeBelowEventLoopDelayMs'],
   })
   .transform(resolveLoadTrigger);
@@ -226,10 +234,19 @@ export class BurstController {
     const trig = this.loadTrigger;
     const t = now.getTime();
     if (trig && t >= this.armedAt + trig.warmupSeconds * 1000) {
-      this.samples.push({ t, seconds: sample.seconds ?? 1, arrivalRps: sample.arrivalRps, eventLoopDelayMs: sample.eventLoopDelayMs });
+      this.samples.push({
+        t,
+        seconds: sample.seconds ?? 1,
+        arrivalRps: sample.arrivalRps,
+        eventLoopDelayMs: sample.eventLoopDelayMs,
+      });
       const from = t - trig.windowSeconds * 1000;
       this.samples = this.samples.filter((s) => s.t > from);
-      this.measured = { arrivalRps: this.average('arrivalRps'), eventLoopDelayMs: this.average('eventLoopDelayMs'), at: t };
+      this.measured = {
+        arrivalRps: this.average('arrivalRps'),
+        eventLoopDelayMs: this.average('eventLoopDelayMs'),
+        at: t,
+      };
       this.decide(trig, this.measured, t);
     }
     return this.state(now);
@@ -279,12 +296,17 @@ export class BurstController {
   }
 
   /** The hysteresis: open above the open threshold; close below the close threshold and after minOpen. */
-  private decide(trig: ResolvedLoadTrigger, m: { arrivalRps: number | null; eventLoopDelayMs: number | null }, t: number): void {
+  private decide(
+    trig: ResolvedLoadTrigger,
+    m: { arrivalRps: number | null; eventLoopDelayMs: number | null },
+    t: number,
+  ): void {
     const above = (v: number | null, limit: number | undefined) => limit !== undefined && v !== null && v > limit;
     // A measure holds the window while its average is at or above its close threshold.
     const holds = (v: number | null, limit: number | undefined) => limit !== undefined && v !== null && v >= limit;
     if (this.loadSince === null) {
-      if (above(m.arrivalRps, trig.openAboveRps) || above(m.eventLoopDelayMs, trig.openAboveEventLoopDelayMs)) this.loadSince = t;
+      if (above(m.arrivalRps, trig.openAboveRps) || above(m.eventLoopDelayMs, trig.openAboveEventLoopDelayMs))
+        this.loadSince = t;
       return;
     }
     const held = holds(m.arrivalRps, trig.closeBelowRps) || holds(m.eventLoopDelayMs, trig.closeBelowEventLoopDelayMs);

@@ -67,7 +67,8 @@ export function metricsSource(registry: Registry): () => Promise<string> {
       }, ANSWER_TIMEOUT_MS);
       waiting.set(id, (answer) => {
         clearTimeout(timer);
-        if (answer.error !== undefined || answer.text === undefined) reject(new Error(`cluster metrics: ${answer.error ?? 'no text'}`));
+        if (answer.error !== undefined || answer.text === undefined)
+          reject(new Error(`cluster metrics: ${answer.error ?? 'no text'}`));
         else resolve(answer.text);
       });
       process.send?.({ type: ASK, id } satisfies Ask);

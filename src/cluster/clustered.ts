@@ -14,7 +14,11 @@ export function workerCount(setting: number | 'auto'): number {
  * worker that dies (not while stopping), forwards SIGTERM/SIGINT to the workers, exits when they have,
  * and answers the workers' requests for the whole instance's metrics (src/cluster/cluster-metrics.ts).
  */
-export async function runClustered(workers: number, startWorker: () => Promise<void>, log: (message: string) => void): Promise<void> {
+export async function runClustered(
+  workers: number,
+  startWorker: () => Promise<void>,
+  log: (message: string) => void,
+): Promise<void> {
   if (workers <= 1 || !cluster.isPrimary) return startWorker();
   let stopping = false;
   answerClusterMetrics();

@@ -14,22 +14,32 @@ const hexColour = z.string().regex(/^#(?:[0-9a-fA-F]{3}){1,2}$/, 'a colour is #r
 /** The text colour of the pages (views/assets/app.css --ink). */
 export const BRAND_INK = '#1b1f24';
 
-const brandSchema = z.strictObject({
-  /** Shown in the header and the title of every page. */
-  company: z.string().trim().min(1).max(60).default('CONTOSO'),
-  /** Header, buttons and links. Text on it is white, so it must be dark enough (contrast checked at start). */
-  primaryColor: hexColour.default('#0b4f8a'),
-  /** The focus ring and the skip link; dark text is written on it. */
-  accentColor: hexColour.default('#ffbf47'),
-}).superRefine((brand, ctx) => {
-  // WCAG 2.1 AA (1.4.3): 4.5:1 for normal text. White on the primary colour, the ink on the accent.
-  if (contrastRatio(brand.primaryColor, '#ffffff') < 4.5) {
-    ctx.addIssue({ code: 'custom', path: ['primaryColor'], message: `white text on ${brand.primaryColor} is below 4.5:1 contrast; choose a darker colour` });
-  }
-  if (contrastRatio(brand.accentColor, BRAND_INK) < 4.5) {
-    ctx.addIssue({ code: 'custom', path: ['accentColor'], message: `dark text on ${brand.accentColor} is below 4.5:1 contrast; choose a lighter colour` });
-  }
-});
+const brandSchema = z
+  .strictObject({
+    /** Shown in the header and the title of every page. */
+    company: z.string().trim().min(1).max(60).default('CONTOSO'),
+    /** Header, buttons and links. Text on it is white, so it must be dark enough (contrast checked at start). */
+    primaryColor: hexColour.default('#0b4f8a'),
+    /** The focus ring and the skip link; dark text is written on it. */
+    accentColor: hexColour.default('#ffbf47'),
+  })
+  .superRefine((brand, ctx) => {
+    // WCAG 2.1 AA (1.4.3): 4.5:1 for normal text. White on the primary colour, the ink on the accent.
+    if (contrastRatio(brand.primaryColor, '#ffffff') < 4.5) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['primaryColor'],
+        message: `white text on ${brand.primaryColor} is below 4.5:1 contrast; choose a darker colour`,
+      });
+    }
+    if (contrastRatio(brand.accentColor, BRAND_INK) < 4.5) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['accentColor'],
+        message: `dark text on ${brand.accentColor} is below 4.5:1 contrast; choose a lighter colour`,
+      });
+    }
+  });
 
 /**
  * The shared part of the configuration. Each plugin validates its own section of
@@ -86,7 +96,14 @@ export const appConfigSchema = z.object({
     /** Roles allowed to use the timesheet at all. */
     allowedRoles: z.array(z.string().min(1)).min(1),
     /** The company time zone: decides which week is "this week". */
-    timeZone: z.string().refine((tz) => { try { new Intl.DateTimeFormat("en", { timeZone: tz }); return true; } catch { return false; } }, "not a known IANA time zone"),
+    timeZone: z.string().refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'not a known IANA time zone'),
     /** Weekends, company holidays and expected hours per contract (src/timesheet/work-calendar.ts). */
     calendar: calendarConfigSchema.prefault({}),
   }),

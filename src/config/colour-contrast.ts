@@ -26,6 +26,10 @@ export function contrastRatio(a: string, b: string): number {
 /** The same colour with each channel scaled towards black (0 < factor < 1): hover shades. */
 export function darken(hex: string, factor: number): string {
   return `#${hexToRgb(hex)
-    .map((v) => Math.round(v * factor).toString(16).padStart(2, '0'))
+    .map((v) =>
+      Math.round(v * factor)
+        .toString(16)
+        .padStart(2, '0'),
+    )
     .join('')}`;
 }

@@ -66,7 +66,9 @@ const normalise = (s: string) => s.toLowerCase().replace(/[-_]/g, '');
  */
 export function envOverrides(base: Json, env: NodeJS.ProcessEnv, problems: string[]): Json {
   let out = base;
-  const entries = Object.entries(env).filter(([k]) => k.startsWith('TIMESHEET_') && !['TIMESHEET_TARGET', 'TIMESHEET_ENV'].includes(k));
+  const entries = Object.entries(env).filter(
+    ([k]) => k.startsWith('TIMESHEET_') && !['TIMESHEET_TARGET', 'TIMESHEET_ENV'].includes(k),
+  );
   if (env.PORT !== undefined) entries.unshift(['TIMESHEET_APP__PORT', env.PORT]);
   for (const [name, rawValue] of entries) {
     if (rawValue === undefined) continue;
@@ -110,7 +112,8 @@ export function loadRawConfig(sources: RawConfigSources = {}): Json {
   const dir = sources.configDir ?? path.join(PROJECT_ROOT, 'config');
   const problems: string[] = [];
   const defaults = readJson(path.join(dir, 'default.json'), problems);
-  const target = sources.target ?? env.TIMESHEET_TARGET ?? (typeof defaults.target === 'string' ? defaults.target : 'onprem');
+  const target =
+    sources.target ?? env.TIMESHEET_TARGET ?? (typeof defaults.target === 'string' ? defaults.target : 'onprem');
   const environment = sources.environment ?? env.TIMESHEET_ENV ?? env.NODE_ENV ?? 'development';
   const targetFile = path.join(dir, 'targets', `${target}.json`);
   if (!existsSync(targetFile)) problems.push(`target: no file ${targetFile} for target "${target}"`);

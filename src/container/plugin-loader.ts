@@ -43,13 +43,20 @@ async function importPlugin(name: string, pluginsDir: string): Promise<PluginMod
  * port is provided exactly once, and reports ALL problems in one ConfigError (Ghost's adapter
  * manager habit: fail at boot, never on first use).
  */
-export async function buildContainer(raw: Record<string, unknown>, source: PluginSource = pluginsFromFolder()): Promise<Container> {
+export async function buildContainer(
+  raw: Record<string, unknown>,
+  source: PluginSource = pluginsFromFolder(),
+): Promise<Container> {
   const problems: string[] = [];
   const parsed = appConfigSchema.safeParse(raw);
   if (!parsed.success) problems.push(...parsed.error.issues.map((i) => `${keyOf(i.path)}: ${i.message}`));
 
-  const names = Array.isArray(raw.plugins) ? (raw.plugins as unknown[]).filter((n): n is string => typeof n === 'string') : [];
-  const settings = (typeof raw.pluginSettings === 'object' && raw.pluginSettings !== null ? raw.pluginSettings : {}) as Record<string, unknown>;
+  const names = Array.isArray(raw.plugins)
+    ? (raw.plugins as unknown[]).filter((n): n is string => typeof n === 'string')
+    : [];
+  const settings = (
+    typeof raw.pluginSettings === 'object' && raw.pluginSettings !== null ? raw.pluginSettings : {}
+  ) as Record<string, unknown>;
   const validatedSettings: Record<string, unknown> = {};
   const modules: PluginModule[] = [];
   const providers = new Map<symbol, string[]>();

@@ -14,12 +14,25 @@ const LIFETIME_MS = 60_000;
 const purposeOf = (method: string, path: string) => `copy:${method.toUpperCase()} ${path}`;
 const bodyHash = (body: string) => createHash('sha256').update(body).digest('base64url');
 
-export function signCopyRequest(secrets: Secrets, method: string, path: string, body: string, now = new Date()): string {
+export function signCopyRequest(
+  secrets: Secrets,
+  method: string,
+  path: string,
+  body: string,
+  now = new Date(),
+): string {
   return signToken(secrets, purposeOf(method, path), new Date(now.getTime() + LIFETIME_MS), bodyHash(body));
 }
 
 /** True when `token` was made by a holder of one of the secrets for exactly this method, path and body, less than a minute ago. */
-export function verifyCopyRequest(token: string, secrets: Secrets, method: string, path: string, body: string, now = new Date()): boolean {
+export function verifyCopyRequest(
+  token: string,
+  secrets: Secrets,
+  method: string,
+  path: string,
+  body: string,
+  now = new Date(),
+): boolean {
   const payload = verifyToken(token, secrets, purposeOf(method, path), now);
   if (payload === null) return false;
   // Not after the expiry check alone: a token signed far in the future would live too long.

@@ -87,7 +87,12 @@ export class FollowedBurst implements BurstView {
   }
 
   status(): FollowStatus {
-    return { otherCopy: this.client.description, reachable: this.isFresh(this.clock().getTime()), learnedAt: this.learnedAt === null ? null : new Date(this.learnedAt), lastError: this.lastError };
+    return {
+      otherCopy: this.client.description,
+      reachable: this.isFresh(this.clock().getTime()),
+      learnedAt: this.learnedAt === null ? null : new Date(this.learnedAt),
+      lastError: this.lastError,
+    };
   }
 
   isOpen(now: Date = this.clock()): boolean {
@@ -99,17 +104,37 @@ export class FollowedBurst implements BurstView {
     const snap = this.snapshot;
     if (!snap || !this.isFresh(t)) {
       const since = this.learnedAt === null ? this.startedAt : new Date(this.learnedAt + this.options.staleAfterMs);
-      return { open: true, reason: UNREACHABLE_REASON, mode: (snap?.mode ?? 'auto') as BurstMode, since, nextChange: null };
+      return {
+        open: true,
+        reason: UNREACHABLE_REASON,
+        mode: (snap?.mode ?? 'auto') as BurstMode,
+        since,
+        nextChange: null,
+      };
     }
     // The schedule's edge passed since the last answer: the window moved as announced.
     if (snap.nextChange && t >= snap.nextChange.getTime()) {
-      return { open: !snap.open, reason: snap.open ? 'outside-window' : 'schedule', mode: snap.mode as BurstMode, since: snap.nextChange, nextChange: null };
+      return {
+        open: !snap.open,
+        reason: snap.open ? 'outside-window' : 'schedule',
+        mode: snap.mode as BurstMode,
+        since: snap.nextChange,
+        nextChange: null,
+      };
     }
-    return { open: snap.open, reason: snap.reason as BurstViewState['reason'], mode: snap.mode as BurstMode, since: snap.since, nextChange: snap.nextChange };
+    return {
+      open: snap.open,
+      reason: snap.reason as BurstViewState['reason'],
+      mode: snap.mode as BurstMode,
+      since: snap.since,
+      nextChange: snap.nextChange,
+    };
   }
 
   modeChange(): ModeChange {
-    return this.snapshot ? { ...this.snapshot.lastChange, mode: this.snapshot.lastChange.mode as BurstMode } : { mode: 'auto' as BurstMode, by: 'unknown', at: this.startedAt };
+    return this.snapshot
+      ? { ...this.snapshot.lastChange, mode: this.snapshot.lastChange.mode as BurstMode }
+      : { mode: 'auto' as BurstMode, by: 'unknown', at: this.startedAt };
   }
 
   load(): null {
@@ -139,9 +164,15 @@ export class FollowedBurst implements BurstView {
     if (key === this.lastLogged) return;
     this.lastLogged = key;
     if (s.reason === UNREACHABLE_REASON) {
-      this.options.logger.warn({ burst: { open: s.open, reason: s.reason }, otherCopy: this.client.description, err: this.lastError }, 'the on-prem copy cannot be asked for the burst window: serving everyone here');
+      this.options.logger.warn(
+        { burst: { open: s.open, reason: s.reason }, otherCopy: this.client.description, err: this.lastError },
+        'the on-prem copy cannot be asked for the burst window: serving everyone here',
+      );
     } else {
-      this.options.logger.info({ burst: { open: s.open, reason: s.reason, mode: s.mode } }, 'burst window changed (followed from the on-prem copy)');
+      this.options.logger.info(
+        { burst: { open: s.open, reason: s.reason, mode: s.mode } },
+        'burst window changed (followed from the on-prem copy)',
+      );
     }
   }
 }

@@ -73,14 +73,19 @@ export class OtherCopyClient {
   }
 
   async setBurstMode(mode: string, by: string): Promise<BurstSnapshot> {
-    return burstSnapshotSchema.parse(await this.call('POST', COPY_PATHS.burst, JSON.stringify({ mode, by, from: this.self })));
+    return burstSnapshotSchema.parse(
+      await this.call('POST', COPY_PATHS.burst, JSON.stringify({ mode, by, from: this.self })),
+    );
   }
 
   /** The person's record of that week if the other copy has one; a draft is handed over (the other copy stops holding it). */
   async takeDraft(user: string, week: string, now = Date.now()): Promise<TakenDraft | null> {
     // A copy that is down (e.g. the cloud copy outside the Friday window) would make everyone who
     // opens a new week wait for the timeout: after a failure, the next lookups fail at once for a while.
-    if (now < this.draftLookupPausedUntil) throw new OtherCopyUnavailableError(`${this.transport.description}: not asked, it did not answer less than ${DRAFT_LOOKUP_PAUSE_MS / 1000} s ago`);
+    if (now < this.draftLookupPausedUntil)
+      throw new OtherCopyUnavailableError(
+        `${this.transport.description}: not asked, it did not answer less than ${DRAFT_LOOKUP_PAUSE_MS / 1000} s ago`,
+      );
     let body: unknown;
     try {
       body = await this.call('POST', COPY_PATHS.takeDraft, JSON.stringify({ user, week, to: this.self }));
@@ -90,7 +95,8 @@ export class OtherCopyClient {
     }
     const answer = takenSchema.parse(body);
     if (!answer.record) return null;
-    if (answer.record.user !== user || answer.record.week !== week) throw new OtherCopyUnavailableError('the other copy answered with another person\'s or week\'s record');
+    if (answer.record.user !== user || answer.record.week !== week)
+      throw new OtherCopyUnavailableError("the other copy answered with another person's or week's record");
     return { record: answer.record as unknown as WeekRecord, handedOver: answer.handedOver };
   }
 
@@ -103,16 +109,27 @@ export class OtherCopyClient {
     if (method === 'POST') headers['content-type'] = 'application/json';
     let res: Response;
     try {
-      res = await fetch(this.transport.urlOf(path), { method, headers, body: method === 'POST' ? body : undefined, redirect: 'manual', signal: AbortSignal.timeout(this.transport.timeoutMs) });
+      res = await fetch(this.transport.urlOf(path), {
+        method,
+        headers,
+        body: method === 'POST' ? body : undefined,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.transport.timeoutMs),
+      });
     } catch (err) {
       throw new OtherCopyUnavailableError(`${this.transport.description}: ${(err as Error).message}`);
     }
     const text = await res.text().catch(() => '');
-    if (res.status !== 200) throw new OtherCopyUnavailableError(`${this.transport.description}: ${method} ${path} answered ${res.status} ${text.slice(0, 200)}`);
+    if (res.status !== 200)
+      throw new OtherCopyUnavailableError(
+        `${this.transport.description}: ${method} ${path} answered ${res.status} ${text.slice(0, 200)}`,
+      );
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      throw new OtherCopyUnavailableError(`${this.transport.description}: ${method} ${path} answered something that is not JSON`);
+      throw new OtherCopyUnavailableError(
+        `${this.transport.description}: ${method} ${path} answered something that is not JSON`,
+      );
     }
   }
 }

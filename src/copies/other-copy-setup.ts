@@ -11,12 +11,20 @@ import { OtherCopyClient } from './other-copy-client.js';
  * drafts.
  */
 export function otherCopyClient(container: Container, config: AppConfig, logger: Logger): OtherCopyClient | null {
-  const transport = container.isBound(OTHER_COPY_TRANSPORT) ? container.get<OtherCopyTransport | null>(OTHER_COPY_TRANSPORT) : null;
+  const transport = container.isBound(OTHER_COPY_TRANSPORT)
+    ? container.get<OtherCopyTransport | null>(OTHER_COPY_TRANSPORT)
+    : null;
   if (!config.burst.otherUrl || !transport) return null;
   if (config.copies.secrets.length === 0) {
-    logger.warn({ otherCopy: transport.description }, 'copies.secrets is empty: this copy does not talk to the other one (no shared burst window, no draft hand-over)');
+    logger.warn(
+      { otherCopy: transport.description },
+      'copies.secrets is empty: this copy does not talk to the other one (no shared burst window, no draft hand-over)',
+    );
     return null;
   }
-  logger.info({ otherCopy: transport.description }, 'linked to the other copy (one burst window, drafts follow the person)');
+  logger.info(
+    { otherCopy: transport.description },
+    'linked to the other copy (one burst window, drafts follow the person)',
+  );
   return new OtherCopyClient(transport, config.copies.secrets, config.target);
 }

@@ -32,14 +32,20 @@ export class EndpointRotation {
    * Runs `attempt` on one node after the other until one serves it. Errors other than
    * NodeUnavailableError / NodeTimeoutError (for example ErpRejectedError) pass through untouched.
    */
-  async run<T>(what: string, attempt: (endpoint: string) => Promise<T>, options: { failOverOnTimeout?: boolean } = {}): Promise<T> {
+  async run<T>(
+    what: string,
+    attempt: (endpoint: string) => Promise<T>,
+    options: { failOverOnTimeout?: boolean } = {},
+  ): Promise<T> {
     const failures: Error[] = [];
     for (const endpoint of this.order()) {
       try {
         return await attempt(endpoint);
       } catch (err) {
         if (err instanceof NodeTimeoutError && !options.failOverOnTimeout) {
-          throw new ErpTimeoutError(`The ERP did not answer ${what} within ${err.timeoutMs} ms (${err.endpoint})`, { cause: err });
+          throw new ErpTimeoutError(`The ERP did not answer ${what} within ${err.timeoutMs} ms (${err.endpoint})`, {
+            cause: err,
+          });
         }
         if (!(err instanceof NodeUnavailableError) && !(err instanceof NodeTimeoutError)) throw err;
         failures.push(err);

@@ -74,7 +74,12 @@ export function receiptFromSoap(result: unknown): SubmitReceipt {
 }
 
 /** The request body of SubmitTimesheet; element order follows the WSDL sequence. */
-export function submitArgs(user: string, weekStart: string, entries: ErpTimeEntry[], submissionId: string): Record<string, unknown> {
+export function submitArgs(
+  user: string,
+  weekStart: string,
+  entries: ErpTimeEntry[],
+  submissionId: string,
+): Record<string, unknown> {
   return {
     user,
     weekStart,
@@ -95,6 +100,9 @@ export function faultOf(err: unknown): SoapFault | undefined {
   const fault = root?.Envelope?.Body?.Fault;
   if (!fault) return undefined;
   const rawCode = text(fault.faultcode) || text((fault.Code as { Value?: unknown } | undefined)?.Value) || 'Server';
-  const message = text(fault.faultstring) || text((fault.Reason as { Text?: unknown } | undefined)?.Text) || 'The ERP refused the request';
+  const message =
+    text(fault.faultstring) ||
+    text((fault.Reason as { Text?: unknown } | undefined)?.Text) ||
+    'The ERP refused the request';
   return { code: rawCode.replace(/^[^:]*:/, ''), message };
 }

@@ -48,7 +48,10 @@ export function httpExchange(request: HttpExchangeRequest, agents: HttpAgents): 
     };
     const req = transport.request(url, {
       method: request.method,
-      headers: request.body === undefined ? request.headers : { ...request.headers, 'Content-Length': Buffer.byteLength(request.body) },
+      headers:
+        request.body === undefined
+          ? request.headers
+          : { ...request.headers, 'Content-Length': Buffer.byteLength(request.body) },
       agent: isHttps ? agents.https : agents.http,
     });
     const timer = setTimeout(() => {
@@ -59,12 +62,18 @@ export function httpExchange(request: HttpExchangeRequest, agents: HttpAgents): 
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', (err) => finish(new NodeUnavailableError(request.url, describeNetworkError(err), { cause: err })));
+      res.on('error', (err) =>
+        finish(new NodeUnavailableError(request.url, describeNetworkError(err), { cause: err })),
+      );
       res.on('close', () => {
         if (!res.complete) finish(new NodeUnavailableError(request.url, 'connection closed while reading the answer'));
       });
       res.on('end', () =>
-        finish(null, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        finish(null, {
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
       );
     });
     req.end(request.body);

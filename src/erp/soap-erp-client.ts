@@ -34,7 +34,11 @@ export interface SoapErpClientOptions {
   logger?: FailoverLogger;
 }
 
-type SoapMethodAsync = (args: unknown, options?: unknown, extraHeaders?: Record<string, string>) => Promise<[unknown, ...unknown[]]>;
+type SoapMethodAsync = (
+  args: unknown,
+  options?: unknown,
+  extraHeaders?: Record<string, string>,
+) => Promise<[unknown, ...unknown[]]>;
 
 /**
  * The ERP port over SOAP. Transport-agnostic: erp-direct gives it the farm's URLs, erp-relay the
@@ -59,7 +63,12 @@ export class SoapErpClient implements ErpConnector {
     return { projects: projectsFromSoap(projects), entries: entriesFromSoap(entries) };
   }
 
-  async submitWeek(user: string, weekStart: string, entries: ErpTimeEntry[], submissionId: string): Promise<SubmitReceipt> {
+  async submitWeek(
+    user: string,
+    weekStart: string,
+    entries: ErpTimeEntry[],
+    submissionId: string,
+  ): Promise<SubmitReceipt> {
     // Failing over to another node after a connection error is safe: the ERP books a submissionId once.
     return receiptFromSoap(await this.call('SubmitTimesheet', submitArgs(user, weekStart, entries, submissionId)));
   }
@@ -72,7 +81,10 @@ export class SoapErpClient implements ErpConnector {
       'ping',
       async (endpoint) => {
         const url = endpoint + (endpoint.includes('?') ? '&wsdl' : '?wsdl');
-        const res = await httpExchange({ url, method: 'GET', headers: this.headersFor(endpoint), timeoutMs }, this.agents);
+        const res = await httpExchange(
+          { url, method: 'GET', headers: this.headersFor(endpoint), timeoutMs },
+          this.agents,
+        );
         const classified = this.options.classifyResponse?.({ url, ...res });
         if (classified) throw classified;
         if (res.status !== 200 || !res.body.includes('definitions')) {
@@ -129,7 +141,10 @@ function classifySoapError(err: unknown, endpoint: string): unknown {
     return new NodeUnavailableError(endpoint, `HTTP ${status} without a SOAP answer`, { cause: err });
   }
   if (err instanceof NodeUnavailableError || err instanceof NodeTimeoutError) return err;
-  return new ErpUnavailableError(`The ERP answer from ${endpoint} could not be read: ${(err as Error)?.message ?? err}`, { cause: err });
+  return new ErpUnavailableError(
+    `The ERP answer from ${endpoint} could not be read: ${(err as Error)?.message ?? err}`,
+    { cause: err },
+  );
 }
 
 /**

@@ -9,7 +9,12 @@ type RequestCallback = Parameters<IHttpClient['request']>[2];
  * service) say what one of ITS answers means, before the rules below apply; undefined = no opinion.
  * An ErpError it returns reaches the caller as is.
  */
-export type ResponseClassifier = (response: { url: string; status: number; headers: HttpExchangeResponse['headers']; body: string }) => Error | undefined;
+export type ResponseClassifier = (response: {
+  url: string;
+  status: number;
+  headers: HttpExchangeResponse['headers'];
+  body: string;
+}) => Error | undefined;
 
 /** Statuses a gateway or a load balancer gives when the node behind it is not serving. */
 const NODE_DOWN_STATUSES = new Set([502, 503, 504]);

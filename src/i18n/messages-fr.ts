@@ -21,45 +21,59 @@ export const fr: Record<MessageKey, string> = {
   'week.commentLabel': 'Commentaire pour {project} le {day}',
   'week.commentToggle': 'Commentaire',
   'week.notBookable': 'Non imputable ce jour-là',
-  'week.noProjects': "L'ERP n'indique aucun projet imputable par vous cette semaine. Voyez avec votre responsable si c'est une erreur.",
-  'week.inputHelp': 'Saisissez les heures sous la forme 7,5, 7.5, 7:30, 7h30, 7h ou 45m. Vide signifie aucune. Quarts d’heure uniquement.',
+  'week.noProjects':
+    "L'ERP n'indique aucun projet imputable par vous cette semaine. Voyez avec votre responsable si c'est une erreur.",
+  'week.inputHelp':
+    'Saisissez les heures sous la forme 7,5, 7.5, 7:30, 7h30, 7h ou 45m. Vide signifie aucune. Quarts d’heure uniquement.',
   'week.saveDraft': 'Enregistrer le brouillon',
   'week.submit': 'Soumettre la semaine',
-  'week.submitHelp': "La soumission envoie toute la semaine à l'ERP en une fois. Elle ne pourra plus être modifiée ensuite.",
+  'week.submitHelp':
+    "La soumission envoie toute la semaine à l'ERP en une fois. Elle ne pourra plus être modifiée ensuite.",
   'week.status.idle': 'Toutes les modifications sont enregistrées.',
   'week.status.saving': 'Enregistrement...',
   'week.status.saved': 'Enregistré',
-  'week.status.error': "Non enregistré : {reason}. Votre saisie est conservée dans la page ; elle sera enregistrée de nouveau.",
-  'week.status.conflict': 'Cette semaine a été modifiée ailleurs (autre onglet ou appareil). Rechargez la page pour voir la dernière version ; vos modifications non enregistrées sont conservées dans ce navigateur.',
-  'week.status.offline': 'Hors ligne : {count} modifications en attente. Elles seront enregistrées au retour de la connexion.',
+  'week.status.error':
+    'Non enregistré : {reason}. Votre saisie est conservée dans la page ; elle sera enregistrée de nouveau.',
+  'week.status.conflict':
+    'Cette semaine a été modifiée ailleurs (autre onglet ou appareil). Rechargez la page pour voir la dernière version ; vos modifications non enregistrées sont conservées dans ce navigateur.',
+  'week.status.offline':
+    'Hors ligne : {count} modifications en attente. Elles seront enregistrées au retour de la connexion.',
   'week.status.offlineOne': 'Hors ligne : 1 modification en attente. Elle sera enregistrée au retour de la connexion.',
-  'week.status.choose': 'Non enregistré : cette semaine a été modifiée ailleurs. Choisissez la version à garder, au-dessus du tableau.',
+  'week.status.choose':
+    'Non enregistré : cette semaine a été modifiée ailleurs. Choisissez la version à garder, au-dessus du tableau.',
   'week.status.tookSaved': 'La version enregistrée ailleurs est affichée.',
-  'week.status.notSaved': 'Pas encore enregistré : voir le message au-dessus du tableau. Vos modifications sont conservées dans ce navigateur.',
+  'week.status.notSaved':
+    'Pas encore enregistré : voir le message au-dessus du tableau. Vos modifications sont conservées dans ce navigateur.',
   'week.conflict.title': 'Cette semaine a été modifiée ailleurs',
-  'week.conflict.intro': "Un autre onglet ou appareil a enregistré d'autres valeurs pour ces cellules depuis le chargement de cette page. Plus rien n'est enregistré tant que vous n'avez pas choisi laquelle garder.",
+  'week.conflict.intro':
+    "Un autre onglet ou appareil a enregistré d'autres valeurs pour ces cellules depuis le chargement de cette page. Plus rien n'est enregistré tant que vous n'avez pas choisi laquelle garder.",
   'week.conflict.mine': 'Dans cet onglet : {value}',
   'week.conflict.theirs': 'Enregistré ailleurs : {value}',
   'week.conflict.empty': '(vide)',
   'week.conflict.withComment': '{hours}, commentaire « {comment} »',
   'week.conflict.keepMine': 'Garder la mienne',
   'week.conflict.useSaved': 'Prendre la version enregistrée',
-  'week.session.ended': 'Votre session a pris fin. Vos modifications non enregistrées sont conservées dans ce navigateur et seront enregistrées dès que vous serez reconnecté.',
+  'week.session.ended':
+    'Votre session a pris fin. Vos modifications non enregistrées sont conservées dans ce navigateur et seront enregistrées dès que vous serez reconnecté.',
   'week.session.signIn': 'Se reconnecter',
-  'week.session.expired': 'Cette page a expiré. Vos modifications non enregistrées sont conservées dans ce navigateur et seront enregistrées au rechargement de la page.',
+  'week.session.expired':
+    'Cette page a expiré. Vos modifications non enregistrées sont conservées dans ce navigateur et seront enregistrées au rechargement de la page.',
   'week.session.reload': 'Recharger la page',
-  'week.otherCopyUnchecked': 'Votre brouillon de cette semaine est peut-être sur l’autre copie de la saisie des temps, injoignable pour l’instant. Ce que vous saisissez ici est conservé ici ; rouvrez la semaine plus tard pour vérifier.',
+  'week.otherCopyUnchecked':
+    'Votre brouillon de cette semaine est peut-être sur l’autre copie de la saisie des temps, injoignable pour l’instant. Ce que vous saisissez ici est conservé ici ; rouvrez la semaine plus tard pour vérifier.',
   'week.saved': 'Brouillon enregistré.',
   'week.submitted.title': 'Soumise',
   'week.submitted.receipt': "L'ERP a enregistré cette semaine. Numéro de reçu {receipt}.",
   'week.submitted.at': 'Enregistrée le {date}.',
   'week.booked': "Cette semaine est déjà enregistrée dans l'ERP. Elle ne peut plus être modifiée ici.",
   'week.submitting.title': "Soumise, en attente de l'ERP",
-  'week.submitting.body': "Votre semaine est enregistrée et en file d'attente pour l'ERP, lent ou indisponible pour le moment. Elle sera envoyée automatiquement ; vous pouvez fermer cette page. Le reçu s'affichera ici.",
-  'week.submitting.refresh': "Vérifier à nouveau",
+  'week.submitting.body':
+    "Votre semaine est enregistrée et en file d'attente pour l'ERP, lent ou indisponible pour le moment. Elle sera envoyée automatiquement ; vous pouvez fermer cette page. Le reçu s'affichera ici.",
+  'week.submitting.refresh': 'Vérifier à nouveau',
   'week.submitting.done': "L'ERP a répondu. Affichage du résultat…",
   'week.problem.rejected': "L'ERP a refusé cette semaine : {reason} Corrigez-la et soumettez-la à nouveau.",
-  'week.problem.undelivered': "Votre semaine n'a pas pu être transmise : l'ERP est resté injoignable trop longtemps. Rien n'a été enregistré. Soumettez-la à nouveau quand vous le souhaitez ; c'est la même soumission qui est envoyée, elle ne sera jamais enregistrée deux fois.",
+  'week.problem.undelivered':
+    "Votre semaine n'a pas pu être transmise : l'ERP est resté injoignable trop longtemps. Rien n'a été enregistré. Soumettez-la à nouveau quand vous le souhaitez ; c'est la même soumission qui est envoyée, elle ne sera jamais enregistrée deux fois.",
   'week.readOnly': 'Lecture seule',
   'errors.summaryTitle': 'Il y a un problème',
   'errors.summaryIntro': '{count} valeur(s) demandent votre attention. Votre saisie a été conservée.',
@@ -71,14 +85,20 @@ export const fr: Record<MessageKey, string> = {
   'errors.day-over-max': 'Le total du jour dépasse {max} heures.',
   'errors.comment-too-long': 'Le commentaire dépasse {max} caractères.',
   'errors.weekNotReady': 'La semaine ne peut pas encore être soumise : corrigez les valeurs ci-dessous.',
-  'errors.conflict': "Cette semaine a été modifiée ailleurs (autre onglet ou appareil) depuis son ouverture. Rien n'a été enregistré. Le formulaire montre vos valeurs ; les valeurs enregistrées ailleurs sont listées ci-dessous. Enregistrez à nouveau pour les remplacer par les vôtres, ou rechargez la page pour garder celles enregistrées.",
+  'errors.conflict':
+    "Cette semaine a été modifiée ailleurs (autre onglet ou appareil) depuis son ouverture. Rien n'a été enregistré. Le formulaire montre vos valeurs ; les valeurs enregistrées ailleurs sont listées ci-dessous. Enregistrez à nouveau pour les remplacer par les vôtres, ou rechargez la page pour garder celles enregistrées.",
   'errors.locked': 'Cette semaine a été soumise et ne peut plus être modifiée.',
-  'errors.badInput': "Une partie de l'envoi n'a pas pu être lue ({detail}). Rien n'a été enregistré ; veuillez réessayer.",
-  'errors.tooManyWrites': "Trop de modifications envoyées en peu de temps. Rien n'est perdu : vos modifications sont conservées et renvoyées dans un instant.",
-  'errors.erp.unavailable': "L'ERP est injoignable pour le moment. Votre brouillon est en sécurité ici ; réessayez dans quelques minutes.",
-  'errors.erp.timeout': "L'ERP n'a pas répondu à temps. Votre brouillon est en sécurité ici ; réessayez dans quelques minutes.",
+  'errors.badInput':
+    "Une partie de l'envoi n'a pas pu être lue ({detail}). Rien n'a été enregistré ; veuillez réessayer.",
+  'errors.tooManyWrites':
+    "Trop de modifications envoyées en peu de temps. Rien n'est perdu : vos modifications sont conservées et renvoyées dans un instant.",
+  'errors.erp.unavailable':
+    "L'ERP est injoignable pour le moment. Votre brouillon est en sécurité ici ; réessayez dans quelques minutes.",
+  'errors.erp.timeout':
+    "L'ERP n'a pas répondu à temps. Votre brouillon est en sécurité ici ; réessayez dans quelques minutes.",
   'errors.erp.rejected': "L'ERP a refusé la semaine : {message}",
-  'errors.storeUnavailable': "Le service est momentanément indisponible. Rien de ce que vous avez enregistré n'est perdu ; réessayez dans une minute.",
+  'errors.storeUnavailable':
+    "Le service est momentanément indisponible. Rien de ce que vous avez enregistré n'est perdu ; réessayez dans une minute.",
   'errors.notFound': "Cette page n'existe pas.",
   'errors.badWeek': '« {week} » n’est pas une semaine. Les semaines s’écrivent 2026-W47.',
   'errors.forbidden': "Votre compte n'est pas autorisé à utiliser la feuille de temps.",
@@ -88,18 +108,23 @@ export const fr: Record<MessageKey, string> = {
   'errors.reference': 'Référence : {id}',
   'errors.backToWeek': 'Retour à ma semaine',
   'ops.title': 'Exploitation',
-  'ops.intro': "Instance {instance}, cible {target}. Le trafic, les appels à l'ERP et les sessions ci-dessous sont ceux de cette instance ; la file d'envoi est celle de toute la cible.",
+  'ops.intro':
+    "Instance {instance}, cible {target}. Le trafic, les appels à l'ERP et les sessions ci-dessous sont ceux de cette instance ; la file d'envoi est celle de toute la cible.",
   'ops.asOf': 'Chiffres à {time}.',
   'ops.refresh': 'Actualiser',
   'ops.notice.burst': "L'interrupteur est maintenant sur : {mode}.",
   'ops.notice.retried': "La soumission est de nouveau en file ; le traitement l'envoie sous peu.",
-  'ops.notice.notRetried': "Cette soumission n'a pas pu être relancée : seule une soumission dont les tentatives sont épuisées peut l'être.",
-  'ops.notice.burstUnreachable': "Rien n'a changé : la copie sur site décide de la fenêtre de pointe et ne peut pas être jointe d'ici pour l'instant. Utilisez /ops sur la copie sur site.",
+  'ops.notice.notRetried':
+    "Cette soumission n'a pas pu être relancée : seule une soumission dont les tentatives sont épuisées peut l'être.",
+  'ops.notice.burstUnreachable':
+    "Rien n'a changé : la copie sur site décide de la fenêtre de pointe et ne peut pas être jointe d'ici pour l'instant. Utilisez /ops sur la copie sur site.",
   'ops.burst.decidedBy': 'Décidée par',
   'ops.burst.decidedHere': 'cette copie : horaire, interrupteur et charge',
   'ops.burst.followed': 'la copie sur site (dernière réponse {at})',
-  'ops.burst.forwarded': "Sur cette copie, l'interrupteur règle la fenêtre de la copie sur site, que les deux copies suivent.",
-  'ops.burst.followedUnreachable': 'la copie sur site, injoignable (dernière réponse : {at} ; {error}) : tout le monde est servi ici',
+  'ops.burst.forwarded':
+    "Sur cette copie, l'interrupteur règle la fenêtre de la copie sur site, que les deux copies suivent.",
+  'ops.burst.followedUnreachable':
+    'la copie sur site, injoignable (dernière réponse : {at} ; {error}) : tout le monde est servi ici',
   'ops.burst.never': 'jamais',
   'ops.burst.title': 'Fenêtre de pointe',
   'ops.burst.state': 'État',
@@ -129,7 +154,8 @@ export const fr: Record<MessageKey, string> = {
   'ops.burst.setClosed': 'Fermer la fenêtre',
   'ops.burst.setAuto': 'Automatique : créneau et charge',
   'ops.burst.load.title': 'Déclencheur de charge',
-  'ops.burst.load.none': "Pas de déclencheur de charge sur cette copie (burst.loadTrigger est null, ou cette copie suit la fenêtre de l'autre).",
+  'ops.burst.load.none':
+    "Pas de déclencheur de charge sur cette copie (burst.loadTrigger est null, ou cette copie suit la fenêtre de l'autre).",
   'ops.burst.load.status': 'Statut',
   'ops.burst.load.holds': 'actif depuis le {since} : garde la fenêtre ouverte',
   'ops.burst.load.ignored': "actif, mais l'interrupteur est réglé à la main",
@@ -143,10 +169,12 @@ export const fr: Record<MessageKey, string> = {
   'ops.burst.load.delayThresholds': '{open} / {close} ms',
   'ops.burst.load.minOpen': 'Une fois ouverte par la charge, reste ouverte au moins',
   'ops.traffic.title': 'Trafic, dernière heure',
-  'ops.traffic.note': 'Cette instance seulement ; sondes de santé, collectes de métriques et fichiers statiques exclus.',
+  'ops.traffic.note':
+    'Cette instance seulement ; sondes de santé, collectes de métriques et fichiers statiques exclus.',
   'ops.traffic.rps': 'Requêtes par seconde',
   'ops.traffic.p95': '95e centile du temps de réponse (ms)',
-  'ops.traffic.chartLabel': '{what}, dernière heure, un point toutes les 10 secondes. Les chiffres sont dans le tableau sous le graphique.',
+  'ops.traffic.chartLabel':
+    '{what}, dernière heure, un point toutes les 10 secondes. Les chiffres sont dans le tableau sous le graphique.',
   'ops.traffic.tableCaption': '{what}, par tranche de 5 minutes',
   'ops.traffic.from': 'À partir de',
   'ops.traffic.requests': 'Requêtes',
@@ -203,8 +231,10 @@ export const fr: Record<MessageKey, string> = {
   'ops.duration.hours': '{h} h {m} min',
   'weekday.short': '{weekday} {day}',
   // --- week grid: rows, copy last week, non-working days, expected hours, week-complete check ---
-  'week.blank.restored': "Les heures saisies dans une nouvelle ligne avant d'en choisir le projet ont été remises. Choisissez le projet pour les enregistrer.",
-  'week.status.offlineHeld': "Hors ligne : rien n'a été envoyé et tout ce que vous avez saisi est toujours là. L'envoi se fera au retour de la connexion.",
+  'week.blank.restored':
+    "Les heures saisies dans une nouvelle ligne avant d'en choisir le projet ont été remises. Choisissez le projet pour les enregistrer.",
+  'week.status.offlineHeld':
+    "Hors ligne : rien n'a été envoyé et tout ce que vous avez saisi est toujours là. L'envoi se fera au retour de la connexion.",
   'week.rows.actions': 'Actions sur la ligne',
   'week.rows.add': 'Ajouter un projet',
   'week.rows.addLabel': 'Projet à ajouter à la grille',
@@ -213,22 +243,28 @@ export const fr: Record<MessageKey, string> = {
   'week.rows.remove': 'Retirer',
   'week.rows.removeLabel': 'Retirer la ligne {project}',
   'week.rows.removed': 'Brouillon enregistré. La ligne {project} a été retirée.',
-  'week.rows.notEmpty': "La ligne {project} contient encore des heures ou un commentaire : elle n'a pas été retirée (cela les masquerait). Videz d'abord ses cellules, puis retirez-la. Vos autres modifications sont enregistrées.",
+  'week.rows.notEmpty':
+    "La ligne {project} contient encore des heures ou un commentaire : elle n'a pas été retirée (cela les masquerait). Videz d'abord ses cellules, puis retirez-la. Vos autres modifications sont enregistrées.",
   'week.rows.keepHelp': 'Seule une ligne sans heures ni commentaire peut être retirée.',
   'week.blank.title': 'Nouvelle ligne {row}',
   'week.blank.project': 'Projet de la nouvelle ligne {row}',
   'week.blank.choose': 'Choisir un projet',
   'week.blank.cellLabel': 'Heures de la nouvelle ligne {row} (choisissez son projet) le {day}',
-  'week.blank.needProject': "Vous avez saisi des heures dans une nouvelle ligne sans choisir son projet, ou choisi deux fois le même projet. Ces heures ne sont pas encore enregistrées et sont affichées à nouveau ci-dessous : choisissez le projet de la ligne, puis enregistrez. Vos autres modifications sont enregistrées.",
-  'week.blank.hint': "Choisissez le projet de cette nouvelle ligne : ses heures sont enregistrées dès qu'elle a un projet.",
+  'week.blank.needProject':
+    'Vous avez saisi des heures dans une nouvelle ligne sans choisir son projet, ou choisi deux fois le même projet. Ces heures ne sont pas encore enregistrées et sont affichées à nouveau ci-dessous : choisissez le projet de la ligne, puis enregistrez. Vos autres modifications sont enregistrées.',
+  'week.blank.hint':
+    "Choisissez le projet de cette nouvelle ligne : ses heures sont enregistrées dès qu'elle a un projet.",
   'week.copy.title': 'Copier la semaine précédente',
-  'week.copy.help': 'Remplit cette semaine vide avec les projets de la semaine {week}, avec ou sans leurs heures et commentaires. Jamais par-dessus des heures saisies.',
+  'week.copy.help':
+    'Remplit cette semaine vide avec les projets de la semaine {week}, avec ou sans leurs heures et commentaires. Jamais par-dessus des heures saisies.',
   'week.copy.rows': 'Copier les lignes seulement',
   'week.copy.rowsAndHours': 'Copier les lignes et les heures',
   'week.copy.done': 'Copié depuis la semaine {week}. Vérifiez les valeurs avant de soumettre.',
   'week.copy.skipped': 'Non copiés, non saisissables cette semaine : {projects}.',
-  'week.copy.hasHours': "Rien n'a été copié : cette semaine contient déjà des heures ou des commentaires, et la copie n'écrit jamais par-dessus votre saisie. Videz-les d'abord, ou ajoutez les lignes une par une.",
-  'week.copy.nothing': "Rien n'a été copié : la semaine {week} n'a ni lignes ni heures dans la feuille de temps (elle n'y a jamais été ouverte). Ouvrez-la une fois, puis copiez.",
+  'week.copy.hasHours':
+    "Rien n'a été copié : cette semaine contient déjà des heures ou des commentaires, et la copie n'écrit jamais par-dessus votre saisie. Videz-les d'abord, ou ajoutez les lignes une par une.",
+  'week.copy.nothing':
+    "Rien n'a été copié : la semaine {week} n'a ni lignes ni heures dans la feuille de temps (elle n'y a jamais été ouverte). Ouvrez-la une fois, puis copiez.",
   'week.day.weekend': 'Week-end',
   'week.day.holiday': 'Jour férié',
   'week.day.holidayNamed': 'Jour férié : {name}',
@@ -245,9 +281,11 @@ export const fr: Record<MessageKey, string> = {
   // --- keyboard and phone layout ---
   'week.keys.title': 'Raccourcis clavier',
   'week.keys.intro': 'Dans les heures de la semaine :',
-  'week.keys.readOnly': 'Cette semaine est en lecture seule : les touches déplacent entre les cases mais ne modifient rien.',
+  'week.keys.readOnly':
+    'Cette semaine est en lecture seule : les touches déplacent entre les cases mais ne modifient rien.',
   'week.keys.leftRight': '← / →',
-  'week.keys.leftRightDo': 'Jour précédent ou suivant, une fois le curseur au début ou à la fin du texte (ou tout le texte sélectionné).',
+  'week.keys.leftRightDo':
+    'Jour précédent ou suivant, une fois le curseur au début ou à la fin du texte (ou tout le texte sélectionné).',
   'week.keys.upDown': '↑ / ↓',
   'week.keys.upDownDo': 'Même jour dans le projet précédent ou suivant.',
   'week.keys.enter': 'Entrée',

@@ -13,7 +13,8 @@ export type Translate = (key: MessageKey, params?: Record<string, string | numbe
 
 export function translator(locale: Locale): Translate {
   const messages = catalogues[locale];
-  return (key, params = {}) => messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return (key, params = {}) =>
+    messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
 export function isLocale(value: unknown): value is Locale {
@@ -47,7 +48,12 @@ export function formatDay(date: string, locale: Locale, style: 'long' | 'short' 
   const key = `${locale}|${style}`;
   let format = dayFormats.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(INTL_TAG[locale], { weekday: style, day: 'numeric', month: style === 'long' ? 'long' : 'short', timeZone: 'UTC' });
+    format = new Intl.DateTimeFormat(INTL_TAG[locale], {
+      weekday: style,
+      day: 'numeric',
+      month: style === 'long' ? 'long' : 'short',
+      timeZone: 'UTC',
+    });
     dayFormats.set(key, format);
   }
   return format.format(new Date(`${date}T00:00:00Z`)).replace(',', '');

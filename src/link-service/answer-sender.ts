@@ -25,7 +25,8 @@ function responseMessage(requestId: string, answer: LinkAnswer, body: boolean): 
 }
 
 function send(ws: WebSocket, data: Buffer | string, options: { binary?: boolean; fin?: boolean } = {}): Promise<void> {
-  if (ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error('the relay socket closed before the answer was sent'));
+  if (ws.readyState !== WebSocket.OPEN)
+    return Promise.reject(new Error('the relay socket closed before the answer was sent'));
   // Waiting for each write keeps a fast ERP from piling a large answer up in memory.
   return new Promise((resolve, reject) => ws.send(data, options, (err) => (err ? reject(err) : resolve())));
 }
@@ -60,7 +61,11 @@ export async function sendAnswer(route: AnswerRoute, requestId: string, original
       rest = mayFit && size <= budget ? undefined : iterator;
     } catch (err) {
       // Nothing has been sent yet: the relay can still get a clean failure instead of half an answer.
-      answer = ownAnswer(503, 'erp-unavailable', `The ERP answer from ${answer.endpoint ?? 'the ERP'} broke off: ${(err as Error).message}`);
+      answer = ownAnswer(
+        503,
+        'erp-unavailable',
+        `The ERP answer from ${answer.endpoint ?? 'the ERP'} broke off: ${(err as Error).message}`,
+      );
       prefix = [answer.body as Buffer];
       rest = undefined;
     }
@@ -69,7 +74,8 @@ export async function sendAnswer(route: AnswerRoute, requestId: string, original
 
   if (onControl && !rest && prefixBytes <= budget) {
     const body = Buffer.concat(prefix);
-    if (route.ws.readyState !== WebSocket.OPEN) throw new Error('the control channel closed before the answer was sent');
+    if (route.ws.readyState !== WebSocket.OPEN)
+      throw new Error('the control channel closed before the answer was sent');
     sendRelayMessage(route.ws, responseMessage(requestId, answer, body.length > 0), body.length > 0 ? body : undefined);
     return;
   }
@@ -85,7 +91,8 @@ export async function sendAnswer(route: AnswerRoute, requestId: string, original
   // One binary message in many fragments; the relay reads it as a whole body.
   try {
     for (const chunk of prefix) await send(ws, chunk, { binary: true, fin: false });
-    for (let next = await rest.next(); !next.done; next = await rest.next()) await send(ws, next.value, { binary: true, fin: false });
+    for (let next = await rest.next(); !next.done; next = await rest.next())
+      await send(ws, next.value, { binary: true, fin: false });
     await send(ws, Buffer.alloc(0), { binary: true, fin: true });
   } catch (err) {
     // Half a body cannot be taken back: end the rendezvous so the relay fails this one request.

@@ -32,15 +32,18 @@ export interface ErpRequest {
 }
 
 type Attempt =
-  | { ok: true; answer: LinkAnswer }
-  | { ok: false; timeout: boolean; reason: string; soapFault?: LinkAnswer };
+  { ok: true; answer: LinkAnswer } | { ok: false; timeout: boolean; reason: string; soapFault?: LinkAnswer };
 
 /** Answers of a node that is not serving (a gateway or the ERP's own "node down"), never of the ERP's logic. */
 const NODE_DOWN_STATUSES = new Set([502, 503, 504]);
 const MAX_BUFFERED_ERROR_BYTES = 1024 * 1024;
 
 export function ownAnswer(status: number, linkError: string, message: string): LinkAnswer {
-  return { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', [LINK_ERROR_HEADER]: linkError }, body: Buffer.from(`${message}\n`) };
+  return {
+    status,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', [LINK_ERROR_HEADER]: linkError },
+    body: Buffer.from(`${message}\n`),
+  };
 }
 
 function readAll(stream: Readable, maxBytes: number): Promise<Buffer> {
@@ -58,7 +61,9 @@ function readAll(stream: Readable, maxBytes: number): Promise<Buffer> {
 
 function isUnavailableFault(body: Buffer): boolean {
   // The ERP refuses with this fault BEFORE running the operation: another node may serve it.
-  return new RegExp(`<faultcode>(?:[\\w-]+:)?${FAULT_UNAVAILABLE.replace('.', '\\.')}</faultcode>`).test(body.toString('utf8'));
+  return new RegExp(`<faultcode>(?:[\\w-]+:)?${FAULT_UNAVAILABLE.replace('.', '\\.')}</faultcode>`).test(
+    body.toString('utf8'),
+  );
 }
 
 /**
@@ -93,13 +98,21 @@ export class ErpForwarder {
       if (attempt.ok) return attempt.answer;
       failures.push(`${endpoint}: ${attempt.reason}`);
       if (attempt.timeout) {
-        return ownAnswer(503, 'erp-timeout', `The ERP did not answer ${request.method} ${request.pathAndQuery} within ${this.timeoutMs} ms (${endpoint})`);
+        return ownAnswer(
+          503,
+          'erp-timeout',
+          `The ERP did not answer ${request.method} ${request.pathAndQuery} within ${this.timeoutMs} ms (${endpoint})`,
+        );
       }
       lastFault = attempt.soapFault ?? lastFault;
     }
     // The ERP's own fault says it best (erp-relay parses it like erp-direct would).
     if (lastFault) return { ...lastFault, headers: { ...lastFault.headers, [LINK_ERROR_HEADER]: 'erp-unavailable' } };
-    return ownAnswer(503, 'erp-unavailable', `No ERP node could serve ${request.method} ${request.pathAndQuery}: ${failures.join('; ')}`);
+    return ownAnswer(
+      503,
+      'erp-unavailable',
+      `No ERP node could serve ${request.method} ${request.pathAndQuery}: ${failures.join('; ')}`,
+    );
   }
 
   /** Drops every connection to the ERP, in flight or idle (link service shutdown). */
@@ -147,9 +160,21 @@ export class ErpForwarder {
         if (NODE_DOWN_STATUSES.has(status) || (status === 500 && isXml)) {
           readAll(res, MAX_BUFFERED_ERROR_BYTES).then(
             (body) => {
-              const answer: LinkAnswer = { status, statusMessage: res.statusMessage, headers: withoutHopByHop(res.headers as Record<string, string | string[]>), body, endpoint };
-              if (NODE_DOWN_STATUSES.has(status)) settle({ ok: false, timeout: false, reason: `HTTP ${status} ${body.toString('utf8').trim().slice(0, 120)}` });
-              else if (isUnavailableFault(body)) settle({ ok: false, timeout: false, reason: 'ERP temporarily unavailable', soapFault: answer });
+              const answer: LinkAnswer = {
+                status,
+                statusMessage: res.statusMessage,
+                headers: withoutHopByHop(res.headers as Record<string, string | string[]>),
+                body,
+                endpoint,
+              };
+              if (NODE_DOWN_STATUSES.has(status))
+                settle({
+                  ok: false,
+                  timeout: false,
+                  reason: `HTTP ${status} ${body.toString('utf8').trim().slice(0, 120)}`,
+                });
+              else if (isUnavailableFault(body))
+                settle({ ok: false, timeout: false, reason: 'ERP temporarily unavailable', soapFault: answer });
               else settle({ ok: true, answer });
             },
             (err: Error) => settle({ ok: false, timeout: timedOut, reason: err.message }),
@@ -163,7 +188,8 @@ export class ErpForwarder {
             statusMessage: res.statusMessage,
             headers: withoutHopByHop(res.headers as Record<string, string | string[]>),
             body: res,
-            contentLength: res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']),
+            contentLength:
+              res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']),
             endpoint,
           },
         });

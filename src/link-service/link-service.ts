@@ -3,7 +3,12 @@ import os from 'node:os';
 import { pino, type Logger } from 'pino';
 import { WebSocket } from 'ws';
 import { readRelayMessages, sendRelayMessage, type FramedMessage } from '../relay/message-reader.js';
-import { CLOSE_POLICY_VIOLATION, isHttpRequest, SERVICE_BUS_AUTHORIZATION, type RelayHttpRequest } from '../relay/protocol.js';
+import {
+  CLOSE_POLICY_VIOLATION,
+  isHttpRequest,
+  SERVICE_BUS_AUTHORIZATION,
+  type RelayHttpRequest,
+} from '../relay/protocol.js';
 import { relayListenUrl, relayResourceUri } from '../relay/relay-urls.js';
 import { SasTokenProvider } from '../relay/sas-token-provider.js';
 import { checkTarget } from './allow-list.js';
@@ -89,12 +94,23 @@ class LinkServiceImpl extends EventEmitter implements LinkService {
   private attempt = 0;
   private closing = false;
   private timers: { reconnect?: NodeJS.Timeout; renew?: NodeJS.Timeout; ping?: NodeJS.Timeout } = {};
-  private readonly counters: LinkServiceStats = { connects: 0, disconnects: 0, tokenRenewals: 0, requests: 0, refused: 0, forwarded: 0, failed: 0 };
+  private readonly counters: LinkServiceStats = {
+    connects: 0,
+    disconnects: 0,
+    tokenRenewals: 0,
+    requests: 0,
+    refused: 0,
+    forwarded: 0,
+    failed: 0,
+  };
 
   constructor(private readonly options: LinkServiceOptions) {
     super();
     this.instanceId = options.instanceId ?? `${os.hostname()}-${process.pid}`;
-    this.log = (options.logger ?? pino({ level: 'silent' })).child({ instance: this.instanceId, hybridConnection: options.hybridConnection });
+    this.log = (options.logger ?? pino({ level: 'silent' })).child({
+      instance: this.instanceId,
+      hybridConnection: options.hybridConnection,
+    });
     this.tokens = new SasTokenProvider({
       resourceUri: relayResourceUri(options.relayUrl, options.hybridConnection),
       keyName: options.keyName,
@@ -102,16 +118,30 @@ class LinkServiceImpl extends EventEmitter implements LinkService {
       ttlSeconds: options.tokenTtlSeconds ?? 3600,
     });
     this.forwarder = new ErpForwarder(options.erpEndpoints, options.timeoutMs ?? 30_000);
-    this.appForwarder = options.appEndpoints?.length ? new ErpForwarder(options.appEndpoints, options.timeoutMs ?? 30_000) : null;
+    this.appForwarder = options.appEndpoints?.length
+      ? new ErpForwarder(options.appEndpoints, options.timeoutMs ?? 30_000)
+      : null;
     this.appPaths = this.appForwarder ? Object.values(COPY_PATHS) : [];
     this.listenUrl = relayListenUrl(options.relayUrl, options.hybridConnection, this.instanceId);
     this.allowedPaths = options.allowedPaths ?? ['/erp'];
-    this.backoff = { initialDelayMs: options.reconnect?.initialDelayMs ?? 500, maxDelayMs: options.reconnect?.maxDelayMs ?? 30_000 };
+    this.backoff = {
+      initialDelayMs: options.reconnect?.initialDelayMs ?? 500,
+      maxDelayMs: options.reconnect?.maxDelayMs ?? 30_000,
+    };
   }
 
   start(): void {
     // Never the key or a token: the key name is enough to tell which policy is in use.
-    this.log.info({ relay: new URL(this.listenUrl).host, keyName: this.options.keyName, erpEndpoints: this.options.erpEndpoints, allowedPaths: this.allowedPaths, appEndpoints: this.options.appEndpoints ?? [] }, 'link service starting');
+    this.log.info(
+      {
+        relay: new URL(this.listenUrl).host,
+        keyName: this.options.keyName,
+        erpEndpoints: this.options.erpEndpoints,
+        allowedPaths: this.allowedPaths,
+        appEndpoints: this.options.appEndpoints ?? [],
+      },
+      'link service starting',
+    );
     this.connect();
   }
 
@@ -134,7 +164,10 @@ class LinkServiceImpl extends EventEmitter implements LinkService {
 
   private connect(): void {
     if (this.closing) return;
-    const ws = new WebSocket(this.listenUrl, { headers: { [SERVICE_BUS_AUTHORIZATION]: this.tokens.token() }, handshakeTimeout: 15_000 });
+    const ws = new WebSocket(this.listenUrl, {
+      headers: { [SERVICE_BUS_AUTHORIZATION]: this.tokens.token() },
+      handshakeTimeout: 15_000,
+    });
     this.control = ws;
     let alive = true;
     let opened = false;
@@ -158,8 +191,16 @@ class LinkServiceImpl extends EventEmitter implements LinkService {
     ws.on('error', (err) => {
       const status = /Unexpected server response: (\d+)/.exec(err.message)?.[1];
       // A refused handshake is a configuration problem; retrying will not fix it, a person must.
-      if (status === '401' || status === '403') this.log.error({ status, keyName: this.options.keyName }, 'the relay refused the listen token: check the key name and key (Listen right)');
-      else if (status === '404') this.log.error({ status }, 'the relay has no such hybrid connection: check the relay URL and the hybrid connection name');
+      if (status === '401' || status === '403')
+        this.log.error(
+          { status, keyName: this.options.keyName },
+          'the relay refused the listen token: check the key name and key (Listen right)',
+        );
+      else if (status === '404')
+        this.log.error(
+          { status },
+          'the relay has no such hybrid connection: check the relay URL and the hybrid connection name',
+        );
       else this.log.warn({ err: err.message }, 'relay connection error');
     });
     ws.on('close', (code, reason) => {
@@ -211,28 +252,55 @@ class LinkServiceImpl extends EventEmitter implements LinkService {
     // Too large for the control channel: the whole request waits at the rendezvous address.
     if (request.address) {
       this.openRendezvous(request.address).catch((err: unknown) =>
-        this.log.warn({ id: request.id, err: (err as Error).message }, 'could not open the rendezvous of a large request'),
+        this.log.warn(
+          { id: request.id, err: (err as Error).message },
+          'could not open the rendezvous of a large request',
+        ),
       );
     }
   }
 
-  private async serve(ws: WebSocket, rendezvousAddress: string | undefined, request: RelayHttpRequest, body: Buffer): Promise<void> {
+  private async serve(
+    ws: WebSocket,
+    rendezvousAddress: string | undefined,
+    request: RelayHttpRequest,
+    body: Buffer,
+  ): Promise<void> {
     const started = performance.now();
     this.counters.requests++;
-    const target = checkTarget(request.requestTarget, request.method.toUpperCase(), this.options.hybridConnection, this.allowedPaths, this.appPaths);
+    const target = checkTarget(
+      request.requestTarget,
+      request.method.toUpperCase(),
+      this.options.hybridConnection,
+      this.allowedPaths,
+      this.appPaths,
+    );
     let answer: LinkAnswer;
     if (!target.ok) {
       this.counters.refused++;
-      answer = ownAnswer(target.status, 'refused', `The ERP link refused ${request.method} ${request.requestTarget}: ${target.reason}`);
+      answer = ownAnswer(
+        target.status,
+        'refused',
+        `The ERP link refused ${request.method} ${request.requestTarget}: ${target.reason}`,
+      );
     } else {
       const forwarder = target.to === 'app' && this.appForwarder ? this.appForwarder : this.forwarder;
-      answer = await forwarder.forward({ method: request.method.toUpperCase(), pathAndQuery: target.pathAndQuery, headers: request.requestHeaders ?? {}, body });
+      answer = await forwarder.forward({
+        method: request.method.toUpperCase(),
+        pathAndQuery: target.pathAndQuery,
+        headers: request.requestHeaders ?? {},
+        body,
+      });
       if (answer.endpoint) this.counters.forwarded++;
       else this.counters.failed++;
     }
     answer.headers[LINK_INSTANCE_HEADER] = this.instanceId;
     try {
-      await sendAnswer({ ws, rendezvousAddress, openRendezvous: (address) => this.openRendezvous(address) }, request.id, answer);
+      await sendAnswer(
+        { ws, rendezvousAddress, openRendezvous: (address) => this.openRendezvous(address) },
+        request.id,
+        answer,
+      );
     } catch (err) {
       this.log.warn({ id: request.id, err: (err as Error).message }, 'answer could not be sent back to the relay');
     }

@@ -1,6 +1,11 @@
 import os from 'node:os';
 import { z } from 'zod';
-import { DEVELOPMENT_HYBRID_CONNECTION, DEVELOPMENT_KEYS, DEVELOPMENT_LISTEN_KEY, DEVELOPMENT_LISTEN_KEY_NAME } from '../relay/development-keys.js';
+import {
+  DEVELOPMENT_HYBRID_CONNECTION,
+  DEVELOPMENT_KEYS,
+  DEVELOPMENT_LISTEN_KEY,
+  DEVELOPMENT_LISTEN_KEY_NAME,
+} from '../relay/development-keys.js';
 import { isLoopbackUrl } from '../relay/relay-urls.js';
 
 /**
@@ -22,23 +27,38 @@ import { isLoopbackUrl } from '../relay/relay-urls.js';
  */
 export const linkServiceSettingsSchema = z
   .strictObject({
-    relayUrl: z.url({ protocol: /^(https?|wss?)$/, error: 'must be the http(s) base URL of the relay namespace' }).default('http://127.0.0.1:3300'),
-    hybridConnection: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a hybrid connection name').default(DEVELOPMENT_HYBRID_CONNECTION),
+    relayUrl: z
+      .url({ protocol: /^(https?|wss?)$/, error: 'must be the http(s) base URL of the relay namespace' })
+      .default('http://127.0.0.1:3300'),
+    hybridConnection: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a hybrid connection name')
+      .default(DEVELOPMENT_HYBRID_CONNECTION),
     keyName: z.string().min(1).default(DEVELOPMENT_LISTEN_KEY_NAME),
     key: z.string().min(1).default(DEVELOPMENT_LISTEN_KEY),
-    tokenTtlSeconds: z.number().int().min(60).max(7 * 24 * 3600).default(3600),
+    tokenTtlSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 24 * 3600)
+      .default(3600),
     erpEndpoints: z
       .array(z.url({ protocol: /^https?$/, error: 'must be the http(s) base URL of an ERP node' }))
       .min(1)
       .default(['http://127.0.0.1:3200', 'http://127.0.0.1:3201']),
-    appEndpoints: z.array(z.url({ protocol: /^https?$/, error: 'must be the http(s) base URL of the on-prem app' })).default([]),
+    appEndpoints: z
+      .array(z.url({ protocol: /^https?$/, error: 'must be the http(s) base URL of the on-prem app' }))
+      .default([]),
     allowedPaths: z
       .array(z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, 'must be a plain absolute path such as /erp'))
       .min(1)
       .default(['/erp']),
     // The relay gives up after 60 s; answering before that lets the link say what went wrong.
     timeoutMs: z.number().int().min(100).max(55_000).default(30_000),
-    instanceId: z.string().min(1).default(() => `${os.hostname()}-${process.pid}`),
+    instanceId: z
+      .string()
+      .min(1)
+      .default(() => `${os.hostname()}-${process.pid}`),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((s) => !DEVELOPMENT_KEYS.includes(s.key) || isLoopbackUrl(s.relayUrl), {
@@ -70,17 +90,24 @@ const LISTS = new Set<string>(['erpEndpoints', 'allowedPaths', 'appEndpoints']);
 const NUMBERS = new Set<string>(['tokenTtlSeconds', 'timeoutMs']);
 
 /** Validated settings from the environment; every problem is reported at once. */
-export function linkServiceSettingsFromEnv(env: NodeJS.ProcessEnv): { ok: true; settings: LinkServiceSettings } | { ok: false; problems: string[] } {
+export function linkServiceSettingsFromEnv(
+  env: NodeJS.ProcessEnv,
+): { ok: true; settings: LinkServiceSettings } | { ok: false; problems: string[] } {
   const raw: Record<string, unknown> = {};
   for (const [name, key] of Object.entries(ENV_KEYS)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    if (LISTS.has(key)) raw[key] = value.split(',').map((v) => v.trim()).filter(Boolean);
+    if (LISTS.has(key))
+      raw[key] = value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean);
     else if (NUMBERS.has(key)) raw[key] = Number(value);
     else raw[key] = value;
   }
   const result = linkServiceSettingsSchema.safeParse(raw);
   if (result.success) return { ok: true, settings: result.data };
-  const envName = (key: PropertyKey | undefined): string => Object.entries(ENV_KEYS).find(([, k]) => k === key)?.[0] ?? String(key);
+  const envName = (key: PropertyKey | undefined): string =>
+    Object.entries(ENV_KEYS).find(([, k]) => k === key)?.[0] ?? String(key);
   return { ok: false, problems: result.error.issues.map((i) => `${envName(i.path[0])}: ${i.message}`) };
 }

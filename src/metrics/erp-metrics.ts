@@ -49,10 +49,15 @@ export function instrumentErp(inner: ErpConnector, registry: Registry): Instrume
     buckets: ERP_BUCKETS,
     registers: [registry],
   });
-  const totals: Record<ErpPortOperation, Partial<Record<ErpOutcome, number>>> = { getWeekContext: {}, submitWeek: {}, ping: {} };
+  const totals: Record<ErpPortOperation, Partial<Record<ErpOutcome, number>>> = {
+    getWeekContext: {},
+    submitWeek: {},
+    ping: {},
+  };
   const last: Partial<Record<ErpPortOperation, ErpCallRecord>> = {};
   // Zero series for the usual outcomes, so rate() and the alert ratios exist before the first failure.
-  for (const operation of Object.keys(totals)) for (const outcome of ['ok', 'unavailable', 'timeout']) calls.inc({ operation, outcome }, 0);
+  for (const operation of Object.keys(totals))
+    for (const outcome of ['ok', 'unavailable', 'timeout']) calls.inc({ operation, outcome }, 0);
 
   async function measure<T>(operation: ErpPortOperation, call: () => Promise<T>): Promise<T> {
     const start = process.hrtime.bigint();
@@ -75,7 +80,8 @@ export function instrumentErp(inner: ErpConnector, registry: Registry): Instrume
 
   return {
     getWeekContext: (user, weekStart) => measure('getWeekContext', () => inner.getWeekContext(user, weekStart)),
-    submitWeek: (user, weekStart, entries, submissionId) => measure('submitWeek', () => inner.submitWeek(user, weekStart, entries, submissionId)),
+    submitWeek: (user, weekStart, entries, submissionId) =>
+      measure('submitWeek', () => inner.submitWeek(user, weekStart, entries, submissionId)),
     ping: () => measure('ping', () => inner.ping()),
     close: () => inner.close(),
     totals: () => totals,

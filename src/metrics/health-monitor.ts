@@ -50,10 +50,24 @@ export class HealthMonitor {
     const start = Date.now();
     try {
       await withTimeout(c.check(), this.timeoutMs);
-      this.latestByName.set(c.name, { name: c.name, ok: true, error: null, checkedAt: new Date(), ms: Date.now() - start, noListener: false });
+      this.latestByName.set(c.name, {
+        name: c.name,
+        ok: true,
+        error: null,
+        checkedAt: new Date(),
+        ms: Date.now() - start,
+        noListener: false,
+      });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      this.latestByName.set(c.name, { name: c.name, ok: false, error: message.slice(0, 300), checkedAt: new Date(), ms: Date.now() - start, noListener: isRelayNoListener(err) });
+      this.latestByName.set(c.name, {
+        name: c.name,
+        ok: false,
+        error: message.slice(0, 300),
+        checkedAt: new Date(),
+        ms: Date.now() - start,
+        noListener: isRelayNoListener(err),
+      });
       throw err;
     }
   }

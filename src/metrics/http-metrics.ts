@@ -63,7 +63,10 @@ export function registerHttpMetrics(registry: Registry, target: string): HttpMet
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const route = routeLabel(req);
       // A client gone before the answer (close without finish) still counts, with the status set so far.
-      duration.observe({ route, method: METHODS.has(req.method) ? req.method : 'other', status_code: String(res.statusCode) }, seconds);
+      duration.observe(
+        { route, method: METHODS.has(req.method) ? req.method : 'other', status_code: String(res.statusCode) },
+        seconds,
+      );
       if (!NOT_IN_SERIES.has(route)) series.record(seconds * 1000);
       if (req.user && req.sessionID) sessions.seen(req.sessionID);
     };

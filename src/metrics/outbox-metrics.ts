@@ -9,10 +9,26 @@ import type { DeliveryEvents } from '../submission/outbox-worker.js';
  */
 export function registerOutboxMetrics(registry: Registry, outbox: SubmissionOutbox): DeliveryEvents {
   const gauges = {
-    pending: new Gauge({ name: 'timesheet_outbox_pending', help: 'Submissions waiting for delivery to the ERP (whole target)', registers: [registry] }),
-    retrying: new Gauge({ name: 'timesheet_outbox_retrying', help: 'Pending submissions that failed at least once (whole target)', registers: [registry] }),
-    failed: new Gauge({ name: 'timesheet_outbox_failed', help: 'Submissions whose retries are exhausted (whole target)', registers: [registry] }),
-    oldest: new Gauge({ name: 'timesheet_outbox_oldest_pending_seconds', help: 'Age of the oldest pending submission (whole target)', registers: [registry] }),
+    pending: new Gauge({
+      name: 'timesheet_outbox_pending',
+      help: 'Submissions waiting for delivery to the ERP (whole target)',
+      registers: [registry],
+    }),
+    retrying: new Gauge({
+      name: 'timesheet_outbox_retrying',
+      help: 'Pending submissions that failed at least once (whole target)',
+      registers: [registry],
+    }),
+    failed: new Gauge({
+      name: 'timesheet_outbox_failed',
+      help: 'Submissions whose retries are exhausted (whole target)',
+      registers: [registry],
+    }),
+    oldest: new Gauge({
+      name: 'timesheet_outbox_oldest_pending_seconds',
+      help: 'Age of the oldest pending submission (whole target)',
+      registers: [registry],
+    }),
   };
   // One store read per scrape for all four gauges.
   new Gauge({

@@ -118,7 +118,12 @@ export class RequestSeries {
         for (let b = 0; b < BUCKETS; b++) merged[b]! += this.buckets[pos * BUCKETS + b]!;
       }
       const seconds = (per * this.slotMs) / 1000;
-      out.push({ t: start * this.slotMs, requests, rps: requests / seconds, p95Ms: percentileOfBuckets(merged, requests, 0.95) });
+      out.push({
+        t: start * this.slotMs,
+        requests,
+        rps: requests / seconds,
+        p95Ms: percentileOfBuckets(merged, requests, 0.95),
+      });
     }
     return out;
   }

@@ -8,7 +8,10 @@ export const STORE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25
 /** ok; `conflict` a draft save refused by its compare-and-set (another tab saved first); `error` a failure. */
 export type StoreOutcome = 'ok' | 'conflict' | 'error';
 
-type Observe = (labels: { store: 'session' | 'draft'; operation: string; outcome: StoreOutcome }, seconds: number) => void;
+type Observe = (
+  labels: { store: 'session' | 'draft'; operation: string; outcome: StoreOutcome },
+  seconds: number,
+) => void;
 
 const since = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 
@@ -51,7 +54,10 @@ function instrumentDrafts(drafts: DraftStore, observe: Observe): DraftStore {
       observe({ store: 'draft', operation, outcome: 'ok' }, since(start));
       return result;
     } catch (err) {
-      observe({ store: 'draft', operation, outcome: err instanceof DraftConflictError ? 'conflict' : 'error' }, since(start));
+      observe(
+        { store: 'draft', operation, outcome: err instanceof DraftConflictError ? 'conflict' : 'error' },
+        since(start),
+      );
       throw err;
     }
   }

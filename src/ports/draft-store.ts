@@ -81,4 +81,3 @@ export interface DraftStore {
    */
   save(record: WeekRecord, expectedVersion: number): Promise<WeekRecord>;
 }
-

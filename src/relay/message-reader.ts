@@ -19,7 +19,11 @@ function toBuffer(data: RawData): Buffer {
  * fragmented messages, so a body sent in many fragments arrives here as one Buffer. Anything out of
  * order is a protocol error: the caller closes the socket.
  */
-export function readRelayMessages(ws: WebSocket, onMessage: (framed: FramedMessage) => void, onProtocolError: (reason: string) => void): void {
+export function readRelayMessages(
+  ws: WebSocket,
+  onMessage: (framed: FramedMessage) => void,
+  onProtocolError: (reason: string) => void,
+): void {
   let awaitingBody: RelayMessage | undefined;
   ws.on('message', (data, isBinary) => {
     if (isBinary) {

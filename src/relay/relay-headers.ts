@@ -68,7 +68,10 @@ function parameterName(part: string): string {
  * the headers the Connection header names, and without `drop` (lower case). Repeated headers are
  * joined with ", " and the first spelling of a name is kept.
  */
-export function forwardableHeaders(rawHeaders: readonly string[], drop: ReadonlySet<string> = new Set()): Record<string, string> {
+export function forwardableHeaders(
+  rawHeaders: readonly string[],
+  drop: ReadonlySet<string> = new Set(),
+): Record<string, string> {
   const connectionTokens = new Set<string>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     if (rawHeaders[i]!.toLowerCase() === 'connection') {
@@ -89,7 +92,10 @@ export function forwardableHeaders(rawHeaders: readonly string[], drop: Readonly
 }
 
 /** A header record from a relay message, minus hop-by-hop names, ready for `res.setHeader` / `http.request`. */
-export function withoutHopByHop(headers: Record<string, string | string[]> | undefined, drop: ReadonlySet<string> = new Set()): Record<string, string | string[]> {
+export function withoutHopByHop(
+  headers: Record<string, string | string[]> | undefined,
+  drop: ReadonlySet<string> = new Set(),
+): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     const lower = name.toLowerCase();

@@ -6,7 +6,8 @@
 
 function base(relayUrl: string): URL {
   const url = new URL(relayUrl);
-  if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) throw new Error(`relay URL must be http(s) or ws(s): ${relayUrl}`);
+  if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol))
+    throw new Error(`relay URL must be http(s) or ws(s): ${relayUrl}`);
   return url;
 }
 

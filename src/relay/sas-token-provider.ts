@@ -50,7 +50,12 @@ export class SasTokenProvider {
     const expiresAt = Math.floor(now / 1000) + this.options.ttlSeconds;
     const expiresAtMs = expiresAt * 1000;
     this.current = {
-      token: createSasToken({ resourceUri: this.options.resourceUri, keyName: this.options.keyName, key: this.options.key, expiresAt }),
+      token: createSasToken({
+        resourceUri: this.options.resourceUri,
+        keyName: this.options.keyName,
+        key: this.options.key,
+        expiresAt,
+      }),
       // Half of the real remaining life: `se` is whole seconds, so it may be up to 1 s short of ttl.
       renewAtMs: now + (expiresAtMs - now) / 2,
       expiresAtMs,

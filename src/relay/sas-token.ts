@@ -29,7 +29,9 @@ export interface SasTokenInput {
 }
 
 function sign(encodedResource: string, expiresAt: number, key: string): string {
-  return createHmac('sha256', Buffer.from(key, 'utf8')).update(`${encodedResource}\n${expiresAt}`, 'utf8').digest('base64');
+  return createHmac('sha256', Buffer.from(key, 'utf8'))
+    .update(`${encodedResource}\n${expiresAt}`, 'utf8')
+    .digest('base64');
 }
 
 export function createSasToken({ resourceUri, keyName, key, expiresAt }: SasTokenInput): string {

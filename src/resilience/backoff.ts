@@ -16,7 +16,11 @@ export interface BackoffOptions {
  * that lost the relay, outbox items after an ERP outage) from retrying in lockstep; the floor keeps a
  * flapping service from being hammered. `random` returning 1 gives the plain doubling, without jitter.
  */
-export function backoffDelay(attempt: number, { initialDelayMs, maxDelayMs }: BackoffOptions, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  { initialDelayMs, maxDelayMs }: BackoffOptions,
+  random: () => number = Math.random,
+): number {
   const cap = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(attempt, 30));
   return Math.round(cap / 2 + random() * (cap / 2));
 }

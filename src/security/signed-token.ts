@@ -10,7 +10,8 @@ export function secretList(secret: Secrets): readonly string[] {
   return list;
 }
 
-const mac = (secret: string, purpose: string, body: string) => createHmac('sha256', secret).update(`${purpose}:${body}`).digest('base64url');
+const mac = (secret: string, purpose: string, body: string) =>
+  createHmac('sha256', secret).update(`${purpose}:${body}`).digest('base64url');
 
 /**
  * A small value a browser carries for us and cannot forge or keep past its expiry (cookies such as the

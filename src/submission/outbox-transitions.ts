@@ -15,13 +15,41 @@ export function outboxUpdateFor(item: OutboxItem, outcome: DeliveryOutcome, now:
   const attempts = item.attempts + 1;
   switch (outcome.state) {
     case 'delivered':
-      return { state: 'delivered', attempts, nextAttemptAt: now, lastError: null, receipt: outcome.receipt, failure: null };
+      return {
+        state: 'delivered',
+        attempts,
+        nextAttemptAt: now,
+        lastError: null,
+        receipt: outcome.receipt,
+        failure: null,
+      };
     case 'rejected':
-      return { state: 'rejected', attempts, nextAttemptAt: now, lastError: outcome.error.slice(0, 500), receipt: null, failure: outcome.failure };
+      return {
+        state: 'rejected',
+        attempts,
+        nextAttemptAt: now,
+        lastError: outcome.error.slice(0, 500),
+        receipt: null,
+        failure: outcome.failure,
+      };
     case 'failed':
-      return { state: 'failed', attempts, nextAttemptAt: now, lastError: outcome.error.slice(0, 500), receipt: null, failure: null };
+      return {
+        state: 'failed',
+        attempts,
+        nextAttemptAt: now,
+        lastError: outcome.error.slice(0, 500),
+        receipt: null,
+        failure: null,
+      };
     case 'pending':
-      return { state: 'pending', attempts, nextAttemptAt: outcome.nextAttemptAt, lastError: outcome.error.slice(0, 500), receipt: null, failure: null };
+      return {
+        state: 'pending',
+        attempts,
+        nextAttemptAt: outcome.nextAttemptAt,
+        lastError: outcome.error.slice(0, 500),
+        receipt: null,
+        failure: null,
+      };
   }
 }
 

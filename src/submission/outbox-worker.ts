@@ -59,7 +59,14 @@ export class OutboxWorker {
   #stopped = false;
   #lastPurge = 0;
 
-  constructor(outbox: SubmissionOutbox, erp: ErpConnector, drafts: DraftStore, options: OutboxWorkerOptions, log: Logger, events?: DeliveryEvents) {
+  constructor(
+    outbox: SubmissionOutbox,
+    erp: ErpConnector,
+    drafts: DraftStore,
+    options: OutboxWorkerOptions,
+    log: Logger,
+    events?: DeliveryEvents,
+  ) {
     this.#outbox = outbox;
     this.#erp = erp;
     this.#drafts = drafts;
@@ -73,7 +80,9 @@ export class OutboxWorker {
     if (this.#timer || this.#stopped) return;
     this.#timer = setInterval(() => {
       this.#ticking ??= this.tick()
-        .catch((err: unknown) => this.#log.warn({ err: (err as Error).message }, 'outbox poll failed; next poll tries again'))
+        .catch((err: unknown) =>
+          this.#log.warn({ err: (err as Error).message }, 'outbox poll failed; next poll tries again'),
+        )
         .finally(() => {
           this.#ticking = undefined;
         });
@@ -99,7 +108,12 @@ export class OutboxWorker {
       if (purged) this.#log.info({ purged }, 'settled submissions purged');
     }
     if (this.#stopped) return;
-    const claimed = await this.#outbox.claimDue(this.#options.instance, now, this.#options.leaseMs, this.#options.batchSize);
+    const claimed = await this.#outbox.claimDue(
+      this.#options.instance,
+      now,
+      this.#options.leaseMs,
+      this.#options.batchSize,
+    );
     await Promise.all(claimed.map((c) => this.#track(this.#deliver(c))));
   }
 
@@ -148,9 +162,18 @@ export class OutboxWorker {
     }
     const result = outcome.state === 'pending' ? 'retry' : outcome.state;
     this.#events?.attempt(result);
-    if (outcome.state === 'pending') log.warn({ error: outcome.error, nextAttemptAt: outcome.nextAttemptAt.toISOString() }, 'ERP delivery failed; will retry');
-    else if (outcome.state === 'delivered') log.info({ receipt: outcome.receipt.receiptNumber }, 'submission booked by the ERP');
-    else log.warn({ error: outcome.error }, outcome.state === 'rejected' ? 'submission rejected by the ERP' : 'submission not delivered: retries exhausted');
+    if (outcome.state === 'pending')
+      log.warn(
+        { error: outcome.error, nextAttemptAt: outcome.nextAttemptAt.toISOString() },
+        'ERP delivery failed; will retry',
+      );
+    else if (outcome.state === 'delivered')
+      log.info({ receipt: outcome.receipt.receiptNumber }, 'submission booked by the ERP');
+    else
+      log.warn(
+        { error: outcome.error },
+        outcome.state === 'rejected' ? 'submission rejected by the ERP' : 'submission not delivered: retries exhausted',
+      );
     if (outcome.state !== 'pending') await this.#applyToWeek(item, outcome);
   }
 
@@ -165,9 +188,18 @@ export class OutboxWorker {
           ? { ...record, status: 'submitted', receipt: outcome.receipt, submitProblem: null }
           : outcome.state === 'rejected'
             ? // Rejected content gets a new id when submitted again after changes.
-              { ...record, status: 'draft', submissionId: null, submitProblem: { kind: 'rejected', ...outcome.failure } }
+              {
+                ...record,
+                status: 'draft',
+                submissionId: null,
+                submitProblem: { kind: 'rejected', ...outcome.failure },
+              }
             : // Same content, same id: a new submit reuses it and the ERP still books it once.
-              { ...record, status: 'draft', submitProblem: { kind: 'undelivered', code: 'unavailable', message: outcome.error } };
+              {
+                ...record,
+                status: 'draft',
+                submitProblem: { kind: 'undelivered', code: 'unavailable', message: outcome.error },
+              };
       try {
         await this.#drafts.save({ ...next, updatedAt: this.#now().toISOString() }, record.version);
         return;
@@ -175,6 +207,9 @@ export class OutboxWorker {
         if (!(err instanceof DraftConflictError)) throw err;
       }
     }
-    this.#log.error({ submissionId: item.submissionId }, 'could not record the submission outcome on the week after several conflicts');
+    this.#log.error(
+      { submissionId: item.submissionId },
+      'could not record the submission outcome on the week after several conflicts',
+    );
   }
 }

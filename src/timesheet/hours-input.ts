@@ -34,7 +34,10 @@ export function parseHours(raw: string): HoursParse {
     return fromMinutes(Number(m[1]) * 60 + minutes);
   }
   // Units: 7h, 7h30, 7h30m, 1h15m, 45m, 45min
-  if ((m = /^(?:(\d{1,2})h)?(?:(\d{1,3})(?:m|min)?)?$/.exec(s)) && (m[1] !== undefined || (m[2] !== undefined && /m(in)?$/.test(s)))) {
+  if (
+    (m = /^(?:(\d{1,2})h)?(?:(\d{1,3})(?:m|min)?)?$/.exec(s)) &&
+    (m[1] !== undefined || (m[2] !== undefined && /m(in)?$/.test(s)))
+  ) {
     const hours = Number(m[1] ?? 0);
     const minutes = Number(m[2] ?? 0);
     if (m[1] !== undefined && m[2] !== undefined && minutes >= 60) return { ok: false, error: 'format' };

@@ -29,7 +29,10 @@ export function defaultRows(context: WeekContext | null): string[] {
     .map((p) => p.code);
   const rows = unique([...booked, ...recent]).filter((c) => allowed.has(c) || booked.includes(c));
   if (rows.length) return rows;
-  return [...context.projects].sort((a, b) => a.code.localeCompare(b.code)).slice(0, FIRST_WEEK_ROWS).map((p) => p.code);
+  return [...context.projects]
+    .sort((a, b) => a.code.localeCompare(b.code))
+    .slice(0, FIRST_WEEK_ROWS)
+    .map((p) => p.code);
 }
 
 function unique(codes: string[]): string[] {
@@ -37,7 +40,11 @@ function unique(codes: string[]): string[] {
 }
 
 function codesWithCells(cells: Record<string, DraftCell>): string[] {
-  return unique(Object.keys(cells).map((k) => splitCellKey(k)?.projectCode ?? '').filter(Boolean)).sort();
+  return unique(
+    Object.keys(cells)
+      .map((k) => splitCellKey(k)?.projectCode ?? '')
+      .filter(Boolean),
+  ).sort();
 }
 
 /** The rows shown: the chosen ones, then any project holding a cell (typed or booked) that is not among them. */
@@ -48,7 +55,9 @@ export function shownRows(record: Pick<WeekRecord, 'rows' | 'context' | 'cells'>
 /** Allowed projects this week that are not shown yet: what "Add a project" offers. */
 export function addableProjects(record: Pick<WeekRecord, 'rows' | 'context' | 'cells'>): ErpProject[] {
   const shown = new Set(shownRows(record));
-  return (record.context?.projects ?? []).filter((p) => !shown.has(p.code)).sort((a, b) => a.code.localeCompare(b.code));
+  return (record.context?.projects ?? [])
+    .filter((p) => !shown.has(p.code))
+    .sort((a, b) => a.code.localeCompare(b.code));
 }
 
 /** A cell holds something typed: hours (even invalid) or a comment. */
@@ -76,7 +85,12 @@ export interface CopyResult {
  * week without typed content. Only projects the ERP allows this week are copied, and hours only
  * on days the project is valid; the others are reported in `skipped`.
  */
-export function copyFromLastWeek(week: IsoWeek, target: WeekRecord, previous: WeekRecord, withHours: boolean): CopyResult {
+export function copyFromLastWeek(
+  week: IsoWeek,
+  target: WeekRecord,
+  previous: WeekRecord,
+  withHours: boolean,
+): CopyResult {
   const projects = new Map((target.context?.projects ?? []).map((p) => [p.code, p]));
   const source = shownRows(previous);
   const skipped = new Set<string>();

@@ -8,7 +8,8 @@ import type { DraftCell } from '../ports/draft-store.js';
 import { parseHours, type HoursError } from './hours-input.js';
 import type { IsoWeek } from './iso-week.js';
 
-export type CellErrorCode = HoursError | 'project-not-allowed' | 'outside-validity' | 'day-over-max' | 'comment-too-long';
+export type CellErrorCode =
+  HoursError | 'project-not-allowed' | 'outside-validity' | 'day-over-max' | 'comment-too-long';
 
 export interface CellError {
   key: string;
@@ -43,7 +44,12 @@ export interface WeekCheck {
   entries: ErpTimeEntry[];
 }
 
-export function checkWeek(week: IsoWeek, projects: ErpProject[], cells: Record<string, DraftCell>, maxHoursPerDay: number): WeekCheck {
+export function checkWeek(
+  week: IsoWeek,
+  projects: ErpProject[],
+  cells: Record<string, DraftCell>,
+  maxHoursPerDay: number,
+): WeekCheck {
   const byCode = new Map(projects.map((p) => [p.code, p]));
   const errors: CellError[] = [];
   const dayTotals: Record<string, number> = Object.fromEntries(week.days.map((d) => [d, 0]));
@@ -70,10 +76,13 @@ export function checkWeek(week: IsoWeek, projects: ErpProject[], cells: Record<s
   }
   for (const date of week.days) {
     if ((dayTotals[date] ?? 0) > maxHoursPerDay) {
-      for (const e of entries.filter((x) => x.date === date)) errors.push({ key: cellKey(e.projectCode, date), projectCode: e.projectCode, date, code: 'day-over-max' });
+      for (const e of entries.filter((x) => x.date === date))
+        errors.push({ key: cellKey(e.projectCode, date), projectCode: e.projectCode, date, code: 'day-over-max' });
     }
   }
   const weekTotal = Object.values(dayTotals).reduce((a, b) => a + b, 0);
-  entries.sort((a, b) => (a.date === b.date ? a.projectCode.localeCompare(b.projectCode) : a.date.localeCompare(b.date)));
+  entries.sort((a, b) =>
+    a.date === b.date ? a.projectCode.localeCompare(b.projectCode) : a.date.localeCompare(b.date),
+  );
   return { errors, dayTotals, rowTotals, weekTotal, entries };
 }

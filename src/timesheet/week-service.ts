@@ -134,10 +134,15 @@ export class WeekService {
    * A week the ERP already holds booked entries for is shown as submitted.
    */
   async open(user: string, week: IsoWeek): Promise<WeekRecord> {
-    const { record: existing, unchecked } = await this.takeFromOtherCopy(user, week, await this.drafts.load(user, week.id));
+    const { record: existing, unchecked } = await this.takeFromOtherCopy(
+      user,
+      week,
+      await this.drafts.load(user, week.id),
+    );
     if (existing?.status === 'submitting') {
       // Normally a no-op read; re-queues a submission whose enqueue was cut short by a crash.
-      if (existing.submissionId && !(await this.outbox.get(existing.submissionId))) await this.ensureQueued(week, existing);
+      if (existing.submissionId && !(await this.outbox.get(existing.submissionId)))
+        await this.ensureQueued(week, existing);
       return existing;
     }
     const usable = existing && !existing.handedOverTo ? existing : null;
@@ -161,12 +166,20 @@ export class WeekService {
     const fresh = base !== usable;
     const cells: Record<string, DraftCell> = { ...base.cells };
     if (fresh) {
-      for (const e of context.entries) cells[cellKey(e.projectCode, e.date)] = { raw: String(e.hours), hours: e.hours, comment: e.comment };
+      for (const e of context.entries)
+        cells[cellKey(e.projectCode, e.date)] = { raw: String(e.hours), hours: e.hours, comment: e.comment };
     }
     // A new week starts with the projects booked in it and in recent weeks (from this same context: no
     // extra ERP call); a refreshed context keeps the rows the person chose.
     const rows = base.rows ?? (fresh ? defaultRows(context) : undefined);
-    const next: WeekRecord = { ...base, context, contextFetchedAt: this.now().toISOString(), cells, ...(rows ? { rows } : {}), updatedAt: this.now().toISOString() };
+    const next: WeekRecord = {
+      ...base,
+      context,
+      contextFetchedAt: this.now().toISOString(),
+      cells,
+      ...(rows ? { rows } : {}),
+      updatedAt: this.now().toISOString(),
+    };
     try {
       return await this.drafts.save(next, base.version);
     } catch (err) {
@@ -183,7 +196,11 @@ export class WeekService {
    * (a submitting one keeps its submission id: whichever copy delivers it, the ERP books it once).
    * When the other copy cannot be asked, the week opens here as usual, marked to ask again.
    */
-  private async takeFromOtherCopy(user: string, week: IsoWeek, local: WeekRecord | null): Promise<{ record: WeekRecord | null; unchecked: boolean }> {
+  private async takeFromOtherCopy(
+    user: string,
+    week: IsoWeek,
+    local: WeekRecord | null,
+  ): Promise<{ record: WeekRecord | null; unchecked: boolean }> {
     const elsewhere = this.options.otherCopy;
     const unchecked = local?.otherCopyUnchecked === true;
     const mayBeElsewhere = !local || !!local.handedOverTo || (unchecked && !weekHasContent(local.cells));
@@ -194,9 +211,23 @@ export class WeekService {
     } catch {
       return { record: local, unchecked: true };
     }
-    if (!taken) return { record: local && unchecked ? { ...local, otherCopyUnchecked: false } : local, unchecked: false };
-    const { version: _theirs, updatedAt: _at, handedOverTo: _to, otherCopyUnchecked: _unchecked, ...content } = taken.record;
-    const record: WeekRecord = { ...content, user, week: week.id, version: local?.version ?? 0, handedOverTo: null, updatedAt: this.now().toISOString() };
+    if (!taken)
+      return { record: local && unchecked ? { ...local, otherCopyUnchecked: false } : local, unchecked: false };
+    const {
+      version: _theirs,
+      updatedAt: _at,
+      handedOverTo: _to,
+      otherCopyUnchecked: _unchecked,
+      ...content
+    } = taken.record;
+    const record: WeekRecord = {
+      ...content,
+      user,
+      week: week.id,
+      version: local?.version ?? 0,
+      handedOverTo: null,
+      updatedAt: this.now().toISOString(),
+    };
     try {
       return { record: await this.drafts.save(record, local?.version ?? 0), unchecked: false };
     } catch (err) {
@@ -217,7 +248,14 @@ export class WeekService {
       const record = await this.drafts.load(user, weekId);
       if (!record || record.handedOverTo) return { record: null, handedOver: false };
       if (record.status !== 'draft') return { record, handedOver: false };
-      const mark: WeekRecord = { ...record, cells: {}, submissionId: null, handedOverTo: to, otherCopyUnchecked: false, updatedAt: this.now().toISOString() };
+      const mark: WeekRecord = {
+        ...record,
+        cells: {},
+        submissionId: null,
+        handedOverTo: to,
+        otherCopyUnchecked: false,
+        updatedAt: this.now().toISOString(),
+      };
       delete mark.rows;
       try {
         await this.drafts.save(mark, record.version);
@@ -248,7 +286,13 @@ export class WeekService {
   }
 
   /** Applies typed values to the draft. Compare-and-set on baseVersion; no ERP call. */
-  async edit(user: string, week: IsoWeek, baseVersion: number, changes: CellChange[], rowChange: RowChange = {}): Promise<WeekRecord> {
+  async edit(
+    user: string,
+    week: IsoWeek,
+    baseVersion: number,
+    changes: CellChange[],
+    rowChange: RowChange = {},
+  ): Promise<WeekRecord> {
     if (changes.length > MAX_CHANGES_PER_SAVE) throw new InvalidChangeError('*', 'too-many');
     const record = await this.loadHere(user, week);
     if (!record) throw new DraftConflictError(null);
@@ -260,10 +304,17 @@ export class WeekService {
       // Exactly `<project>|<date>`: a second `|` would make a key the week rules read differently.
       const parts = change.key.split('|');
       const [code, date] = parts;
-      if (parts.length !== 2 || !code || !date || !week.days.includes(date) || (!allowed.has(code) && !Object.hasOwn(cells, change.key))) {
+      if (
+        parts.length !== 2 ||
+        !code ||
+        !date ||
+        !week.days.includes(date) ||
+        (!allowed.has(code) && !Object.hasOwn(cells, change.key))
+      ) {
         throw new InvalidChangeError(change.key, 'unknown-cell');
       }
-      if (change.raw.length > MAX_RAW_LENGTH || change.comment.length > MAX_STORED_COMMENT_LENGTH) throw new InvalidChangeError(change.key, 'too-long');
+      if (change.raw.length > MAX_RAW_LENGTH || change.comment.length > MAX_STORED_COMMENT_LENGTH)
+        throw new InvalidChangeError(change.key, 'too-long');
       if (change.raw.trim() === '' && change.comment.trim() === '') {
         delete cells[change.key];
         continue;
@@ -273,12 +324,16 @@ export class WeekService {
     }
     const rows = this.applyRowChange(record, cells, rowChange);
     const rowsUnchanged = rows === null;
-    const unchanged = Object.keys(cells).length === Object.keys(record.cells).length &&
+    const unchanged =
+      Object.keys(cells).length === Object.keys(record.cells).length &&
       Object.entries(cells).every(([k, c]) => record.cells[k]?.raw === c.raw && record.cells[k]?.comment === c.comment);
     if (unchanged && rowsUnchanged) return record;
     // A change of rows alone leaves the content (and so its submission id) as it was.
     const submissionId = unchanged ? record.submissionId : null;
-    return this.drafts.save({ ...record, cells, ...(rows ? { rows } : {}), submissionId, updatedAt: this.now().toISOString() }, record.version);
+    return this.drafts.save(
+      { ...record, cells, ...(rows ? { rows } : {}), submissionId, updatedAt: this.now().toISOString() },
+      record.version,
+    );
   }
 
   /** The new row list, or null when it does not change. Checked against the cells after this edit. */
@@ -306,16 +361,25 @@ export class WeekService {
    * ERP had booked when that week was opened): no ERP call. Returns the saved record and the
    * projects that could not be copied.
    */
-  async copyLastWeek(user: string, week: IsoWeek, baseVersion: number, withHours: boolean): Promise<{ record: WeekRecord; skipped: string[] }> {
+  async copyLastWeek(
+    user: string,
+    week: IsoWeek,
+    baseVersion: number,
+    withHours: boolean,
+  ): Promise<{ record: WeekRecord; skipped: string[] }> {
     const record = await this.loadHere(user, week);
     if (!record) throw new DraftConflictError(null);
     if (record.status !== 'draft') throw new WeekLockedError();
     if (record.version !== baseVersion) throw new DraftConflictError(record);
     if (weekHasContent(record.cells)) throw new CopyRefusedError('week-has-hours');
     const previous = await this.drafts.load(user, shiftWeek(week, -1).id);
-    if (!previous || (shownRows(previous).length === 0 && !weekHasContent(previous.cells))) throw new CopyRefusedError('nothing-to-copy');
+    if (!previous || (shownRows(previous).length === 0 && !weekHasContent(previous.cells)))
+      throw new CopyRefusedError('nothing-to-copy');
     const copy = copyFromLastWeek(week, record, previous, withHours);
-    const saved = await this.drafts.save({ ...record, rows: copy.rows, cells: copy.cells, submissionId: null, updatedAt: this.now().toISOString() }, record.version);
+    const saved = await this.drafts.save(
+      { ...record, rows: copy.rows, cells: copy.cells, submissionId: null, updatedAt: this.now().toISOString() },
+      record.version,
+    );
     return { record: saved, skipped: copy.skipped };
   }
 
@@ -337,7 +401,10 @@ export class WeekService {
     // Locked first (compare-and-set: an edit in another tab makes this fail, so what goes out is
     // exactly what was checked), then queued. A crash in between leaves a 'submitting' week without
     // an outbox item, which ensureQueued() repairs the next time the week is looked at.
-    record = await this.drafts.save({ ...record, submissionId, status: 'submitting', submitProblem: null, updatedAt: this.now().toISOString() }, record.version);
+    record = await this.drafts.save(
+      { ...record, submissionId, status: 'submitting', submitProblem: null, updatedAt: this.now().toISOString() },
+      record.version,
+    );
     await this.ensureQueued(week, record);
     return record;
   }
@@ -346,13 +413,22 @@ export class WeekService {
   async ensureQueued(week: IsoWeek, record: WeekRecord): Promise<void> {
     if (record.status !== 'submitting' || !record.submissionId) return;
     const entries = this.check(week, record).entries;
-    const queued = await this.outbox.enqueue({ submissionId: record.submissionId, user: record.user, week: week.id, weekStart: week.monday, entries }, this.now());
+    const queued = await this.outbox.enqueue(
+      { submissionId: record.submissionId, user: record.user, week: week.id, weekStart: week.monday, entries },
+      this.now(),
+    );
     // Sent before and given up on (ERP unreachable for too long): the same content is sent again.
     if (queued.state === 'failed') await this.outbox.retry(record.submissionId, this.now());
   }
 
   /** The record after the worker tried to deliver it right away (the usual case: the receipt at once). */
-  async submitAndDeliver(user: string, week: IsoWeek, baseVersion: number, delivery: SubmissionDelivery, waitMs: number): Promise<WeekRecord> {
+  async submitAndDeliver(
+    user: string,
+    week: IsoWeek,
+    baseVersion: number,
+    delivery: SubmissionDelivery,
+    waitMs: number,
+  ): Promise<WeekRecord> {
     const record = await this.submit(user, week, baseVersion);
     if (record.status !== 'submitting' || !record.submissionId) return record;
     let timer: NodeJS.Timeout | undefined;

@@ -21,8 +21,13 @@ export const calendarConfigSchema = z
     /** ISO weekdays (1 = Monday .. 7 = Sunday) nobody works on. */
     weekendDays: z.array(z.number().int().min(1).max(7)).max(7).default([6, 7]),
     /** Company holidays: an ISO date, or {date, name} to show the holiday's name. */
-    holidays: z.array(z.union([isoDate, z.strictObject({ date: isoDate, name: z.string().min(1).max(80) })])).max(1000).default([]),
-    contracts: z.record(z.string().min(1).max(40), z.strictObject({ hoursPerDay: weekHours })).default({ standard: { hoursPerDay: [8, 8, 8, 8, 8, 0, 0] } }),
+    holidays: z
+      .array(z.union([isoDate, z.strictObject({ date: isoDate, name: z.string().min(1).max(80) })]))
+      .max(1000)
+      .default([]),
+    contracts: z
+      .record(z.string().min(1).max(40), z.strictObject({ hoursPerDay: weekHours }))
+      .default({ standard: { hoursPerDay: [8, 8, 8, 8, 8, 0, 0] } }),
     defaultContract: z.string().min(1).default('standard'),
     contractByRole: z.record(z.string().min(1), z.string().min(1)).default({}),
     contractByAccount: z.record(z.string().min(1), z.string().min(1)).default({}),
@@ -36,7 +41,8 @@ export const calendarConfigSchema = z
   .superRefine((c, ctx) => {
     const names = new Set(Object.keys(c.contracts));
     const check = (name: string, path: (string | number)[]) => {
-      if (!names.has(name)) ctx.addIssue({ code: 'custom', path, message: `no contract named "${name}" in timesheet.calendar.contracts` });
+      if (!names.has(name))
+        ctx.addIssue({ code: 'custom', path, message: `no contract named "${name}" in timesheet.calendar.contracts` });
     };
     check(c.defaultContract, ['defaultContract']);
     for (const [role, name] of Object.entries(c.contractByRole)) check(name, ['contractByRole', role]);
@@ -69,7 +75,9 @@ export function contractOf(config: CalendarConfig, account: string, roles: reado
 
 /** The seven days of a week (`days`: Monday..Sunday) for a person on `contract`. */
 export function calendarOf(config: CalendarConfig, days: readonly string[], contract: string): CalendarDay[] {
-  const hours = (config.contracts[contract] ?? config.contracts[config.defaultContract])?.hoursPerDay ?? [0, 0, 0, 0, 0, 0, 0];
+  const hours = (config.contracts[contract] ?? config.contracts[config.defaultContract])?.hoursPerDay ?? [
+    0, 0, 0, 0, 0, 0, 0,
+  ];
   const holidays = new Map(config.holidays.map((h) => (typeof h === 'string' ? [h, ''] : [h.date, h.name])));
   return days.map((date, i) => {
     const weekend = config.weekendDays.includes(i + 1);

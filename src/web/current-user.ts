@@ -6,6 +6,7 @@ import type { Request } from 'express';
  */
 export function erpUser(req: Request): string {
   const user = req.user as { erpAccount?: unknown } | undefined;
-  if (!user || typeof user.erpAccount !== 'string' || user.erpAccount === '') throw new Error('erpUser() called on a route without requireUser');
+  if (!user || typeof user.erpAccount !== 'string' || user.erpAccount === '')
+    throw new Error('erpUser() called on a route without requireUser');
   return user.erpAccount;
 }

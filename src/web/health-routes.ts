@@ -35,7 +35,10 @@ export function healthRoutes(checks: ReadinessCheck[], isShuttingDown: () => boo
     );
     const shuttingDown = isShuttingDown();
     const ready = !shuttingDown && results.every((r) => r.ok);
-    res.set('Cache-Control', 'no-store').status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', shuttingDown, checks: results });
+    res
+      .set('Cache-Control', 'no-store')
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'not ready', shuttingDown, checks: results });
   });
   return router;
 }

@@ -59,7 +59,13 @@ function switched(req: Request): Locale | undefined {
 export function localeMiddleware(fallback: Locale, secureCookie: (req: Request) => boolean): RequestHandler {
   return (req, res, next) => {
     const asked = switched(req);
-    if (asked) res.cookie(LANG_COOKIE, asked, { httpOnly: true, sameSite: 'lax', secure: secureCookie(req), maxAge: 365 * 86_400_000 });
+    if (asked)
+      res.cookie(LANG_COOKIE, asked, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: secureCookie(req),
+        maxAge: 365 * 86_400_000,
+      });
     const fromCookie = cookieValues(req, LANG_COOKIE).find(isLocale);
     res.locals.browserLocale = negotiateLocale(req.get('accept-language'), fallback);
     apply(req, res, asked ?? fromCookie ?? (res.locals.browserLocale as Locale));

@@ -22,7 +22,13 @@ export interface OpsPageInput {
   now: Date;
   /** `?done=` of the redirect after a form on the page. */
   done: string;
-  burst: { state: BurstViewState; change: ModeChange; stats: BurstRedirectStats; load: LoadStatus | null; follow: FollowStatus | null };
+  burst: {
+    state: BurstViewState;
+    change: ModeChange;
+    stats: BurstRedirectStats;
+    load: LoadStatus | null;
+    follow: FollowStatus | null;
+  };
   /** The last hour in 5-minute points, oldest first. */
   series: Array<{ t: number; requests: number; rps: number; p95Ms: number | null }>;
   checks: Array<{ name: string; ok: boolean; error?: string | null; ms: number; checkedAt: Date | string }>;
@@ -44,7 +50,10 @@ interface Formats {
 /** Where the cloud copy learns the window: the on-prem copy, last answer at, or why it cannot ask. */
 function followText(f: FollowStatus, t: Translate, when: (d: Date | null) => string): string {
   if (f.reachable) return t('ops.burst.followed', { at: when(f.learnedAt) });
-  return t('ops.burst.followedUnreachable', { at: f.learnedAt ? when(f.learnedAt) : t('ops.burst.never'), error: f.lastError ?? '' });
+  return t('ops.burst.followedUnreachable', {
+    at: f.learnedAt ? when(f.learnedAt) : t('ops.burst.never'),
+    error: f.lastError ?? '',
+  });
 }
 
 const BUTTONS: ReadonlyArray<{ mode: BurstMode; label: MessageKey }> = [
@@ -57,29 +66,57 @@ const BUTTONS: ReadonlyArray<{ mode: BurstMode; label: MessageKey }> = [
  * The load trigger's part of the burst panel: what it measures now, its thresholds and whether it
  * holds the window open. null when no trigger is configured (or this copy follows the other one).
  */
-export function loadView(load: LoadStatus | null, t: Translate, number: Intl.NumberFormat, when: (d: Date | null) => string) {
+export function loadView(
+  load: LoadStatus | null,
+  t: Translate,
+  number: Intl.NumberFormat,
+  when: (d: Date | null) => string,
+) {
   const trig = load?.trigger;
   if (!load || !trig) return null;
   const window = formatDuration(trig.windowSeconds, t);
-  const measured = (v: number | null, unit: string) => (v === null ? t('ops.burst.load.notMeasured') : `${number.format(v)}${unit}`);
+  const measured = (v: number | null, unit: string) =>
+    v === null ? t('ops.burst.load.notMeasured') : `${number.format(v)}${unit}`;
   const figures: Array<{ id: string; label: string; value: string }> = [];
   if (trig.openAboveRps !== undefined) {
     figures.push(
-      { id: 'burst-arrival-rate', label: t('ops.burst.load.arrivalRate', { window }), value: measured(load.arrivalRps, '') },
-      { id: 'burst-rps-thresholds', label: t('ops.burst.load.thresholds'), value: t('ops.burst.load.rpsThresholds', { open: number.format(trig.openAboveRps), close: number.format(trig.closeBelowRps ?? 0) }) },
+      {
+        id: 'burst-arrival-rate',
+        label: t('ops.burst.load.arrivalRate', { window }),
+        value: measured(load.arrivalRps, ''),
+      },
+      {
+        id: 'burst-rps-thresholds',
+        label: t('ops.burst.load.thresholds'),
+        value: t('ops.burst.load.rpsThresholds', {
+          open: number.format(trig.openAboveRps),
+          close: number.format(trig.closeBelowRps ?? 0),
+        }),
+      },
     );
   }
   if (trig.openAboveEventLoopDelayMs !== undefined) {
     figures.push(
-      { id: 'burst-loop-delay', label: t('ops.burst.load.eventLoopDelay', { window }), value: measured(load.eventLoopDelayMs, ' ms') },
+      {
+        id: 'burst-loop-delay',
+        label: t('ops.burst.load.eventLoopDelay', { window }),
+        value: measured(load.eventLoopDelayMs, ' ms'),
+      },
       {
         id: 'burst-delay-thresholds',
         label: t('ops.burst.load.thresholds'),
-        value: t('ops.burst.load.delayThresholds', { open: number.format(trig.openAboveEventLoopDelayMs), close: number.format(trig.closeBelowEventLoopDelayMs ?? 0) }),
+        value: t('ops.burst.load.delayThresholds', {
+          open: number.format(trig.openAboveEventLoopDelayMs),
+          close: number.format(trig.closeBelowEventLoopDelayMs ?? 0),
+        }),
       },
     );
   }
-  figures.push({ id: 'burst-min-open', label: t('ops.burst.load.minOpen'), value: formatDuration(trig.minOpenSeconds, t) });
+  figures.push({
+    id: 'burst-min-open',
+    label: t('ops.burst.load.minOpen'),
+    value: formatDuration(trig.minOpenSeconds, t),
+  });
   const status = load.warmingUpUntil
     ? t('ops.burst.load.warmingUp', { at: when(load.warmingUpUntil) })
     : load.holdsOpen
@@ -96,7 +133,6 @@ export function formatDuration(seconds: number, t: Translate): string {
   if (s < 3600) return t('ops.duration.minutes', { m: Math.floor(s / 60), s: s % 60 });
   return t('ops.duration.hours', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
 }
-
 
 function burstPanel(b: OpsPageInput['burst'], f: Formats) {
   const { t, integer, when } = f;
@@ -137,15 +173,26 @@ function trafficPanel(series: OpsPageInput['series'], f: Formats) {
       p95: p.p95Ms === null ? t('ops.traffic.noRequest') : integer.format(p.p95Ms),
     })),
     charts: [
-      { id: 'chart-rps', series: 'rps', title: t('ops.traffic.rps'), label: t('ops.traffic.chartLabel', { what: t('ops.traffic.rps') }) },
-      { id: 'chart-p95', series: 'p95Ms', title: t('ops.traffic.p95'), label: t('ops.traffic.chartLabel', { what: t('ops.traffic.p95') }) },
+      {
+        id: 'chart-rps',
+        series: 'rps',
+        title: t('ops.traffic.rps'),
+        label: t('ops.traffic.chartLabel', { what: t('ops.traffic.rps') }),
+      },
+      {
+        id: 'chart-p95',
+        series: 'p95Ms',
+        title: t('ops.traffic.p95'),
+        label: t('ops.traffic.chartLabel', { what: t('ops.traffic.p95') }),
+      },
     ],
   };
 }
 
 function healthRows(checks: OpsPageInput['checks'], f: Formats) {
   const { t, integer, when } = f;
-  const checkName = (name: string) => (['session-store', 'erp', 'relay'].includes(name) ? t(`ops.health.check.${name}` as MessageKey) : name);
+  const checkName = (name: string) =>
+    ['session-store', 'erp', 'relay'].includes(name) ? t(`ops.health.check.${name}` as MessageKey) : name;
   return checks.map((c) => ({
     name: checkName(c.name),
     ok: c.ok,
@@ -199,7 +246,12 @@ export function buildOpsPage(input: OpsPageInput, t: Translate, intlTag: string,
   };
   const burst = burstPanel(input.burst, f);
   const outbox = outboxPanel(input.outbox, input.problems, f);
-  const notice = input.done === 'burst' ? t('ops.notice.burst', { mode: burst.modeText }) : NOTICES[input.done] ? t(NOTICES[input.done]!) : null;
+  const notice =
+    input.done === 'burst'
+      ? t('ops.notice.burst', { mode: burst.modeText })
+      : NOTICES[input.done]
+        ? t(NOTICES[input.done]!)
+        : null;
   const totals = input.erpTotals;
   return {
     title: t('ops.title'),
@@ -209,10 +261,16 @@ export function buildOpsPage(input: OpsPageInput, t: Translate, intlTag: string,
     burst,
     traffic: trafficPanel(input.series, f),
     health: healthRows(input.checks, f),
-    listener: input.listenerUp === null ? null : { ok: input.listenerUp, status: t(input.listenerUp ? 'ops.health.listenerUp' : 'ops.health.listenerDown') },
+    listener:
+      input.listenerUp === null
+        ? null
+        : { ok: input.listenerUp, status: t(input.listenerUp ? 'ops.health.listenerUp' : 'ops.health.listenerDown') },
     erpCalls: {
       outcomes: ERP_OUTCOMES.map((o) => t(`ops.erp.${o}` as MessageKey)),
-      rows: ERP_OPERATIONS.map((op) => ({ label: t(`ops.erp.op.${op}` as MessageKey), counts: ERP_OUTCOMES.map((o) => f.integer.format(totals[op]?.[o] ?? 0)) })),
+      rows: ERP_OPERATIONS.map((op) => ({
+        label: t(`ops.erp.op.${op}` as MessageKey),
+        counts: ERP_OUTCOMES.map((o) => f.integer.format(totals[op]?.[o] ?? 0)),
+      })),
     },
     outbox: outbox.view,
     problems: outbox.rows,

@@ -30,8 +30,12 @@ export function outboxOpsRoutes(outbox: SubmissionOutbox): Router {
     const done = await outbox.retry(id);
     req.log.warn({ submissionId: id, retried: done, by: req.user?.name }, 'outbox retry requested by an operator');
     // The Retry button of the /ops page (a form): back to the page with what happened.
-    if (req.accepts(['json', 'html']) === 'html') return void res.redirect(303, `/ops?done=${done ? 'retried' : 'not-retried'}#outbox`);
-    if (!done) return void res.status(409).json({ error: 'not-failed', message: 'Only a submission whose retries ran out can be retried.' });
+    if (req.accepts(['json', 'html']) === 'html')
+      return void res.redirect(303, `/ops?done=${done ? 'retried' : 'not-retried'}#outbox`);
+    if (!done)
+      return void res
+        .status(409)
+        .json({ error: 'not-failed', message: 'Only a submission whose retries ran out can be retried.' });
     res.json({ submissionId: id, state: 'pending' });
   });
   return router;

@@ -8,7 +8,10 @@ import { negotiateLocale, translator, type Locale } from '../i18n/translator.js'
  * and for anyone who arrives anyway a clear "temporarily unavailable" page with Retry-After, never a
  * refused connection or a crash loop. start-server.ts swaps in the real app when it is built.
  */
-export function startingHandler(defaultLocale: Locale, reason: () => string): (req: IncomingMessage, res: ServerResponse) => void {
+export function startingHandler(
+  defaultLocale: Locale,
+  reason: () => string,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     res.setHeader('Cache-Control', 'no-store');
@@ -17,7 +20,9 @@ export function startingHandler(defaultLocale: Locale, reason: () => string): (r
       return;
     }
     if (path === '/readyz') {
-      res.writeHead(503, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ready: false, checks: { startup: reason() } }));
+      res
+        .writeHead(503, { 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ ready: false, checks: { startup: reason() } }));
       return;
     }
     const locale = negotiateLocale(req.headers['accept-language'], defaultLocale);
@@ -28,7 +33,10 @@ export function startingHandler(defaultLocale: Locale, reason: () => string): (r
       res.writeHead(503, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'unavailable', message }));
       return;
     }
-    res.writeHead(503, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': "default-src 'none'; style-src 'self'" });
+    res.writeHead(503, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy': "default-src 'none'; style-src 'self'",
+    });
     res.end(`<!DOCTYPE html>
 <html lang="${locale}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(t('errors.title'))}</title><link rel="stylesheet" href="/assets/app.css"></head>

@@ -17,7 +17,10 @@ export function autosaveWeek({ weeks, max, markInProgress }: WeekRouteContext) {
   return async (req: Request, res: Response) => {
     const week = parseWeekId(String(req.params.weekId));
     const t = res.locals.t as Translate;
-    if (!week) return res.status(404).json({ error: 'bad-week', message: t('errors.badWeek', { week: String(req.params.weekId).slice(0, 40) }) });
+    if (!week)
+      return res
+        .status(404)
+        .json({ error: 'bad-week', message: t('errors.badWeek', { week: String(req.params.weekId).slice(0, 40) }) });
     const locale = res.locals.locale as Locale;
     const body = (req.body ?? {}) as { version?: unknown; changes?: unknown };
     const changes = Array.isArray(body.changes) ? body.changes : null;
@@ -29,7 +32,12 @@ export function autosaveWeek({ weeks, max, markInProgress }: WeekRouteContext) {
         return !!x && typeof x.key === 'string' && typeof x.raw === 'string' && typeof x.comment === 'string';
       });
     if (!valid) {
-      return res.status(400).json({ error: 'bad-input', message: t('errors.badInput', { detail: 'expected {version, changes: [{key, raw, comment}]}' }) });
+      return res
+        .status(400)
+        .json({
+          error: 'bad-input',
+          message: t('errors.badInput', { detail: 'expected {version, changes: [{key, raw, comment}]}' }),
+        });
     }
     const tag = INTL_TAG[locale];
     const totals = (record: WeekRecord) => {
@@ -53,7 +61,10 @@ export function autosaveWeek({ weeks, max, markInProgress }: WeekRouteContext) {
       res.json({
         version: record.version,
         ...sums,
-        errors: check.errors.map((e) => ({ key: e.key, message: errorMessage(t, e, record.cells[e.key]?.raw ?? '', max) })),
+        errors: check.errors.map((e) => ({
+          key: e.key,
+          message: errorMessage(t, e, record.cells[e.key]?.raw ?? '', max),
+        })),
       });
     } catch (err) {
       const failure = classify(err);

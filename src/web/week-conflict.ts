@@ -19,14 +19,22 @@ export interface FormConflict {
  * deliberate choice, never a silent overwrite), and the cells whose saved value differs from what
  * this form sent: those are the ones a new save replaces. `shown` writes a cell's value for the page.
  */
-export function mergeFormConflict(current: WeekRecord, changes: readonly CellChange[], shown: (raw: string, comment: string) => string): { mine: WeekRecord; conflicts: FormConflict[] } {
+export function mergeFormConflict(
+  current: WeekRecord,
+  changes: readonly CellChange[],
+  shown: (raw: string, comment: string) => string,
+): { mine: WeekRecord; conflicts: FormConflict[] } {
   const mine = { ...current, cells: { ...current.cells } };
   const conflicts: FormConflict[] = [];
   for (const c of changes) {
     const parsed = parseHours(c.raw);
     const saved = current.cells[c.key];
     if ((saved?.raw ?? '') !== c.raw || (saved?.comment ?? '') !== c.comment) {
-      conflicts.push({ key: c.key, saved: shown(saved?.raw ?? '', saved?.comment ?? ''), mine: shown(c.raw, c.comment) });
+      conflicts.push({
+        key: c.key,
+        saved: shown(saved?.raw ?? '', saved?.comment ?? ''),
+        mine: shown(c.raw, c.comment),
+      });
     }
     mine.cells[c.key] = { raw: c.raw, hours: parsed.ok ? parsed.hours : null, comment: c.comment };
   }

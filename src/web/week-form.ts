@@ -10,9 +10,18 @@ import type { CellChange } from '../timesheet/week-service.js';
 import { cellKey } from '../timesheet/week-rules.js';
 import type { BlankRowInput } from './week-page-model.js';
 
-export type WeekAction = 'save' | 'submit' | 'submit-confirmed' | 'add-row' | 'remove-row' | 'copy-rows' | 'copy-hours' | 'toggle-nonworking';
+export type WeekAction =
+  'save' | 'submit' | 'submit-confirmed' | 'add-row' | 'remove-row' | 'copy-rows' | 'copy-hours' | 'toggle-nonworking';
 
-const ACTIONS: readonly string[] = ['save', 'submit', 'submit-confirmed', 'add-row', 'copy-rows', 'copy-hours', 'toggle-nonworking'];
+const ACTIONS: readonly string[] = [
+  'save',
+  'submit',
+  'submit-confirmed',
+  'add-row',
+  'copy-rows',
+  'copy-hours',
+  'toggle-nonworking',
+];
 /** At most this many blank rows are read from one post (the page shows three). */
 const MAX_BLANK_ROWS = 20;
 
@@ -64,7 +73,9 @@ export function placeBlankRows(body: Record<string, unknown>, week: IsoWeek, cha
       continue;
     }
     // A day this project already holds a value for (from its row or another blank row): keep the row apart.
-    const clash = week.days.some((d, j) => raws[j]!.trim() !== '' && (byKey.get(cellKey(project, d))?.raw.trim() ?? '') !== '');
+    const clash = week.days.some(
+      (d, j) => raws[j]!.trim() !== '' && (byKey.get(cellKey(project, d))?.raw.trim() ?? '') !== '',
+    );
     // Whether the ERP allows the project is checked by the week service (the page offers only those).
     if (clash) {
       unplaced.push({ project, raws });

@@ -6,7 +6,14 @@ import type { WeekRecord } from '../ports/draft-store.js';
 import type { ErpProject } from '../ports/erp-connector.js';
 import { formatHours } from '../timesheet/hours-input.js';
 import { shiftWeek, type IsoWeek } from '../timesheet/iso-week.js';
-import { cellKey, isProjectValidOn, MAX_COMMENT_LENGTH, splitCellKey, type CellError, type WeekCheck } from '../timesheet/week-rules.js';
+import {
+  cellKey,
+  isProjectValidOn,
+  MAX_COMMENT_LENGTH,
+  splitCellKey,
+  type CellError,
+  type WeekCheck,
+} from '../timesheet/week-rules.js';
 import { formatDay, INTL_TAG, type Locale, type Translate } from '../i18n/translator.js';
 import { addableProjects, rowHasContent, shownRows } from '../timesheet/week-rows.js';
 import type { CalendarDay } from '../timesheet/work-calendar.js';
@@ -96,7 +103,10 @@ export interface WeekPageModel {
 }
 
 export function errorMessage(t: Translate, error: CellError, raw: string, maxHoursPerDay: number): string {
-  return t(`errors.${error.code}`, { value: raw, max: error.code === 'comment-too-long' ? MAX_COMMENT_LENGTH : formatHoursPlain(maxHoursPerDay) });
+  return t(`errors.${error.code}`, {
+    value: raw,
+    max: error.code === 'comment-too-long' ? MAX_COMMENT_LENGTH : formatHoursPlain(maxHoursPerDay),
+  });
 }
 
 function formatHoursPlain(n: number): string {
@@ -113,19 +123,35 @@ function orderedProjects(record: WeekRecord): ErpProject[] {
   const withHours = new Set(Object.keys(record.cells).map((k) => splitCellKey(k)?.projectCode));
   const shown = shownRows(record);
   const known = shown.filter((c) => byCode.has(c)).map((c) => byCode.get(c)!);
-  const orphans: ErpProject[] = shown.filter((c) => !byCode.has(c)).map((code) => ({ code, label: '', validFrom: '0000-01-01', validTo: '0000-01-01' }));
-  const sorted = known.map((p, i) => ({ p, i })).sort((a, b) => Number(withHours.has(b.p.code)) - Number(withHours.has(a.p.code)) || a.i - b.i).map((x) => x.p);
+  const orphans: ErpProject[] = shown
+    .filter((c) => !byCode.has(c))
+    .map((code) => ({ code, label: '', validFrom: '0000-01-01', validTo: '0000-01-01' }));
+  const sorted = known
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => Number(withHours.has(b.p.code)) - Number(withHours.has(a.p.code)) || a.i - b.i)
+    .map((x) => x.p);
   return [...sorted, ...orphans];
 }
 
-function dayColumns(week: IsoWeek, locale: Locale, t: Translate, calendar: CalendarDay[] | undefined, dayHours: Record<string, number>): DayColumn[] {
+function dayColumns(
+  week: IsoWeek,
+  locale: Locale,
+  t: Translate,
+  calendar: CalendarDay[] | undefined,
+  dayHours: Record<string, number>,
+): DayColumn[] {
   const tag = INTL_TAG[locale];
   return week.days.map((date, i) => {
     const day = calendar?.[i];
     const nonWorking = day ? day.nonWorking : i >= 5;
-    const marker = day?.holiday !== null && day?.holiday !== undefined
-      ? (day.holiday ? t('week.day.holidayNamed', { name: day.holiday }) : t('week.day.holiday'))
-      : nonWorking ? t('week.day.weekend') : '';
+    const marker =
+      day?.holiday !== null && day?.holiday !== undefined
+        ? day.holiday
+          ? t('week.day.holidayNamed', { name: day.holiday })
+          : t('week.day.holiday')
+        : nonWorking
+          ? t('week.day.weekend')
+          : '';
     return {
       date,
       long: formatDay(date, locale),
@@ -139,7 +165,15 @@ function dayColumns(week: IsoWeek, locale: Locale, t: Translate, calendar: Calen
   });
 }
 
-export function buildWeekPage(week: IsoWeek, record: WeekRecord, check: WeekCheck, locale: Locale, t: Translate, maxHoursPerDay: number, options: WeekPageOptions = {}): WeekPageModel {
+export function buildWeekPage(
+  week: IsoWeek,
+  record: WeekRecord,
+  check: WeekCheck,
+  locale: Locale,
+  t: Translate,
+  maxHoursPerDay: number,
+  options: WeekPageOptions = {},
+): WeekPageModel {
   const tag = INTL_TAG[locale];
   // A day with a typed (even invalid) value counts as holding hours: it is never hidden.
   const dayHours: Record<string, number> = { ...check.dayTotals };
@@ -160,7 +194,9 @@ export function buildWeekPage(week: IsoWeek, record: WeekRecord, check: WeekChec
       const cell = record.cells[key];
       const inputId = `h-${r}-${d}`;
       const cellErrors = errorsByKey.get(key) ?? [];
-      const error = cellErrors.length ? cellErrors.map((e) => errorMessage(t, e, cell?.raw ?? '', maxHoursPerDay)).join(' ') : null;
+      const error = cellErrors.length
+        ? cellErrors.map((e) => errorMessage(t, e, cell?.raw ?? '', maxHoursPerDay)).join(' ')
+        : null;
       if (error) errors.push({ inputId, message: `${title}, ${day.long}: ${error}` });
       return {
         key,
@@ -183,7 +219,9 @@ export function buildWeekPage(week: IsoWeek, record: WeekRecord, check: WeekChec
       removeLabel: t('week.rows.removeLabel', { project: title }),
     };
   });
-  const addable = readOnly ? [] : addableProjects(record).map((p) => ({ code: p.code, title: `${p.code} ${p.label}`.trim() }));
+  const addable = readOnly
+    ? []
+    : addableProjects(record).map((p) => ({ code: p.code, title: `${p.code} ${p.label}`.trim() }));
   const given = options.blankRows ?? [];
   const blankCount = readOnly ? 0 : Math.max(given.length, Math.min(BLANK_ROWS, addable.length));
   const blankRows: BlankRowModel[] = Array.from({ length: blankCount }, (_, b) => {
@@ -195,7 +233,13 @@ export function buildWeekPage(week: IsoWeek, record: WeekRecord, check: WeekChec
       selectLabel: t('week.blank.project', { row }),
       title: t('week.blank.title', { row }),
       project: input?.project ?? '',
-      cells: days.map((day, d) => ({ inputId: `n-${b}-${d}`, name: `n:${b}|${day.date}`, raw: input?.raws[d] ?? '', label: t('week.blank.cellLabel', { row, day: day.long }), date: day.date })),
+      cells: days.map((day, d) => ({
+        inputId: `n-${b}-${d}`,
+        name: `n:${b}|${day.date}`,
+        raw: input?.raws[d] ?? '',
+        label: t('week.blank.cellLabel', { row, day: day.long }),
+        date: day.date,
+      })),
     };
   });
   return {

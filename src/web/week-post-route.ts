@@ -26,7 +26,13 @@ export function postWeek({ config, weeks, delivery, render, markInProgress, cale
     const body = (req.body ?? {}) as Record<string, unknown>;
     const post = parseWeekPost(body);
     if (!post) {
-      return res.status(400).render('error', { title: t('errors.title'), message: t('errors.badInput', { detail: 'the form fields must be text, and version a whole number' }), requestId: res.locals.requestId });
+      return res
+        .status(400)
+        .render('error', {
+          title: t('errors.title'),
+          message: t('errors.badInput', { detail: 'the form fields must be text, and version a whole number' }),
+          requestId: res.locals.requestId,
+        });
     }
     const { version, changes, action, removeRow, addProject } = post;
     const user = erpUser(req);
@@ -37,7 +43,10 @@ export function postWeek({ config, weeks, delivery, render, markInProgress, cale
       let saved: WeekRecord;
       let rowRefused: string | null = null;
       try {
-        saved = await weeks.edit(user, week, version, blank.changes, { add, remove: action === 'remove-row' ? [removeRow] : [] });
+        saved = await weeks.edit(user, week, version, blank.changes, {
+          add,
+          remove: action === 'remove-row' ? [removeRow] : [],
+        });
       } catch (err) {
         if (!(err instanceof RowNotEmptyError)) throw err;
         // The row stays; everything else typed in this post is still saved.
@@ -45,12 +54,19 @@ export function postWeek({ config, weeks, delivery, render, markInProgress, cale
         saved = await weeks.edit(user, week, version, blank.changes, { add });
       }
       if (blank.unplaced.length) {
-        return render(req, res, saved, week, { alert: t('week.blank.needProject'), status: 422, blankRows: blank.unplaced });
+        return render(req, res, saved, week, {
+          alert: t('week.blank.needProject'),
+          status: 422,
+          blankRows: blank.unplaced,
+        });
       }
-      if (rowRefused) return render(req, res, saved, week, { alert: t('week.rows.notEmpty', { project: rowRefused }), status: 409 });
+      if (rowRefused)
+        return render(req, res, saved, week, { alert: t('week.rows.notEmpty', { project: rowRefused }), status: 409 });
       markInProgress(res);
-      if (action === 'add-row' && addProject) return res.redirect(303, `/week/${week.id}?added=${encodeURIComponent(addProject)}`);
-      if (action === 'remove-row') return res.redirect(303, `/week/${week.id}?removed=${encodeURIComponent(removeRow)}`);
+      if (action === 'add-row' && addProject)
+        return res.redirect(303, `/week/${week.id}?added=${encodeURIComponent(addProject)}`);
+      if (action === 'remove-row')
+        return res.redirect(303, `/week/${week.id}?removed=${encodeURIComponent(removeRow)}`);
       if (action === 'toggle-nonworking') {
         setHideNonWorking(req, !hidesNonWorking(req));
         return res.redirect(303, `/week/${week.id}?saved=1`);
@@ -62,7 +78,10 @@ export function postWeek({ config, weeks, delivery, render, markInProgress, cale
           return res.redirect(303, `/week/${week.id}?copied=1${tail}`);
         } catch (err) {
           if (!(err instanceof CopyRefusedError)) throw err;
-          const message = err.reason === 'week-has-hours' ? t('week.copy.hasHours') : t('week.copy.nothing', { week: shiftWeek(week, -1).id });
+          const message =
+            err.reason === 'week-has-hours'
+              ? t('week.copy.hasHours')
+              : t('week.copy.nothing', { week: shiftWeek(week, -1).id });
           return render(req, res, saved, week, { alert: message, status: 409 });
         }
       }
@@ -82,14 +101,25 @@ export function postWeek({ config, weeks, delivery, render, markInProgress, cale
     } catch (err) {
       if (err instanceof WeekNotReadyError) return res.redirect(303, `/week/${week.id}?notReady=1`);
       if (err instanceof DraftConflictError && err.current) {
-        const shown = (raw: string, comment: string) => (comment ? t('week.conflict.withComment', { hours: raw || t('week.conflict.empty'), comment }) : raw || t('week.conflict.empty'));
+        const shown = (raw: string, comment: string) =>
+          comment
+            ? t('week.conflict.withComment', { hours: raw || t('week.conflict.empty'), comment })
+            : raw || t('week.conflict.empty');
         const { mine, conflicts } = mergeFormConflict(err.current, changes, shown);
-        return render(req, res, mine, week, { alert: t('errors.conflict'), status: 409, conflicts, blankRows: blankRowsOf(body, week) });
+        return render(req, res, mine, week, {
+          alert: t('errors.conflict'),
+          status: 409,
+          conflicts,
+          blankRows: blankRowsOf(body, week),
+        });
       }
       const failure = classify(err);
       if (failure.status >= 500 && failure.status !== 503) throw err;
       // Shown on the page, and logged so the "ERP failures" alert sees submissions too.
-      req.log.warn({ failure: failure.code, week: week.id, action: body.action }, 'saving or submitting the week failed');
+      req.log.warn(
+        { failure: failure.code, week: week.id, action: body.action },
+        'saving or submitting the week failed',
+      );
       // The ERP refused or is down at submit time: the draft is saved; say so on the week page.
       const current = await weeks.open(user, week);
       return render(req, res, current, week, { alert: t(failure.key, failure.params), status: failure.status });

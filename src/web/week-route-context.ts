@@ -30,7 +30,13 @@ export function weekParam(req: Request, res: Response): IsoWeek | null {
   const week = parseWeekId(String(req.params.weekId));
   if (!week) {
     const t = res.locals.t as Translate;
-    res.status(404).render('error', { title: t('errors.title'), message: t('errors.badWeek', { week: String(req.params.weekId).slice(0, 40) }), requestId: res.locals.requestId });
+    res
+      .status(404)
+      .render('error', {
+        title: t('errors.title'),
+        message: t('errors.badWeek', { week: String(req.params.weekId).slice(0, 40) }),
+        requestId: res.locals.requestId,
+      });
   }
   return week;
 }
@@ -52,13 +58,16 @@ export function weekRouteContext({ config, weeks, delivery }: WeekRoutesDeps) {
   const max = config.timesheet.maxHoursPerDay;
   const drain = config.burst.drainCookie;
   // A person with a draft in progress keeps being served by this copy when the burst starts.
-  const markInProgress = (res: Response) => setDrainCookie(res, config.app.sessionSecrets, { name: drain.name, maxAgeMs: drain.maxAgeMinutes * 60_000 });
+  const markInProgress = (res: Response) =>
+    setDrainCookie(res, config.app.sessionSecrets, { name: drain.name, maxAgeMs: drain.maxAgeMinutes * 60_000 });
   const markDone = (res: Response) => clearDrainCookie(res, { name: drain.name });
 
   /** The person's contract and the week's days (weekend, holidays, expected hours): configuration only. */
   function calendarFor(req: Request, week: IsoWeek) {
     const principal = req.user as { roles?: unknown } | undefined;
-    const roles = Array.isArray(principal?.roles) ? principal.roles.filter((r): r is string => typeof r === 'string') : [];
+    const roles = Array.isArray(principal?.roles)
+      ? principal.roles.filter((r): r is string => typeof r === 'string')
+      : [];
     const contract = contractOf(config.timesheet.calendar, erpUser(req), roles);
     return { contract, calendar: calendarOf(config.timesheet.calendar, week.days, contract) };
   }
@@ -95,7 +104,12 @@ export function weekRouteContext({ config, weeks, delivery }: WeekRoutesDeps) {
     if (codes(q.removed)) return t('week.rows.removed', { project: codes(q.removed)! });
     if (q.copied === '1') {
       const skipped = codes(q.skipped);
-      return [t('week.copy.done', { week: shiftWeek(week, -1).id }), skipped ? t('week.copy.skipped', { projects: skipped }) : ''].join(' ').trim();
+      return [
+        t('week.copy.done', { week: shiftWeek(week, -1).id }),
+        skipped ? t('week.copy.skipped', { projects: skipped }) : '',
+      ]
+        .join(' ')
+        .trim();
     }
     return q.saved === '1' ? t('week.saved') : undefined;
   }

@@ -29,8 +29,14 @@ export function weekRoutes(deps: WeekRoutesDeps): Router {
     const t = res.locals.t as Translate;
     const record = await weeks.open(erpUser(req), week);
     const notice = noticeOf(req, t, week);
-    const alert = req.query.notReady === '1' ? t('errors.weekNotReady') : record.otherCopyUnchecked ? t('week.otherCopyUnchecked') : undefined;
-    if (record.otherCopyUnchecked) req.log.warn({ week: week.id }, 'the other copy could not be asked for this week\'s draft; the week opened here');
+    const alert =
+      req.query.notReady === '1'
+        ? t('errors.weekNotReady')
+        : record.otherCopyUnchecked
+          ? t('week.otherCopyUnchecked')
+          : undefined;
+    if (record.otherCopyUnchecked)
+      req.log.warn({ week: week.id }, "the other copy could not be asked for this week's draft; the week opened here");
     // The page after a submit stays on this copy until it shows the receipt (the drain cookie
     // kept it here through the submit); from then on the next visit may go to the other copy.
     if (req.query.submitted === '1' && record.status === 'submitted') markDone(res);
@@ -42,7 +48,13 @@ export function weekRoutes(deps: WeekRoutesDeps): Router {
   // The script's "Hide non-working days" without a reload: the same session flag the form button sets.
   router.post('/week/:weekId/view', (req, res) => {
     const body = (req.body ?? {}) as { hideNonWorking?: unknown };
-    if (typeof body.hideNonWorking !== 'boolean') return res.status(400).json({ error: 'bad-input', message: (res.locals.t as Translate)('errors.badInput', { detail: 'expected {hideNonWorking: boolean}' }) });
+    if (typeof body.hideNonWorking !== 'boolean')
+      return res
+        .status(400)
+        .json({
+          error: 'bad-input',
+          message: (res.locals.t as Translate)('errors.badInput', { detail: 'expected {hideNonWorking: boolean}' }),
+        });
     setHideNonWorking(req, body.hideNonWorking);
     res.status(204).end();
   });
@@ -50,9 +62,21 @@ export function weekRoutes(deps: WeekRoutesDeps): Router {
   // Polled by the page while a submission waits for the ERP (a cheap read of the week record).
   router.get('/week/:weekId/status', async (req, res) => {
     const week = parseWeekId(String(req.params.weekId));
-    if (!week) return res.status(404).json({ error: 'bad-week', message: (res.locals.t as Translate)('errors.badWeek', { week: String(req.params.weekId).slice(0, 40) }) });
+    if (!week)
+      return res
+        .status(404)
+        .json({
+          error: 'bad-week',
+          message: (res.locals.t as Translate)('errors.badWeek', { week: String(req.params.weekId).slice(0, 40) }),
+        });
     const record = await weeks.current(erpUser(req), week);
-    res.set('Cache-Control', 'no-store').json({ status: record?.status ?? 'draft', receipt: record?.receipt?.receiptNumber ?? null, problem: record?.submitProblem?.kind ?? null });
+    res
+      .set('Cache-Control', 'no-store')
+      .json({
+        status: record?.status ?? 'draft',
+        receipt: record?.receipt?.receiptNumber ?? null,
+        problem: record?.submitProblem?.kind ?? null,
+      });
   });
 
   router.post('/week/:weekId/autosave', autosaveWeek(ctx));

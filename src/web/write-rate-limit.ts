@@ -22,14 +22,25 @@ export function writeRateLimits(config: AppConfig): RequestHandler[] {
       res.status(options.statusCode).render('error', { title: t('errors.title'), message, requestId: req.id });
     }
   };
-  const common = { windowMs: 60_000, standardHeaders: 'draft-8' as const, legacyHeaders: false, skip: isRead, handler: answer };
+  const common = {
+    windowMs: 60_000,
+    standardHeaders: 'draft-8' as const,
+    legacyHeaders: false,
+    skip: isRead,
+    handler: answer,
+  };
   return [
-    rateLimit({ ...common, limit: config.app.writeLimits.perAddressPerMinute, keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? '')}` }),
+    rateLimit({
+      ...common,
+      limit: config.app.writeLimits.perAddressPerMinute,
+      keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? '')}`,
+    }),
     rateLimit({
       ...common,
       limit: config.app.writeLimits.perUserPerMinute,
       // Mounted behind requireUser: every write here has a principal.
-      keyGenerator: (req) => `user:${(req.user as { name?: string } | undefined)?.name ?? ipKeyGenerator(req.ip ?? '')}`,
+      keyGenerator: (req) =>
+        `user:${(req.user as { name?: string } | undefined)?.name ?? ipKeyGenerator(req.ip ?? '')}`,
     }),
   ];
 }

@@ -53,7 +53,13 @@ export const FABRIKAM: ExtraIdp = {
     label: 'Fabrikam',
     trust: 'partner',
     emailDomains: ['fabrikam.example'],
-    claims: { name: [CLAIM_TYPES.upn], displayName: [CLAIM_TYPES.displayName, CLAIM_TYPES.name], roles: [CLAIM_TYPES.role], language: [CLAIM_TYPES.preferredLanguage], stripDomain: false },
+    claims: {
+      name: [CLAIM_TYPES.upn],
+      displayName: [CLAIM_TYPES.displayName, CLAIM_TYPES.name],
+      roles: [CLAIM_TYPES.role],
+      language: [CLAIM_TYPES.preferredLanguage],
+      stripDomain: false,
+    },
     allowedRoles: ['Contractor'],
     erpAccounts: { 'carol@fabrikam.example': 'carol', 'mallory@fabrikam.example': 'mallory' },
   },
@@ -99,7 +105,17 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
   // The app's ports are needed before the STS can register it, and the STS before the app's config.
   const servers = Array.from({ length: count }, () => createServer());
   const ports = await Promise.all(servers.map(listen));
-  t.after(() => Promise.all(servers.map((s) => new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections(); }))));
+  t.after(() =>
+    Promise.all(
+      servers.map(
+        (s) =>
+          new Promise<void>((r) => {
+            s.close(() => r());
+            s.closeAllConnections();
+          }),
+      ),
+    ),
+  );
   const instances = ports.map((p) => `http://127.0.0.1:${p}`);
   const base = instances[0] as string;
 
@@ -108,15 +124,41 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
   const sts = await startTestDevSts(t, { serviceProviders: [sp] });
   const stses: Record<string, DevSts> = { contoso: sts };
   const idps: Array<Record<string, unknown>> = [
-    { id: 'contoso', label: 'CONTOSO', entityId: sts.entityId, ssoUrl: sts.ssoUrl, sloUrl: sts.sloUrl, certs: [sts.certPem], emailDomains: ['contoso.example'], ...options.idp },
+    {
+      id: 'contoso',
+      label: 'CONTOSO',
+      entityId: sts.entityId,
+      ssoUrl: sts.ssoUrl,
+      sloUrl: sts.sloUrl,
+      certs: [sts.certPem],
+      emailDomains: ['contoso.example'],
+      ...options.idp,
+    },
   ];
   for (const extra of options.extraIdps ?? []) {
     // port 0 after the preset: test files run in parallel, a preset's fixed port would collide.
-    const other = await startTestDevSts(t, { ...extra.sts, port: 0, ...(extra.entityId ? { entityId: extra.entityId } : {}), serviceProviders: [sp] });
+    const other = await startTestDevSts(t, {
+      ...extra.sts,
+      port: 0,
+      ...(extra.entityId ? { entityId: extra.entityId } : {}),
+      serviceProviders: [sp],
+    });
     stses[extra.id] = other;
-    idps.push({ id: extra.id, label: extra.id, entityId: other.entityId, ssoUrl: other.ssoUrl, sloUrl: other.sloUrl, certs: [other.certPem], ...extra.config });
+    idps.push({
+      id: extra.id,
+      label: extra.id,
+      entityId: other.entityId,
+      ssoUrl: other.ssoUrl,
+      sloUrl: other.sloUrl,
+      certs: [other.certPem],
+      ...extra.config,
+    });
   }
-  const raw = loadRawConfig({ environment: 'test', env: {}, overrides: { app: { publicUrl: base }, saml: { sp: SP_SIGNING, idps, ...options.saml } } });
+  const raw = loadRawConfig({
+    environment: 'test',
+    env: {},
+    overrides: { app: { publicUrl: base }, saml: { sp: SP_SIGNING, idps, ...options.saml } },
+  });
   const config = appConfigSchema.parse(raw);
 
   const logs: LogEntry[] = [];
@@ -143,7 +185,12 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
     app.get('/', auth.requireUser, (_req, res) => void res.type('text').send('home'));
     app.get('/week/:week', auth.requireUser, (req, res) => {
       const user = req.user!;
-      res.json({ week: req.params.week, user: user.toJSON(), isEmployee: user.isInRole('Employee'), isAdmin: user.isInRole('Admin') });
+      res.json({
+        week: req.params.week,
+        user: user.toJSON(),
+        isEmployee: user.isInRole('Employee'),
+        isAdmin: user.isInRole('Admin'),
+      });
     });
     app.post('/week/:week/autosave', auth.requireUser, (_req, res) => void res.json({ saved: true }));
     app.get('/admin', auth.requireRole('Admin'), (_req, res) => void res.type('text').send('admin'));
@@ -175,7 +222,8 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
     async obtainResponse(browser, user = 'alice', path = '/week/2026-W47', idp) {
       const loginPage = await harness.startSignIn(browser, path, idp);
       const answer = await harness.submitCredentials(browser, loginPage, user, 'dev-password');
-      if (answer.status !== 200 || !answer.body.includes('SAMLResponse')) throw new Error(`STS did not issue a response: ${answer.status}`);
+      if (answer.status !== 200 || !answer.body.includes('SAMLResponse'))
+        throw new Error(`STS did not issue a response: ${answer.status}`);
       return readForm(answer.body);
     },
     async postToAcs(browser, fields, instance = 0) {

@@ -19,7 +19,10 @@ test('with several organisations, a deep link shows the chooser with one link pe
   const chooser = await browser.follow(await browser.get(`${h.base}${DEEP_LINK}`));
   assert.equal(chooser.status, 200);
   assert.match(chooser.body, /<h1>Sign in<\/h1>/);
-  const links = [...chooser.body.matchAll(/class="idp-choice" href="([^"]+)">([^<]+)</g)].map((m) => [m[1]?.replace(/&amp;/g, '&'), m[2]]);
+  const links = [...chooser.body.matchAll(/class="idp-choice" href="([^"]+)">([^<]+)</g)].map((m) => [
+    m[1]?.replace(/&amp;/g, '&'),
+    m[2],
+  ]);
   assert.deepEqual(links, [
     [`/login?idp=contoso&returnTo=${encodeURIComponent(DEEP_LINK)}`, 'CONTOSO'],
     [`/login?idp=fabrikam&returnTo=${encodeURIComponent(DEEP_LINK)}`, 'Fabrikam'],
@@ -42,12 +45,18 @@ test('an e-mail address sends the person to the organisation owning its domain (
 test('an unknown or malformed e-mail address gets the chooser again with a clear error and what was typed', async (t) => {
   const h = await startHarness(t, { extraIdps: [FABRIKAM] });
   const browser = h.browser();
-  const unknown = await browser.post(`${h.base}/login/discover`, { email: 'someone@elsewhere.example', returnTo: DEEP_LINK });
+  const unknown = await browser.post(`${h.base}/login/discover`, {
+    email: 'someone@elsewhere.example',
+    returnTo: DEEP_LINK,
+  });
   assert.equal(unknown.status, 400);
   assert.match(unknown.body, /No organisation is registered for this e-mail address/);
   assert.equal(readForm(unknown.body).fields.email, 'someone@elsewhere.example');
   assert.match(unknown.body, /aria-invalid="true"/);
-  const malformed = await browser.post(`${h.base}/login/discover`, { email: 'not an address', returnTo: 'https://evil.example/' });
+  const malformed = await browser.post(`${h.base}/login/discover`, {
+    email: 'not an address',
+    returnTo: 'https://evil.example/',
+  });
   assert.equal(malformed.status, 400);
   assert.match(malformed.body, /Enter an e-mail address/);
   assert.equal(readForm(malformed.body).fields.email, 'not an address');
@@ -74,7 +83,13 @@ test('a contractor signs in through the partner IdP: namespaced name, Contractor
   assert.equal(landed.status, 302);
   assert.equal(landed.location, DEEP_LINK);
   const body = JSON.parse((await browser.get(`${h.base}${DEEP_LINK}`)).body);
-  assert.deepEqual(body.user, { name: 'fabrikam:carol@fabrikam.example', displayName: 'Carol Nguyen', roles: ['Contractor'], idp: 'fabrikam', erpAccount: 'carol' });
+  assert.deepEqual(body.user, {
+    name: 'fabrikam:carol@fabrikam.example',
+    displayName: 'Carol Nguyen',
+    roles: ['Contractor'],
+    idp: 'fabrikam',
+    erpAccount: 'carol',
+  });
 });
 
 test('employees still sign in through the corporate STS when a partner IdP is configured', async (t) => {
@@ -82,7 +97,13 @@ test('employees still sign in through the corporate STS when a partner IdP is co
   const browser = h.browser();
   assert.equal((await h.signIn(browser, 'alice', DEEP_LINK, 'contoso')).status, 302);
   const body = JSON.parse((await browser.get(`${h.base}${DEEP_LINK}`)).body);
-  assert.deepEqual(body.user, { name: 'alice', displayName: 'Alice Martin', roles: ['Employee'], idp: 'contoso', erpAccount: 'alice' });
+  assert.deepEqual(body.user, {
+    name: 'alice',
+    displayName: 'Alice Martin',
+    roles: ['Employee'],
+    idp: 'contoso',
+    erpAccount: 'alice',
+  });
 });
 
 test('a partner user missing from the contractor mapping table is refused with a clear page and a logged reason', async (t) => {
@@ -125,5 +146,8 @@ test('SP metadata is signed with the SP key and names the ACS and single-logout 
   const tampered = page.body.replace(`Location="${h.base}/saml/acs"`, 'Location="https://evil.example/saml/acs"');
   assert.notEqual(tampered, page.body);
   assert.equal(verifies(tampered), false);
-  assert.ok(new X509Certificate(spCert).verify(new X509Certificate(spCert).publicKey), 'the dev SP certificate is self-signed');
+  assert.ok(
+    new X509Certificate(spCert).verify(new X509Certificate(spCert).publicKey),
+    'the dev SP certificate is self-signed',
+  );
 });

@@ -8,7 +8,18 @@ test('local paths with query and fragment are kept', () => {
 });
 
 test('anything that could leave the site becomes /', () => {
-  for (const evil of ['https://evil.example/', '//evil.example', '/\\evil.example', '\\\\evil.example', 'evil.example', '/\t/evil.example', '/\n/evil.example', ' /x', 'javascript:alert(1)', '']) {
+  for (const evil of [
+    'https://evil.example/',
+    '//evil.example',
+    '/\\evil.example',
+    '\\\\evil.example',
+    'evil.example',
+    '/\t/evil.example',
+    '/\n/evil.example',
+    ' /x',
+    'javascript:alert(1)',
+    '',
+  ]) {
     assert.equal(safeLocalPath(evil), '/', JSON.stringify(evil));
   }
 });

@@ -48,7 +48,11 @@ test('a claim sent once (a string) or several times (an array) gives a list', ()
 
 test('the name comes from windowsaccountname, without the domain part', () => {
   const { principal } = principalFromProfile(
-    profile({ [CLAIM_TYPES.windowsAccountName]: 'CONTOSO\\alice', [CLAIM_TYPES.name]: 'alice@contoso.example', [CLAIM_TYPES.role]: 'Employee' }),
+    profile({
+      [CLAIM_TYPES.windowsAccountName]: 'CONTOSO\\alice',
+      [CLAIM_TYPES.name]: 'alice@contoso.example',
+      [CLAIM_TYPES.role]: 'Employee',
+    }),
     idp,
   );
   assert.equal(principal.name, 'alice');
@@ -56,7 +60,10 @@ test('the name comes from windowsaccountname, without the domain part', () => {
 });
 
 test('the name falls back to the name claim when windowsaccountname is absent', () => {
-  const { principal } = principalFromProfile(profile({ [CLAIM_TYPES.name]: 'bob', [CLAIM_TYPES.displayName]: 'Bob Dupont' }), idp);
+  const { principal } = principalFromProfile(
+    profile({ [CLAIM_TYPES.name]: 'bob', [CLAIM_TYPES.displayName]: 'Bob Dupont' }),
+    idp,
+  );
   assert.equal(principal.name, 'bob');
   assert.equal(principal.displayName, 'Bob Dupont');
   assert.deepEqual(principal.roles, []);
@@ -87,13 +94,29 @@ const fabrikam = idpConfigSchema.parse({
 });
 
 test("a partner's user is named <idp>:<name claim> and books on the mapped ERP account", () => {
-  const { principal } = principalFromProfile(profile({ [CLAIM_TYPES.upn]: 'carol@fabrikam.example', [CLAIM_TYPES.role]: 'Contractor' }), fabrikam);
-  assert.deepEqual(principal.toJSON(), { name: 'fabrikam:carol@fabrikam.example', displayName: 'carol@fabrikam.example', roles: ['Contractor'], idp: 'fabrikam', erpAccount: 'carol' });
+  const { principal } = principalFromProfile(
+    profile({ [CLAIM_TYPES.upn]: 'carol@fabrikam.example', [CLAIM_TYPES.role]: 'Contractor' }),
+    fabrikam,
+  );
+  assert.deepEqual(principal.toJSON(), {
+    name: 'fabrikam:carol@fabrikam.example',
+    displayName: 'carol@fabrikam.example',
+    roles: ['Contractor'],
+    idp: 'fabrikam',
+    erpAccount: 'carol',
+  });
 });
 
 test("a partner asserting an employee's name still gets a namespaced principal, never the employee", () => {
-  const partnerWithAlice = idpConfigSchema.parse({ ...fabrikam, claims: { name: [CLAIM_TYPES.name] }, erpAccounts: { alice: 'ext-alice' } });
-  const { principal } = principalFromProfile(profile({ [CLAIM_TYPES.name]: 'alice', [CLAIM_TYPES.role]: 'Contractor' }), partnerWithAlice);
+  const partnerWithAlice = idpConfigSchema.parse({
+    ...fabrikam,
+    claims: { name: [CLAIM_TYPES.name] },
+    erpAccounts: { alice: 'ext-alice' },
+  });
+  const { principal } = principalFromProfile(
+    profile({ [CLAIM_TYPES.name]: 'alice', [CLAIM_TYPES.role]: 'Contractor' }),
+    partnerWithAlice,
+  );
   assert.equal(principal.name, 'fabrikam:alice');
   assert.equal(principal.erpAccount, 'ext-alice');
 });
@@ -110,7 +133,11 @@ test('a partner user without a contract mapping is refused (no-contract), inheri
 
 test('a corporate account name with the partner separator is refused: it could pose as a partner user', () => {
   assert.throws(
-    () => principalFromProfile(profile({ [CLAIM_TYPES.windowsAccountName]: 'CONTOSO\\fabrikam:carol@fabrikam.example' }), idp),
+    () =>
+      principalFromProfile(
+        profile({ [CLAIM_TYPES.windowsAccountName]: 'CONTOSO\\fabrikam:carol@fabrikam.example' }),
+        idp,
+      ),
     (err: unknown) => err instanceof SignInRejection && err.reason === 'missing-claim',
   );
 });
@@ -118,5 +145,8 @@ test('a corporate account name with the partner separator is refused: it could p
 test('a session written before contractors existed (no erpAccount) reads back with erpAccount = name', () => {
   const back = Principal.fromJSON({ name: 'alice', displayName: 'Alice', roles: ['Employee'], idp: 'contoso' });
   assert.equal(back?.erpAccount, 'alice');
-  assert.equal(Principal.fromJSON({ name: 'alice', displayName: 'Alice', roles: [], idp: 'contoso', erpAccount: 42 }), null);
+  assert.equal(
+    Principal.fromJSON({ name: 'alice', displayName: 'Alice', roles: [], idp: 'contoso', erpAccount: 42 }),
+    null,
+  );
 });

@@ -7,18 +7,32 @@ import { deflateRawSync } from 'node:zlib';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
 // The app's own binding (src/auth), with a LogoutRequest made by the development STS: each side
 // checks the other (the STS has its own binding code, tested in test/scripts/stand-ins/dev-sts/).
-import { decodeRedirect, encodeRedirect, RedirectBindingError, SIG_ALG, verifyRedirectSignature } from '../../src/auth/redirect-binding.js';
+import {
+  decodeRedirect,
+  encodeRedirect,
+  RedirectBindingError,
+  SIG_ALG,
+  verifyRedirectSignature,
+} from '../../src/auth/redirect-binding.js';
 import { buildLogoutRequest } from '../../scripts/stand-ins/dev-sts/logout-messages.js';
 import { spDevKeys } from '../../scripts/harness/dev-sts.js';
 
 const sp = spDevKeys();
 const otherCert = readFileSync(path.join(PROJECT_ROOT, 'config/dev/keys/dev-sts.crt'), 'utf8');
-const request = buildLogoutRequest({ issuer: 'urn:test:sp', destination: 'http://127.0.0.1:1/slo', nameId: 'alice', sessionIndex: '_s1' });
+const request = buildLogoutRequest({
+  issuer: 'urn:test:sp',
+  destination: 'http://127.0.0.1:1/slo',
+  nameId: 'alice',
+  sessionIndex: '_s1',
+});
 const RELAY = '/week/2026-W47?x=1 & y';
 
 test('encode then decode gives back the XML, the RelayState and a signature that verifies', () => {
   const query = encodeRedirect('SAMLRequest', request.xml, RELAY, sp.privateKeyPem);
-  assert.match(query, /^SAMLRequest=[^&]+&RelayState=[^&]+&SigAlg=http%3A%2F%2Fwww\.w3\.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256&Signature=[^&]+$/);
+  assert.match(
+    query,
+    /^SAMLRequest=[^&]+&RelayState=[^&]+&SigAlg=http%3A%2F%2Fwww\.w3\.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256&Signature=[^&]+$/,
+  );
   const decoded = decodeRedirect(query);
   assert.equal(decoded.kind, 'SAMLRequest');
   assert.equal(decoded.xml, request.xml);
@@ -49,7 +63,12 @@ test('the signature covers the octets as received: another valid encoding of the
 
 test('a tampered query fails: changed RelayState, changed message, dropped RelayState', () => {
   const query = encodeRedirect('SAMLRequest', request.xml, '/a', sp.privateKeyPem);
-  const other = encodeRedirect('SAMLRequest', buildLogoutRequest({ issuer: 'urn:test:sp', destination: 'http://127.0.0.1:1/slo', nameId: 'dave' }).xml, '/a', null);
+  const other = encodeRedirect(
+    'SAMLRequest',
+    buildLogoutRequest({ issuer: 'urn:test:sp', destination: 'http://127.0.0.1:1/slo', nameId: 'dave' }).xml,
+    '/a',
+    null,
+  );
   const tampered = [
     query.replace('RelayState=%2Fa', 'RelayState=%2Fb'),
     query.replace(/^SAMLRequest=[^&]+/, other.split('&')[0] as string),
@@ -62,7 +81,9 @@ test('a signature by another key, an unsigned message and RSA-SHA1 do not verify
   const signedBySp = decodeRedirect(encodeRedirect('SAMLRequest', request.xml, null, sp.privateKeyPem));
   assert.equal(verifyRedirectSignature(signedBySp, otherCert), false);
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const wrongKey = decodeRedirect(encodeRedirect('SAMLRequest', request.xml, null, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string));
+  const wrongKey = decodeRedirect(
+    encodeRedirect('SAMLRequest', request.xml, null, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string),
+  );
   assert.equal(verifyRedirectSignature(wrongKey, sp.certPem), false);
   const unsigned = decodeRedirect(encodeRedirect('SAMLRequest', request.xml, null, null));
   assert.equal(unsigned.signature, null);

@@ -51,7 +51,12 @@ async function issue(t: TestContext, options: HarnessOptions = {}, user = 'alice
   const h = await startHarness(t, options);
   const browser = h.browser();
   const form = await h.obtainResponse(browser, user, WEEK, idp);
-  return { h, browser, xml: decodeResponse(form.fields.SAMLResponse as string), relayState: form.fields.RelayState as string };
+  return {
+    h,
+    browser,
+    xml: decodeResponse(form.fields.SAMLResponse as string),
+    relayState: form.fields.RelayState as string,
+  };
 }
 
 function post(issued: Issued, xml: string): Promise<Page> {
@@ -60,14 +65,21 @@ function post(issued: Issued, xml: string): Promise<Page> {
 
 function assertRejected(h: Harness, page: Page, reason: string, status = 401): void {
   const rejection = h.rejections().at(-1);
-  assert.deepEqual({ status: page.status, reason: rejection?.reason }, { status, reason }, `detail: ${String(rejection?.detail)}`);
+  assert.deepEqual(
+    { status: page.status, reason: rejection?.reason },
+    { status, reason },
+    `detail: ${String(rejection?.detail)}`,
+  );
   assert.match(page.body, status === 401 ? /Sign-in failed/ : /No timesheet contract/);
   assert.doesNotMatch(page.body, /at .*\.(ts|js):\d+/, 'no stack trace');
   assert.ok(page.body.includes(rejection?.correlationId as string), 'the page shows the logged reference');
 }
 
 /** The principal as the protected page sees it (throws when not signed in). */
-async function principalOf(h: Harness, browser: TestBrowser): Promise<{ user: Record<string, unknown>; isAdmin: boolean }> {
+async function principalOf(
+  h: Harness,
+  browser: TestBrowser,
+): Promise<{ user: Record<string, unknown>; isAdmin: boolean }> {
   const page = await browser.get(`${h.base}${WEEK}`);
   assert.equal(page.status, 200, 'signed in');
   return JSON.parse(page.body) as { user: Record<string, unknown>; isAdmin: boolean };
@@ -148,7 +160,9 @@ function moveSignature(from: Element, target: Element): void {
   const [signature] = directSignatures(from);
   if (!signature) throw new Error('no signature to move');
   from.removeChild(signature);
-  const issuer = elements(target.ownerDocument as Document, NS.assertion, 'Issuer').find((i) => i.parentNode === target);
+  const issuer = elements(target.ownerDocument as Document, NS.assertion, 'Issuer').find(
+    (i) => i.parentNode === target,
+  );
   target.insertBefore(signature, issuer ? issuer.nextSibling : target.firstChild);
 }
 
@@ -297,7 +311,10 @@ for (const signing of SIGNING) {
 const MULTIPLE_ROOTS: Array<{ name: string; build: (genuine: string, forged: string) => string }> = [
   { name: 'a trailing second document after the genuine one', build: (genuine, forged) => `${genuine}${forged}` },
   { name: 'a forged document before the genuine one', build: (genuine, forged) => `${forged}${genuine}` },
-  { name: 'a second XML declaration and document after the genuine one', build: (genuine, forged) => `${genuine}\n<?xml version="1.0"?>${forged}` },
+  {
+    name: 'a second XML declaration and document after the genuine one',
+    build: (genuine, forged) => `${genuine}\n<?xml version="1.0"?>${forged}`,
+  },
 ];
 
 for (const variant of MULTIPLE_ROOTS) {
@@ -313,7 +330,10 @@ for (const variant of MULTIPLE_ROOTS) {
 
 test('entity expansion (billion laughs in a DOCTYPE internal subset) is rejected as malformed and the app stays responsive', async (t) => {
   const issued = await issue(t);
-  const entities = ['<!ENTITY l0 "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`)].join('');
+  const entities = [
+    '<!ENTITY l0 "lol">',
+    ...Array.from({ length: 9 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`),
+  ].join('');
   const bomb = `<?xml version="1.0"?><!DOCTYPE samlp:Response [${entities}]>${issued.xml.replace('>Alice Martin<', '>&l9;<')}`;
   assert.ok(bomb.includes('&l9;'));
   const started = Date.now();
@@ -328,7 +348,9 @@ test('entity expansion (billion laughs in a DOCTYPE internal subset) is rejected
 
 test('a wrong Audience signed with the right key is rejected', async (t) => {
   const issued = await issue(t);
-  const forged = resign(mutate(issued.xml, (doc) => setText(doc, NS.assertion, 'Audience', 'https://payroll.example/saml/metadata')));
+  const forged = resign(
+    mutate(issued.xml, (doc) => setText(doc, NS.assertion, 'Audience', 'https://payroll.example/saml/metadata')),
+  );
   assertRejected(issued.h, await post(issued, forged), 'audience-mismatch');
 });
 
@@ -350,25 +372,33 @@ test('an expired assertion (Conditions and bearer confirmation ended 5 min ago) 
 
 test('an assertion whose Conditions ended 5 min ago is rejected as expired', async (t) => {
   const issued = await issue(t);
-  const forged = resign(mutate(issued.xml, (doc) => setAttr(doc, NS.assertion, 'Conditions', 'NotOnOrAfter', instant(-5 * MINUTE))));
+  const forged = resign(
+    mutate(issued.xml, (doc) => setAttr(doc, NS.assertion, 'Conditions', 'NotOnOrAfter', instant(-5 * MINUTE))),
+  );
   assertRejected(issued.h, await post(issued, forged), 'expired');
 });
 
 test('an assertion that ended 90 s ago (just beyond the 60 s skew) is rejected', async (t) => {
   const issued = await issue(t);
-  const forged = resign(mutate(issued.xml, (doc) => setAttr(doc, NS.assertion, 'Conditions', 'NotOnOrAfter', instant(-90_000))));
+  const forged = resign(
+    mutate(issued.xml, (doc) => setAttr(doc, NS.assertion, 'Conditions', 'NotOnOrAfter', instant(-90_000))),
+  );
   assertRejected(issued.h, await post(issued, forged), 'expired');
 });
 
 test('an assertion not valid before 10 min from now is rejected', async (t) => {
   const issued = await issue(t);
-  const forged = resign(mutate(issued.xml, (doc) => setAttr(doc, NS.assertion, 'Conditions', 'NotBefore', instant(10 * MINUTE))));
+  const forged = resign(
+    mutate(issued.xml, (doc) => setAttr(doc, NS.assertion, 'Conditions', 'NotBefore', instant(10 * MINUTE))),
+  );
   assertRejected(issued.h, await post(issued, forged), 'not-yet-valid');
 });
 
 test('an assertion valid 30 s from now (IdP clock ahead, within the 60 s skew) is accepted', async (t) => {
   const issued = await issue(t);
-  const forged = resign(mutate(issued.xml, (doc) => setAttr(doc, NS.assertion, 'Conditions', 'NotBefore', instant(30_000))));
+  const forged = resign(
+    mutate(issued.xml, (doc) => setAttr(doc, NS.assertion, 'Conditions', 'NotBefore', instant(30_000))),
+  );
   const page = await post(issued, forged);
   assert.deepEqual({ status: page.status, location: page.location }, { status: 302, location: WEEK });
   assert.equal((await principalOf(issued.h, issued.browser)).user.name, 'alice');
@@ -393,9 +423,18 @@ test('comment injection in the NameID and the name claims yields the full value,
   const page = await post(issued, injected);
   assert.deepEqual({ status: page.status, location: page.location }, { status: 302, location: WEEK });
   const { user } = await principalOf(issued.h, issued.browser);
-  assert.deepEqual(user, { name: 'alice.evil', displayName: 'Alice Martin', roles: ['Employee'], idp: 'contoso', erpAccount: 'alice.evil' });
+  assert.deepEqual(user, {
+    name: 'alice.evil',
+    displayName: 'Alice Martin',
+    roles: ['Employee'],
+    idp: 'contoso',
+    erpAccount: 'alice.evil',
+  });
   // The NameID kept for single logout is the full one too.
-  assert.deepEqual((await storedLogins(issued.h)).map((l) => l.nameId), ['alice.evil']);
+  assert.deepEqual(
+    (await storedLogins(issued.h)).map((l) => l.nameId),
+    ['alice.evil'],
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -409,7 +448,13 @@ test('an attribute value trying to inject XML stays literal text: no new role, t
   const page = await post(issued, forged);
   assert.equal(page.status, 302);
   const { user, isAdmin } = await principalOf(issued.h, issued.browser);
-  assert.deepEqual(user, { name: 'alice', displayName: injection, roles: ['Employee'], idp: 'contoso', erpAccount: 'alice' });
+  assert.deepEqual(user, {
+    name: 'alice',
+    displayName: injection,
+    roles: ['Employee'],
+    idp: 'contoso',
+    erpAccount: 'alice',
+  });
   assert.equal(isAdmin, false);
 });
 
@@ -422,7 +467,13 @@ test('a partner IdP granting Admin: the role is dropped and logged, the principa
   const page = await h.signIn(browser, 'mallory', WEEK, 'fabrikam');
   assert.deepEqual({ status: page.status, location: page.location }, { status: 302, location: WEEK });
   const { user, isAdmin } = await principalOf(h, browser);
-  assert.deepEqual(user, { name: 'fabrikam:mallory@fabrikam.example', displayName: 'Mallory Durand', roles: ['Contractor'], idp: 'fabrikam', erpAccount: 'mallory' });
+  assert.deepEqual(user, {
+    name: 'fabrikam:mallory@fabrikam.example',
+    displayName: 'Mallory Durand',
+    roles: ['Contractor'],
+    idp: 'fabrikam',
+    erpAccount: 'mallory',
+  });
   assert.equal(isAdmin, false);
   assert.deepEqual(
     h.logs.filter((l) => l.event === 'saml_roles_dropped').map((l) => ({ idp: l.idp, roles: l.roles })),
@@ -461,7 +512,13 @@ test("a partner assertion whose NameID and name claims say alice still yields th
   );
   assert.equal((await post(issued, forged)).status, 302);
   const { user, isAdmin } = await principalOf(issued.h, issued.browser);
-  assert.deepEqual(user, { name: 'fabrikam:mallory@fabrikam.example', displayName: 'Mallory Durand', roles: ['Contractor'], idp: 'fabrikam', erpAccount: 'mallory' });
+  assert.deepEqual(user, {
+    name: 'fabrikam:mallory@fabrikam.example',
+    displayName: 'Mallory Durand',
+    roles: ['Contractor'],
+    idp: 'fabrikam',
+    erpAccount: 'mallory',
+  });
   assert.equal(isAdmin, false);
 });
 
@@ -476,7 +533,10 @@ test('a partner user without a contract mapping gets the 403 "no contract" page 
 
 test('a CONTOSO response re-signed with the partner key (partner key signing a corporate identity) is rejected', async (t) => {
   const issued = await issue(t, { extraIdps: [FABRIKAM_IDP] }, 'alice', 'contoso');
-  const forged = resign(mutate(issued.xml, (doc) => setClaim(doc, CLAIM_TYPES.role, 'Admin')), { key: fabrikamIdpKey() });
+  const forged = resign(
+    mutate(issued.xml, (doc) => setClaim(doc, CLAIM_TYPES.role, 'Admin')),
+    { key: fabrikamIdpKey() },
+  );
   assertRejected(issued.h, await post(issued, forged), 'invalid-signature');
   assert.equal(issued.h.rejections().at(-1)?.idp, 'contoso');
 });
@@ -491,29 +551,40 @@ test("a bearer confirmation answering another (also pending) request than the Re
   const first = decodeResponse((await h.obtainResponse(browser)).fields.SAMLResponse as string);
   const second = await h.obtainResponse(browser);
   const firstId = /\sInResponseTo="([^"]+)"/.exec(first)?.[1] as string;
-  const forged = resign(mutate(decodeResponse(second.fields.SAMLResponse as string), (doc) => setAttr(doc, NS.assertion, 'SubjectConfirmationData', 'InResponseTo', firstId)));
-  const page = await h.postToAcs(browser, { SAMLResponse: encodeResponse(forged), RelayState: second.fields.RelayState as string });
+  const forged = resign(
+    mutate(decodeResponse(second.fields.SAMLResponse as string), (doc) =>
+      setAttr(doc, NS.assertion, 'SubjectConfirmationData', 'InResponseTo', firstId),
+    ),
+  );
+  const page = await h.postToAcs(browser, {
+    SAMLResponse: encodeResponse(forged),
+    RelayState: second.fields.RelayState as string,
+  });
   assertRejected(h, page, 'unknown-in-response-to');
 });
 
 // ---------------------------------------------------------------------------------------------
 // 18. A response the STS issued for another SP
 
-test("a genuine response issued for another SP (its Audience, Destination, Recipient) is rejected at this ACS", async (t) => {
+test('a genuine response issued for another SP (its Audience, Destination, Recipient) is rejected at this ACS', async (t) => {
   const h = await startHarness(t);
   const payroll = { entityId: 'https://payroll.example/saml/metadata', acsUrl: 'https://payroll.example/saml/acs' };
   h.sts.addServiceProvider(payroll);
   // The attacker starts a sign-in here: the pending request id is in the AuthnRequest sent to the STS.
   const attacker = h.browser();
   const loginPage = await h.startSignIn(attacker);
-  const request = inflateRawSync(Buffer.from(readForm(loginPage.body).fields.SAMLRequest as string, 'base64')).toString('utf8');
+  const request = inflateRawSync(Buffer.from(readForm(loginPage.body).fields.SAMLRequest as string, 'base64')).toString(
+    'utf8',
+  );
   const pendingId = /\sID="([^"]+)"/.exec(request)?.[1] as string;
   // A malicious "payroll" SP sends alice to the STS with a request of that same id...
   const authnRequest =
     `<samlp:AuthnRequest xmlns:samlp="${NS.protocol}" xmlns:saml="${NS.assertion}" ID="${pendingId}" Version="2.0" IssueInstant="${instant(0)}"` +
     ` AssertionConsumerServiceURL="${payroll.acsUrl}" ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"><saml:Issuer>${payroll.entityId}</saml:Issuer></samlp:AuthnRequest>`;
   const alice = h.browser();
-  const stsLogin = await alice.get(`${h.sts.ssoUrl}?SAMLRequest=${encodeURIComponent(deflateRawSync(authnRequest).toString('base64'))}`);
+  const stsLogin = await alice.get(
+    `${h.sts.ssoUrl}?SAMLRequest=${encodeURIComponent(deflateRawSync(authnRequest).toString('base64'))}`,
+  );
   const answer = readForm((await h.submitCredentials(alice, stsLogin, 'alice', 'dev-password')).body);
   assert.equal(answer.action, payroll.acsUrl);
   const genuine = decodeResponse(answer.fields.SAMLResponse as string);
@@ -532,7 +603,10 @@ const padded = (xml: string, bytes: number) => xml.replace('<saml:Issuer>', `<!-
 
 test('a SAMLResponse over the 600 kB body limit is refused with 413, never 500, and the app stays up', async (t) => {
   const issued = await issue(t);
-  const page = await issued.h.postToAcs(issued.browser, { SAMLResponse: encodeResponse(padded(issued.xml, 700_000)), RelayState: issued.relayState });
+  const page = await issued.h.postToAcs(issued.browser, {
+    SAMLResponse: encodeResponse(padded(issued.xml, 700_000)),
+    RelayState: issued.relayState,
+  });
   assert.equal(page.status, 413);
   assert.equal((await issued.browser.get(`${issued.h.base}/saml/metadata`)).status, 200);
 });
@@ -549,7 +623,10 @@ test('a SAMLResponse of about 550 kB (over 512 kB of base64) is refused, never 5
 
 test('a genuine SAMLResponse larger than the app-wide body limit (150 kB, many claims) still signs in', async (t) => {
   const issued = await issue(t);
-  const page = await issued.h.postToAcs(issued.browser, { SAMLResponse: encodeResponse(padded(issued.xml, 150_000)), RelayState: issued.relayState });
+  const page = await issued.h.postToAcs(issued.browser, {
+    SAMLResponse: encodeResponse(padded(issued.xml, 150_000)),
+    RelayState: issued.relayState,
+  });
   assert.equal(page.status, 302);
   assert.equal(page.location, '/week/2026-W47');
 });

@@ -7,7 +7,17 @@ import { test, type TestContext } from 'node:test';
 import { inflateRawSync } from 'node:zlib';
 import { CLAIM_TYPES } from '../../src/auth/claim-types.js';
 import type { IdpConfig } from '../../src/auth/saml-config-schema.js';
-import { attackerKey, claimValueElements, decodeResponse, encodeResponse, mutate, NS, resign, setAttr, setText } from '../../scripts/harness/saml-signer.js';
+import {
+  attackerKey,
+  claimValueElements,
+  decodeResponse,
+  encodeResponse,
+  mutate,
+  NS,
+  resign,
+  setAttr,
+  setText,
+} from '../../scripts/harness/saml-signer.js';
 import { readForm } from '../../scripts/harness/dev-sts.js';
 import { startHarness, type Harness } from './auth-test-app.js';
 
@@ -22,7 +32,12 @@ async function issue(t: TestContext, idp?: Partial<IdpConfig>, user = 'alice'): 
   const h = await startHarness(t, { idp });
   const browser = h.browser();
   const form = await h.obtainResponse(browser, user);
-  return { h, browser, xml: decodeResponse(form.fields.SAMLResponse as string), relayState: form.fields.RelayState as string };
+  return {
+    h,
+    browser,
+    xml: decodeResponse(form.fields.SAMLResponse as string),
+    relayState: form.fields.RelayState as string,
+  };
 }
 
 async function post(issued: Issued, xml: string, relayState = issued.relayState) {
@@ -58,7 +73,9 @@ test('a response whose role claim was changed after signing is rejected', async 
 test('a response signed again with an attacker key is rejected', async (t) => {
   const issued = await issue(t);
   const forged = resign(
-    mutate(issued.xml, (doc) => setText(doc, NS.assertion, 'AttributeValue', 'dave', (el) => el.textContent === 'alice')),
+    mutate(issued.xml, (doc) =>
+      setText(doc, NS.assertion, 'AttributeValue', 'dave', (el) => el.textContent === 'alice'),
+    ),
     { key: attackerKey() },
   );
   assertRejected(issued, await post(issued, forged), 'invalid-signature');
@@ -72,13 +89,19 @@ test('a wrong Issuer signed with the right key is rejected by the app', async (t
 
 test('a wrong Recipient signed with the right key is rejected by the app', async (t) => {
   const issued = await issue(t);
-  const forged = resign(mutate(issued.xml, (doc) => setAttr(doc, NS.assertion, 'SubjectConfirmationData', 'Recipient', 'https://other.example/saml/acs')));
+  const forged = resign(
+    mutate(issued.xml, (doc) =>
+      setAttr(doc, NS.assertion, 'SubjectConfirmationData', 'Recipient', 'https://other.example/saml/acs'),
+    ),
+  );
   assertRejected(issued, await post(issued, forged), 'recipient-mismatch');
 });
 
 test('a wrong Destination signed with the right key is rejected by the app', async (t) => {
   const issued = await issue(t);
-  const forged = resign(mutate(issued.xml, (doc) => doc.documentElement?.setAttribute('Destination', 'https://other.example/saml/acs')));
+  const forged = resign(
+    mutate(issued.xml, (doc) => doc.documentElement?.setAttribute('Destination', 'https://other.example/saml/acs')),
+  );
   assertRejected(issued, await post(issued, forged), 'destination-mismatch');
 });
 
@@ -99,7 +122,8 @@ test('a response without InResponseTo (unsolicited) is rejected', async (t) => {
   const forged = resign(
     mutate(issued.xml, (doc) => {
       doc.documentElement?.removeAttribute('InResponseTo');
-      for (const d of Array.from(doc.getElementsByTagNameNS(NS.assertion, 'SubjectConfirmationData'))) d.removeAttribute('InResponseTo');
+      for (const d of Array.from(doc.getElementsByTagNameNS(NS.assertion, 'SubjectConfirmationData')))
+        d.removeAttribute('InResponseTo');
     }),
   );
   assertRejected(issued, await post(issued, forged), 'unsolicited');
@@ -202,7 +226,8 @@ test('rejection logs carry the reason and the IdP but no personal data', async (
   await post(issued, resign(mutate(issued.xml, (doc) => setText(doc, NS.assertion, 'Issuer', 'urn:evil:idp'))));
   const line = JSON.stringify(issued.h.rejections().at(-1));
   assert.match(line, /"idp":"contoso"/);
-  for (const personal of ['alice', 'Alice Martin', 'alice@contoso.example', 'SAMLResponse']) assert.ok(!line.includes(personal), personal);
+  for (const personal of ['alice', 'Alice Martin', 'alice@contoso.example', 'SAMLResponse'])
+    assert.ok(!line.includes(personal), personal);
 });
 
 test('an error status from the IdP is rejected and its free text is not logged', async (t) => {
@@ -229,11 +254,15 @@ test("one IdP's response to another IdP's pending request is rejected even when 
   const h = await startHarness(t, { extraIdps: [{ id: 'fabrikam', entityId: 'urn:fabrikam:dev-idp' }] });
   const victim = h.browser();
   // The session's only pending request went to fabrikam...
-  const toFabrikam = readForm((await victim.follow(await victim.get(`${h.base}/login?idp=fabrikam&returnTo=/week/2026-W47`))).body);
+  const toFabrikam = readForm(
+    (await victim.follow(await victim.get(`${h.base}/login?idp=fabrikam&returnTo=/week/2026-W47`))).body,
+  );
   const request = inflateRawSync(Buffer.from(toFabrikam.fields.SAMLRequest as string, 'base64')).toString('utf8');
   const pendingId = /\sID="([^"]+)"/.exec(request)?.[1] as string;
   // ...and the answer comes from contoso (a response it issued elsewhere, re-pointed at that request).
-  const fromContoso = decodeResponse((await h.obtainResponse(h.browser(), 'dave', undefined, 'contoso')).fields.SAMLResponse as string);
+  const fromContoso = decodeResponse(
+    (await h.obtainResponse(h.browser(), 'dave', undefined, 'contoso')).fields.SAMLResponse as string,
+  );
   const forged = resign(
     mutate(fromContoso, (doc) => {
       doc.documentElement?.setAttribute('InResponseTo', pendingId);

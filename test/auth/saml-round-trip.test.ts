@@ -20,7 +20,9 @@ test('/login sends the browser to the STS with a deflated AuthnRequest and the p
   const target = new URL(page.location as string);
   assert.equal(`${target.origin}${target.pathname}`, h.sts.ssoUrl);
   assert.equal(target.searchParams.get('RelayState'), DEEP_LINK);
-  const request = inflateRawSync(Buffer.from(target.searchParams.get('SAMLRequest') as string, 'base64')).toString('utf8');
+  const request = inflateRawSync(Buffer.from(target.searchParams.get('SAMLRequest') as string, 'base64')).toString(
+    'utf8',
+  );
   assert.match(request, /<samlp:AuthnRequest /);
   assert.ok(request.includes(`AssertionConsumerServiceURL="${h.base}/saml/acs"`));
 });
@@ -52,7 +54,13 @@ test("alice's principal has her account name, display name and the Employee role
   const page = await browser.get(`${h.base}${DEEP_LINK}`);
   assert.equal(page.status, 200);
   const body = JSON.parse(page.body);
-  assert.deepEqual(body.user, { name: 'alice', displayName: 'Alice Martin', roles: ['Employee'], idp: 'contoso', erpAccount: 'alice' });
+  assert.deepEqual(body.user, {
+    name: 'alice',
+    displayName: 'Alice Martin',
+    roles: ['Employee'],
+    idp: 'contoso',
+    erpAccount: 'alice',
+  });
   assert.equal(body.isEmployee, true);
   assert.equal(body.isAdmin, false);
 });
@@ -102,7 +110,9 @@ test('sign-out at an IdP without single logout destroys the session, clears the 
 
 test('an unauthenticated autosave gets 401 JSON instead of a redirect', async (t) => {
   const h = await startHarness(t);
-  const res = await h.browser().request(`${h.base}${DEEP_LINK}/autosave`, { method: 'POST', headers: { accept: 'application/json' } });
+  const res = await h
+    .browser()
+    .request(`${h.base}${DEEP_LINK}/autosave`, { method: 'POST', headers: { accept: 'application/json' } });
   assert.equal(res.status, 401);
   assert.equal(JSON.parse(res.body).error, 'unauthenticated');
 });

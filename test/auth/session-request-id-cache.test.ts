@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Session, SessionData } from 'express-session';
-import { hasPendingRequests, idpOfPendingRequest, SessionRequestIdCache } from '../../src/auth/session-request-id-cache.js';
+import {
+  hasPendingRequests,
+  idpOfPendingRequest,
+  SessionRequestIdCache,
+} from '../../src/auth/session-request-id-cache.js';
 
 const fakeSession = () => ({}) as Session & Partial<SessionData>;
 const HOUR = 3_600_000;

@@ -7,7 +7,12 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
-import { buildLogoutResponse, decodeRedirect, encodeRedirect, SIG_ALG } from '../../scripts/stand-ins/dev-sts/logout-messages.js';
+import {
+  buildLogoutResponse,
+  decodeRedirect,
+  encodeRedirect,
+  SIG_ALG,
+} from '../../scripts/stand-ins/dev-sts/logout-messages.js';
 import type { TestBrowser } from '../../scripts/harness/dev-sts.js';
 import { FABRIKAM, startHarness, type Harness, type HarnessOptions } from './auth-test-app.js';
 
@@ -49,7 +54,10 @@ test('SP-initiated: sign-out ends the session here, sends a signed LogoutRequest
   assert.match(request.xml, /<saml:NameID[^>]*>alice<\/saml:NameID>/);
   assert.ok(request.xml.includes(`>${sessionIndex}</`), 'the SessionIndex of this sign-in');
   // Signed out here before the IdP answers: the old cookie no longer opens a session.
-  assert.equal((await browser.request(`${h.base}${DEEP_LINK}`, { cookies: false, headers: { cookie: oldCookie } })).status, 302);
+  assert.equal(
+    (await browser.request(`${h.base}${DEEP_LINK}`, { cookies: false, headers: { cookie: oldCookie } })).status,
+    302,
+  );
 
   const atIdp = await browser.get(out.location as string);
   assert.equal(atIdp.status, 302, 'the STS accepted the signed request');
@@ -105,7 +113,9 @@ test('a LogoutRequest with a SessionIndex ends only that sign-in of the person',
   const firstIndex = h.sts.sessions().find((s) => s.nameId === 'alice')?.sessionIndex as string;
   const second = h.browser();
   await h.signIn(second, 'alice', DEEP_LINK, 'contoso');
-  const delivered = await h.browser().get(h.sts.createLogoutRequestUrl(spEntityId(h), { nameId: 'alice', sessionIndex: firstIndex }));
+  const delivered = await h
+    .browser()
+    .get(h.sts.createLogoutRequestUrl(spEntityId(h), { nameId: 'alice', sessionIndex: firstIndex }));
   assert.equal(delivered.status, 302);
   assert.equal(await isSignedIn(h, first), false);
   assert.equal(await isSignedIn(h, second), true);
@@ -126,35 +136,59 @@ async function assertLogoutRefused(s: SignedIn, url: string, reason: string): Pr
 
 test('an unsigned LogoutRequest is refused (node-saml alone would accept it)', async (t) => {
   const s = await signedIn(t);
-  await assertLogoutRefused(s, s.h.sts.createLogoutRequestUrl(spEntityId(s.h), { nameId: 'alice', signingKeyPem: null }), 'invalid-signature');
+  await assertLogoutRefused(
+    s,
+    s.h.sts.createLogoutRequestUrl(spEntityId(s.h), { nameId: 'alice', signingKeyPem: null }),
+    'invalid-signature',
+  );
 });
 
 test('a LogoutRequest signed with an attacker key is refused', async (t) => {
   const s = await signedIn(t);
-  const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  await assertLogoutRefused(s, s.h.sts.createLogoutRequestUrl(spEntityId(s.h), { nameId: 'alice', signingKeyPem: attacker }), 'invalid-signature');
+  const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
+  await assertLogoutRefused(
+    s,
+    s.h.sts.createLogoutRequestUrl(spEntityId(s.h), { nameId: 'alice', signingKeyPem: attacker }),
+    'invalid-signature',
+  );
 });
 
 test('a LogoutRequest signed with RSA-SHA1 is refused', async (t) => {
   const s = await signedIn(t);
-  await assertLogoutRefused(s, s.h.sts.createLogoutRequestUrl(spEntityId(s.h), { nameId: 'alice', sigAlg: SIG_ALG.rsaSha1 }), 'weak-algorithm');
+  await assertLogoutRefused(
+    s,
+    s.h.sts.createLogoutRequestUrl(spEntityId(s.h), { nameId: 'alice', sigAlg: SIG_ALG.rsaSha1 }),
+    'weak-algorithm',
+  );
 });
 
 test('a LogoutRequest from an issuer that is not a configured IdP is refused', async (t) => {
   const s = await signedIn(t);
-  await assertLogoutRefused(s, s.h.sts.createLogoutRequestUrl(spEntityId(s.h), { nameId: 'alice', issuer: 'urn:evil:idp' }), 'issuer-mismatch');
+  await assertLogoutRefused(
+    s,
+    s.h.sts.createLogoutRequestUrl(spEntityId(s.h), { nameId: 'alice', issuer: 'urn:evil:idp' }),
+    'issuer-mismatch',
+  );
 });
 
 test("a partner IdP cannot sign a LogoutRequest in the corporate STS's name", async (t) => {
   const s = await signedIn(t, 'alice', { extraIdps: [FABRIKAM] });
   const fabrikamKey = readFileSync(new URL('../../config/dev/keys/fabrikam-idp.key', import.meta.url), 'utf8');
-  const url = s.h.stses.fabrikam?.createLogoutRequestUrl(spEntityId(s.h), { nameId: 'alice', issuer: s.h.sts.entityId, signingKeyPem: fabrikamKey }) as string;
+  const url = s.h.stses.fabrikam?.createLogoutRequestUrl(spEntityId(s.h), {
+    nameId: 'alice',
+    issuer: s.h.sts.entityId,
+    signingKeyPem: fabrikamKey,
+  }) as string;
   await assertLogoutRefused(s, url, 'invalid-signature');
 });
 
 test("a partner IdP's genuine LogoutRequest naming an employee does not end the employee's session", async (t) => {
   const s = await signedIn(t, 'alice', { extraIdps: [FABRIKAM] });
-  const page = await s.browser.get(s.h.stses.fabrikam?.createLogoutRequestUrl(spEntityId(s.h), { nameId: 'alice' }) as string);
+  const page = await s.browser.get(
+    s.h.stses.fabrikam?.createLogoutRequestUrl(spEntityId(s.h), { nameId: 'alice' }) as string,
+  );
   assert.equal(page.status, 302, 'answered: fabrikam has no session called alice here');
   assert.equal(await isSignedIn(s.h, s.browser), true);
 });
@@ -169,13 +203,21 @@ test('a LogoutRequest for another user leaves the session of the browser that ca
 test('an expired LogoutRequest is refused', async (t) => {
   const s = await signedIn(t);
   const tenMinutesAgo = new Date(Date.now() - 10 * 60_000);
-  const url = s.h.sts.createLogoutRequestUrl(spEntityId(s.h), { nameId: 'alice', issueInstant: tenMinutesAgo, notOnOrAfter: new Date(Date.now() - 5 * 60_000) });
+  const url = s.h.sts.createLogoutRequestUrl(spEntityId(s.h), {
+    nameId: 'alice',
+    issueInstant: tenMinutesAgo,
+    notOnOrAfter: new Date(Date.now() - 5 * 60_000),
+  });
   await assertLogoutRefused(s, url, 'expired');
 });
 
 test('a LogoutRequest meant for another SP (Destination) is refused', async (t) => {
   const s = await signedIn(t);
-  await assertLogoutRefused(s, s.h.sts.createLogoutRequestUrl(spEntityId(s.h), { nameId: 'alice', destination: 'https://other.example/saml/slo' }), 'destination-mismatch');
+  await assertLogoutRefused(
+    s,
+    s.h.sts.createLogoutRequestUrl(spEntityId(s.h), { nameId: 'alice', destination: 'https://other.example/saml/slo' }),
+    'destination-mismatch',
+  );
 });
 
 test('a tampered LogoutRequest (NameID changed after signing) is refused', async (t) => {

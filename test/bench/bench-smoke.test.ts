@@ -17,31 +17,52 @@ test('percentile is the nearest-rank value', () => {
   assert.equal(percentile([], 99), 0);
 });
 
-test('a short page benchmark run writes bench results with the week_page figures and the goals', { timeout: 240_000 }, () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-smoke-'));
-  try {
-    const out = path.join(dir, 'results.json');
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', '--only', 'week_page', '--duration', '1', '--connections', '4', '--out', out], {
-      cwd: PROJECT_ROOT,
-      encoding: 'utf8',
-      timeout: 200_000,
-    });
-    assert.equal(run.status, 0, run.stderr);
-    const results = JSON.parse(readFileSync(out, 'utf8')) as {
-      machine: { cpus: number };
-      week_page: Record<string, number> & { latency_ms: Record<string, { errors: number }> };
-      goals: Record<string, { met: boolean }>;
-    };
-    for (const key of ['bare_express_rps', 'memory_rps', 'sql_rps', 'azure_tables_rps']) assert.ok(results.week_page[key]! > 0, key);
-    assert.equal(results.week_page.latency_ms.sql!.errors, 0, 'every signed-in page view answered 200');
-    if (process.platform === 'linux') {
-      const sql = results.week_page.latency_ms.sql as unknown as { app_cpu_ms_per_request: number };
-      assert.ok(sql.app_cpu_ms_per_request > 0, 'the app CPU per request is measured');
-      assert.ok(results.week_page.ratio_sql_vs_memory_cpu! > 0);
+test(
+  'a short page benchmark run writes bench results with the week_page figures and the goals',
+  { timeout: 240_000 },
+  () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-smoke-'));
+    try {
+      const out = path.join(dir, 'results.json');
+      const run = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'scripts/bench.ts',
+          '--only',
+          'week_page',
+          '--duration',
+          '1',
+          '--connections',
+          '4',
+          '--out',
+          out,
+        ],
+        {
+          cwd: PROJECT_ROOT,
+          encoding: 'utf8',
+          timeout: 200_000,
+        },
+      );
+      assert.equal(run.status, 0, run.stderr);
+      const results = JSON.parse(readFileSync(out, 'utf8')) as {
+        machine: { cpus: number };
+        week_page: Record<string, number> & { latency_ms: Record<string, { errors: number }> };
+        goals: Record<string, { met: boolean }>;
+      };
+      for (const key of ['bare_express_rps', 'memory_rps', 'sql_rps', 'azure_tables_rps'])
+        assert.ok(results.week_page[key]! > 0, key);
+      assert.equal(results.week_page.latency_ms.sql!.errors, 0, 'every signed-in page view answered 200');
+      if (process.platform === 'linux') {
+        const sql = results.week_page.latency_ms.sql as unknown as { app_cpu_ms_per_request: number };
+        assert.ok(sql.app_cpu_ms_per_request > 0, 'the app CPU per request is measured');
+        assert.ok(results.week_page.ratio_sql_vs_memory_cpu! > 0);
+      }
+      assert.equal(typeof results.goals.ratio_sql_vs_memory?.met, 'boolean');
+      assert.match(run.stdout, /week page, SQL \(SQLite\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    assert.equal(typeof results.goals.ratio_sql_vs_memory?.met, 'boolean');
-    assert.match(run.stdout, /week page, SQL \(SQLite\)/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  },
+);

@@ -14,7 +14,10 @@ test("a process tree's CPU time includes what its child used", { skip: onLinux }
   // The child spins until it has used 300 ms of CPU (by its own count), says so, then idles.
   const child = spawn(
     process.execPath,
-    ['-e', "const t=process.cpuUsage();while((process.cpuUsage(t).user+process.cpuUsage(t).system)<300000){}process.stdout.write('ready');setInterval(()=>{},1000)"],
+    [
+      '-e',
+      "const t=process.cpuUsage();while((process.cpuUsage(t).user+process.cpuUsage(t).system)<300000){}process.stdout.write('ready');setInterval(()=>{},1000)",
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   try {
@@ -30,10 +33,14 @@ test("a process tree's CPU time includes what its child used", { skip: onLinux }
   }
 });
 
-test('a process that does not exist has no CPU figure, and per-request figures need requests', { skip: onLinux }, () => {
-  assert.equal(processTreeCpuMs(2 ** 22 + 12345), null);
-  assert.equal(processTreeCpuMs(undefined), null);
-  const share = measureCpu(process.pid)(0);
-  assert.equal(share.app_cpu_ms_per_request, null);
-  assert.equal(share.rps_per_app_core, null);
-});
+test(
+  'a process that does not exist has no CPU figure, and per-request figures need requests',
+  { skip: onLinux },
+  () => {
+    assert.equal(processTreeCpuMs(2 ** 22 + 12345), null);
+    assert.equal(processTreeCpuMs(undefined), null);
+    const share = measureCpu(process.pid)(0);
+    assert.equal(share.app_cpu_ms_per_request, null);
+    assert.equal(share.rps_per_app_core, null);
+  },
+);

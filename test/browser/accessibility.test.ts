@@ -21,11 +21,28 @@ after(async () => {
   await stack?.close();
 });
 
-interface AxeNode { target: unknown[]; html: string; failureSummary?: string }
-interface AxeResult { id: string; impact: string | null; help: string; helpUrl: string; nodes: AxeNode[] }
+interface AxeNode {
+  target: unknown[];
+  html: string;
+  failureSummary?: string;
+}
+interface AxeResult {
+  id: string;
+  impact: string | null;
+  help: string;
+  helpUrl: string;
+  nodes: AxeNode[];
+}
 
 /** Best-practice rules worth holding to besides the WCAG ones: landmarks and headings. */
-const STRUCTURE_RULES = ['region', 'landmark-one-main', 'landmark-unique', 'page-has-heading-one', 'heading-order', 'skip-link'];
+const STRUCTURE_RULES = [
+  'region',
+  'landmark-one-main',
+  'landmark-unique',
+  'page-has-heading-one',
+  'heading-order',
+  'skip-link',
+];
 
 /**
  * axe on the page as it is now. Injected through the DevTools protocol (page.evaluate), which the
@@ -34,16 +51,26 @@ const STRUCTURE_RULES = ['region', 'landmark-one-main', 'landmark-unique', 'page
 async function violations(page: Page): Promise<AxeResult[]> {
   await page.evaluate(axeSource);
   return page.evaluate(async (rules) => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: unknown[] }> } }).axe;
-    const wcag = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
-    const structure = await axe.run(document, { runOnly: { type: 'rule', values: rules }, resultTypes: ['violations'] });
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: unknown[] }> } })
+      .axe;
+    const wcag = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    });
+    const structure = await axe.run(document, {
+      runOnly: { type: 'rule', values: rules },
+      resultTypes: ['violations'],
+    });
     return [...wcag.violations, ...structure.violations] as never;
   }, STRUCTURE_RULES);
 }
 
 function readable(found: AxeResult[]): string {
   return found
-    .map((v) => `- ${v.id} (${v.impact}): ${v.help}\n  ${v.helpUrl}\n${v.nodes.map((n) => `    ${JSON.stringify(n.target)} ${n.html.slice(0, 160)}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`).join('\n')}`)
+    .map(
+      (v) =>
+        `- ${v.id} (${v.impact}): ${v.help}\n  ${v.helpUrl}\n${v.nodes.map((n) => `    ${JSON.stringify(n.target)} ${n.html.slice(0, 160)}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`).join('\n')}`,
+    )
     .join('\n');
 }
 
@@ -54,7 +81,10 @@ async function assertAccessible(page: Page, what: string): Promise<void> {
 
 /** The page is not wider than the window: nothing needs horizontal scrolling (WCAG 1.4.10). */
 async function assertNoHorizontalOverflow(page: Page, what: string): Promise<void> {
-  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
   assert.ok(scroll <= client, `${what}: the page is ${scroll} px wide in a ${client} px window`);
 }
 
@@ -70,7 +100,14 @@ async function assertReflows(page: Page, what: string): Promise<void> {
 
 const LANGS = [
   { lang: 'en', locale: 'en-GB', user: 'erin', userName: 'User name', password: 'Password', signIn: 'Sign in' },
-  { lang: 'fr', locale: 'fr-FR', user: 'frank', userName: "Nom d'utilisateur", password: 'Mot de passe', signIn: 'Se connecter' },
+  {
+    lang: 'fr',
+    locale: 'fr-FR',
+    user: 'frank',
+    userName: "Nom d'utilisateur",
+    password: 'Mot de passe',
+    signIn: 'Se connecter',
+  },
 ] as const;
 
 async function newContext(locale: string): Promise<BrowserContext> {
@@ -110,7 +147,11 @@ for (const l of LANGS) {
         const form = document.createElement('form');
         form.method = 'post';
         form.action = '/saml/acs';
-        const field = Object.assign(document.createElement('input'), { type: 'hidden', name: 'SAMLResponse', value: 'bm90IGEgcmVzcG9uc2U=' });
+        const field = Object.assign(document.createElement('input'), {
+          type: 'hidden',
+          name: 'SAMLResponse',
+          value: 'bm90IGEgcmVzcG9uc2U=',
+        });
         form.append(field);
         document.body.append(form);
         form.submit();
@@ -144,16 +185,28 @@ for (const l of LANGS) {
     await cell.fill('2');
     await cell.press('Tab');
     await page.waitForFunction(() => (document.getElementById('save-status')?.textContent ?? '').trim().length > 0);
-    assert.deepEqual(await page.locator('.actions button').first().boundingBox(), buttonBefore, 'the buttons did not move');
+    assert.deepEqual(
+      await page.locator('.actions button').first().boundingBox(),
+      buttonBefore,
+      'the buttons did not move',
+    );
     assert.equal((await status.boundingBox())?.height, statusBefore?.height, 'the status kept its height');
     // A longer status (offline, changes waiting) does not move them either.
     await context.setOffline(true);
     await cell.fill('3');
     await cell.press('Tab');
     await page.waitForFunction(() => document.getElementById('save-status')?.getAttribute('data-kind') === 'offline');
-    assert.deepEqual(await page.locator('.actions button').first().boundingBox(), buttonBefore, 'the buttons did not move (offline)');
+    assert.deepEqual(
+      await page.locator('.actions button').first().boundingBox(),
+      buttonBefore,
+      'the buttons did not move (offline)',
+    );
     await context.setOffline(false);
-    await page.waitForFunction(() => document.getElementById('save-status')?.getAttribute('data-kind') === 'saved', null, { timeout: 40_000 });
+    await page.waitForFunction(
+      () => document.getElementById('save-status')?.getAttribute('data-kind') === 'saved',
+      null,
+      { timeout: 40_000 },
+    );
     await assertAccessible(page, `draft week after an autosave (${l.lang})`);
 
     // At 320 px only the grid scrolls sideways, never the page.
@@ -166,7 +219,10 @@ for (const l of LANGS) {
       await cell.fill('7.1');
       await cell.press('Tab');
       await page.locator('.has-error .field-error').first().waitFor();
-      assert.ok(((await page.locator('.has-error .field-error').first().textContent()) ?? '').trim().length > 0, 'the error is written, not only red');
+      assert.ok(
+        ((await page.locator('.has-error .field-error').first().textContent()) ?? '').trim().length > 0,
+        'the error is written, not only red',
+      );
       await page.getByRole('button', { name: 'Save draft' }).click();
       const links = page.locator('#error-summary a');
       await links.first().waitFor();
@@ -188,7 +244,11 @@ for (const l of LANGS) {
   });
 }
 
-async function signIn(page: Page, l: { user: string; userName: string; password: string; signIn: string }, target: string): Promise<void> {
+async function signIn(
+  page: Page,
+  l: { user: string; userName: string; password: string; signIn: string },
+  target: string,
+): Promise<void> {
   await page.goto(`${stack.url}${target}`);
   await page.getByLabel(l.userName).fill(l.user);
   await page.getByLabel(l.password).fill('dev-password');

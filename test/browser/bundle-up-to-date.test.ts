@@ -13,18 +13,28 @@ test('the committed page scripts are a fresh bundle of src/browser/ (else run `n
   const names = fresh.map((f) => path.relative(BROWSER_OUT_DIR, f.path)).sort();
   assert.deepEqual(
     names,
-    Object.keys(BROWSER_BUNDLES).flatMap((name) => [`${name}.js`, `${name}.js.map`]).sort(),
+    Object.keys(BROWSER_BUNDLES)
+      .flatMap((name) => [`${name}.js`, `${name}.js.map`])
+      .sort(),
     'one script and one source map per bundle',
   );
   const stale = fresh
     .filter((f) => !existsSync(f.path) || readFileSync(f.path, 'utf8') !== f.text)
     .map((f) => path.relative(BROWSER_OUT_DIR, f.path));
-  assert.deepEqual(stale, [], `views/assets/ out of date: ${stale.join(', ')}: run \`npm run build:browser\` and commit the result`);
+  assert.deepEqual(
+    stale,
+    [],
+    `views/assets/ out of date: ${stale.join(', ')}: run \`npm run build:browser\` and commit the result`,
+  );
 });
 
 test('the page scripts stay within the CSP: no eval, no Function constructor, no inline code', async () => {
   for (const file of await bundleBrowserScripts()) {
     if (!file.path.endsWith('.js')) continue;
-    assert.doesNotMatch(file.text, /\beval\s*\(|\bnew Function\s*\(|\binnerHTML\b|setTimeout\(\s*['"`]/, path.basename(file.path));
+    assert.doesNotMatch(
+      file.text,
+      /\beval\s*\(|\bnew Function\s*\(|\binnerHTML\b|setTimeout\(\s*['"`]/,
+      path.basename(file.path),
+    );
   }
 });

@@ -37,7 +37,10 @@ const TRIGGER = { openAboveRps: 100, closeBelowRps: 30, windowSeconds: 2, minOpe
 
 before(async () => {
   [stack, browser] = await Promise.all([
-    startHybridStack({ overrides: { burst: { mode: 'auto', schedule: closedSchedule() } }, onpremOverrides: { burst: { loadTrigger: TRIGGER } } }),
+    startHybridStack({
+      overrides: { burst: { mode: 'auto', schedule: closedSchedule() } },
+      onpremOverrides: { burst: { loadTrigger: TRIGGER } },
+    }),
     launchChromium(),
   ]);
 });
@@ -108,7 +111,11 @@ test('the switch-over: drafts follow people across the window, one switch for bo
   assert.equal(await dave.page.locator('#burst-state').textContent(), 'Open');
   const seenInCloud = await burstSeenBy(dave.page);
   assert.deepEqual([seenInCloud.open, seenInCloud.mode, seenInCloud.decidedBy], [true, 'open', 'other-copy']);
-  assert.equal(await onpremSendsNewVisitorsAway(), true, 'the switch pressed on the cloud copy opened the on-prem copy\'s window');
+  assert.equal(
+    await onpremSendsNewVisitorsAway(),
+    true,
+    "the switch pressed on the cloud copy opened the on-prem copy's window",
+  );
 
   // erin keeps typing on-prem (her draft is there), submits, and sees the receipt there.
   await erin.page.reload();
@@ -157,10 +164,16 @@ test('the switch-over: drafts follow people across the window, one switch for bo
   assert.equal(erinBooked.length, 1);
   assert.deepEqual(
     (await erpEntries(stack.erp.dbFile, 'erin', MONDAY)).map((e) => [e.project_code, e.date, e.hours]),
-    [['P-1042', '2026-12-14', 3], ['P-1042', '2026-12-15', 4.5]],
+    [
+      ['P-1042', '2026-12-14', 3],
+      ['P-1042', '2026-12-15', 4.5],
+    ],
   );
   assert.equal((await erpBookings(stack.erp.dbFile, 'frank', MONDAY)).length, 1);
-  assert.deepEqual((await erpEntries(stack.erp.dbFile, 'frank', MONDAY)).map((e) => [e.project_code, e.date, e.hours]), [['P-1042', '2026-12-17', 7.5]]);
+  assert.deepEqual(
+    (await erpEntries(stack.erp.dbFile, 'frank', MONDAY)).map((e) => [e.project_code, e.date, e.hours]),
+    [['P-1042', '2026-12-17', 7.5]],
+  );
   assert.equal((await erpBookings(stack.erp.dbFile, 'alice', MONDAY)).length, 0);
 
   // One window all along: nobody was bounced between the copies.
@@ -168,29 +181,41 @@ test('the switch-over: drafts follow people across the window, one switch for bo
   for (const b of [erin, alice, alice2, frank, frank2, dave]) await b.context.close();
 });
 
-test('load on the on-prem URL opens the window for both copies, which hold it while the load lasts and close after it', { timeout: 60_000 }, async () => {
-  const { onprem, cloud } = stack;
-  const dave = await newBrowser();
-  await openSignedIn(dave.page, `${cloud.url}/ops`, 'dave', `${cloud.url}/ops`);
-  const seen = () => burstSeenBy(dave.page);
-  assert.equal((await seen()).open, false);
-  // Bounded: 250 requests a second for 5 s, never more than 1,400 requests.
-  let loadOver = false;
-  const load = Promise.resolve(autocannon({ url: `${onprem.url}/week/${WEEK}`, connections: 4, duration: 5, overallRate: 250, maxOverallRequests: 1400 })).finally(() => (loadOver = true));
-  try {
-    await until('the load opens the window on-prem', async () => onpremSendsNewVisitorsAway());
-    await until('the cloud copy follows the window opened by load', async () => (await seen()).reason === 'load');
-    // While the load lasts (all of it now sent to the cloud copy), the window holds on both copies.
-    while (!loadOver) {
-      assert.equal(await onpremSendsNewVisitorsAway(), true, 'the window closed while the load went on');
-      assert.equal((await seen()).open, true);
-      await new Promise((r) => setTimeout(r, 200));
+test(
+  'load on the on-prem URL opens the window for both copies, which hold it while the load lasts and close after it',
+  { timeout: 60_000 },
+  async () => {
+    const { onprem, cloud } = stack;
+    const dave = await newBrowser();
+    await openSignedIn(dave.page, `${cloud.url}/ops`, 'dave', `${cloud.url}/ops`);
+    const seen = () => burstSeenBy(dave.page);
+    assert.equal((await seen()).open, false);
+    // Bounded: 250 requests a second for 5 s, never more than 1,400 requests.
+    let loadOver = false;
+    const load = Promise.resolve(
+      autocannon({
+        url: `${onprem.url}/week/${WEEK}`,
+        connections: 4,
+        duration: 5,
+        overallRate: 250,
+        maxOverallRequests: 1400,
+      }),
+    ).finally(() => (loadOver = true));
+    try {
+      await until('the load opens the window on-prem', async () => onpremSendsNewVisitorsAway());
+      await until('the cloud copy follows the window opened by load', async () => (await seen()).reason === 'load');
+      // While the load lasts (all of it now sent to the cloud copy), the window holds on both copies.
+      while (!loadOver) {
+        assert.equal(await onpremSendsNewVisitorsAway(), true, 'the window closed while the load went on');
+        assert.equal((await seen()).open, true);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await until('the window closes after the load', async () => !(await onpremSendsNewVisitorsAway()));
+      await until('the cloud copy follows it', async () => (await seen()).open === false);
+    } finally {
+      await load.catch(() => undefined);
+      await dave.context.close();
     }
-    await until('the window closes after the load', async () => !(await onpremSendsNewVisitorsAway()));
-    await until('the cloud copy follows it', async () => (await seen()).open === false);
-  } finally {
-    await load.catch(() => undefined);
-    await dave.context.close();
-  }
-  assert.deepEqual(disagreements(), []);
-});
+    assert.deepEqual(disagreements(), []);
+  },
+);

@@ -42,7 +42,10 @@ test('carol, a Fabrikam contractor, signs in by e-mail domain at her IdP, submit
   await page.getByText('Signed in as Carol Nguyen').waitFor();
 
   const projects = await page.locator('tbody th[scope="row"].project-col').allTextContents();
-  assert.deepEqual(projects.map((p) => p.trim().replace(/\s+/g, ' ')), ['P-1042 Migration', 'P-1090 Partner integration']);
+  assert.deepEqual(
+    projects.map((p) => p.trim().replace(/\s+/g, ' ')),
+    ['P-1042 Migration', 'P-1090 Partner integration'],
+  );
 
   await page.getByLabel('Hours for P-1090 Partner integration on Monday 7 December').fill('6');
   await page.getByLabel('Hours for P-1042 Migration on Tuesday 8 December').fill('3,5');
@@ -55,10 +58,10 @@ test('carol, a Fabrikam contractor, signs in by e-mail domain at her IdP, submit
   const client = await soap.createClientAsync(`${stack.erp.urls[0]}?wsdl`, { disableCache: true });
   const [booked] = await client.GetTimeEntriesAsync({ user: 'carol', weekStart: '2026-12-07' });
   const entries = ([] as Array<{ projectCode: string; date: string; hours: number }>).concat(booked?.entry ?? []);
-  assert.deepEqual(
-    entries.map((e) => [e.projectCode, e.date, Number(e.hours)]).sort(),
-    [['P-1042', '2026-12-08', 3.5], ['P-1090', '2026-12-07', 6]],
-  );
+  assert.deepEqual(entries.map((e) => [e.projectCode, e.date, Number(e.hours)]).sort(), [
+    ['P-1042', '2026-12-08', 3.5],
+    ['P-1090', '2026-12-07', 6],
+  ]);
 
   // Sign-out goes through Fabrikam's single logout and comes back to the "Signed out" page.
   await page.getByRole('button', { name: 'Sign out' }).click();

@@ -48,16 +48,19 @@ function countAutosaves(page: Page): { readonly count: number } {
 
 /** The unsaved cells this browser keeps for `user` and `week`, whatever page wrote them. */
 async function keptLocally(page: Page, user: string, week: string): Promise<Record<string, string>> {
-  return page.evaluate(([u, w]) => {
-    const out: Record<string, string> = {};
-    for (let i = 0; i < localStorage.length; i++) {
-      const name = localStorage.key(i)!;
-      if (!name.startsWith(`timesheet:pending:${u}:${w}`)) continue;
-      const entries = JSON.parse(localStorage.getItem(name) ?? '{}') as Record<string, { raw: string }>;
-      for (const [k, e] of Object.entries(entries)) out[k] = e.raw;
-    }
-    return out;
-  }, [user, week] as const);
+  return page.evaluate(
+    ([u, w]) => {
+      const out: Record<string, string> = {};
+      for (let i = 0; i < localStorage.length; i++) {
+        const name = localStorage.key(i)!;
+        if (!name.startsWith(`timesheet:pending:${u}:${w}`)) continue;
+        const entries = JSON.parse(localStorage.getItem(name) ?? '{}') as Record<string, { raw: string }>;
+        for (const [k, e] of Object.entries(entries)) out[k] = e.raw;
+      }
+      return out;
+    },
+    [user, week] as const,
+  );
 }
 
 /** The save status (a live region; the page has others, e.g. the non-working days note). */
@@ -72,7 +75,9 @@ async function withRow(page: Page, project: string): Promise<void> {
 }
 
 async function saved(page: Page, text = 'Saved'): Promise<void> {
-  await saveStatus(page).filter({ hasText: new RegExp(`^${text}$`) }).waitFor({ timeout: 40_000 });
+  await saveStatus(page)
+    .filter({ hasText: new RegExp(`^${text}$`) })
+    .waitFor({ timeout: 40_000 });
 }
 
 test('two tabs change the same cell: the second gets the choice, "Keep mine" wins and both tabs agree after reload', async () => {
@@ -122,7 +127,14 @@ test('two tabs change the same cell: the second gets the choice, "Keep mine" win
   await alert.getByRole('button', { name: 'Keep mine' }).click();
   await saved(tab2);
   assert.equal(await tab2.locator('#draft-alert').textContent(), '');
-  assert.equal(await tab2.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent), monday);
+  assert.equal(
+    await tab2.evaluate(
+      () =>
+        document.activeElement?.getAttribute('aria-label') ??
+        (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent,
+    ),
+    monday,
+  );
   assert.deepEqual(await keptLocally(tab2, 'alice', '2026-W51'), {});
   assert.equal(sent.count, 1);
 
@@ -200,7 +212,9 @@ test('edits typed offline are counted, survive closing the page, and are saved w
   const page = await signInPage(context, 'frank', week);
   await context.setOffline(true);
   const status = page.getByRole('status');
-  const cells = ['Monday 14 December', 'Tuesday 15 December', 'Wednesday 16 December'].map((d) => page.getByLabel(`Hours for P-1042 Migration on ${d}`));
+  const cells = ['Monday 14 December', 'Tuesday 15 December', 'Wednesday 16 December'].map((d) =>
+    page.getByLabel(`Hours for P-1042 Migration on ${d}`),
+  );
   await cells[0]!.fill('8');
   await cells[0]!.press('Tab');
   await status.filter({ hasText: /^Offline: 1 change waiting/ }).waitFor();
@@ -217,7 +231,11 @@ test('edits typed offline are counted, survive closing the page, and are saved w
   await saved(again);
   assert.deepEqual(await keptLocally(again, 'frank', '2026-W51'), {});
   await again.reload();
-  const values = await Promise.all(['Monday 14 December', 'Tuesday 15 December', 'Wednesday 16 December'].map((d) => again.getByLabel(`Hours for P-1042 Migration on ${d}`).inputValue()));
+  const values = await Promise.all(
+    ['Monday 14 December', 'Tuesday 15 December', 'Wednesday 16 December'].map((d) =>
+      again.getByLabel(`Hours for P-1042 Migration on ${d}`).inputValue(),
+    ),
+  );
   assert.deepEqual(values, ['8', '7', '6,5']);
   assert.equal(await again.locator('[data-week-total]').textContent(), '21.5');
   await context.close();

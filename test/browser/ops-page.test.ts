@@ -16,7 +16,13 @@ before(async () => {
     startAppStack(null, {
       overrides: {
         burst: { mode: 'closed', otherUrl: 'http://127.0.0.1:9' },
-        outbox: { pollIntervalSeconds: 0.1, backoffBaseSeconds: 0.1, backoffMaxSeconds: 0.2, waitForReceiptMs: 0, maxAttempts: 2 },
+        outbox: {
+          pollIntervalSeconds: 0.1,
+          backoffBaseSeconds: 0.1,
+          backoffMaxSeconds: 0.2,
+          waitForReceiptMs: 0,
+          maxAttempts: 2,
+        },
       },
     }),
     launchChromium(),
@@ -46,10 +52,16 @@ test('an Admin watches and steers the instance from /ops; an Employee may not', 
   await stack.erp.control({ operations: { SubmitTimesheet: { failureRate: 1 } } });
   const frank = await stack.signIn('frank', '/week/2026-W50');
   const weekPage = await frank.browser.get(`${stack.url}/week/2026-W50`);
-  const submitted = await frank.browser.post(`${stack.url}/week/2026-W50`, { ...weekFields(weekPage), 'h:P-1042|2026-12-07': '6', action: 'submit' });
+  const submitted = await frank.browser.post(`${stack.url}/week/2026-W50`, {
+    ...weekFields(weekPage),
+    'h:P-1042|2026-12-07': '6',
+    action: 'submit',
+  });
   assert.equal(submitted.status, 303);
   await until('the submission to give up', async () => {
-    const status = JSON.parse((await frank.browser.get(`${stack.url}/week/2026-W50/status`, { accept: 'application/json' })).body) as { status: string };
+    const status = JSON.parse(
+      (await frank.browser.get(`${stack.url}/week/2026-W50/status`, { accept: 'application/json' })).body,
+    ) as { status: string };
     return status.status === 'draft';
   });
 

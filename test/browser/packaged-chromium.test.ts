@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { chooseChromium } from '../../scripts/harness/chromium.js';
 
-test('without CHROMIUM_PATH and without Debian\'s chromium, the packaged Chromium is launched and renders a page', async () => {
+test("without CHROMIUM_PATH and without Debian's chromium, the packaged Chromium is launched and renders a page", async () => {
   const choice = await chooseChromium({}, '/nonexistent/chromium');
   assert.equal(choice.source, '@sparticuz/chromium');
   const browser = await chromium.launch({ executablePath: choice.executablePath, headless: true, args: choice.args });
@@ -20,7 +20,10 @@ test('without CHROMIUM_PATH and without Debian\'s chromium, the packaged Chromiu
 });
 
 test('CHROMIUM_PATH wins, and a wrong one is refused with its path', async () => {
-  await assert.rejects(chooseChromium({ CHROMIUM_PATH: '/nonexistent/chrome' }), /CHROMIUM_PATH=\/nonexistent\/chrome does not exist/);
+  await assert.rejects(
+    chooseChromium({ CHROMIUM_PATH: '/nonexistent/chrome' }),
+    /CHROMIUM_PATH=\/nonexistent\/chrome does not exist/,
+  );
   const debian = await chooseChromium({}, process.execPath);
   assert.deepEqual([debian.source, debian.executablePath], ['debian', process.execPath]);
 });

@@ -25,7 +25,11 @@ after(async () => {
   await stack?.close();
 });
 
-async function signIn(page: Page, user: string, labels: { userName: string; password: string; signIn: string }): Promise<void> {
+async function signIn(
+  page: Page,
+  user: string,
+  labels: { userName: string; password: string; signIn: string },
+): Promise<void> {
   await page.goto(`${stack.url}${WEEK}`);
   await page.getByLabel(labels.userName).fill(user);
   await page.getByLabel(labels.password).fill('dev-password');
@@ -72,7 +76,13 @@ test('the week page in French (week-fr.png)', async () => {
 });
 
 test('the week page on a phone (week-phone.png)', async () => {
-  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const context = await browser.newContext({
+    locale: 'fr-FR',
+    viewport: { width: 375, height: 740 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+  });
   const page = await context.newPage();
   await signIn(page, 'frank', FR);
   await fillSome(page, ['6', '7,25']);

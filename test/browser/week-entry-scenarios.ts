@@ -15,7 +15,6 @@ const shots = path.join(PROJECT_ROOT, 'test-results');
 
 /** The same browser scenarios run against each target (test/browser/week-entry-*.test.ts). */
 export function weekEntryScenarios(target: Target): void {
-
   before(async () => {
     mkdirSync(shots, { recursive: true });
     [stack, browser] = await Promise.all([startAppStack(null, { target }), launchChromium()]);
@@ -88,7 +87,10 @@ export function weekEntryScenarios(target: Target): void {
     const cell = page.getByLabel('Hours for P-1042 Migration on Thursday 10 December');
     await cell.fill('6');
     await cell.press('Tab');
-    await page.getByRole('status').filter({ hasText: /Offline: 1 change/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Offline: 1 change/ })
+      .waitFor();
     await context.setOffline(false);
     await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor({ timeout: 40_000 });
     await page.reload();

@@ -12,7 +12,10 @@ let browser: Browser;
 
 before(async () => {
   const calendar = { weekCompleteCheck: true, holidays: [{ date: '2026-11-11', name: 'Armistice' }] };
-  [stack, browser] = await Promise.all([startAppStack(null, { overrides: { timesheet: { calendar } } }), launchChromium()]);
+  [stack, browser] = await Promise.all([
+    startAppStack(null, { overrides: { timesheet: { calendar } } }),
+    launchChromium(),
+  ]);
 });
 after(async () => {
   await browser?.close();
@@ -51,7 +54,10 @@ test('offline, choosing the project of a blank row keeps the page and its hours,
   await page.getByLabel('Project for new row 1').selectOption('P-1067');
   await page.locator('#save-status').filter({ hasText: 'Offline: nothing was sent' }).waitFor();
   assert.equal(page.url(), `${stack.url}/week/2026-W49`, 'still on the week page');
-  assert.equal(await page.getByLabel('Hours for new row 1 (choose its project) on Tuesday 1 December').inputValue(), '5,5');
+  assert.equal(
+    await page.getByLabel('Hours for new row 1 (choose its project) on Tuesday 1 December').inputValue(),
+    '5,5',
+  );
   await page.context().setOffline(false);
   const saved = page.getByLabel('Hours for P-1067 Reporting platform on Tuesday 1 December');
   await saved.waitFor();

@@ -8,7 +8,6 @@ import { useOnpremStackAndChromium } from '../../scripts/harness/browser-stack.j
 
 const env = useOnpremStackAndChromium();
 
-
 // Alice's week 2026-W51: P-1077 ends on Wednesday 16 December, so its row has closed days.
 const WEEK = '/week/2026-W51';
 
@@ -26,13 +25,20 @@ async function open(user: string, target: string, locale = 'en-GB'): Promise<Pag
 
 /** The grid as rows of hour input ids, null where a day is not bookable (rows are whatever the week shows). */
 async function grid(page: Page): Promise<Array<Array<string | null>>> {
-  return page.locator('#week-form table.grid tbody tr').evaluateAll((trs) =>
-    trs.map((tr) => Array.from(tr.querySelectorAll('td.cell')).map((td) => td.querySelector('input.hours')?.id ?? null)));
+  return page
+    .locator('#week-form table.grid tbody tr')
+    .evaluateAll((trs) =>
+      trs.map((tr) =>
+        Array.from(tr.querySelectorAll('td.cell')).map((td) => td.querySelector('input.hours')?.id ?? null),
+      ),
+    );
 }
 
 /** Row index of a project in the grid. */
 async function rowOf(page: Page, code: string): Promise<number> {
-  const codes = await page.locator('#week-form table.grid tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-project')));
+  const codes = await page
+    .locator('#week-form table.grid tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-project')));
   const r = codes.indexOf(code);
   assert.ok(r >= 0, `row ${code} in the grid`);
   return r;
@@ -184,7 +190,9 @@ test('Escape puts back the saved value, even after autosave sent the typed one, 
   // While the typed value is on its way (its autosave held back), with another cell typed meanwhile:
   // the server ends with the saved value here and keeps the other cell.
   let release!: () => void;
-  const gate = new Promise<void>((resolve) => { release = resolve; });
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   let held = false;
   await page.route('**/autosave', async (route) => {
     if (!held) {
@@ -196,14 +204,20 @@ test('Escape puts back the saved value, even after autosave sent the typed one, 
   await mon.focus();
   const sent = page.waitForRequest((req) => req.url().endsWith('/autosave'));
   await page.keyboard.type('7');
-  assert.deepEqual((await sent).postDataJSON().changes.map((c: { raw: string }) => c.raw), ['7']);
+  assert.deepEqual(
+    (await sent).postDataJSON().changes.map((c: { raw: string }) => c.raw),
+    ['7'],
+  );
   await page.keyboard.press('Escape');
   assert.equal(await mon.inputValue(), '4');
   await tue.fill('2');
   release();
   await serverHas(page, tueId, '2');
   await serverHas(page, monId, '4');
-  await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
+  await page
+    .getByRole('status')
+    .filter({ hasText: /^Saved$/ })
+    .waitFor();
   assert.equal(await tue.inputValue(), '2');
   assert.equal(await mon.inputValue(), '4');
   await page.context().close();
@@ -234,11 +248,27 @@ test('the shortcut list documents exactly the keys of the grid, in English and F
   const page = await open('alice', WEEK);
   const list = page.locator('#grid-shortcuts');
   // Right next to the grid: the last thing before the week form.
-  assert.ok(await list.evaluate((el) => el.nextElementSibling?.nextElementSibling?.id === 'week-form' || el.nextElementSibling?.id === 'week-form'));
+  assert.ok(
+    await list.evaluate(
+      (el) =>
+        el.nextElementSibling?.nextElementSibling?.id === 'week-form' || el.nextElementSibling?.id === 'week-form',
+    ),
+  );
   await list.locator('summary', { hasText: 'Keyboard shortcuts' }).click();
-  assert.deepEqual(await list.locator('[data-keys]').evaluateAll((els) => els.map((e) => e.getAttribute('data-keys'))), exercised);
+  assert.deepEqual(
+    await list.locator('[data-keys]').evaluateAll((els) => els.map((e) => e.getAttribute('data-keys'))),
+    exercised,
+  );
   const text = (await list.textContent()) ?? '';
-  for (const words of [/next day/, /previous or next project/, /Enter never submits/, /Escape/, /saved value/, /skipped/]) assert.match(text, words);
+  for (const words of [
+    /next day/,
+    /previous or next project/,
+    /Enter never submits/,
+    /Escape/,
+    /saved value/,
+    /skipped/,
+  ])
+    assert.match(text, words);
   assert.ok(await list.locator('dt kbd').first().isVisible());
   await page.context().close();
 

@@ -16,7 +16,12 @@ const shots = path.join(PROJECT_ROOT, 'test-results');
 before(() => mkdirSync(shots, { recursive: true }));
 
 async function open(width: number, target: string, mobile = true): Promise<Page> {
-  const context = await env.browser.newContext({ locale: 'en-GB', viewport: { width, height: 720 }, isMobile: mobile, hasTouch: mobile });
+  const context = await env.browser.newContext({
+    locale: 'en-GB',
+    viewport: { width, height: 720 },
+    isMobile: mobile,
+    hasTouch: mobile,
+  });
   const page = await context.newPage();
   await page.goto(`${env.stack.url}${target}`);
   await page.getByLabel('User name').fill('alice');
@@ -27,7 +32,10 @@ async function open(width: number, target: string, mobile = true): Promise<Page>
 }
 
 async function noHorizontalOverflow(page: Page, when: string): Promise<void> {
-  const { scroll, inner } = await page.evaluate(() => ({ scroll: document.scrollingElement!.scrollWidth, inner: window.innerWidth }));
+  const { scroll, inner } = await page.evaluate(() => ({
+    scroll: document.scrollingElement!.scrollWidth,
+    inner: window.innerWidth,
+  }));
   assert.ok(scroll <= inner, `${when}: page ${scroll} px wide in a ${inner} px window`);
 }
 
@@ -45,7 +53,12 @@ async function tabThrough(page: Page): Promise<string[]> {
   for (let i = 0; i < 400; i++) {
     const now = await page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null;
-      return { id: el?.id ?? '', hours: !!el?.matches('input.hours'), inForm: !!el?.closest('#week-form'), outline: el ? getComputedStyle(el).outlineStyle : '' };
+      return {
+        id: el?.id ?? '',
+        hours: !!el?.matches('input.hours'),
+        inForm: !!el?.closest('#week-form'),
+        outline: el ? getComputedStyle(el).outlineStyle : '',
+      };
     });
     if (!now.inForm) break;
     if (now.hours) {
@@ -57,36 +70,53 @@ async function tabThrough(page: Page): Promise<string[]> {
   return seen;
 }
 
-for (const [width, week] of [[320, '2026-W50'], [375, '2026-W51']] as const) {
+for (const [width, week] of [
+  [320, '2026-W50'],
+  [375, '2026-W51'],
+] as const) {
   test(`at ${width} px: project cards, no horizontal scrolling, every hour input labelled and reachable, autosave`, async () => {
     const target = `/week/${week}`;
     const page = await open(width, target);
-    assert.equal(await page.locator('#week-form table.grid').evaluate((el) => getComputedStyle(el).display), 'block', 'stacked, not a table');
+    assert.equal(
+      await page.locator('#week-form table.grid').evaluate((el) => getComputedStyle(el).display),
+      'block',
+      'stacked, not a table',
+    );
     await noHorizontalOverflow(page, 'the week');
 
-    const inputs = await page.locator('#week-form input.hours').evaluateAll((els) => els.map((el) => {
-      const input = el as HTMLInputElement;
-      const box = input.getBoundingClientRect();
-      const td = input.closest('td')!;
-      return {
-        id: input.id,
-        name: input.labels?.[0]?.textContent?.trim() ?? '',
-        caption: td.dataset.caption ?? '',
-        captionShown: getComputedStyle(td, '::before').content,
-        left: box.left,
-        right: box.right,
-        width: box.width,
-      };
-    }));
+    const inputs = await page.locator('#week-form input.hours').evaluateAll((els) =>
+      els.map((el) => {
+        const input = el as HTMLInputElement;
+        const box = input.getBoundingClientRect();
+        const td = input.closest('td')!;
+        return {
+          id: input.id,
+          name: input.labels?.[0]?.textContent?.trim() ?? '',
+          caption: td.dataset.caption ?? '',
+          captionShown: getComputedStyle(td, '::before').content,
+          left: box.left,
+          right: box.right,
+          width: box.width,
+        };
+      }),
+    );
     assert.ok(inputs.length >= 7, 'the grid has hour inputs');
     for (const i of inputs) {
-      assert.match(i.name, /^Hours for .+ on (Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day \d+ [A-Z][a-z]+$/, `${i.id} is named with project and day`);
+      assert.match(
+        i.name,
+        /^Hours for .+ on (Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day \d+ [A-Z][a-z]+$/,
+        `${i.id} is named with project and day`,
+      );
       const day = i.name.slice(i.name.lastIndexOf(' on ') + 4);
       assert.ok(i.caption.startsWith(day), `${i.id} shows its day "${i.caption}", as its name says it`);
       assert.notEqual(i.captionShown, 'none', `${i.id}'s day is on screen`);
       assert.ok(i.width > 40 && i.left >= 0 && i.right <= width, `${i.id} within the screen (${i.left}-${i.right})`);
     }
-    assert.deepEqual(await tabThrough(page), inputs.map((i) => i.id), 'Tab reaches every hour input, in order');
+    assert.deepEqual(
+      await tabThrough(page),
+      inputs.map((i) => i.id),
+      'Tab reaches every hour input, in order',
+    );
 
     // Opening a comment and the shortcut list keeps the page within the screen.
     await page.locator('#week-form details.comment summary').first().click();
@@ -98,7 +128,10 @@ for (const [width, week] of [[320, '2026-W50'], [375, '2026-W51']] as const) {
     await first.tap();
     await page.keyboard.type('6,5');
     await first.blur();
-    await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Saved$/ })
+      .waitFor();
     assert.equal(await serverValue(page, target, name), '6,5');
     await noHorizontalOverflow(page, 'after saving');
     await page.screenshot({ path: path.join(shots, `week-phone-${width}.png`), fullPage: true });
@@ -116,6 +149,12 @@ test('at 640 px (a 1280 px screen at 200 % zoom) the grid is stacked too and not
 test('at desktop width the grid stays a table', async () => {
   const page = await open(1280, '/week/2026-W52', false);
   assert.equal(await page.locator('#week-form table.grid').evaluate((el) => getComputedStyle(el).display), 'table');
-  assert.equal(await page.locator('#week-form td.cell').first().evaluate((el) => getComputedStyle(el, '::before').content), 'none');
+  assert.equal(
+    await page
+      .locator('#week-form td.cell')
+      .first()
+      .evaluate((el) => getComputedStyle(el, '::before').content),
+    'none',
+  );
   await page.context().close();
 });

@@ -14,11 +14,17 @@ const TARGETS = ['onprem', 'cloud'] as const;
 type Target = (typeof TARGETS)[number];
 const other = (t: Target): Target => (t === 'onprem' ? 'cloud' : 'onprem');
 const readJson = <T>(file: string) => JSON.parse(readFileSync(file, 'utf8')) as T;
-const plugins = (t: Target) => readJson<{ plugins: string[] }>(path.join(PROJECT_ROOT, 'config', 'targets', `${t}.json`)).plugins;
+const plugins = (t: Target) =>
+  readJson<{ plugins: string[] }>(path.join(PROJECT_ROOT, 'config', 'targets', `${t}.json`)).plugins;
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'timesheet-package-'));
 const script = path.join(PROJECT_ROOT, 'scripts', 'package.ts');
-const run = (...args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 300_000 });
+const run = (...args: string[]) =>
+  execFileSync(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
 let printed = '';
 let version = '';
 
@@ -31,8 +37,12 @@ after(() => rmSync(out, { recursive: true, force: true }));
 
 const tarball = (t: Target) => path.join(out, `timesheet-${t}-${version}.tgz`);
 const sbomFile = (t: Target) => path.join(out, `timesheet-${t}-${version}.cdx.json`);
-const listing = (t: Target) => execFileSync('tar', ['-tzf', tarball(t)], { encoding: 'utf8' }).split('\n').filter(Boolean);
-const member = (t: Target, file: string) => execFileSync('tar', ['-xzOf', tarball(t), `${t}/${file}`], { encoding: 'utf8', maxBuffer: 256 * 1024 ** 2 });
+const listing = (t: Target) =>
+  execFileSync('tar', ['-tzf', tarball(t)], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
+const member = (t: Target, file: string) =>
+  execFileSync('tar', ['-xzOf', tarball(t), `${t}/${file}`], { encoding: 'utf8', maxBuffer: 256 * 1024 ** 2 });
 
 interface Bom {
   bomFormat: string;
@@ -41,14 +51,17 @@ interface Bom {
   components: Array<{ name: string; version: string; scope?: string }>;
 }
 
-test('the version is package.json\'s, with the git commit when there is one; --print-version prints it', () => {
+test("the version is package.json's, with the git commit when there is one; --print-version prints it", () => {
   const base = readJson<{ version: string }>(path.join(PROJECT_ROOT, 'package.json')).version;
   const shape = new RegExp(`^${base.replace(/\./g, '\\.')}(\\+[0-9a-f]{7,}(\\.dirty)?)?$`);
   assert.match(version, shape);
   assert.match(run('--print-version').trim(), shape);
   let commit: string | null = null;
   try {
-    commit = execFileSync('git', ['-C', PROJECT_ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    commit = execFileSync('git', ['-C', PROJECT_ROOT, 'rev-parse', '--short', 'HEAD'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     // not a git checkout: the plain version
   }
@@ -62,28 +75,53 @@ test('it prints what it made: paths, sizes, component counts', () => {
       assert.ok(statSync(file).size > 0, file);
       assert.ok(printed.includes(path.basename(file)), `${path.basename(file)} in:\n${printed}`);
     }
-    assert.match(printed, new RegExp(`packaged ${t} .*\\n.*\\.tgz\\s+[\\d.]+ [kM]B \\(\\d+ files\\)\\n.*\\.cdx\\.json\\s+[\\d.]+ [kM]B \\(CycloneDX 1\\.\\d+, \\d+ components\\)`));
+    assert.match(
+      printed,
+      new RegExp(
+        `packaged ${t} .*\\n.*\\.tgz\\s+[\\d.]+ [kM]B \\(\\d+ files\\)\\n.*\\.cdx\\.json\\s+[\\d.]+ [kM]B \\(CycloneDX 1\\.\\d+, \\d+ components\\)`,
+      ),
+    );
   }
 });
 
 for (const t of TARGETS) {
   test(`the ${t} tarball holds the ${t} package, stamped with the version, and nothing of ${other(t)}`, () => {
     const files = listing(t);
-    assert.ok(files.every((f) => f === `${t}/` || f.startsWith(`${t}/`)), 'everything under one folder named after the target');
-    for (const f of ['server.js', 'package.json', 'package-lock.json', 'README.md', 'contoso-erp.wsdl', 'config/default.json', `config/targets/${t}.json`, 'config/env/development.json']) {
+    assert.ok(
+      files.every((f) => f === `${t}/` || f.startsWith(`${t}/`)),
+      'everything under one folder named after the target',
+    );
+    for (const f of [
+      'server.js',
+      'package.json',
+      'package-lock.json',
+      'README.md',
+      'contoso-erp.wsdl',
+      'config/default.json',
+      `config/targets/${t}.json`,
+      'config/env/development.json',
+    ]) {
       assert.ok(files.includes(`${t}/${f}`), `${t}/${f}`);
     }
-    assert.ok(files.some((f) => f.startsWith(`${t}/views/`)), 'views');
+    assert.ok(
+      files.some((f) => f.startsWith(`${t}/views/`)),
+      'views',
+    );
     assert.ok(!files.some((f) => f.includes('node_modules/')), 'no node_modules');
     assert.ok(!files.includes(`${t}/config/targets/${other(t)}.json`), `no ${other(t)} target`);
-    for (const key of ['dev-sts.key', 'fabrikam-idp.key']) assert.ok(!files.some((f) => f.endsWith(key)), `no IdP private key ${key}`);
+    for (const key of ['dev-sts.key', 'fabrikam-idp.key'])
+      assert.ok(!files.some((f) => f.endsWith(key)), `no IdP private key ${key}`);
 
     const bundle = member(t, 'server.js');
     for (const p of plugins(t)) assert.ok(bundle.includes(`plugins/${p}/`), `${t} bundle holds its plugin ${p}`);
-    for (const p of plugins(other(t)).filter((p) => !plugins(t).includes(p))) assert.ok(!bundle.includes(`plugins/${p}/`), `${t} bundle holds ${other(t)}'s plugin ${p}`);
+    for (const p of plugins(other(t)).filter((p) => !plugins(t).includes(p)))
+      assert.ok(!bundle.includes(`plugins/${p}/`), `${t} bundle holds ${other(t)}'s plugin ${p}`);
 
     const pkg = JSON.parse(member(t, 'package.json')) as { name: string; version: string };
-    const lock = JSON.parse(member(t, 'package-lock.json')) as { version: string; packages: Record<string, { version?: string }> };
+    const lock = JSON.parse(member(t, 'package-lock.json')) as {
+      version: string;
+      packages: Record<string, { version?: string }>;
+    };
     assert.equal(pkg.name, `contoso-timesheet-${t}`);
     assert.equal(pkg.version, version);
     assert.equal(lock.version, version);
@@ -98,8 +136,13 @@ for (const t of TARGETS) {
     assert.equal(bom.metadata.component.version, version);
     assert.ok(bom.metadata.component.purl?.startsWith(`pkg:npm/contoso-timesheet-${t}@`), bom.metadata.component.purl);
 
-    const express = readJson<{ version: string }>(path.join(PROJECT_ROOT, 'node_modules', 'express', 'package.json')).version;
-    assert.ok(bom.components.some((c) => c.name === 'express' && c.version === express), `express@${express}`);
+    const express = readJson<{ version: string }>(
+      path.join(PROJECT_ROOT, 'node_modules', 'express', 'package.json'),
+    ).version;
+    assert.ok(
+      bom.components.some((c) => c.name === 'express' && c.version === express),
+      `express@${express}`,
+    );
     const onlyCloud = ['@azure/data-tables', '@azure/identity'];
     const onlyOnprem = ['sequelize', 'sqlite3', 'connect-session-sequelize'];
     const names = new Set(bom.components.map((c) => c.name));
@@ -108,9 +151,21 @@ for (const t of TARGETS) {
 
     // The same set as the package's lockfile (a package installed at two paths is one component).
     const lock = JSON.parse(member(t, 'package-lock.json')) as { packages: Record<string, { version?: string }> };
-    const locked = new Set(Object.entries(lock.packages).filter(([k]) => k !== '').map(([k, v]) => `${k.replace(/^.*node_modules\//, '')}@${v.version}`));
+    const locked = new Set(
+      Object.entries(lock.packages)
+        .filter(([k]) => k !== '')
+        .map(([k, v]) => `${k.replace(/^.*node_modules\//, '')}@${v.version}`),
+    );
     const listed = new Set(bom.components.map((c) => `${c.name}@${c.version}`));
-    assert.deepEqual([...listed].filter((c) => !locked.has(c)), [], 'components that the lockfile does not hold');
-    assert.deepEqual([...locked].filter((c) => !listed.has(c)), [], 'lockfile packages the SBOM leaves out');
+    assert.deepEqual(
+      [...listed].filter((c) => !locked.has(c)),
+      [],
+      'components that the lockfile does not hold',
+    );
+    assert.deepEqual(
+      [...locked].filter((c) => !listed.has(c)),
+      [],
+      'lockfile packages the SBOM leaves out',
+    );
   });
 }

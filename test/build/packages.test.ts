@@ -20,8 +20,14 @@ const installs: Record<string, Promise<void>> = {};
 
 function install(target: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], { cwd: built[target]!.dir, timeout: 600_000 }, (err, _stdout, stderr) =>
-      err ? reject(new Error(`npm ci --omit=dev of the ${target} package failed: ${err.message}\n${stderr}`)) : resolve(),
+    execFile(
+      'npm',
+      ['ci', '--omit=dev', '--no-audit', '--no-fund'],
+      { cwd: built[target]!.dir, timeout: 600_000 },
+      (err, _stdout, stderr) =>
+        err
+          ? reject(new Error(`npm ci --omit=dev of the ${target} package failed: ${err.message}\n${stderr}`))
+          : resolve(),
     );
   });
 }
@@ -54,7 +60,13 @@ test('the on-prem package lists no cloud dependency and holds no cloud plugin co
   const lock = readFileSync(path.join(built.onprem!.dir, 'package-lock.json'), 'utf8');
   assert.doesNotMatch(lock, /"node_modules\/@azure\/data-tables"/);
   const bundle = readFileSync(path.join(built.onprem!.dir, 'server.js'), 'utf8');
-  for (const marker of ['@azure/data-tables', 'ServiceBusAuthorization', 'plugins/session-azure-tables', 'plugins/erp-relay', 'plugins/cloud-role']) {
+  for (const marker of [
+    '@azure/data-tables',
+    'ServiceBusAuthorization',
+    'plugins/session-azure-tables',
+    'plugins/erp-relay',
+    'plugins/cloud-role',
+  ]) {
     assert.ok(!bundle.includes(marker), `on-prem bundle contains ${marker}`);
   }
   assert.ok(bundle.includes('plugins/session-sql'));
@@ -77,15 +89,24 @@ test('the cloud package lists no on-prem dependency and holds no on-prem plugin 
 test('the stand-ins and the link service are not shipped in either package', () => {
   for (const target of ['onprem', 'cloud']) {
     const bundle = readFileSync(path.join(built[target]!.dir, 'server.js'), 'utf8');
-    for (const marker of ['stand-ins/erp-simulator', 'stand-ins/dev-sts', 'stand-ins/relay-emulator', 'link-service/']) assert.ok(!bundle.includes(marker), `${target}: ${marker}`);
+    for (const marker of ['stand-ins/erp-simulator', 'stand-ins/dev-sts', 'stand-ins/relay-emulator', 'link-service/'])
+      assert.ok(!bundle.includes(marker), `${target}: ${marker}`);
     for (const idpKey of ['dev-sts.key', 'fabrikam-idp.key']) {
-      assert.equal(existsSync(path.join(built[target]!.dir, 'config', 'dev', 'keys', idpKey)), false, `no IdP private key (${idpKey})`);
+      assert.equal(
+        existsSync(path.join(built[target]!.dir, 'config', 'dev', 'keys', idpKey)),
+        false,
+        `no IdP private key (${idpKey})`,
+      );
     }
   }
 });
 
 /** npm ci --omit=dev (started in before), then node server.js; resolves with the port from its start-up log line. */
-async function startPackage(target: string, env: Record<string, string>, t: { after: (fn: () => unknown) => void }): Promise<{ port: number; child: ChildProcess }> {
+async function startPackage(
+  target: string,
+  env: Record<string, string>,
+  t: { after: (fn: () => unknown) => void },
+): Promise<{ port: number; child: ChildProcess }> {
   const dir = built[target]!.dir;
   await installs[target];
   const child = spawn(process.execPath, ['server.js'], {
@@ -129,7 +150,11 @@ async function readyThenStop(port: number, child: ChildProcess): Promise<void> {
 }
 
 test('the on-prem package installs with npm ci --omit=dev and runs alone', { timeout: 900_000 }, async (t) => {
-  const { port, child } = await startPackage('onprem', { TIMESHEET_PLUGIN_SETTINGS__ERP_DIRECT__ENDPOINTS: JSON.stringify(farm.urls) }, t);
+  const { port, child } = await startPackage(
+    'onprem',
+    { TIMESHEET_PLUGIN_SETTINGS__ERP_DIRECT__ENDPOINTS: JSON.stringify(farm.urls) },
+    t,
+  );
   await readyThenStop(port, child);
 });
 

@@ -21,7 +21,13 @@ after(() => servers.forEach((s) => s.close()));
 
 async function start(role: BurstRole, mode: BurstMode) {
   const controller = new BurstController({ schedule: { ...DEFAULT_BURST_SCHEDULE }, mode, clock: () => NOW });
-  const mw = burstRedirect({ controller, role, otherUrl: CLOUD, hasWorkInProgress: drainCookieCheck(SECRET, { now: () => NOW }), now: () => NOW });
+  const mw = burstRedirect({
+    controller,
+    role,
+    otherUrl: CLOUD,
+    hasWorkInProgress: drainCookieCheck(SECRET, { now: () => NOW }),
+    now: () => NOW,
+  });
   const app = express();
   app.use(mw);
   app.get('/drain', (_req, res) => {
@@ -46,7 +52,10 @@ test('on-prem, window open: a new visitor is redirected to otherUrl with the sam
   assert.equal(res.headers.get('location'), `${CLOUD}/weeks/2026-W47?lang=fr&x=%2F%3F`);
   assert.equal(res.headers.get('cache-control'), 'no-store');
   // No session: the only cookie is the loop breaker's one-minute mark.
-  assert.match(res.headers.get('set-cookie') ?? '', /^timesheet\.bounced-onprem=1; Max-Age=60; .*HttpOnly; SameSite=Lax$/);
+  assert.match(
+    res.headers.get('set-cookie') ?? '',
+    /^timesheet\.bounced-onprem=1; Max-Age=60; .*HttpOnly; SameSite=Lax$/,
+  );
   assert.deepEqual(mw.stats(), { redirected: 1, drained: 0, bounced: 0 });
 });
 
@@ -91,7 +100,17 @@ test('an expired drain cookie is not trusted', async () => {
 
 test('excluded paths are never redirected, whatever the case or trailing slash', async () => {
   const { get, mw } = await start('onprem', 'open');
-  for (const path of ['/healthz', '/readyz', '/metrics', '/assets/app.css', '/saml/acs', '/saml/metadata?x=1', '/ops/burst', '/HEALTHZ', '/healthz/']) {
+  for (const path of [
+    '/healthz',
+    '/readyz',
+    '/metrics',
+    '/assets/app.css',
+    '/saml/acs',
+    '/saml/metadata?x=1',
+    '/ops/burst',
+    '/HEALTHZ',
+    '/healthz/',
+  ]) {
     assert.equal((await get(path)).status, 200, path);
   }
   assert.deepEqual(mw.stats(), { redirected: 0, drained: 0, bounced: 0 });
@@ -105,7 +124,11 @@ test('a path that only starts like an excluded one is redirected (/assetsX, /ops
 
 test('a POST is never bounced', async () => {
   const { get } = await start('onprem', 'open');
-  const res = await get('/weeks/2026-W47', { method: 'POST', body: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const res = await get('/weeks/2026-W47', {
+    method: 'POST',
+    body: 'a=1',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
   assert.equal(res.status, 200);
 });
 
@@ -150,8 +173,16 @@ test('no open redirect: a protocol-relative-looking path stays on otherUrl origi
 
 test('otherUrl must be an absolute http(s) URL', () => {
   const controller = new BurstController({ schedule: { ...DEFAULT_BURST_SCHEDULE } });
-  const make = (otherUrl: string) => () => burstRedirect({ controller, role: 'onprem', otherUrl, hasWorkInProgress: () => false });
-  for (const bad of ['/relative', 'cloud.example.test', 'javascript:alert(1)', 'ftp://cloud.example.test', 'https://u:p@cloud.example.test', 'https://cloud.example.test/?next=x']) {
+  const make = (otherUrl: string) => () =>
+    burstRedirect({ controller, role: 'onprem', otherUrl, hasWorkInProgress: () => false });
+  for (const bad of [
+    '/relative',
+    'cloud.example.test',
+    'javascript:alert(1)',
+    'ftp://cloud.example.test',
+    'https://u:p@cloud.example.test',
+    'https://cloud.example.test/?next=x',
+  ]) {
     assert.throws(make(bad), TypeError, bad);
   }
   assert.doesNotThrow(make('http://localhost:3001'));
@@ -159,12 +190,19 @@ test('otherUrl must be an absolute http(s) URL', () => {
 
 test('a path prefix in otherUrl is kept before the request path', async () => {
   const controller = new BurstController({ schedule: { ...DEFAULT_BURST_SCHEDULE }, mode: 'open' });
-  const mw = burstRedirect({ controller, role: 'onprem', otherUrl: `${CLOUD}/timesheet/`, hasWorkInProgress: () => false });
+  const mw = burstRedirect({
+    controller,
+    role: 'onprem',
+    otherUrl: `${CLOUD}/timesheet/`,
+    hasWorkInProgress: () => false,
+  });
   const app = express().use(mw);
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   servers.push(server);
-  const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/weeks?a=1`, { redirect: 'manual' });
+  const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/weeks?a=1`, {
+    redirect: 'manual',
+  });
   assert.equal(res.headers.get('location'), `${CLOUD}/timesheet/weeks?a=1`);
 });
 

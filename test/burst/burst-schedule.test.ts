@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { burstScheduleSchema, DEFAULT_BURST_SCHEDULE, isInWindow, nextChange, type BurstSchedule } from '../../src/burst/burst-schedule.js';
+import {
+  burstScheduleSchema,
+  DEFAULT_BURST_SCHEDULE,
+  isInWindow,
+  nextChange,
+  type BurstSchedule,
+} from '../../src/burst/burst-schedule.js';
 
 const paris: BurstSchedule = { ...DEFAULT_BURST_SCHEDULE, days: [5] };
 const at = (iso: string) => new Date(iso);
@@ -69,7 +75,12 @@ test('a start inside the repeated fall-back hour opens on its first occurrence (
 });
 
 test('schema: defaults to Friday 14:00-18:00 Europe/Paris', () => {
-  assert.deepEqual(burstScheduleSchema.parse({}), { days: [5], start: '14:00', end: '18:00', timeZone: 'Europe/Paris' });
+  assert.deepEqual(burstScheduleSchema.parse({}), {
+    days: [5],
+    start: '14:00',
+    end: '18:00',
+    timeZone: 'Europe/Paris',
+  });
 });
 
 test('schema: rejects a malformed time, start not before end, an unknown zone and bad days', () => {

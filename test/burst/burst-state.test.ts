@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BurstController, burstModeSchema, loadTriggerSchema, type BurstState, type LoadTrigger } from '../../src/burst/burst-state.js';
+import {
+  BurstController,
+  burstModeSchema,
+  loadTriggerSchema,
+  type BurstState,
+  type LoadTrigger,
+} from '../../src/burst/burst-state.js';
 import { DEFAULT_BURST_SCHEDULE } from '../../src/burst/burst-schedule.js';
 
 const schedule = { ...DEFAULT_BURST_SCHEDULE, days: [5] };
@@ -25,7 +31,13 @@ function feed(c: BurstController, from: number, to: number, rps: number): BurstS
   return s;
 }
 
-const trigger: LoadTrigger = { openAboveRps: 100, closeBelowRps: 50, windowSeconds: 10, minOpenSeconds: 60, warmupSeconds: 0 };
+const trigger: LoadTrigger = {
+  openAboveRps: 100,
+  closeBelowRps: 50,
+  windowSeconds: 10,
+  minOpenSeconds: 60,
+  warmupSeconds: 0,
+};
 
 test('auto mode: open inside the window with reason "schedule" and the window end as nextChange', () => {
   const c = new BurstController({ schedule, clock });
@@ -71,7 +83,11 @@ test('manual "closed" also overrides the load trigger, which still measures: bac
   const s = feed(c, 0, 5, 500);
   assert.deepEqual([s.open, s.reason], [false, 'manual-closed']);
   const load = c.load(sec(5));
-  assert.deepEqual([load.active, load.holdsOpen], [true, false], 'active but not holding the window: the switch is manual');
+  assert.deepEqual(
+    [load.active, load.holdsOpen],
+    [true, false],
+    'active but not holding the window: the switch is manual',
+  );
   const back = c.setMode('auto', 'ops:bob', sec(6));
   assert.deepEqual([back.open, back.reason], [true, 'load']);
   assert.equal(c.load(sec(6)).holdsOpen, true);
@@ -173,11 +189,27 @@ test('warm-up restarts when the trigger is set again (the sampler starts), and w
 });
 
 test('event-loop delay: a second measure with its own thresholds; the window closes only when both are low', () => {
-  const c = withTrigger({ openAboveEventLoopDelayMs: 200, closeBelowEventLoopDelayMs: 100, openAboveRps: 100, closeBelowRps: 50, windowSeconds: 1, minOpenSeconds: 0, warmupSeconds: 0 });
-  assert.equal(c.observe({ arrivalRps: 10, eventLoopDelayMs: 200 }, sec(0)).open, false, 'at the threshold: not above it');
+  const c = withTrigger({
+    openAboveEventLoopDelayMs: 200,
+    closeBelowEventLoopDelayMs: 100,
+    openAboveRps: 100,
+    closeBelowRps: 50,
+    windowSeconds: 1,
+    minOpenSeconds: 0,
+    warmupSeconds: 0,
+  });
+  assert.equal(
+    c.observe({ arrivalRps: 10, eventLoopDelayMs: 200 }, sec(0)).open,
+    false,
+    'at the threshold: not above it',
+  );
   assert.equal(c.observe({ arrivalRps: 10, eventLoopDelayMs: 250 }, sec(1)).open, true);
   assert.equal(c.observe({ arrivalRps: 10, eventLoopDelayMs: 150 }, sec(2)).open, true, 'between the delay thresholds');
-  assert.equal(c.observe({ arrivalRps: 60, eventLoopDelayMs: 50 }, sec(3)).open, true, 'the arrival rate still holds it');
+  assert.equal(
+    c.observe({ arrivalRps: 60, eventLoopDelayMs: 50 }, sec(3)).open,
+    true,
+    'the arrival rate still holds it',
+  );
   assert.equal(c.observe({ arrivalRps: 40, eventLoopDelayMs: 50 }, sec(4)).open, false);
 });
 
@@ -192,7 +224,11 @@ test('load trigger active at the window end keeps it open, with reason "load", u
   const t0 = at('2026-11-20T16:59:00Z').getTime();
   for (let s = 0; s < 30; s++) c.observe({ arrivalRps: 300 }, new Date(t0 + s * 1000));
   const inside = c.state(new Date(t0 + 30_000));
-  assert.deepEqual([inside.open, inside.reason, inside.nextChange], [true, 'schedule', null], 'the window end changes nothing while load is active');
+  assert.deepEqual(
+    [inside.open, inside.reason, inside.nextChange],
+    [true, 'schedule', null],
+    'the window end changes nothing while load is active',
+  );
   const end = at('2026-11-20T17:00:00Z');
   const s = c.state(end);
   assert.deepEqual([s.open, s.reason], [true, 'load']);
@@ -207,7 +243,10 @@ test('onChange reports flips only, not every call', () => {
   c.isOpen(outsideWindow);
   c.isOpen(insideWindow);
   c.setMode('closed', 'ops:bob', insideWindow);
-  assert.deepEqual(seen.map((s) => s.reason), ['outside-window', 'schedule', 'manual-closed']);
+  assert.deepEqual(
+    seen.map((s) => s.reason),
+    ['outside-window', 'schedule', 'manual-closed'],
+  );
 });
 
 test('loadTriggerSchema: null by default; defaults filled in; needs an open threshold', () => {
@@ -215,14 +254,23 @@ test('loadTriggerSchema: null by default; defaults filled in; needs an open thre
   assert.equal(loadTriggerSchema.parse(null), null);
   assert.equal(loadTriggerSchema.safeParse({}).success, false);
   assert.equal(loadTriggerSchema.safeParse({ closeBelowRps: 10 }).success, false, 'a close threshold alone');
-  assert.deepEqual(loadTriggerSchema.parse({ openAboveRps: 200 }), { openAboveRps: 200, closeBelowRps: 150, windowSeconds: 30, minOpenSeconds: 600, warmupSeconds: 60 });
-  assert.deepEqual(loadTriggerSchema.parse({ openAboveEventLoopDelayMs: 100, windowSeconds: 5, minOpenSeconds: 0, warmupSeconds: 0 }), {
-    openAboveEventLoopDelayMs: 100,
-    closeBelowEventLoopDelayMs: 75,
-    windowSeconds: 5,
-    minOpenSeconds: 0,
-    warmupSeconds: 0,
+  assert.deepEqual(loadTriggerSchema.parse({ openAboveRps: 200 }), {
+    openAboveRps: 200,
+    closeBelowRps: 150,
+    windowSeconds: 30,
+    minOpenSeconds: 600,
+    warmupSeconds: 60,
   });
+  assert.deepEqual(
+    loadTriggerSchema.parse({ openAboveEventLoopDelayMs: 100, windowSeconds: 5, minOpenSeconds: 0, warmupSeconds: 0 }),
+    {
+      openAboveEventLoopDelayMs: 100,
+      closeBelowEventLoopDelayMs: 75,
+      windowSeconds: 5,
+      minOpenSeconds: 0,
+      warmupSeconds: 0,
+    },
+  );
 });
 
 test('loadTriggerSchema: the close threshold must be below the open one, with a message that says so', () => {
@@ -232,7 +280,10 @@ test('loadTriggerSchema: the close threshold must be below the open one, with a 
   ]) {
     const r = loadTriggerSchema.safeParse(bad);
     assert.equal(r.success, false);
-    assert.deepEqual(r.error!.issues.map((i) => i.path.join('.')), ['closeBelowRps']);
+    assert.deepEqual(
+      r.error!.issues.map((i) => i.path.join('.')),
+      ['closeBelowRps'],
+    );
     assert.match(r.error!.issues[0]!.message, /closeBelowRps must be below openAboveRps/);
   }
   const delay = loadTriggerSchema.safeParse({ openAboveEventLoopDelayMs: 50, closeBelowEventLoopDelayMs: 80 });

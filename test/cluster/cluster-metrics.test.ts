@@ -18,10 +18,13 @@ let erp: TestErpFarm;
 let sts: DevSts;
 let app: AppProcess | undefined;
 
-before(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'cluster-metrics-'));
-  [erp, sts] = await Promise.all([startTestErpFarm(), startDevSts({ port: 0 })]);
-}, { timeout: 60_000 });
+before(
+  async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'cluster-metrics-'));
+    [erp, sts] = await Promise.all([startTestErpFarm(), startDevSts({ port: 0 })]);
+  },
+  { timeout: 60_000 },
+);
 
 after(async () => {
   await app?.proc.kill('SIGKILL');
@@ -35,7 +38,14 @@ async function scrapeCount(route: string): Promise<number> {
   const res = await fetch(`${app!.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
   assert.equal(res.status, 200);
   const text = await res.text();
-  const line = text.split('\n').find((l) => l.startsWith('timesheet_http_request_duration_seconds_count{') && l.includes(`route="${route}"`) && l.includes('status_code="200"'));
+  const line = text
+    .split('\n')
+    .find(
+      (l) =>
+        l.startsWith('timesheet_http_request_duration_seconds_count{') &&
+        l.includes(`route="${route}"`) &&
+        l.includes('status_code="200"'),
+    );
   return line ? Number(line.split(' ').pop()) : 0;
 }
 
@@ -51,19 +61,25 @@ test('with two workers, every scrape counts the requests of both workers', { tim
       TIMESHEET_PLUGIN_SETTINGS__ERP_DIRECT__ENDPOINTS: JSON.stringify(erp.urls),
     },
   });
-  await withLogsOnFailure(t, () => [app?.proc], async () => {
-    const pids = new Set<string>();
-    const before = await scrapeCount('/login');
-    for (let i = 0; i < REQUESTS; i++) {
-      // A new connection each time, so the primary spreads them over the workers.
-      const res = await fetch(`${app!.url}/login?choose=1`, { headers: { connection: 'close' } });
-      assert.equal(res.status, 200);
-      await res.arrayBuffer();
-    }
-    for (const line of app!.logLines()) if (typeof line.pid === 'number' && line.port !== undefined) pids.add(String(line.pid));
-    assert.ok(pids.size >= 2, `two workers listening (pids seen in the log: ${[...pids].join(', ')})`);
-    const counts: number[] = [];
-    for (let i = 0; i < 6; i++) counts.push((await scrapeCount('/login')) - before);
-    for (const count of counts) assert.equal(count, REQUESTS, `each scrape counts all ${REQUESTS} requests: ${counts.join(', ')}`);
-  });
+  await withLogsOnFailure(
+    t,
+    () => [app?.proc],
+    async () => {
+      const pids = new Set<string>();
+      const before = await scrapeCount('/login');
+      for (let i = 0; i < REQUESTS; i++) {
+        // A new connection each time, so the primary spreads them over the workers.
+        const res = await fetch(`${app!.url}/login?choose=1`, { headers: { connection: 'close' } });
+        assert.equal(res.status, 200);
+        await res.arrayBuffer();
+      }
+      for (const line of app!.logLines())
+        if (typeof line.pid === 'number' && line.port !== undefined) pids.add(String(line.pid));
+      assert.ok(pids.size >= 2, `two workers listening (pids seen in the log: ${[...pids].join(', ')})`);
+      const counts: number[] = [];
+      for (let i = 0; i < 6; i++) counts.push((await scrapeCount('/login')) - before);
+      for (const count of counts)
+        assert.equal(count, REQUESTS, `each scrape counts all ${REQUESTS} requests: ${counts.join(', ')}`);
+    },
+  );
 });

@@ -52,7 +52,8 @@ test('the server reaches no stand-in, script, test, browser code or plugin: plug
 function runtimeViolations(files: string[]): string[] {
   const offenders: string[] = [];
   for (const file of files) {
-    for (const target of importsOf(file)) if (/^(test|scripts)\//.test(rel(target))) offenders.push(`${rel(file)} -> ${rel(target)}`);
+    for (const target of importsOf(file))
+      if (/^(test|scripts)\//.test(rel(target))) offenders.push(`${rel(file)} -> ${rel(target)}`);
   }
   return offenders;
 }
@@ -98,7 +99,13 @@ test('the checks can fail: a file importing a stand-in and a test helper is repo
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const probe = path.join(dir, 'probe.ts');
   const to = (f: string) => path.relative(dir, path.join(PROJECT_ROOT, f)).replace(/\.ts$/, '.js');
-  writeFileSync(probe, `import { startDevSts } from '${to('scripts/stand-ins/dev-sts/dev-sts.ts')}';\nimport type { AppStack } from '${to('scripts/harness/app-stack.ts')}';\n`);
-  assert.deepEqual(runtimeViolations([probe]), [`${rel(probe)} -> scripts/stand-ins/dev-sts/dev-sts.ts`, `${rel(probe)} -> scripts/harness/app-stack.ts`]);
+  writeFileSync(
+    probe,
+    `import { startDevSts } from '${to('scripts/stand-ins/dev-sts/dev-sts.ts')}';\nimport type { AppStack } from '${to('scripts/harness/app-stack.ts')}';\n`,
+  );
+  assert.deepEqual(runtimeViolations([probe]), [
+    `${rel(probe)} -> scripts/stand-ins/dev-sts/dev-sts.ts`,
+    `${rel(probe)} -> scripts/harness/app-stack.ts`,
+  ]);
   assert.ok([...reachable(server)].map(rel).includes('src/copies/followed-burst.ts'), 'reachability follows imports');
 });

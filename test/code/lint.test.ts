@@ -6,15 +6,30 @@ import { ESLint } from 'eslint';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
 
 test('ESLint finds no problem in src, plugins, scripts and test', { timeout: 240_000 }, async () => {
-  const eslint = new ESLint({ cwd: PROJECT_ROOT, overrideConfigFile: path.join(PROJECT_ROOT, 'scripts/lint/eslint.config.mjs') });
+  const eslint = new ESLint({
+    cwd: PROJECT_ROOT,
+    overrideConfigFile: path.join(PROJECT_ROOT, 'scripts/lint/eslint.config.mjs'),
+  });
   const results = await eslint.lintFiles(['src', 'plugins', 'scripts', 'test']);
-  const problems = results.flatMap((r) => r.messages.map((m) => `${path.relative(PROJECT_ROOT, r.filePath)}:${m.line}:${m.column} ${m.ruleId ?? ''} ${m.message}`));
+  const problems = results.flatMap((r) =>
+    r.messages.map(
+      (m) => `${path.relative(PROJECT_ROOT, r.filePath)}:${m.line}:${m.column} ${m.ruleId ?? ''} ${m.message}`,
+    ),
+  );
   assert.ok(results.length > 200, `linted ${results.length} files`);
   assert.deepEqual(problems, []);
 });
 
 test('the lint can fail: a file with an unused variable and an explicit any is reported', async () => {
-  const eslint = new ESLint({ cwd: PROJECT_ROOT, overrideConfigFile: path.join(PROJECT_ROOT, 'scripts/lint/eslint.config.mjs') });
-  const [result] = await eslint.lintText('const unused = 1;\nexport const x: any = 2;\n', { filePath: path.join(PROJECT_ROOT, 'src/probe.ts') });
-  assert.deepEqual(result!.messages.map((m) => m.ruleId).sort(), ['@typescript-eslint/no-explicit-any', '@typescript-eslint/no-unused-vars']);
+  const eslint = new ESLint({
+    cwd: PROJECT_ROOT,
+    overrideConfigFile: path.join(PROJECT_ROOT, 'scripts/lint/eslint.config.mjs'),
+  });
+  const [result] = await eslint.lintText('const unused = 1;\nexport const x: any = 2;\n', {
+    filePath: path.join(PROJECT_ROOT, 'src/probe.ts'),
+  });
+  assert.deepEqual(result!.messages.map((m) => m.ruleId).sort(), [
+    '@typescript-eslint/no-explicit-any',
+    '@typescript-eslint/no-unused-vars',
+  ]);
 });

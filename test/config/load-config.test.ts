@@ -30,21 +30,31 @@ test('layers apply in order: default < target < environment < variables', () => 
 
 test('environment variables match keys ignoring case and dashes, and parse JSON values', () => {
   const base = { pluginSettings: { 'session-sql': { url: 'a', touchAfterSeconds: 1 } }, app: { trustProxy: false } };
-  const out = envOverrides(base, {
-    TIMESHEET_PLUGIN_SETTINGS__SESSION_SQL__URL: 'postgres://x',
-    TIMESHEET_PLUGINSETTINGS__SESSION_SQL__TOUCH_AFTER_SECONDS: '60',
-    TIMESHEET_APP__TRUST_PROXY: 'true',
-  }, []);
-  assert.deepEqual(out, { pluginSettings: { 'session-sql': { url: 'postgres://x', touchAfterSeconds: 60 } }, app: { trustProxy: true } });
+  const out = envOverrides(
+    base,
+    {
+      TIMESHEET_PLUGIN_SETTINGS__SESSION_SQL__URL: 'postgres://x',
+      TIMESHEET_PLUGINSETTINGS__SESSION_SQL__TOUCH_AFTER_SECONDS: '60',
+      TIMESHEET_APP__TRUST_PROXY: 'true',
+    },
+    [],
+  );
+  assert.deepEqual(out, {
+    pluginSettings: { 'session-sql': { url: 'postgres://x', touchAfterSeconds: 60 } },
+    app: { trustProxy: true },
+  });
 });
 
 test('an unknown target is reported', () => {
   const dir = configDir({ 'default.json': {} });
-  assert.throws(() => loadRawConfig({ configDir: dir, target: 'nowhere', environment: 'x', env: {} }), (err: unknown) => {
-    assert.ok(err instanceof ConfigError);
-    assert.match(err.message, /target: no file .*nowhere\.json/);
-    return true;
-  });
+  assert.throws(
+    () => loadRawConfig({ configDir: dir, target: 'nowhere', environment: 'x', env: {} }),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /target: no file .*nowhere\.json/);
+      return true;
+    },
+  );
 });
 
 test('a broken JSON file is reported with its name', () => {
@@ -57,18 +67,27 @@ test('every invalid key is named in one error', async () => {
     target: 'onprem',
     environment: 'test',
     env: {},
-    overrides: { app: { port: 'eighty', sessionSecrets: ['short'], publicUrl: 'not a url' }, plugins: ['session-sql', 'erp-direct', 'no-such-plugin'] },
+    overrides: {
+      app: { port: 'eighty', sessionSecrets: ['short'], publicUrl: 'not a url' },
+      plugins: ['session-sql', 'erp-direct', 'no-such-plugin'],
+    },
   });
   await assert.rejects(buildContainer(raw), (err: unknown) => {
     assert.ok(err instanceof ConfigError);
     const text = err.message;
-    for (const key of ['app.port', 'app.sessionSecrets[0]', 'app.publicUrl', 'no-such-plugin']) assert.ok(text.includes(key), `${key} missing from:\n${text}`);
+    for (const key of ['app.port', 'app.sessionSecrets[0]', 'app.publicUrl', 'no-such-plugin'])
+      assert.ok(text.includes(key), `${key} missing from:\n${text}`);
     assert.ok(err.problems.length >= 4);
     return true;
   });
 });
 
 test('a target without an ERP connector is refused at boot', async () => {
-  const raw = loadRawConfig({ target: 'onprem', environment: 'test', env: {}, overrides: { plugins: ['session-sql'] } });
+  const raw = loadRawConfig({
+    target: 'onprem',
+    environment: 'test',
+    env: {},
+    overrides: { plugins: ['session-sql'] },
+  });
   await assert.rejects(buildContainer(raw), /no plugin provides an ERP connector/);
 });

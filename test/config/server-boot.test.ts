@@ -72,8 +72,12 @@ test('with its session store unreachable at start-up the instance stays up, answ
   rmSync(blocker);
   // The real app takes over: a sign-in redirect instead of the 503 page. (/readyz then reports the
   // store as fine; it stays 503 only because no ERP runs in this test.)
-  await waitFor('the app after recovery', async () => (await fetch(`${base}/`, { redirect: 'manual' }).catch(() => null))?.status === 302);
-  const checks = ((await (await fetch(`${base}/readyz`)).json()) as { checks: Array<{ name: string; ok: boolean }> }).checks;
+  await waitFor(
+    'the app after recovery',
+    async () => (await fetch(`${base}/`, { redirect: 'manual' }).catch(() => null))?.status === 302,
+  );
+  const checks = ((await (await fetch(`${base}/readyz`)).json()) as { checks: Array<{ name: string; ok: boolean }> })
+    .checks;
   assert.equal(checks.find((c) => c.name === 'session-store')?.ok, true);
   assert.equal(child.exitCode, null, 'never crashed');
 });

@@ -89,7 +89,10 @@ export function runDraftStoreContract(implementationName: string, open: () => Pr
       const saved = await drafts.save(record, 0);
       assert.deepEqual({ ...saved, version: 0, updatedAt: record.updatedAt }, record);
       const updatedAt = Date.parse(saved.updatedAt);
-      assert.ok(updatedAt >= startedAt - 1000 && updatedAt <= Date.now() + 1000, `updatedAt ${saved.updatedAt} is not now`);
+      assert.ok(
+        updatedAt >= startedAt - 1000 && updatedAt <= Date.now() + 1000,
+        `updatedAt ${saved.updatedAt} is not now`,
+      );
     });
 
     it('save with the current version increments the version', async () => {
@@ -200,7 +203,8 @@ export function runDraftStoreContract(implementationName: string, open: () => Pr
       const user = newUser();
       const long = (seed: number) => `${seed}: ${'Réunion client 😀 — relecture du cahier des charges. '.repeat(60)}`;
       const cells: Record<string, DraftCell> = {};
-      for (let p = 0; p < 6; p += 1) for (let d = 16; d <= 22; d += 1) cells[`P-${p}|2026-11-${d}`] = cell('7.75', long(p * 10 + d));
+      for (let p = 0; p < 6; p += 1)
+        for (let d = 16; d <= 22; d += 1) cells[`P-${p}|2026-11-${d}`] = cell('7.75', long(p * 10 + d));
       const record = weekRecord(user, WEEK, cells);
       assert.ok(Buffer.byteLength(JSON.stringify(record)) > 64 * 1024, 'the record must exceed 64 KiB');
       const saved = await drafts.save(record, 0);

@@ -36,7 +36,10 @@ export const CONTRACT_TIMEOUT_MS = 1000;
 /** A week the seed booked for alice (Mon-Fri: P-1042 4 h, P-1050 3.5 h, P-1061 0.5 h). */
 const SEEDED_WEEK = '2026-11-16';
 
-function week(weekStart: string, cells: Array<[projectCode: string, dayOffset: number, hours: number, comment?: string]>): ErpTimeEntry[] {
+function week(
+  weekStart: string,
+  cells: Array<[projectCode: string, dayOffset: number, hours: number, comment?: string]>,
+): ErpTimeEntry[] {
   return cells.map(([projectCode, dayOffset, hours, comment = '']) => {
     const date = new Date(`${weekStart}T00:00:00Z`);
     date.setUTCDate(date.getUTCDate() + dayOffset);
@@ -82,15 +85,30 @@ export function runErpConnectorContract(
         ['P-1042', 'P-1043', 'P-1050', 'P-1061', 'P-1077'],
       );
       // lastBookedOn (optional, WSDL v1.1): alice booked P-1042 up to the Friday before.
-      assert.deepEqual(context.projects[0], { code: 'P-1042', label: 'Migration', validFrom: '2025-01-01', validTo: null, lastBookedOn: '2026-11-13' });
-      assert.equal(context.projects.find((p) => p.code === 'P-1043')?.lastBookedOn, undefined, 'a project not booked recently has no lastBookedOn');
+      assert.deepEqual(context.projects[0], {
+        code: 'P-1042',
+        label: 'Migration',
+        validFrom: '2025-01-01',
+        validTo: null,
+        lastBookedOn: '2026-11-13',
+      });
+      assert.equal(
+        context.projects.find((p) => p.code === 'P-1043')?.lastBookedOn,
+        undefined,
+        'a project not booked recently has no lastBookedOn',
+      );
       assert.equal(context.projects.find((p) => p.code === 'P-1077')?.validTo, '2026-12-16');
     });
 
     it('returns the entries already booked in the week', async () => {
       const context = await connector.getWeekContext('alice', SEEDED_WEEK);
       assert.equal(context.entries.length, 15);
-      assert.deepEqual(context.entries[0], { projectCode: 'P-1042', date: SEEDED_WEEK, hours: 4, comment: 'Cut-over rehearsal' });
+      assert.deepEqual(context.entries[0], {
+        projectCode: 'P-1042',
+        date: SEEDED_WEEK,
+        hours: 4,
+        comment: 'Cut-over rehearsal',
+      });
       assert.equal(
         context.entries.reduce((sum, e) => sum + e.hours, 0),
         40,
@@ -108,10 +126,18 @@ export function runErpConnectorContract(
 
     it('returns the receipt of a submitted week', async () => {
       const submissionId = randomUUID();
-      const receipt = await connector.submitWeek('alice', '2026-03-02', week('2026-03-02', [['P-1042', 0, 7.5, 'Planning']]), submissionId);
+      const receipt = await connector.submitWeek(
+        'alice',
+        '2026-03-02',
+        week('2026-03-02', [['P-1042', 0, 7.5, 'Planning']]),
+        submissionId,
+      );
       assert.match(receipt.receiptNumber, /^RCPT-\d+$/);
       assert.equal(receipt.submissionId, submissionId);
-      assert.ok(Math.abs(Date.parse(receipt.bookedAt) - Date.now()) < 60_000, `bookedAt ${receipt.bookedAt} is not now`);
+      assert.ok(
+        Math.abs(Date.parse(receipt.bookedAt) - Date.now()) < 60_000,
+        `bookedAt ${receipt.bookedAt} is not now`,
+      );
     });
 
     it('books the submitted entries as sent', async () => {
@@ -143,7 +169,10 @@ export function runErpConnectorContract(
         ['P-1042', 0, 8],
         ['P-1043', 1, 1.1],
       ]);
-      await assert.rejects(connector.submitWeek('alice', '2026-03-23', entries, randomUUID()), rejectedWith(ErpRejectedError, /multiple of 0\.25/));
+      await assert.rejects(
+        connector.submitWeek('alice', '2026-03-23', entries, randomUUID()),
+        rejectedWith(ErpRejectedError, /multiple of 0\.25/),
+      );
       assert.deepEqual((await connector.getWeekContext('alice', '2026-03-23')).entries, []);
       assert.equal((await stats()).submissionsBooked, 0);
     });

@@ -52,7 +52,10 @@ function newSid(label = 's'): string {
  * Session data as express-session would have written it `writtenAgoMs` ago with an 8-hour cookie
  * (or with the given expiry), plus `fields`.
  */
-function sessionData(fields: Record<string, unknown>, options: { writtenAgoMs?: number; expires?: Date } = {}): SessionData {
+function sessionData(
+  fields: Record<string, unknown>,
+  options: { writtenAgoMs?: number; expires?: Date } = {},
+): SessionData {
   const expires = options.expires ?? new Date(Date.now() - (options.writtenAgoMs ?? 0) + MAX_AGE_MS);
   return {
     cookie: { originalMaxAge: MAX_AGE_MS, expires: expires.toISOString(), httpOnly: true, path: '/', sameSite: 'lax' },
@@ -89,7 +92,10 @@ function signedCookie(sid: string): string {
 interface TestApp {
   url: string;
   /** fetch with the cookie of the last response that set one. */
-  request(path: string, init?: { method?: string; cookie?: string }): Promise<{ status: number; body: unknown; setCookie: string | undefined }>;
+  request(
+    path: string,
+    init?: { method?: string; cookie?: string },
+  ): Promise<{ status: number; body: unknown; setCookie: string | undefined }>;
 }
 
 /** A real express 5 + express-session app on the store, listening on a free port. */
@@ -308,7 +314,10 @@ export function runSessionStoreContract(implementationName: string, open: () => 
     describe('size, sweeping and readiness', () => {
       it('a session larger than 64 KiB round-trips exactly', async () => {
         const sid = newSid();
-        const fields = { user: 'alice', notes: 'Réunion client 😀 — relecture du "cahier" des charges \\ suite.\n'.repeat(1600) };
+        const fields = {
+          user: 'alice',
+          notes: 'Réunion client 😀 — relecture du "cahier" des charges \\ suite.\n'.repeat(1600),
+        };
         assert.ok(JSON.stringify(fields).length > 64 * 1024, 'the session must exceed 64 KiB');
         await set(store, sid, sessionData(fields));
         assert.deepEqual(withoutCookie(await get(store, sid)), fields);
@@ -346,9 +355,17 @@ export function runSessionStoreContract(implementationName: string, open: () => 
         const sid = newSid();
         const outcomes: Array<[string, unknown]> = [];
         const record = (name: string) => (err: unknown) => outcomes.push([name, err ?? null]);
-        await new Promise<void>((resolve) => store.set(sid, sessionData({ user: 'alice' }), (err) => (record('set')(err), resolve())));
+        await new Promise<void>((resolve) =>
+          store.set(sid, sessionData({ user: 'alice' }), (err) => (record('set')(err), resolve())),
+        );
         await new Promise<void>((resolve) => store.get(sid, (err) => (record('get')(err), resolve())));
-        await new Promise<void>((resolve) => store.touch!(sid, sessionData({ user: 'alice' }), ((err: unknown) => (record('touch')(err), resolve())) as () => void));
+        await new Promise<void>((resolve) =>
+          store.touch!(
+            sid,
+            sessionData({ user: 'alice' }),
+            ((err: unknown) => (record('touch')(err), resolve())) as () => void,
+          ),
+        );
         await new Promise<void>((resolve) => store.destroy(sid, (err) => (record('destroy')(err), resolve())));
         await pause(20); // a second call of any callback would land here
         assert.deepEqual(outcomes, [
@@ -448,7 +465,10 @@ export function runSessionStoreContract(implementationName: string, open: () => 
         await app.request('/page', { cookie });
         await handle.drafts.save(newWeekRecord(`counter-${randomUUID()}`), 0);
         const now = handle.counters();
-        assert.deepEqual({ reads: now.sessions.reads - before.sessions.reads, writes: now.sessions.writes - before.sessions.writes }, { reads: 1, writes: 0 });
+        assert.deepEqual(
+          { reads: now.sessions.reads - before.sessions.reads, writes: now.sessions.writes - before.sessions.writes },
+          { reads: 1, writes: 0 },
+        );
         assert.ok(now.writes - before.writes >= 1, 'the draft write is in the total');
       });
 

@@ -30,7 +30,11 @@ function newItem(overrides: Partial<NewOutboxItem> = {}): NewOutboxItem {
   };
 }
 
-const receipt = (id: string) => ({ receiptNumber: `RCPT-${id.slice(0, 6)}`, submissionId: id, bookedAt: '2026-11-20T15:00:00.000Z' });
+const receipt = (id: string) => ({
+  receiptNumber: `RCPT-${id.slice(0, 6)}`,
+  submissionId: id,
+  bookedAt: '2026-11-20T15:00:00.000Z',
+});
 
 export function runSubmissionOutboxContract(implementationName: string, open: () => Promise<Storage>): void {
   describe(`submission outbox contract: ${implementationName}`, () => {
@@ -55,7 +59,17 @@ export function runSubmissionOutboxContract(implementationName: string, open: ()
       assert.deepEqual(read, stored);
       assert.deepEqual(
         { ...read, createdAt: undefined, updatedAt: undefined },
-        { ...item, state: 'pending', attempts: 0, nextAttemptAt: now.toISOString(), lastError: null, receipt: null, failure: null, createdAt: undefined, updatedAt: undefined },
+        {
+          ...item,
+          state: 'pending',
+          attempts: 0,
+          nextAttemptAt: now.toISOString(),
+          lastError: null,
+          receipt: null,
+          failure: null,
+          createdAt: undefined,
+          updatedAt: undefined,
+        },
       );
     });
 
@@ -75,7 +89,10 @@ export function runSubmissionOutboxContract(implementationName: string, open: ()
       const item = newItem();
       await outbox.enqueue(item);
       const now = new Date();
-      const claims = await Promise.all([a.outbox.claim(item.submissionId, 'a', now, LEASE_MS), b.outbox.claim(item.submissionId, 'b', now, LEASE_MS)]);
+      const claims = await Promise.all([
+        a.outbox.claim(item.submissionId, 'a', now, LEASE_MS),
+        b.outbox.claim(item.submissionId, 'b', now, LEASE_MS),
+      ]);
       assert.equal(claims.filter((c) => c !== null).length, 1);
     });
 
@@ -84,13 +101,20 @@ export function runSubmissionOutboxContract(implementationName: string, open: ()
       const past = new Date(Date.now() - 1000);
       for (const i of items) await outbox.enqueue(i, past);
       const now = new Date();
-      const [fromA, fromB] = await Promise.all([a.outbox.claimDue('a', now, LEASE_MS, 50), b.outbox.claimDue('b', now, LEASE_MS, 50)]);
+      const [fromA, fromB] = await Promise.all([
+        a.outbox.claimDue('a', now, LEASE_MS, 50),
+        b.outbox.claimDue('b', now, LEASE_MS, 50),
+      ]);
       const mine = new Set(items.map((i) => i.submissionId));
       const idsA = fromA.map((c) => c.item.submissionId).filter((id) => mine.has(id));
       const idsB = fromB.map((c) => c.item.submissionId).filter((id) => mine.has(id));
       assert.equal(idsA.filter((id) => idsB.includes(id)).length, 0, 'no item claimed twice');
       assert.equal(new Set([...idsA, ...idsB]).size, items.length, 'every due item claimed once');
-      for (const c of [...fromA, ...fromB]) await (fromA.includes(c) ? a : b).outbox.settle(c, { state: 'delivered', receipt: receipt(c.item.submissionId) });
+      for (const c of [...fromA, ...fromB])
+        await (fromA.includes(c) ? a : b).outbox.settle(c, {
+          state: 'delivered',
+          receipt: receipt(c.item.submissionId),
+        });
     });
 
     it('a held lease keeps the item from others until it runs out, then anyone may claim it', async () => {
@@ -117,14 +141,29 @@ export function runSubmissionOutboxContract(implementationName: string, open: ()
       const claimed = await outbox.claim(item.submissionId, 'a', t0, LEASE_MS);
       assert.ok(claimed);
       const next = new Date(t0.getTime() + 30_000);
-      assert.equal(await outbox.settle(claimed, { state: 'pending', nextAttemptAt: next, error: 'unavailable: connection refused' }), true);
+      assert.equal(
+        await outbox.settle(claimed, {
+          state: 'pending',
+          nextAttemptAt: next,
+          error: 'unavailable: connection refused',
+        }),
+        true,
+      );
       const after = await outbox.get(item.submissionId);
-      assert.deepEqual({ state: after?.state, attempts: after?.attempts, nextAttemptAt: after?.nextAttemptAt, lastError: after?.lastError }, {
-        state: 'pending',
-        attempts: 1,
-        nextAttemptAt: next.toISOString(),
-        lastError: 'unavailable: connection refused',
-      });
+      assert.deepEqual(
+        {
+          state: after?.state,
+          attempts: after?.attempts,
+          nextAttemptAt: after?.nextAttemptAt,
+          lastError: after?.lastError,
+        },
+        {
+          state: 'pending',
+          attempts: 1,
+          nextAttemptAt: next.toISOString(),
+          lastError: 'unavailable: connection refused',
+        },
+      );
       const early = await outbox.claimDue('a', new Date(t0.getTime() + 10_000), LEASE_MS, 100);
       assert.ok(!early.some((c) => c.item.submissionId === item.submissionId), 'not due yet');
       const due = await outbox.claimDue('a', new Date(next.getTime() + 1), LEASE_MS, 1000);
@@ -136,7 +175,11 @@ export function runSubmissionOutboxContract(implementationName: string, open: ()
     it('delivered, rejected and failed items are never claimed again', async () => {
       const states = [
         { state: 'delivered', receipt: receipt('x') },
-        { state: 'rejected', failure: { code: 'ProjectClosed', message: 'P-1042 is closed' }, error: 'rejected: ProjectClosed' },
+        {
+          state: 'rejected',
+          failure: { code: 'ProjectClosed', message: 'P-1042 is closed' },
+          error: 'rejected: ProjectClosed',
+        },
         { state: 'failed', error: 'unavailable: 20 attempts' },
       ] as const;
       for (const outcome of states) {
@@ -182,7 +225,9 @@ export function runSubmissionOutboxContract(implementationName: string, open: ()
       assert.ok(now.oldestPendingSeconds >= 119, `oldest pending ${now.oldestPendingSeconds} s`);
       const problems = await outbox.problems(1000);
       const ids = problems.map((p) => p.submissionId);
-      assert.ok(ids.includes(retrying.submissionId) && ids.includes(failed.submissionId) && !ids.includes(old.submissionId));
+      assert.ok(
+        ids.includes(retrying.submissionId) && ids.includes(failed.submissionId) && !ids.includes(old.submissionId),
+      );
     });
 
     it('purgeSettled deletes delivered and rejected items older than the cut-off, nothing else', async () => {

@@ -8,17 +8,61 @@ const now = new Date('2026-12-18T14:00:00Z');
 test('a copy token is accepted for exactly the method, path and body it was made for, within a minute', () => {
   const token = signCopyRequest(secrets, 'POST', '/internal/copy/drafts/take', '{"user":"frank"}', now);
   assert.equal(verifyCopyRequest(token, secrets, 'POST', '/internal/copy/drafts/take', '{"user":"frank"}', now), true);
-  assert.equal(verifyCopyRequest(token, secrets, 'POST', '/internal/copy/drafts/take', '{"user":"alice"}', now), false, 'another body');
-  assert.equal(verifyCopyRequest(token, secrets, 'POST', '/internal/copy/burst', '{"user":"frank"}', now), false, 'another path');
-  assert.equal(verifyCopyRequest(token, secrets, 'GET', '/internal/copy/drafts/take', '{"user":"frank"}', now), false, 'another method');
-  assert.equal(verifyCopyRequest(token, ['another-secret-of-at-least-32-characters!!!'], 'POST', '/internal/copy/drafts/take', '{"user":"frank"}', now), false, 'another secret');
-  assert.equal(verifyCopyRequest(token, secrets, 'POST', '/internal/copy/drafts/take', '{"user":"frank"}', new Date(now.getTime() + 61_000)), false, 'expired');
+  assert.equal(
+    verifyCopyRequest(token, secrets, 'POST', '/internal/copy/drafts/take', '{"user":"alice"}', now),
+    false,
+    'another body',
+  );
+  assert.equal(
+    verifyCopyRequest(token, secrets, 'POST', '/internal/copy/burst', '{"user":"frank"}', now),
+    false,
+    'another path',
+  );
+  assert.equal(
+    verifyCopyRequest(token, secrets, 'GET', '/internal/copy/drafts/take', '{"user":"frank"}', now),
+    false,
+    'another method',
+  );
+  assert.equal(
+    verifyCopyRequest(
+      token,
+      ['another-secret-of-at-least-32-characters!!!'],
+      'POST',
+      '/internal/copy/drafts/take',
+      '{"user":"frank"}',
+      now,
+    ),
+    false,
+    'another secret',
+  );
+  assert.equal(
+    verifyCopyRequest(
+      token,
+      secrets,
+      'POST',
+      '/internal/copy/drafts/take',
+      '{"user":"frank"}',
+      new Date(now.getTime() + 61_000),
+    ),
+    false,
+    'expired',
+  );
   assert.equal(verifyCopyRequest('', secrets, 'GET', '/internal/copy/burst', '', now), false);
 });
 
 test('during a rotation a token signed with the old secret is still accepted', () => {
   const token = signCopyRequest(['old-secret-of-at-least-32-characters-long'], 'GET', '/internal/copy/burst', '', now);
-  assert.equal(verifyCopyRequest(token, ['new-secret-of-at-least-32-characters-long', 'old-secret-of-at-least-32-characters-long'], 'GET', '/internal/copy/burst', '', now), true);
+  assert.equal(
+    verifyCopyRequest(
+      token,
+      ['new-secret-of-at-least-32-characters-long', 'old-secret-of-at-least-32-characters-long'],
+      'GET',
+      '/internal/copy/burst',
+      '',
+      now,
+    ),
+    true,
+  );
 });
 
 test('a token that claims to live longer than a minute is refused', () => {

@@ -11,7 +11,10 @@ import { MemoryDrafts } from '../../scripts/harness/memory-drafts.js';
 import { MemoryOutbox } from '../../scripts/harness/memory-outbox.js';
 
 const week = parseWeekId('2026-W51')!;
-const context: WeekContext = { projects: [{ code: 'P-1', label: 'One', validFrom: '2020-01-01', validTo: null }], entries: [] };
+const context: WeekContext = {
+  projects: [{ code: 'P-1', label: 'One', validFrom: '2020-01-01', validTo: null }],
+  entries: [],
+};
 const cell = (day: string) => `P-1|${day}`;
 
 function erp(): ErpConnector & { contexts: number } {
@@ -43,7 +46,11 @@ function twoCopies() {
       },
     };
     const connector = erp();
-    const service = new WeekService(connector, drafts, new MemoryOutbox(), { contextMaxAgeMinutes: 60, maxHoursPerDay: 24, otherCopy: elsewhere });
+    const service = new WeekService(connector, drafts, new MemoryOutbox(), {
+      contextMaxAgeMinutes: 60,
+      maxHoursPerDay: 24,
+      otherCopy: elsewhere,
+    });
     return { drafts, service, erp: connector };
   };
   const copies = { onprem: made('onprem'), cloud: made('cloud') };
@@ -53,7 +60,9 @@ function twoCopies() {
 test('a draft started on one copy is found on the other, which takes it over; the first keeps only a mark', async () => {
   const { onprem, cloud } = twoCopies();
   const opened = await onprem.service.open('frank', week);
-  await onprem.service.edit('frank', week, opened.version, [{ key: cell('2026-12-17'), raw: '7,5', comment: 'migration' }]);
+  await onprem.service.edit('frank', week, opened.version, [
+    { key: cell('2026-12-17'), raw: '7,5', comment: 'migration' },
+  ]);
 
   const there = await cloud.service.open('frank', week);
   assert.deepEqual(there.cells[cell('2026-12-17')], { raw: '7,5', hours: 7.5, comment: 'migration' });
@@ -70,23 +79,35 @@ test('the draft goes back the other way the same, as often as the person moves',
   const b = await onprem.service.open('frank', week);
   await onprem.service.edit('frank', week, b.version, [{ key: cell('2026-12-15'), raw: '2', comment: '' }]);
   const c = await cloud.service.open('frank', week);
-  assert.deepEqual(Object.fromEntries(Object.entries(c.cells).map(([k, v]) => [k, v.raw])), { [cell('2026-12-14')]: '1', [cell('2026-12-15')]: '2' });
+  assert.deepEqual(Object.fromEntries(Object.entries(c.cells).map(([k, v]) => [k, v.raw])), {
+    [cell('2026-12-14')]: '1',
+    [cell('2026-12-15')]: '2',
+  });
   assert.equal((await onprem.drafts.load('frank', week.id))?.handedOverTo, 'cloud');
 });
 
 test('a page left open on the first copy does not overwrite: its save takes the draft back and reports a conflict with both values', async () => {
   const { onprem, cloud } = twoCopies();
   const stale = await onprem.service.open('frank', week);
-  const v1 = await onprem.service.edit('frank', week, stale.version, [{ key: cell('2026-12-14'), raw: '3', comment: '' }]);
+  const v1 = await onprem.service.edit('frank', week, stale.version, [
+    { key: cell('2026-12-14'), raw: '3', comment: '' },
+  ]);
   const moved = await cloud.service.open('frank', week);
   await cloud.service.edit('frank', week, moved.version, [{ key: cell('2026-12-14'), raw: '5', comment: '' }]);
 
   // The on-prem tab still holds version v1 and types 4 in the same cell.
-  await assert.rejects(onprem.service.edit('frank', week, v1.version, [{ key: cell('2026-12-14'), raw: '4', comment: '' }]), (err: unknown) => {
-    assert.ok(err instanceof DraftConflictError);
-    assert.equal(err.current?.cells[cell('2026-12-14')]?.raw, '5', 'the conflict shows what was saved on the other copy');
-    return true;
-  });
+  await assert.rejects(
+    onprem.service.edit('frank', week, v1.version, [{ key: cell('2026-12-14'), raw: '4', comment: '' }]),
+    (err: unknown) => {
+      assert.ok(err instanceof DraftConflictError);
+      assert.equal(
+        err.current?.cells[cell('2026-12-14')]?.raw,
+        '5',
+        'the conflict shows what was saved on the other copy',
+      );
+      return true;
+    },
+  );
   // The draft is back on-prem, with the cloud's value: the person chooses from there.
   assert.equal((await onprem.drafts.load('frank', week.id))?.cells[cell('2026-12-14')]?.raw, '5');
   assert.equal((await cloud.drafts.load('frank', week.id))?.handedOverTo, 'onprem');
@@ -95,20 +116,38 @@ test('a page left open on the first copy does not overwrite: its save takes the 
 test('a week submitted on one copy is shown submitted on the other, with its receipt, and stays locked', async () => {
   const { onprem, cloud } = twoCopies();
   const r = await onprem.service.open('erin', week);
-  const edited = await onprem.service.edit('erin', week, r.version, [{ key: cell('2026-12-14'), raw: '8', comment: '' }]);
+  const edited = await onprem.service.edit('erin', week, r.version, [
+    { key: cell('2026-12-14'), raw: '8', comment: '' },
+  ]);
   const submitted = await onprem.service.submit('erin', week, edited.version);
-  await onprem.drafts.save({ ...submitted, status: 'submitted', receipt: { receiptNumber: 'R-9', submissionId: submitted.submissionId!, bookedAt: '2026-12-18T15:00:00Z' } }, submitted.version);
+  await onprem.drafts.save(
+    {
+      ...submitted,
+      status: 'submitted',
+      receipt: { receiptNumber: 'R-9', submissionId: submitted.submissionId!, bookedAt: '2026-12-18T15:00:00Z' },
+    },
+    submitted.version,
+  );
 
   const there = await cloud.service.open('erin', week);
   assert.deepEqual([there.status, there.receipt?.receiptNumber], ['submitted', 'R-9']);
-  assert.equal((await onprem.drafts.load('erin', week.id))?.status, 'submitted', 'a submitted week is not handed over, only shown');
-  await assert.rejects(cloud.service.edit('erin', week, there.version, [{ key: cell('2026-12-15'), raw: '1', comment: '' }]), WeekLockedError);
+  assert.equal(
+    (await onprem.drafts.load('erin', week.id))?.status,
+    'submitted',
+    'a submitted week is not handed over, only shown',
+  );
+  await assert.rejects(
+    cloud.service.edit('erin', week, there.version, [{ key: cell('2026-12-15'), raw: '1', comment: '' }]),
+    WeekLockedError,
+  );
 });
 
 test('a week still waiting for the ERP is copied with its submission id, so whichever copy delivers it, it is one submission', async () => {
   const { onprem, cloud } = twoCopies();
   const r = await onprem.service.open('erin', week);
-  const edited = await onprem.service.edit('erin', week, r.version, [{ key: cell('2026-12-14'), raw: '8', comment: '' }]);
+  const edited = await onprem.service.edit('erin', week, r.version, [
+    { key: cell('2026-12-14'), raw: '8', comment: '' },
+  ]);
   const submitting = await onprem.service.submit('erin', week, edited.version);
   const there = await cloud.service.open('erin', week);
   assert.deepEqual([there.status, there.submissionId], ['submitting', submitting.submissionId]);

@@ -9,7 +9,15 @@ import { OtherCopyUnavailableError, type BurstSnapshot } from '../../src/copies/
 const t0 = new Date('2026-12-18T12:59:50Z');
 
 function decider(initial: Partial<BurstSnapshot> = {}) {
-  let snapshot: BurstSnapshot = { open: false, reason: 'outside-window', mode: 'auto', since: t0, nextChange: null, lastChange: { mode: 'auto', by: 'config', at: t0 }, ...initial };
+  let snapshot: BurstSnapshot = {
+    open: false,
+    reason: 'outside-window',
+    mode: 'auto',
+    since: t0,
+    nextChange: null,
+    lastChange: { mode: 'auto', by: 'config', at: t0 },
+    ...initial,
+  };
   const calls = { burst: 0, setMode: [] as string[] };
   let down = false;
   return {
@@ -30,7 +38,13 @@ function decider(initial: Partial<BurstSnapshot> = {}) {
       async setBurstMode(mode: string, by: string) {
         if (down) throw new OtherCopyUnavailableError('link down');
         calls.setMode.push(`${mode} by ${by}`);
-        snapshot = { ...snapshot, open: mode === 'open', reason: mode === 'open' ? 'manual-open' : 'outside-window', mode, lastChange: { mode, by, at: t0 } };
+        snapshot = {
+          ...snapshot,
+          open: mode === 'open',
+          reason: mode === 'open' ? 'manual-open' : 'outside-window',
+          mode,
+          lastChange: { mode, by, at: t0 },
+        };
         return snapshot;
       },
     },
@@ -38,7 +52,13 @@ function decider(initial: Partial<BurstSnapshot> = {}) {
 }
 
 function follower(d: ReturnType<typeof decider>, clock: { now: Date }) {
-  return new FollowedBurst(d.client, { intervalMs: 60_000, staleAfterMs: 30_000, confirmMaxAgeMs: 1000, clock: () => clock.now, logger: pino({ level: 'silent' }) });
+  return new FollowedBurst(d.client, {
+    intervalMs: 60_000,
+    staleAfterMs: 30_000,
+    confirmMaxAgeMs: 1000,
+    clock: () => clock.now,
+    logger: pino({ level: 'silent' }),
+  });
 }
 
 test('before any answer the cloud copy serves everyone, and says it cannot ask the on-prem copy', () => {
@@ -46,14 +66,14 @@ test('before any answer the cloud copy serves everyone, and says it cannot ask t
   assert.deepEqual([f.isOpen(), f.state().reason, f.status().reachable], [true, 'other-copy-unreachable', false]);
 });
 
-test('it shows the on-prem copy\'s window, and moves it itself at the announced next change', async () => {
+test("it shows the on-prem copy's window, and moves it itself at the announced next change", async () => {
   const clock = { now: t0 };
   const d = decider({ nextChange: new Date('2026-12-18T13:00:00Z') });
   const f = follower(d, clock);
   await f.refresh();
   assert.deepEqual([f.isOpen(), f.state().reason, f.modeChange().by], [false, 'outside-window', 'config']);
   clock.now = new Date('2026-12-18T13:00:01Z');
-  assert.deepEqual([f.isOpen(), f.state().reason], [true, 'schedule'], 'the schedule\'s edge needs no round trip');
+  assert.deepEqual([f.isOpen(), f.state().reason], [true, 'schedule'], "the schedule's edge needs no round trip");
   assert.equal(d.calls.burst, 1);
 });
 
@@ -80,7 +100,7 @@ test('answers older than staleAfter are not trusted: the cloud copy serves every
   assert.deepEqual([f.isOpen(), f.state().reason, f.status().lastError], [true, 'other-copy-unreachable', 'link down']);
 });
 
-test('the operators\' switch is forwarded to the deciding copy; unreachable, it fails and changes nothing', async () => {
+test("the operators' switch is forwarded to the deciding copy; unreachable, it fails and changes nothing", async () => {
   const clock = { now: t0 };
   const d = decider();
   const f = follower(d, clock);

@@ -47,7 +47,10 @@ export function parseYamlSubset(source: string): Yaml {
   function scalar(text: string, line: Line): string {
     if (text.startsWith('"')) {
       const m = /^"((?:[^"\\]|\\.)*)"$/.exec(text) ?? fail(line, 'unterminated double-quoted string');
-      return m[1]!.replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', '"': '"', '\\': '\\' })[c] ?? fail(line, `escape \\${c}`));
+      return m[1]!.replace(
+        /\\(.)/g,
+        (_, c: string) => ({ n: '\n', t: '\t', '"': '"', '\\': '\\' })[c] ?? fail(line, `escape \\${c}`),
+      );
     }
     if (text.startsWith("'")) {
       const m = /^'((?:[^']|'')*)'$/.exec(text) ?? fail(line, 'unterminated single-quoted string');
@@ -60,7 +63,8 @@ export function parseYamlSubset(source: string): Yaml {
   function blockScalar(parentIndent: number, header: string, line: Line): string {
     if (!/^[|>][-+]?$/.test(header)) fail(line, `unsupported block header ${header}`);
     const body: Line[] = [];
-    while (pos < lines.length && (lines[pos]!.text === '' || lines[pos]!.indent > parentIndent)) body.push(lines[pos++]!);
+    while (pos < lines.length && (lines[pos]!.text === '' || lines[pos]!.indent > parentIndent))
+      body.push(lines[pos++]!);
     while (body.length && body.at(-1)!.text === '') body.pop();
     const indent = Math.min(...body.filter((l) => l.text !== '').map((l) => l.indent));
     const texts = body.map((l) => (l.text === '' ? '' : raw[l.no - 1]!.slice(indent)));
@@ -77,7 +81,11 @@ export function parseYamlSubset(source: string): Yaml {
 
   function sequence(indent: number): Yaml[] {
     const items: Yaml[] = [];
-    for (skipBlank(); pos < lines.length && lines[pos]!.indent === indent && lines[pos]!.text.startsWith('- '); skipBlank()) {
+    for (
+      skipBlank();
+      pos < lines.length && lines[pos]!.indent === indent && lines[pos]!.text.startsWith('- ');
+      skipBlank()
+    ) {
       const line = lines[pos]!;
       const content = line.text.slice(2).trim();
       if (/^[^"'][^:]*:(\s|$)/.test(content)) {
@@ -105,7 +113,8 @@ export function parseYamlSubset(source: string): Yaml {
       if (rest === '' || rest.startsWith('#')) {
         skipBlank();
         const next = lines[pos];
-        if (next && (next.indent > indent || (next.indent === indent && next.text.startsWith('- ')))) out[key] = block(next.indent);
+        if (next && (next.indent > indent || (next.indent === indent && next.text.startsWith('- '))))
+          out[key] = block(next.indent);
         else out[key] = '';
       } else if (/^[|>]/.test(rest)) {
         out[key] = blockScalar(indent, rest, line);
@@ -155,14 +164,26 @@ function anchorsOf(markdown: string): Set<string> {
   for (const line of markdown.split('\n')) {
     if (line.startsWith('```')) fenced = !fenced;
     const m = !fenced && /^#{1,6}\s+(.*?)\s*#*$/.exec(line);
-    if (m) anchors.add(m[1]!.toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-'));
+    if (m)
+      anchors.add(
+        m[1]!
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N} _-]/gu, '')
+          .replace(/ /g, '-'),
+      );
   }
   return anchors;
 }
 
 test('the rules reader reads the subset as YAML does', () => {
-  const doc = parseYamlSubset('# c\na:\n  - name: x\n    v: "q\\"uote"\n    w: \'it\'\'s\'\n    e: |\n      one\n        two\n\n  - name: y\nb: plain # comment\nc: u#v\n');
-  assert.deepEqual(doc, { a: [{ name: 'x', v: 'q"uote', w: "it's", e: 'one\n  two\n' }, { name: 'y' }], b: 'plain', c: 'u#v' });
+  const doc = parseYamlSubset(
+    "# c\na:\n  - name: x\n    v: \"q\\\"uote\"\n    w: 'it''s'\n    e: |\n      one\n        two\n\n  - name: y\nb: plain # comment\nc: u#v\n",
+  );
+  assert.deepEqual(doc, {
+    a: [{ name: 'x', v: 'q"uote', w: "it's", e: 'one\n  two\n' }, { name: 'y' }],
+    b: 'plain',
+    c: 'u#v',
+  });
   assert.throws(() => parseYamlSubset('a: [1, 2]\n'), /unsupported/);
   assert.throws(() => parseYamlSubset('a: 1\n a: 2\n'), /indentation|unexpected/);
 });
@@ -184,27 +205,48 @@ test('every alert has expr, for, a severity, a summary, a description and a runb
     assert.ok(runbook, `${r.alert}: runbook must be ${RUNBOOK}#<anchor>, got ${r.annotations?.runbook}`);
     assert.ok(anchors.has(runbook[1]!), `${r.alert}: no heading for #${runbook[1]} in ${RUNBOOK}`);
   }
-  for (const wanted of ['TimesheetOutboxBacklog', 'TimesheetOutboxOldestPending', 'TimesheetOutboxFailed', 'TimesheetErpErrorRate', 'TimesheetRelayNoListener', 'TimesheetLatencyP95High']) {
+  for (const wanted of [
+    'TimesheetOutboxBacklog',
+    'TimesheetOutboxOldestPending',
+    'TimesheetOutboxFailed',
+    'TimesheetErpErrorRate',
+    'TimesheetRelayNoListener',
+    'TimesheetLatencyP95High',
+  ]) {
     assert.ok(names.has(wanted), wanted);
   }
 });
 
 test('the Azure Monitor alerts are mirrored with the same thresholds', async () => {
   const tf = path.join(PROJECT_ROOT, 'scripts/deploy/azure');
-  const monitoring = (await parseHcl('monitoring.tf', readFileSync(path.join(tf, 'monitoring.tf'), 'utf8'))) as { resource: Record<string, Record<string, unknown>> };
-  const variables = (await parseHcl('variables.tf', readFileSync(path.join(tf, 'variables.tf'), 'utf8'))) as { variable: Record<string, Array<{ default?: unknown }>> };
-  const azureAlerts = ['azurerm_monitor_metric_alert', 'azurerm_monitor_scheduled_query_rules_alert_v2'].flatMap((type) => Object.keys(monitoring.resource[type] ?? {}));
+  const monitoring = (await parseHcl('monitoring.tf', readFileSync(path.join(tf, 'monitoring.tf'), 'utf8'))) as {
+    resource: Record<string, Record<string, unknown>>;
+  };
+  const variables = (await parseHcl('variables.tf', readFileSync(path.join(tf, 'variables.tf'), 'utf8'))) as {
+    variable: Record<string, Array<{ default?: unknown }>>;
+  };
+  const azureAlerts = ['azurerm_monitor_metric_alert', 'azurerm_monitor_scheduled_query_rules_alert_v2'].flatMap(
+    (type) => Object.keys(monitoring.resource[type] ?? {}),
+  );
   assert.deepEqual(azureAlerts.sort(), ['erp_failures', 'http_5xx', 'p95_latency', 'relay_listeners']);
   const byName = new Map(rules().map((r) => [r.alert, r]));
   const threshold = (v: string) => Number(variables.variable[v]?.[0]?.default);
   const mirrors: Array<[azure: string, alert: string, comparison: RegExp]> = [
     ['http_5xx', 'TimesheetHttp5xxRate', new RegExp(`> ${threshold('alert_5xx_percent_threshold')}\\s*$`)],
     ['p95_latency', 'TimesheetLatencyP95High', new RegExp(`> ${threshold('alert_p95_latency_ms') / 1000}\\s*$`)],
-    ['erp_failures', 'TimesheetErpFailures', new RegExp(`\\[5m\\]\\)\\) > ${threshold('alert_erp_failures_threshold')}\\s*$`)],
+    [
+      'erp_failures',
+      'TimesheetErpFailures',
+      new RegExp(`\\[5m\\]\\)\\) > ${threshold('alert_erp_failures_threshold')}\\s*$`),
+    ],
     ['relay_listeners', 'TimesheetRelayNoListener', /< 1\s*$/],
   ];
   for (const [azure, alert, comparison] of mirrors) {
-    assert.match(rulesText, new RegExp(`# Azure: ${azure} \\(`), `the comment of ${alert} names the Azure alert ${azure}`);
+    assert.match(
+      rulesText,
+      new RegExp(`# Azure: ${azure} \\(`),
+      `the comment of ${alert} names the Azure alert ${azure}`,
+    );
     assert.match(byName.get(alert)?.expr ?? '', comparison, `${alert} uses the threshold of ${azure}`);
   }
   assert.equal(byName.get('TimesheetRelayNoListener')?.for, '5m', 'no listener in any minute of the last five');
@@ -230,7 +272,8 @@ async function exported(stack: AppStack): Promise<Map<string, Set<string>>> {
   assert.equal(page.status, 200, 'Admin reads /metrics');
   const names = new Map<string, Set<string>>();
   for (const m of page.body.matchAll(/^# TYPE (\S+) (\w+)$/gm)) {
-    const suffixes = m[2] === 'histogram' ? ['_bucket', '_count', '_sum'] : m[2] === 'summary' ? ['', '_count', '_sum'] : [''];
+    const suffixes =
+      m[2] === 'histogram' ? ['_bucket', '_count', '_sum'] : m[2] === 'summary' ? ['', '_count', '_sum'] : [''];
     for (const s of suffixes) names.set(`${m[1]}${s}`, new Set(s === '_bucket' ? ['le'] : []));
   }
   for (const m of page.body.matchAll(/^(\w+)\{([^}]*)\}/gm)) {
@@ -250,7 +293,10 @@ test('every metric and label an expr uses is exported by the app (on-prem and cl
     for (const [, name, selector] of used) {
       assert.ok(all.has(name!), `${r.alert}: ${name} is not exported by the app`);
       for (const [, label] of (selector ?? '').matchAll(/(\w+)\s*(?:=~|!~|!=|=)/g)) {
-        assert.ok(all.get(name!)!.has(label!), `${r.alert}: ${name} has no label ${label} (has ${[...all.get(name!)!].join(', ')})`);
+        assert.ok(
+          all.get(name!)!.has(label!),
+          `${r.alert}: ${name} has no label ${label} (has ${[...all.get(name!)!].join(', ')})`,
+        );
       }
     }
   }
@@ -258,9 +304,12 @@ test('every metric and label an expr uses is exported by the app (on-prem and cl
 
 test('promtool checks the rules and their unit tests (when promtool is installed)', (t) => {
   const version = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
-  if (version.error || version.status !== 0) return void t.skip('promtool is not installed (Debian: apt-get install prometheus)');
+  if (version.error || version.status !== 0)
+    return void t.skip('promtool is not installed (Debian: apt-get install prometheus)');
   const check = spawnSync('promtool', ['check', 'rules', RULES_FILE], { encoding: 'utf8' });
   assert.equal(check.status, 0, check.stdout + check.stderr);
-  const unit = spawnSync('promtool', ['test', 'rules', path.join(PROJECT_ROOT, 'config/alerts/timesheet.test.yml')], { encoding: 'utf8' });
+  const unit = spawnSync('promtool', ['test', 'rules', path.join(PROJECT_ROOT, 'config/alerts/timesheet.test.yml')], {
+    encoding: 'utf8',
+  });
   assert.equal(unit.status, 0, unit.stdout + unit.stderr);
 });

@@ -26,7 +26,9 @@ const finalStage = all.slice(all.lastIndexOf(stages[stages.length - 1]!));
 
 /** The lowest Node major package.json's engines.node accepts (">=24", "^24.11.0", "24.x"). */
 function enginesMajor(): number {
-  const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { engines?: { node?: string } };
+  const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+    engines?: { node?: string };
+  };
   const m = /(\d+)/.exec(pkg.engines?.node ?? '');
   assert.ok(m, `package.json engines.node: ${pkg.engines?.node}`);
   return Number(m[1]);
@@ -40,7 +42,11 @@ test('the base image is an argument whose default is Node 24 LTS on Debian bookw
   const major = Number(m[1]);
   assert.ok(major >= 24 && major % 2 === 0, `an even (LTS) major, at least 24: ${base.args}`);
   assert.ok(major >= enginesMajor(), `the base's Node ${major} satisfies package.json engines.node`);
-  assert.match(readFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8'), new RegExp(`Node ${major} LTS`), 'the comment says which LTS');
+  assert.match(
+    readFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8'),
+    new RegExp(`Node ${major} LTS`),
+    'the comment says which LTS',
+  );
   assert.ok(all.some((i) => i.op === 'ARG' && /^TARGET=onprem$/.test(i.args)));
   assert.ok(stages.every((s) => s.args.startsWith('${BASE_IMAGE}')));
 });
@@ -58,24 +64,41 @@ test('it is multi-stage and the final stage installs production dependencies onl
   const build = all.find((i) => i.op === 'RUN' && i.args.includes('scripts/build.ts'));
   assert.ok(build && /--target \$\{TARGET\}/.test(build.args) && /npm ci --omit=dev/.test(build.args));
   assert.ok(finalStage.some((i) => i.op === 'COPY' && i.args.startsWith('--from=build')));
-  assert.ok(!finalStage.some((i) => i.op === 'RUN' && /npm (ci|install)(?!.*--omit=dev)/.test(i.args)), 'no dev install in the final stage');
+  assert.ok(
+    !finalStage.some((i) => i.op === 'RUN' && /npm (ci|install)(?!.*--omit=dev)/.test(i.args)),
+    'no dev install in the final stage',
+  );
 });
 
 test('the final stage runs as user node (uid 1000 in the official image) with a health check, a config volume and the packaged server', () => {
   const user = finalStage.find((i) => i.op === 'USER');
-  assert.ok(user && (user.args === 'node' || user.args === '1000' || user.args === '1000:1000'), `USER node: ${user?.args}`);
+  assert.ok(
+    user && (user.args === 'node' || user.args === '1000' || user.args === '1000:1000'),
+    `USER node: ${user?.args}`,
+  );
   assert.ok(finalStage.indexOf(user) > finalStage.findIndex((i) => i.op === 'RUN'), 'USER after the last RUN');
-  assert.ok(finalStage.some((i) => i.op === 'COPY' && i.args.startsWith('--from=build --chown=node:node')), 'the app belongs to node');
-  const env = finalStage.filter((i) => i.op === 'ENV').map((i) => i.args).join(' ');
+  assert.ok(
+    finalStage.some((i) => i.op === 'COPY' && i.args.startsWith('--from=build --chown=node:node')),
+    'the app belongs to node',
+  );
+  const env = finalStage
+    .filter((i) => i.op === 'ENV')
+    .map((i) => i.args)
+    .join(' ');
   assert.match(env, /NODE_ENV=production/);
   const port = /TIMESHEET_APP__PORT=(\d+)/.exec(env)?.[1];
   const health = finalStage.find((i) => i.op === 'HEALTHCHECK');
   assert.ok(health, 'HEALTHCHECK');
   // node is the one program the health check can count on (the slim image has no curl or wget).
   assert.match(health.args, /CMD node -e /);
-  assert.ok(health.args.includes(`http://127.0.0.1:${port}/healthz`), `the health check probes the app's port ${port}: ${health.args}`);
+  assert.ok(
+    health.args.includes(`http://127.0.0.1:${port}/healthz`),
+    `the health check probes the app's port ${port}: ${health.args}`,
+  );
   assert.match(health.args, /--timeout=\d+s/);
-  assert.ok(finalStage.some((i) => i.op === 'VOLUME' && i.args.includes('/app/config/env') && i.args.includes('/app/data')));
+  assert.ok(
+    finalStage.some((i) => i.op === 'VOLUME' && i.args.includes('/app/config/env') && i.args.includes('/app/data')),
+  );
   assert.ok(finalStage.some((i) => i.op === 'EXPOSE' && i.args === port));
   assert.ok(finalStage.some((i) => i.op === 'CMD' && i.args.includes('server.js')));
   assert.ok(finalStage.some((i) => i.op === 'ENV' && i.args.includes('TIMESHEET_TARGET=${TARGET}')));
@@ -89,10 +112,13 @@ test('development configuration and keys stay out of the image', () => {
     assert.ok(/--from=build\b/.test(copy.args) && /\/out\/\$\{TARGET\}\/?\s/.test(copy.args), copy.args);
   }
   const ignore = readFileSync(path.join(PROJECT_ROOT, '.dockerignore'), 'utf8').split('\n');
-  for (const entry of ['node_modules', 'data', '.git', 'config/env/production*.json']) assert.ok(ignore.includes(entry), entry);
+  for (const entry of ['node_modules', 'data', '.git', 'config/env/production*.json'])
+    assert.ok(ignore.includes(entry), entry);
 });
 
-const SCRIPTS = ['scripts/deploy/build-images.sh', 'scripts/deploy/try-images.sh'].map((f) => path.join(PROJECT_ROOT, f));
+const SCRIPTS = ['scripts/deploy/build-images.sh', 'scripts/deploy/try-images.sh'].map((f) =>
+  path.join(PROJECT_ROOT, f),
+);
 
 test('the image scripts parse (bash -n) and are shellcheck-clean when shellcheck is installed', (t) => {
   for (const script of SCRIPTS) {
@@ -100,7 +126,8 @@ test('the image scripts parse (bash -n) and are shellcheck-clean when shellcheck
     assert.equal(parsed.status, 0, `${script}: ${parsed.stderr}`);
   }
   const version = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' });
-  if (version.error || version.status !== 0) return void t.skip('shellcheck is not installed (Debian: apt-get install shellcheck)');
+  if (version.error || version.status !== 0)
+    return void t.skip('shellcheck is not installed (Debian: apt-get install shellcheck)');
   const checked = spawnSync('shellcheck', SCRIPTS, { encoding: 'utf8' });
   assert.equal(checked.status, 0, checked.stdout);
 });

@@ -36,8 +36,10 @@ const TEST_URLS = {
 
 const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
 const nodes = (v: unknown): Node[] => (Array.isArray(v) ? v.filter(isNode) : []);
-const entries = (v: unknown): Array<[string, Node]> => (isNode(v) ? Object.entries(v).filter((e): e is [string, Node] => isNode(e[1])) : []);
-const text = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
+const entries = (v: unknown): Array<[string, Node]> =>
+  isNode(v) ? Object.entries(v).filter((e): e is [string, Node] => isNode(e[1])) : [];
+const text = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 const isNode24 = (v: unknown) => /^24(\.|$)/.test(text(v));
 
 // ---------------------------------------------------------------------------------------------
@@ -46,9 +48,14 @@ const isNode24 = (v: unknown) => /^24(\.|$)/.test(text(v));
 
 function readYaml(file: string): { doc: Node; problems: string[] } {
   const parsed = parseDocument(readFileSync(file, 'utf8'), { uniqueKeys: true, prettyErrors: true });
-  const problems = [...parsed.errors, ...parsed.warnings].map((e) => `${path.basename(file)}: YAML: ${e.message.split('\n')[0]}`);
+  const problems = [...parsed.errors, ...parsed.warnings].map(
+    (e) => `${path.basename(file)}: YAML: ${e.message.split('\n')[0]}`,
+  );
   const doc = problems.length ? {} : (parsed.toJS() as unknown);
-  return { doc: isNode(doc) ? doc : {}, problems: isNode(doc) || problems.length ? problems : [`${path.basename(file)}: not a YAML mapping`] };
+  return {
+    doc: isNode(doc) ? doc : {},
+    problems: isNode(doc) || problems.length ? problems : [`${path.basename(file)}: not a YAML mapping`],
+  };
 }
 
 /** The schema's complaints, flattened (a oneOf failure carries the failures of each branch). */
@@ -73,20 +80,24 @@ const SECRET_SHAPES: Array<[RegExp, string]> = [
   [/\beyJ[\w-]{10,}\.eyJ[\w-]{10,}/, 'a JWT'],
   [/:\/\/[^\s/:@'"]+:[^\s/@'"]+@/, 'a password in a URL'],
 ];
-const SECRET_KEY = /secret|passw|token|client[-_]?id|tenant[-_]?id|subscription[-_]?id|access[-_]?key|connection[-_]?string|credential|creds|api[-_]?key|\bsas\b/i;
+const SECRET_KEY =
+  /secret|passw|token|client[-_]?id|tenant[-_]?id|subscription[-_]?id|access[-_]?key|connection[-_]?string|credential|creds|api[-_]?key|\bsas\b/i;
 /** Flags such as MARIADB_ALLOW_EMPTY_ROOT_PASSWORD: '1' name a secret without holding one. */
 const FLAG = /^(0|1|true|false|yes|no|read|write|none)$/i;
 
 function secretProblems(file: string, doc: Node, reference: RegExp): string[] {
   const name = path.basename(file);
   const source = readFileSync(file, 'utf8');
-  const problems = SECRET_SHAPES.filter(([re]) => re.test(source)).map(([, what]) => `${name}: ${what} written in the file`);
+  const problems = SECRET_SHAPES.filter(([re]) => re.test(source)).map(
+    ([, what]) => `${name}: ${what} written in the file`,
+  );
   const walk = (value: unknown, where: string): void => {
     if (Array.isArray(value)) return value.forEach((v, i) => walk(v, `${where}[${i}]`));
     if (!isNode(value)) return;
     for (const [key, v] of Object.entries(value)) {
       const s = text(v).trim();
-      if (SECRET_KEY.test(key) && s && !FLAG.test(s) && !reference.test(s)) problems.push(`${name}: ${where}.${key} holds a literal value, not a secret reference`);
+      if (SECRET_KEY.test(key) && s && !FLAG.test(s) && !reference.test(s))
+        problems.push(`${name}: ${where}.${key} holds a literal value, not a secret reference`);
       walk(v, `${where}.${key}`);
     }
   };
@@ -107,10 +118,14 @@ function terraformProblems(where: string, script: string): string[] {
   if (init < 0) problems.push(`${where}: no terraform init`);
   if (!plan) return [...problems, `${where}: no terraform plan -out=<file>`];
   const planFile = plan[1]!.replace(/^["']|["']$/g, '');
-  const apply = new RegExp(`\\bterraform apply\\b[^\\n]*\\s${planFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`).exec(script);
+  const apply = new RegExp(
+    `\\bterraform apply\\b[^\\n]*\\s${planFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`,
+  ).exec(script);
   if (!apply) problems.push(`${where}: terraform apply does not apply the saved plan ${planFile}`);
-  else if (apply.index < plan.index || plan.index < init) problems.push(`${where}: terraform runs out of order (init, plan, apply)`);
-  if (/-auto-approve/.test(script)) problems.push(`${where}: -auto-approve (the approval is the environment's, and apply takes the reviewed plan)`);
+  else if (apply.index < plan.index || plan.index < init)
+    problems.push(`${where}: terraform runs out of order (init, plan, apply)`);
+  if (/-auto-approve/.test(script))
+    problems.push(`${where}: -auto-approve (the approval is the environment's, and apply takes the reviewed plan)`);
   return problems;
 }
 
@@ -119,7 +134,10 @@ function terraformProblems(where: string, script: string): string[] {
 // ---------------------------------------------------------------------------------------------
 
 const ghSteps = (job: Node) => nodes(job.steps);
-const ghRuns = (job: Node) => ghSteps(job).map((s) => text(s.run)).join('\n');
+const ghRuns = (job: Node) =>
+  ghSteps(job)
+    .map((s) => text(s.run))
+    .join('\n');
 const ghUses = (job: Node, action: string) => ghSteps(job).filter((s) => text(s.uses).startsWith(`${action}@`));
 const ghStepIndex = (job: Node, re: RegExp) => ghSteps(job).findIndex((s) => re.test(text(s.run)));
 
@@ -141,10 +159,12 @@ function githubCommonProblems(name: string, doc: Node): string[] {
   const problems: string[] = [];
   const jobs = isNode(doc.jobs) ? doc.jobs : {};
   for (const [id, job] of entries(jobs)) {
-    for (const need of ghNeeds(jobs, id)) if (!(need in jobs)) problems.push(`${name}: job ${id} needs ${need}, which does not exist`);
+    for (const need of ghNeeds(jobs, id))
+      if (!(need in jobs)) problems.push(`${name}: job ${id} needs ${need}, which does not exist`);
     for (const step of ghSteps(job)) {
       const uses = text(step.uses);
-      if (uses && !/@(v\d+(\.\d+)*|[0-9a-f]{40})$/.test(uses)) problems.push(`${name}: ${id} uses ${uses}, not pinned to a version`);
+      if (uses && !/@(v\d+(\.\d+)*|[0-9a-f]{40})$/.test(uses))
+        problems.push(`${name}: ${id} uses ${uses}, not pinned to a version`);
     }
     for (const setup of ghUses(job, 'actions/setup-node')) {
       const version = isNode(setup.with) ? setup.with['node-version'] : undefined;
@@ -169,15 +189,25 @@ function githubCiProblems(doc: Node): string[] {
     const [id, job] = testJob;
     if (!ghUses(job, 'actions/setup-node').length) problems.push(`${name}: ${id} does not set up Node (24)`);
     const ci = ghStepIndex(job, /\bnpm ci\b/);
-    if (ci < 0 || ci > ghStepIndex(job, /\bnpm test\b/)) problems.push(`${name}: ${id} does not run npm ci before npm test`);
+    if (ci < 0 || ci > ghStepIndex(job, /\bnpm test\b/))
+      problems.push(`${name}: ${id} does not run npm ci before npm test`);
     const testStep = ghSteps(job)[ghStepIndex(job, /\bnpm test\b/)];
-    const env: Node = { ...(isNode(doc.env) ? doc.env : {}), ...(isNode(job.env) ? job.env : {}), ...(isNode(testStep?.env) ? testStep.env : {}) };
-    for (const [k, v] of Object.entries(TEST_URLS)) if (env[k] !== v) problems.push(`${name}: ${id} does not set ${k}=${v}`);
+    const env: Node = {
+      ...(isNode(doc.env) ? doc.env : {}),
+      ...(isNode(job.env) ? job.env : {}),
+      ...(isNode(testStep?.env) ? testStep.env : {}),
+    };
+    for (const [k, v] of Object.entries(TEST_URLS))
+      if (env[k] !== v) problems.push(`${name}: ${id} does not set ${k}=${v}`);
     const services = isNode(job.services) ? job.services : {};
-    for (const [image, port] of [['postgres', '5432'], ['mariadb', '3306']] as const) {
+    for (const [image, port] of [
+      ['postgres', '5432'],
+      ['mariadb', '3306'],
+    ] as const) {
       const svc = Object.values(services).find((s) => isNode(s) && text(s.image).startsWith(`${image}:`));
       if (!isNode(svc)) problems.push(`${name}: ${id} has no ${image} service container`);
-      else if (!(Array.isArray(svc.ports) ? svc.ports.map(text) : []).some((p) => p.startsWith(`${port}:`))) problems.push(`${name}: ${id}'s ${image} does not publish port ${port}`);
+      else if (!(Array.isArray(svc.ports) ? svc.ports.map(text) : []).some((p) => p.startsWith(`${port}:`)))
+        problems.push(`${name}: ${id}'s ${image} does not publish port ${port}`);
     }
   }
 
@@ -187,8 +217,11 @@ function githubCiProblems(doc: Node): string[] {
     const [id, job] = packageJob;
     if (testJob && !ghNeeds(jobs, id).has(testJob[0])) problems.push(`${name}: ${id} does not wait for ${testJob[0]}`);
     if (!ghUses(job, 'actions/setup-node').length) problems.push(`${name}: ${id} does not set up Node (24)`);
-    const uploaded = ghUses(job, 'actions/upload-artifact').map((s) => (isNode(s.with) ? text(s.with.path) : '')).join('\n');
-    for (const ext of ['.tgz', '.cdx.json']) if (!uploaded.includes(ext)) problems.push(`${name}: ${id} does not publish the ${ext} files`);
+    const uploaded = ghUses(job, 'actions/upload-artifact')
+      .map((s) => (isNode(s.with) ? text(s.with.path) : ''))
+      .join('\n');
+    for (const ext of ['.tgz', '.cdx.json'])
+      if (!uploaded.includes(ext)) problems.push(`${name}: ${id} does not publish the ${ext} files`);
   }
 
   const imagesJob = all.find(([, j]) => /scripts\/deploy\/build-images\.sh/.test(ghRuns(j)));
@@ -207,11 +240,17 @@ function githubDeployProblems(doc: Node): string[] {
   const problems = githubCommonProblems(name, doc);
   const on = doc.on;
   const triggers = isNode(on) ? Object.keys(on) : Array.isArray(on) ? on.map(text) : [text(on)];
-  if (triggers.join() !== 'workflow_dispatch') problems.push(`${name}: started by ${triggers.join(', ')}, not by hand only (workflow_dispatch)`);
-  const inputs = isNode(on) && isNode(on.workflow_dispatch) && isNode(on.workflow_dispatch.inputs) ? on.workflow_dispatch.inputs : {};
+  if (triggers.join() !== 'workflow_dispatch')
+    problems.push(`${name}: started by ${triggers.join(', ')}, not by hand only (workflow_dispatch)`);
+  const inputs =
+    isNode(on) && isNode(on.workflow_dispatch) && isNode(on.workflow_dispatch.inputs)
+      ? on.workflow_dispatch.inputs
+      : {};
   if (!Object.keys(inputs).some((k) => /image/i.test(k))) problems.push(`${name}: no input names the image to deploy`);
-  if (!isNode(doc.permissions) || doc.permissions['id-token'] !== 'write') problems.push(`${name}: no id-token: write permission (OIDC)`);
-  if (isNode(doc.concurrency) && doc.concurrency['cancel-in-progress'] === true) problems.push(`${name}: a newer run would cancel a Terraform apply in progress`);
+  if (!isNode(doc.permissions) || doc.permissions['id-token'] !== 'write')
+    problems.push(`${name}: no id-token: write permission (OIDC)`);
+  if (isNode(doc.concurrency) && doc.concurrency['cancel-in-progress'] === true)
+    problems.push(`${name}: a newer run would cancel a Terraform apply in progress`);
 
   const terraformJobs = entries(doc.jobs).filter(([, j]) => /\bterraform\b/.test(ghRuns(j)));
   if (!terraformJobs.length) problems.push(`${name}: no job runs terraform`);
@@ -219,12 +258,18 @@ function githubDeployProblems(doc: Node): string[] {
     const environment = isNode(job.environment) ? text(job.environment.name) : text(job.environment);
     if (!environment) problems.push(`${name}: ${id} runs terraform outside a GitHub environment (no approval)`);
     problems.push(...terraformProblems(`${name}: ${id}`, ghRuns(job)));
-    if (!/working-directory:\s*scripts\/deploy\/azure|cd scripts\/deploy\/azure|-chdir=scripts\/deploy\/azure/.test(stringify(job))) problems.push(`${name}: ${id} does not run terraform in scripts/deploy/azure`);
+    if (
+      !/working-directory:\s*scripts\/deploy\/azure|cd scripts\/deploy\/azure|-chdir=scripts\/deploy\/azure/.test(
+        stringify(job),
+      )
+    )
+      problems.push(`${name}: ${id} does not run terraform in scripts/deploy/azure`);
     const login = ghUses(job, 'azure/login')[0];
     if (!login) problems.push(`${name}: ${id} has no azure/login`);
     else {
       const w = isNode(login.with) ? login.with : {};
-      if (!w['client-id'] || 'creds' in w || 'client-secret' in w) problems.push(`${name}: ${id} does not log in to Azure with OIDC (client-id, no creds or client secret)`);
+      if (!w['client-id'] || 'creds' in w || 'client-secret' in w)
+        problems.push(`${name}: ${id} does not log in to Azure with OIDC (client-id, no creds or client secret)`);
     }
   }
   return problems;
@@ -238,7 +283,8 @@ interface AzStep {
   step: Node;
   script: string;
 }
-const azStepScript = (s: Node) => [s.script, s.bash, s.pwsh, isNode(s.inputs) ? s.inputs.inlineScript : undefined].map(text).join('\n');
+const azStepScript = (s: Node) =>
+  [s.script, s.bash, s.pwsh, isNode(s.inputs) ? s.inputs.inlineScript : undefined].map(text).join('\n');
 /** A job's steps: a job's own, or a deployment job's (each lifecycle hook of its strategy). */
 function azSteps(job: Node): AzStep[] {
   const own = nodes(job.steps);
@@ -256,7 +302,16 @@ function azStageDeps(stages: Node[]): Map<string, Set<string>> {
   const direct = new Map<string, string[]>();
   stages.forEach((s, i) => {
     const d = s.dependsOn;
-    direct.set(text(s.stage), d === undefined ? (i > 0 ? [text(stages[i - 1]!.stage)] : []) : Array.isArray(d) ? d.map(text) : [text(d)].filter(Boolean));
+    direct.set(
+      text(s.stage),
+      d === undefined
+        ? i > 0
+          ? [text(stages[i - 1]!.stage)]
+          : []
+        : Array.isArray(d)
+          ? d.map(text)
+          : [text(d)].filter(Boolean),
+    );
   });
   const all = new Map<string, Set<string>>();
   const close = (id: string, seen: Set<string>): Set<string> => {
@@ -276,7 +331,9 @@ function azurePipelineProblems(doc: Node): string[] {
   const deps = azStageDeps(stages);
   for (const stage of stages) {
     const d = stage.dependsOn;
-    for (const dep of Array.isArray(d) ? d.map(text) : d ? [text(d)] : []) if (!byName.has(dep)) problems.push(`${name}: stage ${text(stage.stage)} depends on ${dep}, which does not exist`);
+    for (const dep of Array.isArray(d) ? d.map(text) : d ? [text(d)] : [])
+      if (!byName.has(dep))
+        problems.push(`${name}: stage ${text(stage.stage)} depends on ${dep}, which does not exist`);
   }
 
   // Node 24 wherever npm runs: a NodeTool@0 with versionSpec 24.x before the first npm step of the job.
@@ -287,9 +344,11 @@ function azurePipelineProblems(doc: Node): string[] {
       const node = steps.findIndex((s) => azTask(s.step, 'NodeTool'));
       for (const s of steps.filter((st) => azTask(st.step, 'NodeTool'))) {
         const spec = isNode(s.step.inputs) ? s.step.inputs.versionSpec : undefined;
-        if (!isNode24(spec)) problems.push(`${name}: stage ${text(stage.stage)} installs Node ${text(spec) || '(unset)'}, not 24.x`);
+        if (!isNode24(spec))
+          problems.push(`${name}: stage ${text(stage.stage)} installs Node ${text(spec) || '(unset)'}, not 24.x`);
       }
-      if (firstNpm >= 0 && (node < 0 || node > firstNpm)) problems.push(`${name}: stage ${text(stage.stage)} runs npm without NodeTool@0 (Node 24) first`);
+      if (firstNpm >= 0 && (node < 0 || node > firstNpm))
+        problems.push(`${name}: stage ${text(stage.stage)} runs npm without NodeTool@0 (Node 24) first`);
     }
   }
 
@@ -302,54 +361,82 @@ function azurePipelineProblems(doc: Node): string[] {
     else if (ci < 0 || ci > run) problems.push(`${name}: stage test does not run npm ci before npm test`);
     const env = { ...(run >= 0 && isNode(steps[run]!.step.env) ? (steps[run]!.step.env as Node) : {}) };
     for (const job of azJobs(test)) if (isNode(job.variables)) Object.assign(env, job.variables);
-    for (const [k, v] of Object.entries(TEST_URLS)) if (env[k] !== v) problems.push(`${name}: stage test does not set ${k}=${v}`);
+    for (const [k, v] of Object.entries(TEST_URLS))
+      if (env[k] !== v) problems.push(`${name}: stage test does not set ${k}=${v}`);
     const containers = nodes(isNode(doc.resources) ? doc.resources.containers : undefined);
     const services = azJobs(test).flatMap((j) => Object.values(isNode(j.services) ? j.services : {}).map(text));
-    for (const [image, port] of [['postgres', '5432'], ['mariadb', '3306']] as const) {
+    for (const [image, port] of [
+      ['postgres', '5432'],
+      ['mariadb', '3306'],
+    ] as const) {
       const c = containers.find((x) => services.includes(text(x.container)) && text(x.image).startsWith(`${image}:`));
       if (!c) problems.push(`${name}: stage test has no ${image} service container`);
-      else if (!(Array.isArray(c.ports) ? c.ports.map(text) : []).some((p) => p.startsWith(`${port}:`))) problems.push(`${name}: the ${image} service does not publish port ${port}`);
+      else if (!(Array.isArray(c.ports) ? c.ports.map(text) : []).some((p) => p.startsWith(`${port}:`)))
+        problems.push(`${name}: the ${image} service does not publish port ${port}`);
     }
   }
 
   const pkg = byName.get('package');
   if (pkg) {
     const steps = azStageSteps(pkg);
-    if (!steps.some((s) => /\bnpm run package\b/.test(s.script))) problems.push(`${name}: stage package does not run npm run package`);
+    if (!steps.some((s) => /\bnpm run package\b/.test(s.script)))
+      problems.push(`${name}: stage package does not run npm run package`);
     const published = steps.map((s) => s.script).join('\n');
-    for (const ext of ['.tgz', '.cdx.json']) if (!published.includes(ext)) problems.push(`${name}: stage package does not publish the ${ext} files`);
-    if (!steps.some((s) => azTask(s.step, 'PublishPipelineArtifact') || 'publish' in s.step)) problems.push(`${name}: stage package publishes no artifact`);
+    for (const ext of ['.tgz', '.cdx.json'])
+      if (!published.includes(ext)) problems.push(`${name}: stage package does not publish the ${ext} files`);
+    if (!steps.some((s) => azTask(s.step, 'PublishPipelineArtifact') || 'publish' in s.step))
+      problems.push(`${name}: stage package publishes no artifact`);
     if (!deps.get('package')?.has('test')) problems.push(`${name}: stage package does not depend on test`);
   }
 
   const images = byName.get('images');
   if (images) {
-    const scripts = azStageSteps(images).map((s) => s.script).join('\n');
-    if (!/scripts\/deploy\/build-images\.sh/.test(scripts)) problems.push(`${name}: stage images does not run scripts/deploy/build-images.sh`);
+    const scripts = azStageSteps(images)
+      .map((s) => s.script)
+      .join('\n');
+    if (!/scripts\/deploy\/build-images\.sh/.test(scripts))
+      problems.push(`${name}: stage images does not run scripts/deploy/build-images.sh`);
     if (!/\bdocker save\b/.test(scripts)) problems.push(`${name}: stage images does not docker save the images`);
-    if (!azStageSteps(images).some((s) => azTask(s.step, 'PublishPipelineArtifact') || 'publish' in s.step)) problems.push(`${name}: stage images publishes no artifact`);
+    if (!azStageSteps(images).some((s) => azTask(s.step, 'PublishPipelineArtifact') || 'publish' in s.step))
+      problems.push(`${name}: stage images publishes no artifact`);
     if (!deps.get('images')?.has('test')) problems.push(`${name}: stage images does not depend on test`);
   }
 
   const deploy = byName.get('deploy');
   if (deploy) {
-    for (const s of ['test', 'package', 'images']) if (!deps.get('deploy')?.has(s)) problems.push(`${name}: stage deploy does not depend on ${s}`);
+    for (const s of ['test', 'package', 'images'])
+      if (!deps.get('deploy')?.has(s)) problems.push(`${name}: stage deploy does not depend on ${s}`);
     const deployments = azJobs(deploy).filter((j) => 'deployment' in j);
     const terraformJobs = azJobs(deploy).filter((j) => azSteps(j).some((s) => /\bterraform\b/.test(s.script)));
     if (!terraformJobs.length) problems.push(`${name}: stage deploy does not run terraform`);
     for (const job of terraformJobs) {
       const id = text(job.deployment ?? job.job);
       const environment = isNode(job.environment) ? text(job.environment.name) : text(job.environment);
-      if (!deployments.includes(job) || !environment) problems.push(`${name}: ${id} runs terraform outside a deployment job bound to an environment (no approval)`);
-      const script = azSteps(job).map((s) => s.script).join('\n');
+      if (!deployments.includes(job) || !environment)
+        problems.push(`${name}: ${id} runs terraform outside a deployment job bound to an environment (no approval)`);
+      const script = azSteps(job)
+        .map((s) => s.script)
+        .join('\n');
       problems.push(...terraformProblems(`${name}: ${id}`, script));
-      if (!azSteps(job).some((s) => azTask(s.step, 'AzureCLI') && isNode(s.step.inputs) && text(s.step.inputs.azureSubscription) && /scripts\/deploy\/azure/.test(text(s.step.inputs.workingDirectory) + s.script))) {
-        problems.push(`${name}: ${id} does not run terraform in scripts/deploy/azure through an AzureCLI@2 service connection`);
+      if (
+        !azSteps(job).some(
+          (s) =>
+            azTask(s.step, 'AzureCLI') &&
+            isNode(s.step.inputs) &&
+            text(s.step.inputs.azureSubscription) &&
+            /scripts\/deploy\/azure/.test(text(s.step.inputs.workingDirectory) + s.script),
+        )
+      ) {
+        problems.push(
+          `${name}: ${id} does not run terraform in scripts/deploy/azure through an AzureCLI@2 service connection`,
+        );
       }
     }
     // Manual: a run starts the deployment only when someone queues it with the parameter ticked.
     const condition = text(deploy.condition);
-    const manual = nodes(doc.parameters).find((p) => p.type === 'boolean' && p.default === false && condition.includes(`parameters.${text(p.name)}`));
+    const manual = nodes(doc.parameters).find(
+      (p) => p.type === 'boolean' && p.default === false && condition.includes(`parameters.${text(p.name)}`),
+    );
     if (!manual) problems.push(`${name}: stage deploy is not gated by a boolean parameter that defaults to false`);
     if (!/Build\.SourceBranch/.test(condition)) problems.push(`${name}: stage deploy is not limited to one branch`);
   }
@@ -363,7 +450,11 @@ function azurePipelineProblems(doc: Node): string[] {
 function checkGithubWorkflow(file: string, structure?: (doc: Node) => string[]): string[] {
   const { doc, problems } = readYaml(file);
   if (problems.length) return problems;
-  return [...schemaProblems(file), ...(structure ? structure(doc) : []), ...secretProblems(file, doc, GITHUB_REFERENCE)];
+  return [
+    ...schemaProblems(file),
+    ...(structure ? structure(doc) : []),
+    ...secretProblems(file, doc, GITHUB_REFERENCE),
+  ];
 }
 
 function checkAzurePipeline(file: string): string[] {
@@ -393,10 +484,21 @@ test('.ci/azure-pipelines.yml: stages test, package, images, deploy on Node 24; 
 test('both systems use the same versions of the SQL servers and tag the images with the package version', () => {
   const gh = readYaml(CI).doc;
   const az = readYaml(AZURE).doc;
-  const ghImages = Object.values(isNode(gh.jobs) && isNode(gh.jobs.test) && isNode(gh.jobs.test.services) ? gh.jobs.test.services : {}).map((s) => (isNode(s) ? text(s.image) : '')).sort();
-  const azImages = nodes(isNode(az.resources) ? az.resources.containers : undefined).map((c) => text(c.image)).sort();
+  const ghImages = Object.values(
+    isNode(gh.jobs) && isNode(gh.jobs.test) && isNode(gh.jobs.test.services) ? gh.jobs.test.services : {},
+  )
+    .map((s) => (isNode(s) ? text(s.image) : ''))
+    .sort();
+  const azImages = nodes(isNode(az.resources) ? az.resources.containers : undefined)
+    .map((c) => text(c.image))
+    .sort();
   assert.deepEqual(ghImages, azImages);
-  for (const file of [CI, AZURE]) assert.match(readFileSync(file, 'utf8'), /package -- --print-version/, `${path.basename(file)} takes the version from scripts/package.ts`);
+  for (const file of [CI, AZURE])
+    assert.match(
+      readFileSync(file, 'utf8'),
+      /package -- --print-version/,
+      `${path.basename(file)} takes the version from scripts/package.ts`,
+    );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -412,7 +514,10 @@ test('the checks fail on broken copies', async (t) => {
     return file;
   };
   const reports = (problems: string[], re: RegExp, what: string) =>
-    assert.ok(problems.some((p) => re.test(p)), `${what}: expected a problem matching ${re}, got:\n${problems.join('\n') || '(none)'}`);
+    assert.ok(
+      problems.some((p) => re.test(p)),
+      `${what}: expected a problem matching ${re}, got:\n${problems.join('\n') || '(none)'}`,
+    );
 
   await t.test('the schema: an unknown key, and a job without runs-on', () => {
     const file = write('broken.yml', 'name: broken\non: push\njobs:\n  build:\n    stepz:\n      - run: npm test\n');
@@ -432,9 +537,11 @@ test('the checks fail on broken copies', async (t) => {
 
   await t.test('ci.yml on Node 20, without npm ci, without the .cdx.json files, with a literal secret', () => {
     const broken = copy(ci) as { jobs: Record<string, Node> };
-    for (const job of Object.values(broken.jobs)) for (const s of nodes(job.steps)) if (isNode(s.with) && 'node-version' in s.with) s.with['node-version'] = 20;
+    for (const job of Object.values(broken.jobs))
+      for (const s of nodes(job.steps)) if (isNode(s.with) && 'node-version' in s.with) s.with['node-version'] = 20;
     broken.jobs.test!.steps = nodes(broken.jobs.test!.steps).filter((s) => text(s.run) !== 'npm ci');
-    for (const s of nodes(broken.jobs.package!.steps)) if (isNode(s.with) && 'path' in s.with) s.with.path = 'dist/timesheet-*.tgz';
+    for (const s of nodes(broken.jobs.package!.steps))
+      if (isNode(s.with) && 'path' in s.with) s.with.path = 'dist/timesheet-*.tgz';
     broken.jobs.test!.env = { ...(broken.jobs.test!.env as Node), AZURE_CLIENT_SECRET: 'Xy7~averyliteralsecretvalue' };
     const problems = checkGithubWorkflow(write('ci.yml', stringify(broken)), githubCiProblems);
     reports(problems, /sets up Node 20, not 24/, 'Node 20');
@@ -443,42 +550,52 @@ test('the checks fail on broken copies', async (t) => {
     reports(problems, /AZURE_CLIENT_SECRET holds a literal value/, 'literal secret');
   });
 
-  await t.test('deploy-cloud.yml run on push, outside an environment, applying without the plan, with a client secret', () => {
-    const broken = copy(deploy) as { on: Node; jobs: Record<string, Node> };
-    broken.on = { ...broken.on, push: { branches: ['main'] } };
-    for (const job of Object.values(broken.jobs)) {
-      delete job.environment;
-      for (const s of nodes(job.steps)) {
-        if (typeof s.run === 'string') s.run = s.run.replace('terraform apply tfplan', 'terraform apply -auto-approve');
-        if (text(s.uses).startsWith('azure/login@') && isNode(s.with)) s.with['client-secret'] = '${{ secrets.AZURE_CLIENT_SECRET }}';
+  await t.test(
+    'deploy-cloud.yml run on push, outside an environment, applying without the plan, with a client secret',
+    () => {
+      const broken = copy(deploy) as { on: Node; jobs: Record<string, Node> };
+      broken.on = { ...broken.on, push: { branches: ['main'] } };
+      for (const job of Object.values(broken.jobs)) {
+        delete job.environment;
+        for (const s of nodes(job.steps)) {
+          if (typeof s.run === 'string')
+            s.run = s.run.replace('terraform apply tfplan', 'terraform apply -auto-approve');
+          if (text(s.uses).startsWith('azure/login@') && isNode(s.with))
+            s.with['client-secret'] = '${{ secrets.AZURE_CLIENT_SECRET }}';
+        }
       }
-    }
-    const problems = checkGithubWorkflow(write('deploy-cloud.yml', stringify(broken)), githubDeployProblems);
-    reports(problems, /not by hand only/, 'push trigger');
-    reports(problems, /outside a GitHub environment/, 'no environment');
-    reports(problems, /does not apply the saved plan/, 'apply without the plan');
-    reports(problems, /OIDC/, 'client secret');
-  });
+      const problems = checkGithubWorkflow(write('deploy-cloud.yml', stringify(broken)), githubDeployProblems);
+      reports(problems, /not by hand only/, 'push trigger');
+      reports(problems, /outside a GitHub environment/, 'no environment');
+      reports(problems, /does not apply the saved plan/, 'apply without the plan');
+      reports(problems, /OIDC/, 'client secret');
+    },
+  );
 
-  await t.test('azure-pipelines.yml on Node 20, its deploy a plain job without environment, with a written tenant id', () => {
-    const broken = copy(az) as { stages: Node[] };
-    for (const stage of broken.stages) {
-      for (const job of nodes(stage.jobs)) for (const { step } of azSteps(job)) if (azTask(step, 'NodeTool') && isNode(step.inputs)) step.inputs.versionSpec = '20.x';
-    }
-    const deployStage = broken.stages.find((s) => s.stage === 'deploy')!;
-    const [deployment] = nodes(deployStage.jobs);
-    const strategy = (deployment!.strategy as { runOnce: { deploy: { steps: Node[] } } }).runOnce.deploy;
-    deployStage.jobs = [{ job: 'terraform', steps: strategy.steps }];
-    deployStage.condition = 'succeeded()';
-    const cli = strategy.steps.find((s) => azTask(s, 'AzureCLI'))!;
-    cli.env = { ...(cli.env as Node), ARM_TENANT_ID: '00000000-1111-2222-3333-444444444444' };
-    const problems = checkAzurePipeline(write('azure-pipelines.yml', stringify(broken)));
-    reports(problems, /installs Node 20\.x, not 24\.x/, 'Node 20');
-    reports(problems, /outside a deployment job bound to an environment/, 'plain job');
-    reports(problems, /not gated by a boolean parameter/, 'no manual gate');
-    reports(problems, /GUID/, 'tenant id written out');
-    reports(problems, /ARM_TENANT_ID holds a literal value/, 'literal tenant id');
-  });
+  await t.test(
+    'azure-pipelines.yml on Node 20, its deploy a plain job without environment, with a written tenant id',
+    () => {
+      const broken = copy(az) as { stages: Node[] };
+      for (const stage of broken.stages) {
+        for (const job of nodes(stage.jobs))
+          for (const { step } of azSteps(job))
+            if (azTask(step, 'NodeTool') && isNode(step.inputs)) step.inputs.versionSpec = '20.x';
+      }
+      const deployStage = broken.stages.find((s) => s.stage === 'deploy')!;
+      const [deployment] = nodes(deployStage.jobs);
+      const strategy = (deployment!.strategy as { runOnce: { deploy: { steps: Node[] } } }).runOnce.deploy;
+      deployStage.jobs = [{ job: 'terraform', steps: strategy.steps }];
+      deployStage.condition = 'succeeded()';
+      const cli = strategy.steps.find((s) => azTask(s, 'AzureCLI'))!;
+      cli.env = { ...(cli.env as Node), ARM_TENANT_ID: '00000000-1111-2222-3333-444444444444' };
+      const problems = checkAzurePipeline(write('azure-pipelines.yml', stringify(broken)));
+      reports(problems, /installs Node 20\.x, not 24\.x/, 'Node 20');
+      reports(problems, /outside a deployment job bound to an environment/, 'plain job');
+      reports(problems, /not gated by a boolean parameter/, 'no manual gate');
+      reports(problems, /GUID/, 'tenant id written out');
+      reports(problems, /ARM_TENANT_ID holds a literal value/, 'literal tenant id');
+    },
+  );
 
   await t.test('azure-pipelines.yml without its images stage', () => {
     const broken = copy(az) as { stages: Node[] };

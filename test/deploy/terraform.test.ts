@@ -19,7 +19,16 @@ import { getReferencesInExpression, parse } from '@cdktn/hcl2json';
 type Body = Record<string, unknown>;
 
 const TF_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/deploy/azure');
-const CONCERN_FILES = ['main.tf', 'variables.tf', 'container-app.tf', 'storage.tf', 'relay.tf', 'front-door.tf', 'monitoring.tf', 'outputs.tf'];
+const CONCERN_FILES = [
+  'main.tf',
+  'variables.tf',
+  'container-app.tf',
+  'storage.tf',
+  'relay.tf',
+  'front-door.tf',
+  'monitoring.tf',
+  'outputs.tf',
+];
 
 const isBody = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -73,7 +82,8 @@ for (const { file, json } of parsed) {
   for (const block of Array.isArray(json.locals) ? json.locals : []) {
     if (isBody(block)) for (const [k, v] of Object.entries(block)) locals.set(k, v);
   }
-  for (const block of Array.isArray(json.terraform) ? json.terraform : []) if (isBody(block)) terraformBlocks.push(block);
+  for (const block of Array.isArray(json.terraform) ? json.terraform : [])
+    if (isBody(block)) terraformBlocks.push(block);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -99,7 +109,8 @@ function allOf(type: string): Body[] {
 /** Nested blocks named `name`, static ones and the content of `dynamic "name"` blocks. */
 function blocks(body: Body, name: string): Body[] {
   const own = Array.isArray(body[name]) ? (body[name] as unknown[]).filter(isBody) : [];
-  const dynamic = isBody(body.dynamic) && Array.isArray(body.dynamic[name]) ? (body.dynamic[name] as unknown[]).filter(isBody) : [];
+  const dynamic =
+    isBody(body.dynamic) && Array.isArray(body.dynamic[name]) ? (body.dynamic[name] as unknown[]).filter(isBody) : [];
   const fromDynamic = dynamic.flatMap((d) => (Array.isArray(d.content) ? d.content.filter(isBody) : []));
   return [...own, ...fromDynamic];
 }
@@ -121,7 +132,8 @@ function resolve(value: unknown): unknown {
   return v.default;
 }
 
-const refersTo = (value: unknown, address: string): boolean => typeof value === 'string' && value.includes(`\${${address}`);
+const refersTo = (value: unknown, address: string): boolean =>
+  typeof value === 'string' && value.includes(`\${${address}`);
 
 /** Every expression string in a JSON tree (object keys of maps are literals, not expressions). */
 function expressions(node: unknown, out: string[] = []): string[] {
@@ -161,12 +173,17 @@ test('the Terraform is split by concern and every .tf file parses', () => {
 });
 
 test('the azurerm provider is pinned to 4.x and the state backend is remote', () => {
-  const providers = terraformBlocks.flatMap((t) => (Array.isArray(t.required_providers) ? t.required_providers.filter(isBody) : []));
+  const providers = terraformBlocks.flatMap((t) =>
+    Array.isArray(t.required_providers) ? t.required_providers.filter(isBody) : [],
+  );
   const azurerm = providers.map((p) => p.azurerm).find(isBody);
   assert.ok(azurerm, 'required_providers has no azurerm');
   assert.equal(azurerm.source, 'hashicorp/azurerm');
   assert.match(String(azurerm.version), /^~>\s*4\.\d+$/);
-  assert.ok(terraformBlocks.some((t) => isBody(t.backend) && 'azurerm' in t.backend), 'no azurerm backend');
+  assert.ok(
+    terraformBlocks.some((t) => isBody(t.backend) && 'azurerm' in t.backend),
+    'no azurerm backend',
+  );
 });
 
 test('every required resource type exists, in the file of its concern', () => {
@@ -205,7 +222,11 @@ test('every resource name comes from a variable or a local, never a literal', ()
   for (const [type, byName] of resources) {
     for (const [name, { body }] of byName) {
       if (!('name' in body)) continue;
-      assert.match(String(body.name), /\$\{[^}]*\b(var|local)\./, `${type}.${name}: name is a literal (${String(body.name)})`);
+      assert.match(
+        String(body.name),
+        /\$\{[^}]*\b(var|local)\./,
+        `${type}.${name}: name is a literal (${String(body.name)})`,
+      );
     }
   }
 });
@@ -241,7 +262,10 @@ test('a KEDA cron rule in Europe/Paris pre-warms replicas before 14:00 on Friday
   const [endMin, endHour, , , endDay] = cronFields(resolve(metadata.end));
   assert.ok(['5', 'FRI', 'fri'].includes(startDay!), `start day ${startDay} is not Friday`);
   assert.ok(['5', 'FRI', 'fri'].includes(endDay!), `end day ${endDay} is not Friday`);
-  assert.ok(Number(startHour) * 60 + Number(startMin) < 14 * 60, `pre-warm starts at ${startHour}:${startMin}, not before 14:00`);
+  assert.ok(
+    Number(startHour) * 60 + Number(startMin) < 14 * 60,
+    `pre-warm starts at ${startHour}:${startMin}, not before 14:00`,
+  );
   assert.equal(Number(endHour) * 60 + Number(endMin), 18 * 60, 'the pre-warmed floor ends at 18:00');
   assert.ok(Number(resolve(metadata.desiredReplicas)) >= 1, 'desiredReplicas must be at least 1');
 });
@@ -263,7 +287,10 @@ test('the container app runs as a managed identity with the relay key and sessio
   const identity = one(app, 'identity');
   assert.match(String(identity.type), /Assigned/);
   const secrets = new Map(blocks(app, 'secret').map((s) => [String(s.name), s.value]));
-  assert.ok(refersTo(secrets.get('relay-send-key'), 'azurerm_relay_hybrid_connection_authorization_rule.send.primary_key'), 'relay-send-key must be the Send rule key');
+  assert.ok(
+    refersTo(secrets.get('relay-send-key'), 'azurerm_relay_hybrid_connection_authorization_rule.send.primary_key'),
+    'relay-send-key must be the Send rule key',
+  );
   assert.ok(refersTo(secrets.get('session-secrets'), 'jsonencode('), 'session-secrets must be a JSON array');
 
   const env = new Map(blocks(one(one(app, 'template'), 'container'), 'env').map((e) => [String(e.name), e]));
@@ -279,21 +306,30 @@ test('the container app runs as a managed identity with the relay key and sessio
   }
   // The app uses the tables and the hybrid connection Terraform creates, with the app's identity.
   const wiring: Record<string, string> = {
-    TIMESHEET_PLUGIN_SETTINGS__SESSION_AZURE_TABLES__ACCOUNT_URL: 'azurerm_storage_account.sessions.primary_table_endpoint',
-    TIMESHEET_PLUGIN_SETTINGS__SESSION_AZURE_TABLES__MANAGED_IDENTITY_CLIENT_ID: 'azurerm_user_assigned_identity.app.client_id',
+    TIMESHEET_PLUGIN_SETTINGS__SESSION_AZURE_TABLES__ACCOUNT_URL:
+      'azurerm_storage_account.sessions.primary_table_endpoint',
+    TIMESHEET_PLUGIN_SETTINGS__SESSION_AZURE_TABLES__MANAGED_IDENTITY_CLIENT_ID:
+      'azurerm_user_assigned_identity.app.client_id',
     TIMESHEET_PLUGIN_SETTINGS__SESSION_AZURE_TABLES__SESSIONS_TABLE: 'azurerm_storage_table.sessions.name',
     TIMESHEET_PLUGIN_SETTINGS__SESSION_AZURE_TABLES__DRAFTS_TABLE: 'azurerm_storage_table.drafts.name',
     TIMESHEET_PLUGIN_SETTINGS__SESSION_AZURE_TABLES__LEASE_TABLE: 'azurerm_storage_table.leases.name',
     TIMESHEET_PLUGIN_SETTINGS__ERP_RELAY__HYBRID_CONNECTION: 'azurerm_relay_hybrid_connection.erp.name',
     TIMESHEET_PLUGIN_SETTINGS__ERP_RELAY__KEY_NAME: 'azurerm_relay_hybrid_connection_authorization_rule.send.name',
   };
-  for (const [name, address] of Object.entries(wiring)) assert.ok(refersTo(env.get(name)?.value, address), `env ${name} must be ${address}`);
-  assert.match(String(env.get('TIMESHEET_PLUGIN_SETTINGS__ERP_RELAY__RELAY_BASE_URL')?.value), /^https:\/\/\$\{local\.relay_namespace_host\}$/);
+  for (const [name, address] of Object.entries(wiring))
+    assert.ok(refersTo(env.get(name)?.value, address), `env ${name} must be ${address}`);
+  assert.match(
+    String(env.get('TIMESHEET_PLUGIN_SETTINGS__ERP_RELAY__RELAY_BASE_URL')?.value),
+    /^https:\/\/\$\{local\.relay_namespace_host\}$/,
+  );
   assert.equal(env.get('TIMESHEET_PLUGIN_SETTINGS__ERP_RELAY__KEY')?.secret_name, 'relay-send-key');
   assert.equal(env.get('TIMESHEET_APP__SESSION_SECRETS')?.secret_name, 'session-secrets');
   // A secret never reaches the container as a plain value.
   for (const [name, e] of env) {
-    assert.ok(!/primary_key|random_password|connection_string/.test(String(e.value ?? '')), `env ${name} carries a secret as a plain value`);
+    assert.ok(
+      !/primary_key|random_password|connection_string/.test(String(e.value ?? '')),
+      `env ${name} carries a secret as a plain value`,
+    );
   }
 });
 
@@ -305,13 +341,19 @@ test('the storage account is HTTPS only, TLS 1.2, without public blobs, with the
   const tables = allOf('azurerm_storage_table').map((t) => resolve(t.name));
   assert.ok(tables.includes('timesheetsessions'), `tables: ${tables.join(', ')}`);
   assert.ok(tables.includes('timesheetdrafts'), `tables: ${tables.join(', ')}`);
-  assert.ok(tables.some((t) => /lease/.test(String(t))), 'no lease table');
-  for (const t of allOf('azurerm_storage_table')) assert.ok(refersTo(t.storage_account_id, 'azurerm_storage_account.sessions.id'));
+  assert.ok(
+    tables.some((t) => /lease/.test(String(t))),
+    'no lease table',
+  );
+  for (const t of allOf('azurerm_storage_table'))
+    assert.ok(refersTo(t.storage_account_id, 'azurerm_storage_account.sessions.id'));
 });
 
 test("the app's identity is Storage Table Data Contributor on the account", () => {
   const identityIds = one(resource('azurerm_container_app', 'app'), 'identity').identity_ids;
-  assert.ok(Array.isArray(identityIds) && identityIds.some((id) => refersTo(id, 'azurerm_user_assigned_identity.app.id')));
+  assert.ok(
+    Array.isArray(identityIds) && identityIds.some((id) => refersTo(id, 'azurerm_user_assigned_identity.app.id')),
+  );
   const grant = allOf('azurerm_role_assignment').find(
     (r) =>
       r.role_definition_name === 'Storage Table Data Contributor' &&
@@ -343,14 +385,20 @@ test('Front Door Premium sends HTTPS only to the container app, probing /healthz
   assert.equal(probe.path, '/healthz');
   assert.equal(probe.protocol, 'Https');
   const origin = resource('azurerm_cdn_frontdoor_origin', 'app');
-  assert.ok(refersTo(origin.host_name, 'azurerm_container_app.app.ingress[0].fqdn'), 'origin must be the container app FQDN');
+  assert.ok(
+    refersTo(origin.host_name, 'azurerm_container_app.app.ingress[0].fqdn'),
+    'origin must be the container app FQDN',
+  );
   assert.equal(origin.certificate_name_check_enabled, true);
 
   const route = resource('azurerm_cdn_frontdoor_route', 'app');
   assert.deepEqual([...(route.supported_protocols as string[])].sort(), ['Http', 'Https']);
   assert.equal(route.https_redirect_enabled, true, 'HTTP must be redirected to HTTPS');
   assert.equal(route.forwarding_protocol, 'HttpsOnly');
-  assert.ok(Array.isArray(route.cdn_frontdoor_custom_domain_ids) && route.cdn_frontdoor_custom_domain_ids.some((id) => refersTo(id, 'azurerm_cdn_frontdoor_custom_domain.app.id')));
+  assert.ok(
+    Array.isArray(route.cdn_frontdoor_custom_domain_ids) &&
+      route.cdn_frontdoor_custom_domain_ids.some((id) => refersTo(id, 'azurerm_cdn_frontdoor_custom_domain.app.id')),
+  );
 
   const tls = one(resource('azurerm_cdn_frontdoor_custom_domain', 'app'), 'tls');
   assert.equal(tls.certificate_type, 'ManagedCertificate');
@@ -361,10 +409,15 @@ test('the WAF policy is in Prevention mode with DRS 2.1, Bot Manager and a rate-
   const waf = resource('azurerm_cdn_frontdoor_firewall_policy', 'main');
   assert.equal(waf.mode, 'Prevention');
   assert.equal(waf.enabled, true);
-  assert.ok(refersTo(waf.sku_name, 'azurerm_cdn_frontdoor_profile.main.sku_name') || waf.sku_name === 'Premium_AzureFrontDoor');
+  assert.ok(
+    refersTo(waf.sku_name, 'azurerm_cdn_frontdoor_profile.main.sku_name') || waf.sku_name === 'Premium_AzureFrontDoor',
+  );
   const managed = blocks(waf, 'managed_rule').map((m) => `${String(m.type)} ${String(m.version)} ${String(m.action)}`);
   assert.ok(managed.includes('Microsoft_DefaultRuleSet 2.1 Block'), `managed rules: ${managed.join('; ')}`);
-  assert.ok(managed.some((m) => m.startsWith('Microsoft_BotManagerRuleSet ')), `managed rules: ${managed.join('; ')}`);
+  assert.ok(
+    managed.some((m) => m.startsWith('Microsoft_BotManagerRuleSet ')),
+    `managed rules: ${managed.join('; ')}`,
+  );
   const rateLimits = blocks(waf, 'custom_rule').filter((r) => r.type === 'RateLimitRule');
   assert.ok(rateLimits.length >= 1, 'no RateLimitRule');
   for (const r of rateLimits) {
@@ -377,13 +430,21 @@ test('the WAF policy is in Prevention mode with DRS 2.1, Bot Manager and a rate-
   const association = one(firewall, 'association');
   assert.ok(refersTo(firewall.cdn_frontdoor_firewall_policy_id, 'azurerm_cdn_frontdoor_firewall_policy.main.id'));
   const domains = blocks(association, 'domain').map((d) => String(d.cdn_frontdoor_domain_id));
-  assert.ok(domains.some((d) => refersTo(d, 'azurerm_cdn_frontdoor_custom_domain.app.id')), 'WAF not bound to the custom domain');
-  assert.ok(domains.some((d) => refersTo(d, 'azurerm_cdn_frontdoor_endpoint.main.id')), 'WAF not bound to the endpoint');
+  assert.ok(
+    domains.some((d) => refersTo(d, 'azurerm_cdn_frontdoor_custom_domain.app.id')),
+    'WAF not bound to the custom domain',
+  );
+  assert.ok(
+    domains.some((d) => refersTo(d, 'azurerm_cdn_frontdoor_endpoint.main.id')),
+    'WAF not bound to the endpoint',
+  );
 });
 
 test('Log Analytics feeds a workspace-based Application Insights and the Container Apps environment', () => {
   resource('azurerm_log_analytics_workspace', 'main');
-  assert.ok(refersTo(resource('azurerm_application_insights', 'main').workspace_id, 'azurerm_log_analytics_workspace.main.id'));
+  assert.ok(
+    refersTo(resource('azurerm_application_insights', 'main').workspace_id, 'azurerm_log_analytics_workspace.main.id'),
+  );
   const env = resource('azurerm_container_app_environment', 'main');
   assert.ok(refersTo(env.log_analytics_workspace_id, 'azurerm_log_analytics_workspace.main.id'));
   assert.equal(env.logs_destination, 'log-analytics');
@@ -404,7 +465,11 @@ test('the four alerts (5xx rate, p95 latency, ERP failures, no relay listener) n
   const p95 = logAlerts.find((a) => /percentiles?\(.*\b95\)/.test(String(criteria(a).query)));
   assert.ok(p95, 'no p95 latency alert');
 
-  const erp = logAlerts.find((a) => /ContainerAppConsoleLogs/.test(String(criteria(a).query)) && String(criteria(a).query).includes('var.erp_failure_log_markers'));
+  const erp = logAlerts.find(
+    (a) =>
+      /ContainerAppConsoleLogs/.test(String(criteria(a).query)) &&
+      String(criteria(a).query).includes('var.erp_failure_log_markers'),
+  );
   assert.ok(erp, 'no ERP-failures alert on the app logs');
 
   const listeners = metricAlerts.find((a) => criteria(a).metric_name === 'ActiveListeners');
@@ -414,18 +479,25 @@ test('the four alerts (5xx rate, p95 latency, ERP failures, no relay listener) n
   assert.equal(criteria(listeners).threshold, 1);
 
   for (const a of metricAlerts) {
-    assert.ok(blocks(a, 'action').some((x) => refersTo(x.action_group_id, actionGroup)), `${String(a.name)} does not notify the action group`);
+    assert.ok(
+      blocks(a, 'action').some((x) => refersTo(x.action_group_id, actionGroup)),
+      `${String(a.name)} does not notify the action group`,
+    );
   }
   for (const a of logAlerts) {
     assert.ok(
-      blocks(a, 'action').some((x) => Array.isArray(x.action_groups) && x.action_groups.some((g) => refersTo(g, actionGroup))),
+      blocks(a, 'action').some(
+        (x) => Array.isArray(x.action_groups) && x.action_groups.some((g) => refersTo(g, actionGroup)),
+      ),
       `${String(a.name)} does not notify the action group`,
     );
   }
 });
 
 test('every variable used is declared, every declared variable is used, each with a type and description', () => {
-  const used = new Set(references.filter((r) => r.value.startsWith('var.')).map((r) => r.value.split('.')[1]!.replace(/\[.*$/, '')));
+  const used = new Set(
+    references.filter((r) => r.value.startsWith('var.')).map((r) => r.value.split('.')[1]!.replace(/\[.*$/, '')),
+  );
   const declared = new Set(variables.keys());
   assert.deepEqual([...used].filter((v) => !declared.has(v)).sort(), [], 'used but not declared');
   assert.deepEqual([...declared].filter((v) => !used.has(v)).sort(), [], 'declared but never used');
@@ -433,7 +505,8 @@ test('every variable used is declared, every declared variable is used, each wit
     assert.ok(typeof v.description === 'string' && v.description.length > 10, `variable ${name} has no description`);
     assert.ok(typeof v.type === 'string', `variable ${name} has no type`);
   }
-  for (const { file } of parsed.filter((p) => isBody(p.json.variable))) assert.equal(file, 'variables.tf', 'variables live in variables.tf');
+  for (const { file } of parsed.filter((p) => isBody(p.json.variable)))
+    assert.equal(file, 'variables.tf', 'variables live in variables.tf');
 });
 
 test('every local and resource referenced is declared', () => {
@@ -464,7 +537,12 @@ test('outputs give the URLs, the DNS records and the Listen key (sensitive)', ()
     assert.ok(o, `no output ${name}`);
     assert.ok(typeof o.description === 'string', `output ${name} has no description`);
   }
-  assert.ok(refersTo(outputs.get('dns_validation_txt_record')!.value, 'azurerm_cdn_frontdoor_custom_domain.app.validation_token') || JSON.stringify(outputs.get('dns_validation_txt_record')!.value).includes('validation_token'));
+  assert.ok(
+    refersTo(
+      outputs.get('dns_validation_txt_record')!.value,
+      'azurerm_cdn_frontdoor_custom_domain.app.validation_token',
+    ) || JSON.stringify(outputs.get('dns_validation_txt_record')!.value).includes('validation_token'),
+  );
   for (const [name, o] of outputs) {
     if (/primary_key|secondary_key|connection_string|random_password/.test(JSON.stringify(o.value))) {
       assert.equal(o.sensitive, true, `output ${name} exposes a secret without sensitive = true`);
@@ -475,12 +553,27 @@ test('outputs give the URLs, the DNS records and the Listen key (sensitive)', ()
 test('example.tfvars sets only declared variables, every required one, and no secret', async () => {
   const example = await parse('example.tfvars', readFileSync(path.join(TF_DIR, 'example.tfvars'), 'utf8'));
   const set = Object.keys(example);
-  assert.deepEqual(set.filter((k) => !variables.has(k)), [], 'example.tfvars sets undeclared variables');
+  assert.deepEqual(
+    set.filter((k) => !variables.has(k)),
+    [],
+    'example.tfvars sets undeclared variables',
+  );
   const required = [...variables].filter(([, v]) => !('default' in v)).map(([k]) => k);
-  assert.deepEqual(required.filter((k) => !set.includes(k)), [], 'example.tfvars misses required variables');
+  assert.deepEqual(
+    required.filter((k) => !set.includes(k)),
+    [],
+    'example.tfvars misses required variables',
+  );
   const sensitive = [...variables].filter(([, v]) => v.sensitive === true).map(([k]) => k);
-  assert.deepEqual(set.filter((k) => sensitive.includes(k)), [], 'example.tfvars sets a sensitive variable');
-  assert.doesNotMatch(readFileSync(path.join(TF_DIR, 'example.tfvars'), 'utf8'), /SharedAccessKey=|AccountKey=|-----BEGIN/);
+  assert.deepEqual(
+    set.filter((k) => sensitive.includes(k)),
+    [],
+    'example.tfvars sets a sensitive variable',
+  );
+  assert.doesNotMatch(
+    readFileSync(path.join(TF_DIR, 'example.tfvars'), 'utf8'),
+    /SharedAccessKey=|AccountKey=|-----BEGIN/,
+  );
 });
 
 test('terraform fmt -check passes (when terraform is installed)', (t) => {
@@ -489,7 +582,9 @@ test('terraform fmt -check passes (when terraform is installed)', (t) => {
     t.skip('terraform is not installed here: fmt -check not run (the structural checks above still ran)');
     return;
   }
-  const fmt = spawnSync('terraform', ['fmt', '-check', '-diff', '-recursive', '-no-color', TF_DIR], { encoding: 'utf8' });
+  const fmt = spawnSync('terraform', ['fmt', '-check', '-diff', '-recursive', '-no-color', TF_DIR], {
+    encoding: 'utf8',
+  });
   assert.equal(fmt.status, 0, `terraform fmt -check failed:\n${fmt.stdout}${fmt.stderr}`);
 });
 
@@ -501,7 +596,11 @@ test('terraform validate passes (TIMESHEET_TF_VALIDATE=1: needs the provider reg
   const work = mkdtempSync(path.join(tmpdir(), 'tf-validate-'));
   t.after(() => rmSync(work, { recursive: true, force: true }));
   cpSync(TF_DIR, work, { recursive: true, filter: (src) => !src.includes(`${path.sep}.terraform`) });
-  const init = spawnSync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: work, encoding: 'utf8', timeout: 300_000 });
+  const init = spawnSync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], {
+    cwd: work,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   assert.equal(init.status, 0, `terraform init failed:\n${init.stdout}${init.stderr}`);
   const validate = spawnSync('terraform', ['validate', '-no-color'], { cwd: work, encoding: 'utf8', timeout: 120_000 });
   assert.equal(validate.status, 0, `terraform validate failed:\n${validate.stdout}${validate.stderr}`);

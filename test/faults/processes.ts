@@ -62,7 +62,15 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 export function childEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (k.startsWith('TIMESHEET_') || k.startsWith('LINK_') || k.startsWith('ERP_') || k === 'NODE_TEST_CONTEXT' || k === 'LOG_LEVEL' || k === 'PORT') continue;
+    if (
+      k.startsWith('TIMESHEET_') ||
+      k.startsWith('LINK_') ||
+      k.startsWith('ERP_') ||
+      k === 'NODE_TEST_CONTEXT' ||
+      k === 'LOG_LEVEL' ||
+      k === 'PORT'
+    )
+      continue;
     env[k] = v;
   }
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
@@ -118,7 +126,6 @@ export function spawnTsx(name: string, entry: string, args: string[], env: NodeJ
   return proc;
 }
 
-
 export interface WaitOptions {
   timeoutMs?: number;
   intervalMs?: number;
@@ -127,7 +134,11 @@ export interface WaitOptions {
 }
 
 /** Polls `probe` until it returns something other than undefined/false; fails after `timeoutMs` with `what`. */
-export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, options: WaitOptions = {}): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  options: WaitOptions = {},
+): Promise<T> {
   const { timeoutMs = 20_000, intervalMs = 50 } = options;
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -141,7 +152,10 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | undefi
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`,
+      );
     await delay(intervalMs);
   }
 }
@@ -158,7 +172,9 @@ export async function statusOf(url: string, timeoutMs = 2000): Promise<number | 
 }
 
 const exitedReason = (proc: ManagedProcess) => () =>
-  proc.running() ? undefined : `${proc.name} exited (${proc.child.exitCode ?? proc.child.signalCode}):\n${proc.output().slice(-3000)}`;
+  proc.running()
+    ? undefined
+    : `${proc.name} exited (${proc.child.exitCode ?? proc.child.signalCode}):\n${proc.output().slice(-3000)}`;
 
 /** An output line saying the port was taken: the start is tried again on another port. */
 const PORT_TAKEN = /EADDRINUSE/;
@@ -200,12 +216,21 @@ export interface ErpProcess {
 /** Runs the ERP simulator (one node) as its own process on a free port, with its SQLite file in `dbFile`. */
 export async function startErpProcess(dbFile: string, options: { readyTimeoutMs?: number } = {}): Promise<ErpProcess> {
   const launch = async (port: number): Promise<ManagedProcess> => {
-    const proc = spawnTsx('erp-simulator', 'scripts/stand-ins/erp-simulator/main.ts', ['--port', String(port), '--nodes', '1', '--db', dbFile], childEnv({ LOG_LEVEL: 'info' }));
+    const proc = spawnTsx(
+      'erp-simulator',
+      'scripts/stand-ins/erp-simulator/main.ts',
+      ['--port', String(port), '--nodes', '1', '--db', dbFile],
+      childEnv({ LOG_LEVEL: 'info' }),
+    );
     try {
-      await waitUntil(`the ERP simulator on port ${port}`, async () => (await statusOf(`http://${HOST}:${port}/erp?wsdl`)) === 200, {
-        timeoutMs: options.readyTimeoutMs ?? 30_000,
-        abortIf: exitedReason(proc),
-      });
+      await waitUntil(
+        `the ERP simulator on port ${port}`,
+        async () => (await statusOf(`http://${HOST}:${port}/erp?wsdl`)) === 200,
+        {
+          timeoutMs: options.readyTimeoutMs ?? 30_000,
+          abortIf: exitedReason(proc),
+        },
+      );
     } catch (err) {
       await proc.kill();
       throw err;
@@ -244,7 +269,11 @@ export async function startErpProcess(dbFile: string, options: { readyTimeoutMs?
  * Runs the on-prem link service as its own process, listening on `relay` (the in-process relay
  * emulator) and forwarding to `erpOrigins`; resolves once the relay counts one more listener.
  */
-export async function startLinkServiceProcess(relay: RelayEmulator, erpOrigins: string[], options: { timeoutMs?: number } = {}): Promise<ManagedProcess> {
+export async function startLinkServiceProcess(
+  relay: RelayEmulator,
+  erpOrigins: string[],
+  options: { timeoutMs?: number } = {},
+): Promise<ManagedProcess> {
   const before = relay.listenerCount(HC);
   const proc = spawnTsx(
     'link-service',
@@ -259,7 +288,10 @@ export async function startLinkServiceProcess(relay: RelayEmulator, erpOrigins: 
     }),
   );
   try {
-    await waitUntil('the link service to listen on the relay', () => relay.listenerCount(HC) > before, { timeoutMs: 30_000, abortIf: exitedReason(proc) });
+    await waitUntil('the link service to listen on the relay', () => relay.listenerCount(HC) > before, {
+      timeoutMs: 30_000,
+      abortIf: exitedReason(proc),
+    });
   } catch (err) {
     await proc.kill();
     throw err;
@@ -361,14 +393,20 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
 // ---------------------------------------------------------------- diagnostics
 
 /** Runs a test body; when it fails, the tails of the processes' outputs go to the test's diagnostics. */
-export async function withLogsOnFailure<T>(t: { diagnostic(message: string): void }, procs: () => Array<ManagedProcess | undefined>, body: () => Promise<T>): Promise<T> {
+export async function withLogsOnFailure<T>(
+  t: { diagnostic(message: string): void },
+  procs: () => Array<ManagedProcess | undefined>,
+  body: () => Promise<T>,
+): Promise<T> {
   try {
     return await body();
   } catch (err) {
     for (const p of procs()) {
       if (!p) continue;
       const tail = p.output().split('\n').slice(-25).join('\n');
-      t.diagnostic(`--- last output of ${p.name} (pid ${p.pid}, ${p.running() ? 'running' : `exited ${p.child.exitCode ?? p.child.signalCode}`}):\n${tail}`);
+      t.diagnostic(
+        `--- last output of ${p.name} (pid ${p.pid}, ${p.running() ? 'running' : `exited ${p.child.exitCode ?? p.child.signalCode}`}):\n${tail}`,
+      );
     }
     throw err;
   }

@@ -35,7 +35,15 @@ export interface RoundRobinProxy {
 }
 
 /** Hop-by-hop headers are the proxy's own business, not forwarded (RFC 9110 section 7.6.1). */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+]);
 
 function endToEnd(headers: http.IncomingHttpHeaders | http.OutgoingHttpHeaders): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
@@ -72,7 +80,13 @@ export async function startRoundRobinProxy(backends: string[] = []): Promise<Rou
 
   const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
     const index = pick();
-    const entry: ProxiedExchange = { method: req.method ?? 'GET', path: req.url ?? '/', backend: index, status: 0, at: Date.now() };
+    const entry: ProxiedExchange = {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      backend: index,
+      status: 0,
+      at: Date.now(),
+    };
     log.push(entry);
     const fail = (error: string) => {
       entry.status = 502;

@@ -11,7 +11,11 @@ import { completeSignIn, TestBrowser, type Page } from '../../scripts/harness/de
 export async function signIn(baseUrl: string, user: string, path = '/'): Promise<{ browser: TestBrowser; page: Page }> {
   const browser = new TestBrowser();
   const deepLink = await browser.get(`${baseUrl}${path}`);
-  assert.equal(deepLink.status >= 300 && deepLink.status < 400, true, `an anonymous visit is sent to sign in (HTTP ${deepLink.status})`);
+  assert.equal(
+    deepLink.status >= 300 && deepLink.status < 400,
+    true,
+    `an anonymous visit is sent to sign in (HTTP ${deepLink.status})`,
+  );
   const page = await completeSignIn(browser, await browser.follow(deepLink), user);
   assert.equal(page.status, 200, `signed in, ${path} answers 200 (got ${page.status})`);
   return { browser, page };
@@ -21,7 +25,12 @@ export { autosave, csrfOf, versionOf, weekFields, type AutosaveAnswer } from '..
 import { weekFields } from '../../scripts/harness/week-page.js';
 
 /** Opens the week, posts its form with `cells` changed and action=submit (no JavaScript), follows the redirect. */
-export async function submitWeek(baseUrl: string, browser: TestBrowser, week: string, cells: Record<string, string>): Promise<{ answer: Page; page: Page; tookMs: number }> {
+export async function submitWeek(
+  baseUrl: string,
+  browser: TestBrowser,
+  week: string,
+  cells: Record<string, string>,
+): Promise<{ answer: Page; page: Page; tookMs: number }> {
   const form = await browser.get(`${baseUrl}/week/${week}`);
   assert.equal(form.status, 200, `the week opens before the submit (HTTP ${form.status})`);
   const started = Date.now();
@@ -48,7 +57,14 @@ export interface OutboxView {
   pending: number;
   retrying: number;
   failed: number;
-  problems: Array<{ submissionId: string; user: string; week: string; state: string; attempts: number; lastError: string | null }>;
+  problems: Array<{
+    submissionId: string;
+    user: string;
+    week: string;
+    state: string;
+    attempts: number;
+    lastError: string | null;
+  }>;
 }
 
 /** /ops/outbox as an Admin sees it. */
@@ -78,7 +94,11 @@ function erpRows<T>(dbFile: string, sql: string, params: unknown[]): Promise<T[]
 
 /** The ERP's own record of a week's bookings (the simulator's submissions table). */
 export function erpBookings(dbFile: string, account: string, weekStart: string): Promise<ErpBooking[]> {
-  return erpRows(dbFile, 'SELECT submission_id, receipt_number, account, week_start FROM submissions WHERE account = ? AND week_start = ? ORDER BY seq', [account, weekStart]);
+  return erpRows(
+    dbFile,
+    'SELECT submission_id, receipt_number, account, week_start FROM submissions WHERE account = ? AND week_start = ? ORDER BY seq',
+    [account, weekStart],
+  );
 }
 
 export interface ErpEntry {
@@ -89,7 +109,11 @@ export interface ErpEntry {
 
 /** The hours the ERP holds for a person's week, by project and day. */
 export function erpEntries(dbFile: string, account: string, weekStart: string): Promise<ErpEntry[]> {
-  return erpRows(dbFile, 'SELECT project_code, date, hours FROM time_entries WHERE account = ? AND week_start = ? ORDER BY project_code, date', [account, weekStart]);
+  return erpRows(
+    dbFile,
+    'SELECT project_code, date, hours FROM time_entries WHERE account = ? AND week_start = ? ORDER BY project_code, date',
+    [account, weekStart],
+  );
 }
 
 /** The hour inputs of a week page: `project|date` keys in page order. */

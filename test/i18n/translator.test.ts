@@ -13,8 +13,14 @@ test('French has exactly the English keys and the same placeholders', () => {
 });
 
 test('the accessible name of a cell says project and day, in each language', () => {
-  assert.equal(translator('en')('week.cellLabel', { project: 'P-1042 Migration', day: formatDay('2026-11-16', 'en') }), 'Hours for P-1042 Migration on Monday 16 November');
-  assert.equal(translator('fr')('week.cellLabel', { project: 'P-1042 Migration', day: formatDay('2026-11-16', 'fr') }), 'Heures pour P-1042 Migration le lundi 16 novembre');
+  assert.equal(
+    translator('en')('week.cellLabel', { project: 'P-1042 Migration', day: formatDay('2026-11-16', 'en') }),
+    'Hours for P-1042 Migration on Monday 16 November',
+  );
+  assert.equal(
+    translator('fr')('week.cellLabel', { project: 'P-1042 Migration', day: formatDay('2026-11-16', 'fr') }),
+    'Heures pour P-1042 Migration le lundi 16 novembre',
+  );
 });
 
 test('the browser language is chosen by quality, else the default', () => {

@@ -11,7 +11,15 @@ import type { LinkService, LinkServiceOptions } from '../../src/link-service/lin
 import { DEVELOPMENT_LISTEN_KEY } from '../../src/relay/development-keys.js';
 import type { RelayEmulator } from '../../scripts/stand-ins/relay-emulator/relay-emulator.js';
 import { startTestErpFarm } from '../../scripts/harness/erp-simulator.js';
-import { HC, origins, sendToken, startTestLinkService, startTestRelay, startUpstream, waitFor } from '../../scripts/harness/relay.js';
+import {
+  HC,
+  origins,
+  sendToken,
+  startTestLinkService,
+  startTestRelay,
+  startUpstream,
+  waitFor,
+} from '../../scripts/harness/relay.js';
 
 interface RawAnswer {
   status: number;
@@ -23,11 +31,22 @@ interface RawAnswer {
 function rawRequest(relay: RelayEmulator, method: string, path: string, body = ''): Promise<RawAnswer> {
   const { port } = new URL(relay.url);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path, headers: { ServiceBusAuthorization: sendToken(relay), 'Content-Length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        headers: { ServiceBusAuthorization: sendToken(relay), 'Content-Length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -42,7 +61,11 @@ async function refusedOrigin(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-async function relayAndLink(t: TestContext, erpEndpoints: string[], options: Partial<LinkServiceOptions> = {}): Promise<{ relay: RelayEmulator; link: LinkService }> {
+async function relayAndLink(
+  t: TestContext,
+  erpEndpoints: string[],
+  options: Partial<LinkServiceOptions> = {},
+): Promise<{ relay: RelayEmulator; link: LinkService }> {
   const relay = await startTestRelay();
   t.after(() => relay.close());
   const link = startTestLinkService(relay, { erpEndpoints, ...options });
@@ -177,11 +200,18 @@ describe('link service', () => {
     });
     const upstream = await startUpstream((req, res) => void res.end(req.body));
     t.after(() => upstream.close());
-    const { relay, link } = await relayAndLink(t, [upstream.url], { tokenTtlSeconds: 2, logger: pino({ level: 'trace' }, sink) });
+    const { relay, link } = await relayAndLink(t, [upstream.url], {
+      tokenTtlSeconds: 2,
+      logger: pino({ level: 'trace' }, sink),
+    });
     await rawRequest(relay, 'POST', `/${HC}/erp`, 'x');
     await rawRequest(relay, 'POST', `/${HC}/admin`, 'x');
     relay.dropListeners(HC);
-    await waitFor(() => link.stats().connects === 2 && link.stats().tokenRenewals >= 1, 'a reconnection and a renewal', 5000);
+    await waitFor(
+      () => link.stats().connects === 2 && link.stats().tokenRenewals >= 1,
+      'a reconnection and a renewal',
+      5000,
+    );
     const log = lines.join('');
     assert.match(log, /ERP request relayed/);
     assert.ok(!log.includes(DEVELOPMENT_LISTEN_KEY), 'the key is in the logs');

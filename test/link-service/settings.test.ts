@@ -44,11 +44,18 @@ describe('link service settings', () => {
   it('refuses plain http to a relay that is not on this machine', () => {
     const parsed = linkServiceSettingsFromEnv({ LINK_RELAY_URL: 'http://relay.example', LINK_KEY: 'k' });
     assert.equal(parsed.ok, false);
-    assert.match(!parsed.ok ? parsed.problems.join('\n') : '', /^LINK_RELAY_URL: a relay that is not on this machine must be reached over https/m);
+    assert.match(
+      !parsed.ok ? parsed.problems.join('\n') : '',
+      /^LINK_RELAY_URL: a relay that is not on this machine must be reached over https/m,
+    );
   });
 
   it('reports every invalid variable at once, under its name', () => {
-    const parsed = linkServiceSettingsFromEnv({ LINK_TIMEOUT_MS: '90000', LINK_ERP_ENDPOINTS: 'ftp://erp', LINK_HYBRID_CONNECTION: '../x' });
+    const parsed = linkServiceSettingsFromEnv({
+      LINK_TIMEOUT_MS: '90000',
+      LINK_ERP_ENDPOINTS: 'ftp://erp',
+      LINK_HYBRID_CONNECTION: '../x',
+    });
     assert.equal(parsed.ok, false);
     const problems = !parsed.ok ? parsed.problems.join('\n') : '';
     assert.match(problems, /^LINK_TIMEOUT_MS:/m);

@@ -9,7 +9,12 @@ import { ActiveSessions } from '../../src/metrics/active-sessions.js';
 import { instrumentErp } from '../../src/metrics/erp-metrics.js';
 import { instrumentStoreHandle } from '../../src/metrics/store-metrics.js';
 import { routeLabel } from '../../src/metrics/http-metrics.js';
-import { ErpRejectedError, ErpTimeoutError, ErpUnavailableError, type ErpConnector } from '../../src/ports/erp-connector.js';
+import {
+  ErpRejectedError,
+  ErpTimeoutError,
+  ErpUnavailableError,
+  type ErpConnector,
+} from '../../src/ports/erp-connector.js';
 import { DraftConflictError } from '../../src/ports/draft-store.js';
 import type { Storage } from '../../src/ports/storage.js';
 import type { Request } from 'express';
@@ -35,7 +40,10 @@ test('the series keeps one slot per 10 s for an hour; p95 from the buckets is wi
   assert.equal(rows.at(-2)!.requests, 1000);
   assert.equal(rows.at(-1)!.requests, 0);
   // An hour later the ring has reused the slot: gone.
-  assert.equal(series.points(10, T0 + 3_600_000).reduce((n, p) => n + p.requests, 0), 0);
+  assert.equal(
+    series.points(10, T0 + 3_600_000).reduce((n, p) => n + p.requests, 0),
+    0,
+  );
   series.record(3, T0 + 3_600_000);
   assert.equal(series.points(10, T0 + 3_600_000).at(-1)!.requests, 1);
 });
@@ -64,14 +72,21 @@ test('active sessions: distinct ids of the last 15 minutes, bounded', () => {
 });
 
 test('the route label is the pattern, static files one label, anything else unmatched', () => {
-  const req = (over: Partial<Request> & { route?: unknown }) => ({ baseUrl: '', originalUrl: '/x', ...over }) as unknown as Request;
-  assert.equal(routeLabel(req({ route: { path: '/week/:weekId/autosave' }, originalUrl: '/week/2026-W50/autosave' })), '/week/:weekId/autosave');
+  const req = (over: Partial<Request> & { route?: unknown }) =>
+    ({ baseUrl: '', originalUrl: '/x', ...over }) as unknown as Request;
+  assert.equal(
+    routeLabel(req({ route: { path: '/week/:weekId/autosave' }, originalUrl: '/week/2026-W50/autosave' })),
+    '/week/:weekId/autosave',
+  );
   assert.equal(routeLabel(req({ route: { path: '/retry' }, baseUrl: '/ops' })), '/ops/retry');
   assert.equal(routeLabel(req({ originalUrl: '/assets/app.css?v=1' })), '/assets/*');
   assert.equal(routeLabel(req({ originalUrl: '/wp-admin/../../etc/passwd' })), 'unmatched');
 });
 
-async function valuesOf(registry: Registry, name: string): Promise<Array<{ labels: Record<string, string | number>; value: number }>> {
+async function valuesOf(
+  registry: Registry,
+  name: string,
+): Promise<Array<{ labels: Record<string, string | number>; value: number }>> {
   const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
   return (metric?.values ?? []) as Array<{ labels: Record<string, string | number>; value: number }>;
 }
@@ -104,7 +119,9 @@ test('the ERP decorator counts calls by port method and outcome, and passes resu
   failures.ping = new TypeError('bug');
   await assert.rejects(erp.ping(), TypeError);
   const count = async (operation: string, outcome: string) =>
-    (await valuesOf(registry, 'timesheet_erp_calls_total')).find((v) => v.labels.operation === operation && v.labels.outcome === outcome)?.value;
+    (await valuesOf(registry, 'timesheet_erp_calls_total')).find(
+      (v) => v.labels.operation === operation && v.labels.outcome === outcome,
+    )?.value;
   assert.equal(await count('getWeekContext', 'ok'), 1);
   assert.equal(await count('getWeekContext', 'unavailable'), 1);
   assert.equal(await count('submitWeek', 'timeout'), 1);
@@ -113,7 +130,15 @@ test('the ERP decorator counts calls by port method and outcome, and passes resu
   assert.equal(await count('submitWeek', 'ok'), 0, 'zero series exist before the first call');
   assert.deepEqual(erp.totals().submitWeek, { timeout: 1, rejected: 1 });
   const durations = await valuesOf(registry, 'timesheet_erp_call_duration_seconds');
-  assert.ok(durations.some((v) => v.labels.operation === 'getWeekContext' && v.labels.outcome === 'unavailable' && v.labels.le === '+Inf' && v.value === 1));
+  assert.ok(
+    durations.some(
+      (v) =>
+        v.labels.operation === 'getWeekContext' &&
+        v.labels.outcome === 'unavailable' &&
+        v.labels.le === '+Inf' &&
+        v.value === 1,
+    ),
+  );
 });
 
 test('the store decorator times sessions and drafts, keeps the store object and counters()', async () => {
@@ -151,10 +176,17 @@ test('the store decorator times sessions and drafts, keeps the store object and 
   const registry = new Registry();
   const wrapped = instrumentStoreHandle(handle, registry);
   assert.equal(wrapped.store, store, 'the same store object: express-session listens to its events');
-  await new Promise<void>((resolve, reject) => wrapped.store.set('s1', { cookie: {} } as never, (err) => (err ? reject(err) : resolve())));
-  const got = await new Promise<unknown>((resolve, reject) => wrapped.store.get('s1', (err, s) => (err ? reject(err) : resolve(s))));
+  await new Promise<void>((resolve, reject) =>
+    wrapped.store.set('s1', { cookie: {} } as never, (err) => (err ? reject(err) : resolve())),
+  );
+  const got = await new Promise<unknown>((resolve, reject) =>
+    wrapped.store.get('s1', (err, s) => (err ? reject(err) : resolve(s))),
+  );
   assert.deepEqual(got, { cookie: {} });
-  await assert.rejects(new Promise((resolve, reject) => wrapped.store.get('broken', (err, s) => (err ? reject(err) : resolve(s)))), /storage down/);
+  await assert.rejects(
+    new Promise((resolve, reject) => wrapped.store.get('broken', (err, s) => (err ? reject(err) : resolve(s)))),
+    /storage down/,
+  );
   wrapped.store.destroy('s1'); // no callback: still measured, no crash
   await wrapped.drafts.load('alice', '2026-W47');
   await wrapped.drafts.save({ version: 0 } as never, 0);
@@ -164,5 +196,13 @@ test('the store decorator times sessions and drafts, keeps the store object and 
     .filter((v) => v.labels.le === '+Inf')
     .map((v) => `${v.labels.store}.${v.labels.operation}.${v.labels.outcome}=${v.value}`)
     .sort();
-  assert.deepEqual(counts, ['draft.load.ok=1', 'draft.save.conflict=1', 'draft.save.ok=1', 'session.destroy.ok=1', 'session.get.error=1', 'session.get.ok=1', 'session.set.ok=1']);
+  assert.deepEqual(counts, [
+    'draft.load.ok=1',
+    'draft.save.conflict=1',
+    'draft.save.ok=1',
+    'session.destroy.ok=1',
+    'session.get.error=1',
+    'session.get.ok=1',
+    'session.set.ok=1',
+  ]);
 });

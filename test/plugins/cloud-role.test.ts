@@ -36,7 +36,13 @@ test('the purge runs on its interval and never twice at once', async (t) => {
   let calls = 0;
   let release!: () => void;
   const role = new CloudRole(settingsSchema.parse({ purgeIntervalSeconds: 60 }));
-  await role.start({ logger: pino({ level: 'silent' }), store: fakeStore(() => { calls++; return new Promise<number>((r) => (release = () => r(3))); }) });
+  await role.start({
+    logger: pino({ level: 'silent' }),
+    store: fakeStore(() => {
+      calls++;
+      return new Promise<number>((r) => (release = () => r(3)));
+    }),
+  });
   t.mock.timers.tick(60_000);
   t.mock.timers.tick(60_000); // the first purge is still running: skipped
   assert.equal(calls, 1);

@@ -15,7 +15,10 @@ describe('relay headers and queries', () => {
   });
 
   it('reads a parameter decoded', () => {
-    assert.equal(queryParameter('x=1&sb-hc-token=SharedAccessSignature%20sr%3Da', 'sb-hc-token'), 'SharedAccessSignature sr=a');
+    assert.equal(
+      queryParameter('x=1&sb-hc-token=SharedAccessSignature%20sr%3Da', 'sb-hc-token'),
+      'SharedAccessSignature sr=a',
+    );
     assert.equal(queryParameter('x=1', 'y'), undefined);
   });
 
@@ -26,8 +29,26 @@ describe('relay headers and queries', () => {
 
   it('drops hop-by-hop headers, those named by Connection and the ones asked for; joins repeated ones', () => {
     const raw = [
-      'Host', 'relay', 'Connection', 'keep-alive, X-Hop', 'Content-Length', '5', 'Transfer-Encoding', 'chunked',
-      'X-Hop', 'a', 'ServiceBusAuthorization', 'secret', 'SOAPAction', '"urn:x"', 'Accept', 'text/xml', 'accept', 'application/xml', 'Via', '1.1 proxy',
+      'Host',
+      'relay',
+      'Connection',
+      'keep-alive, X-Hop',
+      'Content-Length',
+      '5',
+      'Transfer-Encoding',
+      'chunked',
+      'X-Hop',
+      'a',
+      'ServiceBusAuthorization',
+      'secret',
+      'SOAPAction',
+      '"urn:x"',
+      'Accept',
+      'text/xml',
+      'accept',
+      'application/xml',
+      'Via',
+      '1.1 proxy',
     ];
     assert.deepEqual(forwardableHeaders(raw, new Set(['servicebusauthorization'])), {
       SOAPAction: '"urn:x"',

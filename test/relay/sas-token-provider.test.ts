@@ -4,7 +4,13 @@ import { SasTokenProvider } from '../../src/relay/sas-token-provider.js';
 import { parseSasToken } from '../../src/relay/sas-token.js';
 
 function provider(clock: { now: number }, ttlSeconds = 3600): SasTokenProvider {
-  return new SasTokenProvider({ resourceUri: 'http://127.0.0.1:3300/erp', keyName: 'k', key: 'secret', ttlSeconds, now: () => clock.now });
+  return new SasTokenProvider({
+    resourceUri: 'http://127.0.0.1:3300/erp',
+    keyName: 'k',
+    key: 'secret',
+    ttlSeconds,
+    now: () => clock.now,
+  });
 }
 
 describe('SasTokenProvider', () => {

@@ -11,17 +11,31 @@ const RULES: SasRule[] = [
 const NOW = 1_800_000_000;
 const RESOURCE = 'https://contoso.servicebus.windows.net/erp';
 
-function token(overrides: Partial<{ resourceUri: string; keyName: string; key: string; expiresAt: number }> = {}): string {
-  return createSasToken({ resourceUri: RESOURCE, keyName: 'send', key: 'send-key', expiresAt: NOW + 3600, ...overrides });
+function token(
+  overrides: Partial<{ resourceUri: string; keyName: string; key: string; expiresAt: number }> = {},
+): string {
+  return createSasToken({
+    resourceUri: RESOURCE,
+    keyName: 'send',
+    key: 'send-key',
+    expiresAt: NOW + 3600,
+    ...overrides,
+  });
 }
 
-const check = (text: string | undefined, right: 'Send' | 'Listen' = 'Send', resource = 'contoso.servicebus.windows.net/erp') =>
-  checkSasToken(text, { rules: RULES, resource, right, nowSeconds: NOW });
+const check = (
+  text: string | undefined,
+  right: 'Send' | 'Listen' = 'Send',
+  resource = 'contoso.servicebus.windows.net/erp',
+) => checkSasToken(text, { rules: RULES, resource, right, nowSeconds: NOW });
 
 describe('SAS tokens', () => {
   it('builds the documented format and parses back to the same fields', () => {
     const text = token();
-    assert.match(text, /^SharedAccessSignature sr=https%3A%2F%2Fcontoso\.servicebus\.windows\.net%2Ferp&sig=[^&]+&se=1800003600&skn=send$/);
+    assert.match(
+      text,
+      /^SharedAccessSignature sr=https%3A%2F%2Fcontoso\.servicebus\.windows\.net%2Ferp&sig=[^&]+&se=1800003600&skn=send$/,
+    );
     const parsed = parseSasToken(text);
     assert.equal(parsed?.resourceUri, RESOURCE);
     assert.equal(parsed?.expiresAt, NOW + 3600);
@@ -84,7 +98,9 @@ describe('SAS tokens', () => {
 
   it('checks the signature over the resource as the token spells it (lower-case escapes from .NET)', () => {
     const sr = 'https%3a%2f%2fcontoso.servicebus.windows.net%2ferp';
-    const sig = createHmac('sha256', 'send-key').update(`${sr}\n${NOW + 60}`).digest('base64');
+    const sig = createHmac('sha256', 'send-key')
+      .update(`${sr}\n${NOW + 60}`)
+      .digest('base64');
     const text = `SharedAccessSignature sr=${sr}&sig=${encodeURIComponent(sig)}&se=${NOW + 60}&skn=send`;
     assert.equal(check(text).ok, true);
   });

@@ -16,7 +16,11 @@ test('both copies: the on-prem copy takes the --burst mode and decides; the clou
   const cloud = await configOf(appEnvironment('hybrid', 'cloud', 'open'));
   assert.deepEqual([onprem.burst.mode, onprem.burst.otherUrl], ['open', 'http://localhost:3001']);
   assert.deepEqual([cloud.burst.mode, cloud.burst.otherUrl], ['auto', 'http://localhost:3000']);
-  assert.notEqual(onprem.app.sessionCookieName, cloud.app.sessionCookieName, 'two copies on one machine keep their own cookies');
+  assert.notEqual(
+    onprem.app.sessionCookieName,
+    cloud.app.sessionCookieName,
+    'two copies on one machine keep their own cookies',
+  );
   assert.notEqual(onprem.burst.drainCookie.name, cloud.burst.drainCookie.name);
 });
 

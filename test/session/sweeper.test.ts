@@ -5,7 +5,15 @@ import { closeOnce, Sweeper } from '../../src/session/sweeper.js';
 test('one sweep at a time: a second caller shares the running sweep, the next call starts a new one', async () => {
   let runs = 0;
   let release!: () => void;
-  const sweeper = new Sweeper(() => new Promise<number>((r) => { runs++; release = () => r(runs); }), 0, () => undefined);
+  const sweeper = new Sweeper(
+    () =>
+      new Promise<number>((r) => {
+        runs++;
+        release = () => r(runs);
+      }),
+    0,
+    () => undefined,
+  );
   const a = sweeper.sweep();
   const b = sweeper.sweep();
   release();
@@ -17,7 +25,14 @@ test('one sweep at a time: a second caller shares the running sweep, the next ca
 
 test('stop waits for the sweep in flight and does not throw its failure', async () => {
   let fail!: (err: Error) => void;
-  const sweeper = new Sweeper(() => new Promise<number>((_r, reject) => { fail = reject; }), 0, () => undefined);
+  const sweeper = new Sweeper(
+    () =>
+      new Promise<number>((_r, reject) => {
+        fail = reject;
+      }),
+    0,
+    () => undefined,
+  );
   const running = sweeper.sweep().catch((err: Error) => err.message);
   let stopped = false;
   const stopping = sweeper.stop().then(() => (stopped = true));
@@ -31,7 +46,14 @@ test('stop waits for the sweep in flight and does not throw its failure', async 
 test('the timer sweeps on its own and reports failures to onError', async (t) => {
   const errors: string[] = [];
   let runs = 0;
-  const sweeper = new Sweeper(async () => { runs++; throw new Error(`sweep ${runs}`); }, 0.01, (err) => errors.push((err as Error).message));
+  const sweeper = new Sweeper(
+    async () => {
+      runs++;
+      throw new Error(`sweep ${runs}`);
+    },
+    0.01,
+    (err) => errors.push((err as Error).message),
+  );
   t.after(() => sweeper.stop());
   const deadline = Date.now() + 5000;
   while (errors.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));

@@ -10,7 +10,12 @@ import { test } from 'node:test';
 import { pino } from 'pino';
 import { openSqlSessionStore, type SqlSessionStoreHandle } from '../../plugins/session-sql/index.js';
 import { settingsSchema } from '../../plugins/session-sql/settings.js';
-import { ErpUnavailableError, type ErpConnector, type ErpTimeEntry, type SubmitReceipt } from '../../src/ports/erp-connector.js';
+import {
+  ErpUnavailableError,
+  type ErpConnector,
+  type ErpTimeEntry,
+  type SubmitReceipt,
+} from '../../src/ports/erp-connector.js';
 import { backoffMs, OutboxWorker, type OutboxWorkerOptions } from '../../src/submission/outbox-worker.js';
 
 class CountingErp implements ErpConnector {
@@ -19,7 +24,12 @@ class CountingErp implements ErpConnector {
   async getWeekContext(): Promise<never> {
     throw new Error('not used');
   }
-  async submitWeek(_user: string, _weekStart: string, _entries: ErpTimeEntry[], submissionId: string): Promise<SubmitReceipt> {
+  async submitWeek(
+    _user: string,
+    _weekStart: string,
+    _entries: ErpTimeEntry[],
+    submissionId: string,
+  ): Promise<SubmitReceipt> {
     // A little latency, so two workers really overlap.
     await new Promise((r) => setTimeout(r, 2));
     if (this.failuresLeft > 0) {
@@ -44,7 +54,9 @@ const OPTIONS: OutboxWorkerOptions = {
   retentionMs: 86_400_000,
 };
 
-async function twoInstances(t: import('node:test').TestContext): Promise<[SqlSessionStoreHandle, SqlSessionStoreHandle]> {
+async function twoInstances(
+  t: import('node:test').TestContext,
+): Promise<[SqlSessionStoreHandle, SqlSessionStoreHandle]> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'outbox-worker-'));
   const settings = settingsSchema.parse({ url: `sqlite:${path.join(dir, 'store.db')}`, sweepIntervalSeconds: 0 });
   const a = await openSqlSessionStore(settings, { sessionMaxAgeMinutes: 60 });
@@ -62,12 +74,16 @@ test('two instances polling the same outbox send each of 60 submissions exactly 
   const erp = new CountingErp();
   const ids = Array.from({ length: 60 }, () => randomUUID());
   for (const [i, id] of ids.entries()) {
-    await a.outbox.enqueue({ submissionId: id, user: `user${i}`, week: '2026-W47', weekStart: '2026-11-16', entries: [] }, new Date(Date.now() - 1000));
+    await a.outbox.enqueue(
+      { submissionId: id, user: `user${i}`, week: '2026-W47', weekStart: '2026-11-16', entries: [] },
+      new Date(Date.now() - 1000),
+    );
   }
   const log = pino({ level: 'silent' });
   const workerA = new OutboxWorker(a.outbox, erp, a.drafts, { ...OPTIONS, instance: 'a' }, log);
   const workerB = new OutboxWorker(b.outbox, erp, b.drafts, { ...OPTIONS, instance: 'b' }, log);
-  for (let round = 0; round < 20 && erp.sent.size < ids.length; round++) await Promise.all([workerA.tick(), workerB.tick()]);
+  for (let round = 0; round < 20 && erp.sent.size < ids.length; round++)
+    await Promise.all([workerA.tick(), workerB.tick()]);
   assert.equal(erp.sent.size, ids.length, 'every submission sent');
   assert.deepEqual([...new Set(erp.sent.values())], [1], 'none sent twice');
   assert.equal((await a.outbox.stats()).pending, 0);
@@ -96,18 +112,36 @@ test('an ERP outage is retried with backoff and ends delivered; past maxAttempts
     await new Promise((r) => setTimeout(r, 6));
   }
   const failed = await a.outbox.get(doomed);
-  assert.deepEqual({ state: failed?.state, attempts: failed?.attempts }, { state: 'failed', attempts: OPTIONS.maxAttempts });
+  assert.deepEqual(
+    { state: failed?.state, attempts: failed?.attempts },
+    { state: 'failed', attempts: OPTIONS.maxAttempts },
+  );
   assert.match(failed?.lastError ?? '', /unavailable: ERP farm down/);
 });
 
 test('backoff doubles from the base up to the cap, with jitter within [half, full]', () => {
   const base = 1000;
   const max = 60_000;
-  assert.equal(backoffMs(1, base, max, () => 0), 500);
-  assert.equal(backoffMs(1, base, max, () => 1), 1000);
-  assert.equal(backoffMs(4, base, max, () => 1), 8000);
-  assert.equal(backoffMs(30, base, max, () => 1), max);
-  assert.equal(backoffMs(30, base, max, () => 0), max / 2);
+  assert.equal(
+    backoffMs(1, base, max, () => 0),
+    500,
+  );
+  assert.equal(
+    backoffMs(1, base, max, () => 1),
+    1000,
+  );
+  assert.equal(
+    backoffMs(4, base, max, () => 1),
+    8000,
+  );
+  assert.equal(
+    backoffMs(30, base, max, () => 1),
+    max,
+  );
+  assert.equal(
+    backoffMs(30, base, max, () => 0),
+    max / 2,
+  );
 });
 
 test('stopping the worker waits for the delivery in flight', async (t) => {
@@ -115,7 +149,13 @@ test('stopping the worker waits for the delivery in flight', async (t) => {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
   const erp = new CountingErp();
-  const slow: ErpConnector = { ...erp, submitWeek: async (...args) => (await gate, erp.submitWeek(...args)), getWeekContext: erp.getWeekContext, ping: erp.ping, close: erp.close };
+  const slow: ErpConnector = {
+    ...erp,
+    submitWeek: async (...args) => (await gate, erp.submitWeek(...args)),
+    getWeekContext: erp.getWeekContext,
+    ping: erp.ping,
+    close: erp.close,
+  };
   const worker = new OutboxWorker(a.outbox, slow, a.drafts, OPTIONS, pino({ level: 'silent' }));
   const id = randomUUID();
   await a.outbox.enqueue({ submissionId: id, user: 'carol', week: '2026-W47', weekStart: '2026-11-16', entries: [] });

@@ -6,7 +6,15 @@ test('week 2026-W47 runs from Monday 16 to Sunday 22 November', () => {
   const w = parseWeekId('2026-W47');
   assert.ok(w);
   assert.equal(w.monday, '2026-11-16');
-  assert.deepEqual(w.days, ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20', '2026-11-21', '2026-11-22']);
+  assert.deepEqual(w.days, [
+    '2026-11-16',
+    '2026-11-17',
+    '2026-11-18',
+    '2026-11-19',
+    '2026-11-20',
+    '2026-11-21',
+    '2026-11-22',
+  ]);
 });
 
 test('the week of a date follows ISO 8601 at year boundaries', () => {

@@ -2,10 +2,21 @@
 // implementations run their own contract suites against SQL, Azurite and the ERP simulator).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WeekService, WeekLockedError, WeekNotReadyError, InvalidChangeError } from '../../src/timesheet/week-service.js';
+import {
+  WeekService,
+  WeekLockedError,
+  WeekNotReadyError,
+  InvalidChangeError,
+} from '../../src/timesheet/week-service.js';
 import { parseWeekId } from '../../src/timesheet/iso-week.js';
 import { DraftConflictError } from '../../src/ports/draft-store.js';
-import { ErpRejectedError, ErpTimeoutError, type ErpConnector, type ErpTimeEntry, type WeekContext } from '../../src/ports/erp-connector.js';
+import {
+  ErpRejectedError,
+  ErpTimeoutError,
+  type ErpConnector,
+  type ErpTimeEntry,
+  type WeekContext,
+} from '../../src/ports/erp-connector.js';
 import { OutboxWorker } from '../../src/submission/outbox-worker.js';
 import { pino } from 'pino';
 import { MemoryOutbox } from '../../scripts/harness/memory-outbox.js';
@@ -35,22 +46,46 @@ class FakeErp implements ErpConnector {
 }
 
 const week = parseWeekId('2026-W47')!;
-const context: WeekContext = { projects: [{ code: 'P-1', label: 'One', validFrom: '2020-01-01', validTo: null }], entries: [] };
+const context: WeekContext = {
+  projects: [{ code: 'P-1', label: 'One', validFrom: '2020-01-01', validTo: null }],
+  entries: [],
+};
 
 function setup(ctx = context) {
   const drafts = new MemoryDrafts();
   const erp = new FakeErp(ctx);
   const outbox = new MemoryOutbox();
   let now = new Date('2026-11-20T14:00:00Z');
-  const service = new WeekService(erp, drafts, outbox, { contextMaxAgeMinutes: 60, maxHoursPerDay: 24, now: () => now });
+  const service = new WeekService(erp, drafts, outbox, {
+    contextMaxAgeMinutes: 60,
+    maxHoursPerDay: 24,
+    now: () => now,
+  });
   const worker = new OutboxWorker(
     outbox,
     erp,
     drafts,
-    { instance: 'test', pollIntervalMs: 1000, leaseMs: 60_000, batchSize: 10, maxAttempts: 3, backoffBaseMs: 1000, backoffMaxMs: 10_000, retentionMs: 86_400_000, now: () => now },
+    {
+      instance: 'test',
+      pollIntervalMs: 1000,
+      leaseMs: 60_000,
+      batchSize: 10,
+      maxAttempts: 3,
+      backoffBaseMs: 1000,
+      backoffMaxMs: 10_000,
+      retentionMs: 86_400_000,
+      now: () => now,
+    },
     pino({ level: 'silent' }),
   );
-  return { drafts, erp, outbox, service, worker, advance: (min: number) => (now = new Date(now.getTime() + min * 60_000)) };
+  return {
+    drafts,
+    erp,
+    outbox,
+    service,
+    worker,
+    advance: (min: number) => (now = new Date(now.getTime() + min * 60_000)),
+  };
 }
 
 test('opening a week twice calls the ERP once', async () => {
@@ -73,7 +108,10 @@ test('an old context is fetched again and the draft is kept', async () => {
 test('edits never call the ERP and keep what was typed, even when invalid', async () => {
   const { erp, service } = setup();
   let r = await service.open('alice', week);
-  for (let i = 0; i < 20; i++) r = await service.edit('alice', week, r.version, [{ key: 'P-1|2026-11-16', raw: i % 2 ? 'abc' : '1', comment: `c${i}` }]);
+  for (let i = 0; i < 20; i++)
+    r = await service.edit('alice', week, r.version, [
+      { key: 'P-1|2026-11-16', raw: i % 2 ? 'abc' : '1', comment: `c${i}` },
+    ]);
   assert.equal(erp.calls.length, 2);
   assert.deepEqual(r.cells['P-1|2026-11-16'], { raw: 'abc', hours: null, comment: 'c19' });
 });
@@ -82,25 +120,40 @@ test('an edit based on an old version is refused with the current record', async
   const { service } = setup();
   const r = await service.open('alice', week);
   await service.edit('alice', week, r.version, [{ key: 'P-1|2026-11-16', raw: '1', comment: '' }]);
-  await assert.rejects(service.edit('alice', week, r.version, [{ key: 'P-1|2026-11-16', raw: '2', comment: '' }]), (err: unknown) => {
-    assert.ok(err instanceof DraftConflictError);
-    assert.equal(err.current?.cells['P-1|2026-11-16']?.raw, '1');
-    return true;
-  });
+  await assert.rejects(
+    service.edit('alice', week, r.version, [{ key: 'P-1|2026-11-16', raw: '2', comment: '' }]),
+    (err: unknown) => {
+      assert.ok(err instanceof DraftConflictError);
+      assert.equal(err.current?.cells['P-1|2026-11-16']?.raw, '1');
+      return true;
+    },
+  );
 });
 
 test('an edit to a project or day outside the week is refused whole', async () => {
   const { service, drafts } = setup();
   const r = await service.open('alice', week);
-  await assert.rejects(service.edit('alice', week, r.version, [{ key: 'P-1|2026-11-16', raw: '1', comment: '' }, { key: 'P-9|2026-11-16', raw: '1', comment: '' }]), InvalidChangeError);
-  await assert.rejects(service.edit('alice', week, r.version, [{ key: 'P-1|2026-11-23', raw: '1', comment: '' }]), InvalidChangeError);
+  await assert.rejects(
+    service.edit('alice', week, r.version, [
+      { key: 'P-1|2026-11-16', raw: '1', comment: '' },
+      { key: 'P-9|2026-11-16', raw: '1', comment: '' },
+    ]),
+    InvalidChangeError,
+  );
+  await assert.rejects(
+    service.edit('alice', week, r.version, [{ key: 'P-1|2026-11-23', raw: '1', comment: '' }]),
+    InvalidChangeError,
+  );
   assert.deepEqual((await drafts.load('alice', week.id))?.cells, {});
 });
 
 test('submitting queues the whole week and locks it; the worker books it once and the receipt lands on the week', async () => {
   const { erp, outbox, service, worker } = setup();
   let r = await service.open('alice', week);
-  r = await service.edit('alice', week, r.version, [{ key: 'P-1|2026-11-16', raw: '7h30', comment: 'x' }, { key: 'P-1|2026-11-17', raw: '8', comment: '' }]);
+  r = await service.edit('alice', week, r.version, [
+    { key: 'P-1|2026-11-16', raw: '7h30', comment: 'x' },
+    { key: 'P-1|2026-11-17', raw: '8', comment: '' },
+  ]);
   const queued = await service.submit('alice', week, r.version);
   assert.equal(queued.status, 'submitting');
   assert.equal(erp.submissions.length, 0, 'nothing sent before the worker runs');
@@ -108,7 +161,10 @@ test('submitting queues the whole week and locks it; the worker books it once an
     { projectCode: 'P-1', date: '2026-11-16', hours: 7.5, comment: 'x' },
     { projectCode: 'P-1', date: '2026-11-17', hours: 8, comment: '' },
   ]);
-  await assert.rejects(service.edit('alice', week, queued.version, [{ key: 'P-1|2026-11-16', raw: '1', comment: '' }]), WeekLockedError);
+  await assert.rejects(
+    service.edit('alice', week, queued.version, [{ key: 'P-1|2026-11-16', raw: '1', comment: '' }]),
+    WeekLockedError,
+  );
   await worker.tick();
   await worker.tick();
   const done = await service.open('alice', week);
@@ -160,7 +216,11 @@ test('a week the ERP rejects comes back editable with the reason, and a changed 
   erp.failNextSubmit = new ErpRejectedError('ProjectClosed', 'Project P-1 is closed for bookings');
   const first = await service.submitAndDeliver('alice', week, r.version, worker, 5000);
   assert.equal(first.status, 'draft');
-  assert.deepEqual(first.submitProblem, { kind: 'rejected', code: 'ProjectClosed', message: 'Project P-1 is closed for bookings' });
+  assert.deepEqual(first.submitProblem, {
+    kind: 'rejected',
+    code: 'ProjectClosed',
+    message: 'Project P-1 is closed for bookings',
+  });
   assert.equal(first.submissionId, null);
   const edited = await service.edit('alice', week, first.version, [{ key: 'P-1|2026-11-16', raw: '2', comment: '' }]);
   const second = await service.submitAndDeliver('alice', week, edited.version, worker, 5000);
@@ -201,12 +261,17 @@ test('a submitting week whose enqueue was cut short by a crash is queued again w
   outbox.rows.clear(); // the crash: the week is locked, the outbox row never written
   const reopened = await service.open('alice', week);
   assert.equal(reopened.status, 'submitting');
-  assert.deepEqual((await outbox.get(submitted.submissionId!))?.entries, [{ projectCode: 'P-1', date: '2026-11-16', hours: 1, comment: '' }]);
+  assert.deepEqual((await outbox.get(submitted.submissionId!))?.entries, [
+    { projectCode: 'P-1', date: '2026-11-16', hours: 1, comment: '' },
+  ]);
   assert.equal((await drafts.load('alice', week.id))?.status, 'submitting');
 });
 
 test('a week the ERP already holds entries for opens as submitted, with those entries', async () => {
-  const { service } = setup({ ...context, entries: [{ projectCode: 'P-1', date: '2026-11-16', hours: 4, comment: 'booked' }] });
+  const { service } = setup({
+    ...context,
+    entries: [{ projectCode: 'P-1', date: '2026-11-16', hours: 4, comment: 'booked' }],
+  });
   const r = await service.open('alice', week);
   assert.equal(r.status, 'submitted');
   assert.deepEqual(r.cells['P-1|2026-11-16'], { raw: '4', hours: 4, comment: 'booked' });

@@ -8,14 +8,24 @@ const week = parseWeekId('2026-W46')!;
 test('by default Saturday and Sunday are non-working and the standard contract expects 8 hours on the others', () => {
   const config = calendarConfigSchema.parse({});
   const days = calendarOf(config, week.days, contractOf(config, 'alice', ['Employee']));
-  assert.deepEqual(days.map((d) => d.expected), [8, 8, 8, 8, 8, 0, 0]);
-  assert.deepEqual(days.map((d) => d.nonWorking), [false, false, false, false, false, true, true]);
+  assert.deepEqual(
+    days.map((d) => d.expected),
+    [8, 8, 8, 8, 8, 0, 0],
+  );
+  assert.deepEqual(
+    days.map((d) => d.nonWorking),
+    [false, false, false, false, false, true, true],
+  );
 });
 
 test('a holiday is non-working and named; the contract comes from the account, then the role, then the default', () => {
   const config = calendarConfigSchema.parse({
     holidays: [{ date: '2026-11-11', name: 'Armistice' }],
-    contracts: { standard: { hoursPerDay: [8, 8, 8, 8, 8, 0, 0] }, partTime: { hoursPerDay: [4, 4, 4, 4, 4, 0, 0] }, manager: { hoursPerDay: [9, 9, 9, 9, 4, 0, 0] } },
+    contracts: {
+      standard: { hoursPerDay: [8, 8, 8, 8, 8, 0, 0] },
+      partTime: { hoursPerDay: [4, 4, 4, 4, 4, 0, 0] },
+      manager: { hoursPerDay: [9, 9, 9, 9, 4, 0, 0] },
+    },
     contractByRole: { Manager: 'manager' },
     contractByAccount: { Erin: 'partTime' },
   });
@@ -29,7 +39,11 @@ test('a holiday is non-working and named; the contract comes from the account, t
 });
 
 test('unknown contract names, bad dates and duplicate holidays are reported together at boot', () => {
-  const result = calendarConfigSchema.safeParse({ defaultContract: 'nope', contractByRole: { Manager: 'missing' }, holidays: ['2026-02-30', '2026-11-11', '2026-11-11'] });
+  const result = calendarConfigSchema.safeParse({
+    defaultContract: 'nope',
+    contractByRole: { Manager: 'missing' },
+    holidays: ['2026-02-30', '2026-11-11', '2026-11-11'],
+  });
   assert.equal(result.success, false);
   const messages = result.error!.issues.map((i) => i.message).join('\n');
   assert.match(messages, /no contract named "nope"/);

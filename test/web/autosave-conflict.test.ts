@@ -19,8 +19,13 @@ function keysOf(page: Page): string[] {
   return [...page.body.matchAll(/name="h:([^"]+)"/g)].map((m) => m[1]!.replace(/&#124;|&#x7c;/gi, '|'));
 }
 
-const autosave = (browser: TestBrowser, page: Page, week: string, version: number, changes: Array<{ key: string; raw: string; comment?: string }>) =>
-  autosaveAt(stack.url, browser, page, week, version, changes);
+const autosave = (
+  browser: TestBrowser,
+  page: Page,
+  week: string,
+  version: number,
+  changes: Array<{ key: string; raw: string; comment?: string }>,
+) => autosaveAt(stack.url, browser, page, week, version, changes);
 
 test('a save based on an old version gets 409 with the saved value of every cell it sent, the whole draft, the totals and the current version', async () => {
   const { browser, page } = await stack.signIn('alice', '/week/2026-W51');
@@ -29,12 +34,18 @@ test('a save based on an old version gets 409 with the saved value of every cell
   const base = versionOf(page);
 
   // "Tab 1" saves first.
-  const first = await autosave(browser, page, '2026-W51', base, [{ key: k1, raw: '7,5', comment: 'tab one' }, { key: k2, raw: '4' }]);
+  const first = await autosave(browser, page, '2026-W51', base, [
+    { key: k1, raw: '7,5', comment: 'tab one' },
+    { key: k2, raw: '4' },
+  ]);
   assert.equal(first.status, 200, JSON.stringify(first.body));
   const current = first.body.version as number;
 
   // "Tab 2" still holds the page's version.
-  const stale = await autosave(browser, page, '2026-W51', base, [{ key: k1, raw: '6' }, { key: k3, raw: '2', comment: 'tab two' }]);
+  const stale = await autosave(browser, page, '2026-W51', base, [
+    { key: k1, raw: '6' },
+    { key: k3, raw: '2', comment: 'tab two' },
+  ]);
   assert.equal(stale.status, 409);
   assert.equal(stale.body.error, 'conflict');
   assert.match(String(stale.body.message), /changed elsewhere/);
@@ -55,12 +66,15 @@ test('a save based on an old version gets 409 with the saved value of every cell
   assert.doesNotMatch(reread.body, /tab two/);
 
   // "Keep mine": the same values, deliberately based on the current version.
-  const kept = await autosave(browser, page, '2026-W51', stale.body.currentVersion as number, [{ key: k1, raw: '6' }, { key: k3, raw: '2', comment: 'tab two' }]);
+  const kept = await autosave(browser, page, '2026-W51', stale.body.currentVersion as number, [
+    { key: k1, raw: '6' },
+    { key: k3, raw: '2', comment: 'tab two' },
+  ]);
   assert.equal(kept.status, 200, JSON.stringify(kept.body));
   assert.equal(kept.body.weekTotal, '12');
 });
 
-test('the 409 payload is in the person\'s language and answers for keys the draft has never held', async () => {
+test("the 409 payload is in the person's language and answers for keys the draft has never held", async () => {
   const { browser, page } = await stack.signIn('bob', '/week/2026-W52');
   browser.acceptLanguage = 'fr-FR,fr;q=0.9';
   const fr = await browser.get(`${stack.url}/week/2026-W52?lang=fr`);
@@ -68,7 +82,10 @@ test('the 409 payload is in the person\'s language and answers for keys the draf
   const base = versionOf(fr);
   const first = await autosave(browser, fr, '2026-W52', base, [{ key: k1!, raw: '1,25' }]);
   assert.equal(first.status, 200);
-  const stale = await autosave(browser, fr, '2026-W52', base, [{ key: k1!, raw: '3' }, { key: '__proto__', raw: '1' }]);
+  const stale = await autosave(browser, fr, '2026-W52', base, [
+    { key: k1!, raw: '3' },
+    { key: '__proto__', raw: '1' },
+  ]);
   assert.equal(stale.status, 409);
   assert.match(String(stale.body.message), /modifiée ailleurs/);
   assert.equal(stale.body.weekTotal, '1,25');

@@ -14,7 +14,8 @@ test('brand colours: defaults, hex only, and readable contrast', () => {
   assert.ok(defaults.success);
   assert.deepEqual(defaults.data, { company: 'CONTOSO', primaryColor: '#0b4f8a', accentColor: '#ffbf47' });
   assert.ok(brandOf({ company: 'Fabrikam', primaryColor: '#123', accentColor: '#FFD700' }).success);
-  for (const bad of ['red', '#12345', '#0b4f8a;}body{display:none', 'url(x)']) assert.equal(brandOf({ primaryColor: bad }).success, false, bad);
+  for (const bad of ['red', '#12345', '#0b4f8a;}body{display:none', 'url(x)'])
+    assert.equal(brandOf({ primaryColor: bad }).success, false, bad);
   const pale = brandOf({ primaryColor: '#88bbee' });
   assert.equal(pale.success, false);
   assert.match(pale.error!.issues[0]!.message, /contrast/);
@@ -24,7 +25,9 @@ test('brand colours: defaults, hex only, and readable contrast', () => {
 
 let stack: AppStack;
 before(async () => {
-  stack = await startAppStack(null, { overrides: { app: { brand: { company: 'Northwind', primaryColor: '#5a2d82' } } } });
+  stack = await startAppStack(null, {
+    overrides: { app: { brand: { company: 'Northwind', primaryColor: '#5a2d82' } } },
+  });
 });
 after(async () => {
   await stack?.close();

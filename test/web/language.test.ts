@@ -18,7 +18,11 @@ const WEEK = '/week/2026-W50';
 const langOf = (page: Page) => /<html lang="(\w+)"/.exec(page.body)?.[1];
 
 /** Signs in with a browser whose Accept-Language is `acceptLanguage`; `before` runs first (e.g. the switch). */
-async function signIn(user: string, acceptLanguage: string, beforeSignIn?: (b: TestBrowser) => Promise<unknown>): Promise<{ browser: TestBrowser; page: Page }> {
+async function signIn(
+  user: string,
+  acceptLanguage: string,
+  beforeSignIn?: (b: TestBrowser) => Promise<unknown>,
+): Promise<{ browser: TestBrowser; page: Page }> {
   const browser = new TestBrowser();
   browser.acceptLanguage = acceptLanguage;
   await beforeSignIn?.(browser);
@@ -63,8 +67,14 @@ test('the switch beats the claim, and is kept in the session after sign-in', asy
   assert.equal(langOf(switched), 'en');
   assert.match(switched.body, /Hours for P-1042 Migration on Monday 7 December/);
   // Without the language cookie, only the session remembers the choice.
-  const session = browser.jar.header(stack.url)!.split('; ').filter((c) => !c.startsWith('lang='));
-  const later = await browser.request(`${stack.url}${WEEK}`, { cookies: false, headers: { cookie: session.join('; ') } });
+  const session = browser.jar
+    .header(stack.url)!
+    .split('; ')
+    .filter((c) => !c.startsWith('lang='));
+  const later = await browser.request(`${stack.url}${WEEK}`, {
+    cookies: false,
+    headers: { cookie: session.join('; ') },
+  });
   assert.equal(later.status, 200);
   assert.equal(langOf(later), 'en');
 });
@@ -74,7 +84,7 @@ test('a choice made before sign-in beats the claim', async () => {
   assert.equal(langOf(page), 'en');
 });
 
-test('the error pages follow the signed-in person\'s language', async () => {
+test("the error pages follow the signed-in person's language", async () => {
   const { browser } = await signIn('claire', 'en-GB');
   const missing = await browser.get(`${stack.url}/no-such-page`);
   assert.equal(missing.status, 404);

@@ -29,7 +29,13 @@ export function parseExposition(text: string): Sample[] {
 
 const sum = (samples: Sample[], name: string, where: Record<string, string | RegExp> = {}) =>
   samples
-    .filter((s) => s.name === name && Object.entries(where).every(([k, v]) => (typeof v === 'string' ? s.labels[k] === v : v.test(s.labels[k] ?? ''))))
+    .filter(
+      (s) =>
+        s.name === name &&
+        Object.entries(where).every(([k, v]) =>
+          typeof v === 'string' ? s.labels[k] === v : v.test(s.labels[k] ?? ''),
+        ),
+    )
     .reduce((n, s) => n + s.value, 0);
 
 async function scrape(stack: AppStack, admin: TestBrowser): Promise<Sample[]> {
@@ -55,17 +61,39 @@ describe('on-prem', () => {
     assert.equal((await browser.get(`${stack.url}/week/2026-W47`)).status, 200);
     assert.equal((await browser.get(`${stack.url}/no/such/page-12345`)).status, 404);
     const samples = await scrape(stack, admin.browser);
-    const routes = new Set(samples.filter((s) => s.name === 'timesheet_http_request_duration_seconds_count').map((s) => s.labels.route!));
+    const routes = new Set(
+      samples.filter((s) => s.name === 'timesheet_http_request_duration_seconds_count').map((s) => s.labels.route!),
+    );
     assert.ok(routes.has('/week/:weekId'), [...routes].join(' '));
     assert.ok(routes.has('/week/:weekId/autosave'));
     assert.ok(routes.has('/saml/acs'));
     assert.ok(routes.has('unmatched'));
     for (const route of routes) assert.doesNotMatch(route, /2026-W|page-12345/, `raw URL in a label: ${route}`);
-    assert.ok(sum(samples, 'timesheet_http_request_duration_seconds_count', { route: '/week/:weekId', method: 'GET', status_code: '200' }) >= 3);
-    assert.equal(sum(samples, 'timesheet_http_request_duration_seconds_count', { route: '/week/:weekId/autosave', method: 'POST', status_code: '200' }), 1);
-    assert.ok(sum(samples, 'timesheet_http_request_duration_seconds_count', { route: 'unmatched', status_code: '404' }) >= 1);
-    const buckets = samples.filter((s) => s.name === 'timesheet_http_request_duration_seconds_bucket' && s.labels.route === '/week/:weekId/autosave');
-    assert.ok(buckets.some((b) => b.labels.le === '2'), 'the p95 alert threshold (2 s) is a bucket bound');
+    assert.ok(
+      sum(samples, 'timesheet_http_request_duration_seconds_count', {
+        route: '/week/:weekId',
+        method: 'GET',
+        status_code: '200',
+      }) >= 3,
+    );
+    assert.equal(
+      sum(samples, 'timesheet_http_request_duration_seconds_count', {
+        route: '/week/:weekId/autosave',
+        method: 'POST',
+        status_code: '200',
+      }),
+      1,
+    );
+    assert.ok(
+      sum(samples, 'timesheet_http_request_duration_seconds_count', { route: 'unmatched', status_code: '404' }) >= 1,
+    );
+    const buckets = samples.filter(
+      (s) => s.name === 'timesheet_http_request_duration_seconds_bucket' && s.labels.route === '/week/:weekId/autosave',
+    );
+    assert.ok(
+      buckets.some((b) => b.labels.le === '2'),
+      'the p95 alert threshold (2 s) is a bucket bound',
+    );
   });
 
   test('ERP calls are counted by port method and outcome; the outcome changes when the ERP fails', async () => {
@@ -79,9 +107,15 @@ describe('on-prem', () => {
       await stack.erp.resetControl();
     }
     const after = await scrape(stack, admin.browser);
-    const unavailable = (s: Sample[]) => sum(s, 'timesheet_erp_calls_total', { operation: 'getWeekContext', outcome: 'unavailable' });
+    const unavailable = (s: Sample[]) =>
+      sum(s, 'timesheet_erp_calls_total', { operation: 'getWeekContext', outcome: 'unavailable' });
     assert.equal(unavailable(after), unavailable(before) + 1);
-    assert.ok(sum(after, 'timesheet_erp_call_duration_seconds_count', { operation: 'getWeekContext', outcome: 'unavailable' }) >= 1);
+    assert.ok(
+      sum(after, 'timesheet_erp_call_duration_seconds_count', {
+        operation: 'getWeekContext',
+        outcome: 'unavailable',
+      }) >= 1,
+    );
     for (const s of after.filter((x) => x.name === 'timesheet_erp_calls_total')) {
       assert.ok(['getWeekContext', 'submitWeek', 'ping'].includes(s.labels.operation!), s.labels.operation);
       assert.ok(['ok', 'unavailable', 'timeout', 'rejected', 'error'].includes(s.labels.outcome!), s.labels.outcome);
@@ -92,12 +126,23 @@ describe('on-prem', () => {
     const counters = stack.app.storeCounters();
     const { browser, page } = await stack.signIn('erin', '/week/2026-W43');
     const key = /name="h:([^"]+)"/.exec(page.body)![1]!;
-    assert.equal((await autosave(stack.url, browser, page, '2026-W43', versionOf(page), [{ key, raw: '2' }])).status, 200);
+    assert.equal(
+      (await autosave(stack.url, browser, page, '2026-W43', versionOf(page), [{ key, raw: '2' }])).status,
+      200,
+    );
     const after = stack.app.storeCounters();
     assert.ok(after.reads > counters.reads && after.writes > counters.writes);
     const samples = await scrape(stack, admin.browser);
-    for (const [store, operation] of [['session', 'get'], ['session', 'set'], ['draft', 'load'], ['draft', 'save']] as const) {
-      assert.ok(sum(samples, 'timesheet_store_operation_duration_seconds_count', { store, operation, outcome: 'ok' }) >= 1, `${store}.${operation}`);
+    for (const [store, operation] of [
+      ['session', 'get'],
+      ['session', 'set'],
+      ['draft', 'load'],
+      ['draft', 'save'],
+    ] as const) {
+      assert.ok(
+        sum(samples, 'timesheet_store_operation_duration_seconds_count', { store, operation, outcome: 'ok' }) >= 1,
+        `${store}.${operation}`,
+      );
     }
   });
 
@@ -106,7 +151,11 @@ describe('on-prem', () => {
     const active = samples.find((s) => s.name === 'timesheet_active_sessions');
     assert.equal(active?.labels.target, 'onprem');
     assert.ok(active!.value >= 3, `${active?.value}`);
-    assert.equal(samples.find((s) => s.name === 'timesheet_relay_listener_up'), undefined, 'no relay on-prem');
+    assert.equal(
+      samples.find((s) => s.name === 'timesheet_relay_listener_up'),
+      undefined,
+      'no relay on-prem',
+    );
     assert.equal(sum(samples, 'timesheet_readiness_check_up', { check: 'erp' }), 1);
   });
 
@@ -114,19 +163,33 @@ describe('on-prem', () => {
     const series = await admin.browser.get(`${stack.url}/ops/series`, { accept: 'application/json' });
     assert.equal(series.status, 200);
     assert.equal(series.headers.get('cache-control'), 'no-store');
-    const body = JSON.parse(series.body) as { slotSeconds: number; step: number; target: string; points: Array<{ t: number; requests: number; rps: number; p95Ms: number | null }> };
+    const body = JSON.parse(series.body) as {
+      slotSeconds: number;
+      step: number;
+      target: string;
+      points: Array<{ t: number; requests: number; rps: number; p95Ms: number | null }>;
+    };
     assert.equal(body.slotSeconds, 10);
     assert.equal(body.step, 10);
     assert.equal(body.target, 'onprem');
     assert.equal(body.points.length, 360);
-    assert.ok(body.points.every((p, i) => i === 0 || p.t - body.points[i - 1]!.t === 10_000), 'consecutive 10 s slots');
+    assert.ok(
+      body.points.every((p, i) => i === 0 || p.t - body.points[i - 1]!.t === 10_000),
+      'consecutive 10 s slots',
+    );
     const total = body.points.reduce((n, p) => n + p.requests, 0);
     assert.ok(total >= 10, `requests in the last hour: ${total}`);
     assert.ok(body.points.some((p) => p.p95Ms !== null && p.p95Ms > 0));
     assert.ok(body.points.every((p) => (p.requests === 0) === (p.p95Ms === null)));
-    const perFive = JSON.parse((await admin.browser.get(`${stack.url}/ops/series?step=300`, { accept: 'application/json' })).body) as { points: Array<{ requests: number }> };
+    const perFive = JSON.parse(
+      (await admin.browser.get(`${stack.url}/ops/series?step=300`, { accept: 'application/json' })).body,
+    ) as { points: Array<{ requests: number }> };
     assert.equal(perFive.points.length, 12);
-    assert.equal(perFive.points.reduce((n, p) => n + p.requests, 0), total, 'the same requests, merged (the series polling itself is left out)');
+    assert.equal(
+      perFive.points.reduce((n, p) => n + p.requests, 0),
+      total,
+      'the same requests, merged (the series polling itself is left out)',
+    );
     const alice = await stack.signIn('alice', '/week/2026-W50');
     assert.equal((await alice.browser.get(`${stack.url}/ops/series`, { accept: 'application/json' })).status, 403);
     assert.equal((await alice.browser.get(`${stack.url}/ops`)).status, 403);
@@ -171,7 +234,10 @@ describe('cloud', () => {
     assert.equal(sum(down, 'timesheet_readiness_check_up', { check: 'relay' }), 1, 'the relay itself answers');
     assert.equal(sum(down, 'timesheet_readiness_check_up', { check: 'erp' }), 0);
     const ops = await admin.get(`${stack.url}/ops`);
-    assert.match(ops.body, /<tr id="relay-listener"><th scope="row">Relay listener \(on-prem link service\)<\/th><td class="bad">No listener<\/td>/);
+    assert.match(
+      ops.body,
+      /<tr id="relay-listener"><th scope="row">Relay listener \(on-prem link service\)<\/th><td class="bad">No listener<\/td>/,
+    );
     const link = startTestLinkService(cloud.relay, { erpEndpoints: origins(stack.erp.urls) });
     stack.cloud!.link = link;
     await link.waitUntilConnected(10_000);

@@ -13,7 +13,10 @@ for (const target of ['onprem', 'cloud'] as const satisfies readonly Target[]) {
       assert.equal(page.status, 200);
       const { browser: other } = await stack.signIn('bob', '/week/2026-W47');
 
-      const delivered = await fetch(stack.sts.createLogoutRequestUrl(`${stack.url}/saml/metadata`, { nameId: 'alice' }), { redirect: 'manual' });
+      const delivered = await fetch(
+        stack.sts.createLogoutRequestUrl(`${stack.url}/saml/metadata`, { nameId: 'alice' }),
+        { redirect: 'manual' },
+      );
       assert.equal(delivered.status, 302);
       assert.ok(delivered.headers.get('location')?.startsWith(`${stack.sts.sloUrl}?SAMLResponse=`));
 

@@ -18,7 +18,15 @@ function runSql(file: string, sql: string): Promise<void> {
   });
 }
 
-const FAST_OUTBOX = { outbox: { pollIntervalSeconds: 0.1, backoffBaseSeconds: 0.1, backoffMaxSeconds: 0.3, waitForReceiptMs: 1500, maxAttempts: 200 } };
+const FAST_OUTBOX = {
+  outbox: {
+    pollIntervalSeconds: 0.1,
+    backoffBaseSeconds: 0.1,
+    backoffMaxSeconds: 0.3,
+    waitForReceiptMs: 1500,
+    maxAttempts: 200,
+  },
+};
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -30,7 +38,12 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-async function submitWeek(stack: AppStack, browser: TestBrowser, week: string, cells: Record<string, string>): Promise<Page> {
+async function submitWeek(
+  stack: AppStack,
+  browser: TestBrowser,
+  week: string,
+  cells: Record<string, string>,
+): Promise<Page> {
   const page = await browser.get(`${stack.url}/week/${week}`);
   const fields = { ...weekFields(page), ...cells, action: 'submit' };
   const answer = await browser.post(`${stack.url}/week/${week}`, fields);
@@ -39,7 +52,10 @@ async function submitWeek(stack: AppStack, browser: TestBrowser, week: string, c
 }
 
 const statusOf = async (stack: AppStack, browser: TestBrowser, week: string) =>
-  JSON.parse((await browser.get(`${stack.url}/week/${week}/status`, { accept: 'application/json' })).body) as { status: string; receipt: string | null };
+  JSON.parse((await browser.get(`${stack.url}/week/${week}/status`, { accept: 'application/json' })).body) as {
+    status: string;
+    receipt: string | null;
+  };
 
 for (const target of ['onprem', 'cloud'] as const satisfies readonly Target[]) {
   describe(`submission outbox on the ${target} target`, () => {
@@ -72,7 +88,9 @@ for (const target of ['onprem', 'cloud'] as const satisfies readonly Target[]) {
       await runSql(stack.erp.dbFile, "DELETE FROM assignments WHERE account = 'erin' AND project_code = 'P-1042'");
       await submitWeek(stack, browser, '2026-W50', { 'h:P-1042|2026-12-08': '4' });
       // Usually answered within waitForReceiptMs; on a slow machine the page may first say "waiting".
-      await until('the rejection', async () => ((await statusOf(stack, browser, '2026-W50')).status === 'draft' ? true : undefined));
+      await until('the rejection', async () =>
+        (await statusOf(stack, browser, '2026-W50')).status === 'draft' ? true : undefined,
+      );
       const page = await browser.get(`${stack.url}/week/2026-W50`);
       assert.match(page.body, /The ERP refused this week: .*P-1042/);
       assert.doesNotMatch(page.body, /waiting for the ERP/);
@@ -80,7 +98,9 @@ for (const target of ['onprem', 'cloud'] as const satisfies readonly Target[]) {
       assert.equal((await stack.erp.stats()).submissionsBooked, 0);
       await runSql(stack.erp.dbFile, "INSERT INTO assignments (account, project_code) VALUES ('erin', 'P-1042')");
       await submitWeek(stack, browser, '2026-W50', { 'h:P-1042|2026-12-08': '4,5' });
-      await until('the receipt', async () => ((await statusOf(stack, browser, '2026-W50')).status === 'submitted' ? true : undefined));
+      await until('the receipt', async () =>
+        (await statusOf(stack, browser, '2026-W50')).status === 'submitted' ? true : undefined,
+      );
       assert.equal((await stack.erp.stats()).submissionsBooked, 1);
     });
 
@@ -101,7 +121,11 @@ for (const target of ['onprem', 'cloud'] as const satisfies readonly Target[]) {
       assert.equal(ops.pending, 1);
       assert.equal(ops.problems[0]?.week, '2026-W50');
       assert.match(ops.problems[0]?.lastError ?? '', /unavailable|rejected|timeout/);
-      assert.equal((await browser.get(`${stack.url}/ops/outbox`, { accept: 'application/json' })).status, 403, 'not for employees');
+      assert.equal(
+        (await browser.get(`${stack.url}/ops/outbox`, { accept: 'application/json' })).status,
+        403,
+        'not for employees',
+      );
       await stack.erp.resetControl();
     });
   });

@@ -17,8 +17,13 @@ export function weekFlowScenarios(target: Target): void {
   after(() => stack.close());
 
   const weekForm = weekFields;
-  const autosave = (browser: TestBrowser, page: Page, week: string, version: number, changes: Array<{ key: string; raw: string; comment?: string }>) =>
-    autosaveAt(stack.url, browser, page, week, version, changes);
+  const autosave = (
+    browser: TestBrowser,
+    page: Page,
+    week: string,
+    version: number,
+    changes: Array<{ key: string; raw: string; comment?: string }>,
+  ) => autosaveAt(stack.url, browser, page, week, version, changes);
 
   test('a deep link followed before sign-in lands on the same week after sign-in', async () => {
     const { page } = await stack.signIn('alice', '/week/2026-W50');
@@ -41,7 +46,9 @@ export function weekFlowScenarios(target: Target): void {
       version = r.body.version as number;
     }
     const fields = weekForm(await browser.get(`${stack.url}/week/2026-W52`));
-    const submitted = await browser.follow(await browser.post(`${stack.url}/week/2026-W52`, { ...fields, action: 'submit' }));
+    const submitted = await browser.follow(
+      await browser.post(`${stack.url}/week/2026-W52`, { ...fields, action: 'submit' }),
+    );
     assert.match(submitted.body, /Receipt number/);
     const stats = await stack.erp.stats();
     assert.deepEqual(stats.calls, { GetProjects: 1, GetTimeEntries: 1, SubmitTimesheet: 1 });
@@ -67,7 +74,9 @@ export function weekFlowScenarios(target: Target): void {
     await stack.erp.resetStats();
     const fields = weekForm(page);
     const key = Object.keys(fields).find((k) => k.startsWith('h:'))!;
-    const res = await browser.follow(await browser.post(`${stack.url}/week/2026-W49`, { ...fields, [key]: '7.1', action: 'submit' }));
+    const res = await browser.follow(
+      await browser.post(`${stack.url}/week/2026-W49`, { ...fields, [key]: '7.1', action: 'submit' }),
+    );
     assert.equal(weekForm(res)[key], '7.1');
     assert.match(res.body, /The week cannot be submitted yet/);
     assert.match(res.body, /class="error-summary"/);
@@ -104,7 +113,12 @@ export function weekFlowScenarios(target: Target): void {
     const { browser, page } = await stack.signIn('alice', '/week/2026-W48');
     const res = await fetch(`${stack.url}/week/2026-W48/autosave`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrfOf(page), cookie: browser.jar.header(stack.url)! },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'x-csrf-token': csrfOf(page),
+        cookie: browser.jar.header(stack.url)!,
+      },
       body: JSON.stringify({ version: 'x', changes: 'nope' }),
     });
     assert.equal(res.status, 400);
@@ -156,7 +170,7 @@ export function weekFlowScenarios(target: Target): void {
     assert.doesNotMatch(page.body, /<script(?![^>]*\bsrc=)[^>]*>/);
   });
 
-  test('sign-out ends the session and says so in the person\'s language', async () => {
+  test("sign-out ends the session and says so in the person's language", async () => {
     const { browser, page } = await stack.signIn('alice', '/week/2026-W48');
     browser.acceptLanguage = 'fr-FR,fr;q=0.9';
     const out = await browser.post(`${stack.url}/logout`, { _csrf: csrfOf(page) });
@@ -176,7 +190,10 @@ export function weekFlowScenarios(target: Target): void {
     const page = await browser.get(`${stack.url}/week/2026-W45`);
     assert.equal(page.status, 200);
     const after = stack.app.storeCounters();
-    assert.deepEqual({ reads: after.reads - before.reads, writes: after.writes - before.writes }, { reads: 2, writes: 0 });
+    assert.deepEqual(
+      { reads: after.reads - before.reads, writes: after.writes - before.writes },
+      { reads: 2, writes: 0 },
+    );
     assert.equal((await stack.erp.stats()).totalCalls, 0);
   });
 }

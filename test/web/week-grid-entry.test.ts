@@ -31,9 +31,15 @@ test('a new week starts with the projects booked in recent weeks, plus three bla
   // bob booked P-1021 and P-1039 in 2026-W47; he may also book P-1001, P-1042, P-1050 and P-1067.
   const { page } = await stack.signIn('bob', '/week/2026-W48');
   assert.deepEqual(rowsOf(page), ['P-1021', 'P-1039']);
-  assert.deepEqual([...page.body.matchAll(/<select id="np-\d" name="(np:\d)"/g)].map((m) => m[1]), ['np:0', 'np:1', 'np:2']);
+  assert.deepEqual(
+    [...page.body.matchAll(/<select id="np-\d" name="(np:\d)"/g)].map((m) => m[1]),
+    ['np:0', 'np:1', 'np:2'],
+  );
   assert.match(page.body, /<label class="visually-hidden" for="np-0">Project for new row 1<\/label>/);
-  assert.match(page.body, /<label class="visually-hidden" for="n-0-0">Hours for new row 1 \(choose its project\) on Monday 23 November<\/label>/);
+  assert.match(
+    page.body,
+    /<label class="visually-hidden" for="n-0-0">Hours for new row 1 \(choose its project\) on Monday 23 November<\/label>/,
+  );
   assert.match(page.body, /<option value="P-1067">P-1067 Reporting platform<\/option>/);
 });
 
@@ -56,7 +62,9 @@ test('hours typed in a blank row are saved once it has a project; without one th
   assert.equal(refused.status, 422);
   assert.match(refused.body, /You typed hours in a new row without choosing its project/);
   assert.equal(weekFields(refused)['n:0|2026-12-07'], '6', 'the typed value is kept in the page');
-  const saved = await browser.follow(await post(browser, refused, '2026-W50', { 'np:0': 'P-1067', 'n:0|2026-12-07': '6', action: 'save' }));
+  const saved = await browser.follow(
+    await post(browser, refused, '2026-W50', { 'np:0': 'P-1067', 'n:0|2026-12-07': '6', action: 'save' }),
+  );
   assert.equal(weekFields(saved)['h:P-1067|2026-12-07'], '6');
   assert.ok(rowsOf(saved).includes('P-1067'));
 });
@@ -75,7 +83,7 @@ test('an empty row can be removed; a row with hours cannot, with a clear explana
   assert.doesNotMatch(reloaded.body, /aria-label="Remove the row P-1021/, 'a row with hours offers no Remove button');
 });
 
-test('copy last week: rows and hours from the ERP bookings of last week\'s record into an empty week', async () => {
+test("copy last week: rows and hours from the ERP bookings of last week's record into an empty week", async () => {
   const { browser } = await stack.signIn('alice', '/week/2026-W47');
   const week = await browser.get(`${stack.url}/week/2026-W48`);
   await stack.erp.resetStats();
@@ -112,7 +120,9 @@ test('weekend and holidays are marked in words, can be hidden (remembered in the
   assert.equal([...page.body.matchAll(/<span class="day-marker">Weekend<\/span>/g)].length, 2);
   assert.match(page.body, /class="[^"]*nonworking hideable" abbr="Wednesday 11 November"/);
   assert.doesNotMatch(page.body, /class="week-form hide-nonworking"/);
-  const typed = await browser.follow(await post(browser, page, '2026-W46', { 'h:P-1021|2026-11-14': '2', action: 'toggle-nonworking' }));
+  const typed = await browser.follow(
+    await post(browser, page, '2026-W46', { 'h:P-1021|2026-11-14': '2', action: 'toggle-nonworking' }),
+  );
   assert.match(typed.body, /class="week-form hide-nonworking"/);
   assert.match(typed.body, />Show non-working days</);
   // Saturday holds hours: not hideable; Sunday is.
@@ -122,7 +132,7 @@ test('weekend and holidays are marked in words, can be hidden (remembered in the
   assert.match(otherWeek.body, /class="week-form hide-nonworking"/, 'the choice follows the person');
 });
 
-test('each day total shows the hours the person\'s contract expects', async () => {
+test("each day total shows the hours the person's contract expects", async () => {
   const bob = await stack.signIn('bob', '/week/2026-W45');
   assert.equal([...bob.page.body.matchAll(/<span class="expected">of 8 expected<\/span>/g)].length, 5);
   assert.match(bob.page.body, /your contract: standard/);
@@ -137,7 +147,10 @@ test('submitting a week with empty working days asks first; confirming submits a
   assert.equal(asked.status, 200);
   assert.match(asked.body, /Some working days have no hours/);
   const listed = [...asked.body.matchAll(/<ul class="missing-days">([\s\S]*?)<\/ul>/g)][0]![1]!;
-  assert.deepEqual([...listed.matchAll(/<li>([^<]+)<\/li>/g)].map((m) => m[1]), ['Tuesday 8 December', 'Thursday 10 December', 'Friday 11 December']);
+  assert.deepEqual(
+    [...listed.matchAll(/<li>([^<]+)<\/li>/g)].map((m) => m[1]),
+    ['Tuesday 8 December', 'Thursday 10 December', 'Friday 11 December'],
+  );
   assert.equal(weekFields(asked)['h:P-1042|2026-12-07'], '8', 'the hours are saved and shown');
   const confirmed = await browser.follow(await post(browser, asked, '2026-W50', { action: 'submit-confirmed' }));
   assert.match(confirmed.body, /Receipt number/);

@@ -19,7 +19,11 @@ const record: WeekRecord = {
     entries: [],
   },
   contextFetchedAt: '2026-11-20T10:00:00Z',
-  cells: { 'P-1042|2026-11-16': { raw: '7,5', hours: 7.5, comment: '' }, 'P-1042|2026-11-17': { raw: 'x', hours: null, comment: '' }, 'P-0999|2026-11-16': { raw: '1', hours: 1, comment: '' } },
+  cells: {
+    'P-1042|2026-11-16': { raw: '7,5', hours: 7.5, comment: '' },
+    'P-1042|2026-11-17': { raw: 'x', hours: null, comment: '' },
+    'P-0999|2026-11-16': { raw: '1', hours: 1, comment: '' },
+  },
   status: 'draft',
   submissionId: null,
   receipt: null,
@@ -32,7 +36,10 @@ function page(locale: 'en' | 'fr') {
 }
 
 test('rows with hours come first; a project the ERP no longer lists keeps its row so nothing typed disappears', () => {
-  assert.deepEqual(page('en').rows.map((r) => r.code), ['P-1042', 'P-1001', 'P-0999']);
+  assert.deepEqual(
+    page('en').rows.map((r) => r.code),
+    ['P-1042', 'P-1001', 'P-0999'],
+  );
 });
 
 test('each input is named by project and day', () => {
@@ -43,7 +50,10 @@ test('each input is named by project and day', () => {
 
 test('days outside the project validity are not bookable', () => {
   const cells = page('en').rows[0]!.cells;
-  assert.deepEqual(cells.map((c) => c.bookable), [true, true, true, false, false, false, false]);
+  assert.deepEqual(
+    cells.map((c) => c.bookable),
+    [true, true, true, false, false, false, false],
+  );
 });
 
 test('errors are listed with a link to their field and keep the typed value', () => {
@@ -52,7 +62,10 @@ test('errors are listed with a link to their field and keep the typed value', ()
   assert.equal(bad.raw, 'x');
   assert.match(bad.error ?? '', /"x" is not a number of hours/);
   assert.ok(p.errors.some((e) => e.inputId === bad.inputId));
-  assert.ok(p.errors.some((e) => /can no longer be booked/.test(e.message)), 'the orphan row is flagged');
+  assert.ok(
+    p.errors.some((e) => /can no longer be booked/.test(e.message)),
+    'the orphan row is flagged',
+  );
 });
 
 test('totals are formatted in the language of the person', () => {

@@ -13,7 +13,13 @@ import { StsSessions, type StsSessionRecord } from './sts-sessions.js';
 import type { SigningKey } from './xml-signature.js';
 
 export type { LogoutRequestUrlOptions, ServiceProvider, StsSessionRecord };
-export { CONTOSO_PRESET, DEV_STS_PRESETS, FABRIKAM_PRESET, type DevStsPreset, type DevStsPresetName } from './presets.js';
+export {
+  CONTOSO_PRESET,
+  DEV_STS_PRESETS,
+  FABRIKAM_PRESET,
+  type DevStsPreset,
+  type DevStsPresetName,
+} from './presets.js';
 
 export interface DevStsOptions {
   /** Which IdP to play; default `contoso`. Every option below overrides the preset's value. */
@@ -95,7 +101,12 @@ export async function startDevSts(options: DevStsOptions = {}): Promise<DevSts> 
   const addServiceProvider = (sp: ServiceProvider) => void sps.set(sp.entityId, { ...sp });
   for (const sp of options.serviceProviders ?? []) addServiceProvider(sp);
   if (options.spEntityId && options.acsUrl) {
-    addServiceProvider({ entityId: options.spEntityId, acsUrl: options.acsUrl, sloUrl: options.sloUrl, certPem: options.spCertPem });
+    addServiceProvider({
+      entityId: options.spEntityId,
+      acsUrl: options.acsUrl,
+      sloUrl: options.sloUrl,
+      certPem: options.spCertPem,
+    });
   }
   const sessions = new StsSessions();
   const pending = new PendingLogouts();
@@ -139,7 +150,8 @@ export async function startDevSts(options: DevStsOptions = {}): Promise<DevSts> 
     metadataUrl: `${url}/metadata`,
     certPem: key.certPem,
     addServiceProvider,
-    createLogoutRequestUrl: (spEntityId, requestOptions) => logoutRequestUrl({ entityId, privateKeyPem: key.privateKey, sps, pending }, spEntityId, requestOptions),
+    createLogoutRequestUrl: (spEntityId, requestOptions) =>
+      logoutRequestUrl({ entityId, privateKeyPem: key.privateKey, sps, pending }, spEntityId, requestOptions),
     sessions: () => sessions.records(),
     close: () =>
       new Promise<void>((resolve, reject) => {

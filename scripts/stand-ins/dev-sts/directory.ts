@@ -13,7 +13,10 @@ const userSchema = z.object({
   upn: z.string().min(3),
   groups: z.array(z.string().min(1)).default([]),
   /** Sent as the preferredLanguage claim when set (`fr-FR`), as a directory attribute would be. */
-  preferredLanguage: z.string().regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/).optional(),
+  preferredLanguage: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/)
+    .optional(),
   /** See password-hash.ts; make one with `tsx scripts/stand-ins/dev-sts/hash-password.ts <password>`. */
   passwordHash: z.string().startsWith('$scrypt$'),
 });
@@ -50,7 +53,9 @@ export class Directory {
 
   /** Roles granted through the user's groups, each once, in a stable order. */
   rolesOf(user: DirectoryUser): string[] {
-    const roles = user.groups.flatMap((g) => (Object.hasOwn(this.data.groupRoles, g) ? (this.data.groupRoles[g] ?? []) : []));
+    const roles = user.groups.flatMap((g) =>
+      Object.hasOwn(this.data.groupRoles, g) ? (this.data.groupRoles[g] ?? []) : [],
+    );
     return [...new Set(roles)];
   }
 

@@ -55,7 +55,13 @@ export const MAX_QUERY_CHARS = 16 * 1024;
 export const MAX_INFLATED_BYTES = 32 * 1024;
 
 /** The binding's parameters, in the order §3.4.4.1 puts them. */
-const POSITION: Readonly<Record<string, number>> = { SAMLRequest: 0, SAMLResponse: 0, RelayState: 1, SigAlg: 2, Signature: 3 };
+const POSITION: Readonly<Record<string, number>> = {
+  SAMLRequest: 0,
+  SAMLResponse: 0,
+  RelayState: 1,
+  SigAlg: 2,
+  Signature: 3,
+};
 
 /** RFC 3986 encoding of a value (what `encodeURIComponent` does: a space is `%20`, never `+`). */
 const urlEncode = (value: string): string => encodeURIComponent(value);
@@ -64,7 +70,13 @@ const urlEncode = (value: string): string => encodeURIComponent(value);
  * A redirect query string (no leading `?`) carrying `xml`; signed with the RSA private key
  * `signingKeyPem` unless it is null. `sigAlg` other than RSA-SHA256 exists for forging tests.
  */
-export function encodeRedirect(kind: RedirectKind, xml: string, relayState: string | null, signingKeyPem: string | null, sigAlg: string = ACCEPTED_SIG_ALG): string {
+export function encodeRedirect(
+  kind: RedirectKind,
+  xml: string,
+  relayState: string | null,
+  signingKeyPem: string | null,
+  sigAlg: string = ACCEPTED_SIG_ALG,
+): string {
   let query = `${kind}=${urlEncode(deflateRawSync(Buffer.from(xml, 'utf8')).toString('base64'))}`;
   if (relayState !== null) query += `&RelayState=${urlEncode(relayState)}`;
   if (signingKeyPem === null) return query;
@@ -88,7 +100,11 @@ function percentDecode(raw: string, name: string, plusMeansSpace: boolean): stri
 
 /** Strict base64 (RFC 4648 alphabet, correct padding); a `+` inside it is a `+`, never a space. */
 function fromBase64(text: string, name: string): Buffer {
-  if (text.length === 0 || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/.test(text)) {
+  if (
+    text.length === 0 ||
+    text.length % 4 !== 0 ||
+    !/^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/.test(text)
+  ) {
     throw new RedirectBindingError(`${name} is not base64`);
   }
   return Buffer.from(text, 'base64');
@@ -147,13 +163,17 @@ function inflate(bytes: Buffer, kind: RedirectKind): string {
  */
 export function decodeRedirect(urlOrQuery: string): DecodedRedirect {
   const query = queryOf(urlOrQuery);
-  if (query.length > MAX_QUERY_CHARS) throw new RedirectBindingError(`the query string is longer than ${MAX_QUERY_CHARS} characters`);
+  if (query.length > MAX_QUERY_CHARS)
+    throw new RedirectBindingError(`the query string is longer than ${MAX_QUERY_CHARS} characters`);
   const params = bindingParams(query);
   const messages = params.filter((p) => p.name === 'SAMLRequest' || p.name === 'SAMLResponse');
-  if (messages.length !== 1) throw new RedirectBindingError('a redirect carries exactly one SAMLRequest or SAMLResponse');
+  if (messages.length !== 1)
+    throw new RedirectBindingError('a redirect carries exactly one SAMLRequest or SAMLResponse');
   for (let i = 1; i < params.length; i++) {
     if ((POSITION[(params[i] as RawParam).name] as number) <= (POSITION[(params[i - 1] as RawParam).name] as number)) {
-      throw new RedirectBindingError('the binding parameters are not in the order SAMLRequest|SAMLResponse, RelayState, SigAlg, Signature');
+      throw new RedirectBindingError(
+        'the binding parameters are not in the order SAMLRequest|SAMLResponse, RelayState, SigAlg, Signature',
+      );
     }
   }
   const get = (name: string) => params.find((p) => p.name === name);
@@ -162,7 +182,8 @@ export function decodeRedirect(urlOrQuery: string): DecodedRedirect {
   const relay = get('RelayState');
   const sigAlg = get('SigAlg');
   const signature = get('Signature');
-  if ((sigAlg === undefined) !== (signature === undefined)) throw new RedirectBindingError('SigAlg and Signature must both be present or both absent');
+  if ((sigAlg === undefined) !== (signature === undefined))
+    throw new RedirectBindingError('SigAlg and Signature must both be present or both absent');
 
   const xml = inflate(fromBase64(percentDecode(message.raw, kind, false), kind), kind);
   if (/<!DOCTYPE/i.test(xml)) throw new RedirectBindingError(`${kind} contains a DOCTYPE`);
@@ -172,9 +193,13 @@ export function decodeRedirect(urlOrQuery: string): DecodedRedirect {
     xml,
     relayState: relay === undefined ? null : percentDecode(relay.raw, 'RelayState', true),
     sigAlg: sigAlg === undefined ? null : percentDecode(sigAlg.raw, 'SigAlg', true),
-    signature: signature === undefined ? null : fromBase64(percentDecode(signature.raw, 'Signature', false), 'Signature'),
+    signature:
+      signature === undefined ? null : fromBase64(percentDecode(signature.raw, 'Signature', false), 'Signature'),
     // The signed string is rebuilt from the raw values in the spec's order (they are in that order already).
-    signedOctets: [message, relay, sigAlg].filter((p): p is RawParam => p !== undefined).map((p) => `${p.name}=${p.raw}`).join('&'),
+    signedOctets: [message, relay, sigAlg]
+      .filter((p): p is RawParam => p !== undefined)
+      .map((p) => `${p.name}=${p.raw}`)
+      .join('&'),
   };
 }
 

@@ -50,7 +50,9 @@ function parse(xml: string): Document {
       },
     }).parseFromString(xml, 'text/xml');
   } catch (err) {
-    throw err instanceof LogoutMessageError ? err : new LogoutMessageError(`not well-formed XML: ${(err as Error).message}`);
+    throw err instanceof LogoutMessageError
+      ? err
+      : new LogoutMessageError(`not well-formed XML: ${(err as Error).message}`);
   }
   if (!doc.documentElement) throw new LogoutMessageError('no document element');
   return doc;
@@ -65,7 +67,8 @@ function children(parent: Element): Element[] {
   return out;
 }
 
-const named = (parent: Element, ns: string, localName: string) => children(parent).filter((e) => e.namespaceURI === ns && e.localName === localName);
+const named = (parent: Element, ns: string, localName: string) =>
+  children(parent).filter((e) => e.namespaceURI === ns && e.localName === localName);
 
 function single(parent: Element, ns: string, localName: string, required: boolean): Element | null {
   const found = named(parent, ns, localName);
@@ -91,7 +94,8 @@ function time(el: Element, attribute: string, required: boolean): Date | null {
 /** The common head of both messages (RequestAbstractType / StatusResponseType): root, ID, Version, Issuer. */
 function head(xml: string, localName: 'LogoutRequest' | 'LogoutResponse') {
   const root = parse(xml).documentElement as Element;
-  if (root.namespaceURI !== SAMLP || root.localName !== localName) throw new LogoutMessageError(`the message is not a samlp:${localName}`);
+  if (root.namespaceURI !== SAMLP || root.localName !== localName)
+    throw new LogoutMessageError(`the message is not a samlp:${localName}`);
   const id = root.getAttribute('ID') ?? '';
   if (!NCNAME.test(id)) throw new LogoutMessageError(`${localName} ID is missing or not an xs:ID`);
   if (root.getAttribute('Version') !== '2.0') throw new LogoutMessageError(`${localName} Version must be 2.0`);
@@ -125,7 +129,8 @@ export function parseLogoutRequest(xml: string): LogoutRequestInfo {
 export function parseLogoutResponse(xml: string): LogoutResponseInfo {
   const { root, id, issuer, destination } = head(xml, 'LogoutResponse');
   const inResponseTo = root.getAttribute('InResponseTo') ?? '';
-  if (!NCNAME.test(inResponseTo)) throw new LogoutMessageError('LogoutResponse InResponseTo is missing or not an xs:ID');
+  if (!NCNAME.test(inResponseTo))
+    throw new LogoutMessageError('LogoutResponse InResponseTo is missing or not an xs:ID');
   const status = single(root, SAMLP, 'Status', true) as Element;
   const statusCode = (single(status, SAMLP, 'StatusCode', true) as Element).getAttribute('Value');
   if (!statusCode) throw new LogoutMessageError('StatusCode has no Value');

@@ -8,7 +8,10 @@ import { instant, NAMEID_UNSPECIFIED, newSamlId } from './saml-response.js';
  * into markup. The HTTP-Redirect encoding and its signature are in http-redirect.ts (the STS's own, not the app's).
  */
 
-const NS = { protocol: 'urn:oasis:names:tc:SAML:2.0:protocol', assertion: 'urn:oasis:names:tc:SAML:2.0:assertion' } as const;
+const NS = {
+  protocol: 'urn:oasis:names:tc:SAML:2.0:protocol',
+  assertion: 'urn:oasis:names:tc:SAML:2.0:assertion',
+} as const;
 
 export const STATUS = {
   success: 'urn:oasis:names:tc:SAML:2.0:status:Success',
@@ -47,7 +50,13 @@ function newDocument(rootName: 'samlp:LogoutRequest' | 'samlp:LogoutResponse') {
   const doc: Document = new DOMImplementation().createDocument(NS.protocol, rootName, null);
   const root = doc.documentElement as Element;
   root.setAttributeNS('http://www.w3.org/2000/xmlns/', 'xmlns:saml', NS.assertion);
-  const child = (parent: Element, ns: string, qname: string, attrs: Record<string, string> = {}, text?: string): Element => {
+  const child = (
+    parent: Element,
+    ns: string,
+    qname: string,
+    attrs: Record<string, string> = {},
+    text?: string,
+  ): Element => {
     const e = doc.createElementNS(ns, qname);
     for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
     if (text !== undefined) e.appendChild(doc.createTextNode(text));
@@ -82,10 +91,19 @@ export function buildLogoutResponse(input: LogoutResponseInput): { xml: string; 
   root.setAttribute('Destination', input.destination);
   root.setAttribute('InResponseTo', input.inResponseTo);
   child(root, NS.assertion, 'saml:Issuer', {}, input.issuer);
-  child(child(root, NS.protocol, 'samlp:Status'), NS.protocol, 'samlp:StatusCode', { Value: input.statusCode ?? STATUS.success });
+  child(child(root, NS.protocol, 'samlp:Status'), NS.protocol, 'samlp:StatusCode', {
+    Value: input.statusCode ?? STATUS.success,
+  });
   return { xml: new XMLSerializer().serializeToString(doc), id };
 }
 
 // The STS's own binding (http-redirect.ts, independent of src/auth/redirect-binding.ts); re-exported so
 // one import gives tests everything they forge with.
-export { decodeRedirect, encodeRedirect, RedirectBindingError, SIG_ALG, verifyRedirectSignature, type DecodedRedirect } from './http-redirect.js';
+export {
+  decodeRedirect,
+  encodeRedirect,
+  RedirectBindingError,
+  SIG_ALG,
+  verifyRedirectSignature,
+  type DecodedRedirect,
+} from './http-redirect.js';

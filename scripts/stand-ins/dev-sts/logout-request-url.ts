@@ -38,11 +38,17 @@ export const withQuery = (url: string, query: string) => `${url}${url.includes('
  * The full URL that asks `spEntityId` (by HTTP-Redirect to its sloUrl) to end a session, signed by the
  * STS. The request is remembered, so the SP's LogoutResponse to it is accepted at /slo.
  */
-export function logoutRequestUrl(ctx: LogoutRequestContext, spEntityId: string, options: LogoutRequestUrlOptions, sessionId: string | null = null): string {
+export function logoutRequestUrl(
+  ctx: LogoutRequestContext,
+  spEntityId: string,
+  options: LogoutRequestUrlOptions,
+  sessionId: string | null = null,
+): string {
   const sp = ctx.sps.get(spEntityId);
   if (!sp) throw new Error(`no service provider ${spEntityId} is registered`);
   if (!sp.sloUrl) throw new Error(`${spEntityId} is registered without a sloUrl`);
-  const notOnOrAfter = options.notOnOrAfter === undefined ? new Date(Date.now() + REQUEST_LIFETIME_MS) : options.notOnOrAfter;
+  const notOnOrAfter =
+    options.notOnOrAfter === undefined ? new Date(Date.now() + REQUEST_LIFETIME_MS) : options.notOnOrAfter;
   const { xml, id } = buildLogoutRequest({
     id: options.id,
     issuer: options.issuer ?? ctx.entityId,

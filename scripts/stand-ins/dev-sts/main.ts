@@ -23,11 +23,17 @@ const IDPS: Array<{ preset: DevStsPresetName; port: number; accounts: string }> 
   {
     preset: 'fabrikam',
     port: Number(process.env.DEV_FABRIKAM_PORT ?? 3101),
-    accounts: 'carol (Contractor), mallory (Contractor + Admin: the app drops Admin), fiona (Contractor, no ERP mapping: the app refuses her)',
+    accounts:
+      'carol (Contractor), mallory (Contractor + Admin: the app drops Admin), fiona (Contractor, no ERP mapping: the app refuses her)',
   },
 ];
 
-const banner = (sts: DevSts, name: string, accounts: string, answered: ServiceProvider[]) => `${name} (DEVELOPMENT ONLY) at ${sts.url}
+const banner = (
+  sts: DevSts,
+  name: string,
+  accounts: string,
+  answered: ServiceProvider[],
+) => `${name} (DEVELOPMENT ONLY) at ${sts.url}
   entityID   ${sts.entityId}
   sign-on    ${sts.ssoUrl}
   logout     ${sts.sloUrl}   (sign out of all applications: ${sts.logoutUrl})
@@ -42,7 +48,13 @@ const stop = (code: number) => {
 };
 try {
   for (const idp of IDPS) {
-    const sts = await startDevSts({ preset: idp.preset, host, port: idp.port, serviceProviders: sps, logger: logger.child({ idp: idp.preset }) });
+    const sts = await startDevSts({
+      preset: idp.preset,
+      host,
+      port: idp.port,
+      serviceProviders: sps,
+      logger: logger.child({ idp: idp.preset }),
+    });
     started.push(sts);
     const name = idp.preset === 'contoso' ? 'Development STS' : 'Fabrikam development IdP';
     console.log(banner(sts, name, idp.accounts, sps));

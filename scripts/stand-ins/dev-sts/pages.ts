@@ -19,14 +19,29 @@ export function securityHeaders(res: Response, formAction: string): void {
  * A page of plain lines (errors and the home page) in the browser's language: the title and the
  * page's own words are translated; the lines are technical detail, in English like the STS's logs.
  */
-export function renderMessage(req: Request, res: Response, stsName: string, status: number, title: string, lines: string[]): void {
+export function renderMessage(
+  req: Request,
+  res: Response,
+  stsName: string,
+  status: number,
+  title: string,
+  lines: string[],
+): void {
   const lang = preferredLang(req.get('accept-language'));
   const translated = lang === 'fr' ? MESSAGE_TITLES_FR[title] : undefined;
   securityHeaders(res, "'none'");
   res
     .status(status)
     .set('Content-Language', lang)
-    .render('message', { lang, t: TEXTS[lang], stsName, title: translated ?? title, titleLang: translated || lang === 'en' ? lang : 'en', lines, detailLang: lang === 'en' ? null : 'en' });
+    .render('message', {
+      lang,
+      t: TEXTS[lang],
+      stsName,
+      title: translated ?? title,
+      titleLang: translated || lang === 'en' ? lang : 'en',
+      lines,
+      detailLang: lang === 'en' ? null : 'en',
+    });
 }
 
 export interface LogoutPageContent {

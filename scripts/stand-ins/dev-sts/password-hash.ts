@@ -10,7 +10,9 @@ const DEFAULTS = { ln: 14, r: 8, p: 1, saltBytes: 16, keyBytes: 32 };
 const FORMAT = /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/;
 
 function scryptAsync(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scrypt(password, salt, keyLength, options, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, keyLength, options, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 function optionsFor(ln: number, r: number, p: number): ScryptOptions {
@@ -19,7 +21,10 @@ function optionsFor(ln: number, r: number, p: number): ScryptOptions {
   return { N, r, p, maxmem: 128 * N * r * p + 1024 * 1024 };
 }
 
-export async function hashPassword(password: string, params: { ln?: number; r?: number; p?: number } = {}): Promise<string> {
+export async function hashPassword(
+  password: string,
+  params: { ln?: number; r?: number; p?: number } = {},
+): Promise<string> {
   const ln = params.ln ?? DEFAULTS.ln;
   const r = params.r ?? DEFAULTS.r;
   const p = params.p ?? DEFAULTS.p;

@@ -64,32 +64,63 @@ export function buildSamlResponse(input: ResponseInput): BuiltResponse {
 
   const response = doc.documentElement as Element;
   response.setAttributeNS('http://www.w3.org/2000/xmlns/', 'xmlns:saml', NS.assertion);
-  for (const [k, v] of Object.entries({ ID: responseId, Version: '2.0', IssueInstant: instant(now), Destination: input.acsUrl, InResponseTo: input.inResponseTo })) {
+  for (const [k, v] of Object.entries({
+    ID: responseId,
+    Version: '2.0',
+    IssueInstant: instant(now),
+    Destination: input.acsUrl,
+    InResponseTo: input.inResponseTo,
+  })) {
     response.setAttribute(k, v);
   }
   add(response, el(NS.assertion, 'saml:Issuer', {}, input.idpEntityId));
   add(add(response, el(NS.protocol, 'samlp:Status')), el(NS.protocol, 'samlp:StatusCode', { Value: STATUS_SUCCESS }));
 
-  const assertion = add(response, el(NS.assertion, 'saml:Assertion', { ID: assertionId, Version: '2.0', IssueInstant: instant(now) }));
+  const assertion = add(
+    response,
+    el(NS.assertion, 'saml:Assertion', { ID: assertionId, Version: '2.0', IssueInstant: instant(now) }),
+  );
   add(assertion, el(NS.assertion, 'saml:Issuer', {}, input.idpEntityId));
 
   const subject = add(assertion, el(NS.assertion, 'saml:Subject'));
   add(subject, el(NS.assertion, 'saml:NameID', { Format: NAMEID_UNSPECIFIED }, input.nameId));
   const confirmation = add(subject, el(NS.assertion, 'saml:SubjectConfirmation', { Method: BEARER }));
-  add(confirmation, el(NS.assertion, 'saml:SubjectConfirmationData', { InResponseTo: input.inResponseTo, NotOnOrAfter: instant(until), Recipient: input.acsUrl }));
+  add(
+    confirmation,
+    el(NS.assertion, 'saml:SubjectConfirmationData', {
+      InResponseTo: input.inResponseTo,
+      NotOnOrAfter: instant(until),
+      Recipient: input.acsUrl,
+    }),
+  );
 
-  const conditions = add(assertion, el(NS.assertion, 'saml:Conditions', { NotBefore: instant(now), NotOnOrAfter: instant(until) }));
-  add(add(conditions, el(NS.assertion, 'saml:AudienceRestriction')), el(NS.assertion, 'saml:Audience', {}, input.spEntityId));
+  const conditions = add(
+    assertion,
+    el(NS.assertion, 'saml:Conditions', { NotBefore: instant(now), NotOnOrAfter: instant(until) }),
+  );
+  add(
+    add(conditions, el(NS.assertion, 'saml:AudienceRestriction')),
+    el(NS.assertion, 'saml:Audience', {}, input.spEntityId),
+  );
 
   const statement = add(assertion, el(NS.assertion, 'saml:AttributeStatement'));
   for (const claim of input.claims) {
     if (claim.values.length === 0) continue;
-    const attribute = add(statement, el(NS.assertion, 'saml:Attribute', { Name: claim.type, NameFormat: ATTRNAME_URI }));
+    const attribute = add(
+      statement,
+      el(NS.assertion, 'saml:Attribute', { Name: claim.type, NameFormat: ATTRNAME_URI }),
+    );
     for (const value of claim.values) add(attribute, el(NS.assertion, 'saml:AttributeValue', {}, value));
   }
 
-  const authn = add(assertion, el(NS.assertion, 'saml:AuthnStatement', { AuthnInstant: instant(now), SessionIndex: sessionIndex }));
-  add(add(authn, el(NS.assertion, 'saml:AuthnContext')), el(NS.assertion, 'saml:AuthnContextClassRef', {}, PASSWORD_PROTECTED));
+  const authn = add(
+    assertion,
+    el(NS.assertion, 'saml:AuthnStatement', { AuthnInstant: instant(now), SessionIndex: sessionIndex }),
+  );
+  add(
+    add(authn, el(NS.assertion, 'saml:AuthnContext')),
+    el(NS.assertion, 'saml:AuthnContextClassRef', {}, PASSWORD_PROTECTED),
+  );
 
   return { xml: new XMLSerializer().serializeToString(doc), responseId, assertionId, sessionIndex };
 }

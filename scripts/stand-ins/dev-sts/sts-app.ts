@@ -68,16 +68,33 @@ function claimsFor(user: DirectoryUser, roles: string[]): Claim[] {
  * the sign-in itself; the session it opens is recorded for single logout (logout-routes.ts).
  */
 export function createStsApp(deps: StsAppDeps): Express {
-  const { entityId, stsName, directory, key, lifetimeSeconds, log, sps, sessions, pending, ssoUrl, sloUrl, cookieName } = deps;
+  const {
+    entityId,
+    stsName,
+    directory,
+    key,
+    lifetimeSeconds,
+    log,
+    sps,
+    sessions,
+    pending,
+    ssoUrl,
+    sloUrl,
+    cookieName,
+  } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('views', path.join(HERE, 'views'));
   app.set('view engine', 'ejs');
 
-  const message = (res: Response, status: number, title: string, lines: string[]) => renderMessage(res.req, res, stsName, status, title, lines);
+  const message = (res: Response, status: number, title: string, lines: string[]) =>
+    renderMessage(res.req, res, stsName, status, title, lines);
 
   /** The AuthnRequest, checked against the registered SPs; answers with an error page and returns null when refused. */
-  const acceptRequest = (res: Response, samlRequest: unknown): { request: AuthnRequestInfo; sp: ServiceProvider } | null => {
+  const acceptRequest = (
+    res: Response,
+    samlRequest: unknown,
+  ): { request: AuthnRequestInfo; sp: ServiceProvider } | null => {
     let request: AuthnRequestInfo;
     try {
       request = decodeRedirectAuthnRequest(samlRequest);
@@ -105,9 +122,14 @@ export function createStsApp(deps: StsAppDeps): Express {
     return { request, sp };
   };
 
-  const relayStateOf = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 && value.length <= 1024 ? value : null);
+  const relayStateOf = (value: unknown): string | null =>
+    typeof value === 'string' && value.length > 0 && value.length <= 1024 ? value : null;
 
-  const renderLogin = (req: Request, res: Response, fields: { samlRequest: string; relayState: string | null; username: string; error: boolean }) => {
+  const renderLogin = (
+    req: Request,
+    res: Response,
+    fields: { samlRequest: string; relayState: string | null; username: string; error: boolean },
+  ) => {
     const lang = preferredLang(req.get('accept-language'));
     const t = TEXTS[lang];
     const sp = sps.get(decodeRedirectAuthnRequest(fields.samlRequest).issuer) as ServiceProvider;
@@ -135,17 +157,26 @@ export function createStsApp(deps: StsAppDeps): Express {
   });
 
   app.get('/metadata', (_req, res) => {
-    res.type('application/samlmetadata+xml').send(idpMetadataXml(entityId, ssoUrl(), key.certPem, Object.values(CLAIM_TYPES), sloUrl()));
+    res
+      .type('application/samlmetadata+xml')
+      .send(idpMetadataXml(entityId, ssoUrl(), key.certPem, Object.values(CLAIM_TYPES), sloUrl()));
   });
 
   app.get('/sso', (req, res) => {
     const q = req.query as Record<string, unknown>;
     if (q.SAMLRequest === undefined) {
-      return message(res, 400, 'No sign-in request', ['This is the sign-in endpoint of the development STS. Open the application instead; it sends you here.']);
+      return message(res, 400, 'No sign-in request', [
+        'This is the sign-in endpoint of the development STS. Open the application instead; it sends you here.',
+      ]);
     }
     const accepted = acceptRequest(res, q.SAMLRequest);
     if (!accepted) return;
-    renderLogin(req, res, { samlRequest: q.SAMLRequest as string, relayState: relayStateOf(q.RelayState), username: '', error: false });
+    renderLogin(req, res, {
+      samlRequest: q.SAMLRequest as string,
+      relayState: relayStateOf(q.RelayState),
+      username: '',
+      error: false,
+    });
   });
 
   app.post('/sso', express.urlencoded({ extended: false, limit: '64kb' }), async (req, res, next) => {
@@ -200,7 +231,17 @@ export function createStsApp(deps: StsAppDeps): Express {
     }
   });
 
-  registerLogoutRoutes(app, { entityId, stsName, privateKeyPem: key.privateKey, log, sps, sessions, pending, sloUrl, cookieName });
+  registerLogoutRoutes(app, {
+    entityId,
+    stsName,
+    privateKeyPem: key.privateKey,
+    log,
+    sps,
+    sessions,
+    pending,
+    sloUrl,
+    cookieName,
+  });
 
   // Never a stack trace on a page, even in development.
   app.use((err: unknown, _req: Request, res: Response, _next: express.NextFunction) => {

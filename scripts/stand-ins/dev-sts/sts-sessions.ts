@@ -82,7 +82,12 @@ export class StsSessions {
   forget(spEntityId: string, nameId: string, sessionIndexes: readonly string[]): void {
     for (const session of [...this.byId.values()]) {
       session.participants = session.participants.filter(
-        (p) => !(p.spEntityId === spEntityId && p.nameId === nameId && (sessionIndexes.length === 0 || sessionIndexes.includes(p.sessionIndex))),
+        (p) =>
+          !(
+            p.spEntityId === spEntityId &&
+            p.nameId === nameId &&
+            (sessionIndexes.length === 0 || sessionIndexes.includes(p.sessionIndex))
+          ),
       );
       if (session.participants.length === 0) this.byId.delete(session.id);
     }

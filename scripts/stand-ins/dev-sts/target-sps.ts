@@ -22,6 +22,10 @@ export function targetServiceProviders(): ServiceProvider[] {
     const sp = spEndpoints(publicUrl, typeof saml.sp?.entityId === 'string' ? saml.sp.entityId : undefined);
     const cert = saml.sp?.signingCert;
     // Without a signing certificate the SP cannot sign logout messages: the STS then refuses its SLO.
-    return { ...sp, sloUrl: `${publicUrl}/saml/slo`, certPem: typeof cert === 'string' ? certificatePem(cert) : undefined };
+    return {
+      ...sp,
+      sloUrl: `${publicUrl}/saml/slo`,
+      certPem: typeof cert === 'string' ? certificatePem(cert) : undefined,
+    };
   });
 }

@@ -16,12 +16,20 @@ export type SignatureStrength = 'sha256' | 'sha1';
 const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
 const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
 const ALGORITHMS: Record<SignatureStrength, { signature: string; digest: string }> = {
-  sha256: { signature: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', digest: 'http://www.w3.org/2001/04/xmlenc#sha256' },
+  sha256: {
+    signature: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+    digest: 'http://www.w3.org/2001/04/xmlenc#sha256',
+  },
   sha1: { signature: 'http://www.w3.org/2000/09/xmldsig#rsa-sha1', digest: 'http://www.w3.org/2000/09/xmldsig#sha1' },
 };
 
 /** Signs the element whose ID attribute is `id`; the Signature goes right after its Issuer child. */
-export function signElementById(xml: string, id: string, key: SigningKey, strength: SignatureStrength = 'sha256'): string {
+export function signElementById(
+  xml: string,
+  id: string,
+  key: SigningKey,
+  strength: SignatureStrength = 'sha256',
+): string {
   if (!/^[A-Za-z_][\w.-]*$/.test(id)) throw new Error(`not an XML ID: ${id}`);
   const alg = ALGORITHMS[strength];
   const sig = new SignedXml({

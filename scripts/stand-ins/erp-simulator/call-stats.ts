@@ -28,7 +28,10 @@ function zeroCounts(): OperationCounts {
 
 /** Adds one to a farm-wide counter; runs inside the caller's transaction when given one. */
 export async function incrementFarmCounter(s: Statements, name: string): Promise<void> {
-  await s.run('INSERT INTO farm_counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1', [name]);
+  await s.run(
+    'INSERT INTO farm_counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1',
+    [name],
+  );
 }
 
 export class CallStats {
@@ -52,7 +55,9 @@ export class CallStats {
 
   read(): Promise<ErpStats> {
     return this.db.serial(async (s) => {
-      const rows = await s.all<{ node: string; operation: ErpOperation; count: number }>('SELECT node, operation, count FROM call_counters');
+      const rows = await s.all<{ node: string; operation: ErpOperation; count: number }>(
+        'SELECT node, operation, count FROM call_counters',
+      );
       const farm = await s.all<{ name: string; value: number }>('SELECT name, value FROM farm_counters');
       const calls = zeroCounts();
       const callsByNode: Record<string, OperationCounts> = { [this.node]: zeroCounts() };

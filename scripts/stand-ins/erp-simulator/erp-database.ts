@@ -38,7 +38,9 @@ export class ErpDatabase {
     db.configure('busyTimeout', 10_000);
     const erpDb = new ErpDatabase(db);
     // journal_mode cannot change inside a transaction, hence here, once per connection.
-    await erpDb.serial((s) => s.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;'));
+    await erpDb.serial((s) =>
+      s.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;'),
+    );
     return erpDb;
   }
 
@@ -65,7 +67,9 @@ export class ErpDatabase {
   }
 
   close(): Promise<void> {
-    return this.queue.then(() => new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve()))));
+    return this.queue.then(
+      () => new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve()))),
+    );
   }
 }
 
@@ -80,9 +84,13 @@ function statementsOf(db: sqlite3.Database): Statements {
         });
       }),
     get: <T>(sql: string, params: unknown[] = []) =>
-      new Promise<T | undefined>((resolve, reject) => db.get(sql, params, (err, row) => (err ? reject(err) : resolve(row as T | undefined)))),
+      new Promise<T | undefined>((resolve, reject) =>
+        db.get(sql, params, (err, row) => (err ? reject(err) : resolve(row as T | undefined))),
+      ),
     all: <T>(sql: string, params: unknown[] = []) =>
-      new Promise<T[]>((resolve, reject) => db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[])))),
+      new Promise<T[]>((resolve, reject) =>
+        db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[]))),
+      ),
     exec: (sql) => new Promise<void>((resolve, reject) => db.exec(sql, (err) => (err ? reject(err) : resolve()))),
   };
 }

@@ -106,7 +106,8 @@ export async function startErpNode(options: ErpNodeOptions): Promise<ErpNode> {
     if (control.shouldFail(soapAction)) {
       await stats.countInjectedFailure();
       logger.info({ operation: soapAction, mode: control.state.failureMode }, 'ERP call failed (injected)');
-      if (control.state.failureMode === 'http503') res.status(503).type('text/plain').send('ERP temporarily unavailable');
+      if (control.state.failureMode === 'http503')
+        res.status(503).type('text/plain').send('ERP temporarily unavailable');
       else res.status(500).type('text/xml; charset=utf-8').send(unavailableFaultXml());
       return;
     }
@@ -119,7 +120,13 @@ export async function startErpNode(options: ErpNodeOptions): Promise<ErpNode> {
     if (res.destroyed) return;
     res.status(answer.status).type(answer.contentType).send(answer.body);
     logger.info(
-      { operation: record.operation, user: record.user, fault: record.fault, status: answer.status, durationMs: Math.round(performance.now() - started) },
+      {
+        operation: record.operation,
+        user: record.user,
+        fault: record.fault,
+        status: answer.status,
+        durationMs: Math.round(performance.now() - started),
+      },
       'ERP call',
     );
   }

@@ -85,7 +85,9 @@ export class ErpOperations {
         [account, weekStart],
       );
     });
-    return { entry: rows.map((r) => ({ projectCode: r.project_code, date: r.date, hours: r.hours, comment: r.comment })) };
+    return {
+      entry: rows.map((r) => ({ projectCode: r.project_code, date: r.date, hours: r.hours, comment: r.comment })),
+    };
   }
 
   /**
@@ -106,17 +108,26 @@ export class ErpOperations {
       );
       if (previous) {
         if (previous.account.toLowerCase() !== account.toLowerCase() || previous.week_start !== weekStart) {
-          throw clientFault('SubmissionIdReused', `submissionId ${submissionId} was already used for another week or user.`);
+          throw clientFault(
+            'SubmissionIdReused',
+            `submissionId ${submissionId} was already used for another week or user.`,
+          );
         }
         return { receiptNumber: previous.receipt_number, submissionId, bookedAt: previous.booked_at };
       }
-      const { known, assigned } = await this.projectsFor(s, account, entries.map((e) => e.projectCode));
+      const { known, assigned } = await this.projectsFor(
+        s,
+        account,
+        entries.map((e) => e.projectCode),
+      );
       checkEntries(account, weekStart, entries, known, assigned);
       await s.run('DELETE FROM time_entries WHERE account = ? AND week_start = ?', [account, weekStart]);
       const bookedAt = new Date().toISOString();
       const seq = await insertBooking(s, { account, weekStart, submissionId, entries }, bookedAt);
       await incrementFarmCounter(s, SUBMISSIONS_BOOKED);
-      const row = await s.get<{ receipt_number: string }>('SELECT receipt_number FROM submissions WHERE seq = ?', [seq]);
+      const row = await s.get<{ receipt_number: string }>('SELECT receipt_number FROM submissions WHERE seq = ?', [
+        seq,
+      ]);
       return { receiptNumber: row!.receipt_number, submissionId, bookedAt };
     });
   }
@@ -128,10 +139,16 @@ export class ErpOperations {
     return row.account;
   }
 
-  private async projectsFor(s: Statements, account: string, codes: string[]): Promise<{ known: Set<string>; assigned: Map<string, AssignedProject> }> {
+  private async projectsFor(
+    s: Statements,
+    account: string,
+    codes: string[],
+  ): Promise<{ known: Set<string>; assigned: Map<string, AssignedProject> }> {
     const unique = [...new Set(codes)];
     const placeholders = unique.map(() => '?').join(',');
-    const known = unique.length ? await s.all<{ code: string }>(`SELECT code FROM projects WHERE code IN (${placeholders})`, unique) : [];
+    const known = unique.length
+      ? await s.all<{ code: string }>(`SELECT code FROM projects WHERE code IN (${placeholders})`, unique)
+      : [];
     const assigned = await s.all<ProjectRow>(
       'SELECT p.code, p.label, p.valid_from, p.valid_to FROM assignments a JOIN projects p ON p.code = a.project_code WHERE a.account = ?',
       [account],

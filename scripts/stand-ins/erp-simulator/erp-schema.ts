@@ -66,12 +66,10 @@ export function receiptNumberOf(seq: number): string {
 
 /** Inserts a booked week (a submissions row and its entries); returns the submission's seq. */
 export async function insertBooking(s: Statements, week: SeedBookedWeek, bookedAt: string): Promise<number> {
-  const { lastID: seq } = await s.run('INSERT INTO submissions (submission_id, account, week_start, booked_at) VALUES (?, ?, ?, ?)', [
-    week.submissionId,
-    week.account,
-    week.weekStart,
-    bookedAt,
-  ]);
+  const { lastID: seq } = await s.run(
+    'INSERT INTO submissions (submission_id, account, week_start, booked_at) VALUES (?, ?, ?, ?)',
+    [week.submissionId, week.account, week.weekStart, bookedAt],
+  );
   await s.run('UPDATE submissions SET receipt_number = ? WHERE seq = ?', [receiptNumberOf(seq), seq]);
   for (const e of week.entries) {
     await s.run(
@@ -92,10 +90,19 @@ export async function ensureSchemaAndSeed(db: ErpDatabase): Promise<void> {
     if (await s.get("SELECT value FROM meta WHERE key = 'seeded'")) return;
     const seed = buildSeedData();
     for (const u of seed.users) {
-      await s.run('INSERT INTO users (account, display_name, roles) VALUES (?, ?, ?)', [u.account, u.displayName, u.roles.join(',')]);
+      await s.run('INSERT INTO users (account, display_name, roles) VALUES (?, ?, ?)', [
+        u.account,
+        u.displayName,
+        u.roles.join(','),
+      ]);
     }
     for (const p of seed.projects) {
-      await s.run('INSERT INTO projects (code, label, valid_from, valid_to) VALUES (?, ?, ?, ?)', [p.code, p.label, p.validFrom, p.validTo]);
+      await s.run('INSERT INTO projects (code, label, valid_from, valid_to) VALUES (?, ?, ?, ?)', [
+        p.code,
+        p.label,
+        p.validFrom,
+        p.validTo,
+      ]);
     }
     for (const a of seed.assignments) {
       await s.run('INSERT INTO assignments (account, project_code) VALUES (?, ?)', [a.account, a.projectCode]);

@@ -35,10 +35,30 @@ function numberOption(name: string, raw: string | undefined, fallback: number, v
 }
 
 const env = process.env;
-const firstPort = numberOption('port', values.port ?? env.ERP_PORT, 3200, (n) => Number.isInteger(n) && n >= 0 && n <= 65535);
-const nodeCount = numberOption('nodes', values.nodes ?? env.ERP_NODES, 2, (n) => Number.isInteger(n) && n >= 1 && n <= 16);
-const latencyMs = numberOption('latency-ms', values['latency-ms'] ?? env.ERP_LATENCY_MS, 0, (n) => Number.isInteger(n) && n >= 0);
-const failureRate = numberOption('failure-rate', values['failure-rate'] ?? env.ERP_FAILURE_RATE, 0, (n) => n >= 0 && n <= 1);
+const firstPort = numberOption(
+  'port',
+  values.port ?? env.ERP_PORT,
+  3200,
+  (n) => Number.isInteger(n) && n >= 0 && n <= 65535,
+);
+const nodeCount = numberOption(
+  'nodes',
+  values.nodes ?? env.ERP_NODES,
+  2,
+  (n) => Number.isInteger(n) && n >= 1 && n <= 16,
+);
+const latencyMs = numberOption(
+  'latency-ms',
+  values['latency-ms'] ?? env.ERP_LATENCY_MS,
+  0,
+  (n) => Number.isInteger(n) && n >= 0,
+);
+const failureRate = numberOption(
+  'failure-rate',
+  values['failure-rate'] ?? env.ERP_FAILURE_RATE,
+  0,
+  (n) => n >= 0 && n <= 1,
+);
 const failureMode = (values['failure-mode'] ?? env.ERP_FAILURE_MODE ?? 'fault') as FailureMode;
 if (!FAILURE_MODES.includes(failureMode)) {
   console.error(`erp-simulator: --failure-mode must be one of ${FAILURE_MODES.join(', ')}`);

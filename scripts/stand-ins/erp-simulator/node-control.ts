@@ -33,7 +33,13 @@ export interface ControlState {
   operations: Partial<Record<ErpOperation, OperationTuning>>;
 }
 
-export const DEFAULT_CONTROL: ControlState = { latencyMs: 0, failureRate: 0, failureMode: 'fault', down: false, operations: {} };
+export const DEFAULT_CONTROL: ControlState = {
+  latencyMs: 0,
+  failureRate: 0,
+  failureMode: 'fault',
+  down: false,
+  operations: {},
+};
 
 /** The runtime knobs of ONE node, changed by POST /control without restarting it. */
 export class NodeControl {
@@ -49,7 +55,9 @@ export class NodeControl {
 
   apply(patch: ControlPatch): ControlState {
     const operations = { ...this.current.operations };
-    for (const [op, tuning] of Object.entries(patch.operations ?? {}) as Array<[ErpOperation, OperationTuning | null]>) {
+    for (const [op, tuning] of Object.entries(patch.operations ?? {}) as Array<
+      [ErpOperation, OperationTuning | null]
+    >) {
       if (tuning === null) delete operations[op];
       else operations[op] = { ...operations[op], ...tuning };
     }

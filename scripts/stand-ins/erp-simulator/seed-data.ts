@@ -38,7 +38,12 @@ export interface SeedData {
   bookedWeeks: SeedBookedWeek[];
 }
 
-const P = (code: string, label: string, validFrom: string, validTo: string | null = null): SeedProject => ({ code, label, validFrom, validTo });
+const P = (code: string, label: string, validFrom: string, validTo: string | null = null): SeedProject => ({
+  code,
+  label,
+  validFrom,
+  validTo,
+});
 
 export const SEED_PROJECTS: SeedProject[] = [
   P('P-1001', 'Internal support', '2020-01-01'),

@@ -67,10 +67,20 @@ export class SoapEndpoint {
   }
 
   /** Runs one SOAP request; `record` receives the operation and user it named. */
-  async handle(xml: string, headers: Record<string, string | string[] | undefined>, record: CallRecord): Promise<SoapAnswer> {
-    const answer = await currentCall.run(record, () => this.server.processRequest(xml, { method: 'POST', url: '/erp', headers }));
+  async handle(
+    xml: string,
+    headers: Record<string, string | string[] | undefined>,
+    record: CallRecord,
+  ): Promise<SoapAnswer> {
+    const answer = await currentCall.run(record, () =>
+      this.server.processRequest(xml, { method: 'POST', url: '/erp', headers }),
+    );
     const contentType = answer.headers['content-type'];
-    return { status: answer.statusCode, contentType: typeof contentType === 'string' ? contentType : 'text/xml; charset=utf-8', body: answer.body };
+    return {
+      status: answer.statusCode,
+      contentType: typeof contentType === 'string' ? contentType : 'text/xml; charset=utf-8',
+      body: answer.body,
+    };
   }
 }
 

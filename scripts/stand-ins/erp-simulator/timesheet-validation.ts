@@ -40,15 +40,18 @@ export function requireUser(args: Record<string, unknown>): string {
 
 export function requireWeekStart(args: Record<string, unknown>): string {
   const weekStart = soapText(args.weekStart).trim();
-  if (!isIsoDate(weekStart)) throw clientFault('InvalidWeekStart', `weekStart "${weekStart}" is not a date written YYYY-MM-DD.`);
+  if (!isIsoDate(weekStart))
+    throw clientFault('InvalidWeekStart', `weekStart "${weekStart}" is not a date written YYYY-MM-DD.`);
   if (!isMonday(weekStart)) throw clientFault('InvalidWeekStart', `weekStart ${weekStart} is not a Monday.`);
   return weekStart;
 }
 
 export function requireSubmissionId(args: Record<string, unknown>): string {
   const id = soapText(args.submissionId).trim();
-  if (!id) throw clientFault('MissingSubmissionId', 'submissionId is required: it is what makes a retry book only once.');
-  if (id.length > MAX_SUBMISSION_ID_LENGTH) throw clientFault('InvalidSubmissionId', `submissionId is longer than ${MAX_SUBMISSION_ID_LENGTH} characters.`);
+  if (!id)
+    throw clientFault('MissingSubmissionId', 'submissionId is required: it is what makes a retry book only once.');
+  if (id.length > MAX_SUBMISSION_ID_LENGTH)
+    throw clientFault('InvalidSubmissionId', `submissionId is longer than ${MAX_SUBMISSION_ID_LENGTH} characters.`);
   return id;
 }
 
@@ -83,9 +86,13 @@ export function checkEntries(
   for (const e of entries) {
     const where = `${e.projectCode || '(no project)'} on ${e.date || '(no date)'}`;
     if (!e.projectCode) throw clientFault('MissingProject', `An entry on ${e.date || '(no date)'} has no projectCode.`);
-    if (!isIsoDate(e.date)) throw clientFault('InvalidDate', `Entry date "${e.date}" for ${e.projectCode} is not a date written YYYY-MM-DD.`);
+    if (!isIsoDate(e.date))
+      throw clientFault('InvalidDate', `Entry date "${e.date}" for ${e.projectCode} is not a date written YYYY-MM-DD.`);
     if (e.date < weekStart || e.date > weekEnd) {
-      throw clientFault('DateOutsideWeek', `Entry date ${e.date} for ${e.projectCode} is outside the week ${weekStart} to ${weekEnd}.`);
+      throw clientFault(
+        'DateOutsideWeek',
+        `Entry date ${e.date} for ${e.projectCode} is outside the week ${weekStart} to ${weekEnd}.`,
+      );
     }
     if (!knownProjects.has(e.projectCode)) throw clientFault('UnknownProject', `Unknown project "${e.projectCode}".`);
     const project = assigned.get(e.projectCode);
@@ -95,16 +102,21 @@ export function checkEntries(
       throw clientFault('ProjectNotValid', `Project ${e.projectCode} cannot be booked on ${e.date} (${validity}).`);
     }
     if (!Number.isFinite(e.hours) || e.hours <= 0 || !Number.isInteger(e.hours * 4)) {
-      throw clientFault('InvalidHours', `Hours for ${where} must be a positive multiple of 0.25, not ${Number.isNaN(e.hours) ? 'missing' : e.hours}.`);
+      throw clientFault(
+        'InvalidHours',
+        `Hours for ${where} must be a positive multiple of 0.25, not ${Number.isNaN(e.hours) ? 'missing' : e.hours}.`,
+      );
     }
     if (e.comment.length > MAX_COMMENT_LENGTH) {
       throw clientFault('CommentTooLong', `The comment for ${where} is longer than ${MAX_COMMENT_LENGTH} characters.`);
     }
     const key = `${e.projectCode}|${e.date}`;
-    if (seen.has(key)) throw clientFault('DuplicateEntry', `Two entries for ${where}; send one entry per project and day.`);
+    if (seen.has(key))
+      throw clientFault('DuplicateEntry', `Two entries for ${where}; send one entry per project and day.`);
     seen.add(key);
     const total = (dayTotals.get(e.date) ?? 0) + e.hours;
-    if (total > MAX_HOURS_PER_DAY) throw clientFault('DayOverLimit', `${e.date} adds up to more than ${MAX_HOURS_PER_DAY} hours.`);
+    if (total > MAX_HOURS_PER_DAY)
+      throw clientFault('DayOverLimit', `${e.date} adds up to more than ${MAX_HOURS_PER_DAY} hours.`);
     dayTotals.set(e.date, total);
   }
 }

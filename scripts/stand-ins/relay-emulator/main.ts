@@ -42,14 +42,25 @@ const relay = await startRelayEmulator({
     {
       name: hybridConnection,
       rules: [
-        { keyName: env.RELAY_SEND_KEY_NAME || DEVELOPMENT_SEND_KEY_NAME, key: env.RELAY_SEND_KEY || DEVELOPMENT_SEND_KEY, rights: ['Send'] },
-        { keyName: env.RELAY_LISTEN_KEY_NAME || DEVELOPMENT_LISTEN_KEY_NAME, key: env.RELAY_LISTEN_KEY || DEVELOPMENT_LISTEN_KEY, rights: ['Listen'] },
+        {
+          keyName: env.RELAY_SEND_KEY_NAME || DEVELOPMENT_SEND_KEY_NAME,
+          key: env.RELAY_SEND_KEY || DEVELOPMENT_SEND_KEY,
+          rights: ['Send'],
+        },
+        {
+          keyName: env.RELAY_LISTEN_KEY_NAME || DEVELOPMENT_LISTEN_KEY_NAME,
+          key: env.RELAY_LISTEN_KEY || DEVELOPMENT_LISTEN_KEY,
+          rights: ['Listen'],
+        },
       ],
     },
   ],
   logger,
 });
-logger.info({ url: relay.url, listen: relay.listenUrl(hybridConnection), send: relay.sendUrl(hybridConnection) }, 'relay emulator listening (DEVELOPMENT ONLY)');
+logger.info(
+  { url: relay.url, listen: relay.listenUrl(hybridConnection), send: relay.sendUrl(hybridConnection) },
+  'relay emulator listening (DEVELOPMENT ONLY)',
+);
 
 const shutdown = (signal: string): void => {
   logger.info({ signal }, 'relay emulator stopping');

@@ -13,7 +13,13 @@ import {
   SB_HC_ID,
   type RelayHttpRequest,
 } from '../../../src/relay/protocol.js';
-import { forwardableHeaders, queryParameter, relayTokenFromQuery, splitTarget, stripRelayQuery } from '../../../src/relay/relay-headers.js';
+import {
+  forwardableHeaders,
+  queryParameter,
+  relayTokenFromQuery,
+  splitTarget,
+  stripRelayQuery,
+} from '../../../src/relay/relay-headers.js';
 import { relayListenUrl, relaySendUrl } from '../../../src/relay/relay-urls.js';
 import { HybridConnection, type HybridConnectionConfig, type ListenerChannel } from './hybrid-connection.js';
 import { PendingRequest } from './pending-request.js';
@@ -99,7 +105,13 @@ class RelayEmulatorServer {
    * that same connection go over it (the protocol's rule), not over the control channel.
    */
   private readonly rendezvousBySender = new WeakMap<Socket, { ws: WebSocket; listenerId: string }>();
-  private readonly counters = { requests: 0, rendezvous: 0, tokenRenewals: 0, requestsByListener: {} as Record<string, number>, relayAnswers: {} as Record<string, number> };
+  private readonly counters = {
+    requests: 0,
+    rendezvous: 0,
+    tokenRenewals: 0,
+    requestsByListener: {} as Record<string, number>,
+    relayAnswers: {} as Record<string, number>,
+  };
   private readonly log: Logger;
   private readonly timeoutMs: number;
   private readonly maxBodyBytes: number;
@@ -108,7 +120,8 @@ class RelayEmulatorServer {
     this.log = options.logger ?? pino({ level: 'silent' });
     this.timeoutMs = options.listenerResponseTimeoutMs ?? 60_000;
     this.maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
-    for (const hc of options.hybridConnections) this.hybridConnections.set(hc.name, new HybridConnection(hc.name, hc.rules));
+    for (const hc of options.hybridConnections)
+      this.hybridConnections.set(hc.name, new HybridConnection(hc.name, hc.rules));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.maxBodyBytes + CONTROL_CHANNEL_LIMIT_BYTES });
     this.server.on('request', (req, res) => {
       this.onSenderRequest(req, res).catch((err: unknown) => {
@@ -140,7 +153,12 @@ class RelayEmulatorServer {
     if (path === '/') {
       // What a readiness probe of "the relay is reachable" looks at.
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ relay: 'Azure Relay emulator (DEVELOPMENT ONLY)', hybridConnections: [...this.hybridConnections.keys()] }));
+      res.end(
+        JSON.stringify({
+          relay: 'Azure Relay emulator (DEVELOPMENT ONLY)',
+          hybridConnections: [...this.hybridConnections.keys()],
+        }),
+      );
       return;
     }
     const first = path.split('/')[1] ?? '';
@@ -165,7 +183,10 @@ class RelayEmulatorServer {
 
     const via = `1.1 ${this.namespaceOf(req)}`;
     const stripped = stripRelayQuery(query);
-    const requestHeaders = forwardableHeaders(req.rawHeaders, new Set(['servicebusauthorization', ...(presented.header ? [presented.header] : [])]));
+    const requestHeaders = forwardableHeaders(
+      req.rawHeaders,
+      new Set(['servicebusauthorization', ...(presented.header ? [presented.header] : [])]),
+    );
     const existingVia = Object.keys(requestHeaders).find((k) => k.toLowerCase() === 'via');
     if (existingVia) requestHeaders[existingVia] = `${requestHeaders[existingVia]}, ${via}`;
     else requestHeaders.Via = via;
@@ -177,7 +198,9 @@ class RelayEmulatorServer {
       requestHeaders,
       body: body.length > 0,
     };
-    const pending = new PendingRequest(hc.name, request, body, res, req.socket, via, (p, status) => this.settled(p, status));
+    const pending = new PendingRequest(hc.name, request, body, res, req.socket, via, (p, status) =>
+      this.settled(p, status),
+    );
     this.pending.set(request.id, pending);
     pending.deadline(this.timeoutMs);
     this.dispatch(hc, pending);
@@ -216,7 +239,16 @@ class RelayEmulatorServer {
   private settled(pending: PendingRequest, status: number): void {
     this.pending.delete(pending.id);
     if (status === 502 || status === 504) this.countRelayAnswer(status);
-    this.log.debug({ id: pending.id, method: pending.request.method, target: pending.request.requestTarget, listener: pending.listenerId, status }, 'relayed request');
+    this.log.debug(
+      {
+        id: pending.id,
+        method: pending.request.method,
+        target: pending.request.requestTarget,
+        listener: pending.listenerId,
+        status,
+      },
+      'relayed request',
+    );
   }
 
   /** Every request waiting on `ws` gets 502: its listener (or rendezvous) is gone. */
@@ -247,7 +279,13 @@ class RelayEmulatorServer {
     refuseUpgrade(socket, 400, `sb-hc-action "${action ?? ''}" is not emulated (only listen and request)`);
   }
 
-  private acceptListener(hc: HybridConnection, req: IncomingMessage, socket: Duplex, head: Buffer, query: string): void {
+  private acceptListener(
+    hc: HybridConnection,
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    query: string,
+  ): void {
     const header = req.headers['servicebusauthorization'];
     const token = typeof header === 'string' ? header : relayTokenFromQuery(query);
     const namespace = this.namespaceOf(req);
@@ -258,7 +296,13 @@ class RelayEmulatorServer {
       return refuseUpgrade(socket, 401, `Listen refused: ${check.reason}`);
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const listener: ListenerChannel = { id: queryParameter(query, SB_HC_ID) || randomUUID(), ws, host: req.headers.host ?? '127.0.0.1', namespace, served: 0 };
+      const listener: ListenerChannel = {
+        id: queryParameter(query, SB_HC_ID) || randomUUID(),
+        ws,
+        host: req.headers.host ?? '127.0.0.1',
+        namespace,
+        served: 0,
+      };
       hc.add(listener);
       this.expireAt(listener, check.expiresAt);
       this.log.info({ hybridConnection: hc.name, listener: listener.id }, 'listener connected');
@@ -282,14 +326,23 @@ class RelayEmulatorServer {
     clearTimeout(listener.expiryTimer);
     const ms = expiresAt * 1000 - Date.now();
     // setTimeout holds at most ~24.8 days; a longer token is re-checked when the timer fires.
-    listener.expiryTimer = setTimeout(() => {
-      if (Date.now() < expiresAt * 1000) return this.expireAt(listener, expiresAt);
-      listener.ws.close(CLOSE_POLICY_VIOLATION, 'The security token has expired');
-    }, Math.min(Math.max(ms, 0), 2 ** 31 - 1));
+    listener.expiryTimer = setTimeout(
+      () => {
+        if (Date.now() < expiresAt * 1000) return this.expireAt(listener, expiresAt);
+        listener.ws.close(CLOSE_POLICY_VIOLATION, 'The security token has expired');
+      },
+      Math.min(Math.max(ms, 0), 2 ** 31 - 1),
+    );
     listener.expiryTimer.unref();
   }
 
-  private acceptRendezvous(hc: HybridConnection, req: IncomingMessage, socket: Duplex, head: Buffer, query: string): void {
+  private acceptRendezvous(
+    hc: HybridConnection,
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    query: string,
+  ): void {
     const id = queryParameter(query, SB_HC_ID);
     const pending = id ? this.pending.get(id) : undefined;
     if (!pending || pending.hybridConnection !== hc.name || pending.rendezvousUsed) {
@@ -311,7 +364,8 @@ class RelayEmulatorServer {
       });
       if (pending.settled) return ws.close(1001, 'The sender is gone');
       pending.boundTo = ws;
-      if (pending.deliverOnRendezvous) sendRelayMessage(ws, { request: pending.request }, pending.body.length > 0 ? pending.body : undefined);
+      if (pending.deliverOnRendezvous)
+        sendRelayMessage(ws, { request: pending.request }, pending.body.length > 0 ? pending.body : undefined);
       if (!sender.destroyed) {
         this.rendezvousBySender.set(sender, { ws, listenerId: pending.listenerId });
         sender.once('close', () => ws.close(1001, 'The sender closed its connection'));
@@ -319,7 +373,11 @@ class RelayEmulatorServer {
     });
   }
 
-  private onListenerMessage(hc: HybridConnection, { message, body }: FramedMessage, controlChannel?: ListenerChannel): void {
+  private onListenerMessage(
+    hc: HybridConnection,
+    { message, body }: FramedMessage,
+    controlChannel?: ListenerChannel,
+  ): void {
     if ('response' in message) {
       const pending = this.pending.get(message.response.requestId);
       // A late answer (the sender gave up, or 504 went out) is dropped, its body already consumed.
@@ -329,7 +387,10 @@ class RelayEmulatorServer {
     if ('renewToken' in message && controlChannel) {
       const check = authorize(hc.rules, controlChannel.namespace, hc.name, message.renewToken.token, 'Listen');
       if (!check.ok) {
-        this.log.warn({ hybridConnection: hc.name, listener: controlChannel.id, reason: check.reason }, 'token renewal refused');
+        this.log.warn(
+          { hybridConnection: hc.name, listener: controlChannel.id, reason: check.reason },
+          'token renewal refused',
+        );
         return controlChannel.ws.close(CLOSE_POLICY_VIOLATION, `renewToken refused: ${check.reason}`.slice(0, 120));
       }
       this.counters.tokenRenewals++;
@@ -355,7 +416,12 @@ class RelayEmulatorServer {
   }
 
   listenerCount(name: string): number {
-    return this.hybridConnections.get(name)?.connected().filter((l) => l.ws.readyState === WebSocket.OPEN).length ?? 0;
+    return (
+      this.hybridConnections
+        .get(name)
+        ?.connected()
+        .filter((l) => l.ws.readyState === WebSocket.OPEN).length ?? 0
+    );
   }
 
   stats(): RelayEmulatorStats {

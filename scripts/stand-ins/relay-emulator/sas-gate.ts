@@ -19,11 +19,18 @@ export function presentedToken(headers: IncomingHttpHeaders, query: string): Pre
   const sb = headers['servicebusauthorization'];
   if (typeof sb === 'string') return { token: sb, header: 'servicebusauthorization' };
   const auth = headers.authorization;
-  if (typeof auth === 'string' && auth.toLowerCase().startsWith(SAS_PREFIX.toLowerCase())) return { token: auth, header: 'authorization' };
+  if (typeof auth === 'string' && auth.toLowerCase().startsWith(SAS_PREFIX.toLowerCase()))
+    return { token: auth, header: 'authorization' };
   return { token: undefined };
 }
 
 /** Checks a token for one right on `{namespace}/{hybridConnection}` against that connection's rules. */
-export function authorize(rules: readonly SasRule[], namespace: string, hybridConnection: string, token: string | undefined, right: SasRight): SasCheck {
+export function authorize(
+  rules: readonly SasRule[],
+  namespace: string,
+  hybridConnection: string,
+  token: string | undefined,
+  right: SasRight,
+): SasCheck {
   return checkSasToken(token, { rules, resource: `${namespace}/${hybridConnection}`, right });
 }

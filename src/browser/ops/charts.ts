@@ -2,7 +2,12 @@
 // from this origin only): presentation is in app.css.
 
 const SVG = 'http://www.w3.org/2000/svg';
-const W = 640, H = 200, L = 52, R = 10, T = 12, B = 26;
+const W = 640,
+  H = 200,
+  L = 52,
+  R = 10,
+  T = 12,
+  B = 26;
 
 /** One period of /ops/series: its start (ms) and the figures, a series' value missing when there is none. */
 export interface SeriesPoint {
@@ -40,7 +45,13 @@ export function draw(container: HTMLElement, points: SeriesPoint[], formats: Cha
   const x = (i: number) => L + (n > 1 ? (i * (W - L - R)) / (n - 1) : 0);
   const y = (v: number) => T + (H - T - B) * (1 - v / top);
 
-  const svg = el('svg', { viewBox: '0 0 ' + W + ' ' + H, class: 'chart-svg', role: 'img', 'aria-label': container.dataset.label || '', focusable: 'false' });
+  const svg = el('svg', {
+    viewBox: '0 0 ' + W + ' ' + H,
+    class: 'chart-svg',
+    role: 'img',
+    'aria-label': container.dataset.label || '',
+    focusable: 'false',
+  });
   svg.appendChild(el('title', {}, container.dataset.label || ''));
   [0, 0.5, 1].forEach((f) => {
     const v = top * f;
@@ -50,7 +61,13 @@ export function draw(container: HTMLElement, points: SeriesPoint[], formats: Cha
   if (n > 0) {
     [0, Math.floor((n - 1) / 2), n - 1].forEach((i, k) => {
       const anchor = k === 0 ? 'start' : k === 2 ? 'end' : 'middle';
-      svg.appendChild(el('text', { x: x(i), y: H - 6, class: 'chart-text chart-x-' + anchor }, formats.time.format(new Date(points[i]!.t))));
+      svg.appendChild(
+        el(
+          'text',
+          { x: x(i), y: H - 6, class: 'chart-text chart-x-' + anchor },
+          formats.time.format(new Date(points[i]!.t)),
+        ),
+      );
     });
   }
   // One path; a period without a value (no request: no p95) breaks the line.

@@ -26,7 +26,15 @@ export interface Autosave {
 export function startAutosave(page: WeekPage): Autosave {
   const { form, statusEl, msg } = page;
   const url = '/week/' + encodeURIComponent(page.week) + '/autosave';
-  const state: SaveState = { known: {}, pending: {}, inFlight: null, timer: undefined, retryDelay: 2000, conflict: null, blocked: null };
+  const state: SaveState = {
+    known: {},
+    pending: {},
+    inFlight: null,
+    timer: undefined,
+    retryDelay: 2000,
+    conflict: null,
+    blocked: null,
+  };
   const queue = createOfflineQueue(page, state);
   const conflicts = createConflicts(page, state, queue, schedule);
 
@@ -58,7 +66,12 @@ export function startAutosave(page: WeekPage): Autosave {
       headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': page.csrf },
       body: JSON.stringify({ version: sentVersion, changes }),
     })
-      .then((res) => res.json().catch(() => ({})).then((body: SaveBody) => ({ res, body })))
+      .then((res) =>
+        res
+          .json()
+          .catch(() => ({}))
+          .then((body: SaveBody) => ({ res, body })),
+      )
       .then((r): void | Promise<void> => {
         state.inFlight = null;
         const status = r.res.status;
@@ -105,7 +118,13 @@ export function startAutosave(page: WeekPage): Autosave {
     const now = readCell(td);
     const before = state.pending[key];
     const base = before ? before.base : state.known[key] || empty();
-    state.pending[key] = { key, raw: now.raw, comment: now.comment, base: { raw: base.raw, comment: base.comment }, at: Date.now() };
+    state.pending[key] = {
+      key,
+      raw: now.raw,
+      comment: now.comment,
+      base: { raw: base.raw, comment: base.comment },
+      at: Date.now(),
+    };
     queue.persist();
     if (state.conflict) return conflicts.refreshConflict();
     if (state.blocked) return;

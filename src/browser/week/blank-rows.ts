@@ -29,9 +29,13 @@ export function startBlankRows(page: WeekPage): void {
   const blankKey = 'timesheet:blank:' + page.user + ':' + page.week;
   function blankValues(): Record<string, string> {
     const out: Record<string, string> = {};
-    form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('tr.blank-row input.hours, tr.blank-row select.blank-project').forEach((el) => {
-      if (el.value) out[el.name] = el.value;
-    });
+    form
+      .querySelectorAll<HTMLInputElement | HTMLSelectElement>(
+        'tr.blank-row input.hours, tr.blank-row select.blank-project',
+      )
+      .forEach((el) => {
+        if (el.value) out[el.name] = el.value;
+      });
     return out;
   }
   let sentVersion: number | null = null;
@@ -66,7 +70,9 @@ export function startBlankRows(page: WeekPage): void {
     const values = kept.values;
     let restored = 0;
     Object.keys(values).forEach((name) => {
-      const el = form.querySelector<HTMLInputElement | HTMLSelectElement>('tr.blank-row [name="' + CSS.escape(name) + '"]');
+      const el = form.querySelector<HTMLInputElement | HTMLSelectElement>(
+        'tr.blank-row [name="' + CSS.escape(name) + '"]',
+      );
       if (!el || el.value) return;
       el.value = values[name] as string;
       if (el.tagName === 'INPUT') restored++;

@@ -79,7 +79,10 @@ export function setCellError(td: HTMLElement, messages: string[]): void {
 
 export function showErrors(form: HTMLFormElement, errors: CellError[]): void {
   form.querySelectorAll<HTMLTableCellElement>('td.cell').forEach((td) => {
-    setCellError(td, errors.filter((e) => e.key === td.dataset.key).map((e) => e.message));
+    setCellError(
+      td,
+      errors.filter((e) => e.key === td.dataset.key).map((e) => e.message),
+    );
   });
 }
 

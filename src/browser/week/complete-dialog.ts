@@ -14,8 +14,17 @@ export function startCompleteDialog(page: WeekPage, autosave: Autosave): void {
   let submitButton: HTMLElement | null = null;
   form.addEventListener('submit', (event) => {
     const submitter = event.submitter as HTMLButtonElement | null;
-    if (event.defaultPrevented || !dialog || typeof dialog.showModal !== 'function' || !submitter || submitter.value !== 'submit') return;
-    const missing = heads.filter((th) => th.dataset.working === 'true' && th.dataset.expected === 'true' && !dayHasTyping(form, th.dataset.date));
+    if (
+      event.defaultPrevented ||
+      !dialog ||
+      typeof dialog.showModal !== 'function' ||
+      !submitter ||
+      submitter.value !== 'submit'
+    )
+      return;
+    const missing = heads.filter(
+      (th) => th.dataset.working === 'true' && th.dataset.expected === 'true' && !dayHasTyping(form, th.dataset.date),
+    );
     if (!missing.length) return;
     event.preventDefault();
     submitButton = submitter;

@@ -2,7 +2,18 @@
 // base). When the server answers 409 (saved elsewhere: another tab or device), cells the person
 // did not touch take the saved values; a cell typed here whose saved value changed elsewhere is a
 // conflict, shown side by side until the person chooses "Keep mine" or "Use the saved version".
-import { cellOf, empty, hoursOf, labelOf, readCell, same, setCellError, showTotals, writeCell, type Totals } from './cells';
+import {
+  cellOf,
+  empty,
+  hoursOf,
+  labelOf,
+  readCell,
+  same,
+  setCellError,
+  showTotals,
+  writeCell,
+  type Totals,
+} from './cells';
 import type { OfflineQueue } from './offline-queue';
 import { clearAlert, el, setStatus, text, type CellValue, type SaveState, type WeekPage } from './page';
 import { block } from './session';
@@ -29,7 +40,12 @@ export interface Conflicts {
   onConflict(body: ConflictBody, sentVersion: number): void;
 }
 
-export function createConflicts(page: WeekPage, state: SaveState, queue: OfflineQueue, schedule: (delay: number) => void): Conflicts {
+export function createConflicts(
+  page: WeekPage,
+  state: SaveState,
+  queue: OfflineQueue,
+  schedule: (delay: number) => void,
+): Conflicts {
   const { form, alertEl, msg } = page;
 
   function conflictKeys(): string[] {
@@ -42,7 +58,9 @@ export function createConflicts(page: WeekPage, state: SaveState, queue: Offline
 
   function shown(value: CellValue): string {
     const hours = value.raw.trim() === '' ? msg.msgConflictEmpty : value.raw;
-    return value.comment ? text(msg.msgConflictWithComment, { hours: hours ?? '', comment: value.comment }) : (hours ?? '');
+    return value.comment
+      ? text(msg.msgConflictWithComment, { hours: hours ?? '', comment: value.comment })
+      : (hours ?? '');
   }
 
   function renderConflict(): void {
@@ -63,8 +81,12 @@ export function createConflicts(page: WeekPage, state: SaveState, queue: Offline
       item.dataset.key = k;
       item.appendChild(el('span', 'conflict-cell', td ? labelOf(form, td) : k));
       const pair = el('span', 'conflict-pair');
-      pair.appendChild(el('span', 'conflict-mine', text(msg.msgConflictMine, { value: shown(state.pending[k] as CellValue) })));
-      pair.appendChild(el('span', 'conflict-theirs', text(msg.msgConflictTheirs, { value: shown(state.known[k] || empty()) })));
+      pair.appendChild(
+        el('span', 'conflict-mine', text(msg.msgConflictMine, { value: shown(state.pending[k] as CellValue) })),
+      );
+      pair.appendChild(
+        el('span', 'conflict-theirs', text(msg.msgConflictTheirs, { value: shown(state.known[k] || empty()) })),
+      );
       item.appendChild(pair);
       list.appendChild(item);
     });
@@ -131,7 +153,12 @@ export function createConflicts(page: WeekPage, state: SaveState, queue: Offline
 
   function onConflict(body: ConflictBody, sentVersion: number): void {
     const version = Number(body.currentVersion);
-    if (!body.draft || !Number.isInteger(version) || version === sentVersion || (body.status && body.status !== 'draft')) {
+    if (
+      !body.draft ||
+      !Number.isInteger(version) ||
+      version === sentVersion ||
+      (body.status && body.status !== 'draft')
+    ) {
       return block(page, state, 'stale');
     }
     // What the server holds now: the whole draft (cells absent from it are empty).
@@ -139,8 +166,12 @@ export function createConflicts(page: WeekPage, state: SaveState, queue: Offline
     state.known = known;
     const { draft } = body;
     const cells = body.cells || {};
-    Object.keys(draft).forEach((k) => { known[k] = draft[k] as CellValue; });
-    Object.keys(cells).forEach((k) => { known[k] = cells[k] as CellValue; });
+    Object.keys(draft).forEach((k) => {
+      known[k] = draft[k] as CellValue;
+    });
+    Object.keys(cells).forEach((k) => {
+      known[k] = cells[k] as CellValue;
+    });
     form.querySelectorAll<HTMLTableCellElement>('td.cell[data-key]').forEach((td) => {
       const k = td.dataset.key as string;
       if (!hoursOf(td)) return;

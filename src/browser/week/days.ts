@@ -7,7 +7,7 @@ export function headCells(form: HTMLFormElement): HTMLTableCellElement[] {
 
 /** Every input of a day column that holds something typed. */
 export function dayHasTyping(form: HTMLFormElement, date: string | undefined): boolean {
-  return Array.from(form.querySelectorAll<HTMLInputElement>('input.hours[data-date="' + CSS.escape(String(date)) + '"]')).some(
-    (input) => input.value.trim() !== '',
-  );
+  return Array.from(
+    form.querySelectorAll<HTMLInputElement>('input.hours[data-date="' + CSS.escape(String(date)) + '"]'),
+  ).some((input) => input.value.trim() !== '');
 }

@@ -57,7 +57,13 @@ export function createOfflineQueue(page: WeekPage, state: SaveState): OfflineQue
       if (same(known, want)) return; // the server has it
       const base = want.base && typeof want.base.raw === 'string' ? want.base : known;
       writeCell(td, want);
-      state.pending[key] = { key, raw: want.raw, comment: want.comment, base: { raw: base.raw, comment: base.comment || '' }, at: want.at || Date.now() };
+      state.pending[key] = {
+        key,
+        raw: want.raw,
+        comment: want.comment,
+        base: { raw: base.raw, comment: base.comment || '' },
+        at: want.at || Date.now(),
+      };
     });
     persist();
     adopted.forEach((name) => {

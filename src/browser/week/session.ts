@@ -9,10 +9,15 @@ export function block(page: WeekPage, state: SaveState, kind: Exclude<Blocked, '
   clearTimeout(state.timer);
   clearAlert(page);
   alertEl.dataset.kind = kind;
-  const p = el('p', '', message || (kind === 'signin' ? msg.msgSessionEnded : kind === 'reload' ? msg.msgPageExpired : msg.msgConflict));
+  const p = el(
+    'p',
+    '',
+    message || (kind === 'signin' ? msg.msgSessionEnded : kind === 'reload' ? msg.msgPageExpired : msg.msgConflict),
+  );
   alertEl.appendChild(p);
   const link = el('a', 'draft-alert-action', kind === 'signin' ? msg.msgSignIn : msg.msgReload);
-  link.href = kind === 'signin' ? '/login?returnTo=/week/' + encodeURIComponent(week) : '/week/' + encodeURIComponent(week);
+  link.href =
+    kind === 'signin' ? '/login?returnTo=/week/' + encodeURIComponent(week) : '/week/' + encodeURIComponent(week);
   link.id = 'draft-alert-action';
   alertEl.appendChild(el('p')).appendChild(link);
   setStatus(page, msg.msgNotSaved, 'error');
@@ -20,7 +25,11 @@ export function block(page: WeekPage, state: SaveState, kind: Exclude<Blocked, '
 
 /** A 403 for the CSRF token: the session ended (sign in again) or only this page's token is stale (reload). */
 export function probeSession(week: string): Promise<'signin' | 'reload'> {
-  return fetch('/week/' + encodeURIComponent(week), { credentials: 'same-origin', redirect: 'manual', headers: { Accept: 'text/html' } })
+  return fetch('/week/' + encodeURIComponent(week), {
+    credentials: 'same-origin',
+    redirect: 'manual',
+    headers: { Accept: 'text/html' },
+  })
     .then((res): 'signin' | 'reload' => (res.type === 'opaqueredirect' || res.status === 401 ? 'signin' : 'reload'))
     .catch((): 'reload' => 'reload');
 }

@@ -5,14 +5,24 @@ import { describe, it, type TestContext } from 'node:test';
 import { Container } from 'inversify';
 import erpDirect, { settingsSchema, provides } from '../../../plugins/erp-direct/index.js';
 import { APP_CONFIG, type AppConfig } from '../../../src/config/app-config-schema.js';
-import { ERP_CONNECTOR, ErpTimeoutError, ErpUnavailableError, type ErpConnector } from '../../../src/ports/erp-connector.js';
+import {
+  ERP_CONNECTOR,
+  ErpTimeoutError,
+  ErpUnavailableError,
+  type ErpConnector,
+} from '../../../src/ports/erp-connector.js';
 import { runErpConnectorContract } from '../../contract/erp-connector.contract.js';
 import { startTestErpFarm, type TestErpFarm } from '../../../scripts/harness/erp-simulator.js';
 
 /** The connector exactly as the app gets it: the plugin's module in a container, settings validated. */
-async function connectorFromPlugin(settings: Record<string, unknown>): Promise<{ connector: ErpConnector; container: Container }> {
+async function connectorFromPlugin(
+  settings: Record<string, unknown>,
+): Promise<{ connector: ErpConnector; container: Container }> {
   // Only the keys the plugin reads; the rest of AppConfig belongs to other parts of the app.
-  const config = { log: { level: 'silent' }, pluginSettings: { 'erp-direct': settingsSchema.parse(settings) } } as unknown as AppConfig;
+  const config = {
+    log: { level: 'silent' },
+    pluginSettings: { 'erp-direct': settingsSchema.parse(settings) },
+  } as unknown as AppConfig;
   const container = new Container();
   container.bind(APP_CONFIG).toConstantValue(config);
   container.load(erpDirect);
@@ -28,7 +38,10 @@ async function refusedUrl(): Promise<string> {
   return `http://127.0.0.1:${port}/erp`;
 }
 
-async function farmWithConnector(t: TestContext, settings: Record<string, unknown> = {}): Promise<{ farm: TestErpFarm; connector: ErpConnector }> {
+async function farmWithConnector(
+  t: TestContext,
+  settings: Record<string, unknown> = {},
+): Promise<{ farm: TestErpFarm; connector: ErpConnector }> {
   const farm = await startTestErpFarm();
   t.after(() => farm.close());
   const { connector } = await connectorFromPlugin({ endpoints: farm.urls, timeoutMs: 2000, ...settings });
@@ -88,8 +101,18 @@ describe('erp-direct plugin', () => {
     const { farm, connector } = await farmWithConnector(t);
     await connector.getWeekContext('alice', '2026-11-16');
     await connector.getWeekContext('bob', '2026-11-16');
-    await connector.submitWeek('alice', '2026-05-11', [{ projectCode: 'P-1042', date: '2026-05-11', hours: 1, comment: '' }], randomUUID());
-    await connector.submitWeek('alice', '2026-05-11', [{ projectCode: 'P-1042', date: '2026-05-12', hours: 1, comment: '' }], randomUUID());
+    await connector.submitWeek(
+      'alice',
+      '2026-05-11',
+      [{ projectCode: 'P-1042', date: '2026-05-11', hours: 1, comment: '' }],
+      randomUUID(),
+    );
+    await connector.submitWeek(
+      'alice',
+      '2026-05-11',
+      [{ projectCode: 'P-1042', date: '2026-05-12', hours: 1, comment: '' }],
+      randomUUID(),
+    );
     const stats = await farm.stats();
     const totalOf = (node: string): number => Object.values(stats.callsByNode[node] ?? {}).reduce((a, b) => a + b, 0);
     assert.deepEqual(
@@ -110,7 +133,10 @@ describe('erp-direct plugin', () => {
   it('skips a node that refuses connections', async (t) => {
     const farm = await startTestErpFarm({ nodes: 1 });
     t.after(() => farm.close());
-    const { connector } = await connectorFromPlugin({ endpoints: [await refusedUrl(), farm.urls[0]!], timeoutMs: 2000 });
+    const { connector } = await connectorFromPlugin({
+      endpoints: [await refusedUrl(), farm.urls[0]!],
+      timeoutMs: 2000,
+    });
     t.after(() => connector.close());
     const contexts = await Promise.all([1, 2, 3].map(() => connector.getWeekContext('alice', '2026-11-16')));
     assert.ok(contexts.every((c) => c.projects.length === 5));

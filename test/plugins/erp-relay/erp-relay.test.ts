@@ -5,16 +5,33 @@ import { Container } from 'inversify';
 import erpRelay, { provides, relayErpEndpoint, settingsSchema } from '../../../plugins/erp-relay/index.js';
 import { APP_CONFIG, type AppConfig } from '../../../src/config/app-config-schema.js';
 import { DEVELOPMENT_SEND_KEY } from '../../../src/relay/development-keys.js';
-import { ERP_CONNECTOR, ErpTimeoutError, ErpUnavailableError, type ErpConnector } from '../../../src/ports/erp-connector.js';
+import {
+  ERP_CONNECTOR,
+  ErpTimeoutError,
+  ErpUnavailableError,
+  type ErpConnector,
+} from '../../../src/ports/erp-connector.js';
 import type { RelayEmulator } from '../../../scripts/stand-ins/relay-emulator/relay-emulator.js';
 import { runErpConnectorContract } from '../../contract/erp-connector.contract.js';
 import { startTestErpFarm, type TestErpFarm } from '../../../scripts/harness/erp-simulator.js';
-import { HC, origins, startTestLinkService, startTestRelay, startUpstream, waitFor } from '../../../scripts/harness/relay.js';
+import {
+  HC,
+  origins,
+  startTestLinkService,
+  startTestRelay,
+  startUpstream,
+  waitFor,
+} from '../../../scripts/harness/relay.js';
 
 /** The connector exactly as the app gets it: the plugin's module in a container, settings validated. */
-async function connectorFromPlugin(settings: Record<string, unknown>): Promise<{ connector: ErpConnector; container: Container }> {
+async function connectorFromPlugin(
+  settings: Record<string, unknown>,
+): Promise<{ connector: ErpConnector; container: Container }> {
   // Only the keys the plugin reads; the rest of AppConfig belongs to other parts of the app.
-  const config = { log: { level: 'silent' }, pluginSettings: { 'erp-relay': settingsSchema.parse(settings) } } as unknown as AppConfig;
+  const config = {
+    log: { level: 'silent' },
+    pluginSettings: { 'erp-relay': settingsSchema.parse(settings) },
+  } as unknown as AppConfig;
   const container = new Container();
   container.bind(APP_CONFIG).toConstantValue(config);
   container.load(erpRelay);
@@ -29,7 +46,10 @@ interface RelayedErp {
 }
 
 /** Emulator + link service + a simulator farm, and the plugin's connector pointed at the emulator with its default keys. */
-async function relayedErp(settings: Record<string, unknown> = {}, relayOptions: Parameters<typeof startTestRelay>[0] = {}): Promise<RelayedErp> {
+async function relayedErp(
+  settings: Record<string, unknown> = {},
+  relayOptions: Parameters<typeof startTestRelay>[0] = {},
+): Promise<RelayedErp> {
   const farm = await startTestErpFarm({ nodes: 2 });
   const relay = await startTestRelay(relayOptions);
   const link = startTestLinkService(relay, { erpEndpoints: origins(farm.urls) });
@@ -53,7 +73,11 @@ runErpConnectorContract('erp-relay', async ({ timeoutMs }) => {
   return { connector, simulator: { statsUrl: farm.statsUrls[0]!, controlUrls: farm.controlUrls }, teardown: close };
 });
 
-async function withRelayedErp(t: TestContext, settings: Record<string, unknown> = {}, relayOptions: Parameters<typeof startTestRelay>[0] = {}): Promise<RelayedErp> {
+async function withRelayedErp(
+  t: TestContext,
+  settings: Record<string, unknown> = {},
+  relayOptions: Parameters<typeof startTestRelay>[0] = {},
+): Promise<RelayedErp> {
   const stack = await relayedErp(settings, relayOptions);
   t.after(() => stack.close());
   return stack;
@@ -84,13 +108,19 @@ describe('erp-relay plugin', () => {
   });
 
   it('refuses plain http to a relay that is not on this machine', () => {
-    const result = settingsSchema.safeParse({ relayBaseUrl: 'http://contoso-relay.servicebus.windows.net', key: 'real-key' });
+    const result = settingsSchema.safeParse({
+      relayBaseUrl: 'http://contoso-relay.servicebus.windows.net',
+      key: 'real-key',
+    });
     assert.equal(result.success, false);
     assert.deepEqual(result.error?.issues[0]?.path, ['relayBaseUrl']);
   });
 
   it('accepts an Azure namespace over https with a real key', () => {
-    const settings = settingsSchema.parse({ relayBaseUrl: 'https://contoso-relay.servicebus.windows.net/', key: 'real-key' });
+    const settings = settingsSchema.parse({
+      relayBaseUrl: 'https://contoso-relay.servicebus.windows.net/',
+      key: 'real-key',
+    });
     assert.equal(relayErpEndpoint(settings), 'https://contoso-relay.servicebus.windows.net/erp/erp');
   });
 
@@ -112,7 +142,10 @@ describe('erp-relay plugin', () => {
     for (const call of [() => connector.getWeekContext('alice', '2026-11-16'), () => connector.ping()]) {
       await assert.rejects(call(), (err: unknown) => {
         assert.ok(err instanceof ErpUnavailableError, String(err));
-        assert.match(err.message, /^The ERP link is down: no link service is listening on the relay's hybrid connection "erp"/);
+        assert.match(
+          err.message,
+          /^The ERP link is down: no link service is listening on the relay's hybrid connection "erp"/,
+        );
         return true;
       });
     }
@@ -141,18 +174,31 @@ describe('erp-relay plugin', () => {
     await link.waitUntilConnected();
     const { connector } = await connectorFromPlugin({ relayBaseUrl: relay.url, timeoutMs: 3000 });
     t.after(() => connector.close());
-    await assert.rejects(connector.submitWeek('alice', '2026-05-04', [{ projectCode: 'P-1042', date: '2026-05-04', hours: 1, comment: '' }], randomUUID()), (err: unknown) => {
-      assert.ok(err instanceof ErpTimeoutError, String(err));
-      assert.match(err.message, /relay gave up waiting for the link service/);
-      return true;
-    });
+    await assert.rejects(
+      connector.submitWeek(
+        'alice',
+        '2026-05-04',
+        [{ projectCode: 'P-1042', date: '2026-05-04', hours: 1, comment: '' }],
+        randomUUID(),
+      ),
+      (err: unknown) => {
+        assert.ok(err instanceof ErpTimeoutError, String(err));
+        assert.match(err.message, /relay gave up waiting for the link service/);
+        return true;
+      },
+    );
   });
 
   it('reaches the ERP simulator through the relay: its /stats count the calls', async (t) => {
     const { farm, relay, connector } = await withRelayedErp(t);
     await farm.resetStats();
     await connector.getWeekContext('alice', '2026-11-16');
-    await connector.submitWeek('alice', '2026-06-01', [{ projectCode: 'P-1042', date: '2026-06-01', hours: 2, comment: 'via relay' }], randomUUID());
+    await connector.submitWeek(
+      'alice',
+      '2026-06-01',
+      [{ projectCode: 'P-1042', date: '2026-06-01', hours: 2, comment: 'via relay' }],
+      randomUUID(),
+    );
     const stats = await farm.stats();
     assert.deepEqual(stats.calls, { GetProjects: 1, GetTimeEntries: 1, SubmitTimesheet: 1 });
     assert.equal(stats.submissionsBooked, 1);

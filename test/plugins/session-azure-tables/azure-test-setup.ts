@@ -7,12 +7,23 @@ import { randomBytes } from 'node:crypto';
 import { after, before } from 'node:test';
 import { TableClient } from '@azure/data-tables';
 import type { SessionData } from 'express-session';
-import { openAzureSessionStore, settingsSchema, type AzureSessionStoreHandle, type SessionAzureTablesSettings } from '../../../plugins/session-azure-tables/index.js';
+import {
+  openAzureSessionStore,
+  settingsSchema,
+  type AzureSessionStoreHandle,
+  type SessionAzureTablesSettings,
+} from '../../../plugins/session-azure-tables/index.js';
 import { startAzurite, type AzuriteOptions, type AzuriteTable } from '../../../scripts/harness/azurite.js';
 
 export const SESSION_MAX_AGE_MINUTES = 480;
 
-export const FAST_RETRY = { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 200, attemptTimeoutMs: 2000, totalTimeoutMs: 3000 };
+export const FAST_RETRY = {
+  maxAttempts: 3,
+  baseDelayMs: 50,
+  maxDelayMs: 200,
+  attemptTimeoutMs: 2000,
+  totalTimeoutMs: 3000,
+};
 
 /** Starts Azurite before the file's tests and stops it after them; `get()` gives the running one. */
 export function useAzurite(options: AzuriteOptions = {}): () => AzuriteTable {
@@ -28,13 +39,18 @@ export function useAzurite(options: AzuriteOptions = {}): () => AzuriteTable {
 }
 
 /** Three fresh table names (letters and digits, as Azure wants). */
-export function uniqueTables(label = 't'): Pick<SessionAzureTablesSettings, 'sessionsTable' | 'draftsTable' | 'leaseTable' | 'outboxTable'> {
+export function uniqueTables(
+  label = 't',
+): Pick<SessionAzureTablesSettings, 'sessionsTable' | 'draftsTable' | 'leaseTable' | 'outboxTable'> {
   const id = `${label}${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
   return { sessionsTable: `${id}s`, draftsTable: `${id}d`, leaseTable: `${id}l`, outboxTable: `${id}o` };
 }
 
 /** Settings on this Azurite with fresh tables (unless given), the sweeper timer off and quick retries. */
-export function testSettings(azurite: AzuriteTable, overrides: Record<string, unknown> = {}): SessionAzureTablesSettings {
+export function testSettings(
+  azurite: AzuriteTable,
+  overrides: Record<string, unknown> = {},
+): SessionAzureTablesSettings {
   return settingsSchema.parse({
     connectionString: azurite.connectionString,
     sweepIntervalSeconds: 0,
@@ -45,7 +61,10 @@ export function testSettings(azurite: AzuriteTable, overrides: Record<string, un
 }
 
 export function openStore(settings: SessionAzureTablesSettings, instanceId?: string): Promise<AzureSessionStoreHandle> {
-  return openAzureSessionStore(settings, { sessionMaxAgeMinutes: SESSION_MAX_AGE_MINUTES, ...(instanceId ? { instanceId } : {}) });
+  return openAzureSessionStore(settings, {
+    sessionMaxAgeMinutes: SESSION_MAX_AGE_MINUTES,
+    ...(instanceId ? { instanceId } : {}),
+  });
 }
 
 /** A plain SDK client on one table, to look at what the store wrote. */
@@ -56,7 +75,12 @@ export function rawTable(azurite: AzuriteTable, table: string): TableClient {
 /** Session data as express-session would store it, expiring in `expiresInMs`. */
 export function sessionData(fields: Record<string, unknown>, expiresInMs = 8 * 60 * 60 * 1000): SessionData {
   return {
-    cookie: { originalMaxAge: 8 * 60 * 60 * 1000, expires: new Date(Date.now() + expiresInMs).toISOString(), httpOnly: true, path: '/' },
+    cookie: {
+      originalMaxAge: 8 * 60 * 60 * 1000,
+      expires: new Date(Date.now() + expiresInMs).toISOString(),
+      httpOnly: true,
+      path: '/',
+    },
     ...fields,
   } as unknown as SessionData;
 }

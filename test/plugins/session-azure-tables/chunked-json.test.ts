@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { asciiJson, entitySize, joinJson, PART_LENGTH, partName, splitJson } from '../../../plugins/session-azure-tables/chunked-json.js';
+import {
+  asciiJson,
+  entitySize,
+  joinJson,
+  PART_LENGTH,
+  partName,
+  splitJson,
+} from '../../../plugins/session-azure-tables/chunked-json.js';
 
 describe('session-azure-tables JSON parts', () => {
   it('JSON is written ASCII-only and parses back to exactly the same value', () => {
-    const value = { text: 'Zoë’s “week” 😀 — 東京 \u007f \u0085 \u2028 lone \ud800 end', 'clé': ['é', 1] };
+    const value = { text: 'Zoë’s “week” 😀 — 東京 \u007f \u0085 \u2028 lone \ud800 end', clé: ['é', 1] };
     const json = asciiJson(JSON.stringify(value));
     assert.match(json, /^[\x20-\x7e]*$/);
     assert.deepEqual(JSON.parse(json), value);

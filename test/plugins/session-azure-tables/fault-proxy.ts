@@ -26,11 +26,19 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-export async function startFaultProxy(target: { host: string; port: number; connectionString: string }): Promise<FaultProxy> {
+export async function startFaultProxy(target: {
+  host: string;
+  port: number;
+  connectionString: string;
+}): Promise<FaultProxy> {
   const rules: FaultRule[] = [];
   const seen: string[] = [];
 
-  const forward = (req: IncomingMessage, body: Buffer, onAnswer: (status: number, headers: IncomingMessage['headers'], answer: Buffer) => void) => {
+  const forward = (
+    req: IncomingMessage,
+    body: Buffer,
+    onAnswer: (status: number, headers: IncomingMessage['headers'], answer: Buffer) => void,
+  ) => {
     const upstream = httpRequest(
       { host: target.host, port: target.port, method: req.method, path: req.url, headers: req.headers },
       (res) => {
@@ -53,7 +61,9 @@ export async function startFaultProxy(target: { host: string; port: number; conn
       if (rule) rule.times -= 1;
       if (rule?.fault.kind === 'status') {
         res.writeHead(rule.fault.status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ 'odata.error': { code: 'ServerBusy', message: { value: 'injected by the test proxy' } } }));
+        res.end(
+          JSON.stringify({ 'odata.error': { code: 'ServerBusy', message: { value: 'injected by the test proxy' } } }),
+        );
         return;
       }
       forward(req, Buffer.concat(chunks), (status, headers, answer) => {
@@ -69,7 +79,10 @@ export async function startFaultProxy(target: { host: string; port: number; conn
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    connectionString: target.connectionString.replace(/TableEndpoint=http:\/\/[^/]+\//, `TableEndpoint=http://127.0.0.1:${port}/`),
+    connectionString: target.connectionString.replace(
+      /TableEndpoint=http:\/\/[^/]+\//,
+      `TableEndpoint=http://127.0.0.1:${port}/`,
+    ),
     seen,
     inject: (rule) => rules.push({ ...rule }),
     close: () =>

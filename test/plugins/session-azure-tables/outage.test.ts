@@ -16,7 +16,15 @@ import express from 'express';
 import session, { type SessionData } from 'express-session';
 import { StorageUnavailableError, type AzureSessionStoreHandle } from '../../../plugins/session-azure-tables/index.js';
 import { classify, isStorageOutage } from '../../../src/web/http-errors.js';
-import { FAST_RETRY, openStore, sessionData, testSettings, useAzurite, weekRecord, withoutCookie } from './azure-test-setup.js';
+import {
+  FAST_RETRY,
+  openStore,
+  sessionData,
+  testSettings,
+  useAzurite,
+  weekRecord,
+  withoutCookie,
+} from './azure-test-setup.js';
 
 const folder = mkdtempSync(path.join(os.tmpdir(), 'azurite-outage-'));
 after(() => rmSync(folder, { recursive: true, force: true }));
@@ -43,7 +51,14 @@ function assertOutage(result: { outcome: PromiseSettledResult<unknown>; ms: numb
 /** express-session on the store with the app's error mapping (classify): status and code in JSON. */
 async function startApp(handle: AzureSessionStoreHandle): Promise<{ url: string; close: () => Promise<void> }> {
   const app = express();
-  app.use(session({ store: handle.store, secret: 'outage-test-secret-0123456789-0123456789', resave: false, saveUninitialized: false }));
+  app.use(
+    session({
+      store: handle.store,
+      secret: 'outage-test-secret-0123456789-0123456789',
+      resave: false,
+      saveUninitialized: false,
+    }),
+  );
   app.post('/sign-in', (req, res) => {
     (req.session as unknown as Record<string, unknown>).user = 'alice';
     res.json({ ok: true });
@@ -80,10 +95,15 @@ describe('session-azure-tables during a storage outage', () => {
     await azurite().stop();
 
     assertOutage(await timed(() => handle.store.get('before-outage') as Promise<unknown>), 'get');
-    assertOutage(await timed(() => handle.store.set('during-outage', sessionData({ user: 'dan' })) as Promise<unknown>), 'set');
+    assertOutage(
+      await timed(() => handle.store.set('during-outage', sessionData({ user: 'dan' })) as Promise<unknown>),
+      'set',
+    );
     assertOutage(await timed(() => handle.drafts.load('carol', '2026-W47')), 'draft load');
     assertOutage(await timed(() => handle.drafts.save({ ...draft, status: 'submitted' }, 1)), 'draft save');
-    const viaCallback = await new Promise<unknown>((resolve) => handle.store.get('before-outage', (err) => resolve(err)));
+    const viaCallback = await new Promise<unknown>((resolve) =>
+      handle.store.get('before-outage', (err) => resolve(err)),
+    );
     assert.ok(viaCallback instanceof StorageUnavailableError);
     await assert.rejects(handle.ping(), StorageUnavailableError);
     const duringOutage = await fetch(`${app.url}/page`, { headers: { cookie } });

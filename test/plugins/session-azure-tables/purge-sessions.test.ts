@@ -22,23 +22,27 @@ interface Run {
 
 function runPurge(settings: SessionAzureTablesSettings, args: string[]): Promise<Run> {
   const prefix = 'TIMESHEET_PLUGIN_SETTINGS__SESSION_AZURE_TABLES__';
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'purge-sessions.ts'), ...args], {
-    cwd: PROJECT_ROOT,
-    env: {
-      ...process.env,
-      TIMESHEET_TARGET: 'cloud',
-      TIMESHEET_ENV: 'test',
-      // The cloud target's session store with a connector that needs nothing running; the
-      // purge opens only the store.
-      TIMESHEET_PLUGINS: JSON.stringify(['session-azure-tables', 'erp-direct', 'cloud-role']),
-      [`${prefix}CONNECTION_STRING`]: settings.connectionString!,
-      [`${prefix}SESSIONS_TABLE`]: settings.sessionsTable,
-      [`${prefix}DRAFTS_TABLE`]: settings.draftsTable,
-      [`${prefix}LEASE_TABLE`]: settings.leaseTable,
-      [`${prefix}OUTBOX_TABLE`]: settings.outboxTable,
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'purge-sessions.ts'), ...args],
+    {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        TIMESHEET_TARGET: 'cloud',
+        TIMESHEET_ENV: 'test',
+        // The cloud target's session store with a connector that needs nothing running; the
+        // purge opens only the store.
+        TIMESHEET_PLUGINS: JSON.stringify(['session-azure-tables', 'erp-direct', 'cloud-role']),
+        [`${prefix}CONNECTION_STRING`]: settings.connectionString!,
+        [`${prefix}SESSIONS_TABLE`]: settings.sessionsTable,
+        [`${prefix}DRAFTS_TABLE`]: settings.draftsTable,
+        [`${prefix}LEASE_TABLE`]: settings.leaseTable,
+        [`${prefix}OUTBOX_TABLE`]: settings.outboxTable,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -81,7 +85,10 @@ describe('purge-sessions script', () => {
 
     const run = await runPurge(settings, ['--drafts']);
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(run.stdout, 'purged 1 session(s) and 2 finished draft(s); drafts in progress are kept (target cloud)\n');
+    assert.equal(
+      run.stdout,
+      'purged 1 session(s) and 2 finished draft(s); drafts in progress are kept (target cloud)\n',
+    );
     assert.deepEqual(await handle.drafts.load('alice', '2026-W47'), inProgress);
     assert.equal(await handle.drafts.load('alice', '2026-W48'), null);
     assert.equal(await handle.drafts.load('bob', '2026-W48'), null);

@@ -29,15 +29,28 @@ describe('session-azure-tables retries through a faulty network', () => {
   it('a 503 "server busy" answer is retried, and each try is counted', async () => {
     const sid = `busy-${randomUUID()}`;
     await handle.store.set(sid, sessionData({ user: 'alice' }));
-    proxy.inject({ method: 'GET', path: new RegExp(`RowKey='${sid}'`), times: 2, fault: { kind: 'status', status: 503 } });
+    proxy.inject({
+      method: 'GET',
+      path: new RegExp(`RowKey='${sid}'`),
+      times: 2,
+      fault: { kind: 'status', status: 503 },
+    });
     const before = handle.counters();
     assert.deepEqual(withoutCookie((await handle.store.get(sid)) as SessionData), { user: 'alice' });
-    assert.deepEqual({ reads: handle.counters().reads - before.reads, writes: handle.counters().writes - before.writes }, { reads: 3, writes: 0 });
+    assert.deepEqual(
+      { reads: handle.counters().reads - before.reads, writes: handle.counters().writes - before.writes },
+      { reads: 3, writes: 0 },
+    );
   });
 
   it('a first draft save whose answer was lost succeeds on retry instead of reporting a conflict', async () => {
     const user = `lost-create-${randomUUID()}`;
-    proxy.inject({ method: 'POST', path: new RegExp(`^/devstoreaccount1/${handle.tables.drafts}$`), times: 1, fault: { kind: 'drop-answer' } });
+    proxy.inject({
+      method: 'POST',
+      path: new RegExp(`^/devstoreaccount1/${handle.tables.drafts}$`),
+      times: 1,
+      fault: { kind: 'drop-answer' },
+    });
     const saved = await handle.drafts.save(weekRecord(user), 0);
     assert.equal(saved.version, 1);
     // Two inserts went out: the first landed (its answer was dropped), the second got 409.
@@ -48,7 +61,12 @@ describe('session-azure-tables retries through a faulty network', () => {
   it('a draft update whose answer was lost succeeds on retry instead of reporting a conflict', async () => {
     const user = `lost-update-${randomUUID()}`;
     const v1 = await handle.drafts.save(weekRecord(user), 0);
-    proxy.inject({ method: 'PUT', path: new RegExp(`PartitionKey='${user}'`), times: 1, fault: { kind: 'drop-answer' } });
+    proxy.inject({
+      method: 'PUT',
+      path: new RegExp(`PartitionKey='${user}'`),
+      times: 1,
+      fault: { kind: 'drop-answer' },
+    });
     const v2 = await handle.drafts.save({ ...v1, status: 'submitted' }, 1);
     assert.equal(v2.version, 2);
     assert.equal(proxy.seen.filter((r) => r.startsWith('PUT ') && r.includes(`PartitionKey='${user}'`)).length, 2);

@@ -1,19 +1,28 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RestError } from '@azure/data-tables';
-import { isTransient, serviceCode, StorageUnavailableError, withRetry } from '../../../plugins/session-azure-tables/retry.js';
+import {
+  isTransient,
+  serviceCode,
+  StorageUnavailableError,
+  withRetry,
+} from '../../../plugins/session-azure-tables/retry.js';
 import { isStorageOutage } from '../../../src/web/http-errors.js';
 
 const settings = { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 40, attemptTimeoutMs: 500, totalTimeoutMs: 2000 };
 const restError = (statusCode: number, errorCode?: string) =>
   Object.assign(new RestError(`status ${statusCode}`, { statusCode }), errorCode ? { details: { errorCode } } : {});
-const networkError = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:1`), { name: 'RestError', code });
+const networkError = (code: string) =>
+  Object.assign(new Error(`connect ${code} 127.0.0.1:1`), { name: 'RestError', code });
 
 describe('session-azure-tables retries', () => {
   it('server busy, server errors, timeouts and network failures are transient; other 4xx are not', () => {
-    for (const status of [408, 429, 500, 502, 503, 504]) assert.equal(isTransient(restError(status)), true, String(status));
-    for (const status of [400, 401, 403, 404, 409, 412, 413, 501, 505]) assert.equal(isTransient(restError(status)), false, String(status));
-    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN']) assert.equal(isTransient(networkError(code)), true, code);
+    for (const status of [408, 429, 500, 502, 503, 504])
+      assert.equal(isTransient(restError(status)), true, String(status));
+    for (const status of [400, 401, 403, 404, 409, 412, 413, 501, 505])
+      assert.equal(isTransient(restError(status)), false, String(status));
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN'])
+      assert.equal(isTransient(networkError(code)), true, code);
     assert.equal(isTransient(Object.assign(new Error('aborted'), { name: 'AbortError' })), true);
     assert.equal(isTransient(new TypeError('a bug')), false);
   });
@@ -57,7 +66,10 @@ describe('session-azure-tables retries', () => {
       (err: Error) => {
         assert.ok(err instanceof StorageUnavailableError);
         assert.equal(isStorageOutage(err), true);
-        assert.match(err.message, /^Table Storage unavailable: read session \(table s\) failed 4 times in \d+ ms \(connect ECONNREFUSED 127\.0\.0\.1:1\)$/);
+        assert.match(
+          err.message,
+          /^Table Storage unavailable: read session \(table s\) failed 4 times in \d+ ms \(connect ECONNREFUSED 127\.0\.0\.1:1\)$/,
+        );
         assert.equal((err.cause as { code: string }).code, 'ECONNREFUSED');
         return true;
       },
@@ -74,7 +86,11 @@ describe('session-azure-tables retries', () => {
         signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })));
       });
     await assert.rejects(
-      withRetry('slow op', { maxAttempts: 10, baseDelayMs: 10, maxDelayMs: 10, attemptTimeoutMs: 100, totalTimeoutMs: 350 }, hang),
+      withRetry(
+        'slow op',
+        { maxAttempts: 10, baseDelayMs: 10, maxDelayMs: 10, attemptTimeoutMs: 100, totalTimeoutMs: 350 },
+        hang,
+      ),
       StorageUnavailableError,
     );
     const elapsed = Date.now() - started;

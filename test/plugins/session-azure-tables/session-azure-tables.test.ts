@@ -28,7 +28,16 @@ import { runDraftStoreContract } from '../../contract/draft-store.contract.js';
 import { runSubmissionOutboxContract } from '../../contract/submission-outbox.contract.js';
 import { runSessionStoreContract } from '../../contract/session-store.contract.js';
 import { sessionPartition } from '../../../plugins/session-azure-tables/table-keys.js';
-import { FAST_RETRY, openStore, rawTable, sessionData, testSettings, useAzurite, weekRecord, withoutCookie } from './azure-test-setup.js';
+import {
+  FAST_RETRY,
+  openStore,
+  rawTable,
+  sessionData,
+  testSettings,
+  useAzurite,
+  weekRecord,
+  withoutCookie,
+} from './azure-test-setup.js';
 
 const azurite = useAzurite();
 
@@ -84,14 +93,20 @@ describe('session-azure-tables settings', () => {
   });
 
   it('an account URL alone selects the managed identity and no connection string', () => {
-    const parsed = settingsSchema.parse({ accountUrl: 'https://contosots.table.core.windows.net', managedIdentityClientId: 'abc' });
+    const parsed = settingsSchema.parse({
+      accountUrl: 'https://contosots.table.core.windows.net',
+      managedIdentityClientId: 'abc',
+    });
     assert.equal(parsed.accountUrl, 'https://contosots.table.core.windows.net');
     assert.equal(parsed.connectionString, undefined);
     assert.equal(parsed.managedIdentityClientId, 'abc');
   });
 
   it('a connection string and an account URL together are refused', () => {
-    const issues = issuesOf({ connectionString: 'UseDevelopmentStorage=true', accountUrl: 'https://contosots.table.core.windows.net' });
+    const issues = issuesOf({
+      connectionString: 'UseDevelopmentStorage=true',
+      accountUrl: 'https://contosots.table.core.windows.net',
+    });
     assert.deepEqual(issues, [
       'accountUrl: give either connectionString (key, SAS, Azurite) or accountUrl (managed identity), not both',
     ]);
@@ -109,8 +124,14 @@ describe('session-azure-tables settings', () => {
     assert.deepEqual(issuesOf({ accountUrl: 'contosots.table.core.windows.net' }), [
       'accountUrl: "contosots.table.core.windows.net" is not a URL; use https://<account>.table.core.windows.net',
     ]);
-    assert.match(issuesOf({ accountUrl: 'http://contosots.table.core.windows.net' })[0]!, /^accountUrl: ".*" must be an https URL/);
-    assert.match(issuesOf({ accountUrl: 'https://contosots.table.core.windows.net/?sv=2024&sig=x' })[0]!, /a SAS goes in connectionString/);
+    assert.match(
+      issuesOf({ accountUrl: 'http://contosots.table.core.windows.net' })[0]!,
+      /^accountUrl: ".*" must be an https URL/,
+    );
+    assert.match(
+      issuesOf({ accountUrl: 'https://contosots.table.core.windows.net/?sv=2024&sig=x' })[0]!,
+      /a SAS goes in connectionString/,
+    );
   });
 
   it('a malformed connection string is refused without repeating the account key', () => {
@@ -118,8 +139,14 @@ describe('session-azure-tables settings', () => {
     assert.equal(more.length, 0);
     assert.match(issue!, /^connectionString: needs TableEndpoint=… or DefaultEndpointsProtocol=https/);
     assert.doesNotMatch(issue!, /VerySecretKey/);
-    assert.match(issuesOf({ connectionString: 'hello' })[0]!, /^connectionString: is not a connection string; use UseDevelopmentStorage=true/);
-    assert.match(issuesOf({ connectionString: 'TableEndpoint=https://x.table.core.windows.net' })[0]!, /names no account/);
+    assert.match(
+      issuesOf({ connectionString: 'hello' })[0]!,
+      /^connectionString: is not a connection string; use UseDevelopmentStorage=true/,
+    );
+    assert.match(
+      issuesOf({ connectionString: 'TableEndpoint=https://x.table.core.windows.net' })[0]!,
+      /names no account/,
+    );
   });
 
   it('bad table names, shared tables and unknown keys are reported', () => {
@@ -142,7 +169,10 @@ describe('session-azure-tables plugin module', () => {
   it('binds one factory that opens the configured tables with the app session lifetime', async (t) => {
     const container = new Container();
     const settings = testSettings(azurite());
-    const config = { app: { sessionMaxAgeMinutes: 60 }, pluginSettings: { 'session-azure-tables': settings } } as unknown as AppConfig;
+    const config = {
+      app: { sessionMaxAgeMinutes: 60 },
+      pluginSettings: { 'session-azure-tables': settings },
+    } as unknown as AppConfig;
     container.bind(APP_CONFIG).toConstantValue(config);
     container.load(sessionAzureTables);
     const factory = container.get<StorageFactory>(STORAGE_FACTORY);
@@ -150,7 +180,12 @@ describe('session-azure-tables plugin module', () => {
     const handle = (await factory.open()) as AzureSessionStoreHandle;
     t.after(() => handle.close());
     await handle.ping();
-    assert.deepEqual(handle.tables, { sessions: settings.sessionsTable, drafts: settings.draftsTable, lease: settings.leaseTable, outbox: settings.outboxTable });
+    assert.deepEqual(handle.tables, {
+      sessions: settings.sessionsTable,
+      drafts: settings.draftsTable,
+      lease: settings.leaseTable,
+      outbox: settings.outboxTable,
+    });
     // A cookie without expiry gets the configured lifetime (60 minutes).
     assert.equal(Math.round((handle.store.expiresAt({ cookie: {} } as never).getTime() - Date.now()) / 60_000), 60);
   });
@@ -180,11 +215,18 @@ describe('session-azure-tables on Azurite', () => {
 
     it('a 200 KiB session round-trips exactly, stored across several properties', async () => {
       const sid = `big-${randomUUID()}`;
-      const fields = { user: 'alice', notes: bulkyText(200), list: Array.from({ length: 500 }, (_, i) => ({ i, s: `x${i}` })) };
+      const fields = {
+        user: 'alice',
+        notes: bulkyText(200),
+        list: Array.from({ length: 500 }, (_, i) => ({ i, s: `x${i}` })),
+      };
       assert.ok(JSON.stringify(fields).length > 200 * 1024);
       await handle.store.set(sid, sessionData(fields));
       assert.deepEqual(withoutCookie((await handle.store.get(sid)) as SessionData), fields);
-      const entity = await rawTable(azurite(), handle.tables.sessions).getEntity<Record<string, unknown>>(sessionPartition(sid), sid);
+      const entity = await rawTable(azurite(), handle.tables.sessions).getEntity<Record<string, unknown>>(
+        sessionPartition(sid),
+        sid,
+      );
       assert.ok((entity.jsonParts as number) >= 7, `stored in ${String(entity.jsonParts)} parts`);
       assert.ok(entity.expiresAt instanceof Date);
     });
@@ -203,7 +245,9 @@ describe('session-azure-tables on Azurite', () => {
       t.after(() => small.close());
       const sid = `too-big-${randomUUID()}`;
       const before = small.counters();
-      const err = await new Promise<unknown>((resolve) => small.store.set(sid, sessionData({ notes: 'x'.repeat(40_000) }), resolve));
+      const err = await new Promise<unknown>((resolve) =>
+        small.store.set(sid, sessionData({ notes: 'x'.repeat(40_000) }), resolve),
+      );
       assert.ok(err instanceof SessionTooLargeError);
       assert.match(
         (err as Error).message,
@@ -216,7 +260,10 @@ describe('session-azure-tables on Azurite', () => {
     it('a 200 KiB draft round-trips exactly', async () => {
       const user = `big-${randomUUID()}`;
       const cells = Object.fromEntries(
-        Array.from({ length: 40 }, (_, i) => [`P-${i}|2026-11-16`, { raw: '7.5', hours: 7.5, comment: bulkyText(5, i % 2 === 0) }]),
+        Array.from({ length: 40 }, (_, i) => [
+          `P-${i}|2026-11-16`,
+          { raw: '7.5', hours: 7.5, comment: bulkyText(5, i % 2 === 0) },
+        ]),
       );
       const record = weekRecord(user, '2026-W47', cells);
       assert.ok(JSON.stringify(record).length > 200 * 1024);
@@ -226,24 +273,37 @@ describe('session-azure-tables on Azurite', () => {
     });
 
     it('a draft above the 1 MiB entity limit is refused with a clear error', async () => {
-      const record = weekRecord(`huge-${randomUUID()}`, '2026-W47', { 'P-1|2026-11-16': { raw: '1', hours: 1, comment: 'x'.repeat(600_000) } });
+      const record = weekRecord(`huge-${randomUUID()}`, '2026-W47', {
+        'P-1|2026-11-16': { raw: '1', hours: 1, comment: 'x'.repeat(600_000) },
+      });
       await assert.rejects(handle.drafts.save(record, 0), (err: Error) => {
         assert.ok(err instanceof EntityTooLargeError);
-        assert.match(err.message, /^session-azure-tables: the draft of 2026-W47 would be \d+ bytes, above Table Storage's 1 MiB entity limit; it was not saved$/);
+        assert.match(
+          err.message,
+          /^session-azure-tables: the draft of 2026-W47 would be \d+ bytes, above Table Storage's 1 MiB entity limit; it was not saved$/,
+        );
         return true;
       });
     });
 
     it('ids with / # ? \\ % control characters and unicode are kept exactly, in get and all', async () => {
       const suffix = randomUUID();
-      const ids = [`a/b#c?d\\e%f${suffix}`, `a%2Fb#c?d\\e%f${suffix}`, `tab\tnl\n\u0000\u007f${suffix}`, `Zoë 東京 😀 e\u0301 ${suffix}`, `it's "quoted" ${suffix}`];
+      const ids = [
+        `a/b#c?d\\e%f${suffix}`,
+        `a%2Fb#c?d\\e%f${suffix}`,
+        `tab\tnl\n\u0000\u007f${suffix}`,
+        `Zoë 東京 😀 e\u0301 ${suffix}`,
+        `it's "quoted" ${suffix}`,
+      ];
       for (const [i, sid] of ids.entries()) await handle.store.set(sid, sessionData({ which: i }));
-      for (const [i, sid] of ids.entries()) assert.deepEqual(withoutCookie((await handle.store.get(sid)) as SessionData), { which: i });
+      for (const [i, sid] of ids.entries())
+        assert.deepEqual(withoutCookie((await handle.store.get(sid)) as SessionData), { which: i });
       const all = (await handle.store.all()) as Record<string, SessionData>;
       for (const [i, sid] of ids.entries()) assert.deepEqual(withoutCookie(all[sid]), { which: i });
       // What Table Storage sees: only the forbidden characters and % are encoded.
       const rows: string[] = [];
-      for await (const row of rawTable(azurite(), handle.tables.sessions).listEntities()) if (row.rowKey!.endsWith(suffix)) rows.push(row.rowKey!);
+      for await (const row of rawTable(azurite(), handle.tables.sessions).listEntities())
+        if (row.rowKey!.endsWith(suffix)) rows.push(row.rowKey!);
       assert.ok(rows.includes(`a%2Fb%23c%3Fd%5Ce%25f${suffix}`), rows.join('\n'));
       assert.ok(rows.includes(`Zoë 東京 😀 e\u0301 ${suffix}`));
     });
@@ -259,7 +319,10 @@ describe('session-azure-tables on Azurite', () => {
     it('an id too long for a Table Storage key is refused with a clear error', async () => {
       const err = await new Promise<unknown>((resolve) => handle.store.get('#'.repeat(200), resolve));
       assert.ok(err instanceof KeyTooLongError);
-      assert.match((err as Error).message, /^session id is too long for a Table Storage key: 600 characters once encoded, at most 512$/);
+      assert.match(
+        (err as Error).message,
+        /^session id is too long for a Table Storage key: 600 characters once encoded, at most 512$/,
+      );
     });
 
     it('ping answers and is not counted as a storage operation', async () => {
@@ -282,7 +345,10 @@ describe('session-azure-tables on Azurite', () => {
       const user = `autosave-${randomUUID()}`;
       const v1 = await handle.drafts.save(weekRecord(user), 0);
       let before = handle.counters();
-      const v2 = await handle.drafts.save({ ...v1, status: 'draft', cells: { 'P-1|2026-11-16': { raw: '1', hours: 1, comment: '' } } }, 1);
+      const v2 = await handle.drafts.save(
+        { ...v1, status: 'draft', cells: { 'P-1|2026-11-16': { raw: '1', hours: 1, comment: '' } } },
+        1,
+      );
       assert.deepEqual(delta(handle, before), { reads: 0, writes: 1 });
       const loaded = (await handle.drafts.load(user, '2026-W47'))!;
       before = handle.counters();
@@ -327,7 +393,12 @@ describe('session-azure-tables opening errors', () => {
       retry: { ...FAST_RETRY, maxAttempts: 2, totalTimeoutMs: 1000 },
     });
     await assert.rejects(openStore(settings), (err: Error) => {
-      assert.match(err.message, new RegExp(`^session-azure-tables: cannot open http://127\\.0\\.0\\.1:${port}/devstoreaccount1: Table Storage unavailable: create table`));
+      assert.match(
+        err.message,
+        new RegExp(
+          `^session-azure-tables: cannot open http://127\\.0\\.0\\.1:${port}/devstoreaccount1: Table Storage unavailable: create table`,
+        ),
+      );
       assert.doesNotMatch(err.message, /AccountKey|Eby8vdM02/);
       return true;
     });

@@ -6,13 +6,19 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it, type TestContext } from 'node:test';
-import type { AzureSessionStoreHandle, SessionAzureTablesSettings } from '../../../plugins/session-azure-tables/index.js';
+import type {
+  AzureSessionStoreHandle,
+  SessionAzureTablesSettings,
+} from '../../../plugins/session-azure-tables/index.js';
 import { openStore, rawTable, sessionData, testSettings, useAzurite, weekRecord } from './azure-test-setup.js';
 
 const azurite = useAzurite();
 const DAY_MS = 86_400_000;
 
-async function openTwo(t: TestContext, overrides: Record<string, unknown> = {}): Promise<[AzureSessionStoreHandle, AzureSessionStoreHandle, SessionAzureTablesSettings]> {
+async function openTwo(
+  t: TestContext,
+  overrides: Record<string, unknown> = {},
+): Promise<[AzureSessionStoreHandle, AzureSessionStoreHandle, SessionAzureTablesSettings]> {
   const settings = testSettings(azurite(), overrides);
   const a = await openStore(settings, 'replica-a');
   const b = await openStore(settings, 'replica-b');
@@ -25,8 +31,15 @@ async function openTwo(t: TestContext, overrides: Record<string, unknown> = {}):
 }
 
 /** Writes `live` sessions that expire in an hour and `dead` ones that expired a minute ago. */
-async function seedSessions(handle: AzureSessionStoreHandle, live: number, dead: number): Promise<{ live: string[]; dead: string[] }> {
-  const ids = { live: Array.from({ length: live }, () => `live-${randomUUID()}`), dead: Array.from({ length: dead }, () => `dead-${randomUUID()}`) };
+async function seedSessions(
+  handle: AzureSessionStoreHandle,
+  live: number,
+  dead: number,
+): Promise<{ live: string[]; dead: string[] }> {
+  const ids = {
+    live: Array.from({ length: live }, () => `live-${randomUUID()}`),
+    dead: Array.from({ length: dead }, () => `dead-${randomUUID()}`),
+  };
   await Promise.all([
     ...ids.live.map((sid) => handle.store.set(sid, sessionData({ user: 'alice' }, 3_600_000))),
     ...ids.dead.map((sid) => handle.store.set(sid, sessionData({ user: 'bob' }, -60_000))),
@@ -41,7 +54,10 @@ async function rowCount(table: string): Promise<number> {
 }
 
 async function leaseRow(settings: SessionAzureTablesSettings) {
-  return rawTable(azurite(), settings.leaseTable).getEntity<{ holder: string; expiresAt: Date }>('lease', settings.leaseName);
+  return rawTable(azurite(), settings.leaseTable).getEntity<{ holder: string; expiresAt: Date }>(
+    'lease',
+    settings.leaseName,
+  );
 }
 
 describe('session-azure-tables sweep', () => {
@@ -54,7 +70,11 @@ describe('session-azure-tables sweep', () => {
     // Age the second draft past its retention, as 90 days of silence would.
     const drafts = rawTable(azurite(), settings.draftsTable);
     for await (const row of drafts.listEntities()) {
-      if (row.partitionKey === oldUser) await drafts.updateEntity({ partitionKey: row.partitionKey!, rowKey: row.rowKey!, expiresAt: new Date(Date.now() - DAY_MS) }, 'Merge');
+      if (row.partitionKey === oldUser)
+        await drafts.updateEntity(
+          { partitionKey: row.partitionKey!, rowKey: row.rowKey!, expiresAt: new Date(Date.now() - DAY_MS) },
+          'Merge',
+        );
     }
 
     assert.deepEqual(await a.sweep(), { sessions: 5, drafts: 1, skipped: false });
@@ -91,7 +111,12 @@ describe('session-azure-tables sweep', () => {
     await seedSessions(a, 0, 4);
     // A replica that died mid-sweep: its lease ran out a second ago.
     await rawTable(azurite(), settings.leaseTable).upsertEntity(
-      { partitionKey: 'lease', rowKey: settings.leaseName, holder: 'replica-dead', expiresAt: new Date(Date.now() - 1000) },
+      {
+        partitionKey: 'lease',
+        rowKey: settings.leaseName,
+        holder: 'replica-dead',
+        expiresAt: new Date(Date.now() - 1000),
+      },
       'Replace',
     );
     assert.deepEqual(await b.sweep(), { sessions: 4, drafts: 0, skipped: false });
@@ -105,7 +130,12 @@ describe('session-azure-tables sweep', () => {
   it('a lease still held by another live instance is respected even if that instance is silent', async (t) => {
     const [a, , settings] = await openTwo(t);
     await rawTable(azurite(), settings.leaseTable).upsertEntity(
-      { partitionKey: 'lease', rowKey: settings.leaseName, holder: 'replica-elsewhere', expiresAt: new Date(Date.now() + 60_000) },
+      {
+        partitionKey: 'lease',
+        rowKey: settings.leaseName,
+        holder: 'replica-elsewhere',
+        expiresAt: new Date(Date.now() + 60_000),
+      },
       'Replace',
     );
     await seedSessions(a, 0, 2);
@@ -119,7 +149,10 @@ describe('session-azure-tables sweep', () => {
     for (let i = 0; i < 150; i += 1) await a.drafts.save(weekRecord(user, `W${String(i).padStart(3, '0')}`), 0);
     const before = a.counters();
     assert.equal(await a.drafts.deleteExpired(new Date(Date.now() + 91 * DAY_MS)), 150);
-    assert.deepEqual({ reads: a.counters().reads - before.reads, writes: a.counters().writes - before.writes }, { reads: 1, writes: 2 });
+    assert.deepEqual(
+      { reads: a.counters().reads - before.reads, writes: a.counters().writes - before.writes },
+      { reads: 1, writes: 2 },
+    );
     assert.equal(await rowCount(settings.draftsTable), 0);
   });
 

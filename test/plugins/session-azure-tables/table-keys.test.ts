@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeKey, encodeKey, KeyTooLongError, MAX_KEY_LENGTH, safeKey, sessionPartition } from '../../../plugins/session-azure-tables/table-keys.js';
+import {
+  decodeKey,
+  encodeKey,
+  KeyTooLongError,
+  MAX_KEY_LENGTH,
+  safeKey,
+  sessionPartition,
+} from '../../../plugins/session-azure-tables/table-keys.js';
 
 /** What Table Storage refuses in a key (Azurite applies the same rule). */
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f/\\#?]/;
@@ -43,11 +50,17 @@ describe('session-azure-tables keys', () => {
 
   it('a key longer than Table Storage allows is refused with a clear error', () => {
     assert.equal(safeKey('k'.repeat(MAX_KEY_LENGTH), 'session id').length, MAX_KEY_LENGTH);
-    assert.throws(() => safeKey('/'.repeat(200), 'session id'), (err: Error) => {
-      assert.ok(err instanceof KeyTooLongError);
-      assert.match(err.message, /^session id is too long for a Table Storage key: 600 characters once encoded, at most 512$/);
-      return true;
-    });
+    assert.throws(
+      () => safeKey('/'.repeat(200), 'session id'),
+      (err: Error) => {
+        assert.ok(err instanceof KeyTooLongError);
+        assert.match(
+          err.message,
+          /^session id is too long for a Table Storage key: 600 characters once encoded, at most 512$/,
+        );
+        return true;
+      },
+    );
   });
 
   it('session partitions are two hex digits that depend only on the id', () => {

@@ -20,7 +20,12 @@ import { after, before, describe, it } from 'node:test';
 import { Container } from 'inversify';
 import { QueryTypes } from 'sequelize';
 import sqlite3 from 'sqlite3';
-import sessionSql, { openSqlSessionStore, provides, settingsSchema, type SqlSessionStoreHandle } from '../../../plugins/session-sql/index.js';
+import sessionSql, {
+  openSqlSessionStore,
+  provides,
+  settingsSchema,
+  type SqlSessionStoreHandle,
+} from '../../../plugins/session-sql/index.js';
 import { connectionTarget } from '../../../plugins/session-sql/settings.js';
 import { APP_CONFIG, type AppConfig } from '../../../src/config/app-config-schema.js';
 import { PROJECT_ROOT } from '../../../src/config/load-config.js';
@@ -68,7 +73,10 @@ describe('session-sql settings', () => {
   it('a URL of an unsupported kind is refused with a message naming the accepted forms', () => {
     const [issue, ...more] = issuesOf({ url: 'redis://127.0.0.1:6379/0' });
     assert.equal(more.length, 0);
-    assert.match(issue!, /^url: "redis:\/\/127\.0\.0\.1:6379\/0" is not a supported database URL; use sqlite:<file>, postgres:\/\//);
+    assert.match(
+      issue!,
+      /^url: "redis:\/\/127\.0\.0\.1:6379\/0" is not a supported database URL; use sqlite:<file>, postgres:\/\//,
+    );
   });
 
   it('a URL that is not a URL at all is refused', () => {
@@ -95,11 +103,20 @@ describe('session-sql settings', () => {
     }
     const result = settingsSchema.safeParse({ url: 'mssql://sa@127.0.0.1:1433/timesheet' });
     if (tediousInstalled) assert.equal(result.success, true);
-    else assert.match(issuesOf({ url: 'mssql://sa@127.0.0.1:1433/timesheet' })[0]!, /mssql needs the npm package "tedious"/);
+    else
+      assert.match(
+        issuesOf({ url: 'mssql://sa@127.0.0.1:1433/timesheet' })[0]!,
+        /mssql needs the npm package "tedious"/,
+      );
   });
 
   it('every problem is reported, unknown keys included', () => {
-    const issues = issuesOf({ url: 'ftp://x/y', tablePrefix: 'drop table;', touchAfterSeconds: -1, tablprefix: 'typo' });
+    const issues = issuesOf({
+      url: 'ftp://x/y',
+      tablePrefix: 'drop table;',
+      touchAfterSeconds: -1,
+      tablprefix: 'typo',
+    });
     assert.equal(issues.length, 4, issues.join('\n'));
     assert.ok(issues.some((i) => i.startsWith('tablePrefix: use at most 40 letters, digits and underscores')));
     assert.ok(issues.some((i) => /tablprefix/.test(i)));
@@ -113,8 +130,14 @@ describe('session-sql settings', () => {
   });
 
   it('absolute and in-memory SQLite URLs are taken as they are', () => {
-    assert.deepEqual(connectionTarget('sqlite:/var/lib/ts/s.db', '/root'), { dialect: 'sqlite', storage: '/var/lib/ts/s.db' });
-    assert.deepEqual(connectionTarget('sqlite:///var/lib/ts/s.db', '/root'), { dialect: 'sqlite', storage: '/var/lib/ts/s.db' });
+    assert.deepEqual(connectionTarget('sqlite:/var/lib/ts/s.db', '/root'), {
+      dialect: 'sqlite',
+      storage: '/var/lib/ts/s.db',
+    });
+    assert.deepEqual(connectionTarget('sqlite:///var/lib/ts/s.db', '/root'), {
+      dialect: 'sqlite',
+      storage: '/var/lib/ts/s.db',
+    });
     assert.deepEqual(connectionTarget('sqlite::memory:', '/root'), { dialect: 'sqlite', storage: ':memory:' });
   });
 });
@@ -127,7 +150,10 @@ describe('session-sql plugin module', () => {
   it('binds one factory that opens the configured database with the app session lifetime', async (t) => {
     const container = new Container();
     const settings = settingsSchema.parse({ url: `sqlite:${path.join(tmpDir, 'container.db')}` });
-    const config = { app: { sessionMaxAgeMinutes: 60 }, pluginSettings: { 'session-sql': settings } } as unknown as AppConfig;
+    const config = {
+      app: { sessionMaxAgeMinutes: 60 },
+      pluginSettings: { 'session-sql': settings },
+    } as unknown as AppConfig;
     container.bind(APP_CONFIG).toConstantValue(config);
     container.load(sessionSql);
     const factory = container.get<StorageFactory>(STORAGE_FACTORY);
@@ -153,24 +179,35 @@ describe('session-sql on SQLite files', () => {
 
   it('the SQLite file is in WAL mode', async (t) => {
     const file = path.join(tmpDir, 'wal.db');
-    const handle = await openSqlSessionStore(settingsSchema.parse({ url: `sqlite:${file}` }), { sessionMaxAgeMinutes: SESSION_MAX_AGE_MINUTES });
+    const handle = await openSqlSessionStore(settingsSchema.parse({ url: `sqlite:${file}` }), {
+      sessionMaxAgeMinutes: SESSION_MAX_AGE_MINUTES,
+    });
     t.after(() => handle.close());
     // Asked through a connection of its own: WAL is a property of the file.
     const db = new sqlite3.Database(file);
     t.after(() => new Promise<void>((resolve) => db.close(() => resolve())));
     const row = await new Promise<{ journal_mode: string }>((resolve, reject) =>
-      db.get('PRAGMA journal_mode', (err: Error | null, r: { journal_mode: string }) => (err ? reject(err) : resolve(r))),
+      db.get('PRAGMA journal_mode', (err: Error | null, r: { journal_mode: string }) =>
+        err ? reject(err) : resolve(r),
+      ),
     );
     assert.equal(row.journal_mode, 'wal');
   });
 
   it('the SQLite connection runs with synchronous NORMAL and the configured busy timeout', async (t) => {
-    const handle = await openSqlSessionStore(settingsSchema.parse({ url: `sqlite:${path.join(tmpDir, 'pragmas.db')}`, busyTimeoutMs: 1234 }), {
-      sessionMaxAgeMinutes: SESSION_MAX_AGE_MINUTES,
-    });
+    const handle = await openSqlSessionStore(
+      settingsSchema.parse({ url: `sqlite:${path.join(tmpDir, 'pragmas.db')}`, busyTimeoutMs: 1234 }),
+      {
+        sessionMaxAgeMinutes: SESSION_MAX_AGE_MINUTES,
+      },
+    );
     t.after(() => handle.close());
-    const [sync] = await handle.sequelize.query<{ synchronous: number }>('PRAGMA synchronous', { type: QueryTypes.SELECT });
-    const [busy] = await handle.sequelize.query<{ timeout: number }>('PRAGMA busy_timeout', { type: QueryTypes.SELECT });
+    const [sync] = await handle.sequelize.query<{ synchronous: number }>('PRAGMA synchronous', {
+      type: QueryTypes.SELECT,
+    });
+    const [busy] = await handle.sequelize.query<{ timeout: number }>('PRAGMA busy_timeout', {
+      type: QueryTypes.SELECT,
+    });
     assert.equal(sync!.synchronous, 1); // 1 = NORMAL
     assert.equal(busy!.timeout, 1234);
   });
@@ -204,12 +241,21 @@ describe('session-sql on SQLite files', () => {
 describe('session-sql opening errors', () => {
   it('a server that does not answer fails open with the URL, password hidden', async () => {
     const port = await closedPort();
-    const settings = settingsSchema.parse({ url: `postgres://timesheet:s3cret-pw@127.0.0.1:${port}/test`, pool: { acquireTimeoutMs: 2000 } });
-    await assert.rejects(openSqlSessionStore(settings, { sessionMaxAgeMinutes: SESSION_MAX_AGE_MINUTES }), (err: Error) => {
-      assert.match(err.message, new RegExp(`^session-sql: cannot open postgres://timesheet:\\*\\*\\*@127\\.0\\.0\\.1:${port}/test: `));
-      assert.doesNotMatch(err.message, /s3cret-pw/);
-      return true;
+    const settings = settingsSchema.parse({
+      url: `postgres://timesheet:s3cret-pw@127.0.0.1:${port}/test`,
+      pool: { acquireTimeoutMs: 2000 },
     });
+    await assert.rejects(
+      openSqlSessionStore(settings, { sessionMaxAgeMinutes: SESSION_MAX_AGE_MINUTES }),
+      (err: Error) => {
+        assert.match(
+          err.message,
+          new RegExp(`^session-sql: cannot open postgres://timesheet:\\*\\*\\*@127\\.0\\.0\\.1:${port}/test: `),
+        );
+        assert.doesNotMatch(err.message, /s3cret-pw/);
+        return true;
+      },
+    );
   });
 });
 
@@ -223,9 +269,22 @@ interface Variant {
 
 const variants: Variant[] = [
   { name: 'SQLite', url: `sqlite:${path.join(tmpDir, 'contract.db')}`, skip: false },
-  { name: 'SQLite, statements through sequelize.query', url: `sqlite:${path.join(tmpDir, 'generic.db')}`, skip: false, viaSequelize: true },
-  { name: 'PostgreSQL', url: process.env.TEST_POSTGRES_URL, skip: process.env.TEST_POSTGRES_URL ? false : 'TEST_POSTGRES_URL not set' },
-  { name: 'MariaDB', url: process.env.TEST_MARIADB_URL, skip: process.env.TEST_MARIADB_URL ? false : 'TEST_MARIADB_URL not set' },
+  {
+    name: 'SQLite, statements through sequelize.query',
+    url: `sqlite:${path.join(tmpDir, 'generic.db')}`,
+    skip: false,
+    viaSequelize: true,
+  },
+  {
+    name: 'PostgreSQL',
+    url: process.env.TEST_POSTGRES_URL,
+    skip: process.env.TEST_POSTGRES_URL ? false : 'TEST_POSTGRES_URL not set',
+  },
+  {
+    name: 'MariaDB',
+    url: process.env.TEST_MARIADB_URL,
+    skip: process.env.TEST_MARIADB_URL ? false : 'TEST_MARIADB_URL not set',
+  },
 ];
 
 for (const variant of variants) {
@@ -238,7 +297,10 @@ for (const variant of variants) {
     const tablePrefix = `t${Date.now().toString(36)}_${randomBytes(3).toString('hex')}_`;
     const settings = settingsSchema.parse({ url: variant.url, tablePrefix });
     const open = () =>
-      openSqlSessionStore(settings, { sessionMaxAgeMinutes: SESSION_MAX_AGE_MINUTES, hotStatementsViaSequelize: variant.viaSequelize ?? false });
+      openSqlSessionStore(settings, {
+        sessionMaxAgeMinutes: SESSION_MAX_AGE_MINUTES,
+        hotStatementsViaSequelize: variant.viaSequelize ?? false,
+      });
     after(async () => {
       const handle = await open();
       await handle.dropTables();
@@ -277,16 +339,25 @@ for (const variant of variants) {
         const user = `counted-${randomBytes(4).toString('hex')}`;
         let before = handle.counters();
         await handle.drafts.save(draft(user), 0);
-        assert.deepEqual(handle.counters(), { reads: before.reads, writes: before.writes + 1, sessions: before.sessions });
+        assert.deepEqual(handle.counters(), {
+          reads: before.reads,
+          writes: before.writes + 1,
+          sessions: before.sessions,
+        });
         before = handle.counters();
         await assert.rejects(handle.drafts.save(draft(user), 0), DraftConflictError);
-        assert.deepEqual(handle.counters(), { reads: before.reads + 1, writes: before.writes + 1, sessions: before.sessions });
+        assert.deepEqual(handle.counters(), {
+          reads: before.reads + 1,
+          writes: before.writes + 1,
+          sessions: before.sessions,
+        });
       });
 
       it('the sweep deletes expired sessions and keeps live ones', async () => {
         const live = `live-${randomBytes(4).toString('hex')}`;
         const dead = `dead-${randomBytes(4).toString('hex')}`;
-        const expires = (ms: number) => ({ cookie: { originalMaxAge: 1, expires: new Date(Date.now() + ms).toISOString() } }) as never;
+        const expires = (ms: number) =>
+          ({ cookie: { originalMaxAge: 1, expires: new Date(Date.now() + ms).toISOString() } }) as never;
         await handle.store.set(live, expires(60_000));
         await handle.store.set(dead, expires(-60_000));
         const swept = await handle.sweep();
@@ -313,7 +384,11 @@ for (const variant of variants) {
         const first = await handle.drafts.save(draft(user), 0);
         const before = handle.counters();
         const second = await handle.drafts.save({ ...first }, first.version);
-        assert.deepEqual(handle.counters(), { reads: before.reads, writes: before.writes + 1, sessions: before.sessions });
+        assert.deepEqual(handle.counters(), {
+          reads: before.reads,
+          writes: before.writes + 1,
+          sessions: before.sessions,
+        });
         assert.equal(second.version, 2);
         assert.deepEqual(await handle.drafts.load(user, '2026-W47'), second);
         const stored = await handle.sequelize.query<{ updatedAt: unknown; expires: unknown }>(
@@ -329,19 +404,29 @@ for (const variant of variants) {
 
       it('a session read is one counted session read, and an expired row is no session', async () => {
         const sid = `hot-${randomBytes(4).toString('hex')}`;
-        await handle.store.set(sid, { cookie: { originalMaxAge: 1, expires: new Date(Date.now() + 60_000).toISOString() } } as never);
+        await handle.store.set(sid, {
+          cookie: { originalMaxAge: 1, expires: new Date(Date.now() + 60_000).toISOString() },
+        } as never);
         const before = handle.counters();
         assert.ok(await handle.store.get(sid));
         const after = handle.counters();
         assert.equal(after.reads, before.reads + 1);
         assert.equal(after.sessions.reads, before.sessions.reads + 1);
-        await handle.store.set(sid, { cookie: { originalMaxAge: 1, expires: new Date(Date.now() - 1).toISOString() } } as never);
+        await handle.store.set(sid, {
+          cookie: { originalMaxAge: 1, expires: new Date(Date.now() - 1).toISOString() },
+        } as never);
         assert.equal(await handle.store.get(sid), null);
       });
 
       it('a draft key longer than the column allows is refused before reaching the database', async () => {
-        await assert.rejects(handle.drafts.save(draft('u'.repeat(256)), 0), /draft user must be a string of 1 to 255 characters/);
-        await assert.rejects(handle.drafts.load('u', 'W'.repeat(33)), /draft week must be a string of 1 to 32 characters/);
+        await assert.rejects(
+          handle.drafts.save(draft('u'.repeat(256)), 0),
+          /draft user must be a string of 1 to 255 characters/,
+        );
+        await assert.rejects(
+          handle.drafts.load('u', 'W'.repeat(33)),
+          /draft week must be a string of 1 to 32 characters/,
+        );
       });
 
       it('after close, store methods hand the error to their callback or reject their promise', async () => {

@@ -29,7 +29,9 @@ test('bench results: a missing file, bad JSON, no field or a bad value is a prob
   const notJson = readBenchCapacity(write('bad.json', '{ nope'));
   assert.ok(!notJson.ok && notJson.problem.includes('is not JSON'));
   const noField = readBenchCapacity(write('empty.json', { friday_flow: { cloud: { rps: 3 } } }));
-  assert.ok(!noField.ok && noField.problem.endsWith('it has neither friday_flow.onprem.rps nor friday_flow.onprem_cluster.rps'));
+  assert.ok(
+    !noField.ok && noField.problem.endsWith('it has neither friday_flow.onprem.rps nor friday_flow.onprem_cluster.rps'),
+  );
   assert.deepEqual(capacityFromBenchResults({ friday_flow: { onprem: { rps: 0 } } }), {
     ok: false,
     problem: 'friday_flow.onprem.rps is 0, not a number of requests/s > 0',

@@ -11,7 +11,10 @@ const dir = mkdtempSync(path.join(tmpdir(), 'capacity-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function capacity(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/capacity.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/capacity.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -54,7 +57,10 @@ test('cli: capacity read from a bench results file in a temp dir', () => {
   assert.equal(doc.instances_needed, 3);
   assert.equal(doc.costs.compute, 5.4432);
   const table = capacity('--preset', 'azure-2026', '--bench-results', bench);
-  assert.match(table.stdout, /^instances needed +3 +max\(minimum 2, ceil\(100 ÷ 40 requests\/s per instance\) = 3\); capacity from .*friday_flow\.onprem_cluster\.rps$/m);
+  assert.match(
+    table.stdout,
+    /^instances needed +3 +max\(minimum 2, ceil\(100 ÷ 40 requests\/s per instance\) = 3\); capacity from .*friday_flow\.onprem_cluster\.rps$/m,
+  );
 });
 
 test('cli: no bench file and no --capacity-rps → exit 2, saying which file and which flag', () => {
@@ -63,7 +69,10 @@ test('cli: no bench file and no --capacity-rps → exit 2, saying which file and
   assert.equal(r.stdout, '');
   assert.match(r.stderr, /per-instance capacity needed and not found: .*missing\.json not found/);
   assert.match(r.stderr, /Pass --capacity-rps N/);
-  assert.equal(capacity('--preset', 'azure-2026', '--bench-results', path.join(dir, 'missing.json'), '--capacity-rps', '500').code, 0);
+  assert.equal(
+    capacity('--preset', 'azure-2026', '--bench-results', path.join(dir, 'missing.json'), '--capacity-rps', '500').code,
+    0,
+  );
 });
 
 test('cli: bad flags → exit 2 listing the valid flags', () => {
@@ -87,10 +96,27 @@ test('cli: --input FILE, and --help', () => {
   writeFileSync(
     file,
     JSON.stringify({
-      employees: 100, shareEntering: 1, requestsPerEntry: 36, windowHours: 1, peakFactor: 2, billedHours: 1,
-      instanceCapacityRps: 1, instancesMinimum: 0, instancePricePerHour: 1, kbOutPerEntry: 0, kbInPerEntry: 0,
-      pricePerGbOut: 0, pricePerGbIn: 0, sessionKbPerUser: 0, storagePricePerGbMonth: 0, storeTransactionsPerRequest: 0,
-      storePricePer10k: 0, relayListeners: 1, relayPricePerListenerHour: 1, authTransactionsPerEntry: 0, authPricePer100k: 0,
+      employees: 100,
+      shareEntering: 1,
+      requestsPerEntry: 36,
+      windowHours: 1,
+      peakFactor: 2,
+      billedHours: 1,
+      instanceCapacityRps: 1,
+      instancesMinimum: 0,
+      instancePricePerHour: 1,
+      kbOutPerEntry: 0,
+      kbInPerEntry: 0,
+      pricePerGbOut: 0,
+      pricePerGbIn: 0,
+      sessionKbPerUser: 0,
+      storagePricePerGbMonth: 0,
+      storeTransactionsPerRequest: 0,
+      storePricePer10k: 0,
+      relayListeners: 1,
+      relayPricePerListenerHour: 1,
+      authTransactionsPerEntry: 0,
+      authPricePer100k: 0,
     }),
   );
   // 100 × 36 / 3600 = 1 rps; peak 2 → ceil(2 / 1) = 2 instances × $1 × 1 h = $2; relay 1 × 1 h × $1 = $1

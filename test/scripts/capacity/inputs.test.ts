@@ -3,12 +3,21 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { checkInputs, inputsFromJson, mergeInputs, parseCliArgs, type RawInputs } from '../../../scripts/capacity/inputs.js';
+import {
+  checkInputs,
+  inputsFromJson,
+  mergeInputs,
+  parseCliArgs,
+  type RawInputs,
+} from '../../../scripts/capacity/inputs.js';
 import { planCapacity } from '../../../scripts/capacity/plan.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const study = (): RawInputs => {
-  const parsed = inputsFromJson(JSON.parse(readFileSync(path.join(ROOT, 'config/capacity/study-2010.json'), 'utf8')), 'study-2010');
+  const parsed = inputsFromJson(
+    JSON.parse(readFileSync(path.join(ROOT, 'config/capacity/study-2010.json'), 'utf8')),
+    'study-2010',
+  );
   if (!parsed.ok) assert.fail(parsed.problems.join('\n'));
   return parsed.value;
 };
@@ -50,12 +59,20 @@ test('--instances auto over the study preset sizes from --capacity-rps', () => {
 test('bad flags: every unknown flag, missing value and stray word is reported', () => {
   const parsed = parseCliArgs(['--employes', '3', 'stray', '--share', '--json', '--gb']);
   assert.ok(!parsed.ok);
-  assert.deepEqual(parsed.problems, ['unknown flag --employes', 'unexpected argument "stray"', '--share needs a value', '--gb needs a value']);
+  assert.deepEqual(parsed.problems, [
+    'unknown flag --employes',
+    'unexpected argument "stray"',
+    '--share needs a value',
+    '--gb needs a value',
+  ]);
   assert.ok(!parseCliArgs(['--preset', 'a', '--input', 'b.json']).ok);
 });
 
 test('bad values: all reported at once, each with its input name and flag', () => {
-  const raw = mergeInputs(study(), flags('--employees', 'many', '--share', '1.5', '--window-hours', '0', '--instances', '0', '--gb', 'mebi').flags);
+  const raw = mergeInputs(
+    study(),
+    flags('--employees', 'many', '--share', '1.5', '--window-hours', '0', '--instances', '0', '--gb', 'mebi').flags,
+  );
   const checked = checkInputs(raw);
   assert.ok(!checked.ok);
   assert.deepEqual(checked.problems, [

@@ -10,7 +10,10 @@ import { instancesFor, planCapacity } from '../../../scripts/capacity/plan.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 function presetRaw(name: string): RawInputs {
-  const parsed = inputsFromJson(JSON.parse(readFileSync(path.join(ROOT, 'config/capacity', `${name}.json`), 'utf8')), name);
+  const parsed = inputsFromJson(
+    JSON.parse(readFileSync(path.join(ROOT, 'config/capacity', `${name}.json`), 'utf8')),
+    name,
+  );
   if (!parsed.ok) assert.fail(parsed.problems.join('\n'));
   return parsed.value;
 }
@@ -139,7 +142,9 @@ test('instances needed = max(minimum, ceil(peak / capacity))', () => {
 
 test('instances auto: sized from the peak and the capacity, then priced', () => {
   // 16,000 × 30 / 14,400 = 33.33 rps average; × 3 = 100 rps peak; capacity 30 → ceil(3.33) = 4 instances
-  const plan = planCapacity(inputs({ ...presetRaw('study-2010'), instances: 'auto', peakFactor: 3, instanceCapacityRps: 30 }));
+  const plan = planCapacity(
+    inputs({ ...presetRaw('study-2010'), instances: 'auto', peakFactor: 3, instanceCapacityRps: 30 }),
+  );
   close(plan.requestsPerSecondPeak, 100, 'peak rps');
   assert.equal(plan.instancesForPeak, 4);
   assert.equal(plan.instancesNeeded, 4);
@@ -168,7 +173,15 @@ test('redirects/s counts the redirected share of the entries only, one redirect 
 
 test('azure-2026: every price has a source, and the plan runs with a 500 rps capacity', () => {
   const json = JSON.parse(readFileSync(path.join(ROOT, 'config/capacity/azure-2026.json'), 'utf8'));
-  for (const key of ['instancePricePerHour', 'pricePerGbOut', 'pricePerGbIn', 'storagePricePerGbMonth', 'storePricePer10k', 'relayPricePerListenerHour', 'authPricePer100k']) {
+  for (const key of [
+    'instancePricePerHour',
+    'pricePerGbOut',
+    'pricePerGbIn',
+    'storagePricePerGbMonth',
+    'storePricePer10k',
+    'relayPricePerListenerHour',
+    'authPricePer100k',
+  ]) {
     const source = json._sources[key];
     assert.ok(source?.source && source.status, `_sources.${key} has a source and a status`);
     assert.equal(source.value, json[key], `_sources.${key}.value is the preset's value`);

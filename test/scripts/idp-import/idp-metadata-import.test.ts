@@ -47,7 +47,8 @@ function failure<T>(r: Result<T>): { kind: string; problems: string[]; text: str
   if (r.ok) assert.fail('expected a failure');
   return { kind: r.kind, problems: r.problems, text: r.problems.join('\n') };
 }
-const load = (name: string, options: Partial<IdpImportOptions> = {}) => importIdpMetadata(fixture(name), { id: 'partner', now: NOW, ...options });
+const load = (name: string, options: Partial<IdpImportOptions> = {}) =>
+  importIdpMetadata(fixture(name), { id: 'partner', now: NOW, ...options });
 
 describe('ADFS FederationMetadata (certificate rollover)', () => {
   const imp = ok(load(ADFS, { id: 'fabrikam', emailDomains: ['Fabrikam.Example'] }));
@@ -57,15 +58,21 @@ describe('ADFS FederationMetadata (certificate rollover)', () => {
     assert.equal(imp.entry.ssoUrl, 'https://adfs.fabrikam.example/adfs/ls/');
     assert.equal(imp.entry.sloUrl, 'https://adfs.fabrikam.example/adfs/ls/slo');
     assert.equal(imp.entry.label, 'Fabrikam');
-    assert.deepEqual(imp.ssoBindings.map((b) => b.split(':').pop()), ['HTTP-POST', 'HTTP-Redirect']);
+    assert.deepEqual(
+      imp.ssoBindings.map((b) => b.split(':').pop()),
+      ['HTTP-POST', 'HTTP-Redirect'],
+    );
   });
 
-  test('both signing certificates of the rollover, in document order; never the encryption one nor other descriptors\' keys', () => {
+  test("both signing certificates of the rollover, in document order; never the encryption one nor other descriptors' keys", () => {
     assert.deepEqual(imp.entry.certs.map(fingerprint), [FP.adfsSigning1, FP.adfsSigning2]);
-    assert.deepEqual(imp.certificates.map((c) => c.fingerprint256), [FP.adfsSigning1, FP.adfsSigning2]);
+    assert.deepEqual(
+      imp.certificates.map((c) => c.fingerprint256),
+      [FP.adfsSigning1, FP.adfsSigning2],
+    );
     assert.equal(imp.encryptionOnlyKeys, 1);
     assert.ok(!imp.entry.certs.map(fingerprint).includes(FP.adfsEncryption));
-    assert.ok(!imp.entry.certs.map(fingerprint).includes(FP.northwind), 'the SPSSODescriptor key is not the IdP\'s');
+    assert.ok(!imp.entry.certs.map(fingerprint).includes(FP.northwind), "the SPSSODescriptor key is not the IdP's");
   });
 
   test('partner defaults: Contractor only, empty contractor mapping table, ADFS claims left to the schema defaults', () => {
@@ -82,7 +89,10 @@ describe('ADFS FederationMetadata (certificate rollover)', () => {
     const parsed = idpConfigSchema.parse(imp.entry);
     assert.equal(parsed.claims.stripDomain, true);
     assert.equal(parsed.wantResponseSigned, true);
-    const saml = samlConfigSchema.safeParse({ sp: { signingKey: 'config/dev/keys/sp-dev.key', signingCert: 'config/dev/keys/sp-dev.crt' }, idps: [imp.entry] });
+    const saml = samlConfigSchema.safeParse({
+      sp: { signingKey: 'config/dev/keys/sp-dev.key', signingCert: 'config/dev/keys/sp-dev.crt' },
+      idps: [imp.entry],
+    });
     assert.ok(saml.success, JSON.stringify(saml.error?.issues));
   });
 
@@ -108,7 +118,7 @@ describe('ADFS FederationMetadata (certificate rollover)', () => {
 });
 
 describe('EntitiesDescriptor with two IdPs', () => {
-  test('without --entity: a usage error listing the IdPs\' entityIDs (not the SP\'s)', () => {
+  test("without --entity: a usage error listing the IdPs' entityIDs (not the SP's)", () => {
     const f = failure(load(ENTITIES));
     assert.equal(f.kind, 'usage');
     assert.match(f.text, /--entity/);
@@ -137,7 +147,12 @@ describe('EntitiesDescriptor with two IdPs', () => {
     const imp = ok(load(ENTITIES, { id: 'northwind', entityId: 'https://idp.northwind.example/saml2' }));
     assert.deepEqual(imp.entry.claims, { name: [CLAIM_TYPES.upn], stripDomain: false });
     const idp = idpConfigSchema.parse({ ...imp.entry, erpAccounts: { 'carol@northwind.example': 'carol' } });
-    const profile = { issuer: idp.entityId, nameID: 'x', nameIDFormat: 'u', attributes: { [CLAIM_TYPES.upn]: 'carol@northwind.example', [CLAIM_TYPES.role]: 'Contractor' } } as unknown as Profile;
+    const profile = {
+      issuer: idp.entityId,
+      nameID: 'x',
+      nameIDFormat: 'u',
+      attributes: { [CLAIM_TYPES.upn]: 'carol@northwind.example', [CLAIM_TYPES.role]: 'Contractor' },
+    } as unknown as Profile;
     const { principal } = principalFromProfile(profile, idp);
     assert.equal(principal.name, 'northwind:carol@northwind.example');
     assert.deepEqual(principal.roles, ['Contractor']);
@@ -145,8 +160,14 @@ describe('EntitiesDescriptor with two IdPs', () => {
 
   test('no OrganizationDisplayName: the label is the entityID; --label wins over both', () => {
     assert.equal(ok(load(ENTITIES, { entityId: 'urn:tailspin:idp' })).entry.label, 'urn:tailspin:idp');
-    assert.equal(ok(load(ENTITIES, { entityId: 'urn:tailspin:idp', label: 'Tailspin Toys' })).entry.label, 'Tailspin Toys');
-    assert.equal(ok(load(ENTITIES, { entityId: 'urn:tailspin:idp' })).entry.sloUrl, 'https://login.tailspin.example/slo');
+    assert.equal(
+      ok(load(ENTITIES, { entityId: 'urn:tailspin:idp', label: 'Tailspin Toys' })).entry.label,
+      'Tailspin Toys',
+    );
+    assert.equal(
+      ok(load(ENTITIES, { entityId: 'urn:tailspin:idp' })).entry.sloUrl,
+      'https://login.tailspin.example/slo',
+    );
   });
 });
 
@@ -164,10 +185,16 @@ describe('refused metadata', () => {
     assert.equal(f.kind, 'metadata');
     assert.match(f.text, /DOCTYPE/);
     assert.doesNotMatch(f.text, /Evil/);
-    assert.equal(failure(importIdpMetadata(fixture(DOCTYPE).replace('<!DOCTYPE', '<!doctype'), { id: 'x' })).kind, 'metadata');
+    assert.equal(
+      failure(importIdpMetadata(fixture(DOCTYPE).replace('<!DOCTYPE', '<!doctype'), { id: 'x' })).kind,
+      'metadata',
+    );
   });
 
-  const northwindBody = fixture(ENTITIES).match(/<ds:X509Certificate>\s*([\s\S]*?)\s*<\/ds:X509Certificate>/)?.[1]?.replace(/\s+/g, '') ?? '';
+  const northwindBody =
+    fixture(ENTITIES)
+      .match(/<ds:X509Certificate>\s*([\s\S]*?)\s*<\/ds:X509Certificate>/)?.[1]
+      ?.replace(/\s+/g, '') ?? '';
   const idpXml = (keyDescriptors: string, extra = '') => `<?xml version="1.0"?>
 <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="urn:x:idp">
   <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">${keyDescriptors}
@@ -181,7 +208,10 @@ describe('refused metadata', () => {
     const f = failure(importIdpMetadata(idpXml(key('encryption')), { id: 'x', now: NOW }));
     assert.equal(f.kind, 'metadata');
     assert.match(f.text, /no signing certificate.*use="encryption"/);
-    assert.deepEqual(ok(importIdpMetadata(idpXml(key('signing')), { id: 'x', now: NOW })).entry.certs.map(fingerprint), [FP.northwind]);
+    assert.deepEqual(
+      ok(importIdpMetadata(idpXml(key('signing')), { id: 'x', now: NOW })).entry.certs.map(fingerprint),
+      [FP.northwind],
+    );
   });
 
   test('every problem is reported, one line each', () => {
@@ -191,12 +221,21 @@ describe('refused metadata', () => {
     assert.ok(f.problems.every((p) => !p.includes('\n')));
   });
 
-  test('not XML, not metadata, a service provider\'s metadata, an IdP without SAML 2.0', () => {
+  test("not XML, not metadata, a service provider's metadata, an IdP without SAML 2.0", () => {
     assert.match(failure(importIdpMetadata('<md:EntityDescriptor', { id: 'x' })).text, /not well-formed XML/);
-    assert.match(failure(importIdpMetadata('<html><body/></html>', { id: 'x' })).text, /not a SAML 2\.0 md:EntityDescriptor/);
-    const sp = fixture(ENTITIES).replace(/^[\s\S]*?(<md:EntityDescriptor entityID="https:\/\/sp[\s\S]*?<\/md:EntityDescriptor>)[\s\S]*$/, '$1').replace('<md:EntityDescriptor ', '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" ');
+    assert.match(
+      failure(importIdpMetadata('<html><body/></html>', { id: 'x' })).text,
+      /not a SAML 2\.0 md:EntityDescriptor/,
+    );
+    const sp = fixture(ENTITIES)
+      .replace(/^[\s\S]*?(<md:EntityDescriptor entityID="https:\/\/sp[\s\S]*?<\/md:EntityDescriptor>)[\s\S]*$/, '$1')
+      .replace('<md:EntityDescriptor ', '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" ');
     assert.match(failure(importIdpMetadata(sp, { id: 'x' })).text, /no identity provider/);
-    assert.match(failure(importIdpMetadata(idpXml(key('signing')).replace('SAML:2.0:protocol', 'SAML:1.1:protocol'), { id: 'x' })).text, /protocolSupportEnumeration/);
+    assert.match(
+      failure(importIdpMetadata(idpXml(key('signing')).replace('SAML:2.0:protocol', 'SAML:1.1:protocol'), { id: 'x' }))
+        .text,
+      /protocolSupportEnumeration/,
+    );
   });
 });
 
@@ -216,7 +255,10 @@ describe('options', () => {
     assert.equal(any.entry.allowedRoles, undefined);
     assert.equal(any.entry.erpAccounts, undefined);
     assert.equal(idpConfigSchema.parse(any.entry).allowedRoles, null);
-    assert.deepEqual(ok(load(ADFS, { trust: 'corporate', roles: ['Employee', 'Manager'] })).entry.allowedRoles, ['Employee', 'Manager']);
+    assert.deepEqual(ok(load(ADFS, { trust: 'corporate', roles: ['Employee', 'Manager'] })).entry.allowedRoles, [
+      'Employee',
+      'Manager',
+    ]);
   });
 });
 
@@ -226,7 +268,9 @@ describe('the development STS metadata', () => {
 
   test('imports as the corporate IdP the development configuration describes', () => {
     const imp = ok(importIdpMetadata(xml, { id: 'contoso', trust: 'corporate', label: 'CONTOSO (development STS)' }));
-    const dev = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'config/env/test.json'), 'utf8')) as { saml: { idps: Array<Record<string, unknown>> } };
+    const dev = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'config/env/test.json'), 'utf8')) as {
+      saml: { idps: Array<Record<string, unknown>> };
+    };
     const configured = dev.saml.idps.find((i) => i.id === 'contoso');
     assert.equal(imp.entry.entityId, configured?.entityId);
     assert.equal(imp.entry.ssoUrl, configured?.ssoUrl);
@@ -238,7 +282,13 @@ describe('the development STS metadata', () => {
   });
 
   test('its single logout endpoint, when it serves one, becomes sloUrl', () => {
-    const withSlo = idpMetadataXml('urn:contoso:dev-sts', 'http://127.0.0.1:3100/sso', certPem, Object.values(CLAIM_TYPES), 'http://127.0.0.1:3100/slo');
+    const withSlo = idpMetadataXml(
+      'urn:contoso:dev-sts',
+      'http://127.0.0.1:3100/sso',
+      certPem,
+      Object.values(CLAIM_TYPES),
+      'http://127.0.0.1:3100/slo',
+    );
     const imp = ok(importIdpMetadata(withSlo, { id: 'contoso', trust: 'corporate' }));
     assert.equal(imp.entry.sloUrl, 'http://127.0.0.1:3100/slo');
     assert.match(describeImport(imp).join('\n'), /single logout messages are signed/);
@@ -281,7 +331,10 @@ describe('upsertIdpInConfigText', () => {
     assert.deepEqual(json.saml.idps[1], up.entry);
     const before = JSON.parse(CONFIG);
     assert.deepEqual({ ...json, saml: { ...json.saml, idps: [json.saml.idps[0]] } }, before);
-    assert.ok(up.text.startsWith(CONFIG.slice(0, CONFIG.indexOf(']\n      }') + 9)), 'the text before the new entry is untouched');
+    assert.ok(
+      up.text.startsWith(CONFIG.slice(0, CONFIG.indexOf(']\n      }') + 9)),
+      'the text before the new entry is untouched',
+    );
     assert.ok(up.text.endsWith('    ]\n  },\n  "burst": { "otherUrl": null }\n}\n'));
     assert.match(up.text, /\n {6}\{\n {8}"id": "fabrikam",/);
     assert.match(up.changes[0] ?? '', /inserted saml\.idps\[1\]/);
@@ -289,24 +342,38 @@ describe('upsertIdpInConfigText', () => {
 
   test('replaces by id or by entityId, keeping the hand-made keys (erpAccounts, label, flags)', () => {
     const first = ok(upsertIdpInConfigText(CONFIG, adfs())).text;
-    const edited = first.replace('"erpAccounts": {}', '"erpAccounts": { "FABRIKAM\\\\carol": "carol" },\n        "wantResponseSigned": false');
+    const edited = first.replace(
+      '"erpAccounts": {}',
+      '"erpAccounts": { "FABRIKAM\\\\carol": "carol" },\n        "wantResponseSigned": false',
+    );
     const again = ok(upsertIdpInConfigText(edited, adfs({ id: 'fabrikam', emailDomains: ['fabrikam.example'] })));
     assert.equal(again.action, 'replaced');
     const idp = JSON.parse(again.text).saml.idps[1];
     assert.deepEqual(idp.erpAccounts, { 'FABRIKAM\\carol': 'carol' });
     assert.equal(idp.wantResponseSigned, false);
     assert.deepEqual(idp.emailDomains, ['fabrikam.example']);
-    assert.ok(again.text.includes('"erpAccounts": { "FABRIKAM\\\\carol": "carol" }'), 'an unchanged key keeps its formatting');
+    assert.ok(
+      again.text.includes('"erpAccounts": { "FABRIKAM\\\\carol": "carol" }'),
+      'an unchanged key keeps its formatting',
+    );
     assert.deepEqual(again.changes.slice(1), ['  + emailDomains: ["fabrikam.example"]']);
 
     const byEntity = ok(upsertIdpInConfigText(again.text, adfs({ id: 'fabrikam-adfs' })));
     assert.equal(byEntity.action, 'replaced');
     assert.match(byEntity.changes[0] ?? '', /matched by entityId/);
-    assert.deepEqual(JSON.parse(byEntity.text).saml.idps.map((i: { id: string }) => i.id), ['contoso', 'fabrikam-adfs']);
+    assert.deepEqual(
+      JSON.parse(byEntity.text).saml.idps.map((i: { id: string }) => i.id),
+      ['contoso', 'fabrikam-adfs'],
+    );
   });
 
   test('re-importing a corporate entry without --trust keeps it corporate', () => {
-    const sts = idpMetadataXml('urn:contoso:dev-sts', 'http://127.0.0.1:3100/sso', readFileSync(path.join(PROJECT_ROOT, 'config/dev/keys/dev-sts.crt'), 'utf8'), [CLAIM_TYPES.upn]);
+    const sts = idpMetadataXml(
+      'urn:contoso:dev-sts',
+      'http://127.0.0.1:3100/sso',
+      readFileSync(path.join(PROJECT_ROOT, 'config/dev/keys/dev-sts.crt'), 'utf8'),
+      [CLAIM_TYPES.upn],
+    );
     const imp = ok(importIdpMetadata(sts, { id: 'contoso', now: NOW }));
     const up = ok(upsertIdpInConfigText(CONFIG, imp));
     const idp = JSON.parse(up.text).saml.idps[0];
@@ -319,11 +386,14 @@ describe('upsertIdpInConfigText', () => {
   test('refuses an id and an entityId of two different entries, and an e-mail domain already claimed', () => {
     const two = ok(upsertIdpInConfigText(CONFIG, adfs())).text;
     assert.match(failure(upsertIdpInConfigText(two, adfs({ id: 'contoso' }))).text, /fix the file by hand/);
-    assert.match(failure(upsertIdpInConfigText(CONFIG, adfs({ emailDomains: ['contoso.example'] }))).text, /already claimed by saml\.idps\[0\]/);
+    assert.match(
+      failure(upsertIdpInConfigText(CONFIG, adfs({ emailDomains: ['contoso.example'] }))).text,
+      /already claimed by saml\.idps\[0\]/,
+    );
     assert.equal(failure(upsertIdpInConfigText('[1]', adfs())).kind, 'usage');
   });
 
-  test('a file without saml.idps gets one (with a note: it replaces the lower layers\' list)', () => {
+  test("a file without saml.idps gets one (with a note: it replaces the lower layers' list)", () => {
     const up = ok(upsertIdpInConfigText('{\n  "log": { "level": "info" }\n}\n', adfs()));
     const json = JSON.parse(up.text);
     assert.deepEqual(json.log, { level: 'info' });
@@ -339,12 +409,17 @@ describe('the CLI (node --import tsx scripts/idp-import.ts)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'idp-import-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
   const cli = (...args: string[]) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/idp-import.ts', ...args], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/idp-import.ts', ...args], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   const cliAsync = (...args: string[]) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/idp-import.ts', ...args], { cwd: PROJECT_ROOT });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/idp-import.ts', ...args], {
+        cwd: PROJECT_ROOT,
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -393,7 +468,15 @@ describe('the CLI (node --import tsx scripts/idp-import.ts)', () => {
     copyFileSync(path.join(PROJECT_ROOT, 'config/env/test.json'), file);
     const original = JSON.parse(readFileSync(file, 'utf8'));
 
-    const first = cli(fx(ENTITIES), '--id', 'northwind', '--entity', 'https://idp.northwind.example/saml2', '--into', file);
+    const first = cli(
+      fx(ENTITIES),
+      '--id',
+      'northwind',
+      '--entity',
+      'https://idp.northwind.example/saml2',
+      '--into',
+      file,
+    );
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /inserted saml\.idps\[1\]/);
     const afterFirst = JSON.parse(readFileSync(file, 'utf8'));
@@ -402,8 +485,24 @@ describe('the CLI (node --import tsx scripts/idp-import.ts)', () => {
     assert.ok(idpConfigSchema.safeParse(afterFirst.saml.idps[1]).success);
 
     // The operator fills the contractor mapping table; a re-import (new label) must keep it.
-    writeFileSync(file, readFileSync(file, 'utf8').replace('"erpAccounts": {}', '"erpAccounts": {\n          "carol@northwind.example": "carol"\n        }'));
-    const second = cli(fx(ENTITIES), '--id', 'northwind', '--entity', 'https://idp.northwind.example/saml2', '--label', 'Northwind', '--into', file);
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        '"erpAccounts": {}',
+        '"erpAccounts": {\n          "carol@northwind.example": "carol"\n        }',
+      ),
+    );
+    const second = cli(
+      fx(ENTITIES),
+      '--id',
+      'northwind',
+      '--entity',
+      'https://idp.northwind.example/saml2',
+      '--label',
+      'Northwind',
+      '--into',
+      file,
+    );
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stdout, /replaced saml\.idps\[1\]/);
     assert.match(second.stdout, /label: "Northwind Traders" -> "Northwind"/);

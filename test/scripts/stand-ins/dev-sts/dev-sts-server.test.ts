@@ -9,7 +9,11 @@ async function setup(t: TestContext) {
   const sts = await startTestDevSts(t, { serviceProviders: [SP] });
   /** The sign-on URL an SP would redirect to (a real node-saml AuthnRequest). */
   const requestUrl = (issuer = SP.entityId, callbackUrl = SP.acsUrl, relayState = '/week/2026-W47') =>
-    new SAML({ issuer, callbackUrl, entryPoint: sts.ssoUrl, idpCert: sts.certPem }).getAuthorizeUrlAsync(relayState, undefined, {});
+    new SAML({ issuer, callbackUrl, entryPoint: sts.ssoUrl, idpCert: sts.certPem }).getAuthorizeUrlAsync(
+      relayState,
+      undefined,
+      {},
+    );
   return { sts, requestUrl, browser: new TestBrowser() };
 }
 
@@ -47,7 +51,9 @@ test('an AuthnRequest asking for another ACS URL is refused', async (t) => {
 
 test('a SAMLRequest that is not a deflated AuthnRequest gets a 400 page', async (t) => {
   const { sts, browser } = await setup(t);
-  const page = await browser.get(`${sts.ssoUrl}?SAMLRequest=${encodeURIComponent(Buffer.from('<x/>').toString('base64'))}`);
+  const page = await browser.get(
+    `${sts.ssoUrl}?SAMLRequest=${encodeURIComponent(Buffer.from('<x/>').toString('base64'))}`,
+  );
   assert.equal(page.status, 400);
   assert.match(page.body, /Invalid sign-in request/);
 });
@@ -55,7 +61,11 @@ test('a SAMLRequest that is not a deflated AuthnRequest gets a 400 page', async 
 test('an unknown user gets the same answer as a wrong password', async (t) => {
   const { requestUrl, browser } = await setup(t);
   const form = readForm((await browser.get(await requestUrl())).body);
-  const page = await browser.post(new URL(form.action, (await requestUrl())).toString(), { ...form.fields, username: 'nobody', password: 'dev-password' });
+  const page = await browser.post(new URL(form.action, await requestUrl()).toString(), {
+    ...form.fields,
+    username: 'nobody',
+    password: 'dev-password',
+  });
   assert.equal(page.status, 200);
   assert.match(page.body, /The user name or password is incorrect\./);
   assert.equal(readForm(page.body).fields.username, 'nobody');
@@ -64,7 +74,11 @@ test('an unknown user gets the same answer as a wrong password', async (t) => {
 test('after sign-in the page posts SAMLResponse and RelayState to the ACS with no inline script', async (t) => {
   const { sts, requestUrl, browser } = await setup(t);
   const form = readForm((await browser.get(await requestUrl())).body);
-  const page = await browser.post(`${sts.url}${form.action}`, { ...form.fields, username: 'alice', password: 'dev-password' });
+  const page = await browser.post(`${sts.url}${form.action}`, {
+    ...form.fields,
+    username: 'alice',
+    password: 'dev-password',
+  });
   assert.equal(page.status, 200);
   const answer = readForm(page.body);
   assert.equal(answer.action, SP.acsUrl);
@@ -74,7 +88,10 @@ test('after sign-in the page posts SAMLResponse and RelayState to the ACS with n
   assert.doesNotMatch(page.body, /<script>|<script(?![^>]*\ssrc=)[^>]*>|\son[a-z]+=/i, 'no inline script or handler');
   assert.match(page.body, /<script src="\/assets\/auto-submit\.js" defer><\/script>/);
   assert.match(page.body, /<button type="submit">Continue<\/button>/);
-  assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'; .*form-action http:\/\/127\.0\.0\.1:9/);
+  assert.match(
+    page.headers.get('content-security-policy') ?? '',
+    /script-src 'self'; .*form-action http:\/\/127\.0\.0\.1:9/,
+  );
 });
 
 test('the auto-submit script is served as a JavaScript file', async (t) => {

@@ -7,7 +7,8 @@ import { verifyPassword } from '../../../../scripts/stand-ins/dev-sts/password-h
 
 const contoso = Directory.fromFile(path.join(PROJECT_ROOT, 'config/dev/directory.json'));
 const fabrikam = Directory.fromFile(path.join(PROJECT_ROOT, 'config/dev/fabrikam-directory.json'));
-const rolesOf = (directory: Directory, account: string) => directory.rolesOf(directory.find(account) ?? assert.fail(`no ${account}`));
+const rolesOf = (directory: Directory, account: string) =>
+  directory.rolesOf(directory.find(account) ?? assert.fail(`no ${account}`));
 
 test('the development accounts have the roles the issues name', () => {
   assert.deepEqual(rolesOf(contoso, 'alice'), ['Employee']);
@@ -34,7 +35,8 @@ test('mallory is granted Contractor and Admin by Fabrikam (the app must drop Adm
 });
 
 test('every development account, at both IdPs, has the password dev-password', async () => {
-  for (const user of [...contoso.users, ...fabrikam.users]) assert.equal(await verifyPassword('dev-password', user.passwordHash), true, user.account);
+  for (const user of [...contoso.users, ...fabrikam.users])
+    assert.equal(await verifyPassword('dev-password', user.passwordHash), true, user.account);
 });
 
 test('people are found by account name or UPN, whatever the case', () => {

@@ -14,11 +14,17 @@ const keyFile = (name: string) => readFileSync(path.join(PROJECT_ROOT, 'config/d
 
 /** What a service provider trusting `idpCert` makes of a Response. */
 function validate(samlResponse: string, idpCert: string) {
-  const saml = new SAML({ idpCert, issuer: SP.entityId, callbackUrl: SP.acsUrl, audience: SP.entityId, validateInResponseTo: ValidateInResponseTo.never });
+  const saml = new SAML({
+    idpCert,
+    issuer: SP.entityId,
+    callbackUrl: SP.acsUrl,
+    audience: SP.entityId,
+    validateInResponseTo: ValidateInResponseTo.never,
+  });
   return saml.validatePostResponseAsync({ SAMLResponse: samlResponse });
 }
 
-test('the fabrikam preset answers with carol\'s claims, signed with the Fabrikam key', async (t) => {
+test("the fabrikam preset answers with carol's claims, signed with the Fabrikam key", async (t) => {
   const sts = await startTestFabrikamIdp(t, { serviceProviders: [SP] });
   assert.equal(sts.entityId, 'urn:fabrikam:dev-idp');
   assert.equal(sts.certPem, keyFile('fabrikam-idp.crt'));
@@ -33,7 +39,10 @@ test('the fabrikam preset answers with carol\'s claims, signed with the Fabrikam
   assert.equal(claims[CLAIM_TYPES.displayName], 'Carol Nguyen');
   assert.equal(claims[CLAIM_TYPES.role], 'Contractor');
   assert.equal(claims[CLAIM_TYPES.group], 'FABRIKAM-Contractors');
-  await assert.rejects(validate(answer.fields.SAMLResponse as string, keyFile('dev-sts.crt')), 'not trusted with the CONTOSO certificate');
+  await assert.rejects(
+    validate(answer.fields.SAMLResponse as string, keyFile('dev-sts.crt')),
+    'not trusted with the CONTOSO certificate',
+  );
 });
 
 test('mallory gets Contractor and Admin from Fabrikam (for the app to drop Admin)', async (t) => {
@@ -46,11 +55,20 @@ test('mallory gets Contractor and Admin from Fabrikam (for the app to drop Admin
 test('the Fabrikam sign-in page names Fabrikam; CONTOSO people are unknown there', async (t) => {
   const sts = await startTestFabrikamIdp(t, { serviceProviders: [SP] });
   const browser = new TestBrowser();
-  const url = await new SAML({ issuer: SP.entityId, callbackUrl: SP.acsUrl, entryPoint: sts.ssoUrl, idpCert: sts.certPem }).getAuthorizeUrlAsync('', undefined, {});
+  const url = await new SAML({
+    issuer: SP.entityId,
+    callbackUrl: SP.acsUrl,
+    entryPoint: sts.ssoUrl,
+    idpCert: sts.certPem,
+  }).getAuthorizeUrlAsync('', undefined, {});
   const login = await browser.get(url);
   assert.match(login.body, /Fabrikam development IdP/);
   const form = readForm(login.body);
-  const page = await browser.post(new URL(form.action, sts.url).toString(), { ...form.fields, username: 'alice', password: 'dev-password' });
+  const page = await browser.post(new URL(form.action, sts.url).toString(), {
+    ...form.fields,
+    username: 'alice',
+    password: 'dev-password',
+  });
   assert.match(page.body, /The user name or password is incorrect\./);
 });
 

@@ -8,7 +8,10 @@ import { test } from 'node:test';
 import { deflateRawSync } from 'node:zlib';
 import { SAML } from '@node-saml/node-saml';
 import * as app from '../../../../src/auth/redirect-binding.js';
-import { parseLogoutRequest as appParseLogoutRequest, parseLogoutResponse as appParseLogoutResponse } from '../../../../src/auth/logout-message-reader.js';
+import {
+  parseLogoutRequest as appParseLogoutRequest,
+  parseLogoutResponse as appParseLogoutResponse,
+} from '../../../../src/auth/logout-message-reader.js';
 import {
   decodeRedirect,
   encodeRedirect,
@@ -18,15 +21,26 @@ import {
   SIG_ALG,
   verifyRedirectSignature,
 } from '../../../../scripts/stand-ins/dev-sts/http-redirect.js';
-import { LogoutMessageError, parseLogoutRequest, parseLogoutResponse } from '../../../../scripts/stand-ins/dev-sts/logout-message-reading.js';
-import { buildLogoutRequest, buildLogoutResponse, STATUS } from '../../../../scripts/stand-ins/dev-sts/logout-messages.js';
+import {
+  LogoutMessageError,
+  parseLogoutRequest,
+  parseLogoutResponse,
+} from '../../../../scripts/stand-ins/dev-sts/logout-message-reading.js';
+import {
+  buildLogoutRequest,
+  buildLogoutResponse,
+  STATUS,
+} from '../../../../scripts/stand-ins/dev-sts/logout-messages.js';
 import { NAMEID_UNSPECIFIED } from '../../../../scripts/stand-ins/dev-sts/saml-response.js';
 import { TestBrowser } from '../../../../scripts/harness/dev-sts.js';
 import { SP_KEYS, spLogoutRequestUrl, startSts, testSp } from './sts-fixtures.js';
 
 const SP = testSp(9);
 const STS_SLO = 'http://127.0.0.1:1/slo';
-const OTHER_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+const OTHER_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+  type: 'pkcs8',
+  format: 'pem',
+}) as string;
 const request = buildLogoutRequest({ issuer: SP.entityId, destination: STS_SLO, nameId: 'alice', sessionIndex: '_s1' });
 
 /** node-saml as the app configures it for single logout (src/auth/single-logout.ts): signs with SHA-256. */
@@ -42,7 +56,8 @@ const appSaml = () =>
   });
 
 /** Signs `octets` as a sender would, so a test can choose what the signature covers. */
-const rsaSign = (octets: string, digest = 'RSA-SHA256', key = SP_KEYS.privateKeyPem) => createSign(digest).update(octets, 'utf8').sign(key, 'base64');
+const rsaSign = (octets: string, digest = 'RSA-SHA256', key = SP_KEYS.privateKeyPem) =>
+  createSign(digest).update(octets, 'utf8').sign(key, 'base64');
 
 const queryOf = (url: string) => url.slice(url.indexOf('?') + 1);
 
@@ -54,14 +69,21 @@ function flipBit(encodedSignature: string): string {
 }
 
 test('a LogoutRequest as the app sends it (node-saml) is decoded, verified and read by the STS', async () => {
-  const url = await appSaml().getLogoutUrlAsync({ issuer: 'urn:contoso:dev-sts', nameID: 'alice', nameIDFormat: NAMEID_UNSPECIFIED, sessionIndex: '_s9' }, '/signed-out', {});
+  const url = await appSaml().getLogoutUrlAsync(
+    { issuer: 'urn:contoso:dev-sts', nameID: 'alice', nameIDFormat: NAMEID_UNSPECIFIED, sessionIndex: '_s9' },
+    '/signed-out',
+    {},
+  );
   const decoded = decodeRedirect(url);
   assert.equal(decoded.kind, 'SAMLRequest');
   assert.equal(decoded.relayState, '/signed-out');
   assert.equal(decoded.sigAlg, SIG_ALG.rsaSha256);
   assert.equal(verifyRedirectSignature(decoded, SP_KEYS.certPem), true);
   const read = parseLogoutRequest(decoded.xml);
-  assert.deepEqual([read.issuer, read.destination, read.nameId, read.nameIdFormat, read.sessionIndexes], [SP.entityId, STS_SLO, 'alice', NAMEID_UNSPECIFIED, ['_s9']]);
+  assert.deepEqual(
+    [read.issuer, read.destination, read.nameId, read.nameIdFormat, read.sessionIndexes],
+    [SP.entityId, STS_SLO, 'alice', NAMEID_UNSPECIFIED, ['_s9']],
+  );
   // The app's own reader reads the same fields from the same message.
   assert.deepEqual(read, appParseLogoutRequest(decoded.xml));
 });
@@ -80,17 +102,28 @@ test('the two bindings agree: the app reads what the STS encodes, the STS reads 
   const relay = '/week/2026-W47?x=1 & y';
   const fromSts = encodeRedirect('SAMLRequest', request.xml, relay, SP_KEYS.privateKeyPem);
   const byApp = app.decodeRedirect(fromSts);
-  assert.deepEqual([byApp.xml, byApp.relayState, app.verifyRedirectSignature(byApp, SP_KEYS.certPem)], [request.xml, relay, true]);
+  assert.deepEqual(
+    [byApp.xml, byApp.relayState, app.verifyRedirectSignature(byApp, SP_KEYS.certPem)],
+    [request.xml, relay, true],
+  );
   const fromApp = app.encodeRedirect('SAMLRequest', request.xml, relay, SP_KEYS.privateKeyPem);
   const bySts = decodeRedirect(fromApp);
-  assert.deepEqual([bySts.xml, bySts.relayState, verifyRedirectSignature(bySts, SP_KEYS.certPem)], [request.xml, relay, true]);
+  assert.deepEqual(
+    [bySts.xml, bySts.relayState, verifyRedirectSignature(bySts, SP_KEYS.certPem)],
+    [request.xml, relay, true],
+  );
   assert.equal(bySts.signedOctets, fromApp.slice(0, fromApp.indexOf('&Signature=')));
 });
 
 test('a tampered signature, message, RelayState or SigAlg, or another key, does not verify', () => {
   const query = encodeRedirect('SAMLRequest', request.xml, '/a', SP_KEYS.privateKeyPem);
   const signature = /&Signature=([^&]+)$/.exec(query)?.[1] as string;
-  const other = encodeRedirect('SAMLRequest', buildLogoutRequest({ issuer: SP.entityId, destination: STS_SLO, nameId: 'dave' }).xml, null, null);
+  const other = encodeRedirect(
+    'SAMLRequest',
+    buildLogoutRequest({ issuer: SP.entityId, destination: STS_SLO, nameId: 'dave' }).xml,
+    null,
+    null,
+  );
   const tampered = {
     'signature bit': query.replace(signature, flipBit(signature)),
     message: query.replace(/^SAMLRequest=[^&]+/, other),
@@ -111,7 +144,11 @@ test('only RSA-SHA256 is accepted: SHA-1, SHA-512, an unknown or a mislabelled S
     const head = `SAMLRequest=${encodeURIComponent(deflateRawSync(request.xml).toString('base64'))}&SigAlg=${encodeURIComponent(sigAlg)}`;
     return decodeRedirect(`${head}&Signature=${encodeURIComponent(rsaSign(head, digest))}`);
   };
-  assert.equal(verifyRedirectSignature(signedWith(SIG_ALG.rsaSha256, 'RSA-SHA256'), SP_KEYS.certPem), true, 'the control');
+  assert.equal(
+    verifyRedirectSignature(signedWith(SIG_ALG.rsaSha256, 'RSA-SHA256'), SP_KEYS.certPem),
+    true,
+    'the control',
+  );
   const refused = {
     'honest SHA-1': signedWith(SIG_ALG.rsaSha1, 'RSA-SHA1'),
     'honest SHA-512': signedWith(SIG_ALG.rsaSha512, 'RSA-SHA512'),
@@ -119,7 +156,8 @@ test('only RSA-SHA256 is accepted: SHA-1, SHA-512, an unknown or a mislabelled S
     'says SHA-256, signed with SHA-1': signedWith(SIG_ALG.rsaSha256, 'RSA-SHA1'),
     'ECDSA URI': signedWith('http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256', 'RSA-SHA256'),
   };
-  for (const [what, decoded] of Object.entries(refused)) assert.equal(verifyRedirectSignature(decoded, SP_KEYS.certPem), false, what);
+  for (const [what, decoded] of Object.entries(refused))
+    assert.equal(verifyRedirectSignature(decoded, SP_KEYS.certPem), false, what);
   // SigAlg swapped after signing: the signed octets no longer match.
   const query = encodeRedirect('SAMLRequest', request.xml, null, SP_KEYS.privateKeyPem);
   const swapped = query.replace(encodeURIComponent(SIG_ALG.rsaSha256), encodeURIComponent(SIG_ALG.rsaSha1));
@@ -132,10 +170,19 @@ test('the signature is over SAMLRequest, RelayState, SigAlg in that order; a que
   const sigAlg = `SigAlg=${encodeURIComponent(SIG_ALG.rsaSha256)}`;
   // Signed in another order, sent in the right one: the STS rebuilds the spec's order, so it fails.
   const otherOrder = rsaSign([relay, message, sigAlg].join('&'));
-  assert.equal(verifyRedirectSignature(decodeRedirect(`${message}&${relay}&${sigAlg}&Signature=${encodeURIComponent(otherOrder)}`), SP_KEYS.certPem), false);
+  assert.equal(
+    verifyRedirectSignature(
+      decodeRedirect(`${message}&${relay}&${sigAlg}&Signature=${encodeURIComponent(otherOrder)}`),
+      SP_KEYS.certPem,
+    ),
+    false,
+  );
   // Signed in the spec's order: verifies as sent in that order...
   const signature = `Signature=${encodeURIComponent(rsaSign([message, relay, sigAlg].join('&')))}`;
-  assert.equal(verifyRedirectSignature(decodeRedirect([message, relay, sigAlg, signature].join('&')), SP_KEYS.certPem), true);
+  assert.equal(
+    verifyRedirectSignature(decodeRedirect([message, relay, sigAlg, signature].join('&')), SP_KEYS.certPem),
+    true,
+  );
   // ...and is refused when the parameters are moved around in the query string.
   for (const order of [
     [relay, message, sigAlg, signature],
@@ -143,7 +190,11 @@ test('the signature is over SAMLRequest, RelayState, SigAlg in that order; a que
     [message, relay, signature, sigAlg],
     [signature, message, relay, sigAlg],
   ]) {
-    assert.throws(() => decodeRedirect(order.join('&')), /not in the order/, order.map((p) => p.split('=')[0]).join(','));
+    assert.throws(
+      () => decodeRedirect(order.join('&')),
+      /not in the order/,
+      order.map((p) => p.split('=')[0]).join(','),
+    );
   }
   // Parameters that are not part of the binding are ignored wherever they are.
   const withExtra = decodeRedirect(['lang=fr', message, relay, 'x=1', sigAlg, signature].join('&'));
@@ -155,7 +206,10 @@ test('oversized queries and deflate bombs are refused before any XML is parsed',
   const encoded = (bytes: Buffer) => `SAMLRequest=${encodeURIComponent(deflateRawSync(bytes).toString('base64'))}`;
   const bomb = encoded(Buffer.alloc(4 * 1024 * 1024, 0x20));
   assert.ok(bomb.length < MAX_QUERY_CHARS, `the bomb is small on the wire (${bomb.length} chars)`);
-  assert.throws(() => decodeRedirect(bomb), (err: Error) => err instanceof RedirectBindingError && /inflates to more than/.test(err.message));
+  assert.throws(
+    () => decodeRedirect(bomb),
+    (err: Error) => err instanceof RedirectBindingError && /inflates to more than/.test(err.message),
+  );
   // The limit is exact: at it the message inflates, one byte more it does not.
   assert.equal(decodeRedirect(encoded(Buffer.alloc(MAX_INFLATED_BYTES, 0x20))).xml.length, MAX_INFLATED_BYTES);
   assert.throws(() => decodeRedirect(encoded(Buffer.alloc(MAX_INFLATED_BYTES + 1, 0x20))), /inflates to more than/);
@@ -180,23 +234,36 @@ test('ambiguous or malformed redirects are refused', () => {
 });
 
 test('the STS reader reads only direct children and refuses what it cannot act on', () => {
-  const inner = request.xml.replace('<saml:Issuer>', '<samlp:Extensions><saml:NameID>dave</saml:NameID></samlp:Extensions><saml:Issuer>');
+  const inner = request.xml.replace(
+    '<saml:Issuer>',
+    '<samlp:Extensions><saml:NameID>dave</saml:NameID></samlp:Extensions><saml:Issuer>',
+  );
   assert.equal(parseLogoutRequest(inner).nameId, 'alice', 'a NameID hidden in Extensions is not read');
   const refused = {
-    'two NameIDs': request.xml.replace('</samlp:LogoutRequest>', '<saml:NameID>dave</saml:NameID></samlp:LogoutRequest>'),
+    'two NameIDs': request.xml.replace(
+      '</samlp:LogoutRequest>',
+      '<saml:NameID>dave</saml:NameID></samlp:LogoutRequest>',
+    ),
     'two Issuers': request.xml.replace('<saml:NameID', `<saml:Issuer>urn:evil</saml:Issuer><saml:NameID`),
-    'EncryptedID': request.xml.replace('</samlp:LogoutRequest>', '<saml:EncryptedID/></samlp:LogoutRequest>'),
+    EncryptedID: request.xml.replace('</samlp:LogoutRequest>', '<saml:EncryptedID/></samlp:LogoutRequest>'),
     'Version 1.1': request.xml.replace('Version="2.0"', 'Version="1.1"'),
     'no time zone': request.xml.replace(/IssueInstant="([^"]+)Z"/, 'IssueInstant="$1"'),
     'not well-formed': request.xml.replace('</samlp:LogoutRequest>', ''),
     'a DOCTYPE': `<!DOCTYPE x>${request.xml}`,
     'another root': request.xml.replace(/LogoutRequest/g, 'AuthnRequest'),
   };
-  for (const [what, xml] of Object.entries(refused)) assert.throws(() => parseLogoutRequest(xml), LogoutMessageError, what);
+  for (const [what, xml] of Object.entries(refused))
+    assert.throws(() => parseLogoutRequest(xml), LogoutMessageError, what);
   const response = buildLogoutResponse({ issuer: SP.entityId, destination: STS_SLO, inResponseTo: '_r1' });
   assert.equal(parseLogoutResponse(response.xml).statusCode, STATUS.success);
-  assert.throws(() => parseLogoutResponse(response.xml.replace(/<samlp:Status>.*<\/samlp:Status>/, '')), LogoutMessageError);
-  assert.throws(() => parseLogoutResponse(response.xml.replace('InResponseTo="_r1"', 'InResponseTo="1 2"')), LogoutMessageError);
+  assert.throws(
+    () => parseLogoutResponse(response.xml.replace(/<samlp:Status>.*<\/samlp:Status>/, '')),
+    LogoutMessageError,
+  );
+  assert.throws(
+    () => parseLogoutResponse(response.xml.replace('InResponseTo="_r1"', 'InResponseTo="1 2"')),
+    LogoutMessageError,
+  );
 });
 
 test('at /slo: reordered, SHA-1-signed, bit-flipped and deflate-bomb messages get the 400 page', async (t) => {
@@ -208,15 +275,26 @@ test('at /slo: reordered, SHA-1-signed, bit-flipped and deflate-bomb messages ge
   const bomb = `SAMLRequest=${encodeURIComponent(deflateRawSync(Buffer.alloc(4 * 1024 * 1024, 0x20)).toString('base64'))}`;
   const cases: Array<[string, string, RegExp]> = [
     ['binding', `${sts.sloUrl}?${[relay, message, sigAlg, signature].join('&')}`, /Invalid logout message/],
-    ['bad_signature', `${sts.sloUrl}?${encodeRedirect('SAMLRequest', sha1.xml, null, SP_KEYS.privateKeyPem, SIG_ALG.rsaSha1)}`, /Invalid signature/],
-    ['bad_signature', `${sts.sloUrl}?${[message, relay, sigAlg, `Signature=${flipBit(signature.slice('Signature='.length))}`].join('&')}`, /Invalid signature/],
+    [
+      'bad_signature',
+      `${sts.sloUrl}?${encodeRedirect('SAMLRequest', sha1.xml, null, SP_KEYS.privateKeyPem, SIG_ALG.rsaSha1)}`,
+      /Invalid signature/,
+    ],
+    [
+      'bad_signature',
+      `${sts.sloUrl}?${[message, relay, sigAlg, `Signature=${flipBit(signature.slice('Signature='.length))}`].join('&')}`,
+      /Invalid signature/,
+    ],
     ['binding', `${sts.sloUrl}?${bomb}`, /Invalid logout message/],
   ];
   for (const [reason, url, title] of cases) {
     const page = await new TestBrowser().get(url);
     assert.equal(page.status, 400, `${reason}: ${url.slice(0, 80)}`);
     assert.match(page.body, title, reason);
-    assert.ok(logs.some((l) => l.event === 'sts_slo_refused' && l.reason === reason), `logged ${reason}`);
+    assert.ok(
+      logs.some((l) => l.event === 'sts_slo_refused' && l.reason === reason),
+      `logged ${reason}`,
+    );
   }
   // The untouched message still goes through.
   assert.equal((await new TestBrowser().get(good)).status, 302);

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LogoutMessageError, parseLogoutRequest, parseLogoutResponse } from '../../../../src/auth/logout-message-reader.js';
-import { buildLogoutRequest, buildLogoutResponse, STATUS } from '../../../../scripts/stand-ins/dev-sts/logout-messages.js';
+import {
+  LogoutMessageError,
+  parseLogoutRequest,
+  parseLogoutResponse,
+} from '../../../../src/auth/logout-message-reader.js';
+import {
+  buildLogoutRequest,
+  buildLogoutResponse,
+  STATUS,
+} from '../../../../scripts/stand-ins/dev-sts/logout-messages.js';
 
 const TRICKY = `a<b>&"c' ]]> <saml:NameID>dave</saml:NameID>`;
 
@@ -18,11 +26,20 @@ test('a LogoutRequest carries the fields given, in schema order, and reads back'
     notOnOrAfter,
   });
   assert.equal(id, '_r1');
-  for (const attr of ['ID="_r1"', 'Version="2.0"', 'IssueInstant="2030-01-01T00:00:00Z"', 'Destination="http://127.0.0.1:1/saml/slo"', 'NotOnOrAfter="2030-01-01T00:05:00Z"']) {
+  for (const attr of [
+    'ID="_r1"',
+    'Version="2.0"',
+    'IssueInstant="2030-01-01T00:00:00Z"',
+    'Destination="http://127.0.0.1:1/saml/slo"',
+    'NotOnOrAfter="2030-01-01T00:05:00Z"',
+  ]) {
     assert.ok(xml.includes(` ${attr}`), attr);
   }
   // Schema order: Issuer, NameID, SessionIndex.
-  assert.match(xml, /^<samlp:LogoutRequest [^>]+><saml:Issuer>urn:test:idp<\/saml:Issuer><saml:NameID Format="[^"]+">alice<\/saml:NameID><samlp:SessionIndex>_s1<\/samlp:SessionIndex><\/samlp:LogoutRequest>$/);
+  assert.match(
+    xml,
+    /^<samlp:LogoutRequest [^>]+><saml:Issuer>urn:test:idp<\/saml:Issuer><saml:NameID Format="[^"]+">alice<\/saml:NameID><samlp:SessionIndex>_s1<\/samlp:SessionIndex><\/samlp:LogoutRequest>$/,
+  );
   assert.deepEqual(parseLogoutRequest(xml), {
     id: '_r1',
     issuer: 'urn:test:idp',
@@ -49,8 +66,22 @@ test('values with markup characters are escaped, and come back exactly', () => {
 
 test('a LogoutResponse answers its request with a status, Success by default', () => {
   const ok = buildLogoutResponse({ issuer: 'urn:test:sp', destination: 'http://127.0.0.1:1/slo', inResponseTo: '_r1' });
-  assert.deepEqual({ ...parseLogoutResponse(ok.xml), id: 'x' }, { id: 'x', issuer: 'urn:test:sp', destination: 'http://127.0.0.1:1/slo', inResponseTo: '_r1', statusCode: STATUS.success });
-  const failed = buildLogoutResponse({ issuer: 'urn:test:sp', destination: 'http://127.0.0.1:1/slo', inResponseTo: '_r1', statusCode: STATUS.responder });
+  assert.deepEqual(
+    { ...parseLogoutResponse(ok.xml), id: 'x' },
+    {
+      id: 'x',
+      issuer: 'urn:test:sp',
+      destination: 'http://127.0.0.1:1/slo',
+      inResponseTo: '_r1',
+      statusCode: STATUS.success,
+    },
+  );
+  const failed = buildLogoutResponse({
+    issuer: 'urn:test:sp',
+    destination: 'http://127.0.0.1:1/slo',
+    inResponseTo: '_r1',
+    statusCode: STATUS.responder,
+  });
   assert.equal(parseLogoutResponse(failed.xml).statusCode, STATUS.responder);
 });
 
@@ -67,5 +98,11 @@ test('the reader refuses DOCTYPEs, other messages, missing NameID, bad times', (
     '<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"',
   ];
   for (const xml of bad) assert.throws(() => parseLogoutRequest(xml), LogoutMessageError, xml.slice(0, 60));
-  assert.throws(() => parseLogoutResponse(buildLogoutResponse({ issuer: 'i', destination: 'd', inResponseTo: '_r' }).xml.replace(/InResponseTo="_r"/, '')), LogoutMessageError);
+  assert.throws(
+    () =>
+      parseLogoutResponse(
+        buildLogoutResponse({ issuer: 'i', destination: 'd', inResponseTo: '_r' }).xml.replace(/InResponseTo="_r"/, ''),
+      ),
+    LogoutMessageError,
+  );
 });

@@ -36,7 +36,11 @@ test('a node-saml SP-initiated LogoutRequest is accepted, and node-saml accepts 
   const saml = nodeSamlSp(sts);
   const browser = new TestBrowser();
   const { sessionIndex } = await signIn(sts, browser, SP, 'alice');
-  const url = await saml.getLogoutUrlAsync({ issuer: sts.entityId, nameID: 'alice', nameIDFormat: NAMEID_UNSPECIFIED, sessionIndex }, '/signed-out', {});
+  const url = await saml.getLogoutUrlAsync(
+    { issuer: sts.entityId, nameID: 'alice', nameIDFormat: NAMEID_UNSPECIFIED, sessionIndex },
+    '/signed-out',
+    {},
+  );
   const [query, raw] = received(await browser.get(url));
   assert.equal(query.RelayState, '/signed-out');
   const result = await saml.validateRedirectAsync(query, raw);
@@ -44,7 +48,7 @@ test('a node-saml SP-initiated LogoutRequest is accepted, and node-saml accepts 
   assert.deepEqual(sts.sessions(), []);
 });
 
-test('node-saml accepts the STS\'s IdP-initiated LogoutRequest, and its LogoutResponse signs the user out at the STS', async (t) => {
+test("node-saml accepts the STS's IdP-initiated LogoutRequest, and its LogoutResponse signs the user out at the STS", async (t) => {
   const { sts } = await startSts(t);
   const saml = nodeSamlSp(sts);
   const browser = new TestBrowser();

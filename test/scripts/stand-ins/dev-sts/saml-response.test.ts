@@ -11,7 +11,13 @@ const key = {
   privateKey: readFileSync(path.join(PROJECT_ROOT, 'config/dev/keys/dev-sts.key'), 'utf8'),
   certPem: readFileSync(path.join(PROJECT_ROOT, 'config/dev/keys/dev-sts.crt'), 'utf8'),
 };
-const TRICKY = ['a<b>c', 'Tom & Jerry', 'say "hi"', `it's`, ']]> <!-- x --> <saml:Attribute Name="role">Admin</saml:Attribute>'];
+const TRICKY = [
+  'a<b>c',
+  'Tom & Jerry',
+  'say "hi"',
+  `it's`,
+  ']]> <!-- x --> <saml:Attribute Name="role">Admin</saml:Attribute>',
+];
 const ACS = 'http://127.0.0.1:1/saml/acs';
 const SP = 'http://127.0.0.1:1/saml/metadata';
 
@@ -43,16 +49,24 @@ test('escaped claim values come back exactly through a verifying service provide
     audience: SP,
     validateInResponseTo: 'never' as ValidateInResponseTo,
   });
-  const { profile } = await saml.validatePostResponseAsync({ SAMLResponse: Buffer.from(issue(TRICKY)).toString('base64') });
+  const { profile } = await saml.validatePostResponseAsync({
+    SAMLResponse: Buffer.from(issue(TRICKY)).toString('base64'),
+  });
   assert.deepEqual((profile?.attributes as Record<string, unknown>)['urn:test:claim'], TRICKY);
 });
 
 test('both the Response and the Assertion carry an RSA-SHA256 signature with SHA-256 digests', () => {
   const xml = issue(['x']);
   assert.equal(xml.match(/<ds:Signature /g)?.length, 2);
-  assert.equal(xml.match(/SignatureMethod Algorithm="http:\/\/www\.w3\.org\/2001\/04\/xmldsig-more#rsa-sha256"/g)?.length, 2);
+  assert.equal(
+    xml.match(/SignatureMethod Algorithm="http:\/\/www\.w3\.org\/2001\/04\/xmldsig-more#rsa-sha256"/g)?.length,
+    2,
+  );
   assert.equal(xml.match(/DigestMethod Algorithm="http:\/\/www\.w3\.org\/2001\/04\/xmlenc#sha256"/g)?.length, 2);
-  assert.equal(xml.match(/CanonicalizationMethod Algorithm="http:\/\/www\.w3\.org\/2001\/10\/xml-exc-c14n#"/g)?.length, 2);
+  assert.equal(
+    xml.match(/CanonicalizationMethod Algorithm="http:\/\/www\.w3\.org\/2001\/10\/xml-exc-c14n#"/g)?.length,
+    2,
+  );
 });
 
 test('the assertion names its audience, recipient, request and session', () => {

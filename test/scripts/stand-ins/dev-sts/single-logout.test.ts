@@ -2,12 +2,20 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { test } from 'node:test';
 import { parseLogoutRequest, parseLogoutResponse } from '../../../../src/auth/logout-message-reader.js';
-import { decodeRedirect, SIG_ALG, STATUS, verifyRedirectSignature } from '../../../../scripts/stand-ins/dev-sts/logout-messages.js';
+import {
+  decodeRedirect,
+  SIG_ALG,
+  STATUS,
+  verifyRedirectSignature,
+} from '../../../../scripts/stand-ins/dev-sts/logout-messages.js';
 import { TestBrowser, type Page } from '../../../../scripts/harness/dev-sts.js';
 import { signIn, spLogoutRequestUrl, spLogoutResponseUrl, startSts, testSp } from './sts-fixtures.js';
 
 const SP = testSp(9);
-const OTHER_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+const OTHER_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+  type: 'pkcs8',
+  format: 'pem',
+}) as string;
 
 /** The redirect a page answered with, decoded, with its signature checked against `certPem`. */
 function redirected(page: Page, to: string, certPem: string) {
@@ -19,7 +27,8 @@ function redirected(page: Page, to: string, certPem: string) {
   return decoded;
 }
 
-const cookieCleared = (page: Page, name: string) => page.headers.getSetCookie().some((c) => c.startsWith(`${name}=;`) && /Expires=Thu, 01 Jan 1970/.test(c));
+const cookieCleared = (page: Page, name: string) =>
+  page.headers.getSetCookie().some((c) => c.startsWith(`${name}=;`) && /Expires=Thu, 01 Jan 1970/.test(c));
 
 test('SP-initiated: a signed LogoutRequest gets a 302 to the SP with a signed LogoutResponse and the same RelayState', async (t) => {
   const { sts } = await startSts(t);
@@ -58,7 +67,10 @@ test('SP-initiated logout without the browser cookie still forgets the sign-in n
   await signIn(sts, new TestBrowser(), SP, 'bob');
   const page = await new TestBrowser().get(spLogoutRequestUrl(sts, SP, { nameId: 'alice', sessionIndex }).url);
   assert.equal(page.status, 302);
-  assert.deepEqual(sts.sessions().map((s) => s.nameId), ['bob']);
+  assert.deepEqual(
+    sts.sessions().map((s) => s.nameId),
+    ['bob'],
+  );
 });
 
 test('unsigned, badly signed, tampered, expired, misaddressed or unknown-SP logout requests get a 400 page, logged', async (t) => {
@@ -67,7 +79,11 @@ test('unsigned, badly signed, tampered, expired, misaddressed or unknown-SP logo
   const cases: Array<[string, string, RegExp]> = [
     ['unsigned', spLogoutRequestUrl(sts, SP, {}, '/x', null).url, /Unsigned logout message/],
     ['bad_signature', spLogoutRequestUrl(sts, SP, {}, '/x', OTHER_KEY).url, /Invalid signature/],
-    ['bad_signature', spLogoutRequestUrl(sts, SP, {}, '/x').url.replace('RelayState=%2Fx', 'RelayState=%2Fevil'), /Invalid signature/],
+    [
+      'bad_signature',
+      spLogoutRequestUrl(sts, SP, {}, '/x').url.replace('RelayState=%2Fx', 'RelayState=%2Fevil'),
+      /Invalid signature/,
+    ],
     ['expired', spLogoutRequestUrl(sts, SP, { notOnOrAfter: minutesAgo(1) }).url, /Expired logout request/],
     ['issue_instant', spLogoutRequestUrl(sts, SP, { issueInstant: minutesAgo(30) }).url, /Stale logout request/],
     ['destination', spLogoutRequestUrl(sts, SP, { destination: 'http://127.0.0.1:1/slo' }).url, /Wrong destination/],
@@ -80,7 +96,10 @@ test('unsigned, badly signed, tampered, expired, misaddressed or unknown-SP logo
     assert.equal(page.status, 400, reason);
     assert.match(page.body, title, reason);
     assert.equal(page.location, null);
-    assert.ok(logs.some((l) => l.event === 'sts_slo_refused' && l.reason === reason), `logged ${reason}`);
+    assert.ok(
+      logs.some((l) => l.event === 'sts_slo_refused' && l.reason === reason),
+      `logged ${reason}`,
+    );
   }
 });
 
@@ -129,7 +148,10 @@ test('IdP-initiated logout asks each application of the session in turn', async 
   assert.equal(sts.sessions().length, 2);
 
   const first = parseLogoutRequest(redirected(await browser.post(sts.logoutUrl, {}), SP.sloUrl, sts.certPem).xml);
-  const second = parseLogoutRequest(redirected(await browser.get(spLogoutResponseUrl(sts, SP, { inResponseTo: first.id })), other.sloUrl, sts.certPem).xml);
+  const second = parseLogoutRequest(
+    redirected(await browser.get(spLogoutResponseUrl(sts, SP, { inResponseTo: first.id })), other.sloUrl, sts.certPem)
+      .xml,
+  );
   assert.equal(second.nameId, 'alice');
   const done = await browser.get(spLogoutResponseUrl(sts, other, { inResponseTo: second.id }));
   assert.match(done.body, /You are signed out/);
@@ -183,7 +205,14 @@ test('createLogoutRequestUrl drives IdP-initiated logout without a browser sessi
   const unsigned = decodeRedirect(sts.createLogoutRequestUrl(SP.entityId, { nameId: 'alice', signingKeyPem: null }));
   assert.equal(unsigned.signature, null);
   const forged = parseLogoutRequest(
-    decodeRedirect(sts.createLogoutRequestUrl(SP.entityId, { nameId: 'alice', issuer: 'urn:evil', destination: 'http://x/', notOnOrAfter: null })).xml,
+    decodeRedirect(
+      sts.createLogoutRequestUrl(SP.entityId, {
+        nameId: 'alice',
+        issuer: 'urn:evil',
+        destination: 'http://x/',
+        notOnOrAfter: null,
+      }),
+    ).xml,
   );
   assert.deepEqual([forged.issuer, forged.destination, forged.notOnOrAfter], ['urn:evil', 'http://x/', null]);
   assert.throws(() => sts.createLogoutRequestUrl('urn:nobody', { nameId: 'alice' }), /no service provider urn:nobody/);
@@ -199,7 +228,10 @@ test('the logout page speaks French, has no inline script and may send the form 
   assert.match(page.body, /<button type="submit">Se déconnecter<\/button>/);
   assert.doesNotMatch(page.body, /<script|\sstyle=|\son[a-z]+=/i);
   const csp = page.headers.get('content-security-policy') ?? '';
-  assert.match(csp, /default-src 'none'; script-src 'self'; style-src 'self'; form-action 'self' http:\/\/127\.0\.0\.1:9 http:\/\/127\.0\.0\.1:11;/);
+  assert.match(
+    csp,
+    /default-src 'none'; script-src 'self'; style-src 'self'; form-action 'self' http:\/\/127\.0\.0\.1:9 http:\/\/127\.0\.0\.1:11;/,
+  );
   const signedOut = await browser.post(sts.logoutUrl, {});
   assert.match(signedOut.body, /<h1>Vous n&#39;êtes pas connecté ici<\/h1>/);
 });
@@ -209,6 +241,8 @@ test('metadata lists the SingleLogoutService (HTTP-Redirect) before the NameIDFo
   const page = await new TestBrowser().get(sts.metadataUrl);
   assert.match(
     page.body,
-    new RegExp(`<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2\\.0:bindings:HTTP-Redirect" Location="${sts.sloUrl}"/><md:NameIDFormat>`),
+    new RegExp(
+      `<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2\\.0:bindings:HTTP-Redirect" Location="${sts.sloUrl}"/><md:NameIDFormat>`,
+    ),
   );
 });

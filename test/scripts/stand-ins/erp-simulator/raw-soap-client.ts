@@ -18,8 +18,11 @@ export class RawSoapClient {
   }
 
   // The raw SOAP result as node-soap parses it: its shape is what these tests look into.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  async call(operation: 'GetProjects' | 'GetTimeEntries' | 'SubmitTimesheet', args: Record<string, unknown>): Promise<{ result?: any; fault?: RawFault }> {
+  async call(
+    operation: 'GetProjects' | 'GetTimeEntries' | 'SubmitTimesheet',
+    args: Record<string, unknown>,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  ): Promise<{ result?: any; fault?: RawFault }> {
     try {
       const [result] = (await this.client[`${operation}Async`](args, { timeout: 5000 })) as [unknown];
       return { result };
@@ -35,6 +38,10 @@ export class RawSoapClient {
     const { result, fault } = await this.call('GetTimeEntries', { user, weekStart });
     if (fault) throw new Error(fault.faultstring);
     const entries = result?.entry === undefined ? [] : Array.isArray(result.entry) ? result.entry : [result.entry];
-    return entries.map((e: { projectCode: string; date: string; hours: number }) => [e.projectCode, e.date, Number(e.hours)]);
+    return entries.map((e: { projectCode: string; date: string; hours: number }) => [
+      e.projectCode,
+      e.date,
+      Number(e.hours),
+    ]);
   }
 }

@@ -16,7 +16,9 @@ async function query<T>(dbFile: string, sql: string, params: unknown[] = []): Pr
     const handle = new sqlite3.Database(dbFile, sqlite3.OPEN_READONLY, (err) => (err ? reject(err) : resolve(handle)));
   });
   try {
-    return await new Promise<T[]>((resolve, reject) => db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
+    return await new Promise<T[]>((resolve, reject) =>
+      db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[]))),
+    );
   } finally {
     await new Promise<void>((resolve) => db.close(() => resolve()));
   }
@@ -24,7 +26,8 @@ async function query<T>(dbFile: string, sql: string, params: unknown[] = []): Pr
 
 async function projectCodes(client: RawSoapClient, user: string, weekStart: string): Promise<string[]> {
   const { result } = await client.call('GetProjects', { user, weekStart });
-  const projects = result?.project === undefined ? [] : Array.isArray(result.project) ? result.project : [result.project];
+  const projects =
+    result?.project === undefined ? [] : Array.isArray(result.project) ? result.project : [result.project];
   return projects.map((p: { code: string }) => p.code);
 }
 

@@ -12,7 +12,10 @@ const SOAP_GET_PROJECTS = (user: string) =>
 function postGetProjects(url: string): Promise<Response> {
   return fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://erp.contoso.example/timesheet/v1/GetProjects"' },
+    headers: {
+      'content-type': 'text/xml; charset=utf-8',
+      soapaction: '"http://erp.contoso.example/timesheet/v1/GetProjects"',
+    },
     body: SOAP_GET_PROJECTS('alice'),
   });
 }
@@ -44,7 +47,12 @@ describe('the stats and control endpoints of the simulator', () => {
   });
 
   it('counts booked submissions, not replays', async () => {
-    const request = { user: 'dave', weekStart: '2026-04-06', submissionId: randomUUID(), entry: [{ projectCode: 'P-1001', date: '2026-04-06', hours: 2, comment: '' }] };
+    const request = {
+      user: 'dave',
+      weekStart: '2026-04-06',
+      submissionId: randomUUID(),
+      entry: [{ projectCode: 'P-1001', date: '2026-04-06', hours: 2, comment: '' }],
+    };
     await nodes[0]!.call('SubmitTimesheet', request);
     await nodes[1]!.call('SubmitTimesheet', request);
     const stats = await farm.stats();
@@ -87,7 +95,12 @@ describe('the stats and control endpoints of the simulator', () => {
 
   it('books nothing when it injects a failure into a submission', async () => {
     await farm.control({ failureRate: 1 }, 0);
-    const request = { user: 'dave', weekStart: '2026-04-13', submissionId: randomUUID(), entry: [{ projectCode: 'P-1001', date: '2026-04-13', hours: 2, comment: '' }] };
+    const request = {
+      user: 'dave',
+      weekStart: '2026-04-13',
+      submissionId: randomUUID(),
+      entry: [{ projectCode: 'P-1001', date: '2026-04-13', hours: 2, comment: '' }],
+    };
     await nodes[0]!.call('SubmitTimesheet', request);
     assert.deepEqual(await nodes[1]!.bookedCells('dave', '2026-04-13'), []);
     assert.equal((await farm.stats()).injectedFailures, 1);
@@ -103,7 +116,10 @@ describe('the stats and control endpoints of the simulator', () => {
   it('breaks only the operation given a per-operation failure rate', async () => {
     await farm.control({ operations: { GetTimeEntries: { failureRate: 1 } } }, 0);
     assert.equal((await nodes[0]!.call('GetProjects', { user: 'alice', weekStart: '2026-11-16' })).fault, undefined);
-    assert.equal((await nodes[0]!.call('GetTimeEntries', { user: 'alice', weekStart: '2026-11-16' })).fault?.faultstring, 'ERP temporarily unavailable');
+    assert.equal(
+      (await nodes[0]!.call('GetTimeEntries', { user: 'alice', weekStart: '2026-11-16' })).fault?.faultstring,
+      'ERP temporarily unavailable',
+    );
   });
 
   it('delays the answer by latencyMs', async () => {
@@ -115,7 +131,11 @@ describe('the stats and control endpoints of the simulator', () => {
 
   it('refuses a /control body with an unknown key or an out-of-range value', async () => {
     for (const body of [{ latency: 5 }, { failureRate: 2 }]) {
-      const res = await fetch(farm.controlUrls[0]!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(farm.controlUrls[0]!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       assert.equal(res.status, 400, JSON.stringify(body));
     }
   });

@@ -48,12 +48,18 @@ async function echo(req: UpstreamRequest, res: ServerResponse): Promise<void> {
   res.end();
 }
 
-async function relayWithLink(t: TestContext, relayOptions: Parameters<typeof startTestRelay>[0] = {}, links = 1): Promise<{ relay: RelayEmulator; upstream: Upstream; links: LinkService[] }> {
+async function relayWithLink(
+  t: TestContext,
+  relayOptions: Parameters<typeof startTestRelay>[0] = {},
+  links = 1,
+): Promise<{ relay: RelayEmulator; upstream: Upstream; links: LinkService[] }> {
   const upstream = await startUpstream(echo);
   t.after(() => upstream.close());
   const relay = await startTestRelay(relayOptions);
   t.after(() => relay.close());
-  const started = Array.from({ length: links }, (_, i) => startTestLinkService(relay, { erpEndpoints: [upstream.url], instanceId: `link-${i + 1}` }));
+  const started = Array.from({ length: links }, (_, i) =>
+    startTestLinkService(relay, { erpEndpoints: [upstream.url], instanceId: `link-${i + 1}` }),
+  );
   t.after(() => Promise.all(started.map((l) => l.close())));
   await Promise.all(started.map((l) => l.waitUntilConnected()));
   await waitFor(() => relay.listenerCount(HC) === links, `${links} listener(s) on the relay`);
@@ -61,7 +67,11 @@ async function relayWithLink(t: TestContext, relayOptions: Parameters<typeof sta
 }
 
 function post(relay: RelayEmulator, body: Buffer, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${relay.sendUrl(HC)}/erp`, { method: 'POST', headers: { ServiceBusAuthorization: sendToken(relay), ...headers }, body: new Uint8Array(body) });
+  return fetch(`${relay.sendUrl(HC)}/erp`, {
+    method: 'POST',
+    headers: { ServiceBusAuthorization: sendToken(relay), ...headers },
+    body: new Uint8Array(body),
+  });
 }
 
 describe('relay emulator: SAS checks', () => {
@@ -72,7 +82,11 @@ describe('relay emulator: SAS checks', () => {
   after(() => relay.close());
 
   const send = (token: string | undefined, path = `/${HC}/erp`): Promise<Response> =>
-    fetch(`${relay.url}${path}`, { method: 'POST', headers: token ? { ServiceBusAuthorization: token } : {}, body: 'x' });
+    fetch(`${relay.url}${path}`, {
+      method: 'POST',
+      headers: token ? { ServiceBusAuthorization: token } : {},
+      body: 'x',
+    });
 
   it('refuses a sender without a token with 401', async () => {
     const res = await send(undefined);
@@ -119,7 +133,7 @@ describe('relay emulator: SAS checks', () => {
   it('answers 502 when no listener is connected', async () => {
     const res = await send(sendToken(relay));
     assert.equal(res.status, 502);
-    assert.equal(res.headers.get('via'), null, 'the relay\'s own answers carry no Via');
+    assert.equal(res.headers.get('via'), null, "the relay's own answers carry no Via");
     assert.match(await res.text(), /No listener is connected to hybrid connection "erp"/);
   });
 });
@@ -164,7 +178,10 @@ describe('relay emulator: listener control channel', () => {
     await once(ws, 'open');
     ws.send(JSON.stringify({ renewToken: { token: listenToken(relay, 600) } }));
     await waitFor(() => relay.stats().tokenRenewals === 1, 'the renewal');
-    await waitFor(() => Date.now() > firstExpiryMs + 300 || ws.readyState !== WebSocket.OPEN, 'the first token to expire');
+    await waitFor(
+      () => Date.now() > firstExpiryMs + 300 || ws.readyState !== WebSocket.OPEN,
+      'the first token to expire',
+    );
     assert.equal(ws.readyState, WebSocket.OPEN);
   });
 });
@@ -251,7 +268,10 @@ describe('relay emulator: requests through a listener', () => {
     await waitFor(() => relay.stats().requests === 1, 'the request to reach the listener');
     assert.equal(relay.dropListeners(HC), 1);
     assert.equal((await pending).status, 502);
-    await waitFor(() => links[0]!.stats().connects === 2 && relay.listenerCount(HC) === 1, 'the link service to reconnect');
+    await waitFor(
+      () => links[0]!.stats().connects === 2 && relay.listenerCount(HC) === 1,
+      'the link service to reconnect',
+    );
     assert.equal((await post(relay, Buffer.from('again'))).status, 200);
   });
 });
