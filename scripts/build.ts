@@ -1,12 +1,13 @@
 /**
- * `npm run build [-- --target onprem|cloud] [--out dir] [--no-lockfile]`: one self-contained package
- * per target in dist/<target>/: the server bundled with esbuild (our code only; npm packages stay
+ * `npm run build [-- --target onprem|cloud|link-service] [--out dir] [--no-lockfile]`: one
+ * self-contained package per target in dist/<target>/ (dist/link-service/ holds the link service
+ * alone, see buildLinkService). An app package holds the server bundled with esbuild (our code only; npm packages stay
  * external), the target's plugins fixed in a static table, views and assets, the WSDL, the
  * target's configuration with development values, and a package.json that lists only the npm
  * packages the bundle imports (plus what plugins load by name), pinned to the tested versions,
  * with its own lockfile. Nothing of another target's plugins gets in: not imported, not listed.
  */
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
@@ -34,7 +35,7 @@ function args(): { targets: string[]; out: string; lockfile: boolean } {
   };
   const target = value('--target');
   return {
-    targets: target ? [target] : ['onprem', 'cloud'],
+    targets: target ? [target] : ALL_TARGETS,
     out: path.resolve(value('--out') ?? path.join(root, 'dist')),
     lockfile: !argv.includes('--no-lockfile'),
   };
@@ -70,28 +71,92 @@ startServer(async (name) =>
 `;
 }
 
+/** The on-prem link service: a package of its own (it runs on other hosts than the app, with no plugin). */
+export const LINK_SERVICE = 'link-service';
+export const ALL_TARGETS = ['onprem', 'cloud', LINK_SERVICE];
+
 export async function buildTarget(target: string, outRoot: string, lockfile = true): Promise<BuiltPackage> {
+  if (target === LINK_SERVICE) return buildLinkService(outRoot, lockfile);
   const targetFile = path.join(root, 'config', 'targets', `${target}.json`);
   if (!existsSync(targetFile)) throw new Error(`no target "${target}": ${targetFile} does not exist`);
   const plugins = readJson(targetFile).plugins as string[];
+  const dir = freshDir(outRoot, target);
+  const imported = await bundle(
+    {
+      stdin: {
+        contents: entrySource(target, plugins),
+        resolveDir: root,
+        sourcefile: `entry-${target}.ts`,
+        loader: 'ts',
+      },
+    },
+    path.join(dir, 'server.js'),
+  );
+  for (const name of CORE_RUNTIME_DEPENDENCIES) imported.add(name);
+  for (const plugin of plugins) {
+    const extra = path.join(root, 'plugins', plugin, 'build.json');
+    if (existsSync(extra))
+      for (const name of (readJson(extra).runtimeDependencies as string[]) ?? []) imported.add(name);
+  }
+  const dependencies = pinned(imported);
+  copyAppFiles(dir, target, targetFile);
+  writeManifest(dir, {
+    name: `contoso-timesheet-${target}`,
+    description: `CONTOSO Timesheet, ${target} package (plugins: ${plugins.join(', ')})`,
+    main: 'server.js',
+    dependencies,
+    readme: `# CONTOSO Timesheet — ${target} package\n\nBuilt by \`npm run build\`. Install and run:\n\n    npm ci --omit=dev\n    NODE_ENV=production npm start\n\nProduction settings go in \`config/env/production.json\` (next to \`config/default.json\`) or in \`TIMESHEET_*\` environment variables; see the repository README.\n`,
+  });
+  if (lockfile) writeLockfile(dir);
+  return { target, dir, plugins, dependencies };
+}
+
+/**
+ * The link service's package: its entry bundled alone (no app, no plugin, no view), configured by
+ * LINK_* environment variables only, so the on-prem hosts that run it get nothing else.
+ */
+async function buildLinkService(outRoot: string, lockfile: boolean): Promise<BuiltPackage> {
+  const dir = freshDir(outRoot, LINK_SERVICE);
+  const dependencies = pinned(
+    await bundle(
+      { entryPoints: [path.join(root, 'src', 'link-service', 'main.ts')] },
+      path.join(dir, 'link-service.js'),
+    ),
+  );
+  writeManifest(dir, {
+    name: `contoso-timesheet-${LINK_SERVICE}`,
+    description:
+      'CONTOSO Timesheet, on-prem link service: listens on Azure Relay (outbound only) and forwards to the ERP farm',
+    main: 'link-service.js',
+    dependencies,
+    readme: `# CONTOSO Timesheet — link service package\n\nBuilt by \`npm run build\`. Runs on the on-prem hosts that may reach the ERP farm; it only connects outward (port 443) to Azure Relay. Install and run:\n\n    npm ci --omit=dev\n    LINK_RELAY_URL=https://<namespace>.servicebus.windows.net LINK_KEY=<Listen key> \\\n      LINK_ERP_ENDPOINTS=https://erp1.contoso,https://erp2.contoso npm start\n\nEvery setting is a \`LINK_*\` environment variable (relay URL, hybrid connection, key name and key, ERP endpoints, allowed paths, the on-prem app's endpoints for the copies' internal API, timeout); see the repository's src/link-service/README.md.\n`,
+  });
+  if (lockfile) writeLockfile(dir);
+  return { target: LINK_SERVICE, dir, plugins: [], dependencies };
+}
+
+function freshDir(outRoot: string, target: string): string {
   const dir = path.join(outRoot, target);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
+/** Bundles our code into one file (npm packages stay external) and returns the npm packages it imports. */
+async function bundle(input: Pick<BuildOptions, 'stdin' | 'entryPoints'>, outfile: string): Promise<Set<string>> {
   const result = await build({
-    stdin: { contents: entrySource(target, plugins), resolveDir: root, sourcefile: `entry-${target}.ts`, loader: 'ts' },
+    ...input,
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: 'node24',
     packages: 'external',
-    outfile: path.join(dir, 'server.js'),
+    outfile,
     sourcemap: true,
     metafile: true,
     logLevel: 'warning',
     tsconfig: path.join(root, 'tsconfig.json'),
   });
-
   const imported = new Set<string>();
   for (const output of Object.values(result.metafile.outputs)) {
     for (const imp of output.imports)
@@ -100,14 +165,15 @@ export async function buildTarget(target: string, outRoot: string, lockfile = tr
         if (name) imported.add(name);
       }
   }
-  for (const name of CORE_RUNTIME_DEPENDENCIES) imported.add(name);
-  for (const plugin of plugins) {
-    const extra = path.join(root, 'plugins', plugin, 'build.json');
-    if (existsSync(extra))
-      for (const name of (readJson(extra).runtimeDependencies as string[]) ?? []) imported.add(name);
-  }
-  const dependencies = Object.fromEntries([...imported].sort().map((name) => [name, installedVersion(name)]));
+  return imported;
+}
 
+/** The packages at the versions the tests ran with. */
+function pinned(names: Set<string>): Record<string, string> {
+  return Object.fromEntries([...names].sort().map((name) => [name, installedVersion(name)]));
+}
+
+function copyAppFiles(dir: string, target: string, targetFile: string): void {
   cpSync(path.join(root, 'views'), path.join(dir, 'views'), { recursive: true });
   cpSync(path.join(root, 'src', 'erp', 'contoso-erp.wsdl'), path.join(dir, 'contoso-erp.wsdl'));
   mkdirSync(path.join(dir, 'config', 'targets'), { recursive: true });
@@ -124,35 +190,37 @@ export async function buildTarget(target: string, outRoot: string, lockfile = tr
   for (const file of ['README.md', 'dev-sts.crt', 'fabrikam-idp.crt', 'sp-dev.crt', 'sp-dev.key']) {
     cpSync(path.join(root, 'config', 'dev', 'keys', file), path.join(dir, 'config', 'dev', 'keys', file));
   }
+}
 
+function writeManifest(
+  dir: string,
+  m: { name: string; description: string; main: string; dependencies: Record<string, string>; readme: string },
+): void {
   const rootPackage = readJson(path.join(root, 'package.json'));
   const pkg: Record<string, unknown> = {
-    name: `contoso-timesheet-${target}`,
+    name: m.name,
     version: rootPackage.version,
     private: true,
-    description: `CONTOSO Timesheet, ${target} package (plugins: ${plugins.join(', ')})`,
+    description: m.description,
     type: 'module',
     engines: rootPackage.engines,
-    scripts: { start: 'node --enable-source-maps server.js' },
-    dependencies,
+    scripts: { start: `node --enable-source-maps ${m.main}` },
+    dependencies: m.dependencies,
   };
   // npm 11 runs install scripts only for approved packages; sqlite3 builds its native addon.
   const approved = Object.keys((rootPackage.allowScripts as Record<string, boolean>) ?? {}).filter(
-    (n) => n in dependencies,
+    (n) => n in m.dependencies,
   );
   if (approved.length) pkg.allowScripts = Object.fromEntries(approved.map((n) => [n, true]));
   writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-  writeFileSync(
-    path.join(dir, 'README.md'),
-    `# CONTOSO Timesheet — ${target} package\n\nBuilt by \`npm run build\`. Install and run:\n\n    npm ci --omit=dev\n    NODE_ENV=production npm start\n\nProduction settings go in \`config/env/production.json\` (next to \`config/default.json\`) or in \`TIMESHEET_*\` environment variables; see the repository README.\n`,
-  );
-  if (lockfile) {
-    execFileSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
-      cwd: dir,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-  }
-  return { target, dir, plugins, dependencies };
+  writeFileSync(path.join(dir, 'README.md'), m.readme);
+}
+
+function writeLockfile(dir: string): void {
+  execFileSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('scripts/build.ts')) {
@@ -160,7 +228,7 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
   for (const target of targets) {
     const built = await buildTarget(target, out, lockfile);
     process.stdout.write(
-      `built ${path.relative(root, built.dir) || built.dir}: plugins ${built.plugins.join(', ')}; ${Object.keys(built.dependencies).length} dependencies\n`,
+      `built ${path.relative(root, built.dir) || built.dir}: ${built.plugins.length ? `plugins ${built.plugins.join(', ')}` : 'no plugin'}; ${Object.keys(built.dependencies).length} dependencies\n`,
     );
   }
 }

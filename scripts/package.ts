@@ -1,5 +1,5 @@
 /**
- * `npm run package [-- --target onprem|cloud] [--out dir]`: what the build pipeline ships. Builds
+ * `npm run package [-- --target onprem|cloud|link-service] [--out dir]`: what the build pipeline ships. Builds
  * each target with scripts/build.ts (always with its lockfile: the SBOM is read from it), then
  * writes next to dist/<target>/:
  *
@@ -21,7 +21,7 @@ import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { buildTarget } from './build.js';
+import { ALL_TARGETS, buildTarget } from './build.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -173,7 +173,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     const target = option(argv, '--target');
     const out = path.resolve(option(argv, '--out') ?? path.join(root, 'dist'));
     const show = (file: string) => path.relative(process.cwd(), file) || file;
-    for (const p of await packageTargets(target ? [target] : ['onprem', 'cloud'], out)) {
+    for (const p of await packageTargets(target ? [target] : ALL_TARGETS, out)) {
       process.stdout.write(
         `packaged ${p.target} ${p.version}\n` +
           `  ${show(p.tarball)}  ${size(p.tarballBytes)} (${p.files} files)\n` +

@@ -1,8 +1,8 @@
 /**
  * The cloud copy's start-up work, what the Azure WebRole's OnStart did in the original design:
  * name the instance in every log line, purge expired sessions on a schedule (the store's
- * sweepExpired() takes a lease, so one replica scans while the others skip), and make readiness
- * include the relay: a replica that cannot reach Azure Relay cannot reach the ERP.
+ * sweepExpired() takes a lease, so one replica scans while the others skip). Readiness includes
+ * the relay through erp-relay's own check, which knows where the relay is.
  */
 import os from 'node:os';
 import type { Logger } from 'pino';
@@ -20,10 +20,7 @@ export class CloudRole implements RoleStartup {
   private purging: Promise<unknown> | undefined;
   private log: Logger | undefined;
 
-  constructor(
-    private readonly settings: CloudRoleSettings,
-    private readonly fetchImpl: typeof fetch = fetch,
-  ) {}
+  constructor(private readonly settings: CloudRoleSettings) {}
 
   logBindings(): Record<string, string> {
     return { instance: this.settings.instanceName };
@@ -47,19 +44,9 @@ export class CloudRole implements RoleStartup {
     }
   }
 
+  /** The relay is erp-relay's to check (it knows where the relay is); the role adds none. */
   readinessChecks() {
-    return [
-      {
-        name: 'relay',
-        // Any HTTP answer proves the relay namespace is reachable; the ERP check covers the listener.
-        check: async () => {
-          await this.fetchImpl(this.settings.relayProbeUrl, {
-            method: 'GET',
-            signal: AbortSignal.timeout(this.settings.relayProbeTimeoutMs),
-          }).then((r) => r.body?.cancel());
-        },
-      },
-    ];
+    return [];
   }
 
   async stop(): Promise<void> {

@@ -9,9 +9,13 @@ export const settingsSchema = z.strictObject({
     .default(() => instanceName()),
   /** How often to purge expired sessions and drafts (one replica at a time through the store's lease); 0 = never. */
   purgeIntervalSeconds: z.number().int().min(0).default(300),
-  /** Probed by /readyz: the relay namespace's base URL. */
-  relayProbeUrl: z.url().default('http://127.0.0.1:3300/'),
-  relayProbeTimeoutMs: z.number().int().min(100).default(2000),
+  /** Moved: erp-relay probes the relay it sends through (its relayBaseUrl); an old configuration says so. */
+  relayProbeUrl: z
+    .never({
+      error:
+        'no longer a cloud-role setting: readiness now probes pluginSettings.erp-relay.relayBaseUrl (timeout: erp-relay.relayProbeTimeoutMs); remove this key',
+    })
+    .optional(),
 });
 
 export type CloudRoleSettings = z.infer<typeof settingsSchema>;

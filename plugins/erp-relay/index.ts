@@ -15,7 +15,7 @@ import type { ErpRelaySettings } from './settings.js';
 export const PLUGIN_NAME = 'erp-relay';
 
 export { settingsSchema, type ErpRelaySettings } from './settings.js';
-export { relayErpEndpoint } from './relay-erp-connector.js';
+export { relayErpEndpoint, relayProbe } from './relay-erp-connector.js';
 
 export const provides = [ERP_CONNECTOR];
 

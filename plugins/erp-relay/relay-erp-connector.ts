@@ -1,3 +1,4 @@
+import type { ErpConnector, ErpLinkCheck } from '../../src/ports/erp-connector.js';
 import type { FailoverLogger } from '../../src/erp/endpoint-rotation.js';
 import { createSoapErpClient, type SoapErpClient } from '../../src/erp/soap-erp-client.js';
 import { SERVICE_BUS_AUTHORIZATION } from '../../src/relay/protocol.js';
@@ -19,9 +20,13 @@ export function relayErpEndpoint(settings: Pick<ErpRelaySettings, 'relayBaseUrl'
  * requests over the link services, which spread them over the ERP farm), a SAS token on every
  * request, and the relay's own answers turned into precise errors.
  */
-export function createRelayErpConnector(settings: ErpRelaySettings, logger?: FailoverLogger): Promise<SoapErpClient> {
+export async function createRelayErpConnector(
+  settings: ErpRelaySettings,
+  logger?: FailoverLogger,
+  fetchImpl: typeof fetch = fetch,
+): Promise<SoapErpClient & Required<Pick<ErpConnector, 'readinessChecks'>>> {
   const tokens = senderTokens(settings);
-  return createSoapErpClient({
+  const client = await createSoapErpClient({
     endpoints: [relayErpEndpoint(settings)],
     timeoutMs: settings.timeoutMs,
     pingTimeoutMs: settings.pingTimeoutMs,
@@ -29,4 +34,26 @@ export function createRelayErpConnector(settings: ErpRelaySettings, logger?: Fai
     classifyResponse: relayResponseClassifier(settings.hybridConnection),
     logger,
   });
+  return Object.assign(client, { readinessChecks: () => [relayProbe(settings, fetchImpl)] });
+}
+
+/**
+ * /readyz's check of the relay namespace on its own. Any HTTP answer proves it reachable; whether a
+ * link service listens shows in the ERP check (ping through the relay), and the two together tell
+ * the operator which hop is missing (timesheet_relay_listener_up).
+ */
+export function relayProbe(
+  settings: Pick<ErpRelaySettings, 'relayBaseUrl' | 'relayProbeTimeoutMs'>,
+  fetchImpl: typeof fetch = fetch,
+): ErpLinkCheck {
+  return {
+    name: 'relay',
+    check: async () => {
+      const answer = await fetchImpl(`${settings.relayBaseUrl}/`, {
+        method: 'GET',
+        signal: AbortSignal.timeout(settings.relayProbeTimeoutMs),
+      });
+      await answer.body?.cancel();
+    },
+  };
 }

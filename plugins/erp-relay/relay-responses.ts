@@ -1,6 +1,5 @@
 import type { ResponseClassifier } from '../../src/erp/soap-http-transport.js';
-import { ErpTimeoutError, ErpUnavailableError } from '../../src/ports/erp-connector.js';
-import { RELAY_NO_LISTENER } from '../../src/relay/no-listener.js';
+import { ERP_LINK_NO_LISTENER, ErpTimeoutError, ErpUnavailableError } from '../../src/ports/erp-connector.js';
 
 function excerpt(body: string): string {
   return body.replace(/\s+/g, ' ').trim().slice(0, 300);
@@ -22,7 +21,7 @@ export function relayResponseClassifier(hybridConnection: string): ResponseClass
         case 503: // the protocol document names 503 too for "could not be routed to any listener"
           return new ErpUnavailableError(
             `The ERP link is down: no link service is listening on the relay's hybrid connection "${hybridConnection}" (HTTP ${status} from the relay). Start the on-prem link service or check its logs.`,
-            { cause: RELAY_NO_LISTENER },
+            { cause: ERP_LINK_NO_LISTENER },
           );
         case 504:
           return new ErpTimeoutError(

@@ -8,6 +8,8 @@ export const settingsSchema = withRelaySenderChecks(
     timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
     /** Deadline of each /readyz probe (GET ?wsdl through the relay and the link service). */
     pingTimeoutMs: z.number().int().min(100).max(60_000).default(3000),
+    /** Deadline of the /readyz probe of the relay namespace itself (any HTTP answer proves it reachable). */
+    relayProbeTimeoutMs: z.number().int().min(100).max(60_000).default(2000),
   }),
 );
 

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { odata } from '@azure/data-tables';
+import { systemClock, type Clock } from '../../src/ports/clock.js';
 import { DraftConflictError, type DraftStore, type WeekRecord } from '../../src/ports/draft-store.js';
+import {
+  isDraftConflict,
+  planDraftSave,
+  savedDraft,
+  type DraftBody,
+  type DraftSave,
+} from '../../src/session/draft-save-rule.js';
 import { EntityTooLargeError, MAX_ENTITY_BYTES, asciiJson, entitySize, joinJson, splitJson } from './chunked-json.js';
 import { deleteRows } from './purge.js';
 import { statusOf } from './retry.js';
@@ -15,13 +23,21 @@ const ETAG_CACHE_SIZE = 10_000;
 /** Tries of one save when the row changes between reading its ETag and writing. */
 const MAX_SAVE_ROUNDS = 3;
 
-type RecordBody = Omit<WeekRecord, 'user' | 'week' | 'version' | 'updatedAt'>;
-
 interface Loaded {
   record: WeekRecord;
   etag: string;
   /** Random id of the save that wrote the row: tells a retried write that landed from a conflict. */
   writeId: string | undefined;
+}
+
+/** One save as this store writes it. */
+interface DraftWrite {
+  save: DraftSave;
+  entity: Record<string, unknown> & { partitionKey: string; rowKey: string };
+  /** Random id of this save, stored in the row: tells a retried write that landed from a conflict. */
+  writeId: string;
+  /** What save() returns once the entity is written. */
+  saved: WeekRecord;
 }
 
 function checkKey(name: string, value: unknown, max: number): asserts value is string {
@@ -36,26 +52,52 @@ function keysOf(user: string, week: string): { partitionKey: string; rowKey: str
   return { partitionKey: safeKey(user, 'draft user'), rowKey: safeKey(week, 'draft week') };
 }
 
+function draftWrite(keys: { partitionKey: string; rowKey: string }, save: DraftSave): DraftWrite {
+  const json = asciiJson(JSON.stringify(save.body));
+  const writeId = randomUUID();
+  const entity = {
+    ...keys,
+    version: save.version,
+    updatedAt: save.updatedAt.toISOString(),
+    expiresAt: save.expiresAt,
+    writeId,
+    // Outside the JSON, so the end-of-burst purge can keep drafts still in progress with a filter:
+    // a draft is never deleted before its owner has taken it to the on-prem copy.
+    inProgress: save.body.status === 'draft' && !save.body.handedOverTo,
+    ...splitJson(json),
+  };
+  const size = entitySize(entity);
+  if (size > MAX_ENTITY_BYTES) {
+    throw new EntityTooLargeError(
+      `session-azure-tables: the draft of ${save.week} would be ${size} bytes, above Table Storage's 1 MiB entity limit; it was not saved`,
+    );
+  }
+  return { save, entity, writeId, saved: savedDraft(save, json) };
+}
+
 /**
  * Week records in an Azure table. PartitionKey = the user (encoded where Table Storage forbids a
  * character): one partition per person spreads 16,000 people over 16,000 partitions, and a
  * person's weeks sit together. RowKey = the ISO week. Properties: `version`, `updatedAt`,
  * `expiresAt` (retention), `writeId`, and the rest of the record as JSON in `json`, `json1`, ...
  *
- * save() is compare-and-set decided by the service with ETags, so it holds across instances:
- * version 0 inserts (409 when the row exists); any other version replaces the row only if it
- * still has the ETag of the expected version (412 otherwise). The ETag of the last version this
- * instance read or wrote is remembered, so the usual load-then-autosave sequence costs one write
- * per save; otherwise a save reads the row first. A refusal carries the record as it is now.
+ * save() follows src/session/draft-save-rule.ts, with the compare-and-set decided by the service
+ * with ETags, so it holds across instances: version 0 inserts (409 when the row exists); any other
+ * version replaces the row only if it still has the ETag of the expected version (412 otherwise).
+ * The ETag of the last version this instance read or wrote is remembered, so the usual
+ * load-then-autosave sequence costs one write per save; otherwise a save reads the row first. A
+ * refusal carries the record as it is now.
  */
 export class AzureDraftStore implements DraftStore {
   readonly #table: Table;
   readonly #retentionMs: number;
+  readonly #clock: Clock;
   readonly #etags = new Map<string, { version: number; etag: string }>();
 
-  constructor(table: Table, retentionMs: number) {
+  constructor(table: Table, retentionMs: number, clock: Clock = systemClock) {
     this.#table = table;
     this.#retentionMs = retentionMs;
+    this.#clock = clock;
   }
 
   #remember(user: string, week: string, version: number, etag: string): void {
@@ -84,80 +126,60 @@ export class AzureDraftStore implements DraftStore {
   }
 
   async save(record: WeekRecord, expectedVersion: number): Promise<WeekRecord> {
-    const { user, week, version: _version, updatedAt: _updatedAt, ...rest } = record;
-    const keys = keysOf(user, week);
-    if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
-      throw new RangeError(`expectedVersion must be an integer >= 0, got ${String(expectedVersion)}`);
-    }
-    const now = new Date();
-    const json = asciiJson(JSON.stringify(rest));
-    const writeId = randomUUID();
-    const version = expectedVersion + 1;
-    const entity = {
-      ...keys,
-      version,
-      updatedAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + this.#retentionMs),
-      writeId,
-      // Outside the JSON, so the end-of-burst purge can keep drafts still in progress with a filter:
-      // a draft is never deleted before its owner has taken it to the on-prem copy.
-      inProgress: rest.status === 'draft' && !rest.handedOverTo,
-      ...splitJson(json),
-    };
-    const size = entitySize(entity);
-    if (size > MAX_ENTITY_BYTES) {
-      throw new EntityTooLargeError(
-        `session-azure-tables: the draft of ${week} would be ${size} bytes, above Table Storage's 1 MiB entity limit; it was not saved`,
-      );
-    }
-    // Built from what is stored, so it equals what a later load() returns.
-    const saved: WeekRecord = { ...(JSON.parse(json) as RecordBody), user, week, version, updatedAt: entity.updatedAt };
+    const keys = keysOf(record.user, record.week);
+    const save = planDraftSave(record, expectedVersion, new Date(this.#clock.now()), this.#retentionMs);
+    const write = draftWrite(keys, save);
+    return save.create ? this.#create(write) : this.#replace(write);
+  }
 
-    /** After a 409/412: our own earlier try may have landed (its answer lost); else a real conflict. */
-    const settleConflict = async (): Promise<WeekRecord> => {
+  async #create(write: DraftWrite): Promise<WeekRecord> {
+    const { user, week, version } = write.save;
+    try {
+      const { etag } = await this.#table.create(write.entity, 'create draft');
+      this.#remember(user, week, version, etag);
+      return write.saved;
+    } catch (err) {
+      if (statusOf(err) !== 409) throw err;
+      // Our own earlier try may have landed (its answer lost); else a real conflict.
       const current = await this.#read(user, week);
-      if (current?.writeId === writeId) return saved;
+      if (current?.writeId === write.writeId) return write.saved;
       throw new DraftConflictError(current?.record ?? null);
-    };
-
-    if (expectedVersion === 0) {
-      try {
-        const { etag } = await this.#table.create(entity, 'create draft');
-        this.#remember(user, week, version, etag);
-        return saved;
-      } catch (err) {
-        if (statusOf(err) === 409) return settleConflict();
-        throw err;
-      }
     }
+  }
 
+  async #replace(write: DraftWrite): Promise<WeekRecord> {
+    const { user, week, expectedVersion, version } = write.save;
     let etag = this.#remembered(user, week, expectedVersion);
     for (let round = 1; ; round += 1) {
-      if (etag === undefined) {
-        const current = await this.#read(user, week);
-        if (current?.record.version !== expectedVersion) throw new DraftConflictError(current?.record ?? null);
-        etag = current.etag;
-      }
+      etag ??= await this.#etagAt(user, week, expectedVersion);
       try {
-        const written = await this.#table.update(entity, 'Replace', etag, 'save draft');
+        const written = await this.#table.update(write.entity, 'Replace', etag, 'save draft');
         this.#remember(user, week, version, written.etag);
-        return saved;
+        return write.saved;
       } catch (err) {
         const status = statusOf(err);
         if (status !== 412 && status !== 404) throw err;
         const current = await this.#read(user, week);
-        if (current?.writeId === writeId) return saved;
+        if (current?.writeId === write.writeId) return write.saved;
         // Same version, other ETag (e.g. the row was deleted by the retention sweep and made
         // again): decide again with the current ETag, a bounded number of times.
-        if (current?.record.version !== expectedVersion || round >= MAX_SAVE_ROUNDS)
+        if (!current || isDraftConflict(current.record, expectedVersion) || round >= MAX_SAVE_ROUNDS)
           throw new DraftConflictError(current?.record ?? null);
         etag = current.etag;
       }
     }
   }
 
+  /** The row's ETag while it is at `expectedVersion` (a save that remembers none reads it first). */
+  async #etagAt(user: string, week: string, expectedVersion: number): Promise<string> {
+    const current = await this.#read(user, week);
+    if (!current || isDraftConflict(current.record, expectedVersion))
+      throw new DraftConflictError(current?.record ?? null);
+    return current.etag;
+  }
+
   /** Deletes drafts not saved within the retention period; returns how many. */
-  deleteExpired(now = new Date(), keepGoing?: () => Promise<boolean>): Promise<number> {
+  deleteExpired(now = new Date(this.#clock.now()), keepGoing?: () => Promise<boolean>): Promise<number> {
     return deleteRows(this.#table, odata`expiresAt lt ${now}`, 'sweep expired drafts', keepGoing);
   }
 
@@ -178,7 +200,7 @@ function toLoaded(user: string, week: string, entity: StoredEntity): Loaded {
     throw new Error(
       `session-azure-tables: the draft of ${week} in table row ${entity.partitionKey}/${entity.rowKey} has missing parts`,
     );
-  const rest = JSON.parse(json) as RecordBody;
+  const rest = JSON.parse(json) as DraftBody;
   const version = entity.version;
   const updatedAt = entity.updatedAt;
   return {

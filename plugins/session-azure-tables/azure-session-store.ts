@@ -1,5 +1,6 @@
 import session, { type SessionData } from 'express-session';
 import { odata } from '@azure/data-tables';
+import { systemClock, type Clock } from '../../src/ports/clock.js';
 import { settle, type StoreCallback } from '../../src/session/settle.js';
 import { expiresAt, markStored, sessionJson, storedMarks, touchIsDue } from '../../src/session/stored-expiry.js';
 import {
@@ -24,6 +25,8 @@ export interface AzureSessionStoreOptions {
   touchAfterMs: number;
   /** Largest session data accepted, in bytes as Table Storage counts them (2 per UTF-16 unit). */
   maxSessionBytes: number;
+  /** Where the store reads the current time. Default: the system clock. */
+  clock?: Clock;
 }
 
 export class SessionTooLargeError extends EntityTooLargeError {
@@ -39,7 +42,7 @@ function keysOf(sid: string): { partitionKey: string; rowKey: string } {
   return { partitionKey: sessionPartition(sid), rowKey: safeKey(sid, 'session id') };
 }
 
-function liveExpiry(entity: StoredEntity, now = Date.now()): Date | undefined {
+function liveExpiry(entity: StoredEntity, now: number): Date | undefined {
   const expires = entity.expiresAt;
   return expires instanceof Date && expires.getTime() > now ? expires : undefined;
 }
@@ -71,6 +74,7 @@ export class AzureSessionStore extends session.Store {
   readonly #maxAgeMs: number;
   readonly #touchAfterMs: number;
   readonly #maxSessionBytes: number;
+  readonly #clock: Clock;
 
   constructor(options: AzureSessionStoreOptions) {
     super();
@@ -78,18 +82,23 @@ export class AzureSessionStore extends session.Store {
     this.#maxAgeMs = options.maxAgeMs;
     this.#touchAfterMs = options.touchAfterMs;
     this.#maxSessionBytes = options.maxSessionBytes;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  #now(): Date {
+    return new Date(this.#clock.now());
   }
 
   /** The cookie's expiry when it has one, else now + the configured maximum age. */
   expiresAt(sess: SessionData): Date {
-    return expiresAt(sess, this.#maxAgeMs);
+    return expiresAt(sess, this.#maxAgeMs, this.#clock.now());
   }
 
   override get(sid: string, callback?: StoreCallback<SessionData | null>): Promise<SessionData | null | undefined> {
     return settle(async () => {
       const { partitionKey, rowKey } = keysOf(sid);
       const entity = await this.#table.get(partitionKey, rowKey, 'read session');
-      const expires = entity && liveExpiry(entity);
+      const expires = entity && liveExpiry(entity, this.#clock.now());
       if (!entity || !expires) return null;
       const sess = parse(entity);
       if (!sess) return null;
@@ -131,11 +140,11 @@ export class AzureSessionStore extends session.Store {
       if (marks.expiresMs === undefined || etag === undefined) {
         // Not a session from get(): read the row to learn whether it is live, and its ETag.
         const entity = await this.#table.get(keys.partitionKey, keys.rowKey, 'read session');
-        const stored = entity && liveExpiry(entity);
+        const stored = entity && liveExpiry(entity, this.#clock.now());
         if (!entity || !stored) return;
         if (!touchIsDue(stored.getTime(), expires, this.#touchAfterMs)) return;
         etag = entity.etag;
-      } else if (marks.expiresMs <= Date.now()) {
+      } else if (marks.expiresMs <= this.#clock.now()) {
         return; // it expired since get(): the sweep deletes it, a touch must not revive it
       }
       try {
@@ -160,8 +169,8 @@ export class AzureSessionStore extends session.Store {
   override length(callback?: StoreCallback<number>): Promise<number | undefined> {
     return settle(async () => {
       let count = 0;
-      for await (const page of this.#table.pages(odata`expiresAt gt ${new Date()}`, ['PartitionKey'], 'count sessions'))
-        count += page.length;
+      const live = odata`expiresAt gt ${this.#now()}`;
+      for await (const page of this.#table.pages(live, ['PartitionKey'], 'count sessions')) count += page.length;
       return count;
     }, callback);
   }
@@ -172,7 +181,7 @@ export class AzureSessionStore extends session.Store {
   ): Promise<Record<string, SessionData> | undefined> {
     return settle(async () => {
       const out: Record<string, SessionData> = {};
-      for await (const page of this.#table.pages(odata`expiresAt gt ${new Date()}`, undefined, 'list sessions')) {
+      for await (const page of this.#table.pages(odata`expiresAt gt ${this.#now()}`, undefined, 'list sessions')) {
         for (const entity of page) {
           const sess = parse(entity);
           if (sess) out[decodeKey(entity.rowKey!)] = sess;
@@ -195,7 +204,7 @@ export class AzureSessionStore extends session.Store {
   }
 
   /** Deletes sessions expired before `now`; returns how many. */
-  deleteExpired(now = new Date(), keepGoing?: () => Promise<boolean>): Promise<number> {
+  deleteExpired(now = this.#now(), keepGoing?: () => Promise<boolean>): Promise<number> {
     return deleteRows(this.#table, odata`expiresAt lt ${now}`, 'sweep expired sessions', keepGoing);
   }
 }

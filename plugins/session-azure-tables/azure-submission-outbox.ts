@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { odata } from '@azure/data-tables';
+import { systemClock, type Clock } from '../../src/ports/clock.js';
 import type { ErpTimeEntry, SubmitReceipt } from '../../src/ports/erp-connector.js';
 import type {
   ClaimedItem,
@@ -92,9 +93,11 @@ function toEntity(
  */
 export class AzureSubmissionOutbox implements SubmissionOutbox {
   readonly #table: Table;
+  readonly #clock: Clock;
 
-  constructor(table: Table) {
+  constructor(table: Table, clock: Clock = systemClock) {
     this.#table = table;
+    this.#clock = clock;
   }
 
   async #read(submissionId: string): Promise<Stored | null> {
@@ -117,7 +120,7 @@ export class AzureSubmissionOutbox implements SubmissionOutbox {
     }
   }
 
-  async enqueue(item: NewOutboxItem, now = new Date()): Promise<OutboxItem> {
+  async enqueue(item: NewOutboxItem, now = new Date(this.#clock.now())): Promise<OutboxItem> {
     const full: OutboxItem = {
       ...item,
       state: 'pending',
@@ -172,7 +175,7 @@ export class AzureSubmissionOutbox implements SubmissionOutbox {
     return stored ? this.#tryClaim(stored, now, leaseMs) : null;
   }
 
-  async settle(claimed: ClaimedItem, outcome: DeliveryOutcome, now = new Date()): Promise<boolean> {
+  async settle(claimed: ClaimedItem, outcome: DeliveryOutcome, now = new Date(this.#clock.now())): Promise<boolean> {
     const stored = await this.#read(claimed.item.submissionId);
     if (!stored || stored.leaseToken !== claimed.lease) return false;
     const u = outboxUpdateFor(stored.item, outcome, now);
@@ -189,7 +192,7 @@ export class AzureSubmissionOutbox implements SubmissionOutbox {
     return this.#replace(toEntity(next, null), stored.etag, 'settle outbox item');
   }
 
-  async retry(submissionId: string, now = new Date()): Promise<boolean> {
+  async retry(submissionId: string, now = new Date(this.#clock.now())): Promise<boolean> {
     const stored = await this.#read(submissionId);
     if (!stored || stored.item.state !== 'failed') return false;
     const next: OutboxItem = {
@@ -208,7 +211,7 @@ export class AzureSubmissionOutbox implements SubmissionOutbox {
     return items;
   }
 
-  async stats(now = new Date()): Promise<OutboxStats> {
+  async stats(now = new Date(this.#clock.now())): Promise<OutboxStats> {
     const open = await this.#scan(
       odata`PartitionKey eq ${PARTITION} and (state eq 'pending' or state eq 'failed')`,
       'outbox stats',

@@ -7,6 +7,7 @@
 import { ContainerModule } from 'inversify';
 import { APP_CONFIG, type AppConfig } from '../../src/config/app-config-schema.js';
 import { pluginSettings } from '../../src/container/plugin-loader.js';
+import { pluginClock } from '../../src/ports/clock.js';
 import { STORAGE_FACTORY, type StorageFactory } from '../../src/ports/storage.js';
 import { AzureSessionStoreFactory } from './open-azure-session-store.js';
 import type { SessionAzureTablesSettings } from './settings.js';
@@ -33,6 +34,7 @@ export default new ContainerModule(({ bind }) => {
       const config = ctx.get<AppConfig>(APP_CONFIG);
       return new AzureSessionStoreFactory(pluginSettings<SessionAzureTablesSettings>(config, 'session-azure-tables'), {
         sessionMaxAgeMinutes: config.app.sessionMaxAgeMinutes,
+        clock: pluginClock(ctx),
       });
     })
     .inSingletonScope();

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { closeOnce, Sweeper } from '../../src/session/sweeper.js';
 import os from 'node:os';
+import { systemClock, type Clock } from '../../src/ports/clock.js';
 import type { StorageFactory, Storage } from '../../src/ports/storage.js';
 import { AzureDraftStore } from './azure-draft-store.js';
 import { AzureSessionStore } from './azure-session-store.js';
 import { AzureSubmissionOutbox } from './azure-submission-outbox.js';
 import { statusOf, withRetry } from './retry.js';
 import type { SessionAzureTablesSettings } from './settings.js';
-import { isTableNotFound, openTables, type OpCounters } from './storage.js';
+import { isTableNotFound, openTables, type TableContext, type TableSet } from './storage.js';
 import { SweepLease } from './sweep-lease.js';
 
 export interface AzureSessionStoreOptions {
@@ -17,6 +18,8 @@ export interface AzureSessionStoreOptions {
   onSweepError?: (err: unknown) => void;
   /** Names this instance in the lease row. Default: host name, pid and a random suffix. */
   instanceId?: string;
+  /** Where the stores and the sweep lease read the current time. Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface SweepResult {
@@ -45,25 +48,23 @@ export interface AzureSessionStoreHandle extends Storage {
   dropTables(): Promise<void>;
 }
 
-/**
- * Connects, creates the tables if asked, starts the sweeper (if sweepIntervalSeconds > 0) and
- * returns the handle. Each call is a separate "instance"; instances on the same tables share
- * sessions, drafts and the sweep lease.
- */
-export async function openAzureSessionStore(
-  settings: SessionAzureTablesSettings,
-  options: AzureSessionStoreOptions,
-): Promise<AzureSessionStoreHandle> {
-  const counters: OpCounters = { reads: 0, writes: 0 };
+/** What the tables share, with the switch close() turns: every table call after it is refused. */
+function tableContext(settings: SessionAzureTablesSettings): TableContext & { close(): void } {
   let closed = false;
-  const context = {
+  return {
     retry: settings.retry,
-    counters,
+    counters: { reads: 0, writes: 0 },
     recreateMissing: settings.createTables,
     assertOpen() {
       if (closed) throw new Error('session-azure-tables: the store is closed');
     },
+    close() {
+      closed = true;
+    },
   };
+}
+
+async function openTableSet(settings: SessionAzureTablesSettings, context: TableContext): Promise<TableSet> {
   const tables = await openTables(settings, context);
   try {
     if (settings.createTables) {
@@ -77,43 +78,90 @@ export async function openAzureSessionStore(
   } catch (err) {
     throw new Error(`session-azure-tables: cannot open ${tables.where}: ${(err as Error).message}`, { cause: err });
   }
+  return tables;
+}
 
+interface Stores {
+  store: AzureSessionStore;
+  drafts: AzureDraftStore;
+  outbox: AzureSubmissionOutbox;
+  lease: SweepLease;
+}
+
+function createStores(
+  settings: SessionAzureTablesSettings,
+  options: AzureSessionStoreOptions,
+  tables: TableSet,
+  instanceId: string,
+): Stores {
+  const clock = options.clock ?? systemClock;
   const store = new AzureSessionStore({
     table: tables.sessions,
     maxAgeMs: options.sessionMaxAgeMinutes * 60_000,
     touchAfterMs: settings.touchAfterSeconds * 1000,
     maxSessionBytes: settings.maxSessionBytes,
+    clock,
   });
-  const drafts = new AzureDraftStore(tables.drafts, settings.draftRetentionDays * 86_400_000);
-  const outbox = new AzureSubmissionOutbox(tables.outbox);
-  const instanceId = options.instanceId ?? `${os.hostname()}#${process.pid}#${randomUUID().slice(0, 8)}`;
-  const lease = new SweepLease(tables.lease, settings.leaseName, instanceId, settings.leaseSeconds * 1000);
+  return {
+    store,
+    drafts: new AzureDraftStore(tables.drafts, settings.draftRetentionDays * 86_400_000, clock),
+    outbox: new AzureSubmissionOutbox(tables.outbox, clock),
+    lease: new SweepLease(tables.lease, settings.leaseName, instanceId, settings.leaseSeconds * 1000, clock),
+  };
+}
 
+function startSweeper(
+  { store, drafts, lease }: Stores,
+  settings: SessionAzureTablesSettings,
+  options: AzureSessionStoreOptions,
+): Sweeper<SweepResult> {
+  const clock = options.clock ?? systemClock;
   const sweepOnce = async (): Promise<SweepResult> => {
     if (!(await lease.acquire())) return { sessions: 0, drafts: 0, skipped: true };
     // The lease is not released afterwards: replicas whose timers fire before it runs out skip
     // the scan instead of repeating it (see leaseSeconds).
     const keepGoing = () => lease.keep();
-    const now = new Date();
+    const now = new Date(clock.now());
     const sessions = await store.deleteExpired(now, keepGoing);
     const draftCount = (await keepGoing()) ? await drafts.deleteExpired(now, keepGoing) : 0;
     return { sessions, drafts: draftCount, skipped: false };
   };
-  const sweeper = new Sweeper(
+  return new Sweeper(
     sweepOnce,
     settings.sweepIntervalSeconds,
     options.onSweepError ??
       ((err: unknown) =>
         process.emitWarning(`session-azure-tables: sweeping expired rows failed: ${(err as Error).message}`)),
   );
-  const sweep = () => sweeper.sweep();
+}
 
-  // A readiness probe: one try, not counted, any answer but a missing table is fine (and a
-  // missing table is made again when the store may create tables).
+/**
+ * A readiness probe: one try, not counted, any answer but a missing table is fine (and a missing
+ * table is made again when the store may create tables).
+ */
+function pinger(settings: SessionAzureTablesSettings, tables: TableSet, context: TableContext): () => Promise<void> {
   const pingRetry = { ...settings.retry, maxAttempts: 1, totalTimeoutMs: settings.retry.attemptTimeoutMs };
-  counters.reads = 0;
-  counters.writes = 0;
-  counters.byTable = {};
+  return async () => {
+    context.assertOpen();
+    try {
+      await withRetry('ping', pingRetry, (abortSignal) => tables.pingClient.getEntity('ping', 'ping', { abortSignal }));
+    } catch (err) {
+      if (statusOf(err) === 404 && !isTableNotFound(err)) return;
+      if (isTableNotFound(err) && settings.createTables) return tables.sessions.ensureExists();
+      throw err;
+    }
+  };
+}
+
+function handleOf(
+  settings: SessionAzureTablesSettings,
+  tables: TableSet,
+  context: ReturnType<typeof tableContext>,
+  { store, drafts, outbox, lease }: Stores,
+  sweeper: Sweeper<SweepResult>,
+): AzureSessionStoreHandle {
+  const { counters } = context;
+  const sweep = () => sweeper.sweep();
   return {
     store,
     drafts,
@@ -124,19 +172,8 @@ export async function openAzureSessionStore(
       lease: tables.lease.name,
       outbox: tables.outbox.name,
     },
-    instanceId,
-    async ping() {
-      context.assertOpen();
-      try {
-        await withRetry('ping', pingRetry, (abortSignal) =>
-          tables.pingClient.getEntity('ping', 'ping', { abortSignal }),
-        );
-      } catch (err) {
-        if (statusOf(err) === 404 && !isTableNotFound(err)) return;
-        if (isTableNotFound(err) && settings.createTables) return tables.sessions.ensureExists();
-        throw err;
-      }
-    },
+    instanceId: lease.holder,
+    ping: pinger(settings, tables, context),
     counters: () => ({
       reads: counters.reads,
       writes: counters.writes,
@@ -156,9 +193,30 @@ export async function openAzureSessionStore(
     },
     close: closeOnce(async () => {
       await sweeper.stop();
-      closed = true;
+      context.close();
     }),
   };
+}
+
+/**
+ * Connects, creates the tables if asked, starts the sweeper (if sweepIntervalSeconds > 0) and
+ * returns the handle. Each call is a separate "instance"; instances on the same tables share
+ * sessions, drafts and the sweep lease.
+ */
+export async function openAzureSessionStore(
+  settings: SessionAzureTablesSettings,
+  options: AzureSessionStoreOptions,
+): Promise<AzureSessionStoreHandle> {
+  const context = tableContext(settings);
+  const tables = await openTableSet(settings, context);
+  const instanceId = options.instanceId ?? `${os.hostname()}#${process.pid}#${randomUUID().slice(0, 8)}`;
+  const stores = createStores(settings, options, tables, instanceId);
+  const sweeper = startSweeper(stores, settings, options);
+  // Counted from here: opening (creating the tables) is not a request's work.
+  context.counters.reads = 0;
+  context.counters.writes = 0;
+  context.counters.byTable = {};
+  return handleOf(settings, tables, context, stores, sweeper);
 }
 
 /** The StorageFactory port: one handle per open(). */

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../../src/ports/clock.js';
 import { statusOf } from './retry.js';
 import type { Table } from './storage.js';
 
@@ -17,14 +18,16 @@ export class SweepLease {
   readonly #name: string;
   readonly #holder: string;
   readonly #leaseMs: number;
+  readonly #clock: Clock;
   #etag: string | undefined;
   #until = 0;
 
-  constructor(table: Table, name: string, holder: string, leaseMs: number) {
+  constructor(table: Table, name: string, holder: string, leaseMs: number, clock: Clock = systemClock) {
     this.#table = table;
     this.#name = name;
     this.#holder = holder;
     this.#leaseMs = leaseMs;
+    this.#clock = clock;
   }
 
   get holder(): string {
@@ -42,7 +45,7 @@ export class SweepLease {
 
   /** Takes the lease (or extends ours); false when another live holder has it. */
   async acquire(): Promise<boolean> {
-    const now = Date.now();
+    const now = this.#clock.now();
     const current = await this.#table.get(PARTITION, this.#name, 'read sweep lease');
     try {
       if (!current) {
@@ -66,7 +69,7 @@ export class SweepLease {
    * instance stalled past its expiry and another one took over): the caller stops.
    */
   async keep(): Promise<boolean> {
-    const now = Date.now();
+    const now = this.#clock.now();
     if (this.#etag === undefined) return false;
     if (this.#until - now > this.#leaseMs / 2) return true;
     try {
@@ -84,7 +87,7 @@ export class SweepLease {
   async #confirm(): Promise<boolean> {
     const current = await this.#table.get(PARTITION, this.#name, 'read sweep lease');
     const expires = current?.expiresAt instanceof Date ? current.expiresAt.getTime() : 0;
-    if (current?.holder === this.#holder && expires > Date.now()) {
+    if (current?.holder === this.#holder && expires > this.#clock.now()) {
       this.#etag = current.etag;
       this.#until = expires;
       return true;

@@ -5,6 +5,7 @@
 import { ContainerModule } from 'inversify';
 import { APP_CONFIG, type AppConfig } from '../../src/config/app-config-schema.js';
 import { pluginSettings } from '../../src/container/plugin-loader.js';
+import { pluginClock } from '../../src/ports/clock.js';
 import { STORAGE_FACTORY, type StorageFactory } from '../../src/ports/storage.js';
 import { SqlSessionStoreFactory } from './open-sql-session-store.js';
 import type { SessionSqlSettings } from './settings.js';
@@ -27,6 +28,7 @@ export default new ContainerModule(({ bind }) => {
       const config = ctx.get<AppConfig>(APP_CONFIG);
       return new SqlSessionStoreFactory(pluginSettings<SessionSqlSettings>(config, 'session-sql'), {
         sessionMaxAgeMinutes: config.app.sessionMaxAgeMinutes,
+        clock: pluginClock(ctx),
       });
     })
     .inSingletonScope();

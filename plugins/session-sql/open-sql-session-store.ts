@@ -3,9 +3,10 @@ import { closeOnce, Sweeper } from '../../src/session/sweeper.js';
 import path from 'node:path';
 import { QueryTypes, Sequelize, type Options, type QueryOptions } from 'sequelize';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
-import type { StorageFactory, Storage } from '../../src/ports/storage.js';
-import { hotStatements, UNCOUNTED } from './hot-statements.js';
-import { defineModels, type DraftModel, type OutboxModel, type SessionModel } from './models.js';
+import { systemClock, type Clock } from '../../src/ports/clock.js';
+import type { StorageFactory, Storage, StoreCounters } from '../../src/ports/storage.js';
+import { hotStatements, UNCOUNTED, type HotStatements } from './hot-statements.js';
+import { defineModels, type SessionModel } from './models.js';
 import { connectionTarget, redactUrl, type SessionSqlSettings } from './settings.js';
 import { SqlDraftStore } from './sql-draft-store.js';
 import { SqlSessionStore } from './sql-session-store.js';
@@ -23,6 +24,8 @@ export interface SqlSessionStoreOptions {
    * SQL Server do. For the tests that hold both paths to the same contract.
    */
   hotStatementsViaSequelize?: boolean;
+  /** Where the stores read the current time. Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface SqlSessionStoreHandle extends Storage {
@@ -84,7 +87,9 @@ async function configureSqlite(sequelize: Sequelize, busyTimeoutMs: number): Pro
   await sequelize.query('PRAGMA synchronous = NORMAL');
 }
 
-async function createTables(sessions: SessionModel, drafts: DraftModel, outbox: OutboxModel): Promise<void> {
+type Models = ReturnType<typeof defineModels>;
+
+async function createTables({ sessions, drafts, outbox }: Models): Promise<void> {
   const create = async () => {
     await sessions.sync();
     await drafts.sync();
@@ -99,6 +104,140 @@ async function createTables(sessions: SessionModel, drafts: DraftModel, outbox: 
   }
 }
 
+/** Configures the connection and creates the tables; a failure closes the connection and names the database. */
+async function prepareDatabase(sequelize: Sequelize, models: Models, settings: SessionSqlSettings): Promise<void> {
+  try {
+    if (sequelize.getDialect() === 'sqlite') await configureSqlite(sequelize, settings.busyTimeoutMs);
+    await createTables(models);
+  } catch (err) {
+    await sequelize.close().catch(() => undefined);
+    throw new Error(`session-sql: cannot open ${redactUrl(settings.url)}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** What counters() reports: statements sent through Sequelize (seen by a hook) and the hot statements. */
+class StatementCounts {
+  #reads = 0;
+  #writes = 0;
+  #sessions = { reads: 0, writes: 0 };
+
+  add(kind: 'read' | 'write', isSession: boolean): void {
+    if (kind === 'read') this.#reads += 1;
+    else this.#writes += 1;
+    if (isSession) this.#sessions[kind === 'read' ? 'reads' : 'writes'] += 1;
+  }
+
+  reset(): void {
+    this.#reads = 0;
+    this.#writes = 0;
+    this.#sessions = { reads: 0, writes: 0 };
+  }
+
+  snapshot(): StoreCounters {
+    return { reads: this.#reads, writes: this.#writes, sessions: { ...this.#sessions } };
+  }
+}
+
+function countQueries(sequelize: Sequelize, sessions: SessionModel, counts: StatementCounts): void {
+  sequelize.addHook('beforeQuery', (queryOptions: QueryOptions) => {
+    if ((queryOptions as Record<string, unknown>)[UNCOUNTED] === true || queryOptions.type === undefined) return;
+    const isSession = (queryOptions as { model?: unknown }).model === sessions;
+    if (READ_TYPES.has(queryOptions.type)) counts.add('read', isSession);
+    else if (WRITE_TYPES.has(queryOptions.type)) counts.add('write', isSession);
+  });
+}
+
+interface Stores {
+  hot: HotStatements;
+  store: SqlSessionStore;
+  drafts: SqlDraftStore;
+  outbox: SqlSubmissionOutbox;
+}
+
+function createStores(
+  sequelize: Sequelize,
+  models: Models,
+  settings: SessionSqlSettings,
+  options: SqlSessionStoreOptions,
+  counts: StatementCounts,
+): Stores {
+  const clock = options.clock ?? systemClock;
+  const hot = hotStatements(
+    sequelize,
+    { sessions: models.sessions.getTableName().toString(), drafts: models.drafts.getTableName().toString() },
+    (kind, table) => counts.add(kind, table === 'session'),
+    options.hotStatementsViaSequelize ?? false,
+  );
+  const store = new SqlSessionStore({
+    sequelize,
+    model: models.sessions,
+    hot,
+    maxAgeMs: options.sessionMaxAgeMinutes * 60_000,
+    touchAfterMs: settings.touchAfterSeconds * 1000,
+    clock,
+  });
+  const drafts = new SqlDraftStore(models.drafts, hot, settings.draftRetentionDays * 86_400_000, clock);
+  return { hot, store, drafts, outbox: new SqlSubmissionOutbox(models.outbox, clock) };
+}
+
+function startSweeper(
+  { store, drafts }: Stores,
+  settings: SessionSqlSettings,
+  options: SqlSessionStoreOptions,
+): Sweeper<{ sessions: number; drafts: number }> {
+  const clock = options.clock ?? systemClock;
+  return new Sweeper(
+    async () => {
+      const now = new Date(clock.now());
+      return { sessions: await store.deleteExpired(now), drafts: await drafts.deleteExpired(now) };
+    },
+    settings.sweepIntervalSeconds,
+    options.onSweepError ??
+      ((err: unknown) => process.emitWarning(`session-sql: sweeping expired rows failed: ${(err as Error).message}`)),
+  );
+}
+
+function handleOf(
+  sequelize: Sequelize,
+  models: Models,
+  stores: Stores,
+  counts: StatementCounts,
+  sweeper: Sweeper<{ sessions: number; drafts: number }>,
+): SqlSessionStoreHandle {
+  const sweep = () => sweeper.sweep();
+  return {
+    store: stores.store,
+    drafts: stores.drafts,
+    outbox: stores.outbox,
+    dialect: sequelize.getDialect(),
+    sequelize,
+    tables: {
+      sessions: models.sessions.getTableName().toString(),
+      drafts: models.drafts.getTableName().toString(),
+      outbox: models.outbox.getTableName().toString(),
+    },
+    async ping() {
+      await sequelize.query('SELECT 1', { type: QueryTypes.SELECT, [UNCOUNTED]: true } as QueryOptions);
+    },
+    counters: () => counts.snapshot(),
+    sweep,
+    async sweepExpired() {
+      const { sessions: s, drafts: d } = await sweep();
+      return s + d;
+    },
+    async dropTables() {
+      await models.outbox.drop();
+      await models.drafts.drop();
+      await models.sessions.drop();
+    },
+    close: closeOnce(async () => {
+      await sweeper.stop();
+      await stores.hot.close();
+      await sequelize.close();
+    }),
+  };
+}
+
 /**
  * Connects, creates the tables if needed, starts the expired-row sweeper and returns the handle.
  * Each call is a separate connection (an "instance"); instances on the same database and table
@@ -109,96 +248,15 @@ export async function openSqlSessionStore(
   options: SqlSessionStoreOptions,
 ): Promise<SqlSessionStoreHandle> {
   const sequelize = createSequelize(settings, options.projectRoot ?? PROJECT_ROOT);
-  let reads = 0;
-  let writes = 0;
-  const sessionOps = { reads: 0, writes: 0 };
-  const { sessions, drafts, outbox } = defineModels(sequelize, settings.tablePrefix);
-  sequelize.addHook('beforeQuery', (queryOptions: QueryOptions) => {
-    if ((queryOptions as Record<string, unknown>)[UNCOUNTED] === true || queryOptions.type === undefined) return;
-    const isSession = (queryOptions as { model?: unknown }).model === sessions;
-    if (READ_TYPES.has(queryOptions.type)) {
-      reads += 1;
-      if (isSession) sessionOps.reads += 1;
-    } else if (WRITE_TYPES.has(queryOptions.type)) {
-      writes += 1;
-      if (isSession) sessionOps.writes += 1;
-    }
-  });
-
-  try {
-    if (sequelize.getDialect() === 'sqlite') await configureSqlite(sequelize, settings.busyTimeoutMs);
-    await createTables(sessions, drafts, outbox);
-  } catch (err) {
-    await sequelize.close().catch(() => undefined);
-    throw new Error(`session-sql: cannot open ${redactUrl(settings.url)}: ${(err as Error).message}`, { cause: err });
-  }
-
-  const hot = hotStatements(
-    sequelize,
-    { sessions: sessions.getTableName().toString(), drafts: drafts.getTableName().toString() },
-    (kind, table) => {
-      if (kind === 'read') reads += 1;
-      else writes += 1;
-      if (table === 'session') sessionOps[kind === 'read' ? 'reads' : 'writes'] += 1;
-    },
-    options.hotStatementsViaSequelize ?? false,
-  );
-  const store = new SqlSessionStore({
-    sequelize,
-    model: sessions,
-    hot,
-    maxAgeMs: options.sessionMaxAgeMinutes * 60_000,
-    touchAfterMs: settings.touchAfterSeconds * 1000,
-  });
-  const draftStore = new SqlDraftStore(drafts, hot, settings.draftRetentionDays * 86_400_000);
-  const outboxStore = new SqlSubmissionOutbox(outbox);
-
-  const sweeper = new Sweeper(
-    async () => {
-      const now = new Date();
-      return { sessions: await store.deleteExpired(now), drafts: await draftStore.deleteExpired(now) };
-    },
-    settings.sweepIntervalSeconds,
-    options.onSweepError ??
-      ((err: unknown) => process.emitWarning(`session-sql: sweeping expired rows failed: ${(err as Error).message}`)),
-  );
-  const sweep = () => sweeper.sweep();
-
-  reads = 0;
-  writes = 0;
-  sessionOps.reads = 0;
-  sessionOps.writes = 0;
-  return {
-    store,
-    drafts: draftStore,
-    outbox: outboxStore,
-    dialect: sequelize.getDialect(),
-    sequelize,
-    tables: {
-      sessions: sessions.getTableName().toString(),
-      drafts: drafts.getTableName().toString(),
-      outbox: outbox.getTableName().toString(),
-    },
-    async ping() {
-      await sequelize.query('SELECT 1', { type: QueryTypes.SELECT, [UNCOUNTED]: true } as QueryOptions);
-    },
-    counters: () => ({ reads, writes, sessions: { ...sessionOps } }),
-    sweep,
-    async sweepExpired() {
-      const { sessions: s, drafts: d } = await sweep();
-      return s + d;
-    },
-    async dropTables() {
-      await outbox.drop();
-      await drafts.drop();
-      await sessions.drop();
-    },
-    close: closeOnce(async () => {
-      await sweeper.stop();
-      await hot.close();
-      await sequelize.close();
-    }),
-  };
+  const models = defineModels(sequelize, settings.tablePrefix);
+  const counts = new StatementCounts();
+  countQueries(sequelize, models.sessions, counts);
+  await prepareDatabase(sequelize, models, settings);
+  const stores = createStores(sequelize, models, settings, options, counts);
+  const sweeper = startSweeper(stores, settings, options);
+  // Counted from here: opening (pragmas, table creation) is not a request's work.
+  counts.reset();
+  return handleOf(sequelize, models, stores, counts, sweeper);
 }
 
 /** The StorageFactory port: one handle per open(). */

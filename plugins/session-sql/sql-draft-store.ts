@@ -1,5 +1,7 @@
 import { Op, UniqueConstraintError } from 'sequelize';
+import { systemClock, type Clock } from '../../src/ports/clock.js';
 import { DraftConflictError, type DraftStore, type WeekRecord } from '../../src/ports/draft-store.js';
+import { planDraftSave, savedDraft } from '../../src/session/draft-save-rule.js';
 import type { HotStatements } from './hot-statements.js';
 import { MAX_USER_LENGTH, MAX_WEEK_LENGTH, type DraftModel } from './models.js';
 
@@ -15,21 +17,23 @@ function toRecord(user: string, week: string, row: { version: number; data: stri
 }
 
 /**
- * Week records in SQL. save() is compare-and-set decided by the database, so it holds across
- * instances: version 0 is an INSERT that the (user, week) primary key refuses when the row
- * exists; any other version is an UPDATE guarded by `version = expected`, refused when it
- * changes no row. A refusal carries the record as it is now.
+ * Week records in SQL. save() follows src/session/draft-save-rule.ts, with the compare-and-set
+ * decided by the database, so it holds across instances: version 0 is an INSERT that the
+ * (user, week) primary key refuses when the row exists; any other version is an UPDATE guarded by
+ * `version = expected`, refused when it changes no row. A refusal carries the record as it is now.
  */
 export class SqlDraftStore implements DraftStore {
   readonly #model: DraftModel;
   readonly #hot: HotStatements;
   readonly #retentionMs: number;
+  readonly #clock: Clock;
 
   /** `hot` runs the read and the guarded update that every autosave makes (see hot-statements.ts). */
-  constructor(model: DraftModel, hot: HotStatements, retentionMs: number) {
+  constructor(model: DraftModel, hot: HotStatements, retentionMs: number, clock: Clock = systemClock) {
     this.#model = model;
     this.#hot = hot;
     this.#retentionMs = retentionMs;
+    this.#clock = clock;
   }
 
   async load(user: string, week: string): Promise<WeekRecord | null> {
@@ -40,22 +44,14 @@ export class SqlDraftStore implements DraftStore {
   }
 
   async save(record: WeekRecord, expectedVersion: number): Promise<WeekRecord> {
-    const { user, week, version: _version, updatedAt: _updatedAt, ...rest } = record;
-    checkKey('user', user, MAX_USER_LENGTH);
-    checkKey('week', week, MAX_WEEK_LENGTH);
-    if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
-      throw new RangeError(`expectedVersion must be an integer >= 0, got ${String(expectedVersion)}`);
-    }
-    const now = new Date();
-    const data = JSON.stringify(rest);
-    const values = {
-      version: expectedVersion + 1,
-      data,
-      updatedAt: now,
-      expires: new Date(now.getTime() + this.#retentionMs),
-    };
+    checkKey('user', record.user, MAX_USER_LENGTH);
+    checkKey('week', record.week, MAX_WEEK_LENGTH);
+    const save = planDraftSave(record, expectedVersion, new Date(this.#clock.now()), this.#retentionMs);
+    const { user, week } = save;
+    const data = JSON.stringify(save.body);
+    const values = { version: save.version, data, updatedAt: save.updatedAt, expires: save.expiresAt };
 
-    if (expectedVersion === 0) {
+    if (save.create) {
       try {
         await this.#model.create({ user, week, ...values });
       } catch (err) {
@@ -63,21 +59,14 @@ export class SqlDraftStore implements DraftStore {
         throw err;
       }
     } else {
-      const changed = await this.#hot.updateDraft(user, week, expectedVersion, values);
+      const changed = await this.#hot.updateDraft(user, week, save.expectedVersion, values);
       if (changed === 0) throw new DraftConflictError(await this.load(user, week));
     }
-    // Built from what was stored, so it equals what a later load() returns.
-    return {
-      ...(JSON.parse(data) as typeof rest),
-      user,
-      week,
-      version: values.version,
-      updatedAt: now.toISOString(),
-    };
+    return savedDraft(save, data);
   }
 
   /** Deletes drafts not saved within the retention period; returns how many. */
-  async deleteExpired(now = new Date()): Promise<number> {
+  async deleteExpired(now = new Date(this.#clock.now())): Promise<number> {
     return this.#model.destroy({ where: { expires: { [Op.lt]: now } } });
   }
 }

@@ -1,6 +1,7 @@
 import session, { type SessionData, type Store } from 'express-session';
 import connectSessionSequelize from 'connect-session-sequelize';
 import { Op, type Sequelize } from 'sequelize';
+import { systemClock, type Clock } from '../../src/ports/clock.js';
 import { settle, type StoreCallback } from '../../src/session/settle.js';
 import { expiresAt, markStored, sessionJson, storedMarks, touchIsDue } from '../../src/session/stored-expiry.js';
 import type { HotStatements } from './hot-statements.js';
@@ -37,6 +38,8 @@ export interface SqlSessionStoreOptions {
   maxAgeMs: number;
   /** touch() writes only when the new expiry is at least this much later than the stored one. */
   touchAfterMs: number;
+  /** Where the store reads the current time. Default: the system clock. */
+  clock?: Clock;
 }
 
 /**
@@ -53,6 +56,7 @@ export class SqlSessionStore extends PackageSequelizeStore {
   readonly #hot: HotStatements;
   readonly #maxAgeMs: number;
   readonly #touchAfterMs: number;
+  readonly #clock: Clock;
 
   constructor(options: SqlSessionStoreOptions) {
     super({
@@ -65,16 +69,21 @@ export class SqlSessionStore extends PackageSequelizeStore {
     this.#hot = options.hot;
     this.#maxAgeMs = options.maxAgeMs;
     this.#touchAfterMs = options.touchAfterMs;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  #now(): Date {
+    return new Date(this.#clock.now());
   }
 
   /** The cookie's expiry when it has one, else now + the configured maximum age. */
   expiresAt(sess: SessionData): Date {
-    return expiresAt(sess, this.#maxAgeMs);
+    return expiresAt(sess, this.#maxAgeMs, this.#clock.now());
   }
 
   override get(sid: string, callback?: Callback<SessionData | null>): Promise<SessionData | null | undefined> {
     return settle(async () => {
-      const row = await this.#hot.readSession(sid, new Date());
+      const row = await this.#hot.readSession(sid, this.#now());
       if (!row) return null;
       const { data, expires } = row;
       let sess: SessionData;
@@ -102,7 +111,7 @@ export class SqlSessionStore extends PackageSequelizeStore {
     return settle(async () => {
       const expires = this.expiresAt(sess);
       if (!touchIsDue(storedMarks(sess).expiresMs, expires, this.#touchAfterMs)) return;
-      await this.#model.update({ expires }, { where: { sid, expires: { [Op.gt]: new Date() } } });
+      await this.#model.update({ expires }, { where: { sid, expires: { [Op.gt]: this.#now() } } });
       markStored(sess, expires);
     }, callback).then(() => undefined);
   }
@@ -115,7 +124,7 @@ export class SqlSessionStore extends PackageSequelizeStore {
 
   /** Number of sessions that have not expired. */
   override length(callback?: Callback<number>): Promise<number | undefined> {
-    return settle(() => this.#model.count({ where: { expires: { [Op.gt]: new Date() } } }), callback);
+    return settle(() => this.#model.count({ where: { expires: { [Op.gt]: this.#now() } } }), callback);
   }
 
   /** Deletes every session. */
@@ -130,7 +139,7 @@ export class SqlSessionStore extends PackageSequelizeStore {
     return settle(async () => {
       const rows = await this.#model.findAll({
         attributes: ['sid', 'data'],
-        where: { expires: { [Op.gt]: new Date() } },
+        where: { expires: { [Op.gt]: this.#now() } },
       });
       const out: Record<string, SessionData> = {};
       for (const model of rows) {
@@ -146,7 +155,7 @@ export class SqlSessionStore extends PackageSequelizeStore {
   }
 
   /** Deletes expired sessions; returns how many. Called by the handle's sweeper. */
-  async deleteExpired(now = new Date()): Promise<number> {
+  async deleteExpired(now = this.#now()): Promise<number> {
     return this.#model.destroy({ where: { expires: { [Op.lt]: now } } });
   }
 }

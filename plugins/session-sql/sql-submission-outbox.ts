@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Op, UniqueConstraintError, type Model } from 'sequelize';
+import { systemClock, type Clock } from '../../src/ports/clock.js';
 import type { ErpTimeEntry, SubmitReceipt } from '../../src/ports/erp-connector.js';
 import type {
   ClaimedItem,
@@ -38,12 +39,14 @@ function toItem(model: Model<OutboxRow, OutboxRow>): OutboxItem {
  */
 export class SqlSubmissionOutbox implements SubmissionOutbox {
   readonly #model: OutboxModel;
+  readonly #clock: Clock;
 
-  constructor(model: OutboxModel) {
+  constructor(model: OutboxModel, clock: Clock = systemClock) {
     this.#model = model;
+    this.#clock = clock;
   }
 
-  async enqueue(item: NewOutboxItem, now = new Date()): Promise<OutboxItem> {
+  async enqueue(item: NewOutboxItem, now = new Date(this.#clock.now())): Promise<OutboxItem> {
     try {
       const created = await this.#model.create({
         submissionId: item.submissionId,
@@ -113,7 +116,7 @@ export class SqlSubmissionOutbox implements SubmissionOutbox {
     return this.#tryClaim(row, now, leaseMs);
   }
 
-  async settle(claimed: ClaimedItem, outcome: DeliveryOutcome, now = new Date()): Promise<boolean> {
+  async settle(claimed: ClaimedItem, outcome: DeliveryOutcome, now = new Date(this.#clock.now())): Promise<boolean> {
     const u = outboxUpdateFor(claimed.item, outcome, now);
     const [changed] = await this.#model.update(
       {
@@ -133,7 +136,7 @@ export class SqlSubmissionOutbox implements SubmissionOutbox {
     return changed === 1;
   }
 
-  async retry(submissionId: string, now = new Date()): Promise<boolean> {
+  async retry(submissionId: string, now = new Date(this.#clock.now())): Promise<boolean> {
     const [changed] = await this.#model.update(
       {
         state: 'pending',
@@ -148,7 +151,7 @@ export class SqlSubmissionOutbox implements SubmissionOutbox {
     return changed === 1;
   }
 
-  async stats(now = new Date()): Promise<OutboxStats> {
+  async stats(now = new Date(this.#clock.now())): Promise<OutboxStats> {
     const pending = await this.#model.count({ where: { state: 'pending' } });
     const retrying = await this.#model.count({ where: { state: 'pending', attempts: { [Op.gt]: 0 } } });
     const failed = await this.#model.count({ where: { state: 'failed' } });

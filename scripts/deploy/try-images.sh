@@ -228,7 +228,6 @@ const config = {
         'session-azure-tables': { connectionString: `DefaultEndpointsProtocol=http;AccountName=${e.TRY_AZURITE_ACCOUNT};AccountKey=${e.TRY_AZURITE_KEY};TableEndpoint=${e.TRY_AZURITE}/${e.TRY_AZURITE_ACCOUNT};` },
         'erp-relay': { relayBaseUrl: e.TRY_RELAY, keyName: 'timesheet-send', key: e.TRY_SEND_KEY },
         'other-copy-relay': { relayBaseUrl: e.TRY_RELAY, keyName: 'timesheet-send', key: e.TRY_SEND_KEY },
-        'cloud-role': { relayProbeUrl: `${e.TRY_RELAY}/` },
       },
 };
 fs.writeFileSync(`${process.argv[2]}/production.json`, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o640 });

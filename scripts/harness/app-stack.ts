@@ -113,7 +113,7 @@ export async function startTargetStandIns(
         'session-azure-tables': { connectionString: azurite.connectionString },
         'erp-relay': { relayBaseUrl: relay.url, timeoutMs: 5000 },
         'other-copy-relay': { relayBaseUrl: relay.url, timeoutMs: 5000 },
-        'cloud-role': { relayProbeUrl: `${relay.url}/`, instanceName: 'test-replica' },
+        'cloud-role': { instanceName: 'test-replica' },
       },
     };
   }

@@ -1,4 +1,4 @@
-/** /healthz and /readyz: the store, the ERP and the role's own checks, kept for /metrics and /ops too. */
+/** /healthz and /readyz: the store, the ERP and its link (the relay), the role's own checks, kept for /metrics and /ops too. */
 import type express from 'express';
 import type { Registry } from 'prom-client';
 import { HealthMonitor } from '../metrics/health-monitor.js';
@@ -15,6 +15,7 @@ export function installHealth(
   const readiness = [
     { name: 'session-store', check: () => store.ping() },
     { name: 'erp', check: () => erp.ping() },
+    ...(erp.readinessChecks?.() ?? []),
     ...roles.flatMap((r) => r.readinessChecks()),
   ];
   const health = new HealthMonitor(readiness, erp);

@@ -3,13 +3,13 @@ import passport from 'passport';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/app-config-schema.js';
 import { createAcsHandler, createSamlVerify, type AcsContext } from './acs-route.js';
-import { certificateWarnings, resolveAuthSettings, type ResolvedIdp } from './auth-settings.js';
+import { certificateWarnings, resolveAuthSettings, type AuthSettings, type ResolvedIdp } from './auth-settings.js';
 import './express-user.js';
 import { safeLocalPath } from './local-path.js';
-import { createHomeRealmRoutes } from './home-realm.js';
+import { createHomeRealmRoutes, type HomeRealmRoutes } from './home-realm.js';
 import { AUTO_SUBMIT_SCRIPT, renderSignedOutPage, renderUnknownIdpPage } from './pages.js';
 import { createSignInRateLimit } from './sign-in-rate-limit.js';
-import { createSingleLogout } from './single-logout.js';
+import { createSingleLogout, type SingleLogout } from './single-logout.js';
 import { spMetadataXml } from './sp-metadata.js';
 import { Principal } from './principal.js';
 import { requireRole, requireUser } from './require-user.js';
@@ -57,11 +57,7 @@ export function createAuth(config: AppConfig, logger: Logger, options: CreateAut
   const log = logger.child({ component: 'auth' });
   for (const warning of certificateWarnings(settings)) log.warn({ event: 'saml_certificate_expiry' }, warning);
 
-  // Our own Passport instance: no global state, so several apps (tests) can live in one process.
-  const authenticator = new passport.Passport();
-  authenticator.serializeUser((user, done) => done(null, (user as Principal).toJSON()));
-  authenticator.deserializeUser((stored: unknown, done) => done(null, Principal.fromJSON(stored) ?? false));
-
+  const authenticator = createAuthenticator();
   // Which IdP a request is about: chosen at /login, or found from InResponseTo at the ACS.
   const selectedIdp = new WeakMap<Request, ResolvedIdp>();
   const acsContext = new WeakMap<Request, AcsContext>();
@@ -74,6 +70,48 @@ export function createAuth(config: AppConfig, logger: Logger, options: CreateAut
     createSamlStrategy(settings, (req) => selectedIdp.get(req) ?? acsContext.get(req)?.idp, verify),
   );
 
+  const acsBody = express.urlencoded({ extended: false, limit: ACS_BODY_LIMIT });
+  const bodyParsers = express.Router();
+  bodyParsers.post('/saml/acs', acsBody);
+  const wiring = { settings, log, authenticator, selectedIdp, acsContext, singleLogout, rateLimit, acsBody };
+
+  return {
+    bodyParsers,
+    initialize: [authenticator.initialize(), authenticator.session()],
+    router: createAuthRouter(wiring, options),
+    requireUser,
+    requireRole,
+    logout: singleLogout.startLogout,
+    sp: {
+      entityId: settings.spEntityId,
+      acsUrl: settings.acsUrl,
+      idps: [...settings.idps.values()].map((i) => ({ id: i.id, label: i.config.label })),
+    },
+  };
+}
+
+/** Our own Passport instance: no global state, so several apps (tests) can live in one process. */
+function createAuthenticator(): passport.Authenticator {
+  const authenticator = new passport.Passport();
+  authenticator.serializeUser((user, done) => done(null, (user as Principal).toJSON()));
+  authenticator.deserializeUser((stored: unknown, done) => done(null, Principal.fromJSON(stored) ?? false));
+  return authenticator;
+}
+
+/** The parts of the sign-in that the routes share. */
+interface AuthWiring {
+  settings: AuthSettings;
+  log: Logger;
+  authenticator: passport.Authenticator;
+  selectedIdp: WeakMap<Request, ResolvedIdp>;
+  acsContext: WeakMap<Request, AcsContext>;
+  singleLogout: SingleLogout;
+  rateLimit: RequestHandler;
+  acsBody: RequestHandler;
+}
+
+function createAuthRouter(wiring: AuthWiring, options: CreateAuthOptions): Router {
+  const { settings, log, authenticator, acsContext, singleLogout, rateLimit, acsBody } = wiring;
   const router = express.Router();
 
   router.get(AUTO_SUBMIT_PATH, (_req, res) => {
@@ -82,29 +120,7 @@ export function createAuth(config: AppConfig, logger: Logger, options: CreateAut
 
   const homeRealm = createHomeRealmRoutes(settings);
   router.post('/login/discover', rateLimit, express.urlencoded({ extended: false, limit: '8kb' }), homeRealm.discover);
-
-  router.get('/login', rateLimit, (req, res, next) => {
-    res.set('Cache-Control', 'no-store');
-    const q = req.query as Record<string, unknown>;
-    // A SAML message in the query would make passport-saml process it as a logout message.
-    if ('SAMLRequest' in q || 'SAMLResponse' in q) return renderUnknownIdpPage(res.status(400));
-    const returnTo = safeLocalPath(q.returnTo);
-    if (req.user instanceof Principal && q.choose === undefined) return res.redirect(302, returnTo);
-    const idp = homeRealm.pick(req, res, returnTo);
-    if (idp === 'answered') return;
-    if (!idp) return renderUnknownIdpPage(res.status(400));
-    selectedIdp.set(req, idp);
-    // The strategy saves the request id in req.session (cacheProvider); express-session writes the
-    // session to the store before the redirect leaves, so any instance can check the answer.
-    authenticator.authenticate('saml', {
-      session: false,
-      additionalParams: { RelayState: returnTo },
-    } as passport.AuthenticateOptions)(req, res, next);
-  });
-
-  const acsBody = express.urlencoded({ extended: false, limit: ACS_BODY_LIMIT });
-  const bodyParsers = express.Router();
-  bodyParsers.post('/saml/acs', acsBody);
+  router.get('/login', rateLimit, createLoginHandler(wiring, homeRealm));
 
   router.post(
     '/saml/acs',
@@ -129,24 +145,32 @@ export function createAuth(config: AppConfig, logger: Logger, options: CreateAut
     res.type('application/samlmetadata+xml').set('Cache-Control', 'public, max-age=3600').send(metadataXml);
   });
 
-  const logout = singleLogout.startLogout;
-  router.post('/logout', ...(options.logoutGuards ?? []), logout);
+  router.post('/logout', ...(options.logoutGuards ?? []), singleLogout.startLogout);
 
   router.get('/signed-out', (_req, res) => {
     renderSignedOutPage(res);
   });
+  return router;
+}
 
-  return {
-    bodyParsers,
-    initialize: [authenticator.initialize(), authenticator.session()],
-    router,
-    requireUser,
-    requireRole,
-    logout,
-    sp: {
-      entityId: settings.spEntityId,
-      acsUrl: settings.acsUrl,
-      idps: [...settings.idps.values()].map((i) => ({ id: i.id, label: i.config.label })),
-    },
+/** GET /login: sends the browser to the chosen IdP with an AuthnRequest. */
+function createLoginHandler({ authenticator, selectedIdp }: AuthWiring, homeRealm: HomeRealmRoutes): RequestHandler {
+  return (req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    const q = req.query as Record<string, unknown>;
+    // A SAML message in the query would make passport-saml process it as a logout message.
+    if ('SAMLRequest' in q || 'SAMLResponse' in q) return renderUnknownIdpPage(res.status(400));
+    const returnTo = safeLocalPath(q.returnTo);
+    if (req.user instanceof Principal && q.choose === undefined) return res.redirect(302, returnTo);
+    const idp = homeRealm.pick(req, res, returnTo);
+    if (idp === 'answered') return;
+    if (!idp) return renderUnknownIdpPage(res.status(400));
+    selectedIdp.set(req, idp);
+    // The strategy saves the request id in req.session (cacheProvider); express-session writes the
+    // session to the store before the redirect leaves, so any instance can check the answer.
+    authenticator.authenticate('saml', {
+      session: false,
+      additionalParams: { RelayState: returnTo },
+    } as passport.AuthenticateOptions)(req, res, next);
   };
 }

@@ -5,6 +5,7 @@ import { Container } from 'inversify';
 import { APP_CONFIG, appConfigSchema, type AppConfig } from '../config/app-config-schema.js';
 import { ConfigError, keyOf } from '../config/config-error.js';
 import { PROJECT_ROOT } from '../config/load-config.js';
+import { CLOCK, systemClock } from '../ports/clock.js';
 import { ERP_CONNECTOR } from '../ports/erp-connector.js';
 import { STORAGE_FACTORY } from '../ports/storage.js';
 import type { PluginModule } from './plugin-definition.js';
@@ -82,6 +83,7 @@ export async function buildContainer(
   const config: AppConfig = { ...parsed.data, pluginSettings: validatedSettings };
   const container = new Container();
   container.bind(APP_CONFIG).toConstantValue(config);
+  container.bind(CLOCK).toConstantValue(systemClock);
   container.load(...modules.map((m) => m.default));
   return container;
 }

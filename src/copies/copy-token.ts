@@ -1,7 +1,7 @@
 /**
  * How the two copies prove to each other that a request on their internal API comes from the other
  * copy: an HMAC token over the method, the path and a hash of the body, valid one minute, signed with
- * a secret both copies share (`burst.copySecrets`; the first signs, all verify, for rotation).
+ * a secret both copies share (`copies.secrets`; the first signs, all verify, for rotation).
  * Between the copies the relay's SAS token (cloud -> on-prem) or TLS (on-prem -> cloud) protects the
  * way; this protects the endpoint itself, which a browser on the LAN or the Internet can also reach.
  */

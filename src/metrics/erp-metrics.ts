@@ -83,6 +83,7 @@ export function instrumentErp(inner: ErpConnector, registry: Registry): Instrume
     submitWeek: (user, weekStart, entries, submissionId) =>
       measure('submitWeek', () => inner.submitWeek(user, weekStart, entries, submissionId)),
     ping: () => measure('ping', () => inner.ping()),
+    readinessChecks: () => inner.readinessChecks?.() ?? [],
     close: () => inner.close(),
     totals: () => totals,
     last: () => last,

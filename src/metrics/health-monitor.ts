@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { ReadinessCheck } from '../web/health-routes.js';
-import { isRelayNoListener } from '../relay/no-listener.js';
+import { isErpLinkNoListener } from '../ports/erp-connector.js';
 import type { InstrumentedErp } from './erp-metrics.js';
 
 export interface CheckResult {
@@ -23,14 +23,14 @@ function withTimeout(p: Promise<void>, ms: number): Promise<void> {
 
 /**
  * Keeps the latest result of each readiness check (the same checks as /readyz: session store, ERP,
- * and the roles' checks such as the cloud role's relay probe). The checks handed to /readyz are
+ * and the roles' checks such as erp-relay's relay probe). The checks handed to /readyz are
  * wrapped so every probe records its result; the ops page and the scrape read the latest results and
  * run the checks again (once, shared) only when they are older than they accept.
  *
  * Gauges: `timesheet_readiness_check_up{check}`, and on a target with a relay (a check named
- * `relay`), `timesheet_relay_listener_up`: 1 when the cloud role's relay probe reaches the relay AND
+ * `relay`), `timesheet_relay_listener_up`: 1 when erp-relay's relay probe reaches the relay AND
  * the latest ERP call or ping through it was not refused for lack of a listener (the relay's 502/503,
- * see src/relay/no-listener.ts); a link service that answers, even with an ERP failure, is a listener.
+ * see ERP_LINK_NO_LISTENER in src/ports/erp-connector.ts); a link service that answers, even with an ERP failure, is a listener.
  */
 export class HealthMonitor {
   private readonly latestByName = new Map<string, CheckResult>();
@@ -66,7 +66,7 @@ export class HealthMonitor {
         error: message.slice(0, 300),
         checkedAt: new Date(),
         ms: Date.now() - start,
-        noListener: isRelayNoListener(err),
+        noListener: isErpLinkNoListener(err),
       });
       throw err;
     }
@@ -101,7 +101,7 @@ export class HealthMonitor {
     const evidence: Array<{ at: number; noListener: boolean }> = [];
     if (check) evidence.push({ at: check.checkedAt.getTime(), noListener: check.noListener });
     for (const call of Object.values(this.erp?.last() ?? {})) {
-      if (call) evidence.push({ at: call.at, noListener: call.outcome !== 'ok' && isRelayNoListener(call.error) });
+      if (call) evidence.push({ at: call.at, noListener: call.outcome !== 'ok' && isErpLinkNoListener(call.error) });
     }
     const newest = evidence.sort((a, b) => b.at - a.at)[0];
     return newest ? !newest.noListener : true;

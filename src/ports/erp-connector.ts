@@ -52,10 +52,32 @@ export interface ErpConnector {
   submitWeek(user: string, weekStart: string, entries: ErpTimeEntry[], submissionId: string): Promise<SubmitReceipt>;
   /** Resolves when at least one ERP endpoint answers (used by /readyz). Not counted as an ERP call. */
   ping(): Promise<void>;
+  /**
+   * The connector's own checks of its way to the ERP, run by /readyz next to ping(): erp-relay's
+   * probe of the relay namespace (a replica that cannot reach Azure Relay cannot reach the ERP).
+   */
+  readinessChecks?(): ErpLinkCheck[];
   close(): Promise<void>;
 }
 
 export const ERP_CONNECTOR = Symbol.for('contoso.ErpConnector');
+
+export interface ErpLinkCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+/**
+ * The cause a connector attaches to the ErpUnavailableError it raises when its link has nobody at
+ * the far end (Azure Relay's 502/503 "no listener": no on-prem link service connected), so the app
+ * can tell a missing link service from an ERP that is down behind it (timesheet_relay_listener_up).
+ */
+export const ERP_LINK_NO_LISTENER = Object.freeze({ link: 'no-listener' as const });
+
+export function isErpLinkNoListener(err: unknown): boolean {
+  const cause = (err as { cause?: unknown } | null)?.cause as { link?: unknown } | undefined;
+  return cause?.link === ERP_LINK_NO_LISTENER.link;
+}
 
 /** Why an ERP call failed, so the UI can say something precise. */
 export type ErpFailureKind = 'unavailable' | 'timeout' | 'rejected';

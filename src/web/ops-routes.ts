@@ -18,16 +18,14 @@ export function opsRoutes(
 ): Router {
   const router = Router();
   router.get('/ops/burst', (_req, res) => {
-    res
-      .set('Cache-Control', 'no-store')
-      .json({
-        ...burst.state(),
-        decidedBy: follow ? 'other-copy' : 'this-copy',
-        ...(follow ? { follow: follow() } : {}),
-        lastChange: burst.modeChange(),
-        load: burst.load(),
-        ...stats(),
-      });
+    res.set('Cache-Control', 'no-store').json({
+      ...burst.state(),
+      decidedBy: follow ? 'other-copy' : 'this-copy',
+      ...(follow ? { follow: follow() } : {}),
+      lastChange: burst.modeChange(),
+      load: burst.load(),
+      ...stats(),
+    });
   });
   router.post('/ops/burst', async (req, res) => {
     const mode = burstModeSchema.safeParse((req.body as { mode?: unknown } | undefined)?.mode);

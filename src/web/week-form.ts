@@ -8,10 +8,10 @@
 import type { IsoWeek } from '../timesheet/iso-week.js';
 import type { CellChange } from '../timesheet/week-service.js';
 import { cellKey } from '../timesheet/week-rules.js';
+import type { WeekAction } from '../timesheet/week-command.js';
 import type { BlankRowInput } from './week-page-model.js';
 
-export type WeekAction =
-  'save' | 'submit' | 'submit-confirmed' | 'add-row' | 'remove-row' | 'copy-rows' | 'copy-hours' | 'toggle-nonworking';
+export type { WeekAction } from '../timesheet/week-command.js';
 
 const ACTIONS: readonly string[] = [
   'save',

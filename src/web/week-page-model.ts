@@ -165,37 +165,42 @@ function dayColumns(
   });
 }
 
-export function buildWeekPage(
-  week: IsoWeek,
-  record: WeekRecord,
-  check: WeekCheck,
-  locale: Locale,
-  t: Translate,
-  maxHoursPerDay: number,
-  options: WeekPageOptions = {},
-): WeekPageModel {
-  const tag = INTL_TAG[locale];
-  // A day with a typed (even invalid) value counts as holding hours: it is never hidden.
+/** Per day, hours or a count of typed (even invalid) values: a day holding either is never hidden. */
+function dayHoursOf(record: WeekRecord, check: WeekCheck): Record<string, number> {
   const dayHours: Record<string, number> = { ...check.dayTotals };
   for (const [k, c] of Object.entries(record.cells)) {
     const date = splitCellKey(k)?.date;
     if (date && c.raw.trim()) dayHours[date] = (dayHours[date] ?? 0) + 1;
   }
-  const days = dayColumns(week, locale, t, options.calendar, dayHours);
+  return dayHours;
+}
+
+/** What the grid's rows are built from, shared by every row. */
+interface GridInput {
+  record: WeekRecord;
+  check: WeekCheck;
+  days: DayColumn[];
+  t: Translate;
+  tag: string;
+  maxHoursPerDay: number;
+  readOnly: boolean;
+}
+
+/** The grid's rows, and the list above the grid linking each cell error to its input (in grid order). */
+function gridRows(input: GridInput): { rows: RowModel[]; errors: ErrorLink[] } {
+  const { record, check, t } = input;
   const errorsByKey = new Map<string, CellError[]>();
   for (const e of check.errors) errorsByKey.set(e.key, [...(errorsByKey.get(e.key) ?? []), e]);
   const errors: ErrorLink[] = [];
-  // Submitting (queued for the ERP) is read-only too: what goes out is exactly what was checked.
-  const readOnly = record.status !== 'draft';
   const rows = orderedProjects(record).map((project, r) => {
     const title = `${project.code} ${project.label}`.trim();
-    const cells = days.map((day, d): CellModel => {
+    const cells = input.days.map((day, d): CellModel => {
       const key = cellKey(project.code, day.date);
       const cell = record.cells[key];
       const inputId = `h-${r}-${d}`;
       const cellErrors = errorsByKey.get(key) ?? [];
       const error = cellErrors.length
-        ? cellErrors.map((e) => errorMessage(t, e, cell?.raw ?? '', maxHoursPerDay)).join(' ')
+        ? cellErrors.map((e) => errorMessage(t, e, cell?.raw ?? '', input.maxHoursPerDay)).join(' ')
         : null;
       if (error) errors.push({ inputId, message: `${title}, ${day.long}: ${error}` });
       return {
@@ -214,17 +219,17 @@ export function buildWeekPage(
       code: project.code,
       title,
       cells,
-      total: formatHours(check.rowTotals[project.code] ?? 0, tag),
-      removable: !readOnly && !rowHasContent(record.cells, project.code),
+      total: formatHours(check.rowTotals[project.code] ?? 0, input.tag),
+      removable: !input.readOnly && !rowHasContent(record.cells, project.code),
       removeLabel: t('week.rows.removeLabel', { project: title }),
     };
   });
-  const addable = readOnly
-    ? []
-    : addableProjects(record).map((p) => ({ code: p.code, title: `${p.code} ${p.label}`.trim() }));
-  const given = options.blankRows ?? [];
-  const blankCount = readOnly ? 0 : Math.max(given.length, Math.min(BLANK_ROWS, addable.length));
-  const blankRows: BlankRowModel[] = Array.from({ length: blankCount }, (_, b) => {
+  return { rows, errors };
+}
+
+/** The rows without a project yet, with what was typed in them when a post shows them again. */
+function blankRowModels(count: number, given: BlankRowInput[], days: DayColumn[], t: Translate): BlankRowModel[] {
+  return Array.from({ length: count }, (_, b) => {
     const row = b + 1;
     const input = given[b];
     return {
@@ -242,13 +247,34 @@ export function buildWeekPage(
       })),
     };
   });
+}
+
+export function buildWeekPage(
+  week: IsoWeek,
+  record: WeekRecord,
+  check: WeekCheck,
+  locale: Locale,
+  t: Translate,
+  maxHoursPerDay: number,
+  options: WeekPageOptions = {},
+): WeekPageModel {
+  const tag = INTL_TAG[locale];
+  const days = dayColumns(week, locale, t, options.calendar, dayHoursOf(record, check));
+  // Submitting (queued for the ERP) is read-only too: what goes out is exactly what was checked.
+  const readOnly = record.status !== 'draft';
+  const { rows, errors } = gridRows({ record, check, days, t, tag, maxHoursPerDay, readOnly });
+  const addable = readOnly
+    ? []
+    : addableProjects(record).map((p) => ({ code: p.code, title: `${p.code} ${p.label}`.trim() }));
+  const given = options.blankRows ?? [];
+  const blankCount = readOnly ? 0 : Math.max(given.length, Math.min(BLANK_ROWS, addable.length));
   return {
     week,
     previousId: shiftWeek(week, -1).id,
     nextId: shiftWeek(week, 1).id,
     days,
     rows,
-    blankRows,
+    blankRows: blankRowModels(blankCount, given, days, t),
     addable,
     dayTotals: week.days.map((d) => formatHours(check.dayTotals[d] ?? 0, tag)),
     weekTotal: formatHours(check.weekTotal, tag),

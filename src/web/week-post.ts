@@ -1,10 +1,13 @@
 /**
- * A POST of the week form, read and checked once into a command the route acts on: the version the
- * page was based on, the typed cells, the button pressed, the project to add. Blank rows are placed
- * by week-form.ts (they need the week's days).
+ * A POST of the week form, read and checked once into a command the week service acts on
+ * (src/timesheet/week-command.ts): the version the page was based on, the typed cells, the button
+ * pressed, the project to add. Blank rows are placed by week-form.ts (they need the week's days).
  */
+import type { IsoWeek } from '../timesheet/iso-week.js';
+import type { WeekCommand } from '../timesheet/week-command.js';
 import type { CellChange } from '../timesheet/week-service.js';
-import { actionOf, formText, type WeekAction } from './week-form.js';
+import { actionOf, formText, placeBlankRows, type WeekAction } from './week-form.js';
+import type { BlankRowInput } from './week-page-model.js';
 
 export interface WeekPost {
   version: number;
@@ -44,4 +47,29 @@ export function parseWeekPost(body: Record<string, unknown>): WeekPost | null {
   if (changes === null || !Number.isSafeInteger(version) || version < 0) return null;
   const { action, removeRow } = actionOf(body);
   return { version, changes, action, removeRow, addProject: formText(body.addProject)?.trim() ?? '' };
+}
+
+/**
+ * The post as the service's command, its blank rows placed on top of the typed cells; the rows that
+ * could not be placed come back as typed, for the page to show again.
+ */
+export function weekCommandOf(
+  post: WeekPost,
+  body: Record<string, unknown>,
+  week: IsoWeek,
+): { command: WeekCommand; unplaced: BlankRowInput[] } {
+  const blank = placeBlankRows(body, week, post.changes);
+  const { version, action, removeRow, addProject } = post;
+  return {
+    command: {
+      version,
+      changes: blank.changes,
+      add: blank.add,
+      unplacedRows: blank.unplaced.length,
+      action,
+      removeRow,
+      addProject,
+    },
+    unplaced: blank.unplaced,
+  };
 }

@@ -30,13 +30,11 @@ export function weekParam(req: Request, res: Response): IsoWeek | null {
   const week = parseWeekId(String(req.params.weekId));
   if (!week) {
     const t = res.locals.t as Translate;
-    res
-      .status(404)
-      .render('error', {
-        title: t('errors.title'),
-        message: t('errors.badWeek', { week: String(req.params.weekId).slice(0, 40) }),
-        requestId: res.locals.requestId,
-      });
+    res.status(404).render('error', {
+      title: t('errors.title'),
+      message: t('errors.badWeek', { week: String(req.params.weekId).slice(0, 40) }),
+      requestId: res.locals.requestId,
+    });
   }
   return week;
 }

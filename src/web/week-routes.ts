@@ -49,12 +49,10 @@ export function weekRoutes(deps: WeekRoutesDeps): Router {
   router.post('/week/:weekId/view', (req, res) => {
     const body = (req.body ?? {}) as { hideNonWorking?: unknown };
     if (typeof body.hideNonWorking !== 'boolean')
-      return res
-        .status(400)
-        .json({
-          error: 'bad-input',
-          message: (res.locals.t as Translate)('errors.badInput', { detail: 'expected {hideNonWorking: boolean}' }),
-        });
+      return res.status(400).json({
+        error: 'bad-input',
+        message: (res.locals.t as Translate)('errors.badInput', { detail: 'expected {hideNonWorking: boolean}' }),
+      });
     setHideNonWorking(req, body.hideNonWorking);
     res.status(204).end();
   });
@@ -63,20 +61,16 @@ export function weekRoutes(deps: WeekRoutesDeps): Router {
   router.get('/week/:weekId/status', async (req, res) => {
     const week = parseWeekId(String(req.params.weekId));
     if (!week)
-      return res
-        .status(404)
-        .json({
-          error: 'bad-week',
-          message: (res.locals.t as Translate)('errors.badWeek', { week: String(req.params.weekId).slice(0, 40) }),
-        });
-    const record = await weeks.current(erpUser(req), week);
-    res
-      .set('Cache-Control', 'no-store')
-      .json({
-        status: record?.status ?? 'draft',
-        receipt: record?.receipt?.receiptNumber ?? null,
-        problem: record?.submitProblem?.kind ?? null,
+      return res.status(404).json({
+        error: 'bad-week',
+        message: (res.locals.t as Translate)('errors.badWeek', { week: String(req.params.weekId).slice(0, 40) }),
       });
+    const record = await weeks.current(erpUser(req), week);
+    res.set('Cache-Control', 'no-store').json({
+      status: record?.status ?? 'draft',
+      receipt: record?.receipt?.receiptNumber ?? null,
+      problem: record?.submitProblem?.kind ?? null,
+    });
   });
 
   router.post('/week/:weekId/autosave', autosaveWeek(ctx));

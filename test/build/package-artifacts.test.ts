@@ -1,7 +1,7 @@
 // `npm run package` (scripts/package.ts), run as the pipelines run it, into a temporary folder: each
 // target gives a versioned tarball holding that package alone, and a CycloneDX SBOM listing exactly
-// the packages of that package's lockfile. One run builds both targets (about 10 s, most of it
-// `npm install --package-lock-only` for the two lockfiles).
+// the packages of that package's lockfile. One run builds the two app targets and the link service
+// (about 15 s, most of it `npm install --package-lock-only` for the three lockfiles).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -169,3 +169,23 @@ for (const t of TARGETS) {
     );
   });
 }
+
+test('the link service gets its own tarball and SBOM, stamped with the same version', () => {
+  const link = 'link-service';
+  const file = path.join(out, `timesheet-${link}-${version}.tgz`);
+  const files = execFileSync('tar', ['-tzf', file], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  for (const f of ['link-service.js', 'package.json', 'package-lock.json', 'README.md'])
+    assert.ok(files.includes(`${link}/${f}`), `${link}/${f}`);
+  assert.ok(!files.some((f) => f.includes('/views/') || f.includes('/config/')), 'no app files');
+  const pkg = JSON.parse(execFileSync('tar', ['-xzOf', file, `${link}/package.json`], { encoding: 'utf8' })) as {
+    name: string;
+    version: string;
+  };
+  assert.deepEqual(pkg.name, 'contoso-timesheet-link-service');
+  assert.equal(pkg.version, version);
+  const bom = readJson<Bom>(path.join(out, `timesheet-${link}-${version}.cdx.json`));
+  assert.equal(bom.metadata.component.name, 'contoso-timesheet-link-service');
+  const names = bom.components.map((c) => c.name);
+  assert.ok(names.includes('ws') && names.includes('pino'), names.join(', '));
+  assert.ok(!names.includes('express'), 'no app dependency');
+});

@@ -1,12 +1,15 @@
-// `npm run build` makes one package per target. Each holds only its own plugins' code and
-// dependencies, and installs (npm ci --omit=dev) and starts alone, away from the repository.
+// `npm run build` makes one package per target. Each app package holds only its own plugins' code and
+// dependencies; the link service's holds the link service alone. Each installs (npm ci --omit=dev) and
+// runs alone, away from the repository.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildTarget, type BuiltPackage } from '../../scripts/build.js';
+import { buildTarget, LINK_SERVICE, type BuiltPackage } from '../../scripts/build.js';
+import { createRelayErpConnector } from '../../plugins/erp-relay/relay-erp-connector.js';
+import { settingsSchema as erpRelaySettings } from '../../plugins/erp-relay/settings.js';
 import { startTestErpFarm, type TestErpFarm } from '../../scripts/harness/erp-simulator.js';
 import { startAzurite, type AzuriteTable } from '../../scripts/harness/azurite.js';
 import { origins, startTestLinkService, startTestRelay } from '../../scripts/harness/relay.js';
@@ -37,6 +40,8 @@ before(async () => {
   installs.onprem = install('onprem');
   built.cloud = await buildTarget('cloud', out);
   installs.cloud = install('cloud');
+  built[LINK_SERVICE] = await buildTarget(LINK_SERVICE, out);
+  installs[LINK_SERVICE] = install(LINK_SERVICE);
   // Awaited by the tests that need them; a failure here must not go unhandled meanwhile.
   for (const p of Object.values(installs)) p.catch(() => undefined);
   farm = await startTestErpFarm();
@@ -171,9 +176,54 @@ test('the cloud package installs with npm ci --omit=dev and runs alone', { timeo
     {
       TIMESHEET_PLUGIN_SETTINGS__SESSION_AZURE_TABLES__CONNECTION_STRING: azurite.connectionString,
       TIMESHEET_PLUGIN_SETTINGS__ERP_RELAY__RELAY_BASE_URL: relay.url,
-      TIMESHEET_PLUGIN_SETTINGS__CLOUD_ROLE__RELAY_PROBE_URL: `${relay.url}/`,
     },
     t,
   );
   await readyThenStop(port, child);
 });
+
+test('the link service package holds the link service alone: no app, plugin, view or configuration', () => {
+  const dir = built[LINK_SERVICE]!.dir;
+  assert.deepEqual(Object.keys(manifest(LINK_SERVICE).dependencies), ['pino', 'ws', 'zod']);
+  const bundle = readFileSync(path.join(dir, 'link-service.js'), 'utf8');
+  for (const marker of ['src/app', 'plugins/', 'stand-ins/', 'express']) assert.ok(!bundle.includes(marker), marker);
+  for (const absent of ['server.js', 'views', 'config'])
+    assert.equal(existsSync(path.join(dir, absent)), false, absent);
+});
+
+test(
+  'the link service package installs with npm ci --omit=dev and carries ERP calls through the relay',
+  { timeout: 900_000 },
+  async (t) => {
+    const relay = await startTestRelay();
+    t.after(() => relay.close());
+    await installs[LINK_SERVICE];
+    const child = spawn(process.execPath, ['link-service.js'], {
+      cwd: built[LINK_SERVICE]!.dir,
+      env: { PATH: process.env.PATH, LINK_RELAY_URL: relay.url, LINK_ERP_ENDPOINTS: origins(farm.urls).join(',') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    t.after(() => child.kill('SIGKILL'));
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the link service did not connect:\n${output}`)), 60_000);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('connected to the relay; listening')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code) => reject(new Error(`the link service exited (${code}):\n${output}`)));
+    });
+    const erp = await createRelayErpConnector(erpRelaySettings.parse({ relayBaseUrl: relay.url, timeoutMs: 5000 }));
+    t.after(() => erp.close());
+    const week = await erp.getWeekContext('alice', '2026-11-16');
+    assert.ok(week.projects.length > 0, 'the ERP answered through the relay and the packaged link service');
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, 'a clean shutdown on SIGTERM');
+  },
+);

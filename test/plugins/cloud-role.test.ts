@@ -1,8 +1,6 @@
 // Unit tests of the cloud role with a fake store behind the port (the real stores have their own suites).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { CloudRole, instanceName } from '../../plugins/cloud-role/cloud-role.js';
 import { settingsSchema } from '../../plugins/cloud-role/settings.js';
@@ -54,19 +52,12 @@ test('the purge runs on its interval and never twice at once', async (t) => {
   await role.stop();
 });
 
-test('readiness includes the relay: ready when it answers, not when it is unreachable', async (t) => {
-  const server = createServer((_req, res) => res.writeHead(404).end());
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  t.after(() => server.close());
-  const port = (server.address() as AddressInfo).port;
-  const up = new CloudRole(settingsSchema.parse({ relayProbeUrl: `http://127.0.0.1:${port}/` }));
-  const [check] = up.readinessChecks();
-  assert.equal(check?.name, 'relay');
-  await assert.doesNotReject(check!.check());
-  const closed = createServer();
-  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
-  const deadPort = (closed.address() as AddressInfo).port;
-  await new Promise<void>((r) => closed.close(() => r()));
-  const down = new CloudRole(settingsSchema.parse({ relayProbeUrl: `http://127.0.0.1:${deadPort}/` }));
-  await assert.rejects(down.readinessChecks()[0]!.check());
+test("the role adds no readiness check of its own: the relay is erp-relay's", () => {
+  assert.deepEqual(new CloudRole(settingsSchema.parse({})).readinessChecks(), []);
+});
+
+test('a configuration that still sets the moved relayProbeUrl is refused with where it went', () => {
+  const result = settingsSchema.safeParse({ relayProbeUrl: 'https://contoso-relay.servicebus.windows.net/' });
+  assert.equal(result.success, false);
+  assert.match(result.error!.issues[0]!.message, /erp-relay\.relayBaseUrl/);
 });

@@ -29,7 +29,13 @@
     const n = points.length;
     const x = (i) => L + (n > 1 ? i * (W - L - R) / (n - 1) : 0);
     const y = (v) => T + (H - T - B) * (1 - v / top);
-    const svg = el("svg", { viewBox: "0 0 " + W + " " + H, class: "chart-svg", role: "img", "aria-label": container.dataset.label || "", focusable: "false" });
+    const svg = el("svg", {
+      viewBox: "0 0 " + W + " " + H,
+      class: "chart-svg",
+      role: "img",
+      "aria-label": container.dataset.label || "",
+      focusable: "false"
+    });
     svg.appendChild(el("title", {}, container.dataset.label || ""));
     [0, 0.5, 1].forEach((f) => {
       const v = top * f;
@@ -39,7 +45,13 @@
     if (n > 0) {
       [0, Math.floor((n - 1) / 2), n - 1].forEach((i, k) => {
         const anchor = k === 0 ? "start" : k === 2 ? "end" : "middle";
-        svg.appendChild(el("text", { x: x(i), y: H - 6, class: "chart-text chart-x-" + anchor }, formats.time.format(new Date(points[i].t))));
+        svg.appendChild(
+          el(
+            "text",
+            { x: x(i), y: H - 6, class: "chart-text chart-x-" + anchor },
+            formats.time.format(new Date(points[i].t))
+          )
+        );
       });
     }
     let d = "";

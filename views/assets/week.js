@@ -59,7 +59,10 @@
   }
   function showErrors(form, errors) {
     form.querySelectorAll("td.cell").forEach((td) => {
-      setCellError(td, errors.filter((e) => e.key === td.dataset.key).map((e) => e.message));
+      setCellError(
+        td,
+        errors.filter((e) => e.key === td.dataset.key).map((e) => e.message)
+      );
     });
   }
   function showTotals(form, known, body) {
@@ -124,7 +127,11 @@
     clearTimeout(state.timer);
     clearAlert(page2);
     alertEl.dataset.kind = kind;
-    const p = el("p", "", message || (kind === "signin" ? msg.msgSessionEnded : kind === "reload" ? msg.msgPageExpired : msg.msgConflict));
+    const p = el(
+      "p",
+      "",
+      message || (kind === "signin" ? msg.msgSessionEnded : kind === "reload" ? msg.msgPageExpired : msg.msgConflict)
+    );
     alertEl.appendChild(p);
     const link = el("a", "draft-alert-action", kind === "signin" ? msg.msgSignIn : msg.msgReload);
     link.href = kind === "signin" ? "/login?returnTo=/week/" + encodeURIComponent(week) : "/week/" + encodeURIComponent(week);
@@ -133,140 +140,171 @@
     setStatus(page2, msg.msgNotSaved, "error");
   }
   function probeSession(week) {
-    return fetch("/week/" + encodeURIComponent(week), { credentials: "same-origin", redirect: "manual", headers: { Accept: "text/html" } }).then((res) => res.type === "opaqueredirect" || res.status === 401 ? "signin" : "reload").catch(() => "reload");
+    return fetch("/week/" + encodeURIComponent(week), {
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: { Accept: "text/html" }
+    }).then((res) => res.type === "opaqueredirect" || res.status === 401 ? "signin" : "reload").catch(() => "reload");
   }
 
   // src/browser/week/conflict.ts
   function createConflicts(page2, state, queue, schedule) {
-    const { form, alertEl, msg } = page2;
-    function conflictKeys() {
-      return Object.keys(state.pending).filter((k) => {
-        const srv = state.known[k] || empty();
-        const mine = state.pending[k];
-        return !same(srv, mine) && !same(srv, mine?.base || srv);
-      });
-    }
-    function shown(value) {
-      const hours = value.raw.trim() === "" ? msg.msgConflictEmpty : value.raw;
-      return value.comment ? text(msg.msgConflictWithComment, { hours: hours ?? "", comment: value.comment }) : hours ?? "";
-    }
-    function renderConflict() {
-      const keys = conflictKeys();
-      if (!keys.length) return resolveConflict(null);
-      if (state.conflict) state.conflict.keys = keys;
-      clearAlert(page2);
-      alertEl.dataset.kind = "conflict";
-      const title = el("h2", "draft-alert-title", msg.msgConflictTitle);
-      title.id = "draft-alert-title";
-      title.tabIndex = -1;
-      alertEl.appendChild(title);
-      alertEl.appendChild(el("p", "", msg.msgConflictIntro));
-      const list = el("ul", "conflict-list");
-      keys.forEach((k) => {
-        const td = cellOf(form, k);
-        const item = el("li", "conflict-item");
-        item.dataset.key = k;
-        item.appendChild(el("span", "conflict-cell", td ? labelOf(form, td) : k));
-        const pair = el("span", "conflict-pair");
-        pair.appendChild(el("span", "conflict-mine", text(msg.msgConflictMine, { value: shown(state.pending[k]) })));
-        pair.appendChild(el("span", "conflict-theirs", text(msg.msgConflictTheirs, { value: shown(state.known[k] || empty()) })));
-        item.appendChild(pair);
-        list.appendChild(item);
-      });
-      alertEl.appendChild(list);
-      const actions = el("div", "conflict-actions");
-      const mine = el("button", "primary", msg.msgKeepMine);
-      mine.type = "button";
-      mine.dataset.choice = "mine";
-      const theirs = el("button", "secondary", msg.msgUseSaved);
-      theirs.type = "button";
-      theirs.dataset.choice = "saved";
-      actions.appendChild(mine);
-      actions.appendChild(theirs);
-      alertEl.appendChild(actions);
-      setStatus(page2, msg.msgChoose, "conflict");
-    }
-    function refreshConflict() {
-      const keys = conflictKeys();
-      if (keys.join("\n") !== (state.conflict?.keys ?? []).join("\n")) return renderConflict();
-      keys.forEach((k) => {
-        const item = alertEl.querySelector('li[data-key="' + CSS.escape(k) + '"] .conflict-mine');
-        const now = text(msg.msgConflictMine, { value: shown(state.pending[k]) });
-        if (item && item.textContent !== now) item.textContent = now;
-      });
-    }
-    function focusCell(key) {
-      const td = key && cellOf(form, key);
-      const input = td && hoursOf(td);
-      if (input) input.focus();
-    }
-    function resolveConflict(choice) {
-      const { conflict, pending, known } = state;
-      const keys = conflict ? conflict.keys : [];
-      if (conflict) page2.versionInput.value = String(conflict.version);
-      state.conflict = null;
-      clearAlert(page2);
-      keys.forEach((k) => {
-        const cell = pending[k];
-        if (!cell) return;
-        if (choice === "mine") {
-          cell.base = { raw: (known[k] || empty()).raw, comment: (known[k] || empty()).comment };
-        } else if (choice === "saved") {
-          const td = cellOf(form, k);
-          if (td) {
-            writeCell(td, known[k] || empty());
-            setCellError(td, []);
-          }
-          delete pending[k];
-        }
-      });
-      queue.persist();
-      if (choice) focusCell(keys[0]);
-      if (queue.count()) {
-        schedule(0);
-      } else if (choice === "saved") {
-        setStatus(page2, msg.msgTookSaved, "saved");
-      } else {
-        setStatus(page2, msg.msgSaved, "saved");
-      }
-    }
-    function onConflict(body, sentVersion) {
-      const version = Number(body.currentVersion);
-      if (!body.draft || !Number.isInteger(version) || version === sentVersion || body.status && body.status !== "draft") {
-        return block(page2, state, "stale");
-      }
-      const known = {};
-      state.known = known;
-      const { draft } = body;
-      const cells = body.cells || {};
-      Object.keys(draft).forEach((k) => {
-        known[k] = draft[k];
-      });
-      Object.keys(cells).forEach((k) => {
-        known[k] = cells[k];
-      });
-      form.querySelectorAll("td.cell[data-key]").forEach((td) => {
-        const k = td.dataset.key;
-        if (!hoursOf(td)) return;
-        if (state.pending[k]) {
-          if (same(known[k] || empty(), state.pending[k])) delete state.pending[k];
-          return;
-        }
-        const srv = known[k] || empty();
-        if (!same(readCell(td), srv)) writeCell(td, srv);
-      });
-      showTotals(form, state.known, body);
-      queue.persist();
-      state.conflict = { version, keys: [] };
-      if (conflictKeys().length) return renderConflict();
-      resolveConflict(null);
-    }
-    alertEl.addEventListener("click", (event) => {
+    const c = { page: page2, state, queue, schedule };
+    page2.alertEl.addEventListener("click", (event) => {
       const button = event.target instanceof Element ? event.target.closest("button[data-choice]") : null;
       if (!button || !state.conflict) return;
-      resolveConflict(button.dataset.choice === "mine" ? "mine" : "saved");
+      resolveConflict(c, button.dataset.choice === "mine" ? "mine" : "saved");
     });
-    return { conflictKeys, renderConflict, refreshConflict, resolveConflict, onConflict };
+    return {
+      conflictKeys: () => conflictKeys(state),
+      renderConflict: () => renderConflict(c),
+      refreshConflict: () => refreshConflict(c),
+      resolveConflict: (choice) => resolveConflict(c, choice),
+      onConflict: (body, sentVersion) => onConflict(c, body, sentVersion)
+    };
+  }
+  function conflictKeys(state) {
+    return Object.keys(state.pending).filter((k) => {
+      const srv = state.known[k] || empty();
+      const mine = state.pending[k];
+      return !same(srv, mine) && !same(srv, mine?.base || srv);
+    });
+  }
+  function shown(msg, value) {
+    const hours = value.raw.trim() === "" ? msg.msgConflictEmpty : value.raw;
+    return value.comment ? text(msg.msgConflictWithComment, { hours: hours ?? "", comment: value.comment }) : hours ?? "";
+  }
+  function renderConflict(c) {
+    const { page: page2, state } = c;
+    const { alertEl, msg } = page2;
+    const keys = conflictKeys(state);
+    if (!keys.length) return resolveConflict(c, null);
+    if (state.conflict) state.conflict.keys = keys;
+    clearAlert(page2);
+    alertEl.dataset.kind = "conflict";
+    const title = el("h2", "draft-alert-title", msg.msgConflictTitle);
+    title.id = "draft-alert-title";
+    title.tabIndex = -1;
+    alertEl.appendChild(title);
+    alertEl.appendChild(el("p", "", msg.msgConflictIntro));
+    const list = el("ul", "conflict-list");
+    keys.forEach((k) => list.appendChild(conflictItem(c, k)));
+    alertEl.appendChild(list);
+    alertEl.appendChild(choiceButtons(msg));
+    setStatus(page2, msg.msgChoose, "conflict");
+  }
+  function conflictItem(c, k) {
+    const { page: page2, state } = c;
+    const { form, msg } = page2;
+    const td = cellOf(form, k);
+    const item = el("li", "conflict-item");
+    item.dataset.key = k;
+    item.appendChild(el("span", "conflict-cell", td ? labelOf(form, td) : k));
+    const pair = el("span", "conflict-pair");
+    pair.appendChild(
+      el("span", "conflict-mine", text(msg.msgConflictMine, { value: shown(msg, state.pending[k]) }))
+    );
+    pair.appendChild(
+      el("span", "conflict-theirs", text(msg.msgConflictTheirs, { value: shown(msg, state.known[k] || empty()) }))
+    );
+    item.appendChild(pair);
+    return item;
+  }
+  function choiceButtons(msg) {
+    const actions = el("div", "conflict-actions");
+    const mine = el("button", "primary", msg.msgKeepMine);
+    mine.type = "button";
+    mine.dataset.choice = "mine";
+    const theirs = el("button", "secondary", msg.msgUseSaved);
+    theirs.type = "button";
+    theirs.dataset.choice = "saved";
+    actions.appendChild(mine);
+    actions.appendChild(theirs);
+    return actions;
+  }
+  function refreshConflict(c) {
+    const { page: page2, state } = c;
+    const { alertEl, msg } = page2;
+    const keys = conflictKeys(state);
+    if (keys.join("\n") !== (state.conflict?.keys ?? []).join("\n")) return renderConflict(c);
+    keys.forEach((k) => {
+      const item = alertEl.querySelector('li[data-key="' + CSS.escape(k) + '"] .conflict-mine');
+      const now = text(msg.msgConflictMine, { value: shown(msg, state.pending[k]) });
+      if (item && item.textContent !== now) item.textContent = now;
+    });
+  }
+  function focusCell(form, key) {
+    const td = key && cellOf(form, key);
+    const input = td && hoursOf(td);
+    if (input) input.focus();
+  }
+  function resolveConflict(c, choice) {
+    const { page: page2, state, queue } = c;
+    const { form, msg } = page2;
+    const { conflict, pending, known } = state;
+    const keys = conflict ? conflict.keys : [];
+    if (conflict) page2.versionInput.value = String(conflict.version);
+    state.conflict = null;
+    clearAlert(page2);
+    keys.forEach((k) => {
+      const cell = pending[k];
+      if (!cell) return;
+      if (choice === "mine") {
+        cell.base = { raw: (known[k] || empty()).raw, comment: (known[k] || empty()).comment };
+      } else if (choice === "saved") {
+        const td = cellOf(form, k);
+        if (td) {
+          writeCell(td, known[k] || empty());
+          setCellError(td, []);
+        }
+        delete pending[k];
+      }
+    });
+    queue.persist();
+    if (choice) focusCell(form, keys[0]);
+    if (queue.count()) {
+      c.schedule(0);
+    } else if (choice === "saved") {
+      setStatus(page2, msg.msgTookSaved, "saved");
+    } else {
+      setStatus(page2, msg.msgSaved, "saved");
+    }
+  }
+  function onConflict(c, body, sentVersion) {
+    const { page: page2, state, queue } = c;
+    const version = Number(body.currentVersion);
+    if (!body.draft || !Number.isInteger(version) || version === sentVersion || body.status && body.status !== "draft") {
+      return block(page2, state, "stale");
+    }
+    const known = {};
+    state.known = known;
+    const { draft } = body;
+    const cells = body.cells || {};
+    Object.keys(draft).forEach((k) => {
+      known[k] = draft[k];
+    });
+    Object.keys(cells).forEach((k) => {
+      known[k] = cells[k];
+    });
+    mergeSaved(page2.form, state);
+    showTotals(page2.form, state.known, body);
+    queue.persist();
+    state.conflict = { version, keys: [] };
+    if (conflictKeys(state).length) return renderConflict(c);
+    resolveConflict(c, null);
+  }
+  function mergeSaved(form, state) {
+    const { known } = state;
+    form.querySelectorAll("td.cell[data-key]").forEach((td) => {
+      const k = td.dataset.key;
+      if (!hoursOf(td)) return;
+      if (state.pending[k]) {
+        if (same(known[k] || empty(), state.pending[k])) delete state.pending[k];
+        return;
+      }
+      const srv = known[k] || empty();
+      if (!same(readCell(td), srv)) writeCell(td, srv);
+    });
   }
 
   // src/browser/week/offline-queue.ts
@@ -304,7 +342,13 @@
         if (same(known, want)) return;
         const base = want.base && typeof want.base.raw === "string" ? want.base : known;
         writeCell(td, want);
-        state.pending[key] = { key, raw: want.raw, comment: want.comment, base: { raw: base.raw, comment: base.comment || "" }, at: want.at || Date.now() };
+        state.pending[key] = {
+          key,
+          raw: want.raw,
+          comment: want.comment,
+          base: { raw: base.raw, comment: base.comment || "" },
+          at: want.at || Date.now()
+        };
       });
       persist();
       adopted.forEach((name) => {
@@ -317,101 +361,138 @@
     return { storageKey, count, persist, restore };
   }
 
+  // src/browser/week/send-changes.ts
+  function flush(s) {
+    const { page: page2, state } = s;
+    if (state.inFlight || state.conflict || state.blocked) return;
+    const { pending } = state;
+    const changes = Object.keys(pending).map((k) => ({ key: k, raw: pending[k].raw, comment: pending[k].comment }));
+    if (!changes.length) return;
+    setStatus(page2, page2.msg.msgSaving, "saving");
+    const sentVersion = Number(page2.versionInput.value);
+    state.inFlight = post(page2, sentVersion, changes).then((r) => {
+      state.inFlight = null;
+      const body = r.body || {};
+      if (r.res.ok) return onSaved(s, changes, body);
+      return onRefused(s, r.res.status, body, sentVersion);
+    }).catch(() => {
+      state.inFlight = null;
+      showOffline(s);
+      retryLater(s);
+    });
+  }
+  function post(page2, sentVersion, changes) {
+    return fetch("/week/" + encodeURIComponent(page2.week) + "/autosave", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": page2.csrf },
+      body: JSON.stringify({ version: sentVersion, changes })
+    }).then(
+      (res) => res.json().catch(() => ({})).then((body) => ({ res, body }))
+    );
+  }
+  function onSaved(s, changes, body) {
+    const { page: page2, state, queue } = s;
+    page2.versionInput.value = String(body.version);
+    changes.forEach((c) => {
+      state.known[c.key] = { raw: c.raw, comment: c.comment };
+      const now = state.pending[c.key];
+      if (same(now, c)) delete state.pending[c.key];
+      else if (now) now.base = { raw: c.raw, comment: c.comment };
+    });
+    queue.persist();
+    showTotals(page2.form, state.known, body);
+    showErrors(page2.form, body.errors || []);
+    state.retryDelay = 2e3;
+    if (queue.count()) s.schedule(0);
+    else setStatus(page2, page2.msg.msgSaved, "saved");
+  }
+  function onRefused(s, status, body, sentVersion) {
+    const { page: page2, state } = s;
+    if (status === 409 && body.error === "conflict") return s.conflicts.onConflict(body, sentVersion);
+    if (status === 409 && body.error === "locked") return block(page2, state, "stale", body.message);
+    if (status === 401) return block(page2, state, "signin");
+    if (status === 403 && body.error === "csrf") {
+      state.blocked = "probing";
+      return probeSession(page2.week).then((kind) => block(page2, state, kind));
+    }
+    setStatus(page2, text(page2.msg.msgError, { reason: body.message || "HTTP " + status }), "error");
+    if (status >= 500 || status === 429) retryLater(s);
+  }
+  function showOffline(s) {
+    const { msg } = s.page;
+    const n = s.queue.count();
+    setStatus(s.page, text(n === 1 ? msg.msgOfflineOne : msg.msgOffline, { count: n }), "offline");
+  }
+  function retryLater(s) {
+    s.schedule(s.state.retryDelay);
+    s.state.retryDelay = Math.min(s.state.retryDelay * 2, 3e4);
+  }
+
   // src/browser/week/autosave.ts
   function startAutosave(page2) {
-    const { form, statusEl, msg } = page2;
-    const url = "/week/" + encodeURIComponent(page2.week) + "/autosave";
-    const state = { known: {}, pending: {}, inFlight: null, timer: void 0, retryDelay: 2e3, conflict: null, blocked: null };
+    const { form } = page2;
+    const state = {
+      known: {},
+      pending: {},
+      inFlight: null,
+      timer: void 0,
+      retryDelay: 2e3,
+      conflict: null,
+      blocked: null
+    };
     const queue = createOfflineQueue(page2, state);
-    const conflicts = createConflicts(page2, state, queue, schedule);
-    function schedule(delay) {
+    const schedule = (delay) => {
       clearTimeout(state.timer);
-      state.timer = setTimeout(flush, delay);
-    }
-    function showOffline() {
-      const n = queue.count();
-      setStatus(page2, text(n === 1 ? msg.msgOfflineOne : msg.msgOffline, { count: n }), "offline");
-    }
-    function retryLater() {
-      schedule(state.retryDelay);
-      state.retryDelay = Math.min(state.retryDelay * 2, 3e4);
-    }
-    function flush() {
-      if (state.inFlight || state.conflict || state.blocked) return;
-      const { pending } = state;
-      const changes = Object.keys(pending).map((k) => ({ key: k, raw: pending[k].raw, comment: pending[k].comment }));
-      if (!changes.length) return;
-      setStatus(page2, msg.msgSaving, "saving");
-      const sentVersion = Number(page2.versionInput.value);
-      state.inFlight = fetch(url, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": page2.csrf },
-        body: JSON.stringify({ version: sentVersion, changes })
-      }).then((res) => res.json().catch(() => ({})).then((body) => ({ res, body }))).then((r) => {
-        state.inFlight = null;
-        const status = r.res.status;
-        const body = r.body || {};
-        if (r.res.ok) {
-          page2.versionInput.value = String(body.version);
-          changes.forEach((c) => {
-            state.known[c.key] = { raw: c.raw, comment: c.comment };
-            const now = state.pending[c.key];
-            if (same(now, c)) delete state.pending[c.key];
-            else if (now) now.base = { raw: c.raw, comment: c.comment };
-          });
-          queue.persist();
-          showTotals(form, state.known, body);
-          showErrors(form, body.errors || []);
-          state.retryDelay = 2e3;
-          if (queue.count()) schedule(0);
-          else setStatus(page2, msg.msgSaved, "saved");
-          return;
-        }
-        if (status === 409 && body.error === "conflict") return conflicts.onConflict(body, sentVersion);
-        if (status === 409 && body.error === "locked") return block(page2, state, "stale", body.message);
-        if (status === 401) return block(page2, state, "signin");
-        if (status === 403 && body.error === "csrf") {
-          state.blocked = "probing";
-          return probeSession(page2.week).then((kind) => block(page2, state, kind));
-        }
-        setStatus(page2, text(msg.msgError, { reason: body.message || "HTTP " + status }), "error");
-        if (status >= 500 || status === 429) retryLater();
-      }).catch(() => {
-        state.inFlight = null;
-        showOffline();
-        retryLater();
-      });
-    }
-    function onEdit(event) {
-      const td = targetElement(event)?.closest("td.cell");
-      if (!td || !td.dataset.key) return;
-      const key = td.dataset.key;
-      const now = readCell(td);
-      const before = state.pending[key];
-      const base = before ? before.base : state.known[key] || empty();
-      state.pending[key] = { key, raw: now.raw, comment: now.comment, base: { raw: base.raw, comment: base.comment }, at: Date.now() };
-      queue.persist();
-      if (state.conflict) return conflicts.refreshConflict();
-      if (state.blocked) return;
-      if (statusEl.dataset.kind === "offline") showOffline();
-      schedule(event.type === "change" ? 0 : 600);
-    }
-    form.addEventListener("input", onEdit);
-    form.addEventListener("change", onEdit);
+      state.timer = setTimeout(() => flush(saver), delay);
+    };
+    const conflicts = createConflicts(page2, state, queue, schedule);
+    const saver = { page: page2, state, queue, conflicts, schedule };
+    const onEditEvent = (event) => onEdit(saver, event);
+    form.addEventListener("input", onEditEvent);
+    form.addEventListener("change", onEditEvent);
+    window.addEventListener("offline", () => {
+      if (queue.count() && !state.conflict && !state.blocked) showOffline(saver);
+    });
+    guardSubmits(saver);
+    readRendered(form, state.known);
+    restoreUnsaved(saver);
+    return { state, queue, conflicts, schedule };
+  }
+  function onEdit(s, event) {
+    const { page: page2, state, queue } = s;
+    const td = targetElement(event)?.closest("td.cell");
+    if (!td || !td.dataset.key) return;
+    const key = td.dataset.key;
+    const now = readCell(td);
+    const before = state.pending[key];
+    const base = before ? before.base : state.known[key] || empty();
+    state.pending[key] = {
+      key,
+      raw: now.raw,
+      comment: now.comment,
+      base: { raw: base.raw, comment: base.comment },
+      at: Date.now()
+    };
+    queue.persist();
+    if (state.conflict) return s.conflicts.refreshConflict();
+    if (state.blocked) return;
+    if (page2.statusEl.dataset.kind === "offline") showOffline(s);
+    s.schedule(event.type === "change" ? 0 : 600);
+  }
+  function guardSubmits(s) {
+    const { page: page2, state } = s;
+    const { form } = page2;
     let heldSubmitter;
     window.addEventListener("online", () => {
       state.retryDelay = 2e3;
-      schedule(0);
+      s.schedule(0);
       if (heldSubmitter !== void 0) {
         const submitter = heldSubmitter;
         heldSubmitter = void 0;
         if (submitter) form.requestSubmit(submitter);
         else form.requestSubmit();
       }
-    });
-    window.addEventListener("offline", () => {
-      if (queue.count() && !state.conflict && !state.blocked) showOffline();
     });
     form.addEventListener("submit", (event) => {
       if (state.conflict || state.blocked) {
@@ -423,7 +504,7 @@
       if (navigator.onLine === false) {
         event.preventDefault();
         heldSubmitter = event.submitter || null;
-        setStatus(page2, msg.msgOfflineHeld, "offline-held");
+        setStatus(page2, page2.msg.msgOfflineHeld, "offline-held");
         return;
       }
       if (state.inFlight) {
@@ -434,27 +515,48 @@
         clearTimeout(state.timer);
       }
     });
+  }
+  function readRendered(form, known) {
     form.querySelectorAll("td.cell[data-key]").forEach((td) => {
       const h = td.querySelector("input.hours");
       const c = td.querySelector("textarea");
-      if (h) state.known[td.dataset.key] = { raw: h.defaultValue, comment: c ? c.defaultValue : "" };
+      if (h) known[td.dataset.key] = { raw: h.defaultValue, comment: c ? c.defaultValue : "" };
     });
+  }
+  function restoreUnsaved(s) {
+    const { page: page2, state, queue, conflicts } = s;
     try {
       queue.restore();
       if (conflicts.conflictKeys().length) {
         state.conflict = { version: Number(page2.versionInput.value), keys: [] };
         conflicts.renderConflict();
       } else if (queue.count()) {
-        schedule(0);
+        s.schedule(0);
       }
     } catch {
     }
-    return { state, queue, conflicts, schedule };
   }
 
   // src/browser/week/blank-rows.ts
   function startBlankRows(page2) {
-    const { form, msg, versionInput } = page2;
+    const { form, versionInput } = page2;
+    postOnProjectChoice(page2);
+    const blankKey = "timesheet:blank:" + page2.user + ":" + page2.week;
+    let sentVersion = null;
+    restoreBlank(page2, blankKey);
+    function onBlankEdit(event) {
+      if (targetElement(event)?.closest("tr.blank-row")) keepBlank(form, blankKey, sentVersion);
+    }
+    form.addEventListener("input", onBlankEdit);
+    form.addEventListener("change", onBlankEdit);
+    form.addEventListener("submit", (event) => {
+      if (event.defaultPrevented) return;
+      sentVersion = Number(versionInput.value);
+      keepBlank(form, blankKey, sentVersion);
+    });
+  }
+  function postOnProjectChoice(page2) {
+    const { form, msg } = page2;
     const defaultSave = form.querySelector("button.default-save");
     form.addEventListener("change", (event) => {
       const select = targetElement(event)?.closest("select.blank-project");
@@ -465,60 +567,53 @@
       const select = tr && tr.querySelector("select.blank-project");
       if (select && !select.value && msg.msgBlankHint) setStatus(page2, msg.msgBlankHint, "hint");
     });
-    const blankKey = "timesheet:blank:" + page2.user + ":" + page2.week;
-    function blankValues() {
-      const out = {};
-      form.querySelectorAll("tr.blank-row input.hours, tr.blank-row select.blank-project").forEach((el2) => {
-        if (el2.value) out[el2.name] = el2.value;
-      });
-      return out;
-    }
-    let sentVersion = null;
-    function keepBlank() {
-      try {
-        const values = blankValues();
-        const hasHours = Object.keys(values).some((name) => name.indexOf("np:") !== 0);
-        const kept = { values, sentVersion };
-        if (hasHours) localStorage.setItem(blankKey, JSON.stringify(kept));
-        else localStorage.removeItem(blankKey);
-      } catch {
-      }
-    }
-    (function restoreBlank() {
-      let kept = null;
-      try {
-        kept = JSON.parse(localStorage.getItem(blankKey) || "null");
-      } catch {
-        kept = null;
-      }
-      if (!kept || !kept.values) return;
-      if (typeof kept.sentVersion === "number" && Number(versionInput.value) > kept.sentVersion) {
-        try {
-          localStorage.removeItem(blankKey);
-        } catch {
-        }
-        return;
-      }
-      const values = kept.values;
-      let restored = 0;
-      Object.keys(values).forEach((name) => {
-        const el2 = form.querySelector('tr.blank-row [name="' + CSS.escape(name) + '"]');
-        if (!el2 || el2.value) return;
-        el2.value = values[name];
-        if (el2.tagName === "INPUT") restored++;
-      });
-      if (restored && msg.msgBlankRestored) setStatus(page2, msg.msgBlankRestored, "hint");
-    })();
-    function onBlankEdit(event) {
-      if (targetElement(event)?.closest("tr.blank-row")) keepBlank();
-    }
-    form.addEventListener("input", onBlankEdit);
-    form.addEventListener("change", onBlankEdit);
-    form.addEventListener("submit", (event) => {
-      if (event.defaultPrevented) return;
-      sentVersion = Number(versionInput.value);
-      keepBlank();
+  }
+  function blankValues(form) {
+    const out = {};
+    form.querySelectorAll(
+      "tr.blank-row input.hours, tr.blank-row select.blank-project"
+    ).forEach((el2) => {
+      if (el2.value) out[el2.name] = el2.value;
     });
+    return out;
+  }
+  function keepBlank(form, blankKey, sentVersion) {
+    try {
+      const values = blankValues(form);
+      const hasHours = Object.keys(values).some((name) => name.indexOf("np:") !== 0);
+      const kept = { values, sentVersion };
+      if (hasHours) localStorage.setItem(blankKey, JSON.stringify(kept));
+      else localStorage.removeItem(blankKey);
+    } catch {
+    }
+  }
+  function restoreBlank(page2, blankKey) {
+    const { form, msg, versionInput } = page2;
+    let kept = null;
+    try {
+      kept = JSON.parse(localStorage.getItem(blankKey) || "null");
+    } catch {
+      kept = null;
+    }
+    if (!kept || !kept.values) return;
+    if (typeof kept.sentVersion === "number" && Number(versionInput.value) > kept.sentVersion) {
+      try {
+        localStorage.removeItem(blankKey);
+      } catch {
+      }
+      return;
+    }
+    const values = kept.values;
+    let restored = 0;
+    Object.keys(values).forEach((name) => {
+      const el2 = form.querySelector(
+        'tr.blank-row [name="' + CSS.escape(name) + '"]'
+      );
+      if (!el2 || el2.value) return;
+      el2.value = values[name];
+      if (el2.tagName === "INPUT") restored++;
+    });
+    if (restored && msg.msgBlankRestored) setStatus(page2, msg.msgBlankRestored, "hint");
   }
 
   // src/browser/week/days.ts
@@ -526,9 +621,9 @@
     return Array.from(form.querySelectorAll("thead th"));
   }
   function dayHasTyping(form, date) {
-    return Array.from(form.querySelectorAll('input.hours[data-date="' + CSS.escape(String(date)) + '"]')).some(
-      (input) => input.value.trim() !== ""
-    );
+    return Array.from(
+      form.querySelectorAll('input.hours[data-date="' + CSS.escape(String(date)) + '"]')
+    ).some((input) => input.value.trim() !== "");
   }
 
   // src/browser/week/complete-dialog.ts
@@ -542,8 +637,11 @@
     let submitButton = null;
     form.addEventListener("submit", (event) => {
       const submitter = event.submitter;
-      if (event.defaultPrevented || !dialog || typeof dialog.showModal !== "function" || !submitter || submitter.value !== "submit") return;
-      const missing = heads.filter((th) => th.dataset.working === "true" && th.dataset.expected === "true" && !dayHasTyping(form, th.dataset.date));
+      if (event.defaultPrevented || !dialog || typeof dialog.showModal !== "function" || !submitter || submitter.value !== "submit")
+        return;
+      const missing = heads.filter(
+        (th) => th.dataset.working === "true" && th.dataset.expected === "true" && !dayHasTyping(form, th.dataset.date)
+      );
       if (!missing.length) return;
       event.preventDefault();
       submitButton = submitter;

@@ -180,10 +180,6 @@ resource "azurerm_container_app" "app" {
         name        = "TIMESHEET_PLUGIN_SETTINGS__ERP_RELAY__KEY"
         secret_name = "relay-send-key"
       }
-      env {
-        name  = "TIMESHEET_PLUGIN_SETTINGS__CLOUD_ROLE__RELAY_PROBE_URL"
-        value = "https://${local.relay_namespace_host}/"
-      }
 
       dynamic "env" {
         for_each = var.app_settings

@@ -13,8 +13,30 @@ interface KeptBlank {
 }
 
 export function startBlankRows(page: WeekPage): void {
-  const { form, msg, versionInput } = page;
+  const { form, versionInput } = page;
+  postOnProjectChoice(page);
 
+  const blankKey = 'timesheet:blank:' + page.user + ':' + page.week;
+  let sentVersion: number | null = null;
+  restoreBlank(page, blankKey);
+
+  // The project choice posts from its own change listener, before this one runs: sentVersion is
+  // then already set and stays in what is kept.
+  function onBlankEdit(event: Event): void {
+    if (targetElement(event)?.closest('tr.blank-row')) keepBlank(form, blankKey, sentVersion);
+  }
+  form.addEventListener('input', onBlankEdit);
+  form.addEventListener('change', onBlankEdit);
+  form.addEventListener('submit', (event) => {
+    if (event.defaultPrevented) return;
+    sentVersion = Number(versionInput.value);
+    keepBlank(form, blankKey, sentVersion);
+  });
+}
+
+/** Choosing a blank row's project saves the form; typing before choosing says so. */
+function postOnProjectChoice(page: WeekPage): void {
+  const { form, msg } = page;
   const defaultSave = form.querySelector<HTMLButtonElement>('button.default-save');
   form.addEventListener('change', (event) => {
     const select = targetElement(event)?.closest<HTMLSelectElement>('select.blank-project');
@@ -25,71 +47,58 @@ export function startBlankRows(page: WeekPage): void {
     const select = tr && tr.querySelector<HTMLSelectElement>('select.blank-project');
     if (select && !select.value && msg.msgBlankHint) setStatus(page, msg.msgBlankHint, 'hint');
   });
+}
 
-  const blankKey = 'timesheet:blank:' + page.user + ':' + page.week;
-  function blankValues(): Record<string, string> {
-    const out: Record<string, string> = {};
-    form
-      .querySelectorAll<HTMLInputElement | HTMLSelectElement>(
-        'tr.blank-row input.hours, tr.blank-row select.blank-project',
-      )
-      .forEach((el) => {
-        if (el.value) out[el.name] = el.value;
-      });
-    return out;
-  }
-  let sentVersion: number | null = null;
-  function keepBlank(): void {
-    try {
-      const values = blankValues();
-      const hasHours = Object.keys(values).some((name) => name.indexOf('np:') !== 0);
-      const kept: KeptBlank = { values, sentVersion };
-      if (hasHours) localStorage.setItem(blankKey, JSON.stringify(kept));
-      else localStorage.removeItem(blankKey);
-    } catch {
-      /* storage full or disabled: the page still holds the values */
-    }
-  }
-
-  (function restoreBlank() {
-    let kept: Partial<KeptBlank> | null = null;
-    try {
-      kept = JSON.parse(localStorage.getItem(blankKey) || 'null') as Partial<KeptBlank> | null;
-    } catch {
-      kept = null;
-    }
-    if (!kept || !kept.values) return;
-    if (typeof kept.sentVersion === 'number' && Number(versionInput.value) > kept.sentVersion) {
-      try {
-        localStorage.removeItem(blankKey);
-      } catch {
-        /* nothing to drop */
-      }
-      return;
-    }
-    const values = kept.values;
-    let restored = 0;
-    Object.keys(values).forEach((name) => {
-      const el = form.querySelector<HTMLInputElement | HTMLSelectElement>(
-        'tr.blank-row [name="' + CSS.escape(name) + '"]',
-      );
-      if (!el || el.value) return;
-      el.value = values[name] as string;
-      if (el.tagName === 'INPUT') restored++;
+function blankValues(form: HTMLFormElement): Record<string, string> {
+  const out: Record<string, string> = {};
+  form
+    .querySelectorAll<HTMLInputElement | HTMLSelectElement>(
+      'tr.blank-row input.hours, tr.blank-row select.blank-project',
+    )
+    .forEach((el) => {
+      if (el.value) out[el.name] = el.value;
     });
-    if (restored && msg.msgBlankRestored) setStatus(page, msg.msgBlankRestored, 'hint');
-  })();
+  return out;
+}
 
-  // The project choice posts from its own change listener, before this one runs: sentVersion is
-  // then already set and stays in what is kept.
-  function onBlankEdit(event: Event): void {
-    if (targetElement(event)?.closest('tr.blank-row')) keepBlank();
+function keepBlank(form: HTMLFormElement, blankKey: string, sentVersion: number | null): void {
+  try {
+    const values = blankValues(form);
+    const hasHours = Object.keys(values).some((name) => name.indexOf('np:') !== 0);
+    const kept: KeptBlank = { values, sentVersion };
+    if (hasHours) localStorage.setItem(blankKey, JSON.stringify(kept));
+    else localStorage.removeItem(blankKey);
+  } catch {
+    /* storage full or disabled: the page still holds the values */
   }
-  form.addEventListener('input', onBlankEdit);
-  form.addEventListener('change', onBlankEdit);
-  form.addEventListener('submit', (event) => {
-    if (event.defaultPrevented) return;
-    sentVersion = Number(versionInput.value);
-    keepBlank();
+}
+
+function restoreBlank(page: WeekPage, blankKey: string): void {
+  const { form, msg, versionInput } = page;
+  let kept: Partial<KeptBlank> | null = null;
+  try {
+    kept = JSON.parse(localStorage.getItem(blankKey) || 'null') as Partial<KeptBlank> | null;
+  } catch {
+    kept = null;
+  }
+  if (!kept || !kept.values) return;
+  if (typeof kept.sentVersion === 'number' && Number(versionInput.value) > kept.sentVersion) {
+    try {
+      localStorage.removeItem(blankKey);
+    } catch {
+      /* nothing to drop */
+    }
+    return;
+  }
+  const values = kept.values;
+  let restored = 0;
+  Object.keys(values).forEach((name) => {
+    const el = form.querySelector<HTMLInputElement | HTMLSelectElement>(
+      'tr.blank-row [name="' + CSS.escape(name) + '"]',
+    );
+    if (!el || el.value) return;
+    el.value = values[name] as string;
+    if (el.tagName === 'INPUT') restored++;
   });
+  if (restored && msg.msgBlankRestored) setStatus(page, msg.msgBlankRestored, 'hint');
 }

@@ -97,6 +97,7 @@ describe('erp-relay plugin', () => {
       tokenTtlSeconds: 3600,
       timeoutMs: 10_000,
       pingTimeoutMs: 3000,
+      relayProbeTimeoutMs: 2000,
     });
     assert.equal(relayErpEndpoint(settingsSchema.parse({})), 'http://127.0.0.1:3300/erp/erp');
   });

@@ -31,6 +31,7 @@ import { APP_CONFIG, type AppConfig } from '../../../src/config/app-config-schem
 import { PROJECT_ROOT } from '../../../src/config/load-config.js';
 import { DraftConflictError } from '../../../src/ports/draft-store.js';
 import { STORAGE_FACTORY, type StorageFactory } from '../../../src/ports/storage.js';
+import { CLOCK } from '../../../src/ports/clock.js';
 import { runDraftStoreContract } from '../../contract/draft-store.contract.js';
 import { runSubmissionOutboxContract } from '../../contract/submission-outbox.contract.js';
 import { runSessionStoreContract } from '../../contract/session-store.contract.js';
@@ -163,6 +164,23 @@ describe('session-sql plugin module', () => {
     await handle.ping();
     // A cookie without expiry gets the configured lifetime (60 minutes).
     assert.equal(Math.round((handle.store.expiresAt({ cookie: {} } as never).getTime() - Date.now()) / 60_000), 60);
+  });
+
+  it("takes the time from the container's clock: a draft saved at a fixed instant says so", async (t) => {
+    const container = new Container();
+    const settings = settingsSchema.parse({ url: `sqlite:${path.join(tmpDir, 'clock.db')}` });
+    const config = {
+      app: { sessionMaxAgeMinutes: 60 },
+      pluginSettings: { 'session-sql': settings },
+    } as unknown as AppConfig;
+    const fixed = Date.parse('2026-11-20T15:00:00Z');
+    container.bind(APP_CONFIG).toConstantValue(config);
+    container.bind(CLOCK).toConstantValue({ now: () => fixed });
+    container.load(sessionSql);
+    const handle = await container.get<StorageFactory>(STORAGE_FACTORY).open();
+    t.after(() => handle.close());
+    const saved = await handle.drafts.save(newWeekRecord('clock-user', '2026-W47'), 0);
+    assert.equal(saved.updatedAt, new Date(fixed).toISOString());
   });
 });
 
