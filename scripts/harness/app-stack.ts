@@ -93,18 +93,16 @@ export async function startTargetStandIns(
     // an outbound link service that forwards to the ERP farm.
     await mkdir(path.join(dir, 'azurite'));
     // On disk, so an outage test can stop and restart it without losing the sessions.
+    // Both start together; each one's stop is registered as soon as it is up, so that when the other
+    // fails (Azurite slow to answer on a loaded machine) nothing is left listening to hold the runner.
     const [azurite, relay] = await Promise.all([
-      startAzurite({ location: path.join(dir, 'azurite') }),
-      startTestRelay(),
+      startAzurite({ location: path.join(dir, 'azurite') }).then((a) => (cleanups.push(() => a.stop()), a)),
+      startTestRelay().then((r) => (cleanups.push(() => r.close()), r)),
     ]);
     const listener = startTestLinkService(relay, { erpEndpoints: origins(erp.urls), ...link });
     const cloud = { azurite, relay, link: listener };
     // cloud.link, not listener: a test may replace the link service it stopped with a new one.
-    cleanups.push(
-      () => azurite.stop(),
-      () => relay.close(),
-      () => cloud.link.close(),
-    );
+    cleanups.push(() => cloud.link.close());
     await listener.waitUntilConnected(10_000);
     return {
       erp,

@@ -17,7 +17,7 @@ before(async () => {
   // Signed in before any window opens: /ops is never redirected, so the operator keeps control.
   admin = await stack.signIn('dave', '/week/2026-W50');
 });
-after(() => stack.close());
+after(() => stack?.close());
 
 const csrfOf = (page: Page) => /<meta name="csrf-token" content="([^"]+)"/.exec(page.body)![1]!;
 

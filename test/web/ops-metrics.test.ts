@@ -51,7 +51,7 @@ describe('on-prem', () => {
     stack = await startAppStack(null, { overrides: { burst: { mode: 'closed' } } });
     admin = await stack.signIn('dave', '/week/2026-W50');
   });
-  after(() => stack.close());
+  after(() => stack?.close());
 
   test('the HTTP histogram is labelled by route pattern, method and status, never by raw URL', async () => {
     const { browser, page } = await stack.signIn('alice', '/week/2026-W49');
@@ -218,7 +218,7 @@ describe('cloud', () => {
   before(async () => {
     stack = await startAppStack(null, { target: 'cloud', overrides: { burst: { mode: 'closed' } } });
   });
-  after(() => stack.close());
+  after(() => stack?.close());
 
   test('the relay listener gauge follows the link service', async () => {
     const { browser: admin } = await stack.signIn('dave', '/week/2026-W50');

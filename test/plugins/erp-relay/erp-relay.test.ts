@@ -79,7 +79,7 @@ async function withRelayedErp(
   relayOptions: Parameters<typeof startTestRelay>[0] = {},
 ): Promise<RelayedErp> {
   const stack = await relayedErp(settings, relayOptions);
-  t.after(() => stack.close());
+  t.after(() => stack?.close());
   return stack;
 }
 
