@@ -1,7 +1,7 @@
 /**
  * `npm run build:browser`: bundles the page scripts written in TypeScript (src/browser/) into the
- * files the views load from /assets/ (views/assets/week.js, grid-keys.js, submission-status.js,
- * ops.js, each with its source map). The bundles are committed, so every way of running the app
+ * files the views load from /assets/ (views/assets/week.js, grid-keys.js, week-layout.js,
+ * submission-status.js, ops.js, each with its source map). The bundles are committed, so every way of running the app
  * (npm start, the tests, npm run build, the Dockerfile) serves them with no build step;
  * test/browser/bundle-up-to-date.test.ts fails when they differ from a fresh bundle of the sources.
  * Edit src/browser/, then run this.
@@ -16,6 +16,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BROWSER_BUNDLES: Record<string, string> = {
   week: 'src/browser/week/main.ts',
   'grid-keys': 'src/browser/grid-keys.ts',
+  'week-layout': 'src/browser/layout/main.ts',
   'submission-status': 'src/browser/submission-status.ts',
   ops: 'src/browser/ops/main.ts',
 };

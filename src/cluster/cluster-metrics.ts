@@ -37,6 +37,17 @@ export function answerClusterMetrics(): void {
   });
 }
 
+/**
+ * In a worker, at once (before its app is built): answers the primary's collection. A worker still
+ * building its app answers with no metrics rather than not at all; otherwise a scrape landing on a
+ * worker that is ready, while the other still starts, waited the aggregator's 5 s and failed (500).
+ */
+export function joinClusterMetrics(): void {
+  // The AggregatorRegistry constructor installs the worker's answer to the primary's collection.
+  new AggregatorRegistry();
+  AggregatorRegistry.setRegistries([]);
+}
+
 const waiting = new Map<number, (answer: Answer) => void>();
 let nextId = 0;
 let listening = false;
@@ -47,8 +58,7 @@ let listening = false;
  */
 export function metricsSource(registry: Registry): () => Promise<string> {
   if (!cluster.isWorker) return () => registry.metrics();
-  // The AggregatorRegistry constructor installs the worker's answer to the primary's collection.
-  new AggregatorRegistry();
+  // joinClusterMetrics() installed the worker's answer at start-up; from now on it carries this app's metrics.
   AggregatorRegistry.setRegistries([registry]);
   if (!listening) {
     listening = true;

@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import os from 'node:os';
-import { answerClusterMetrics } from './cluster-metrics.js';
+import { answerClusterMetrics, joinClusterMetrics } from './cluster-metrics.js';
 
 /** `app.workers`: a number, or `auto` for one per core. */
 export function workerCount(setting: number | 'auto'): number {
@@ -19,7 +19,11 @@ export async function runClustered(
   startWorker: () => Promise<void>,
   log: (message: string) => void,
 ): Promise<void> {
-  if (workers <= 1 || !cluster.isPrimary) return startWorker();
+  if (workers <= 1) return startWorker();
+  if (cluster.isWorker) {
+    joinClusterMetrics();
+    return startWorker();
+  }
   let stopping = false;
   answerClusterMetrics();
   const fork = () => cluster.fork();

@@ -33,3 +33,28 @@ export function darken(hex: string, factor: number): string {
     )
     .join('')}`;
 }
+
+/** `hex` moved `amount` (0..1) of the way towards `toward`, channel by channel. */
+export function mix(hex: string, toward: string, amount: number): string {
+  const to = hexToRgb(toward);
+  return `#${hexToRgb(hex)
+    .map((v, i) =>
+      Math.round(v + (to[i]! - v) * amount)
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`;
+}
+
+/**
+ * The brand colour made light enough to be read on dark backgrounds (dark mode's links and outlined
+ * buttons): mixed with white in small steps until it reaches `ratio` against each of them. The same
+ * hue, so the brand stays recognisable; white at worst, which reaches any ratio on a dark background.
+ */
+export function lightenUntilLegible(hex: string, backgrounds: readonly string[], ratio = 4.5): string {
+  for (let step = 0; step <= 20; step++) {
+    const candidate = mix(hex, '#ffffff', step / 20);
+    if (backgrounds.every((bg) => contrastRatio(candidate, bg) >= ratio)) return candidate;
+  }
+  return '#ffffff';
+}

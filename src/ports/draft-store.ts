@@ -45,6 +45,13 @@ export interface WeekRecord {
    * shown whether listed or not, so nothing typed is ever hidden.
    */
   rows?: string[];
+  /**
+   * The projects the person starred ("favourite rows"), in the order starred. A new week record takes
+   * them from the most recent earlier record that has this field (src/timesheet/week-favourites.ts)
+   * and starts its rows with them, so they carry over week after week. Absent in records written
+   * before favourites, or when no earlier week had any: such records are skipped by that look-back.
+   */
+  favourites?: string[];
   status: WeekStatus;
   submissionId: string | null;
   receipt: SubmitReceipt | null;

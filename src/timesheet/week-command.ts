@@ -1,11 +1,12 @@
 /**
  * One post of the week form, acted on: what was typed is saved (with the rows it adds or removes),
- * then the pressed button's action runs (copy last week, the "week complete?" question, submit).
+ * then the pressed button's action runs (copy last week, the confirmation before a submit, submit).
  * Every result is an outcome the route renders or redirects on; the route decides nothing itself.
  */
 import { DraftConflictError, type WeekRecord } from '../ports/draft-store.js';
 import type { IsoWeek } from './iso-week.js';
-import { missingDays, type CalendarDay } from './work-calendar.js';
+import type { CalendarDay } from './work-calendar.js';
+import { submitSummary, type SubmitSummary } from './submit-summary.js';
 import {
   CopyRefusedError,
   RowNotEmptyError,
@@ -16,7 +17,16 @@ import {
 } from './week-service.js';
 
 export type WeekAction =
-  'save' | 'submit' | 'submit-confirmed' | 'add-row' | 'remove-row' | 'copy-rows' | 'copy-hours' | 'toggle-nonworking';
+  | 'save'
+  | 'submit'
+  | 'submit-confirmed'
+  | 'add-row'
+  | 'remove-row'
+  | 'copy-rows'
+  | 'copy-hours'
+  | 'toggle-nonworking'
+  | 'favourite'
+  | 'unfavourite';
 
 /** A week form post, parsed and checked (src/web/week-post.ts), its blank rows placed. */
 export interface WeekCommand {
@@ -33,14 +43,19 @@ export interface WeekCommand {
   removeRow: string;
   /** The project chosen in "Add a project" ('' when none). */
   addProject: string;
+  /** The project of the row whose star ("Favourite") was pressed (absent otherwise). */
+  favourite?: string;
 }
 
 export interface WeekCommandOptions {
   delivery: SubmissionDelivery;
   /** How long a submit waits for the ERP's receipt before the page says "waiting for the ERP". */
   waitForReceiptMs: number;
-  /** Whether a submit first asks about working days without hours. */
-  weekCompleteCheck: boolean;
+  /**
+   * Whether "Submit week" first shows the confirmation with the week's summary (always in service;
+   * off only for test suites about other things, config/env/test.json).
+   */
+  confirmSubmit: boolean;
   /** The person's days of this week (working days, expected hours). */
   calendar: readonly CalendarDay[];
 }
@@ -52,11 +67,13 @@ export type WeekOutcome =
   | { kind: 'row-not-empty'; record: WeekRecord; project: string }
   | { kind: 'added'; project: string }
   | { kind: 'removed'; project: string }
+  /** A row's project starred (`on`) or unstarred: new weeks start (or no longer start) with its row. */
+  | { kind: 'favourite'; project: string; on: boolean }
   | { kind: 'toggle-nonworking' }
   | { kind: 'copied'; skipped: string[] }
   | { kind: 'copy-refused'; record: WeekRecord; reason: CopyRefusedError['reason'] }
-  /** Submit asked "week complete?": these working days have no hours; nothing was submitted. */
-  | { kind: 'missing-days'; record: WeekRecord; missing: string[] }
+  /** Submit asks first: the week's total and its days under or over the expected hours; nothing was submitted. */
+  | { kind: 'confirm'; record: WeekRecord; summary: SubmitSummary }
   | { kind: 'submitted' }
   | { kind: 'saved' }
   /** The week has errors to fix before it can be submitted. */
@@ -99,16 +116,21 @@ async function saveTyped(
   weeks: WeekService,
   user: string,
   week: IsoWeek,
-  { version, changes, add: placed, action, removeRow, addProject }: WeekCommand,
+  { version, changes, add: placed, action, removeRow, addProject, favourite: starred }: WeekCommand,
 ): Promise<{ record: WeekRecord; rowRefused: string | null }> {
   const add = action === 'add-row' && addProject ? [...placed, addProject] : [...placed];
+  const starring = (action === 'favourite' || action === 'unfavourite') && starred;
+  const favourite = starring ? { project: starred, on: action === 'favourite' } : undefined;
   try {
     const remove = action === 'remove-row' ? [removeRow] : [];
-    return { record: await weeks.edit(user, week, version, changes, { add, remove }), rowRefused: null };
+    return { record: await weeks.edit(user, week, version, changes, { add, remove, favourite }), rowRefused: null };
   } catch (err) {
     if (!(err instanceof RowNotEmptyError)) throw err;
     // The row stays; everything else typed in this post is still saved.
-    return { record: await weeks.edit(user, week, version, changes, { add }), rowRefused: err.projectCode };
+    return {
+      record: await weeks.edit(user, week, version, changes, { add, favourite }),
+      rowRefused: err.projectCode,
+    };
   }
 }
 
@@ -117,12 +139,14 @@ async function carryOut(
   weeks: WeekService,
   user: string,
   week: IsoWeek,
-  { action, addProject, removeRow }: WeekCommand,
+  { action, addProject, removeRow, favourite }: WeekCommand,
   saved: WeekRecord,
   options: WeekCommandOptions,
 ): Promise<WeekOutcome> {
   if (action === 'add-row' && addProject) return { kind: 'added', project: addProject };
   if (action === 'remove-row') return { kind: 'removed', project: removeRow };
+  if ((action === 'favourite' || action === 'unfavourite') && favourite)
+    return { kind: 'favourite', project: favourite, on: action === 'favourite' };
   if (action === 'toggle-nonworking') return { kind: 'toggle-nonworking' };
   if (action === 'copy-rows' || action === 'copy-hours') {
     try {
@@ -133,11 +157,18 @@ async function carryOut(
       return { kind: 'copy-refused', record: saved, reason: err.reason };
     }
   }
-  if (action === 'submit' && options.weekCompleteCheck) {
-    // "Week complete?" first: working days without hours are listed and the person confirms.
+  if (action === 'submit' && options.confirmSubmit) {
+    // The week cannot be changed once the ERP has it: the person confirms on its summary first. A
+    // week with errors is not asked about: submitting it answers "not ready" below.
     const check = weeks.check(week, saved);
-    const missing = check.errors.length ? [] : missingDays(options.calendar, check.dayTotals);
-    if (missing.length) return { kind: 'missing-days', record: saved, missing };
+    if (!check.errors.length) {
+      const days = options.calendar.map((d) => ({
+        date: d.date,
+        expected: d.expected,
+        hours: check.dayTotals[d.date] ?? 0,
+      }));
+      return { kind: 'confirm', record: saved, summary: submitSummary(days) };
+    }
   }
   if (action === 'submit' || action === 'submit-confirmed') {
     // Queued durably first; the page then shows the receipt, or "waiting for the ERP" when it is slow.

@@ -9,6 +9,7 @@ import { DraftConflictError, type DraftCell, type DraftStore, type WeekRecord } 
 import type { OutboxItem, SubmissionOutbox } from '../ports/submission-outbox.js';
 import { shiftWeek, type IsoWeek } from './iso-week.js';
 import { copyFromLastWeek, defaultRows, rowHasContent, shownRows, weekHasContent } from './week-rows.js';
+import { carriedFavourites, FAVOURITES_LOOKBACK_WEEKS, startingRows, withFavourite } from './week-favourites.js';
 import { cellKey, checkWeek, splitCellKey, type WeekCheck } from './week-rules.js';
 import { parseHours } from './hours-input.js';
 
@@ -75,6 +76,8 @@ export class InvalidChangeError extends Error {
 export interface RowChange {
   add?: string[];
   remove?: string[];
+  /** Star a row's project (a favourite: new weeks start with its row) or unstar it. */
+  favourite?: { project: string; on: boolean };
 }
 
 /** A row still holding hours or a comment cannot be removed: they would disappear from the grid. */
@@ -147,7 +150,11 @@ export class WeekService {
     }
     const usable = existing && !existing.handedOverTo ? existing : null;
     if (usable && (usable.status !== 'draft' || this.isFresh(usable))) return usable;
-    const context = await this.erp.getWeekContext(user, week.monday);
+    // A new record looks back for favourites (draft store only) while the ERP is asked.
+    const [context, earlier] = await Promise.all([
+      this.erp.getWeekContext(user, week.monday),
+      usable ? [] : this.earlierWithFavourites(user, week),
+    ]);
     const base: WeekRecord = usable ?? {
       user,
       week: week.id,
@@ -169,15 +176,19 @@ export class WeekService {
       for (const e of context.entries)
         cells[cellKey(e.projectCode, e.date)] = { raw: String(e.hours), hours: e.hours, comment: e.comment };
     }
-    // A new week starts with the projects booked in it and in recent weeks (from this same context: no
-    // extra ERP call); a refreshed context keeps the rows the person chose.
-    const rows = base.rows ?? (fresh ? defaultRows(context) : undefined);
+    // A new week starts with the favourites of the latest earlier week, then the projects booked in it
+    // and in recent weeks (from this same context: no extra ERP call); a refreshed context keeps the
+    // rows the person chose. A week already booked shows what was booked, not empty favourite rows.
+    const favourites = fresh ? carriedFavourites(earlier, context) : null;
+    const starting = base.status === 'draft' ? (favourites ?? []) : [];
+    const rows = base.rows ?? (fresh ? startingRows(starting, defaultRows(context)) : undefined);
     const next: WeekRecord = {
       ...base,
       context,
       contextFetchedAt: this.now().toISOString(),
       cells,
       ...(rows ? { rows } : {}),
+      ...(favourites ? { favourites } : {}),
       updatedAt: this.now().toISOString(),
     };
     try {
@@ -187,6 +198,22 @@ export class WeekService {
       if (err instanceof DraftConflictError && err.current) return err.current;
       throw err;
     }
+  }
+
+  /**
+   * The earlier week records a new week takes its favourites from, newest first, up to the first that
+   * has a favourites list (at most FAVOURITES_LOOKBACK_WEEKS reads, usually one: last week's). A read
+   * that fails counts as no record: the week then starts without favourites, and later weeks still
+   * find the older list, since a record without the field is looked past.
+   */
+  private async earlierWithFavourites(user: string, week: IsoWeek): Promise<Array<WeekRecord | null>> {
+    const earlier: Array<WeekRecord | null> = [];
+    for (let back = 1; back <= FAVOURITES_LOOKBACK_WEEKS; back++) {
+      const record = await this.drafts.load(user, shiftWeek(week, -back).id).catch(() => null);
+      earlier.push(record);
+      if (Array.isArray(record?.favourites)) break;
+    }
+    return earlier;
   }
 
   /**
@@ -323,17 +350,62 @@ export class WeekService {
       cells[change.key] = { raw: change.raw, hours: parsed.ok ? parsed.hours : null, comment: change.comment };
     }
     const rows = this.applyRowChange(record, cells, rowChange);
-    const rowsUnchanged = rows === null;
+    const favourites = this.applyFavourite(record, rowChange.favourite);
+    const rowsUnchanged = rows === null && favourites === null;
     const unchanged =
       Object.keys(cells).length === Object.keys(record.cells).length &&
       Object.entries(cells).every(([k, c]) => record.cells[k]?.raw === c.raw && record.cells[k]?.comment === c.comment);
     if (unchanged && rowsUnchanged) return record;
-    // A change of rows alone leaves the content (and so its submission id) as it was.
+    // A change of rows (or stars) alone leaves the content (and so its submission id) as it was.
     const submissionId = unchanged ? record.submissionId : null;
     return this.drafts.save(
-      { ...record, cells, ...(rows ? { rows } : {}), submissionId, updatedAt: this.now().toISOString() },
+      {
+        ...record,
+        cells,
+        ...(rows ? { rows } : {}),
+        ...(favourites ? { favourites } : {}),
+        submissionId,
+        updatedAt: this.now().toISOString(),
+      },
       record.version,
     );
+  }
+
+  /** The new favourites list, or null when it does not change. Only a project of this week can be starred. */
+  private applyFavourite(record: WeekRecord, change: RowChange['favourite']): string[] | null {
+    if (!change) return null;
+    const { project, on } = change;
+    const known = record.context?.projects.some((p) => p.code === project) || shownRows(record).includes(project);
+    if (on && !known) throw new InvalidChangeError(project, 'unknown-cell');
+    const before = record.favourites ?? [];
+    const after = withFavourite(before, project, on);
+    // Unstarring in a week that never had favourites still writes the (empty) list: it then carries over.
+    return after.join('\n') === before.join('\n') && record.favourites ? null : after;
+  }
+
+  /**
+   * Stars or unstars a row's project for the page's script: a toggle that does not depend on what the
+   * page last saw, so it is applied to the week as stored now (compare-and-set, tried again when
+   * another save lands in between). The page's next autosave, based on an older version, is then
+   * merged by its usual conflict handling (nothing typed is at stake: the cells did not change).
+   */
+  async setFavourite(
+    user: string,
+    week: IsoWeek,
+    project: string,
+    on: boolean,
+  ): Promise<{ record: WeekRecord; basedOn: number }> {
+    for (let attempt = 0; ; attempt++) {
+      const record = await this.loadHere(user, week);
+      if (!record) throw new DraftConflictError(null);
+      try {
+        const saved = await this.edit(user, week, record.version, [], { favourite: { project, on } });
+        // The version the toggle was applied on: a page still on it may move to the saved one.
+        return { record: saved, basedOn: record.version };
+      } catch (err) {
+        if (!(err instanceof DraftConflictError) || attempt >= 2) throw err;
+      }
+    }
   }
 
   /** The new row list, or null when it does not change. Checked against the cells after this edit. */

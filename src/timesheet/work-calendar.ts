@@ -32,11 +32,14 @@ export const calendarConfigSchema = z
     contractByRole: z.record(z.string().min(1), z.string().min(1)).default({}),
     contractByAccount: z.record(z.string().min(1), z.string().min(1)).default({}),
     /**
-     * "Submit week" first lists the working days without hours and asks to confirm. Off in the test
-     * environment (config/env/test.json) so suites about other things submit in one step; the
-     * week-grid tests turn it on.
+     * "Submit week" first shows the week's summary (total against expected hours, days under, over
+     * or empty) and asks to confirm: the ERP never gets a week on one click. Off only in the test
+     * environment (config/env/test.json), so suites about other things submit in one step; the
+     * week-grid and submit tests turn it on.
      */
-    weekCompleteCheck: z.boolean().default(true),
+    confirmSubmit: z.boolean().default(true),
+    /** The former name of confirmSubmit (it asked only about empty days), still read so older configurations start. */
+    weekCompleteCheck: z.boolean().optional(),
   })
   .superRefine((c, ctx) => {
     const names = new Set(Object.keys(c.contracts));
@@ -50,7 +53,11 @@ export const calendarConfigSchema = z
     const dates = c.holidays.map((h) => (typeof h === 'string' ? h : h.date));
     const twice = dates.find((d, i) => dates.indexOf(d) !== i);
     if (twice) ctx.addIssue({ code: 'custom', path: ['holidays'], message: `${twice} is listed twice` });
-  });
+  })
+  .transform(({ weekCompleteCheck, ...calendar }) => ({
+    ...calendar,
+    confirmSubmit: weekCompleteCheck ?? calendar.confirmSubmit,
+  }));
 
 export type CalendarConfig = z.infer<typeof calendarConfigSchema>;
 
@@ -85,9 +92,4 @@ export function calendarOf(config: CalendarConfig, days: readonly string[], cont
     const nonWorking = weekend || holiday !== null;
     return { date, nonWorking, weekend, holiday, expected: nonWorking ? 0 : (hours[i] ?? 0) };
   });
-}
-
-/** Working days the contract expects hours on and that have none: what "week complete" asks about. */
-export function missingDays(calendar: readonly CalendarDay[], dayTotals: Record<string, number>): string[] {
-  return calendar.filter((d) => !d.nonWorking && d.expected > 0 && (dayTotals[d.date] ?? 0) === 0).map((d) => d.date);
 }

@@ -1,9 +1,20 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { AppConfig } from '../config/app-config-schema.js';
-import { darken } from '../config/colour-contrast.js';
+import { darken, lightenUntilLegible } from '../config/colour-contrast.js';
 
 export const BRAND_CSS_PATH = '/assets/brand.css';
+
+/**
+ * The backgrounds of dark mode that carry brand-coloured text (views/assets/app.css: --bg, --surface,
+ * --surface-2): the light brand shade must be readable on each of them.
+ */
+export const DARK_BACKGROUNDS = ['#121417', '#1b1f24', '#262c34'] as const;
+
+/** Dark mode's brand shade for text, links and outlines: the primary colour lightened to 4.5:1. */
+export function brandLight(primaryColor: string): string {
+  return lightenUntilLegible(primaryColor, DARK_BACKGROUNDS, 4.5);
+}
 
 export interface BrandStylesheet {
   css: string;
@@ -12,7 +23,9 @@ export interface BrandStylesheet {
 }
 
 /**
- * The company's colours as CSS custom properties, which views/assets/app.css uses. A stylesheet
+ * The company's colours as CSS custom properties, which views/assets/app.css uses (in dark mode,
+ * text and outlines take --brand-light, the primary colour lightened until it reads on the dark
+ * backgrounds; white text keeps the primary colour behind it, checked at start). A stylesheet
  * rather than a style attribute: the CSP allows no inline style. The values were validated as hex
  * colours by the config schema, so nothing else can be written into the rule.
  */
@@ -21,6 +34,7 @@ export function brandStylesheet(brand: AppConfig['app']['brand']): BrandStyleshe
 :root {
   --brand: ${brand.primaryColor};
   --brand-dark: ${darken(brand.primaryColor, 0.75)};
+  --brand-light: ${brandLight(brand.primaryColor)};
   --focus: ${brand.accentColor};
 }
 `;

@@ -27,13 +27,16 @@ function autosaveOf(raw: unknown): { version: number; changes: CellChange[] } | 
   return valid ? { version: body.version as number, changes: changes as CellChange[] } : null;
 }
 
-/** The week's check of a record, and its totals written for the page. */
+/** The week's check of a record, and its totals written for the page (the page's own sums give way to these). */
 function totalsOf(weeks: WeekService, week: IsoWeek, tag: string, record: WeekRecord) {
   const check = weeks.check(week, record);
   const sums = {
     dayTotals: Object.fromEntries(Object.entries(check.dayTotals).map(([d, h]) => [d, formatHours(h, tag)])),
     rowTotals: Object.fromEntries(Object.entries(check.rowTotals).map(([p, h]) => [p, formatHours(h, tag)])),
     weekTotal: formatHours(check.weekTotal, tag),
+    // The same as numbers: the page marks each day against its expected hours from the server's sums.
+    dayHours: check.dayTotals,
+    weekHours: check.weekTotal,
   };
   return { check, sums };
 }

@@ -1,6 +1,7 @@
 /**
  * The parts of the week form beyond the cells: the blank rows (`np:<i>` project, `n:<i>|<date>`
- * hours), "Add a project" (`addProject`), "Remove" (`removeRow`) and the action buttons. Turns blank
+ * hours), "Add a project" (`addProject`), "Remove" (`removeRow`), a row's star (`favourite` /
+ * `unfavourite`, the project as value) and the action buttons. Turns blank
  * rows into cell changes and rows to add; a blank row that cannot be placed (hours without a
  * project, or a project chosen twice for the same day) is handed back whole so the page shows it
  * again: nothing typed is dropped.
@@ -36,11 +37,16 @@ export function formText(value: unknown): string | null {
 const text = (value: unknown): string => formText(value) ?? '';
 
 /** The button that sent the form; Enter in a field is the first (hidden) "save" button. */
-export function actionOf(body: Record<string, unknown>): { action: WeekAction; removeRow: string } {
+export function actionOf(body: Record<string, unknown>): { action: WeekAction; removeRow: string; favourite: string } {
   const removeRow = text(body.removeRow).trim();
-  if (removeRow) return { action: 'remove-row', removeRow };
+  if (removeRow) return { action: 'remove-row', removeRow, favourite: '' };
+  // A row's star button: its name says which way, its value which project.
+  for (const action of ['favourite', 'unfavourite'] as const) {
+    const project = text(body[action]).trim();
+    if (project) return { action, removeRow: '', favourite: project };
+  }
   const action = text(body.action);
-  return { action: ACTIONS.includes(action) ? (action as WeekAction) : 'save', removeRow: '' };
+  return { action: ACTIONS.includes(action) ? (action as WeekAction) : 'save', removeRow: '', favourite: '' };
 }
 
 export interface BlankRowsResult {

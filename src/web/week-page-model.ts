@@ -16,7 +16,11 @@ import {
 } from '../timesheet/week-rules.js';
 import { formatDay, INTL_TAG, type Locale, type Translate } from '../i18n/translator.js';
 import { addableProjects, rowHasContent, shownRows } from '../timesheet/week-rows.js';
+import { favouritesFirst } from '../timesheet/week-favourites.js';
 import type { CalendarDay } from '../timesheet/work-calendar.js';
+import { weekTitle, type WeekTitle } from './week-title.js';
+import { dayMark, daySummary, totalText, type DayState } from '../timesheet/submit-summary.js';
+import { summaryWords } from './week-summary-words.js';
 
 export interface DayColumn {
   date: string;
@@ -31,6 +35,14 @@ export interface DayColumn {
   hideable: boolean;
   /** "of 8 expected"; '' when the contract expects nothing that day. */
   expectedText: string;
+  /** Hours the contract expects that day; null without a calendar (then no day is marked). */
+  expected: number | null;
+}
+
+/** A day's total against its expected hours: a class for colour and the words ("0.5 h under"). */
+export interface DayStateModel {
+  state: DayState | null;
+  mark: string;
 }
 
 /** A row without a project yet ("at least three empty rows"): a project choice and seven inputs. */
@@ -78,6 +90,10 @@ export interface RowModel {
   /** False when a cell holds hours or a comment (removing it would hide them). */
   removable: boolean;
   removeLabel: string;
+  /** Starred: new weeks start with this row (src/timesheet/week-favourites.ts). */
+  favourite: boolean;
+  /** The star button's name, "Favourite: P-1042 Migration" (its state is aria-pressed). */
+  favouriteLabel: string;
 }
 
 export interface ErrorLink {
@@ -87,15 +103,21 @@ export interface ErrorLink {
 
 export interface WeekPageModel {
   week: IsoWeek;
+  /** "30 Nov – 6 Dec 2026" and "Week 49": dates first (week-title.ts). */
+  title: WeekTitle;
   previousId: string;
   nextId: string;
   days: DayColumn[];
   rows: RowModel[];
   blankRows: BlankRowModel[];
-  /** Projects the ERP allows this week that are not in the grid: "Add a project". */
-  addable: Array<{ code: string; title: string }>;
+  /** Projects the ERP allows this week that are not in the grid: "Add a project"; favourites first. */
+  addable: Array<{ code: string; title: string; favourite: boolean }>;
   dayTotals: string[];
+  /** One per day, as dayTotals. */
+  dayStates: DayStateModel[];
   weekTotal: string;
+  /** "37.5 h of 40 h": the week total against the expected hours (the action bar, the confirmation). */
+  weekTotalText: string;
   errors: ErrorLink[];
   readOnly: boolean;
   status: WeekRecord['status'];
@@ -114,11 +136,12 @@ function formatHoursPlain(n: number): string {
 }
 
 /**
- * Rows: the week's chosen rows (week-rows.ts), those with hours first (booked or typed), in their
- * chosen order otherwise; cells typed on a project the ERP no longer lists keep a row of their own,
- * last, so nothing typed disappears.
+ * Rows: the week's chosen rows (week-rows.ts), favourites first, then those with hours (booked or
+ * typed), in their chosen order otherwise; cells typed on a project the ERP no longer lists keep a
+ * row of their own, last, so nothing typed disappears.
  */
 function orderedProjects(record: WeekRecord): ErpProject[] {
+  const favourites = new Set(record.favourites ?? []);
   const byCode = new Map((record.context?.projects ?? []).map((p) => [p.code, p]));
   const withHours = new Set(Object.keys(record.cells).map((k) => splitCellKey(k)?.projectCode));
   const shown = shownRows(record);
@@ -128,7 +151,12 @@ function orderedProjects(record: WeekRecord): ErpProject[] {
     .map((code) => ({ code, label: '', validFrom: '0000-01-01', validTo: '0000-01-01' }));
   const sorted = known
     .map((p, i) => ({ p, i }))
-    .sort((a, b) => Number(withHours.has(b.p.code)) - Number(withHours.has(a.p.code)) || a.i - b.i)
+    .sort(
+      (a, b) =>
+        Number(favourites.has(b.p.code)) - Number(favourites.has(a.p.code)) ||
+        Number(withHours.has(b.p.code)) - Number(withHours.has(a.p.code)) ||
+        a.i - b.i,
+    )
     .map((x) => x.p);
   return [...sorted, ...orphans];
 }
@@ -161,6 +189,7 @@ function dayColumns(
       marker,
       hideable: nonWorking && !(dayHours[date] ?? 0),
       expectedText: day && day.expected > 0 ? t('week.day.expected', { hours: formatHours(day.expected, tag) }) : '',
+      expected: day ? day.expected : null,
     };
   });
 }
@@ -222,6 +251,8 @@ function gridRows(input: GridInput): { rows: RowModel[]; errors: ErrorLink[] } {
       total: formatHours(check.rowTotals[project.code] ?? 0, input.tag),
       removable: !input.readOnly && !rowHasContent(record.cells, project.code),
       removeLabel: t('week.rows.removeLabel', { project: title }),
+      favourite: record.favourites?.includes(project.code) ?? false,
+      favouriteLabel: t('week.favourite.label', { project: title }),
     };
   });
   return { rows, errors };
@@ -265,11 +296,26 @@ export function buildWeekPage(
   const { rows, errors } = gridRows({ record, check, days, t, tag, maxHoursPerDay, readOnly });
   const addable = readOnly
     ? []
-    : addableProjects(record).map((p) => ({ code: p.code, title: `${p.code} ${p.label}`.trim() }));
+    : favouritesFirst(
+        addableProjects(record).map((p) => ({
+          code: p.code,
+          title: `${p.code} ${p.label}`.trim(),
+          favourite: record.favourites?.includes(p.code) ?? false,
+        })),
+        (p) => p.favourite,
+      );
+  const words = summaryWords(t, locale);
+  const dayStates = days.map((d): DayStateModel => {
+    if (d.expected === null) return { state: null, mark: '' };
+    const summary = daySummary({ date: d.date, hours: check.dayTotals[d.date] ?? 0, expected: d.expected });
+    return { state: summary.state, mark: dayMark(summary, words) };
+  });
+  const expected = days.reduce((sum, d) => sum + (d.expected ?? 0), 0);
   const given = options.blankRows ?? [];
   const blankCount = readOnly ? 0 : Math.max(given.length, Math.min(BLANK_ROWS, addable.length));
   return {
     week,
+    title: weekTitle(week, locale, t),
     previousId: shiftWeek(week, -1).id,
     nextId: shiftWeek(week, 1).id,
     days,
@@ -277,7 +323,9 @@ export function buildWeekPage(
     blankRows: blankRowModels(blankCount, given, days, t),
     addable,
     dayTotals: week.days.map((d) => formatHours(check.dayTotals[d] ?? 0, tag)),
+    dayStates,
     weekTotal: formatHours(check.weekTotal, tag),
+    weekTotalText: totalText({ total: check.weekTotal, expected }, words),
     errors,
     readOnly,
     status: record.status,

@@ -30,7 +30,7 @@ export function postWeek(ctx: WeekRouteContext) {
     const result = await applyWeekCommand(weeks, erpUser(req), week, command, {
       delivery,
       waitForReceiptMs: config.outbox.waitForReceiptMs,
-      weekCompleteCheck: config.timesheet.calendar.weekCompleteCheck,
+      confirmSubmit: config.timesheet.calendar.confirmSubmit,
       calendar: calendarFor(req, week).calendar,
     });
     if (result.inProgress) markInProgress(res);
@@ -79,6 +79,8 @@ async function answer(ctx: WeekRouteContext, posted: Posted, result: WeekCommand
       return back(`added=${encodeURIComponent(result.project)}`);
     case 'removed':
       return back(`removed=${encodeURIComponent(result.project)}`);
+    case 'favourite':
+      return back(`${result.on ? 'favourite' : 'unfavourite'}=${encodeURIComponent(result.project)}`);
     case 'toggle-nonworking':
       setHideNonWorking(req, !hidesNonWorking(req));
       return back('saved=1');
@@ -91,8 +93,9 @@ async function answer(ctx: WeekRouteContext, posted: Posted, result: WeekCommand
           : t('week.copy.nothing', { week: shiftWeek(week, -1).id });
       return render(req, res, result.record, week, { alert: message, status: 409 });
     }
-    case 'missing-days':
-      return render(req, res, result.record, week, { missing: result.missing });
+    case 'confirm':
+      // Nothing is submitted: the page asks, with the summary; "Submit week" there posts submit-confirmed.
+      return render(req, res, result.record, week, { confirm: result.summary });
     case 'submitted':
       // Not done yet: the answer to this post must be served here, with the receipt (see GET).
       return back('submitted=1');

@@ -17,6 +17,8 @@ export interface WeekPost {
   removeRow: string;
   /** The project chosen in "Add a project" ('' when none). */
   addProject: string;
+  /** The project of the row whose star was pressed (absent otherwise). */
+  favourite?: string;
 }
 
 /**
@@ -45,8 +47,9 @@ export function parseWeekPost(body: Record<string, unknown>): WeekPost | null {
   const version = versionText === null ? NaN : Number(versionText);
   const changes = changesFromForm(body);
   if (changes === null || !Number.isSafeInteger(version) || version < 0) return null;
-  const { action, removeRow } = actionOf(body);
-  return { version, changes, action, removeRow, addProject: formText(body.addProject)?.trim() ?? '' };
+  const { action, removeRow, favourite } = actionOf(body);
+  const addProject = formText(body.addProject)?.trim() ?? '';
+  return { version, changes, action, removeRow, addProject, ...(favourite ? { favourite } : {}) };
 }
 
 /**
@@ -59,7 +62,7 @@ export function weekCommandOf(
   week: IsoWeek,
 ): { command: WeekCommand; unplaced: BlankRowInput[] } {
   const blank = placeBlankRows(body, week, post.changes);
-  const { version, action, removeRow, addProject } = post;
+  const { version, action, removeRow, addProject, favourite } = post;
   return {
     command: {
       version,
@@ -69,6 +72,7 @@ export function weekCommandOf(
       action,
       removeRow,
       addProject,
+      ...(favourite ? { favourite } : {}),
     },
     unplaced: blank.unplaced,
   };

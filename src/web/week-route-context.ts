@@ -10,8 +10,10 @@ import type { SubmissionDelivery, WeekService } from '../timesheet/week-service.
 import { calendarOf, contractOf } from '../timesheet/work-calendar.js';
 import type { FormConflict } from './week-conflict.js';
 import { hidesNonWorking } from './week-view-prefs.js';
-import { formatDay, type Locale, type Translate } from '../i18n/translator.js';
+import type { Locale, Translate } from '../i18n/translator.js';
 import { buildWeekPage, type BlankRowInput } from './week-page-model.js';
+import { summaryLines, totalText, type SubmitSummary } from '../timesheet/submit-summary.js';
+import { summaryMessageAttributes, summaryWords } from './week-summary-words.js';
 import { erpUser } from './current-user.js';
 import { clearDrainCookie, setDrainCookie } from '../burst/burst-redirect.js';
 
@@ -46,8 +48,8 @@ export interface RenderExtra {
   conflicts?: FormConflict[];
   /** Blank rows to show again with what was typed in them. */
   blankRows?: BlankRowInput[];
-  /** Working days without hours, when a submit asks "submit anyway?" first. */
-  missing?: string[];
+  /** A submit asks first, without JavaScript: the week's summary for the confirmation panel. */
+  confirm?: SubmitSummary;
 }
 
 export type WeekRouteContext = ReturnType<typeof weekRouteContext>;
@@ -78,7 +80,10 @@ export function weekRouteContext({ config, weeks, delivery }: WeekRoutesDeps) {
     const page = buildWeekPage(week, record, check, locale, t, max, { calendar, blankRows: extra.blankRows });
     const labels = new Map(page.rows.flatMap((r) => r.cells.map((c) => [c.key, c.label] as const)));
     const conflicts = (extra.conflicts ?? []).map((c) => ({ ...c, label: labels.get(c.key) ?? c.key }));
-    const missing = (extra.missing ?? []).map((d) => formatDay(d, locale));
+    const words = summaryWords(t, locale);
+    const confirmation = extra.confirm
+      ? { total: totalText(extra.confirm, words), lines: summaryLines(extra.confirm, words) }
+      : null;
     res.status(extra.status ?? 200).render('week', {
       page,
       record,
@@ -89,8 +94,9 @@ export function weekRouteContext({ config, weeks, delivery }: WeekRoutesDeps) {
       previousWeekId: shiftWeek(week, -1).id,
       hideNonWorking: hidesNonWorking(req),
       contract,
-      missing,
-      completeCheck: config.timesheet.calendar.weekCompleteCheck,
+      confirmation,
+      confirmSubmit: config.timesheet.calendar.confirmSubmit,
+      summaryMessages: summaryMessageAttributes(t),
     });
   }
 
@@ -100,6 +106,8 @@ export function weekRouteContext({ config, weeks, delivery }: WeekRoutesDeps) {
     const codes = (v: unknown) => (typeof v === 'string' && CODE_LIST.test(v) ? v.split(',').join(', ') : null);
     if (codes(q.added)) return t('week.rows.added', { project: codes(q.added)! });
     if (codes(q.removed)) return t('week.rows.removed', { project: codes(q.removed)! });
+    if (codes(q.favourite)) return t('week.favourite.added', { project: codes(q.favourite)! });
+    if (codes(q.unfavourite)) return t('week.favourite.removed', { project: codes(q.unfavourite)! });
     if (q.copied === '1') {
       const skipped = codes(q.skipped);
       return [

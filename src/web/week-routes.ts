@@ -1,7 +1,7 @@
 /**
  * The week pages: GET shows a week, POST /week/:id saves or submits it as a plain form (works
  * without JavaScript, week-post-route.ts), POST /week/:id/autosave takes the script's per-cell saves
- * as JSON (week-autosave-route.ts).
+ * as JSON (week-autosave-route.ts), POST /week/:id/favourite its star toggles (week-favourite-route.ts).
  */
 import { Router } from 'express';
 import { parseWeekId, todayIn, weekOf } from '../timesheet/iso-week.js';
@@ -11,6 +11,7 @@ import { erpUser } from './current-user.js';
 import { weekParam, weekRouteContext, type WeekRoutesDeps } from './week-route-context.js';
 import { postWeek } from './week-post-route.js';
 import { autosaveWeek } from './week-autosave-route.js';
+import { favouriteWeek } from './week-favourite-route.js';
 
 export type { WeekRoutesDeps } from './week-route-context.js';
 
@@ -74,6 +75,9 @@ export function weekRoutes(deps: WeekRoutesDeps): Router {
   });
 
   router.post('/week/:weekId/autosave', autosaveWeek(ctx));
+
+  // The script's star toggle on a row (a favourite: new weeks start with its row), without a reload.
+  router.post('/week/:weekId/favourite', favouriteWeek(ctx));
 
   return router;
 }

@@ -110,8 +110,8 @@ const LANGS = [
   },
 ] as const;
 
-async function newContext(locale: string): Promise<BrowserContext> {
-  return browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+async function newContext(locale: string, colorScheme: 'light' | 'dark' = 'light'): Promise<BrowserContext> {
+  return browser.newContext({ locale, viewport: { width: 1280, height: 900 }, colorScheme });
 }
 
 for (const l of LANGS) {
@@ -179,14 +179,14 @@ for (const l of LANGS) {
     const status = page.locator('#save-status');
     assert.equal(await status.getAttribute('role'), 'status');
     // Its space is reserved: the buttons beside it do not move when the text appears.
-    const buttonBefore = await page.locator('.actions button').first().boundingBox();
+    const buttonBefore = await page.locator('#action-bar button').first().boundingBox();
     const statusBefore = await status.boundingBox();
     const cell = page.locator('input.hours:not([readonly])').first();
     await cell.fill('2');
     await cell.press('Tab');
     await page.waitForFunction(() => (document.getElementById('save-status')?.textContent ?? '').trim().length > 0);
     assert.deepEqual(
-      await page.locator('.actions button').first().boundingBox(),
+      await page.locator('#action-bar button').first().boundingBox(),
       buttonBefore,
       'the buttons did not move',
     );
@@ -197,7 +197,7 @@ for (const l of LANGS) {
     await cell.press('Tab');
     await page.waitForFunction(() => document.getElementById('save-status')?.getAttribute('data-kind') === 'offline');
     assert.deepEqual(
-      await page.locator('.actions button').first().boundingBox(),
+      await page.locator('#action-bar button').first().boundingBox(),
       buttonBefore,
       'the buttons did not move (offline)',
     );
@@ -218,7 +218,8 @@ for (const l of LANGS) {
       // An error is told in words, in a summary whose links lead to the fields.
       await cell.fill('7.1');
       await cell.press('Tab');
-      await page.locator('.has-error .field-error').first().waitFor();
+      // Its words are the cell's description, shown over the grid while the cell has the cursor (the row never grows).
+      await page.locator('.has-error .field-error').first().waitFor({ state: 'attached' });
       assert.ok(
         ((await page.locator('.has-error .field-error').first().textContent()) ?? '').trim().length > 0,
         'the error is written, not only red',
@@ -240,6 +241,36 @@ for (const l of LANGS) {
     await signIn(readOnly, { ...l, user: 'alice' }, '/week/2026-W47');
     await readOnly.locator('.submitted').waitFor();
     await assertAccessible(readOnly, `submitted week (${l.lang})`);
+    await submitted.close();
+  });
+}
+
+for (const l of LANGS) {
+  test(`the week page is accessible in dark mode: draft, its menus and errors, phone day view, submitted (${l.lang})`, async () => {
+    const context = await newContext(l.locale, 'dark');
+    const page = await context.newPage();
+    await signIn(page, { ...l, user: l.lang === 'en' ? 'bob' : 'claire' }, '/week/2026-W50');
+    assert.equal(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches), true);
+    await assertAccessible(page, `draft week, dark (${l.lang})`);
+    // What opens over the grid: a row's menu, a comment, a value to fix with its words.
+    const cell = page.locator('tr[data-project] input.hours').first();
+    await cell.fill('7.1');
+    await cell.press('Tab');
+    await page.locator('td.has-error').first().waitFor();
+    await page.locator('tr[data-project] details.row-menu summary').first().click();
+    await page.locator('tr[data-project] details.comment summary').nth(2).click();
+    await cell.focus();
+    await assertAccessible(page, `draft week with a menu, a comment and an error open, dark (${l.lang})`);
+    await page.setViewportSize({ width: 375, height: 667 });
+    await page.locator('.day-switcher').waitFor();
+    await assertAccessible(page, `phone day view, dark (${l.lang})`);
+    await context.close();
+
+    const submitted = await newContext(l.locale, 'dark');
+    const readOnly = await submitted.newPage();
+    await signIn(readOnly, { ...l, user: 'alice' }, '/week/2026-W47');
+    await readOnly.locator('.submitted').waitFor();
+    await assertAccessible(readOnly, `submitted week, dark (${l.lang})`);
     await submitted.close();
   });
 }

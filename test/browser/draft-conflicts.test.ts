@@ -76,7 +76,8 @@ async function withRow(page: Page, project: string): Promise<void> {
 
 async function saved(page: Page, text = 'Saved'): Promise<void> {
   await saveStatus(page)
-    .filter({ hasText: new RegExp(`^${text}$`) })
+    // The status says when (issue 16): "Saved at 14:32", "Enregistré à 14:32".
+    .filter({ hasText: new RegExp(`^${text} (at|à) \\d\\d:\\d\\d$`) })
     .waitFor({ timeout: 40_000 });
 }
 
@@ -104,10 +105,11 @@ test('two tabs change the same cell: the second gets the choice, "Keep mine" win
   assert.equal(await item.locator('.conflict-mine').textContent(), 'In this tab: 6');
   assert.equal(await item.locator('.conflict-theirs').textContent(), 'Saved elsewhere: 7.5');
   assert.equal(await alert.getByRole('listitem').count(), 1, 'only the cell typed here is a conflict');
-  // Wednesday was not touched in tab 2: it simply shows the saved value, and so do the totals.
+  // Wednesday was not touched in tab 2: it simply shows the saved value. The totals are the page's
+  // (issue 16: computed as one types), so they add what the fields show: 6 + 3.
   assert.equal(await tab2.getByLabel(wednesday).inputValue(), '3');
   assert.equal(await tab2.getByLabel(monday).inputValue(), '6');
-  assert.equal(await tab2.locator('[data-week-total]').textContent(), '10.5');
+  assert.equal(await tab2.locator('[data-week-total]').textContent(), '9');
   assert.match((await saveStatus(tab2).textContent()) ?? '', /Choose which version to keep/);
   await tab2.screenshot({ path: path.join(shots, 'draft-conflict-en.png'), fullPage: true });
 
@@ -169,8 +171,8 @@ test('"Use the saved version" shows the other tab\'s value and drops mine (in Fr
   await tab2.getByLabel(monday).press('Tab');
   const alert = tab2.getByRole('alert').filter({ hasText: 'Cette semaine a été modifiée ailleurs' });
   await alert.waitFor();
-  assert.equal(await alert.locator('.conflict-mine').textContent(), 'Dans cet onglet : 6');
-  assert.equal(await alert.locator('.conflict-theirs').textContent(), 'Enregistré ailleurs : 7,5');
+  assert.equal(await alert.locator('.conflict-mine').textContent(), 'Dans cet onglet\u00a0: 6');
+  assert.equal(await alert.locator('.conflict-theirs').textContent(), 'Enregistré ailleurs\u00a0: 7,5');
   await tab2.screenshot({ path: path.join(shots, 'draft-conflict-fr.png'), fullPage: true });
 
   await alert.getByRole('button', { name: 'Prendre la version enregistrée' }).click();

@@ -36,7 +36,7 @@ export function weekEntryScenarios(target: Target): void {
     const context = await browser.newContext({ locale: 'en-GB' });
     const page = await context.newPage();
     await signIn(page, 'alice', '/week/2026-W50');
-    await assert.doesNotReject(page.getByRole('heading', { level: 1, name: /Week 2026-W50/ }).waitFor());
+    await assert.doesNotReject(page.getByRole('heading', { level: 1, name: /^7\s–\s13 Dec 2026 Week 50$/ }).waitFor());
 
     const monday = page.getByLabel('Hours for P-1042 Migration on Monday 7 December');
     const tuesday = page.getByLabel('Hours for P-1042 Migration on Tuesday 8 December');
@@ -70,8 +70,11 @@ export function weekEntryScenarios(target: Target): void {
     const cell = page.getByLabel('Hours for P-1042 Migration on Wednesday 9 December');
     await cell.fill('7.1');
     await cell.press('Tab');
-    await page.getByText('"7.1" is not in quarter hours').first().waitFor();
+    // Its words stay in the cell's description; they show over the grid while the cell has the cursor.
+    await page.getByText('"7.1" is not in quarter hours').first().waitFor({ state: 'attached' });
     assert.equal(await cell.getAttribute('aria-invalid'), 'true');
+    await cell.focus();
+    await page.getByText('"7.1" is not in quarter hours').first().waitFor();
     await page.getByRole('button', { name: 'Submit week' }).click();
     await page.getByRole('link', { name: /Wednesday 9 December: "7\.1" is not in quarter hours/ }).click();
     assert.equal(await cell.inputValue(), '7.1');

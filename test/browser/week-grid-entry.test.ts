@@ -1,6 +1,6 @@
 // Entering a week quickly in Chromium (with JavaScript): a blank row becomes a project row, a row is
-// removed, last week is copied, non-working days are hidden at once, and "Submit week" on an
-// incomplete week asks in a modal dialog first.
+// removed, last week is copied, non-working days are hidden at once, and "Submit week" asks in a
+// modal dialog with the week's summary first.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -11,7 +11,7 @@ let stack: AppStack;
 let browser: Browser;
 
 before(async () => {
-  const calendar = { weekCompleteCheck: true, holidays: [{ date: '2026-11-11', name: 'Armistice' }] };
+  const calendar = { confirmSubmit: true, holidays: [{ date: '2026-11-11', name: 'Armistice' }] };
   [stack, browser] = await Promise.all([
     startAppStack(null, { overrides: { timesheet: { calendar } } }),
     launchChromium(),
@@ -42,6 +42,8 @@ test('recent projects are rows; hours typed in a blank row are kept when its pro
   const typed = page.getByLabel('Hours for P-1067 Reporting platform on Monday 23 November');
   await typed.waitFor();
   assert.equal(await typed.inputValue(), '6');
+  // "Remove" waits in the row's small menu (issue 16).
+  await page.locator('tr[data-project="P-1039"] details.row-menu summary').click();
   await page.getByRole('button', { name: 'Remove the row P-1039 Budget planning' }).click();
   await page.getByText('The row P-1039 was removed.').waitFor();
   assert.equal(await page.locator('tr[data-project="P-1039"]').count(), 0);
@@ -106,17 +108,24 @@ test('non-working days are marked in words and hidden at once; the choice surviv
   assert.ok(!(await sunday.isVisible()), 'hidden after a reload too');
 });
 
-test('"Submit week" with empty working days asks in a dialog; "Submit anyway" submits', async () => {
+test('"Submit week" with empty working days asks in a dialog with the summary, "Go back" focused; "Submit week" there submits', async () => {
   const page = await signedIn('erin', '/week/2026-W50');
   await page.getByLabel('Hours for P-1042 Migration on Monday 7 December').fill('8');
   await page.getByRole('button', { name: 'Submit week' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Some working days have no hours' });
+  const dialog = page.getByRole('dialog', { name: 'Submit the week?' });
   await dialog.waitFor();
-  const days = await dialog.getByRole('listitem').allTextContents();
-  assert.deepEqual(days, ['Tuesday 8 December', 'Wednesday 9 December', 'Thursday 10 December', 'Friday 11 December']);
-  await dialog.getByRole('button', { name: 'Go back to the week' }).click();
+  const days = (await dialog.getByRole('listitem').allTextContents()).map((d) => d.replace(/\u00a0/g, ' '));
+  assert.deepEqual(days, [
+    'Tuesday 8 December: empty',
+    'Wednesday 9 December: empty',
+    'Thursday 10 December: empty',
+    'Friday 11 December: empty',
+  ]);
+  // Issue 16 changed this on purpose: the focus starts on "Go back" (it was on "Submit anyway").
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'submit-cancel');
+  await dialog.getByRole('button', { name: 'Go back' }).click();
   await dialog.waitFor({ state: 'hidden' });
   await page.getByRole('button', { name: 'Submit week' }).click();
-  await dialog.getByRole('button', { name: 'Submit anyway' }).click();
+  await dialog.getByRole('button', { name: 'Submit week' }).click();
   await page.getByText(/Receipt number/).waitFor();
 });

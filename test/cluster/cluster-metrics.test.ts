@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startDevSts, type DevSts } from '../../scripts/stand-ins/dev-sts/dev-sts.js';
 import { startTestErpFarm, type TestErpFarm } from '../../scripts/harness/erp-simulator.js';
-import { startAppProcess, withLogsOnFailure, type AppProcess } from '../faults/processes.js';
+import { startAppProcess, waitUntil, withLogsOnFailure, type AppProcess } from '../faults/processes.js';
 
 const TOKEN = 'cluster-metrics-test-token-0123456789abcdef';
 const REQUESTS = 40;
@@ -65,6 +65,17 @@ test('with two workers, every scrape counts the requests of both workers', { tim
     t,
     () => [app?.proc],
     async () => {
+      // /readyz answered 200 from one worker; the other may still be building its app (and answer 503
+      // "starting"): measure once both say they listen with the app built.
+      await waitUntil('both workers to have built the app', () => {
+        const built = new Set(
+          app!
+            .logLines()
+            .filter((l) => /listening on/.test(String(l.msg)))
+            .map((l) => l.pid),
+        );
+        return built.size >= 2;
+      });
       const pids = new Set<string>();
       const before = await scrapeCount('/login');
       for (let i = 0; i < REQUESTS; i++) {

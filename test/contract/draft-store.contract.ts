@@ -95,6 +95,22 @@ export function runDraftStoreContract(implementationName: string, open: () => Pr
       );
     });
 
+    it('the rows and favourites lists round-trip, and a record without them loads without them', async () => {
+      const user = newUser();
+      const listed = await drafts.save({ ...weekRecord(user), rows: ['P-200', 'P-100'], favourites: ['P-200'] }, 0);
+      const loaded = await drafts.load(user, WEEK);
+      assert.deepEqual(loaded?.favourites, ['P-200']);
+      assert.deepEqual(loaded?.rows, ['P-200', 'P-100']);
+      assert.deepEqual(loaded, listed);
+      const cleared = await drafts.save({ ...loaded!, favourites: [] }, loaded!.version);
+      assert.deepEqual((await drafts.load(user, WEEK))?.favourites, [], 'an empty list stays a list');
+      assert.equal(cleared.version, 2);
+      const plain = newUser();
+      await drafts.save(weekRecord(plain), 0);
+      const old = await drafts.load(plain, WEEK);
+      assert.equal(old && 'favourites' in old, false);
+    });
+
     it('save with the current version increments the version', async () => {
       const user = newUser();
       const v1 = await drafts.save(weekRecord(user), 0);

@@ -118,12 +118,12 @@ test(
 
           await type('Monday 7 December', '1');
           await waitUntil('the first autosave', () => autosaves().some((e) => e.status === 200), { timeoutMs: 15_000 });
-          await status.filter({ hasText: /^Saved$/ }).waitFor({ timeout: 15_000 });
+          await status.filter({ hasText: /^Saved at \d\d:\d\d$/ }).waitFor({ timeout: 15_000 });
           await type('Tuesday 8 December', '2');
           await waitUntil('the second autosave', () => autosaves().filter((e) => e.status === 200).length >= 2, {
             timeoutMs: 15_000,
           });
-          await status.filter({ hasText: /^Saved$/ }).waitFor({ timeout: 15_000 });
+          await status.filter({ hasText: /^Saved at \d\d:\d\d$/ }).waitFor({ timeout: 15_000 });
           const servedBy = new Set(proxy.log.filter((e) => e.status > 0 && e.status < 500).map((e) => e.backend));
           assert.equal(servedBy.size, 2, 'both instances served this session (one shared store)');
           t.diagnostic(
@@ -166,7 +166,7 @@ test(
             () => autosaves().find((e) => e.at > failed.at && e.status === 200 && e.backend === survivor),
             { timeoutMs: 20_000 },
           );
-          await status.filter({ hasText: /^Saved$/ }).waitFor({ timeout: 15_000 });
+          await status.filter({ hasText: /^Saved at \d\d:\d\d$/ }).waitFor({ timeout: 15_000 });
           t.diagnostic(`resent ${resent.at - failed.at} ms later, saved by ${instances[survivor]!.name}`);
 
           await type('Thursday 10 December', '4');
@@ -175,7 +175,7 @@ test(
             () => autosaves().filter((e) => e.at > resent.at && e.status === 200).length >= 1,
             { timeoutMs: 15_000 },
           );
-          await status.filter({ hasText: /^Saved$/ }).waitFor({ timeout: 15_000 });
+          await status.filter({ hasText: /^Saved at \d\d:\d\d$/ }).waitFor({ timeout: 15_000 });
           const left = await page.evaluate(
             () => Object.keys(localStorage).filter((k) => k.startsWith('timesheet:pending:')).length,
           );

@@ -139,7 +139,7 @@ test(
 
         await cell('Monday 7 December').fill('1');
         await cell('Monday 7 December').press('Tab');
-        await status.filter({ hasText: /^Saved$/ }).waitFor({ timeout: 15_000 });
+        await status.filter({ hasText: /^Saved at \d\d:\d\d$/ }).waitFor({ timeout: 15_000 });
         t.diagnostic('online: Monday 1 h saved');
 
         await context.setOffline(true);
@@ -169,7 +169,7 @@ test(
         );
 
         await context.setOffline(false);
-        await status.filter({ hasText: /^Saved$/ }).waitFor({ timeout: 30_000 });
+        await status.filter({ hasText: /^Saved at \d\d:\d\d$/ }).waitFor({ timeout: 30_000 });
         const left = await page.evaluate(
           () => Object.keys(localStorage).filter((k) => k.startsWith('timesheet:pending:')).length,
         );

@@ -51,7 +51,7 @@ async function setup() {
       return null;
     },
   };
-  const options: WeekCommandOptions = { delivery, waitForReceiptMs: 0, weekCompleteCheck: true, calendar };
+  const options: WeekCommandOptions = { delivery, waitForReceiptMs: 0, confirmSubmit: true, calendar };
   const opened = await weeks.open('alice', week);
   const apply = (command: Partial<WeekCommand>, base: WeekRecord = opened, more: Partial<WeekCommandOptions> = {}) =>
     applyWeekCommand(
@@ -130,11 +130,16 @@ test('blank rows that could not be placed: the rest is saved, the page comes bac
   assert.equal((await stored()).status, 'draft', 'the button is not acted on');
 });
 
-test('submit first asks about working days without hours; confirmed, the week is queued and delivery asked for', async () => {
+test('submit first asks with the summary (working days without hours among it); confirmed, the week is queued and delivery asked for', async () => {
   const { apply, stored, outbox, delivered } = await setup();
   const asked = await apply({ action: 'submit', changes: [hours(`P-1|${mon}`, '8')] });
-  assert.equal(asked.kind, 'missing-days');
-  assert.deepEqual(asked.kind === 'missing-days' && asked.missing, [tue, wed, thu, fri]);
+  assert.equal(asked.kind, 'confirm');
+  const summary = asked.kind === 'confirm' ? asked.summary : null;
+  assert.deepEqual(
+    summary?.flagged.map((d) => [d.date, d.state]),
+    [tue, wed, thu, fri].map((d) => [d, 'empty']),
+  );
+  assert.deepEqual([summary?.total, summary?.expected], [8, 40]);
   assert.equal(asked.inProgress, true);
   assert.equal((await stored()).status, 'draft');
   assert.equal(outbox.rows.size, 0);
@@ -146,20 +151,24 @@ test('submit first asks about working days without hours; confirmed, the week is
   assert.deepEqual(delivered, [record.submissionId]);
 });
 
-test('without the "week complete?" check a submit goes straight out; a complete week is not asked about', async () => {
+test('a complete week is asked about too (issue 16: always a confirmation); only with the check off does a submit go straight out', async () => {
+  const complete = await setup();
+  const full = [mon, tue, wed, thu, fri].map((d) => hours(`P-1|${d}`, '8'));
+  const asked = await complete.apply({ action: 'submit', changes: full });
+  assert.equal(asked.kind, 'confirm');
+  assert.deepEqual(asked.kind === 'confirm' && asked.summary.flagged, [], 'no day to name');
+  assert.equal((await complete.stored()).status, 'draft', 'nothing submitted before the confirmation');
+  assert.equal(complete.outbox.rows.size, 0);
+
   const unchecked = await setup();
   const direct = await unchecked.apply({ action: 'submit', changes: [hours(`P-1|${mon}`, '8')] }, undefined, {
-    weekCompleteCheck: false,
+    confirmSubmit: false,
   });
   assert.equal(direct.kind, 'submitted');
   assert.equal((await unchecked.stored()).status, 'submitting');
-
-  const complete = await setup();
-  const full = [mon, tue, wed, thu, fri].map((d) => hours(`P-1|${d}`, '8'));
-  assert.equal((await complete.apply({ action: 'submit', changes: full })).kind, 'submitted');
 });
 
-test('a week with errors is not asked about missing days: its submit answers "not ready", the draft kept', async () => {
+test('a week with errors is not asked to confirm: its submit answers "not ready", the draft kept', async () => {
   const { apply, stored, outbox } = await setup();
   const result = await apply({ action: 'submit', changes: [hours(`P-1|${mon}`, 'abc')] });
   assert.deepEqual(result, { kind: 'not-ready', inProgress: true });

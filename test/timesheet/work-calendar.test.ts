@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { calendarConfigSchema, calendarOf, contractOf, missingDays } from '../../src/timesheet/work-calendar.js';
+import { calendarConfigSchema, calendarOf, contractOf } from '../../src/timesheet/work-calendar.js';
+import { submitSummary } from '../../src/timesheet/submit-summary.js';
 import { parseWeekId } from '../../src/timesheet/iso-week.js';
 
 const week = parseWeekId('2026-W46')!;
@@ -35,7 +36,12 @@ test('a holiday is non-working and named; the contract comes from the account, t
   const days = calendarOf(config, week.days, 'manager');
   assert.equal(days[2]!.holiday, 'Armistice');
   assert.equal(days[2]!.expected, 0);
-  assert.deepEqual(missingDays(days, { '2026-11-09': 9 }), ['2026-11-10', '2026-11-12', '2026-11-13']);
+  // The working days without hours, as the confirmation before a submit lists them (the holiday is not one).
+  const summary = submitSummary(days.map((d) => ({ ...d, hours: d.date === '2026-11-09' ? 9 : 0 })));
+  assert.deepEqual(
+    summary.flagged.filter((d) => d.state === 'empty').map((d) => d.date),
+    ['2026-11-10', '2026-11-12', '2026-11-13'],
+  );
 });
 
 test('unknown contract names, bad dates and duplicate holidays are reported together at boot', () => {
@@ -49,4 +55,11 @@ test('unknown contract names, bad dates and duplicate holidays are reported toge
   assert.match(messages, /no contract named "nope"/);
   assert.match(messages, /no contract named "missing"/);
   assert.match(messages, /YYYY-MM-DD/);
+});
+
+test('confirmSubmit is on by default; weekCompleteCheck, its former name, is still read', () => {
+  assert.equal(calendarConfigSchema.parse({}).confirmSubmit, true);
+  assert.equal(calendarConfigSchema.parse({ confirmSubmit: false }).confirmSubmit, false);
+  assert.equal(calendarConfigSchema.parse({ weekCompleteCheck: false }).confirmSubmit, false);
+  assert.equal('weekCompleteCheck' in calendarConfigSchema.parse({ weekCompleteCheck: true }), false);
 });

@@ -4,6 +4,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { appConfigSchema } from '../../src/config/app-config-schema.js';
 import { contrastRatio } from '../../src/config/colour-contrast.js';
+import { brandLight, brandStylesheet, DARK_BACKGROUNDS } from '../../src/web/brand.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../src/config/load-config.js';
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
 import { TestBrowser } from '../../scripts/harness/dev-sts.js';
 
@@ -21,6 +25,22 @@ test('brand colours: defaults, hex only, and readable contrast', () => {
   assert.match(pale.error!.issues[0]!.message, /contrast/);
   assert.equal(brandOf({ accentColor: '#333333' }).success, false);
   assert.ok(Math.abs(contrastRatio('#000', '#fff') - 21) < 0.01);
+});
+
+test('dark mode: the brand colour is lightened until it reads on every dark background (4.5:1), any brand', () => {
+  for (const primary of ['#0b4f8a', '#5a2d82', '#000000', '#7a0000', '#123', '#1d6b2f', '#00524c']) {
+    const light = brandLight(primary);
+    for (const bg of DARK_BACKGROUNDS)
+      assert.ok(contrastRatio(light, bg) >= 4.5, `${light} (from ${primary}) on ${bg}: ${contrastRatio(light, bg)}`);
+    assert.match(
+      brandStylesheet({ company: 'X', primaryColor: primary, accentColor: '#ffbf47' }).css,
+      new RegExp(`--brand-light: ${light};`),
+    );
+  }
+  // The stylesheet's own defaults are what the configuration's defaults give.
+  const css = readFileSync(path.join(PROJECT_ROOT, 'views', 'assets', 'app.css'), 'utf8');
+  assert.match(css, new RegExp(`--brand-light: ${brandLight('#0b4f8a')};`));
+  for (const bg of DARK_BACKGROUNDS) assert.match(css, new RegExp(`: ${bg};`), `${bg} is a background of dark mode`);
 });
 
 let stack: AppStack;

@@ -1,6 +1,6 @@
 // Entering a week quickly, without JavaScript (plain form posts) against the real on-prem app, ERP
 // simulator and dev STS: rows from recent weeks, blank rows, add and remove a row, copy last week,
-// non-working days, expected hours and the "week complete?" question before submitting.
+// non-working days, expected hours and the confirmation with the week's summary before submitting.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
@@ -12,7 +12,7 @@ const NO_ERP_CALL = { GetProjects: 0, GetTimeEntries: 0, SubmitTimesheet: 0 };
 
 /** Armistice (Wednesday of 2026-W46) is a holiday; erin works part time, no Wednesdays. */
 export const CALENDAR = {
-  weekCompleteCheck: true,
+  confirmSubmit: true,
   holidays: [{ date: '2026-11-11', name: 'Armistice' }, '2026-12-25'],
   contracts: { standard: { hoursPerDay: [8, 8, 8, 8, 8, 0, 0] }, partTime: { hoursPerDay: [8, 8, 0, 8, 8, 0, 0] } },
   contractByAccount: { erin: 'partTime' },
@@ -21,7 +21,7 @@ export const CALENDAR = {
 before(async () => {
   stack = await startAppStack(null, { overrides: { timesheet: { calendar: CALENDAR } } });
 });
-after(() => stack.close());
+after(() => stack?.close());
 
 const rowsOf = (page: Page) => [...new Set([...page.body.matchAll(/<tr data-project="([^"]+)"/g)].map((m) => m[1]!))];
 const post = async (browser: TestBrowser, page: Page, week: string, extra: Record<string, string>) =>
@@ -135,32 +135,59 @@ test('weekend and holidays are marked in words, can be hidden (remembered in the
 test("each day total shows the hours the person's contract expects", async () => {
   const bob = await stack.signIn('bob', '/week/2026-W45');
   assert.equal([...bob.page.body.matchAll(/<span class="expected">of 8 expected<\/span>/g)].length, 5);
-  assert.match(bob.page.body, /your contract: standard/);
+  assert.match(bob.page.body, /your contract \(standard\)/);
   const erin = await stack.signIn('erin', '/week/2026-W45');
   assert.equal([...erin.page.body.matchAll(/<span class="expected">of 8 expected<\/span>/g)].length, 4);
-  assert.match(erin.page.body, /your contract: partTime/);
+  assert.match(erin.page.body, /your contract \(partTime\)/);
 });
 
-test('submitting a week with empty working days asks first; confirming submits as before', async () => {
+/** The confirmation panel's total and lines, non-breaking spaces as plain ones. */
+function confirmationOf(page: Page): { total: string; lines: string[] } {
+  const panel = /<section class="panel submit-confirmation"[\s\S]*?<\/section>/.exec(page.body)?.[0] ?? '';
+  const plain = (s: string) => s.replace(/\u00a0/g, ' ');
+  return {
+    total: plain(/<p class="submit-total">([^<]*)<\/p>/.exec(panel)?.[1] ?? ''),
+    lines: [...panel.matchAll(/<li>([^<]+)<\/li>/g)].map((m) => plain(m[1]!)),
+  };
+}
+
+test('submitting a week with empty working days asks first with the summary; confirming submits as before', async () => {
   const { browser, page } = await stack.signIn('erin', '/week/2026-W50');
+  await stack.erp.resetStats();
   const asked = await post(browser, page, '2026-W50', { 'h:P-1042|2026-12-07': '8', action: 'submit' });
   assert.equal(asked.status, 200);
-  assert.match(asked.body, /Some working days have no hours/);
-  const listed = [...asked.body.matchAll(/<ul class="missing-days">([\s\S]*?)<\/ul>/g)][0]![1]!;
-  assert.deepEqual(
-    [...listed.matchAll(/<li>([^<]+)<\/li>/g)].map((m) => m[1]),
-    ['Tuesday 8 December', 'Thursday 10 December', 'Friday 11 December'],
+  assert.match(asked.body, /Submit the week\?/);
+  // erin works part time: no Wednesday, so 32 hours expected.
+  assert.deepEqual(confirmationOf(asked), {
+    total: '8 h of 32 h',
+    lines: ['Tuesday 8 December: empty', 'Thursday 10 December: empty', 'Friday 11 December: empty'],
+  });
+  assert.match(
+    asked.body,
+    /<button type="submit" name="action" value="save" class="secondary" id="submit-confirmation-back" autofocus>Go back<\/button>/,
   );
   assert.equal(weekFields(asked)['h:P-1042|2026-12-07'], '8', 'the hours are saved and shown');
+  assert.equal((await stack.erp.stats()).calls.SubmitTimesheet, 0, 'nothing went to the ERP');
   const confirmed = await browser.follow(await post(browser, asked, '2026-W50', { action: 'submit-confirmed' }));
   assert.match(confirmed.body, /Receipt number/);
 });
 
-test('a complete week is submitted without the question', async () => {
+test('a complete week is asked about too (issue 16: always a confirmation); "Go back" saves and shows the week', async () => {
   const { browser, page } = await stack.signIn('zoe', '/week/2026-W50');
   const days = ['2026-12-07', '2026-12-08', '2026-12-09', '2026-12-10', '2026-12-11'];
   const cells = Object.fromEntries(days.map((d) => [`h:P-1042|${d}`, '8']));
-  const res = await post(browser, page, '2026-W50', { ...cells, action: 'submit' });
+  const asked = await post(browser, page, '2026-W50', { ...cells, 'h:P-1042|2026-12-11': '7,5', action: 'submit' });
+  assert.equal(asked.status, 200);
+  assert.deepEqual(confirmationOf(asked), { total: '39.5 h of 40 h', lines: ['Friday 11 December: 0.5 h under'] });
+  const back = await browser.follow(await post(browser, asked, '2026-W50', { action: 'save' }));
+  assert.doesNotMatch(back.body, /submit-confirmation/);
+  assert.match(back.body, /class="total[^"]* under"><span data-day-total="2026-12-11">7.5<\/span>/);
+  const full = await post(browser, back, '2026-W50', { 'h:P-1042|2026-12-11': '8', action: 'submit' });
+  assert.deepEqual(confirmationOf(full), {
+    total: '40 h of 40 h',
+    lines: ['Every working day has its expected hours.'],
+  });
+  const res = await post(browser, full, '2026-W50', { action: 'submit-confirmed' });
   assert.equal(res.status, 303);
   assert.match((await browser.follow(res)).body, /Receipt number/);
 });

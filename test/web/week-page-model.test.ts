@@ -73,3 +73,36 @@ test('totals are formatted in the language of the person', () => {
   assert.equal(page('en').dayTotals[0], '8.5');
   assert.equal(page('en').rows[0]!.total, '7.5');
 });
+
+test('each day is marked against its expected hours in words and by state; the week total against the expected', () => {
+  // Monday holds 8.5 (7,5 + 1 on the orphan row), Tuesday only a value that is not hours.
+  const check = checkWeek(week, record.context!.projects, record.cells, 24);
+  const calendar = week.days.map((date, i) => ({
+    date,
+    nonWorking: i >= 5,
+    weekend: i >= 5,
+    holiday: null,
+    expected: i >= 5 ? 0 : 8,
+  }));
+  const p = buildWeekPage(week, record, check, 'en', translator('en'), 24, { calendar });
+  assert.deepEqual(
+    p.dayStates.map((d) => [d.state, d.mark.replace(/\u00a0/g, ' ')]),
+    [
+      ['over', '0.5 h over'],
+      ['empty', ''],
+      ['empty', ''],
+      ['empty', ''],
+      ['empty', ''],
+      [null, ''],
+      [null, ''],
+    ],
+  );
+  assert.equal(p.weekTotalText.replace(/\u00a0/g, ' '), '8.5 h of 40 h');
+  const fr = buildWeekPage(week, record, check, 'fr', translator('fr'), 24, { calendar });
+  assert.equal(fr.dayStates[0]!.mark.replace(/\u00a0/g, ' '), '0,5 h en plus');
+  assert.deepEqual(
+    page('en').dayStates.map((d) => d.state),
+    [null, null, null, null, null, null, null],
+    'without a calendar nothing is expected, so nothing is marked',
+  );
+});

@@ -30,21 +30,7 @@
     });
   }
 
-  // src/browser/grid-keys.ts
-  var weekForm = document.getElementById("week-form");
-  if (weekForm) startGridKeys(weekForm);
-  function startGridKeys(form) {
-    const escape = {
-      readOnly: form.dataset.readonly === "true",
-      confirmed: {},
-      escapeTo: null,
-      typedSinceFocus: false
-    };
-    trackConfirmed(form, escape);
-    form.addEventListener("keydown", (event) => onKeydown(event, escape));
-    selectOnEntry(form, escape);
-    captionGrids(form);
-  }
+  // src/browser/grid/nav.ts
   function isHours(node) {
     return node instanceof HTMLInputElement && node.classList.contains("hours");
   }
@@ -55,25 +41,45 @@
   function cellsOf(tr) {
     return tr ? Array.from(tr.children).filter((c) => c.matches("td.cell")) : [];
   }
-  function neighbour(input, dx, dy) {
+  function rowsAround(input) {
+    const body = input.closest("tbody");
+    return body ? Array.from(body.children).filter((r) => r instanceof HTMLTableRowElement) : [];
+  }
+  function positionOf(input) {
     const td = input.closest("td.cell");
     const tr = td?.parentElement;
-    if (!td || !tr) return null;
-    const col = cellsOf(tr).indexOf(td);
+    if (!td || !(tr instanceof HTMLTableRowElement)) return null;
+    return { tr, td, col: cellsOf(tr).indexOf(td) };
+  }
+  function neighbour(input, dx, dy) {
+    const at = positionOf(input);
+    if (!at) return null;
     if (dx) {
-      const cells = cellsOf(tr);
-      for (let i = col + dx; i >= 0 && i < cells.length; i += dx) {
+      const cells = cellsOf(at.tr);
+      for (let i = at.col + dx; i >= 0 && i < cells.length; i += dx) {
         const found = bookable(cells[i]);
         if (found) return found;
       }
       return null;
     }
-    const rows = tr.parentElement ? Array.from(tr.parentElement.children) : [tr];
-    for (let r = rows.indexOf(tr) + dy; r >= 0 && r < rows.length; r += dy) {
-      const found = bookable(cellsOf(rows[r])[col]);
+    const rows = rowsAround(input);
+    for (let r = rows.indexOf(at.tr) + dy; r >= 0 && r < rows.length; r += dy) {
+      const found = bookable(cellsOf(rows[r])[at.col]);
       if (found) return found;
     }
     return null;
+  }
+  function lastInRow(tr) {
+    const cells = cellsOf(tr);
+    for (let i = cells.length - 1; i >= 0; i--) {
+      const found = bookable(cells[i]);
+      if (found) return found;
+    }
+    return null;
+  }
+  function rowMenuToggle(tr) {
+    const summary = tr.querySelector("td.row-actions details.row-menu > summary");
+    return summary && summary.getClientRects().length ? summary : null;
   }
   function wholeSelected(input) {
     return input.selectionStart === 0 && input.selectionEnd === input.value.length;
@@ -81,81 +87,496 @@
   function caretAt(input, pos) {
     return input.selectionStart === pos && input.selectionEnd === pos;
   }
+
+  // src/browser/grid/cell-state.ts
+  function newCellState(form) {
+    return {
+      readOnly: form.dataset.readonly === "true",
+      confirmed: {},
+      escapeTo: null,
+      typedSinceFocus: false,
+      mode: "enter"
+    };
+  }
   function keyOf(input) {
     const td = input.closest("td.cell");
     return td && td.dataset.key || "";
   }
-  function savedValue(input, escape) {
+  function savedValue(input, state) {
     const key = keyOf(input);
-    return key && Object.prototype.hasOwnProperty.call(escape.confirmed, key) ? escape.confirmed[key] : input.defaultValue;
+    return key && Object.prototype.hasOwnProperty.call(state.confirmed, key) ? state.confirmed[key] : input.defaultValue;
   }
-  function trackConfirmed(form, escape) {
+  function trackConfirmed(form, state) {
     form.addEventListener("timesheet:confirmed", (event) => {
       const known = event.detail || {};
       form.querySelectorAll("input.hours").forEach((input) => {
         const k = keyOf(input);
-        if (k) escape.confirmed[k] = known[k] ? known[k].raw : "";
+        if (k) state.confirmed[k] = known[k] ? known[k].raw : "";
       });
       const active = document.activeElement;
-      if (isHours(active) && !escape.typedSinceFocus) escape.escapeTo = savedValue(active, escape);
+      if (isHours(active) && !state.typedSinceFocus) state.escapeTo = savedValue(active, state);
     });
   }
-  function restoreSaved(input, escape) {
-    const { escapeTo } = escape;
-    if (escape.readOnly || input.readOnly || escapeTo === null || input.value === escapeTo) return;
-    input.value = escapeTo;
-    input.select();
+  function writeTyped(input, value) {
+    input.value = value;
     input.dispatchEvent(new Event("input", { bubbles: true }));
     input.dispatchEvent(new Event("change", { bubbles: true }));
   }
+  function restoreSaved(input, state) {
+    const { escapeTo } = state;
+    if (state.readOnly || input.readOnly || escapeTo === null || input.value === escapeTo) return;
+    writeTyped(input, escapeTo);
+    input.select();
+    state.mode = "enter";
+  }
+  function startEditing(input, state) {
+    state.mode = "edit";
+    const end = input.value.length;
+    input.setSelectionRange(end, end);
+  }
+  function watchFocus(form, state) {
+    let clickFocus = false;
+    form.addEventListener("focusin", (event) => {
+      if (!isHours(event.target)) return;
+      state.escapeTo = savedValue(event.target, state);
+      state.typedSinceFocus = false;
+      state.mode = "enter";
+      event.target.select();
+    });
+    form.addEventListener("input", (event) => {
+      if (isHours(event.target) && event.isTrusted) state.typedSinceFocus = true;
+    });
+    form.addEventListener("mousedown", (event) => {
+      clickFocus = isHours(event.target) && event.target !== document.activeElement;
+      if (isHours(event.target) && !clickFocus) state.mode = "edit";
+    });
+    form.addEventListener("mouseup", (event) => {
+      if (clickFocus && isHours(event.target)) event.preventDefault();
+      clickFocus = false;
+    });
+  }
+
+  // src/browser/grid/note.ts
+  var SHOWN_MS = 1e4;
+  function createNote(form) {
+    const p = document.createElement("p");
+    p.id = "grid-note";
+    p.className = "grid-note help";
+    p.setAttribute("role", "status");
+    p.setAttribute("aria-live", "polite");
+    const bar = document.getElementById("action-bar");
+    const grid = form.querySelector(".grid-scroll") ?? form.querySelector("table.grid");
+    if (bar) bar.appendChild(p);
+    else if (grid) grid.after(p);
+    else form.appendChild(p);
+    let timer;
+    return {
+      say(text) {
+        clearTimeout(timer);
+        p.textContent = "";
+        setTimeout(() => {
+          p.textContent = text;
+        }, 30);
+        timer = setTimeout(() => {
+          p.textContent = "";
+        }, SHOWN_MS);
+      }
+    };
+  }
+  function fillIn(template, params) {
+    return String(template || "").replace(
+      /\{(\w+)\}/g,
+      (whole, name) => Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole
+    );
+  }
+  function listOf(items) {
+    const lang = document.documentElement.lang || "en";
+    const ListFormat = Intl.ListFormat;
+    return ListFormat ? new ListFormat(lang, { type: "conjunction" }).format(items) : items.join(", ");
+  }
+  function weekdayOf(date) {
+    if (!date) return "";
+    const lang = document.documentElement.lang || "en";
+    return (/* @__PURE__ */ new Date(date + "T12:00:00Z")).toLocaleDateString(lang, { weekday: "long", timeZone: "UTC" });
+  }
+
+  // src/browser/grid/copy-day-button.ts
+  function startCopyDayButton(form, fills, msg2) {
+    const heads = Array.from(form.querySelectorAll("table.grid thead th[data-date]"));
+    if (!heads.length || !form.querySelector("table.grid tbody > tr[data-project]") || !msg2.msgSplitButton) return;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.id = "copy-day";
+    button.className = "secondary copy-day";
+    let col = firstDayWithHours(form);
+    const label = () => {
+      button.textContent = fillIn(msg2.msgSplitButton, { day: weekdayOf(heads[col]?.dataset.date) });
+    };
+    label();
+    form.addEventListener("focusin", (event) => {
+      const at = isHours(event.target) ? positionOf(event.target) : null;
+      if (at && at.tr.hasAttribute("data-project") && at.col !== col) {
+        col = at.col;
+        label();
+      }
+    });
+    new MutationObserver(() => {
+      const shown = Number(form.dataset.day);
+      if (Number.isInteger(shown) && shown >= 0 && shown < heads.length && shown !== col) {
+        col = shown;
+        label();
+      }
+    }).observe(form, { attributes: true, attributeFilter: ["data-day"] });
+    button.addEventListener("click", () => fills.daySplit(form, col));
+    const tools = form.querySelector(".row-tools");
+    const grid = form.querySelector(".grid-scroll") ?? form.querySelector("table.grid");
+    if (tools) tools.prepend(button);
+    else if (grid) grid.after(button);
+  }
+  function firstDayWithHours(form) {
+    const rows = Array.from(form.querySelectorAll("table.grid tbody > tr[data-project]"));
+    const days = Math.max(0, ...rows.map((tr) => tr.querySelectorAll("td.cell").length));
+    for (let d = 0; d < days; d++) {
+      const typed = rows.some((tr) => {
+        const input = tr.querySelectorAll("td.cell")[d]?.querySelector("input.hours");
+        return !!input && input.value.trim() !== "";
+      });
+      if (typed) return d;
+    }
+    return 0;
+  }
+
+  // src/browser/grid/fill-plan.ts
+  var blank = (value) => value.trim() === "";
+  function planLine(line, at) {
+    const here = line[at];
+    if (!here) return { value: null, targets: [], kept: [] };
+    let value = blank(here.value) ? null : here.value;
+    for (let i = at - 1; value === null && i >= 0; i--) {
+      const before = line[i];
+      if (before && !blank(before.value)) value = before.value;
+    }
+    if (value === null) return { value: null, targets: [], kept: [] };
+    const targets = [];
+    const kept = [];
+    if (blank(here.value)) targets.push(at);
+    for (let i = at + 1; i < line.length; i++) {
+      const slot = line[i];
+      if (!slot.open) continue;
+      if (blank(slot.value)) targets.push(i);
+      else if (slot.value.trim() !== value.trim()) kept.push(i);
+    }
+    return { value, targets, kept };
+  }
+  function planDaySplit(days, from) {
+    const source = days[from];
+    const none = { hasSource: false, days: [], kept: [], writes: [] };
+    if (!source || source.cells.every((v) => v === null || blank(v))) return none;
+    const plan = { hasSource: true, days: [], kept: [], writes: [] };
+    days.forEach((day, d) => {
+      if (d === from || !day.open) return;
+      if (day.cells.some((v) => v !== null && !blank(v))) {
+        plan.kept.push(d);
+        return;
+      }
+      const writes = source.cells.flatMap(
+        (v, row) => v !== null && !blank(v) && typeof day.cells[row] === "string" ? [[row, d, v]] : []
+      );
+      if (writes.length) {
+        plan.days.push(d);
+        plan.writes.push(...writes);
+      }
+    });
+    return plan;
+  }
+
+  // src/browser/grid/fill.ts
+  var editable = (input) => !!input && !input.readOnly && input.form?.dataset.readonly !== "true";
+  function fillable(td) {
+    const input = td ? td.querySelector("input.hours") : null;
+    return input && !input.disabled && editable(input) ? input : null;
+  }
+  function slotOf(td, alongRow) {
+    const input = fillable(td);
+    const open = editable(input) && !(alongRow && td?.classList.contains("nonworking"));
+    return { value: input ? input.value : "", open };
+  }
+  function rowName(tr) {
+    const th = tr.querySelector("th");
+    if (!th) return "";
+    const copy = th.cloneNode(true);
+    copy.querySelectorAll("button, details, select, input, .visually-hidden").forEach((n) => n.remove());
+    return (copy.textContent ?? "").replace(/\s+/g, " ").trim() || (tr.getAttribute("data-project") ?? "");
+  }
+  function sameKindRows(input, tr) {
+    const project = tr.hasAttribute("data-project");
+    return rowsAround(input).filter((r) => r.hasAttribute("data-project") === project);
+  }
+  function createFills(msg2, note) {
+    let last = [];
+    function write(list) {
+      last = list.map(([input, after]) => ({ input, before: input.value, after }));
+      last.forEach((w) => writeTyped(w.input, w.after));
+    }
+    function lineFill(input, cells, at, names, alongRow) {
+      if (!editable(input)) return;
+      const plan = planLine(
+        cells.map((td) => slotOf(td, alongRow)),
+        at
+      );
+      if (plan.value === null) return note.say(msg2.msgFillNoSource ?? "");
+      const value = plan.value;
+      write(plan.targets.map((i) => [fillable(cells[i]), value]));
+      input.select();
+      const said = [
+        plan.targets.length ? fillIn(msg2.msgFillCopied, { value, cells: listOf(plan.targets.map(names)) }) + " " + (msg2.msgFillUndo ?? "") : msg2.msgFillNothing ?? ""
+      ];
+      if (plan.kept.length) said.push(fillIn(msg2.msgFillKept, { cells: listOf(plan.kept.map(names)) }));
+      note.say(said.join(" "));
+    }
+    return {
+      right(input) {
+        const at = positionOf(input);
+        if (!at) return;
+        const cells = cellsOf(at.tr);
+        lineFill(input, cells, at.col, (i) => weekdayOf(fillable(cells[i])?.dataset.date), true);
+      },
+      down(input) {
+        const at = positionOf(input);
+        if (!at) return;
+        const rows = sameKindRows(input, at.tr);
+        const cells = rows.map((r) => cellsOf(r)[at.col]);
+        lineFill(input, cells, rows.indexOf(at.tr), (i) => rowName(rows[i]), false);
+      },
+      daySplit(form, col) {
+        copyDaySplit(form, col, msg2, note, write);
+      },
+      undo() {
+        if (!last.length) return false;
+        last.forEach((w) => {
+          if (w.input.value === w.after) writeTyped(w.input, w.before);
+        });
+        last = [];
+        note.say(msg2.msgFillUndone ?? "");
+        return true;
+      },
+      forget() {
+        last = [];
+      }
+    };
+  }
+  function copyDaySplit(form, col, msg2, note, write) {
+    const table = form.querySelector("table.grid");
+    const heads = Array.from(table?.querySelectorAll("thead th[data-date]") ?? []);
+    const rows = Array.from(table?.querySelectorAll("tbody > tr[data-project]") ?? []).map((tr) => cellsOf(tr));
+    const days = heads.map((th, d) => {
+      const inputs = rows.map((cells) => fillable(cells[d]));
+      return {
+        open: th.dataset.working === "true" && inputs.some(editable),
+        cells: inputs.map((input) => editable(input) ? input.value : null)
+      };
+    });
+    const name = (d) => weekdayOf(heads[d]?.dataset.date);
+    const plan = planDaySplit(days, col);
+    if (!plan.hasSource) return note.say(fillIn(msg2.msgSplitNoSource, { day: name(col) }));
+    write(plan.writes.map(([r, d, value]) => [fillable(rows[r]?.[d]), value]));
+    const said = [
+      plan.days.length ? fillIn(msg2.msgSplitCopied, { day: name(col), days: listOf(plan.days.map(name)) }) + " " + (msg2.msgFillUndo ?? "") : msg2.msgSplitNothing ?? ""
+    ];
+    if (plan.kept.length) said.push(fillIn(msg2.msgSplitKept, { days: listOf(plan.kept.map(name)) }));
+    note.say(said.join(" "));
+  }
+
+  // src/browser/grid/comment.ts
+  function isCommentKey(event) {
+    if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return false;
+    return event.key.toLowerCase() === "c" || event.code === "KeyC" && !/^[a-z]$/i.test(event.key);
+  }
+  function openComment(input) {
+    const details = input.closest("td.cell")?.querySelector("details.comment");
+    const area = details?.querySelector("textarea");
+    if (!details || !area) return false;
+    details.open = true;
+    area.focus();
+    return true;
+  }
+  function closeComment(area) {
+    const details = area.closest("details.comment");
+    const hours = area.closest("td.cell")?.querySelector("input.hours");
+    if (!details || !hours) return false;
+    hours.focus();
+    details.open = false;
+    return true;
+  }
+  function isCommentArea(node) {
+    return node instanceof HTMLTextAreaElement && !!node.closest("details.comment");
+  }
+
+  // src/browser/grid/keys.ts
   function move(target, event) {
     event.preventDefault();
     if (target) target.focus();
   }
-  function onKeydown(event, escape) {
-    const input = event.target;
-    if (!isHours(input) || event.isComposing || event.altKey || event.ctrlKey || event.metaKey) return;
+  function primary(event) {
+    return event.ctrlKey !== event.metaKey && !event.altKey;
+  }
+  function submitWeek(form, event) {
+    event.preventDefault();
+    const button = Array.from(document.querySelectorAll('button[name="action"][value="submit"]')).find(
+      (b) => b.form === form && !b.disabled
+    );
+    if (button) button.click();
+  }
+  function onKeydown(event, keys) {
+    const target = event.target;
+    if (event.isComposing || !(target instanceof HTMLElement)) return;
+    if (event.key === "Enter" && primary(event) && !event.shiftKey && (isHours(target) || isCommentArea(target)))
+      return submitWeek(keys.form, event);
+    if (isCommentArea(target)) {
+      if ((isCommentKey(event) || event.key === "Escape" && !event.altKey) && closeComment(target))
+        event.preventDefault();
+      return;
+    }
+    if (target.closest("details.row-menu")) return rowMenuKeys(event, target);
+    if (!isHours(target)) return;
+    if (isCommentKey(event)) {
+      if (openComment(target)) event.preventDefault();
+      return;
+    }
+    if (primary(event)) return chordKeys(event, target, keys);
+    if (!event.altKey && !event.ctrlKey && !event.metaKey) plainKeys(event, target, keys.state);
+  }
+  function chordKeys(event, input, keys) {
+    if (keys.state.readOnly || input.readOnly) return;
+    const key = event.key.toLowerCase();
+    if (key === "r") {
+      event.preventDefault();
+      if (event.shiftKey) {
+        const at = positionOf(input);
+        if (at) keys.fills.daySplit(keys.form, at.col);
+      } else keys.fills.right(input);
+    } else if (key === "d" && !event.shiftKey) {
+      event.preventDefault();
+      keys.fills.down(input);
+    } else if (key === "z" && !event.shiftKey) {
+      if (keys.fills.undo()) event.preventDefault();
+    }
+  }
+  function plainKeys(event, input, state) {
+    const sideways = state.mode === "enter" || wholeSelected(input);
     switch (event.key) {
       case "ArrowLeft":
-        if (!event.shiftKey && (caretAt(input, 0) || wholeSelected(input))) move(neighbour(input, -1, 0), event);
+      case "ArrowRight": {
+        const left = event.key === "ArrowLeft";
+        if (event.shiftKey)
+          state.mode = "edit";
+        else if (sideways || caretAt(input, left ? 0 : input.value.length)) {
+          const next = neighbour(input, left ? -1 : 1, 0);
+          const menu = !next && !left ? rowMenuToggle(input.closest("tr")) : null;
+          move(next ?? menu, event);
+        }
         break;
-      case "ArrowRight":
-        if (!event.shiftKey && (caretAt(input, input.value.length) || wholeSelected(input)))
-          move(neighbour(input, 1, 0), event);
-        break;
+      }
       case "ArrowUp":
-        if (!event.shiftKey) move(neighbour(input, 0, -1), event);
-        break;
       case "ArrowDown":
-        if (!event.shiftKey) move(neighbour(input, 0, 1), event);
+        if (!event.shiftKey) move(neighbour(input, 0, event.key === "ArrowUp" ? -1 : 1), event);
         break;
       case "Enter":
         move(neighbour(input, 0, event.shiftKey ? -1 : 1), event);
         break;
       case "Escape":
         event.preventDefault();
-        restoreSaved(input, escape);
+        restoreSaved(input, state);
+        break;
+      case "F2":
+        event.preventDefault();
+        startEditing(input, state);
+        break;
+      case "Home":
+      case "End":
+        state.mode = "edit";
         break;
     }
   }
-  function selectOnEntry(form, escape) {
-    let clickFocus = false;
-    form.addEventListener("focusin", (event) => {
-      if (!isHours(event.target)) return;
-      escape.escapeTo = savedValue(event.target, escape);
-      escape.typedSinceFocus = false;
-      event.target.select();
+  function rowMenuKeys(event, target) {
+    const details = target.closest("details.row-menu");
+    const summary = details?.querySelector(":scope > summary");
+    if (!details || !summary || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (event.key === "Escape" && details.open) {
+      event.preventDefault();
+      details.open = false;
+      summary.focus();
+    } else if (event.key === "ArrowLeft" && target === summary) {
+      const tr = details.closest("tr");
+      move(tr && lastInRow(tr), event);
+    }
+  }
+
+  // src/browser/grid/tab-order.ts
+  var OUT_OF_SEQUENCE = "details.comment > summary, details.row-menu > summary";
+  function takeOut(root) {
+    root.querySelectorAll(OUT_OF_SEQUENCE).forEach((summary) => {
+      summary.tabIndex = -1;
     });
+  }
+  function cellToCellTabbing(form) {
+    takeOut(form);
+    new MutationObserver((records) => {
+      if (records.some((r) => r.addedNodes.length)) takeOut(form);
+    }).observe(form, { childList: true, subtree: true });
+  }
+  function focusWhereTypingStarts(form) {
+    if (document.activeElement && document.activeElement !== document.body) return;
+    const asked = Array.from(document.querySelectorAll("[autofocus]")).find(
+      (el) => el.getClientRects().length > 0
+    );
+    if (asked) return asked.focus();
+    const summary = document.getElementById("error-summary");
+    if (summary && summary.getClientRects().length) return summary.focus();
+    if (location.hash.length > 1 || form.dataset.readonly === "true") return;
+    if (window.matchMedia && window.matchMedia("(hover: none) and (pointer: coarse)").matches) return;
+    const target = firstEmptyWorkingCell(form);
+    if (target) target.focus();
+  }
+  function firstEmptyWorkingCell(form) {
+    const rows = Array.from(form.querySelectorAll("table.grid tbody > tr"));
+    const grid = rows.map(
+      (tr) => Array.from(tr.querySelectorAll("td.cell")).map((td) => {
+        const input = td.querySelector("input.hours");
+        const usable = input && !input.disabled && !input.readOnly && !td.classList.contains("nonworking") && input.getClientRects().length;
+        return usable ? input : null;
+      })
+    );
+    const days = Math.max(0, ...grid.map((r) => r.length));
+    for (let d = 0; d < days; d++) {
+      const column = grid.map((r) => r[d]).filter((i) => !!i);
+      if (column.length && column.every((i) => i.value.trim() === "")) return column[0];
+    }
+    for (const row of grid) for (const input of row) if (input && input.value.trim() === "") return input;
+    return null;
+  }
+
+  // src/browser/grid-keys.ts
+  var script = document.currentScript;
+  var msg = script instanceof HTMLElement ? script.dataset : {};
+  var weekForm = document.getElementById("week-form");
+  if (weekForm) startGridKeys(weekForm);
+  function startGridKeys(form) {
+    const state = newCellState(form);
+    const fills = createFills(msg, createNote(form));
+    const keys = { form, state, fills };
+    trackConfirmed(form, state);
+    watchFocus(form, state);
+    form.addEventListener("keydown", (event) => onKeydown(event, keys));
     form.addEventListener("input", (event) => {
-      if (isHours(event.target) && event.isTrusted) escape.typedSinceFocus = true;
+      if (isHours(event.target) && event.isTrusted) fills.forget();
     });
-    form.addEventListener("mousedown", (event) => {
-      clickFocus = isHours(event.target) && event.target !== document.activeElement;
-    });
-    form.addEventListener("mouseup", (event) => {
-      if (clickFocus && isHours(event.target)) event.preventDefault();
-      clickFocus = false;
-    });
+    cellToCellTabbing(form);
+    if (!state.readOnly) startCopyDayButton(form, fills, msg);
+    captionGrids(form);
+    if (document.readyState === "loading")
+      document.addEventListener("DOMContentLoaded", () => focusWhereTypingStarts(form), { once: true });
+    else focusWhereTypingStarts(form);
   }
 })();
 //# sourceMappingURL=grid-keys.js.map

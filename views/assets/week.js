@@ -67,16 +67,7 @@
   }
   function showTotals(form, known, body) {
     form.dispatchEvent(new CustomEvent("timesheet:confirmed", { detail: known }));
-    const { dayTotals, rowTotals } = body;
-    if (!dayTotals || !rowTotals) return;
-    form.querySelectorAll("[data-day-total]").forEach((el2) => {
-      el2.textContent = dayTotals[el2.dataset.dayTotal ?? ""] || "0";
-    });
-    form.querySelectorAll("[data-row-total]").forEach((el2) => {
-      el2.textContent = rowTotals[el2.dataset.rowTotal ?? ""] || "0";
-    });
-    const wt = form.querySelector("[data-week-total]");
-    if (wt && body.weekTotal !== void 0) wt.textContent = body.weekTotal;
+    form.dispatchEvent(new CustomEvent("timesheet:server-totals", { detail: body }));
   }
 
   // src/browser/week/page.ts
@@ -118,6 +109,21 @@
   }
   function targetElement(event) {
     return event.target instanceof Element ? event.target : null;
+  }
+
+  // src/browser/week/saved-text.ts
+  function clockTime(now) {
+    return now.toLocaleTimeString(document.documentElement.lang || void 0, {
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23"
+    });
+  }
+  function savedText(page2, now = /* @__PURE__ */ new Date()) {
+    const { msg } = page2;
+    const count = page2.form.querySelectorAll("td.cell.has-error").length;
+    const template = count === 0 ? msg.msgSavedAt : count === 1 ? msg.msgSavedFixOne : msg.msgSavedFixMany;
+    return text(template || msg.msgSaved, { time: clockTime(now), count });
   }
 
   // src/browser/week/session.ts
@@ -261,13 +267,14 @@
       }
     });
     queue.persist();
+    if (choice === "saved") showTotals(form, known, {});
     if (choice) focusCell(form, keys[0]);
     if (queue.count()) {
       c.schedule(0);
     } else if (choice === "saved") {
       setStatus(page2, msg.msgTookSaved, "saved");
     } else {
-      setStatus(page2, msg.msgSaved, "saved");
+      setStatus(page2, savedText(page2), "saved");
     }
   }
   function onConflict(c, body, sentVersion) {
@@ -405,7 +412,7 @@
     showErrors(page2.form, body.errors || []);
     state.retryDelay = 2e3;
     if (queue.count()) s.schedule(0);
-    else setStatus(page2, page2.msg.msgSaved, "saved");
+    else setStatus(page2, savedText(page2), "saved");
   }
   function onRefused(s, status, body, sentVersion) {
     const { page: page2, state } = s;
@@ -616,6 +623,28 @@
     if (restored && msg.msgBlankRestored) setStatus(page2, msg.msgBlankRestored, "hint");
   }
 
+  // src/browser/week/error-count.ts
+  function startErrorCount(page2) {
+    const { form, msg } = page2;
+    const link = document.getElementById("error-count");
+    const summary = document.getElementById("error-summary");
+    const update = () => {
+      const wrong = Array.from(form.querySelectorAll("td.cell.has-error input.hours"));
+      if (link) {
+        link.hidden = wrong.length === 0;
+        link.textContent = text(wrong.length === 1 ? msg.msgFixOne : msg.msgFixMany, { count: wrong.length });
+        if (wrong[0]) link.href = "#" + wrong[0].id;
+      }
+      summary?.querySelectorAll("li[data-for]").forEach((li) => {
+        const input = document.getElementById(li.dataset.for ?? "");
+        li.classList.toggle("fixed", !!input && !input.closest("td.has-error"));
+      });
+    };
+    new MutationObserver((records) => {
+      if (records.some((r) => r.target instanceof HTMLElement && r.target.matches("td.cell"))) update();
+    }).observe(form, { subtree: true, attributes: true, attributeFilter: ["class"] });
+  }
+
   // src/browser/week/days.ts
   function headCells(form) {
     return Array.from(form.querySelectorAll("thead th"));
@@ -626,56 +655,14 @@
     ).some((input) => input.value.trim() !== "");
   }
 
-  // src/browser/week/complete-dialog.ts
-  function startCompleteDialog(page2, autosave) {
-    const { form } = page2;
-    const { state, queue } = autosave;
-    const heads = headCells(form);
-    const dialog = document.getElementById("complete-dialog");
-    const dayList = document.getElementById("complete-dialog-days");
-    const cancel = document.getElementById("complete-cancel");
-    let submitButton = null;
-    form.addEventListener("submit", (event) => {
-      const submitter = event.submitter;
-      if (event.defaultPrevented || !dialog || typeof dialog.showModal !== "function" || !submitter || submitter.value !== "submit")
-        return;
-      const missing = heads.filter(
-        (th) => th.dataset.working === "true" && th.dataset.expected === "true" && !dayHasTyping(form, th.dataset.date)
-      );
-      if (!missing.length) return;
-      event.preventDefault();
-      submitButton = submitter;
-      if (dayList) {
-        dayList.textContent = "";
-        missing.forEach((th) => {
-          const li = document.createElement("li");
-          li.textContent = th.dataset.long ?? null;
-          dayList.appendChild(li);
-        });
-      }
-      dialog.showModal();
-    });
-    function backToWeek() {
-      if (queue.count() && !state.conflict && !state.blocked) autosave.schedule(0);
-      if (submitButton) submitButton.focus();
-    }
-    if (cancel && dialog) {
-      cancel.addEventListener("click", () => {
-        dialog.close();
-        backToWeek();
-      });
-    }
-    if (dialog) dialog.addEventListener("cancel", backToWeek);
-  }
-
   // src/browser/week/non-working.ts
   function startNonWorkingToggle(page2) {
     const { form, msg } = page2;
-    const toggle = document.getElementById("toggle-nonworking");
+    const toggle2 = document.getElementById("toggle-nonworking");
     const note = document.getElementById("nonworking-note");
-    if (!toggle) return;
+    if (!toggle2) return;
     const heads = headCells(form);
-    toggle.addEventListener("click", (event) => {
+    toggle2.addEventListener("click", (event) => {
       event.preventDefault();
       const hide = !form.classList.contains("hide-nonworking");
       heads.forEach((th, col) => {
@@ -687,8 +674,8 @@
         });
       });
       form.classList.toggle("hide-nonworking", hide);
-      toggle.setAttribute("aria-pressed", hide ? "true" : "false");
-      toggle.textContent = (hide ? toggle.dataset.labelShow : toggle.dataset.labelHide) ?? null;
+      toggle2.setAttribute("aria-pressed", hide ? "true" : "false");
+      toggle2.textContent = (hide ? toggle2.dataset.labelShow : toggle2.dataset.labelHide) ?? null;
       if (note) note.textContent = hide ? msg.msgNonworkingHidden || "" : "";
       fetch("/week/" + encodeURIComponent(page2.week) + "/view", {
         method: "POST",
@@ -700,13 +687,563 @@
     });
   }
 
+  // src/browser/week/favourites.ts
+  function startFavourites(page2) {
+    const live = el("p", "visually-hidden");
+    live.id = "favourite-note";
+    live.setAttribute("role", "status");
+    page2.form.appendChild(live);
+    page2.form.addEventListener("click", (event) => {
+      const button = targetElement(event)?.closest("button.favourite-toggle");
+      if (!button) return;
+      event.preventDefault();
+      if (button.getAttribute("aria-busy") === "true") return;
+      void toggle(page2, button, live);
+    });
+  }
+  async function toggle(page2, button, live) {
+    const { msg } = page2;
+    const on = button.getAttribute("aria-pressed") !== "true";
+    const project = button.value;
+    const title = button.closest("tr")?.querySelector("th.project-col")?.firstChild?.textContent?.trim() || project;
+    button.setAttribute("aria-busy", "true");
+    live.textContent = "";
+    try {
+      const sentVersion = Number(page2.versionInput.value);
+      const res = await fetch("/week/" + encodeURIComponent(page2.week) + "/favourite", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": page2.csrf },
+        body: JSON.stringify({ project, favourite: on })
+      });
+      const body = await res.json().catch(() => ({}));
+      if (!res.ok) throw new Error(body.message || "HTTP " + res.status);
+      if (body.basedOn === sentVersion && Number(page2.versionInput.value) === sentVersion && body.version !== void 0)
+        page2.versionInput.value = String(body.version);
+      showFavourite(button, on);
+      live.textContent = text(on ? msg.msgFavouriteAdded : msg.msgFavouriteRemoved, { project: title });
+    } catch (err) {
+      const reason = err instanceof TypeError ? msg.msgFavouriteOffline : err.message;
+      live.textContent = text(msg.msgFavouriteFailed, { reason: reason ?? "" });
+    } finally {
+      button.removeAttribute("aria-busy");
+    }
+  }
+  function showFavourite(button, on) {
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    button.name = on ? "unfavourite" : "favourite";
+    const star = button.querySelector(".star");
+    if (star) star.textContent = on ? "★" : "☆";
+    const row = button.closest("tr");
+    const th = row?.querySelector("th.project-col");
+    if (!row || !th) return;
+    if (on) row.setAttribute("data-favourite", "true");
+    else row.removeAttribute("data-favourite");
+    const mark = th.querySelector(".favourite-mark");
+    if (on && !mark) {
+      const star2 = el("span", "favourite-mark", "★");
+      star2.setAttribute("aria-hidden", "true");
+      star2.title = (button.textContent ?? "").replace(/[★☆]/g, "").trim();
+      th.appendChild(star2);
+    } else if (!on && mark) {
+      mark.remove();
+    }
+  }
+
+  // src/browser/week/project-match.ts
+  var SPELLED = { œ: "oe", æ: "ae", ß: "ss", ø: "o", ł: "l", đ: "d" };
+  function fold(text2) {
+    let out = "";
+    const from = [];
+    for (let i = 0; i < text2.length; i++) {
+      const lower = text2[i].toLowerCase();
+      const base = SPELLED[lower] ?? lower.normalize("NFD").replace(/\p{M}/gu, "");
+      for (const c of base) {
+        const kept = /\s/.test(c) ? " " : /[\p{L}\p{N}]/u.test(c) ? c : "";
+        if (!kept || kept === " " && (out === "" || out.endsWith(" "))) continue;
+        out += kept;
+        from.push(i);
+      }
+    }
+    return { text: out, from };
+  }
+  function searchTerms(query) {
+    return fold(query).text.split(" ").filter((t) => t !== "");
+  }
+  function matchRanges(text2, terms) {
+    const folded = fold(text2);
+    const ranges = [];
+    for (const term of terms) {
+      const at = folded.text.indexOf(term);
+      if (at < 0) return null;
+      ranges.push([folded.from[at], folded.from[at + term.length - 1] + 1]);
+    }
+    ranges.sort((a, b) => a[0] - b[0]);
+    const merged = [];
+    for (const r of ranges) {
+      const last = merged[merged.length - 1];
+      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+      else merged.push([r[0], r[1]]);
+    }
+    return merged;
+  }
+
+  // src/browser/week/project-search.ts
+  var SEARCH_MIN_CHOICES = 8;
+  var ANNOUNCE_DELAY_MS = 400;
+  function startProjectSearch(page2) {
+    const { form } = page2;
+    const add = form.querySelector("#add-project");
+    const addButton = form.querySelector('button[name="action"][value="add-row"]');
+    if (add && addButton && enhance(page2, add, () => form.requestSubmit(addButton), true)) addButton.hidden = true;
+    form.querySelectorAll("select.blank-project").forEach((select) => {
+      enhance(page2, select, () => select.dispatchEvent(new Event("change", { bubbles: true })));
+    });
+  }
+  function choicesOf(select) {
+    return Array.from(select.options).filter((o) => o.value !== "").map((o) => ({
+      value: o.value,
+      label: (o.textContent ?? "").trim(),
+      group: o.parentElement instanceof HTMLOptGroupElement ? o.parentElement.label : null
+    }));
+  }
+  function enhance(page2, select, onPick, startEmpty = false) {
+    const choices = choicesOf(select);
+    if (choices.length < SEARCH_MIN_CHOICES) return false;
+    if (startEmpty) select.selectedIndex = -1;
+    const { msg } = page2;
+    const id = select.id + "-search";
+    const label = select.id ? page2.form.querySelector('label[for="' + CSS.escape(select.id) + '"]') : null;
+    const wrap = el("div", "project-search");
+    const input = el("input", "project-search-input");
+    input.type = "text";
+    input.id = id;
+    input.autocomplete = "off";
+    input.spellcheck = false;
+    input.placeholder = msg.msgSearchPlaceholder ?? "";
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", id + "-list");
+    input.setAttribute("aria-describedby", id + "-hint");
+    const list = el("div", "project-search-list");
+    list.id = id + "-list";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", (label?.textContent ?? "").trim());
+    list.hidden = true;
+    const hint = el("span", "visually-hidden", msg.msgSearchHint);
+    hint.id = id + "-hint";
+    const live = el("span", "visually-hidden");
+    live.setAttribute("role", "status");
+    live.setAttribute("aria-live", "polite");
+    wrap.append(input, hint, live);
+    select.before(wrap);
+    document.body.appendChild(list);
+    select.classList.add("project-search-native");
+    if (label) label.htmlFor = id;
+    const s = {
+      page: page2,
+      select,
+      input,
+      list,
+      live,
+      choices,
+      shown: [],
+      active: -1,
+      onPick,
+      announceTimer: void 0
+    };
+    input.value = chosenLabel(s);
+    listen(s);
+    return true;
+  }
+  function chosenLabel(s) {
+    return s.choices.find((c) => c.value === s.select.value && s.select.selectedIndex >= 0)?.label ?? "";
+  }
+  function listen(s) {
+    const { input, list } = s;
+    input.addEventListener("input", (event) => {
+      event.stopPropagation();
+      open(s, input.value);
+    });
+    input.addEventListener("change", (event) => event.stopPropagation());
+    input.addEventListener("keydown", (event) => onKey(s, event));
+    input.addEventListener(
+      "click",
+      () => list.hidden ? open(s, input.value === chosenLabel(s) ? "" : input.value) : close(s)
+    );
+    input.addEventListener("focus", () => input.select());
+    input.addEventListener("blur", () => {
+      close(s);
+      input.value = chosenLabel(s);
+    });
+    const follow = () => {
+      if (!list.hidden) place(s);
+    };
+    window.addEventListener("scroll", follow, true);
+    window.addEventListener("resize", follow);
+    list.addEventListener("mousedown", (event) => event.preventDefault());
+    list.addEventListener("click", (event) => {
+      const option = event.target instanceof Element ? event.target.closest('[role="option"]') : null;
+      if (option) pick(s, Number(option.dataset.index));
+    });
+  }
+  function onKey(s, event) {
+    const { list } = s;
+    if (event.ctrlKey || event.metaKey) return;
+    const handled = () => {
+      event.preventDefault();
+      event.stopPropagation();
+    };
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      handled();
+      if (list.hidden) return open(s, s.input.value === chosenLabel(s) ? "" : s.input.value);
+      if (!event.altKey) setActive(s, s.active + (event.key === "ArrowDown" ? 1 : -1));
+    } else if (event.key === "Enter") {
+      handled();
+      if (!list.hidden && s.active >= 0) pick(s, s.active);
+      else if (list.hidden) open(s, s.input.value === chosenLabel(s) ? "" : s.input.value);
+    } else if (event.key === "Escape" && (!list.hidden || s.input.value !== chosenLabel(s))) {
+      handled();
+      if (!list.hidden) close(s);
+      else s.input.value = chosenLabel(s);
+    } else if (event.key === "Tab") {
+      close(s);
+    }
+  }
+  function open(s, query) {
+    const terms = searchTerms(query);
+    const matched = s.choices.map((choice) => ({ choice, ranges: matchRanges(choice.label, terms) })).filter((m) => m.ranges !== null);
+    s.shown = matched.map((m) => m.choice);
+    s.list.textContent = "";
+    let group = s.list;
+    let groupName = null;
+    matched.forEach((m, i) => {
+      if (m.choice.group !== groupName) {
+        groupName = m.choice.group;
+        group = groupName === null ? s.list : groupOf(s, groupName, i);
+      }
+      group.appendChild(optionOf(s, m.choice, m.ranges, i));
+    });
+    s.list.hidden = false;
+    s.input.setAttribute("aria-expanded", "true");
+    place(s);
+    setActive(s, s.shown.length ? 0 : -1);
+    announce(s, query, s.shown.length);
+  }
+  function groupOf(s, name, index) {
+    const group = el("div", "project-search-group");
+    group.setAttribute("role", "group");
+    const title = el("div", "project-search-group-title", name);
+    title.id = s.input.id + "-group-" + index;
+    title.setAttribute("role", "presentation");
+    group.setAttribute("aria-labelledby", title.id);
+    group.appendChild(title);
+    s.list.appendChild(group);
+    return group;
+  }
+  function optionOf(s, choice, ranges, index) {
+    const option = el("div", "project-search-option");
+    option.id = s.input.id + "-option-" + index;
+    option.dataset.index = String(index);
+    option.setAttribute("role", "option");
+    option.setAttribute("aria-selected", "false");
+    let at = 0;
+    for (const [start, end] of ranges) {
+      if (start > at) option.appendChild(document.createTextNode(choice.label.slice(at, start)));
+      option.appendChild(el("mark", "", choice.label.slice(start, end)));
+      at = end;
+    }
+    if (at < choice.label.length) option.appendChild(document.createTextNode(choice.label.slice(at)));
+    return option;
+  }
+  function setActive(s, index) {
+    const previous = s.list.querySelector('[aria-selected="true"]');
+    previous?.setAttribute("aria-selected", "false");
+    s.active = s.shown.length ? Math.max(0, Math.min(index, s.shown.length - 1)) : -1;
+    const option = s.active >= 0 ? document.getElementById(s.input.id + "-option-" + s.active) : null;
+    if (!option) return s.input.removeAttribute("aria-activedescendant");
+    option.setAttribute("aria-selected", "true");
+    s.input.setAttribute("aria-activedescendant", option.id);
+    option.scrollIntoView({ block: "nearest" });
+  }
+  function close(s) {
+    s.list.hidden = true;
+    s.input.setAttribute("aria-expanded", "false");
+    s.input.removeAttribute("aria-activedescendant");
+    s.active = -1;
+  }
+  function pick(s, index) {
+    const choice = s.shown[index];
+    if (!choice) return;
+    s.select.value = choice.value;
+    s.input.value = choice.label;
+    close(s);
+    s.onPick();
+  }
+  function place(s) {
+    const box = s.input.getBoundingClientRect();
+    const below = window.innerHeight - box.bottom;
+    const up = below < 220 && box.top > below;
+    const room = Math.max(120, (up ? box.top : below) - 12);
+    s.list.style.left = Math.max(4, Math.min(box.left, window.innerWidth - s.list.offsetWidth - 4)) + "px";
+    s.list.style.maxHeight = Math.min(room, 320) + "px";
+    s.list.style.top = up ? "" : box.bottom + 2 + "px";
+    s.list.style.bottom = up ? window.innerHeight - box.top + 2 + "px" : "";
+    s.list.style.minWidth = box.width + "px";
+  }
+  function announce(s, query, count) {
+    const { msg } = s.page;
+    clearTimeout(s.announceTimer);
+    s.announceTimer = setTimeout(() => {
+      s.live.textContent = count === 0 ? text(msg.msgSearchNone, { query: query.trim() }) : count === 1 ? msg.msgSearchCountOne ?? "" : text(msg.msgSearchCount, { count });
+    }, ANNOUNCE_DELAY_MS);
+  }
+
+  // src/timesheet/submit-summary.ts
+  var round2 = (n) => Math.round(n * 100) / 100;
+  function dayState(hours, expected) {
+    if (expected > 0 && hours === 0) return "empty";
+    if (round2(hours) < round2(expected)) return "under";
+    if (round2(hours) > round2(expected)) return "over";
+    return expected > 0 ? "ok" : null;
+  }
+  function daySummary(day) {
+    return { ...day, state: dayState(day.hours, day.expected), difference: round2(Math.abs(day.hours - day.expected)) };
+  }
+  function submitSummary(days, invalid = 0) {
+    const all = days.map(daySummary);
+    return {
+      total: round2(all.reduce((sum, d) => sum + d.hours, 0)),
+      expected: round2(all.reduce((sum, d) => sum + d.expected, 0)),
+      days: all,
+      flagged: all.filter((d) => d.state === "empty" || d.state === "under" || d.state === "over"),
+      invalid
+    };
+  }
+  function totalText(s, words) {
+    const total = words.hours(s.total);
+    return s.expected > 0 ? words.say("total", { total, expected: words.hours(s.expected) }) : words.say("totalPlain", { total });
+  }
+  function summaryLines(s, words) {
+    const lines = s.invalid > 0 ? [words.say(s.invalid === 1 ? "invalidOne" : "invalid", { count: s.invalid })] : [];
+    for (const d of s.flagged) {
+      const day = words.dayName(d.date);
+      if (d.state === "empty") lines.push(words.say("dayEmpty", { day }));
+      else lines.push(words.say(d.state === "under" ? "dayUnder" : "dayOver", { day, hours: words.hours(d.difference) }));
+    }
+    if (!s.flagged.length && s.expected > 0) lines.push(words.say("allOk", {}));
+    return lines;
+  }
+  function dayMark(d, words) {
+    if (d.state === "under") return words.say("markUnder", { hours: words.hours(d.difference) });
+    if (d.state === "over") return words.say("markOver", { hours: words.hours(d.difference) });
+    if (d.state === "ok") return words.say("markOk", {});
+    return "";
+  }
+
+  // src/timesheet/hours-input.ts
+  var MAX_CELL_HOURS = 24;
+  function fromMinutes(totalMinutes) {
+    if (!Number.isFinite(totalMinutes) || totalMinutes < 0) return { ok: false, error: "format" };
+    if (totalMinutes > MAX_CELL_HOURS * 60) return { ok: false, error: "too-large" };
+    const rounded = Math.round(totalMinutes * 1e3) / 1e3;
+    if (rounded % 15 !== 0) return { ok: false, error: "not-quarter" };
+    return { ok: true, hours: totalMinutes === 0 ? null : rounded / 60 };
+  }
+  function parseHours(raw) {
+    const s = raw.trim().toLowerCase().replace(/\s+/g, "");
+    if (s === "") return { ok: true, hours: null };
+    let m;
+    if ((m = /^(\d{0,2})(?:[.,](\d{1,4}))?$/.exec(s)) && (m[1] || m[2])) {
+      const hours = Number(`${m[1] || "0"}.${m[2] ?? "0"}`);
+      return fromMinutes(hours * 60);
+    }
+    if (m = /^(\d{1,2}):(\d{2})$/.exec(s)) {
+      const minutes = Number(m[2]);
+      if (minutes >= 60) return { ok: false, error: "format" };
+      return fromMinutes(Number(m[1]) * 60 + minutes);
+    }
+    if ((m = /^(?:(\d{1,2})h)?(?:(\d{1,3})(?:m|min)?)?$/.exec(s)) && (m[1] !== void 0 || m[2] !== void 0 && /m(in)?$/.test(s))) {
+      const hours = Number(m[1] ?? 0);
+      const minutes = Number(m[2] ?? 0);
+      if (m[1] !== void 0 && m[2] !== void 0 && minutes >= 60) return { ok: false, error: "format" };
+      return fromMinutes(hours * 60 + minutes);
+    }
+    return { ok: false, error: "format" };
+  }
+  var hourFormats = /* @__PURE__ */ new Map();
+  function formatHours(hours, locale) {
+    let format = hourFormats.get(locale);
+    if (!format) {
+      format = new Intl.NumberFormat(locale, { minimumFractionDigits: 0, maximumFractionDigits: 2 });
+      if (hourFormats.size < 32) hourFormats.set(locale, format);
+    }
+    return format.format(hours);
+  }
+
+  // src/browser/week/summary-words.ts
+  function pageWords(page2) {
+    const tag = page2.msg.intl || document.documentElement.lang || "en-GB";
+    const names = /* @__PURE__ */ new Map();
+    page2.form.querySelectorAll("thead th[data-date]").forEach((th) => {
+      names.set(th.dataset.date ?? "", th.dataset.long ?? th.dataset.date ?? "");
+    });
+    const template = (key) => page2.msg["msgSum" + key.charAt(0).toUpperCase() + key.slice(1)];
+    return {
+      say: (key, params) => text(template(key), params),
+      hours: (n) => formatHours(n, tag),
+      dayName: (date) => names.get(date) ?? date
+    };
+  }
+
+  // src/browser/week/submit-dialog.ts
+  function startSubmitDialog(page2, autosave, totals) {
+    const { form } = page2;
+    const dialog = document.getElementById("submit-dialog");
+    const cancel = document.getElementById("submit-cancel");
+    const confirm = document.getElementById("submit-confirm");
+    const total = document.getElementById("submit-dialog-total");
+    const list = document.getElementById("submit-dialog-summary");
+    if (!dialog || typeof dialog.showModal !== "function" || !cancel || !confirm || !total || !list) return;
+    const words = pageWords(page2);
+    let returnTo = null;
+    let sent = false;
+    form.addEventListener("submit", (event) => {
+      const submitter = event.submitter;
+      if (event.defaultPrevented || !submitter) return;
+      if (submitter === confirm) {
+        if (sent) event.preventDefault();
+        sent = true;
+        if (dialog.open) dialog.close("sent");
+        return;
+      }
+      if (submitter.getAttribute("name") !== "action" || submitter.getAttribute("value") !== "submit") return;
+      event.preventDefault();
+      const summary = totals.summary();
+      total.textContent = totalText(summary, words);
+      list.replaceChildren(...summaryLines(summary, words).map((line) => el("li", "", line)));
+      confirm.hidden = summary.invalid > 0;
+      returnTo = document.activeElement instanceof HTMLElement ? document.activeElement : submitter;
+      dialog.returnValue = "";
+      dialog.showModal();
+      cancel.focus();
+    });
+    window.addEventListener("pageshow", (event) => {
+      if (event.persisted) sent = false;
+    });
+    cancel.addEventListener("click", () => dialog.close());
+    dialog.addEventListener("close", () => {
+      if (dialog.returnValue === "sent") return;
+      const { state, queue } = autosave;
+      if (queue.count() && !state.conflict && !state.blocked) autosave.schedule(0);
+      returnTo?.focus();
+    });
+  }
+
+  // src/browser/week/totals.ts
+  var STATES = ["empty", "under", "over", "ok"];
+  function startLiveTotals(page2, state) {
+    const { form } = page2;
+    const words = pageWords(page2);
+    const tag = page2.msg.intl || "en-GB";
+    const dates = Array.from(form.querySelectorAll("[data-day-total]")).map((e) => e.dataset.dayTotal ?? "");
+    const expected = expectedHours(form);
+    const refresh = () => {
+      const sums = sumInputs(form);
+      writeRows(form, (code) => formatHours(sums.rows[code] ?? 0, tag));
+      showDays(dates.map((date) => ({ date, hours: sums.days[date] ?? 0, expected: expected[date] ?? 0 })));
+    };
+    const showDays = (days) => {
+      days.forEach((d) => {
+        const total = form.querySelector('[data-day-total="' + CSS.escape(d.date) + '"]');
+        if (total) total.textContent = formatHours(d.hours, tag);
+        if (d.date in expected) markDay(form, daySummary(d), words);
+      });
+      const summary = submitSummary(days);
+      const week = form.querySelector("[data-week-total]");
+      if (week) week.textContent = formatHours(summary.total, tag);
+      showWeekLive(summary, words);
+    };
+    form.addEventListener("input", (event) => {
+      if (event.target instanceof HTMLInputElement && event.target.classList.contains("hours")) refresh();
+    });
+    form.addEventListener("timesheet:server-totals", (event) => {
+      const body = event.detail;
+      if (Object.keys(state.pending).length || !body.dayHours || !body.rowTotals) return refresh();
+      const blank = sumInputs(form).blankDays;
+      const rows = body.rowTotals;
+      writeRows(form, (code) => rows[code] || "0");
+      const server = body.dayHours;
+      showDays(
+        dates.map((date) => ({ date, hours: (server[date] ?? 0) + (blank[date] ?? 0), expected: expected[date] ?? 0 }))
+      );
+    });
+    refresh();
+    return {
+      refresh,
+      summary: () => {
+        const sums = sumInputs(form);
+        const days = dates.map((date) => ({ date, hours: sums.days[date] ?? 0, expected: expected[date] ?? 0 }));
+        return submitSummary(days, sums.invalid);
+      }
+    };
+  }
+  function expectedHours(form) {
+    const out = {};
+    form.querySelectorAll("[data-day-state][data-expected-hours]").forEach((el2) => {
+      const n = Number(el2.dataset.expectedHours);
+      if (el2.dataset.dayState && Number.isFinite(n)) out[el2.dataset.dayState] = n;
+    });
+    return out;
+  }
+  function sumInputs(form) {
+    const sums = { days: {}, rows: {}, blankDays: {}, invalid: 0 };
+    form.querySelectorAll("tbody input.hours").forEach((input) => {
+      const parsed = parseHours(input.value);
+      if (!parsed.ok) sums.invalid++;
+      const hours = parsed.ok ? parsed.hours ?? 0 : 0;
+      const date = input.dataset.date ?? "";
+      const tr = input.closest("tr");
+      sums.days[date] = (sums.days[date] ?? 0) + hours;
+      if (tr?.classList.contains("blank-row")) sums.blankDays[date] = (sums.blankDays[date] ?? 0) + hours;
+      const code = tr?.dataset.project;
+      if (code) sums.rows[code] = (sums.rows[code] ?? 0) + hours;
+    });
+    return sums;
+  }
+  function writeRows(form, total) {
+    form.querySelectorAll("[data-row-total]").forEach((el2) => {
+      el2.textContent = total(el2.dataset.rowTotal ?? "");
+    });
+  }
+  function markDay(form, day, words) {
+    const mark = form.querySelector('[data-day-state="' + CSS.escape(day.date) + '"]');
+    if (!mark) return;
+    mark.textContent = dayMark(day, words);
+    const cell = mark.closest("td");
+    if (!cell) return;
+    STATES.forEach((s) => cell.classList.toggle(s, s === day.state));
+  }
+  function showWeekLive(summary, words) {
+    const live = document.getElementById("week-total-live");
+    if (!live) return;
+    live.textContent = totalText(summary, words);
+    live.dataset.state = summary.expected > 0 && dayState(summary.total, summary.expected) || "";
+  }
+
   // src/browser/week/main.ts
   var page = findWeekPage(document.currentScript);
   if (page) {
     const autosave = startAutosave(page);
+    const totals = startLiveTotals(page, autosave.state);
     startNonWorkingToggle(page);
+    startSubmitDialog(page, autosave, totals);
     startBlankRows(page);
-    startCompleteDialog(page, autosave);
+    totals.refresh();
+    startProjectSearch(page);
+    startFavourites(page);
+    startErrorCount(page);
   }
 })();
 //# sourceMappingURL=week.js.map

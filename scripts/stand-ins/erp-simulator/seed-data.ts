@@ -82,6 +82,25 @@ export const SEED_PROJECTS: SeedProject[] = [
   P('P-1093', 'Accessibility review', '2026-03-02'),
 ];
 
+/**
+ * Projects of nora alone: with every project above they make her list long (40 in the week of
+ * 2026-11-30), the case the week page's project search is for, and their accented names are found by
+ * plain letters ("cafe" finds "Café", "oeuvres" finds "Œuvres"). Kept out of the generated users' pool,
+ * so the pseudo-random assignments of user001..user050 stay what they were.
+ */
+export const MANY_PROJECTS: SeedProject[] = [
+  P('P-1101', 'Café refurbishment', '2025-01-01'),
+  P('P-1102', 'Déménagement Lyon', '2025-06-01'),
+  P('P-1103', 'Rénovation énergétique', '2025-03-01'),
+  P('P-1104', 'Élections CSE', '2026-01-05'),
+  P('P-1105', 'Sécurité incendie', '2024-01-01'),
+  P('P-1106', 'Traduction documentation', '2025-09-01'),
+  P('P-1107', 'Événement clients', '2026-04-01'),
+  P('P-1108', 'Œuvres sociales', '2024-01-01'),
+  P('P-1109', 'Qualité des données', '2025-02-01'),
+  P('P-1110', 'Façade du siège', '2026-02-02'),
+];
+
 const DEV_USERS: SeedUser[] = [
   { account: 'alice', displayName: 'Alice Martin', roles: ['Employee'] },
   { account: 'bob', displayName: 'Bob Dupont', roles: ['Employee', 'Manager'] },
@@ -93,6 +112,8 @@ const DEV_USERS: SeedUser[] = [
   { account: 'zoe', displayName: 'Zoé <O\'Brien> & "Co"', roles: ['Employee'] },
   // Her directory entry sends a French language claim (language tests and screenshots).
   { account: 'claire', displayName: 'Claire Fontaine', roles: ['Employee'] },
+  // Assigned to every project (40 in a week of late 2026): the project search and favourite rows.
+  { account: 'nora', displayName: 'Nora Garnier', roles: ['Employee'] },
 ];
 
 const DEV_ASSIGNMENTS: Record<string, string[]> = {
@@ -105,6 +126,7 @@ const DEV_ASSIGNMENTS: Record<string, string[]> = {
   frank: ['P-1021', 'P-1042', 'P-1067'],
   zoe: ['P-1042', 'P-1093'],
   claire: ['P-1042', 'P-1050', 'P-1093'],
+  nora: [...SEED_PROJECTS, ...MANY_PROJECTS].map((p) => p.code),
 };
 
 const FIRST_NAMES = ['Emma', 'Lucas', 'Chloe', 'Hugo', 'Lea', 'Louis', 'Manon', 'Nathan', 'Ines', 'Jules'];
@@ -174,5 +196,10 @@ export function buildSeedData(): SeedData {
       ['P-1039', 2, 'Reviews'],
     ]),
   };
-  return { users, projects: SEED_PROJECTS, assignments, bookedWeeks: [...aliceBookedWeeks(), bobWeek] };
+  return {
+    users,
+    projects: [...SEED_PROJECTS, ...MANY_PROJECTS],
+    assignments,
+    bookedWeeks: [...aliceBookedWeeks(), bobWeek],
+  };
 }

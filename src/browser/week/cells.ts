@@ -1,4 +1,4 @@
-// Reading and writing the grid's cells: hours, comment, the error next to a field, the totals.
+// Reading and writing the grid's cells: hours, comment, the error next to a field; the server's totals handed on.
 import type { CellValue } from './page';
 
 export interface CellError {
@@ -6,11 +6,13 @@ export interface CellError {
   message: string;
 }
 
-/** The totals an autosave or a 409 answer carries. */
+/** The totals an autosave or a 409 answer carries: written for the page, and the day and week sums as numbers. */
 export interface Totals {
   dayTotals?: Record<string, string>;
   rowTotals?: Record<string, string>;
   weekTotal?: string;
+  dayHours?: Record<string, number>;
+  weekHours?: number;
 }
 
 export function empty(): CellValue {
@@ -86,17 +88,11 @@ export function showErrors(form: HTMLFormElement, errors: CellError[]): void {
   });
 }
 
-/** Runs after every answer that changed `known` (saved, 409 merge): grid-keys.js keeps it for Escape. */
+/**
+ * Runs after every answer that changed `known` (saved, 409 merge): grid-keys.js keeps it for Escape,
+ * and the live totals (totals.ts) take the server's sums, the server being the judge.
+ */
 export function showTotals(form: HTMLFormElement, known: Record<string, CellValue>, body: Totals): void {
   form.dispatchEvent(new CustomEvent('timesheet:confirmed', { detail: known }));
-  const { dayTotals, rowTotals } = body;
-  if (!dayTotals || !rowTotals) return;
-  form.querySelectorAll<HTMLElement>('[data-day-total]').forEach((el) => {
-    el.textContent = dayTotals[el.dataset.dayTotal ?? ''] || '0';
-  });
-  form.querySelectorAll<HTMLElement>('[data-row-total]').forEach((el) => {
-    el.textContent = rowTotals[el.dataset.rowTotal ?? ''] || '0';
-  });
-  const wt = form.querySelector('[data-week-total]');
-  if (wt && body.weekTotal !== undefined) wt.textContent = body.weekTotal;
+  form.dispatchEvent(new CustomEvent('timesheet:server-totals', { detail: body }));
 }

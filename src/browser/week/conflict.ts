@@ -16,6 +16,7 @@ import {
 } from './cells';
 import type { OfflineQueue } from './offline-queue';
 import { clearAlert, el, setStatus, text, type CellValue, type SaveState, type WeekPage } from './page';
+import { savedText } from './saved-text';
 import { block } from './session';
 
 /** A 409 answer: the draft as saved now, on its current version. */
@@ -180,13 +181,15 @@ function resolveConflict(c: Chooser, choice: Choice | null): void {
     }
   });
   queue.persist();
+  // The saved values just written into cells: the totals follow them (an empty body: the page's own sums).
+  if (choice === 'saved') showTotals(form, known, {});
   if (choice) focusCell(form, keys[0]);
   if (queue.count()) {
     c.schedule(0);
   } else if (choice === 'saved') {
     setStatus(page, msg.msgTookSaved, 'saved');
   } else {
-    setStatus(page, msg.msgSaved, 'saved');
+    setStatus(page, savedText(page), 'saved');
   }
 }
 

@@ -1,4 +1,4 @@
-// The grid's day columns: which hold typed hours (the non-working toggle and "week complete?" ask).
+// The grid's day columns: which hold typed hours (the non-working toggle asks).
 
 /** The header cells of the grid, one per column (project, days, total...). */
 export function headCells(form: HTMLFormElement): HTMLTableCellElement[] {

@@ -6,6 +6,7 @@ import type { ConflictBody, Conflicts } from './conflict';
 import type { OfflineQueue } from './offline-queue';
 import { setStatus, text, type CellValue, type SaveState, type WeekPage } from './page';
 import { block, probeSession } from './session';
+import { savedText } from './saved-text';
 
 /** What an autosave answer may carry (200: saved; 409, 401, 403 or an error otherwise). */
 interface SaveBody extends Totals, ConflictBody {
@@ -78,7 +79,7 @@ function onSaved(s: Saver, changes: Change[], body: SaveBody): void {
   showErrors(page.form, body.errors || []);
   state.retryDelay = 2000;
   if (queue.count()) s.schedule(0);
-  else setStatus(page, page.msg.msgSaved, 'saved');
+  else setStatus(page, savedText(page), 'saved');
 }
 
 function onRefused(s: Saver, status: number, body: SaveBody, sentVersion: number): void | Promise<void> {
