@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/harness/chromium.js';
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
+import { arriveAt } from '../../scripts/harness/arrival.js';
 
 const axeSource = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
 
@@ -284,5 +285,5 @@ async function signIn(
   await page.getByLabel(l.userName).fill(l.user);
   await page.getByLabel(l.password).fill('dev-password');
   await page.getByRole('button', { name: l.signIn }).click();
-  await page.waitForURL(`${stack.url}${target}`);
+  await arriveAt(page, `${stack.url}${target}`);
 }

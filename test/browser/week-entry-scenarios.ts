@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/harness/chromium.js';
 import { startAppStack, type AppStack, type Target } from '../../scripts/harness/app-stack.js';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
+import { arriveAt } from '../../scripts/harness/arrival.js';
 
 let stack: AppStack;
 let browser: Browser;
@@ -29,7 +30,7 @@ export function weekEntryScenarios(target: Target): void {
     await page.getByLabel('User name').fill(user);
     await page.getByLabel('Password').fill('dev-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${stack.url}${target}`);
+    await arriveAt(page, `${stack.url}${target}`);
   }
 
   test('alice signs in, fills cells that autosave, reloads, submits and sees the receipt', async () => {
