@@ -20,6 +20,7 @@ import { waitFor } from '../../scripts/harness/relay.js';
 import { erpBookings, erpEntries } from '../faults/web.js';
 import { zonedParts } from '../../src/burst/burst-schedule.js';
 import autocannon from 'autocannon';
+import { arriveAt } from '../../scripts/harness/arrival.js';
 
 let stack: HybridStack;
 let browser: Browser;
@@ -63,7 +64,7 @@ async function openSignedIn(page: Page, url: string, user: string, expectedUrl: 
     await page.getByLabel('Password').fill('dev-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
   }
-  await page.waitForURL(expectedUrl);
+  await arriveAt(page, expectedUrl);
 }
 
 async function typeHours(page: Page, label: string, value: string): Promise<void> {
@@ -106,7 +107,7 @@ test('the switch-over: drafts follow people across the window, one switch for bo
   const dave = await newBrowser();
   await openSignedIn(dave.page, `${cloud.url}/ops`, 'dave', `${cloud.url}/ops`);
   await dave.page.getByRole('button', { name: 'Open the window' }).click();
-  await dave.page.waitForURL(/\/ops\?done=burst/);
+  await arriveAt(dave.page, /\/ops\?done=burst/);
   assert.equal(new URL(dave.page.url()).origin, cloud.url);
   assert.equal(await dave.page.locator('#burst-state').textContent(), 'Open');
   const seenInCloud = await burstSeenBy(dave.page);
@@ -141,7 +142,7 @@ test('the switch-over: drafts follow people across the window, one switch for bo
   // dave closes the window from the on-prem copy (back to automatic: outside the schedule).
   await openSignedIn(dave.page, `${onprem.url}/ops`, 'dave', `${onprem.url}/ops`);
   await dave.page.getByRole('button', { name: /Automatic/ }).click();
-  await dave.page.waitForURL(/\/ops\?done=burst/);
+  await arriveAt(dave.page, /\/ops\?done=burst/);
   assert.equal(await dave.page.locator('#burst-state').textContent(), 'Closed');
   assert.equal(await onpremSendsNewVisitorsAway(), false);
   const cloudOps = await dave.context.newPage();

@@ -10,6 +10,7 @@ import soap from 'soap';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
 import { launchChromium } from '../../scripts/harness/chromium.js';
+import { arriveAt } from '../../scripts/harness/arrival.js';
 
 let stack: AppStack;
 let browser: Browser;
@@ -34,11 +35,11 @@ test('carol, a Fabrikam contractor, signs in by e-mail domain at her IdP, submit
   await page.getByRole('button', { name: 'Continue' }).click();
 
   // At the partner's IdP, not the corporate STS.
-  await page.waitForURL((url) => url.origin === new URL(stack.fabrikam!.url).origin);
+  await arriveAt(page, (url) => url.origin === new URL(stack.fabrikam!.url).origin);
   await page.getByLabel('User name').fill('carol');
   await page.getByLabel('Password').fill('dev-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${stack.url}/week/2026-W50`);
+  await arriveAt(page, `${stack.url}/week/2026-W50`);
   await page.getByText('Signed in as Carol Nguyen').waitFor();
 
   const projects = await page.locator('tbody th[scope="row"].project-col').allTextContents();
@@ -77,11 +78,11 @@ test('alice, an employee, picks CONTOSO on the same page and signs in at the cor
   const page = await context.newPage();
   await page.goto(`${stack.url}/week/2026-W50`);
   await page.getByRole('link', { name: /CONTOSO/ }).click();
-  await page.waitForURL((url) => url.origin === new URL(stack.sts.url).origin);
+  await arriveAt(page, (url) => url.origin === new URL(stack.sts.url).origin);
   await page.getByLabel('User name').fill('alice');
   await page.getByLabel('Password').fill('dev-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${stack.url}/week/2026-W50`);
+  await arriveAt(page, `${stack.url}/week/2026-W50`);
   await page.getByText('Signed in as Alice Martin').waitFor();
   await context.close();
 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { useOnpremStackAndChromium } from '../../scripts/harness/browser-stack.js';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
+import { arriveAt } from '../../scripts/harness/arrival.js';
 
 const env = useOnpremStackAndChromium();
 const shots = path.join(PROJECT_ROOT, 'test-results');
@@ -22,7 +23,7 @@ async function signInAtSts(page: Page, user: string, target: string, words = EN)
   await page.getByLabel(words.user).fill(user);
   await page.getByLabel(words.password).fill('dev-password');
   await page.getByRole('button', { name: words.button }).click();
-  await page.waitForURL(`${env.stack.url}${target}`);
+  await arriveAt(page, `${env.stack.url}${target}`);
 }
 
 async function signIn(page: Page, user: string, target: string, words = EN): Promise<void> {
@@ -308,7 +309,7 @@ test('signing out in another tab: the page says so, keeps the hours, and saves t
   await saved(other);
   // The link brings this page straight back (already signed in), showing the saved hours.
   await link.click();
-  await page.waitForURL(`${env.stack.url}${week}`);
+  await arriveAt(page, `${env.stack.url}${week}`);
   assert.equal(await friday.inputValue(), '4,25');
   assert.equal(await page.locator('#draft-alert').textContent(), '');
   assert.deepEqual(await keptLocally(page, 'zoe', '2026-W51'), {});
@@ -335,7 +336,7 @@ test('a page whose token no longer matches a live session says "Reload the page"
   await alert.waitFor();
   const reload = alert.getByRole('link', { name: 'Reload the page' });
   await reload.click();
-  await page.waitForURL(`${env.stack.url}${week}`);
+  await arriveAt(page, `${env.stack.url}${week}`);
   assert.equal(await sunday.inputValue(), '1');
   await saved(page);
   await other.reload();

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { useOnpremStackAndChromium } from '../../scripts/harness/browser-stack.js';
+import { arriveAt } from '../../scripts/harness/arrival.js';
 
 const axeSource = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
 const env = useOnpremStackAndChromium();
@@ -20,7 +21,7 @@ async function signedIn(target: string, options: { javaScript?: boolean; width?:
   await page.getByLabel('User name').fill('nora');
   await page.getByLabel('Password').fill('dev-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${env.stack.url}${target}`);
+  await arriveAt(page, `${env.stack.url}${target}`);
   if (options.javaScript !== false) return page;
   const storageState = await context.storageState();
   await context.close();
@@ -137,7 +138,7 @@ test('in French and in dark mode, the open list and the star are axe clean', asy
   await page.getByLabel(/Nom d/).fill('nora');
   await page.getByLabel('Mot de passe').fill('dev-password');
   await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL(`${env.stack.url}/week/2027-W20`);
+  await arriveAt(page, `${env.stack.url}/week/2027-W20`);
   const search = page.getByRole('combobox', { name: 'Projet à ajouter à la grille' });
   await search.click();
   await page

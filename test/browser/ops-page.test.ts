@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/harness/chromium.js';
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
 import { weekFields } from '../../scripts/harness/week-page.js';
+import { arriveAt } from '../../scripts/harness/arrival.js';
 
 let stack: AppStack;
 let browser: Browser;
@@ -69,7 +70,7 @@ test('an Admin watches and steers the instance from /ops; an Employee may not', 
   const page = await dave.newPage();
   await page.goto(`${stack.url}/ops`);
   await signInAt(page, 'dave');
-  await page.waitForURL(`${stack.url}/ops`);
+  await arriveAt(page, `${stack.url}/ops`);
   await page.getByRole('heading', { level: 1, name: 'Operations' }).waitFor();
 
   // Burst state and the outbox figures.
@@ -97,19 +98,19 @@ test('an Admin watches and steers the instance from /ops; an Employee may not', 
 
   // The manual switch: a form post, back to the page with the new state.
   await page.getByRole('button', { name: 'Open the window' }).click();
-  await page.waitForURL(/\/ops\?done=burst/);
+  await arriveAt(page, /\/ops\?done=burst/);
   assert.equal(await page.locator('#burst-state').textContent(), 'Open');
   assert.equal(await page.locator('#burst-reason').textContent(), 'opened by hand');
   assert.equal(await page.getByRole('status').textContent(), 'The switch is now set to: open by hand.');
   assert.equal(await page.getByRole('button', { name: 'Open the window' }).getAttribute('aria-pressed'), 'true');
   await page.getByRole('button', { name: 'Close the window' }).click();
-  await page.waitForURL(/\/ops\?done=burst/);
+  await arriveAt(page, /\/ops\?done=burst/);
   assert.equal(await page.locator('#burst-state').textContent(), 'Closed');
 
   // The ERP is back: Retry sends the submission again, and it is booked.
   await stack.erp.resetControl();
   await page.getByRole('button', { name: 'Retry the submission of frank for week 2026-W50' }).click();
-  await page.waitForURL(/\/ops\?done=retried/);
+  await arriveAt(page, /\/ops\?done=retried/);
   await until('the retried submission to be booked', async () => (await stack.erp.stats()).submissionsBooked === 1);
   await page.goto(`${stack.url}/ops`);
   assert.equal(await page.locator('#outbox-failed').textContent(), '0');
@@ -119,7 +120,7 @@ test('an Admin watches and steers the instance from /ops; an Employee may not', 
   const alicePage = await alice.newPage();
   await alicePage.goto(`${stack.url}/week/2026-W50`);
   await signInAt(alicePage, 'alice');
-  await alicePage.waitForURL(`${stack.url}/week/2026-W50`);
+  await arriveAt(alicePage, `${stack.url}/week/2026-W50`);
   const denied = await alicePage.goto(`${stack.url}/ops`);
   assert.equal(denied?.status(), 403);
   await Promise.all([dave.close(), alice.close()]);

@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/harness/chromium.js';
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
+import { arriveAt } from '../../scripts/harness/arrival.js';
 
 const DIR = path.join(PROJECT_ROOT, 'test', 'browser', 'screenshots');
 /** A real page of this app is tens of kB as PNG; a blank or error page is a few kB. */
@@ -35,7 +36,7 @@ async function signIn(
   await page.getByLabel(labels.userName).fill(user);
   await page.getByLabel(labels.password).fill('dev-password');
   await page.getByRole('button', { name: labels.signIn }).click();
-  await page.waitForURL(`${stack.url}${WEEK}`);
+  await arriveAt(page, `${stack.url}${WEEK}`);
 }
 
 /** A few hours typed and saved, so the pictures show totals and the save status. */

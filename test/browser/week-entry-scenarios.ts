@@ -109,7 +109,7 @@ export function weekEntryScenarios(target: Target): void {
     await page.getByLabel("Nom d'utilisateur").fill('zoe');
     await page.getByLabel('Mot de passe').fill('dev-password');
     await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.waitForURL(`${stack.url}/week/2026-W50`);
+    await arriveAt(page, `${stack.url}/week/2026-W50`);
     const cell = page.getByLabel('Heures pour P-1042 Migration le lundi 7 décembre');
     await cell.fill('1,25');
     await cell.press('Tab');

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/harness/chromium.js';
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
+import { arriveAt } from '../../scripts/harness/arrival.js';
 
 let stack: AppStack;
 let browser: Browser;
@@ -31,7 +32,7 @@ async function open(user: string, week: string, locale = 'en-GB'): Promise<Page>
   await page.getByLabel(fr ? "Nom d'utilisateur" : 'User name').fill(user);
   await page.getByLabel(fr ? 'Mot de passe' : 'Password').fill('dev-password');
   await page.getByRole('button', { name: fr ? 'Se connecter' : 'Sign in' }).click();
-  await page.waitForURL(`${stack.url}${week}`);
+  await arriveAt(page, `${stack.url}${week}`);
   return page;
 }
 
@@ -158,7 +159,7 @@ test("on a phone's day view, the button copies the day shown to the other days, 
   await page.getByLabel('User name').fill('frank');
   await page.getByLabel('Password').fill('dev-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${stack.url}/week/2026-W45`);
+  await arriveAt(page, `${stack.url}/week/2026-W45`);
   const g = await grid(page);
   const days = (d: number) => g.map((r) => r[d]!);
   for (const [i, id] of days(0).entries()) await page.locator(`#${id}`).fill(['4', '3', '1'][i]!);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/harness/chromium.js';
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
+import { arriveAt } from '../../scripts/harness/arrival.js';
 
 let stack: AppStack;
 let browser: Browser;
@@ -29,7 +30,7 @@ async function signedIn(user: string, target: string): Promise<Page> {
   await page.getByLabel('User name').fill(user);
   await page.getByLabel('Password').fill('dev-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${stack.url}${target}`);
+  await arriveAt(page, `${stack.url}${target}`);
   return page;
 }
 

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { useOnpremStackAndChromium } from '../../scripts/harness/browser-stack.js';
+import { arriveAt } from '../../scripts/harness/arrival.js';
 
 const env = useOnpremStackAndChromium();
 
@@ -19,7 +20,7 @@ async function open(user: string, target: string, locale = 'en-GB'): Promise<Pag
   await page.getByLabel(fr ? "Nom d'utilisateur" : 'User name').fill(user);
   await page.getByLabel(fr ? 'Mot de passe' : 'Password').fill('dev-password');
   await page.getByRole('button', { name: fr ? 'Se connecter' : 'Sign in' }).click();
-  await page.waitForURL(`${env.stack.url}${target}`);
+  await arriveAt(page, `${env.stack.url}${target}`);
   return page;
 }
 

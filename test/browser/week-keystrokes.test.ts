@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { useOnpremStackAndChromium } from '../../scripts/harness/browser-stack.js';
+import { arriveAt } from '../../scripts/harness/arrival.js';
 
 const env = useOnpremStackAndChromium();
 
@@ -46,7 +47,7 @@ async function open(): Promise<Page> {
   await page.getByLabel('User name').fill('frank');
   await page.getByLabel('Password').fill('dev-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${env.stack.url}${WEEK}`);
+  await arriveAt(page, `${env.stack.url}${WEEK}`);
   return page;
 }
 

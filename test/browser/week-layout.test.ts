@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { useOnpremStackAndChromium } from '../../scripts/harness/browser-stack.js';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
+import { arriveAt } from '../../scripts/harness/arrival.js';
 
 const env = useOnpremStackAndChromium();
 const shots = path.join(PROJECT_ROOT, 'test-results');
@@ -34,7 +35,7 @@ async function open(user: string, target: string, options: OpenOptions = {}): Pr
   await page.getByLabel(french ? "Nom d'utilisateur" : 'User name').fill(user);
   await page.getByLabel(french ? 'Mot de passe' : 'Password').fill('dev-password');
   await page.getByRole('button', { name: french ? 'Se connecter' : 'Sign in' }).click();
-  await page.waitForURL(`${env.stack.url}${target}`);
+  await arriveAt(page, `${env.stack.url}${target}`);
   return page;
 }
 
@@ -177,7 +178,7 @@ test('a submitted week reads as a receipt: "Next week", no shortcut list, no inp
   assert.equal(border, 'rgba(0, 0, 0, 0)', 'the hours read as text, not as fields');
   await page.screenshot({ path: path.join(shots, 'week-layout-submitted-1366.png'), fullPage: true });
   await next.click();
-  await page.waitForURL(`${env.stack.url}/week/2026-W48`);
+  await arriveAt(page, `${env.stack.url}/week/2026-W48`);
   await page.context().close();
 });
 

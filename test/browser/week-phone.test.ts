@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { useOnpremStackAndChromium } from '../../scripts/harness/browser-stack.js';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
+import { arriveAt } from '../../scripts/harness/arrival.js';
 
 const env = useOnpremStackAndChromium();
 const shots = path.join(PROJECT_ROOT, 'test-results');
@@ -29,7 +30,7 @@ async function open(width: number, target: string, mobile = true, user = 'alice'
   await page.getByLabel('User name').fill(user);
   await page.getByLabel('Password').fill('dev-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${env.stack.url}${target}`);
+  await arriveAt(page, `${env.stack.url}${target}`);
   return page;
 }
 

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/harness/chromium.js';
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
+import { arriveAt } from '../../scripts/harness/arrival.js';
 
 const axeSource = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
 
@@ -33,7 +34,7 @@ async function signedIn(user: string, target: string, locale = 'en-GB'): Promise
   await page.getByLabel(fr ? "Nom d'utilisateur" : 'User name').fill(user);
   await page.getByLabel(fr ? 'Mot de passe' : 'Password').fill('dev-password');
   await page.getByRole('button', { name: fr ? 'Se connecter' : 'Sign in' }).click();
-  await page.waitForURL(`${stack.url}${target}`);
+  await arriveAt(page, `${stack.url}${target}`);
   return page;
 }
 
