@@ -11,7 +11,7 @@ import type {
   OutboxStats,
   SubmissionOutbox,
 } from '../../src/ports/submission-outbox.js';
-import { isClaimable, outboxUpdateFor } from '../../src/submission/outbox-transitions.js';
+import { isClaimable, newOutboxItem, outboxUpdateFor } from '../../src/submission/outbox-transitions.js';
 import { asciiJson, joinJson, splitJson } from './chunked-json.js';
 import { deleteRows } from './purge.js';
 import { statusOf } from './retry.js';
@@ -121,17 +121,7 @@ export class AzureSubmissionOutbox implements SubmissionOutbox {
   }
 
   async enqueue(item: NewOutboxItem, now = new Date(this.#clock.now())): Promise<OutboxItem> {
-    const full: OutboxItem = {
-      ...item,
-      state: 'pending',
-      attempts: 0,
-      nextAttemptAt: now.toISOString(),
-      lastError: null,
-      receipt: null,
-      failure: null,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-    };
+    const full = newOutboxItem(item, now);
     try {
       await this.#table.create(toEntity(full, null), 'enqueue submission');
       return full;

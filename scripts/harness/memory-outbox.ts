@@ -11,7 +11,7 @@ import type {
   OutboxStats,
   SubmissionOutbox,
 } from '../../src/ports/submission-outbox.js';
-import { outboxUpdateFor } from '../../src/submission/outbox-transitions.js';
+import { newOutboxItem, outboxUpdateFor } from '../../src/submission/outbox-transitions.js';
 
 interface Row {
   item: OutboxItem;
@@ -25,17 +25,7 @@ export class MemoryOutbox implements SubmissionOutbox {
   async enqueue(item: NewOutboxItem, now = new Date()): Promise<OutboxItem> {
     const existing = this.rows.get(item.submissionId);
     if (existing) return structuredClone(existing.item);
-    const stored: OutboxItem = {
-      ...structuredClone(item),
-      state: 'pending',
-      attempts: 0,
-      nextAttemptAt: now.toISOString(),
-      lastError: null,
-      receipt: null,
-      failure: null,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-    };
+    const stored = newOutboxItem(structuredClone(item), now);
     this.rows.set(item.submissionId, { item: stored, lease: null, leaseUntil: 0 });
     return structuredClone(stored);
   }

@@ -1,5 +1,5 @@
 import type { SubmitReceipt } from '../ports/erp-connector.js';
-import type { DeliveryOutcome, OutboxItem, OutboxState } from '../ports/submission-outbox.js';
+import type { DeliveryOutcome, NewOutboxItem, OutboxItem, OutboxState } from '../ports/submission-outbox.js';
 
 export interface OutboxUpdate {
   state: OutboxState;
@@ -8,6 +8,21 @@ export interface OutboxUpdate {
   lastError: string | null;
   receipt: SubmitReceipt | null;
   failure: { code: string; message: string } | null;
+}
+
+/** A submission as it enters the outbox: pending, due at once, never tried. The same for every store. */
+export function newOutboxItem(item: NewOutboxItem, now: Date): OutboxItem {
+  return {
+    ...item,
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: now.toISOString(),
+    lastError: null,
+    receipt: null,
+    failure: null,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
 }
 
 /** What a delivery attempt's outcome changes in an item: the same rule for every store. */
