@@ -1,12 +1,8 @@
 import os from 'node:os';
 import { z } from 'zod';
-import {
-  DEVELOPMENT_HYBRID_CONNECTION,
-  DEVELOPMENT_KEYS,
-  DEVELOPMENT_LISTEN_KEY,
-  DEVELOPMENT_LISTEN_KEY_NAME,
-} from '../relay/development-keys.js';
+import { DEVELOPMENT_KEYS, DEVELOPMENT_LISTEN_KEY, DEVELOPMENT_LISTEN_KEY_NAME } from '../relay/development-keys.js';
 import { isLoopbackUrl } from '../relay/relay-urls.js';
+import { relaySenderFields } from '../relay/relay-sender-settings.js';
 
 /**
  * Settings of `npm run link-service`, from environment variables (an on-prem service is configured
@@ -30,18 +26,11 @@ export const linkServiceSettingsSchema = z
     relayUrl: z
       .url({ protocol: /^(https?|wss?)$/, error: 'must be the http(s) base URL of the relay namespace' })
       .default('http://127.0.0.1:3300'),
-    hybridConnection: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a hybrid connection name')
-      .default(DEVELOPMENT_HYBRID_CONNECTION),
+    // The same hybrid connection name and token lifetime rules as the senders'.
+    hybridConnection: relaySenderFields.hybridConnection,
     keyName: z.string().min(1).default(DEVELOPMENT_LISTEN_KEY_NAME),
     key: z.string().min(1).default(DEVELOPMENT_LISTEN_KEY),
-    tokenTtlSeconds: z
-      .number()
-      .int()
-      .min(60)
-      .max(7 * 24 * 3600)
-      .default(3600),
+    tokenTtlSeconds: relaySenderFields.tokenTtlSeconds,
     erpEndpoints: z
       .array(z.url({ protocol: /^https?$/, error: 'must be the http(s) base URL of an ERP node' }))
       .min(1)
