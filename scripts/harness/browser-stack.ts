@@ -3,6 +3,7 @@ import { after, before } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { startAppStack, type AppStack } from './app-stack.js';
 import { launchChromium } from './chromium.js';
+import { snapshotPagesOnFailure } from './failure-snapshots.js';
 
 export interface BrowserStack {
   readonly stack: AppStack;
@@ -13,6 +14,7 @@ export interface BrowserStack {
 export function useOnpremStackAndChromium(): BrowserStack {
   let stack: AppStack | undefined;
   let browser: Browser | undefined;
+  snapshotPagesOnFailure(() => browser);
   before(async () => {
     [stack, browser] = await Promise.all([startAppStack(null, { target: 'onprem' }), launchChromium()]);
   });

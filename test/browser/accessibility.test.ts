@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/harness/chromium.js';
+import { snapshotPagesOnFailure } from '../../scripts/harness/failure-snapshots.js';
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
 import { arriveAt } from '../../scripts/harness/arrival.js';
 
@@ -14,6 +15,7 @@ const axeSource = (createRequire(import.meta.url)('axe-core') as { source: strin
 
 let stack: AppStack;
 let browser: Browser;
+snapshotPagesOnFailure(() => browser);
 before(async () => {
   [stack, browser] = await Promise.all([startAppStack(null), launchChromium()]);
 });

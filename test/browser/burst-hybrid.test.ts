@@ -15,6 +15,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/harness/chromium.js';
+import { snapshotPagesOnFailure } from '../../scripts/harness/failure-snapshots.js';
 import { startHybridStack, type HybridStack } from '../../scripts/harness/hybrid-stack.js';
 import { waitFor } from '../../scripts/harness/relay.js';
 import { erpBookings, erpEntries } from '../faults/web.js';
@@ -24,6 +25,7 @@ import { arriveAt } from '../../scripts/harness/arrival.js';
 
 let stack: HybridStack;
 let browser: Browser;
+snapshotPagesOnFailure(() => browser);
 const WEEK = '2026-W51';
 const MONDAY = '2026-12-14';
 

@@ -10,10 +10,12 @@ import soap from 'soap';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
 import { launchChromium } from '../../scripts/harness/chromium.js';
+import { snapshotPagesOnFailure } from '../../scripts/harness/failure-snapshots.js';
 import { arriveAt } from '../../scripts/harness/arrival.js';
 
 let stack: AppStack;
 let browser: Browser;
+snapshotPagesOnFailure(() => browser);
 const shots = path.join(PROJECT_ROOT, 'test-results');
 
 before(async () => {

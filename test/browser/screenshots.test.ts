@@ -7,6 +7,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/harness/chromium.js';
+import { snapshotPagesOnFailure } from '../../scripts/harness/failure-snapshots.js';
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
 import { arriveAt } from '../../scripts/harness/arrival.js';
@@ -18,6 +19,7 @@ const WEEK = '/week/2026-W50';
 
 let stack: AppStack;
 let browser: Browser;
+snapshotPagesOnFailure(() => browser);
 before(async () => {
   mkdirSync(DIR, { recursive: true });
   [stack, browser] = await Promise.all([startAppStack(null), launchChromium()]);

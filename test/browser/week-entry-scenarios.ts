@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/harness/chromium.js';
+import { snapshotPagesOnFailure } from '../../scripts/harness/failure-snapshots.js';
 import { startAppStack, type AppStack, type Target } from '../../scripts/harness/app-stack.js';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
 import { arriveAt } from '../../scripts/harness/arrival.js';
@@ -16,6 +17,7 @@ const shots = path.join(PROJECT_ROOT, 'test-results');
 
 /** The same browser scenarios run against each target (test/browser/week-entry-*.test.ts). */
 export function weekEntryScenarios(target: Target): void {
+  snapshotPagesOnFailure(() => browser);
   before(async () => {
     mkdirSync(shots, { recursive: true });
     [stack, browser] = await Promise.all([startAppStack(null, { target }), launchChromium()]);

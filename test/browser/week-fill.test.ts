@@ -6,11 +6,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/harness/chromium.js';
+import { snapshotPagesOnFailure } from '../../scripts/harness/failure-snapshots.js';
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
 import { arriveAt } from '../../scripts/harness/arrival.js';
 
 let stack: AppStack;
 let browser: Browser;
+snapshotPagesOnFailure(() => browser);
 
 before(async () => {
   const calendar = { confirmSubmit: true };

@@ -5,11 +5,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/harness/chromium.js';
+import { snapshotPagesOnFailure } from '../../scripts/harness/failure-snapshots.js';
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
 import { arriveAt } from '../../scripts/harness/arrival.js';
 
 let stack: AppStack;
 let browser: Browser;
+snapshotPagesOnFailure(() => browser);
 
 before(async () => {
   const calendar = { confirmSubmit: true, holidays: [{ date: '2026-11-11', name: 'Armistice' }] };
@@ -101,10 +103,13 @@ test('non-working days are marked in words and hidden at once; the choice surviv
   assert.match((await wednesday.textContent()) ?? '', /Holiday: Armistice/);
   const sunday = page.getByLabel('Hours for P-1021 Data warehouse on Sunday 15 November');
   assert.ok(await sunday.isVisible());
+  // Wait for the request that remembers the choice: waitForLoadState('networkidle') returns at once
+  // when the page was idle before the click, and the reload then raced that request.
+  const remembered = page.waitForResponse((r) => r.url().endsWith('/2026-W46/view') && r.request().method() === 'POST');
   await page.getByRole('button', { name: 'Hide non-working days' }).click();
   await sunday.waitFor({ state: 'hidden' });
   assert.equal(await page.getByRole('button', { name: 'Show non-working days' }).getAttribute('aria-pressed'), 'true');
-  await page.waitForLoadState('networkidle');
+  assert.equal((await remembered).status(), 204);
   await page.reload();
   assert.ok(!(await sunday.isVisible()), 'hidden after a reload too');
 });

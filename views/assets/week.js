@@ -679,6 +679,7 @@
       if (note) note.textContent = hide ? msg.msgNonworkingHidden || "" : "";
       fetch("/week/" + encodeURIComponent(page2.week) + "/view", {
         method: "POST",
+        keepalive: true,
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRF-Token": page2.csrf },
         body: JSON.stringify({ hideNonWorking: hide })

@@ -25,8 +25,10 @@ export function startNonWorkingToggle(page: WeekPage): void {
     toggle.setAttribute('aria-pressed', hide ? 'true' : 'false');
     toggle.textContent = (hide ? toggle.dataset.labelShow : toggle.dataset.labelHide) ?? null;
     if (note) note.textContent = hide ? msg.msgNonworkingHidden || '' : '';
+    // keepalive: a click on "Next week" right after this must not cancel the request that remembers it.
     fetch('/week/' + encodeURIComponent(page.week) + '/view', {
       method: 'POST',
+      keepalive: true,
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': page.csrf },
       body: JSON.stringify({ hideNonWorking: hide }),
