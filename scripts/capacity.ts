@@ -5,12 +5,15 @@
  *   npm run capacity -- --preset study-2010
  *   npm run capacity -- --preset azure-2026 --capacity-rps 500 --json
  *   npm run capacity -- --input my-plan.json --employees 25000
+ *   npm run capacity -- --simulate [--cpu-ms 5.57] [--svg chart.svg]    (preset azure-2026 by default)
  *
  * Inputs come from a preset (config/capacity/NAME.json) or a JSON file, then flags (flags win).
  * The per-instance capacity defaults to bench/results.json (friday_flow.onprem.rps, else
- * friday_flow.onprem_cluster.rps). Exit 0 on success, 2 on bad flags, inputs or a missing capacity.
+ * friday_flow.onprem_cluster.rps); the simulation's CPU per request to the same file's
+ * friday_flow.cloud (else .onprem) app_cpu_ms_per_request. Exit 0 on success, 2 on bad flags, inputs
+ * or a missing capacity or CPU figure.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readBenchCapacity } from './capacity/bench-capacity.js';
@@ -24,13 +27,20 @@ import {
   needsCapacity,
   parseCliArgs,
   validFlagList,
+  type CliArgs,
   type RawInputs,
 } from './capacity/inputs.js';
 import { planCapacity } from './capacity/plan.js';
+import { runSimulation, setUpSimulation } from './capacity/simulate-command.js';
+import { SIM_FIELDS, SIM_OTHER_FLAGS } from './capacity/simulation-inputs.js';
+import { formatSlots, slotsJson } from './capacity/slots-format.js';
+import { slotsSvg } from './capacity/slots-svg.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PRESET_DIR = path.join(ROOT, 'config/capacity');
 const DEFAULT_BENCH = path.join(ROOT, 'bench/results.json');
+/** The preset --simulate uses when none is given: its `simulation` block has the per-second prices. */
+const SIMULATION_PRESET = 'azure-2026';
 const EX_USAGE = 2;
 
 class UsageError extends Error {}
@@ -47,24 +57,35 @@ function presets(): string[] {
 }
 
 function help(): string {
-  const width = Math.max(
-    ...[...OTHER_FLAGS.map((o) => `${o.flag} ${o.value ?? ''}`), ...FIELDS.map((f) => `${f.flag} N`)].map(
-      (s) => s.length,
-    ),
-  );
+  const flags = [...OTHER_FLAGS, ...SIM_OTHER_FLAGS].map((o) => `${o.flag}${o.value ? ` ${o.value}` : ''}`);
+  const placeholder = (kind: string) =>
+    kind === 'gb' ? 'binary|decimal' : kind === 'instances' ? 'auto|N' : kind === 'time' ? 'HH:MM' : 'N';
+  const fields = [...FIELDS, ...SIM_FIELDS].map((f) => `${f.flag} ${placeholder(f.kind)}`);
+  const width = Math.max(...[...flags, ...fields].map((s) => s.length));
   const line = (flag: string, text: string) => `  ${flag.padEnd(width)}  ${text}`;
   return [
     'usage: npm run capacity -- [--preset NAME | --input FILE] [input flags] [--json]',
+    '       npm run capacity -- --simulate [--preset NAME | --input FILE] [input and simulation flags] [--json] [--svg FILE]',
     '',
     'Plans one Friday: requests/s, redirects/s on-prem, instances needed, cost per item with its formula.',
-    'Flags override the preset or file. JSON files use the input names (employees, shareEntering, ...).',
+    `--simulate: the same Friday slot by slot on Container Apps (preset ${SIMULATION_PRESET} unless one is given).`,
+    'Flags override the preset or file. JSON files use the input names (employees, shareEntering, ...);',
+    'the simulation\'s inputs go in a "simulation" object.',
     '',
-    ...OTHER_FLAGS.map((o) => line(`${o.flag}${o.value ? ` ${o.value}` : ''}`, o.help)),
+    ...[...OTHER_FLAGS, ...SIM_OTHER_FLAGS].map((o, k) => line(flags[k]!, o.help)),
     '',
     'inputs:',
     ...FIELDS.map((f) =>
       line(
-        `${f.flag} ${f.kind === 'gb' ? 'binary|decimal' : f.kind === 'instances' ? 'auto|N' : 'N'}`,
+        `${f.flag} ${placeholder(f.kind)}`,
+        `${f.help} [${f.key}]${f.default !== undefined ? ` (default ${f.default})` : ''}`,
+      ),
+    ),
+    '',
+    'simulation inputs (--simulate; employees, share and window hours come from the inputs above):',
+    ...SIM_FIELDS.map((f) =>
+      line(
+        `${f.flag} ${placeholder(f.kind)}`,
         `${f.help} [${f.key}]${f.default !== undefined ? ` (default ${f.default})` : ''}`,
       ),
     ),
@@ -90,7 +111,10 @@ function readJsonFile(file: string, what: string): unknown {
   }
 }
 
-function fileLayer(preset: string | undefined, input: string | undefined): { raw: RawInputs; origin?: string } {
+function fileLayer(
+  preset: string | undefined,
+  input: string | undefined,
+): { raw: RawInputs; json?: unknown; origin?: string } {
   if (preset === undefined && input === undefined) return { raw: {} };
   let origin: string;
   let json: unknown;
@@ -106,7 +130,34 @@ function fileLayer(preset: string | undefined, input: string | undefined): { raw
   }
   const parsed = inputsFromJson(json, origin);
   if (!parsed.ok) throw new UsageError(parsed.problems.join('\n'));
-  return { raw: parsed.value, origin };
+  return { raw: parsed.value, json, origin };
+}
+
+/** The path as given relative to the working directory when below it, else absolute. */
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') ? relative : file;
+}
+
+/** --simulate: every problem at once (exit 2), else the table or JSON, and the chart if asked. */
+function simulate(cli: CliArgs): number {
+  const file = fileLayer(cli.input === undefined ? (cli.preset ?? SIMULATION_PRESET) : undefined, cli.input);
+  const benchPath = cli.benchResults !== undefined ? path.resolve(cli.benchResults) : DEFAULT_BENCH;
+  const setup = setUpSimulation(cli, file, { path: benchPath, shown: shown(benchPath) });
+  if (!setup.ok)
+    throw new UsageError(`${setup.problems.join('\n')}\n(npm run capacity -- --help lists the inputs and their flags)`);
+  const sim = runSimulation(setup.value);
+  if (cli.json) process.stdout.write(`${JSON.stringify(slotsJson(sim), null, 2)}\n`);
+  else process.stdout.write(formatSlots(sim));
+  if (cli.svg !== undefined) {
+    try {
+      writeFileSync(path.resolve(cli.svg), slotsSvg(sim));
+    } catch (err) {
+      throw new UsageError(`cannot write the chart to ${cli.svg}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+    }
+    process.stderr.write(`chart written to ${cli.svg}\n`);
+  }
+  return 0;
 }
 
 function run(argv: string[]): number {
@@ -121,6 +172,7 @@ function run(argv: string[]): number {
     process.stdout.write(help());
     return 0;
   }
+  if (cli.simulate) return simulate(cli);
   const file = fileLayer(cli.preset, cli.input);
   const checked = checkInputs(mergeInputs(file.raw, cli.flags));
   if (!checked.ok)
@@ -144,8 +196,7 @@ function run(argv: string[]): number {
         );
       }
       inputs.instanceCapacityRps = bench.rps;
-      const shown = path.relative(process.cwd(), benchFile);
-      inputs.instanceCapacitySource = `${shown && !shown.startsWith('..') ? shown : benchFile} ${bench.field}`;
+      inputs.instanceCapacitySource = `${shown(benchFile)} ${bench.field}`;
     }
   }
 

@@ -24,8 +24,8 @@ export function capacityFromBenchResults(json: unknown): BenchCapacity {
   return { ok: false, problem: 'it has neither friday_flow.onprem.rps nor friday_flow.onprem_cluster.rps' };
 }
 
-/** Reads the results file; a missing or unreadable file, bad JSON or a missing field is a problem to report. */
-export function readBenchCapacity(file: string): BenchCapacity {
+/** The results file as JSON; a missing or unreadable file or bad JSON is a problem naming the file. */
+export function readBenchJson(file: string): { ok: true; json: unknown } | { ok: false; problem: string } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -36,12 +36,17 @@ export function readBenchCapacity(file: string): BenchCapacity {
       problem: code === 'ENOENT' ? `${file} not found` : `${file} unreadable (${code ?? (err as Error).message})`,
     };
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return { ok: true, json: JSON.parse(text) };
   } catch (err) {
     return { ok: false, problem: `${file} is not JSON (${(err as Error).message})` };
   }
-  const found = capacityFromBenchResults(json);
+}
+
+/** Reads the results file; a missing or unreadable file, bad JSON or a missing field is a problem to report. */
+export function readBenchCapacity(file: string): BenchCapacity {
+  const read = readBenchJson(file);
+  if (!read.ok) return read;
+  const found = capacityFromBenchResults(read.json);
   return found.ok ? found : { ok: false, problem: `${file}: ${found.problem}` };
 }

@@ -16,9 +16,12 @@ export function rate(x: number): string {
   return x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
-/** An amount in the cost column: cents, or four decimals when cents would show a non-zero as $0.00. */
+/**
+ * An amount in the cost column: cents from $0.10, four decimals below, so that prorated lines keep
+ * two significant digits ($0.0656 of relay, $0.0025 of storage) instead of rounding to $0.07 or $0.00.
+ */
 export function money(x: number): string {
-  const digits = x !== 0 && Math.abs(x) < 0.005 ? 4 : 2;
+  const digits = x !== 0 && Math.abs(x) < 0.1 ? 4 : 2;
   return `$${x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
 }
 
@@ -46,10 +49,12 @@ export function formulas(plan: CapacityPlan): Record<'avg' | 'peak' | 'redirects
       ? `max(minimum ${num(i.instancesMinimum)}, ceil(${num(plan.requestsPerSecondPeak, 2)} ÷ ${num(i.instanceCapacityRps ?? NaN, 2)} requests/s per instance) = ${plan.instancesForPeak})` +
         (i.instanceCapacitySource ? `; capacity from ${i.instanceCapacitySource}` : '')
       : `fixed by the input instances = ${i.instances} (peak puts ${num(plan.requestsPerSecondPeak / i.instances, 2)} requests/s on each)`;
+  const perMonth = `${num(i.hoursPerMonth)} h/month`;
+  const relayHours = num(i.relayHours ?? i.billedHours);
   const relay =
     i.relayPricePerConnectionMonth !== undefined
-      ? `${num(i.relayListeners)} connections × ${price(i.relayPricePerConnectionMonth)}/connection-month`
-      : `${num(i.relayListeners)} listeners × ${num(i.relayHours ?? i.billedHours)} h × ${price(i.relayPricePerListenerHour ?? 0)}/listener-hour`;
+      ? `${num(i.relayListeners)} connections × ${price(i.relayPricePerConnectionMonth)}/connection-month × ${relayHours} h ÷ ${perMonth}`
+      : `${num(i.relayListeners)} listeners × ${relayHours} h × ${price(i.relayPricePerListenerHour ?? 0)}/listener-hour`;
   return {
     avg: `${num(i.employees)} employees × ${num(i.shareEntering)} × ${num(i.requestsPerEntry)} requests ÷ ${perWindow}`,
     peak: `${num(plan.requestsPerSecondAvg, 2)} × peak factor ${num(i.peakFactor)}`,
@@ -57,7 +62,7 @@ export function formulas(plan: CapacityPlan): Record<'avg' | 'peak' | 'redirects
     instances,
     compute: `${num(plan.instancesNeeded)} instances × ${price(i.instancePricePerHour)}/h × ${num(i.billedHours)} h`,
     bandwidth: `${num(plan.entries)} entries × (${num(i.kbOutPerEntry)} KB × ${price(i.pricePerGbOut)} + ${num(i.kbInPerEntry)} KB × ${price(i.pricePerGbIn)}) ÷ ${kbGb}`,
-    storage: `${num(plan.entries)} × ${num(i.sessionKbPerUser)} KB ÷ ${kbGb} × ${price(i.storagePricePerGbMonth)}/GB-month × ${num(i.storageMonths)} month`,
+    storage: `${num(plan.entries)} × ${num(i.sessionKbPerUser)} KB ÷ ${kbGb} × ${price(i.storagePricePerGbMonth)}/GB-month × ${num(i.storageHours ?? i.windowHours)} h ÷ ${perMonth}`,
     store_transactions: `${num(plan.requests)} requests × ${num(i.storeTransactionsPerRequest)} ÷ 10,000 × ${price(i.storePricePer10k)}`,
     relay,
     access_control: `${num(plan.entries)} entries × ${num(i.authTransactionsPerEntry)} ÷ 100,000 × ${price(i.authPricePer100k)}`,

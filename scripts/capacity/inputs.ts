@@ -2,8 +2,14 @@
  * The planner's inputs: what they are, their flags, and how a JSON file (or preset) and the
  * command-line flags are read, merged (flags win) and checked. Pure: no file or process access.
  *
- * Every problem is collected, so one run reports all bad flags and values at once.
+ * Every problem is collected, so one run reports all bad flags and values at once. The
+ * simulation's own inputs (`--simulate`) are in simulation-inputs.ts; their flags are read here too,
+ * so that one pass over the command line reports every bad flag.
  */
+import { checkNumber, numberFromFlag, type NumberKind, type Result } from './checks.js';
+import { SIM_FIELDS, SIM_OTHER_FLAGS, type SimFieldSpec } from './simulation-inputs.js';
+
+export type { Result } from './checks.js';
 
 /** How many KB make one GB: `binary` 1024 × 1024 (the default), `decimal` 1000 × 1000. */
 export type GbConvention = 'binary' | 'decimal';
@@ -38,14 +44,23 @@ export interface CapacityInputs {
   pricePerGbIn: number;
   sessionKbPerUser: number;
   storagePricePerGbMonth: number;
-  storageMonths: number;
+  /**
+   * Hours the session data is kept each Friday (default windowHours): storage is paid pro rata
+   * temporis, storageHours of the hoursPerMonth of a month, as the 2010 study does (4 of 730 h).
+   */
+  storageHours?: number;
+  /** Hours in a billed month (730 = 8,760 h ÷ 12, the figure Azure's price lists use). */
+  hoursPerMonth: number;
   storeTransactionsPerRequest: number;
   storePricePer10k: number;
   relayListeners: number;
   /** Exactly one of the two relay prices is set. */
   relayPricePerConnectionMonth?: number;
   relayPricePerListenerHour?: number;
-  /** Listener-hours charged per listener each Friday (per-listener-hour pricing only); default billedHours. */
+  /**
+   * Hours each relay connection (listener) is charged to the Friday; default billedHours. Per
+   * connection-month it is a share of the month (relayHours ÷ hoursPerMonth), per listener-hour a count.
+   */
   relayHours?: number;
   authTransactionsPerEntry: number;
   authPricePer100k: number;
@@ -56,7 +71,7 @@ export interface CapacityInputs {
 
 export type InputKey = Exclude<keyof CapacityInputs, 'instanceCapacitySource'>;
 
-type Kind = 'count' | 'amount' | 'positive' | 'share' | 'instances' | 'gb';
+type Kind = NumberKind | 'instances' | 'gb';
 
 export interface FieldSpec {
   key: InputKey;
@@ -65,7 +80,7 @@ export interface FieldSpec {
   help: string;
   /** Used when neither the file nor a flag gives the value. */
   default?: number | string;
-  /** May stay unset (capacity, the relay price not used, relayHours). */
+  /** May stay unset (capacity, the relay price not used; storageHours and relayHours get their default after the check). */
   optional?: boolean;
 }
 
@@ -105,11 +120,18 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'sessionKbPerUser', flag: '--session-kb', kind: 'amount', help: 'session and draft KB per user' },
   { key: 'storagePricePerGbMonth', flag: '--storage-price', kind: 'amount', help: 'storage, $ per GB-month' },
   {
-    key: 'storageMonths',
-    flag: '--storage-months',
+    key: 'storageHours',
+    flag: '--storage-hours',
     kind: 'amount',
-    default: 1,
-    help: 'GB-months billed per GB stored',
+    optional: true,
+    help: 'hours the session data is kept; storage is paid for those hours of the month (default: window hours)',
+  },
+  {
+    key: 'hoursPerMonth',
+    flag: '--hours-per-month',
+    kind: 'positive',
+    default: 730,
+    help: 'hours in a billed month, to prorate storage and relay per connection-month',
   },
   {
     key: 'storeTransactionsPerRequest',
@@ -138,7 +160,7 @@ export const FIELDS: readonly FieldSpec[] = [
     flag: '--relay-hours',
     kind: 'amount',
     optional: true,
-    help: 'listener-hours per listener (default: billed hours)',
+    help: 'hours each relay connection is charged: a share of the month, or listener-hours (default: billed hours)',
   },
   {
     key: 'authTransactionsPerEntry',
@@ -173,14 +195,14 @@ export const OTHER_FLAGS: readonly { flag: string; value?: string; help: string 
   {
     flag: '--bench-results',
     value: 'FILE',
-    help: 'bench results to read the capacity from (default bench/results.json)',
+    help: 'bench results to read the capacity, or the CPU per request, from (default bench/results.json)',
   },
   { flag: '--json', help: 'print JSON instead of the table' },
   { flag: '--help', help: 'this help' },
 ];
 
 export function validFlagList(): string {
-  return [...OTHER_FLAGS.map((o) => o.flag), ...FIELDS.map((f) => f.flag)].join(' ');
+  return [...OTHER_FLAGS, ...FIELDS, ...SIM_OTHER_FLAGS, ...SIM_FIELDS].map((f) => f.flag).join(' ');
 }
 
 /** An input value as read, before checking: a number, or a string for `instances`/`gb` (or from a flag). */
@@ -192,32 +214,33 @@ export interface CliArgs {
   preset?: string;
   input?: string;
   benchResults?: string;
+  /** `--simulate`: the Friday slot by slot instead of the cost plan. */
+  simulate: boolean;
+  /** `--svg FILE`: where the simulation's chart is written. */
+  svg?: string;
   flags: RawInputs;
+  /** The simulation's inputs given as flags, by input name (checked by simulation-inputs.ts). */
+  simFlags: Record<string, unknown>;
 }
 
-export type Result<T> = { ok: true; value: T } | { ok: false; problems: string[] };
-
-const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
-
-function parseFlagValue(field: FieldSpec, text: string): unknown {
-  if (field.kind === 'gb' || (field.kind === 'instances' && text === 'auto')) return text;
-  if (field.kind === 'share' && /%$/.test(text) && NUMBER.test(text.slice(0, -1)))
-    return Number(text.slice(0, -1)) / 100;
-  return NUMBER.test(text) ? Number(text) : text; // a non-number is reported by checkInputs, with its flag
+function parseFlagValue(field: FieldSpec | SimFieldSpec, text: string): unknown {
+  if (field.kind === 'gb' || field.kind === 'time' || (field.kind === 'instances' && text === 'auto')) return text;
+  return numberFromFlag(field.kind, text); // a non-number is reported by the check, with its flag
 }
+
+const SIM_BY_FLAG = new Map(SIM_FIELDS.map((f) => [f.flag, f]));
+const VALUE_FLAGS = new Set([...OTHER_FLAGS, ...SIM_OTHER_FLAGS].filter((o) => o.value).map((o) => o.flag));
 
 /** Reads `--flag value` and `--flag=value`; every unknown flag, missing value or stray word is a problem. */
 export function parseCliArgs(argv: readonly string[]): Result<CliArgs> {
-  const out: CliArgs = { help: false, json: false, flags: {} };
+  const out: CliArgs = { help: false, json: false, simulate: false, flags: {}, simFlags: {} };
   const problems: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
-    if (token === '--help' || token === '-h') {
-      out.help = true;
-      continue;
-    }
-    if (token === '--json') {
-      out.json = true;
+    if (token === '--help' || token === '-h' || token === '--json' || token === '--simulate') {
+      if (token === '--json') out.json = true;
+      else if (token === '--simulate') out.simulate = true;
+      else out.help = true;
       continue;
     }
     if (!token.startsWith('--')) {
@@ -226,8 +249,8 @@ export function parseCliArgs(argv: readonly string[]): Result<CliArgs> {
     }
     const eq = token.indexOf('=');
     const flag = eq >= 0 ? token.slice(0, eq) : token;
-    const isOther = OTHER_FLAGS.some((o) => o.flag === flag && o.value);
-    const field = FIELD_BY_FLAG.get(flag);
+    const isOther = VALUE_FLAGS.has(flag);
+    const field = FIELD_BY_FLAG.get(flag) ?? SIM_BY_FLAG.get(flag);
     if (!isOther && !field) {
       problems.push(`unknown flag ${flag}`);
       if (eq < 0 && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) i++; // skip its value too
@@ -243,13 +266,29 @@ export function parseCliArgs(argv: readonly string[]): Result<CliArgs> {
     if (flag === '--preset') out.preset = value;
     else if (flag === '--input') out.input = value;
     else if (flag === '--bench-results') out.benchResults = value;
-    else out.flags[field!.key] = parseFlagValue(field!, value);
+    else if (flag === '--svg') out.svg = value;
+    else if (SIM_BY_FLAG.has(flag)) out.simFlags[field!.key] = parseFlagValue(field!, value);
+    else out.flags[field!.key as InputKey] = parseFlagValue(field!, value);
   }
   if (out.preset !== undefined && out.input !== undefined) problems.push('give --preset or --input, not both');
+  if (!out.simulate) {
+    const simOnly = Object.keys(out.simFlags).map((k) => SIM_FIELDS.find((f) => f.key === k)!.flag);
+    if (out.svg !== undefined) simOnly.push('--svg');
+    if (simOnly.length) problems.push(`${simOnly.join(', ')}: for --simulate only`);
+  }
   return problems.length ? { ok: false, problems } : { ok: true, value: out };
 }
 
-/** The inputs of a JSON file: keys as in CapacityInputs; keys starting with `_` (sources, notes) are ignored. */
+/** Keys an older file may still use, with what replaced them. */
+const REPLACED: Readonly<Record<string, string>> = {
+  storageMonths:
+    'storageMonths was replaced by storageHours (hours the data is kept; storage = GB × $/GB-month × storageHours ÷ hoursPerMonth)',
+};
+
+/**
+ * The inputs of a JSON file: keys as in CapacityInputs; keys starting with `_` (sources, notes) are
+ * ignored, and `simulation` is the simulation's block (read by simulation-inputs.ts).
+ */
 export function inputsFromJson(json: unknown, origin: string): Result<RawInputs> {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return { ok: false, problems: [`${origin}: expected a JSON object of inputs`] };
@@ -257,8 +296,12 @@ export function inputsFromJson(json: unknown, origin: string): Result<RawInputs>
   const raw: RawInputs = {};
   const problems: string[] = [];
   for (const [key, value] of Object.entries(json)) {
-    if (key.startsWith('_')) continue;
+    if (key.startsWith('_') || key === 'simulation') continue;
     if (key === 'instanceCapacitySource') continue; // written by a previous --json run: harmless
+    if (Object.hasOwn(REPLACED, key)) {
+      problems.push(`${origin}: ${REPLACED[key]}`);
+      continue;
+    }
     if (!FIELD_BY_KEY.has(key)) {
       problems.push(`${origin}: unknown key "${key}" (valid keys: ${FIELDS.map((f) => f.key).join(', ')})`);
       continue;
@@ -268,13 +311,13 @@ export function inputsFromJson(json: unknown, origin: string): Result<RawInputs>
   return problems.length ? { ok: false, problems } : { ok: true, value: raw };
 }
 
-/** Flags win over the file; a relay price given by flag replaces the file's relay price of the other kind. */
+/**
+ * Flags win over the file; a relay price given by flag replaces the file's relay price of the other
+ * kind. The file's relayHours stay: they are how long the connections are charged, whatever the price.
+ */
 export function mergeInputs(file: RawInputs, flags: RawInputs): RawInputs {
   const base = { ...file };
-  if (flags.relayPricePerConnectionMonth !== undefined) {
-    delete base.relayPricePerListenerHour;
-    delete base.relayHours;
-  }
+  if (flags.relayPricePerConnectionMonth !== undefined) delete base.relayPricePerListenerHour;
   if (flags.relayPricePerListenerHour !== undefined) delete base.relayPricePerConnectionMonth;
   return { ...base, ...flags };
 }
@@ -283,34 +326,11 @@ function describe(field: FieldSpec): string {
   return `${field.key} (${field.flag})`;
 }
 
-function checkNumber(field: FieldSpec, value: unknown, problems: string[]): number | undefined {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    problems.push(`${describe(field)}: expected a number, got ${JSON.stringify(value)}`);
-    return undefined;
-  }
-  switch (field.kind) {
-    case 'count':
-      if (!Number.isInteger(value) || value < 0)
-        problems.push(`${describe(field)}: expected a whole number ≥ 0, got ${value}`);
-      break;
-    case 'share':
-      if (value < 0 || value > 1) problems.push(`${describe(field)}: expected a share between 0 and 1, got ${value}`);
-      break;
-    case 'positive':
-      if (value <= 0) problems.push(`${describe(field)}: expected a number > 0, got ${value}`);
-      break;
-    default:
-      if (value < 0) problems.push(`${describe(field)}: expected a number ≥ 0, got ${value}`);
-  }
-  return value;
-}
-
-/** Applies the defaults and checks every value; reports all missing and bad values together. */
-export function checkInputs(raw: RawInputs): Result<CapacityInputs> {
-  const problems: string[] = [];
+/** Applies the defaults to `fields` and checks their values; every missing and bad value is collected. */
+function checkFields(raw: RawInputs, fields: readonly FieldSpec[], problems: string[]): Record<string, unknown> {
   const missing: string[] = [];
   const out: Record<string, unknown> = {};
-  for (const field of FIELDS) {
+  for (const field of fields) {
     const value = raw[field.key] ?? field.default;
     if (value === undefined) {
       if (!field.optional) missing.push(describe(field));
@@ -325,11 +345,32 @@ export function checkInputs(raw: RawInputs): Result<CapacityInputs> {
       else if (typeof value === 'number' && Number.isInteger(value) && value >= 1) out[field.key] = value;
       else problems.push(`${describe(field)}: expected auto or a whole number ≥ 1, got ${JSON.stringify(value)}`);
     } else {
-      const n = checkNumber(field, value, problems);
+      const n = checkNumber(describe(field), field.kind, value, problems);
       if (n !== undefined) out[field.key] = n;
     }
   }
   if (missing.length) problems.unshift(`missing input${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
+  return out;
+}
+
+/** Checks only `keys` (with their defaults): what --simulate takes from the plan's inputs. */
+export function checkSomeInputs<K extends InputKey>(
+  raw: RawInputs,
+  keys: readonly K[],
+): Result<Pick<CapacityInputs, K>> {
+  const problems: string[] = [];
+  const out = checkFields(
+    raw,
+    FIELDS.filter((f) => (keys as readonly InputKey[]).includes(f.key)),
+    problems,
+  );
+  return problems.length ? { ok: false, problems } : { ok: true, value: out as Pick<CapacityInputs, K> };
+}
+
+/** Applies the defaults and checks every value; reports all missing and bad values together. */
+export function checkInputs(raw: RawInputs): Result<CapacityInputs> {
+  const problems: string[] = [];
+  const out = checkFields(raw, FIELDS, problems);
   const perMonth = raw.relayPricePerConnectionMonth !== undefined;
   const perHour = raw.relayPricePerListenerHour !== undefined;
   if (perMonth && perHour) {
@@ -341,13 +382,11 @@ export function checkInputs(raw: RawInputs): Result<CapacityInputs> {
       'relay: missing price: relayPricePerConnectionMonth (--relay-price-month) or relayPricePerListenerHour (--relay-price-hour)',
     );
   }
-  if (perMonth && raw.relayHours !== undefined) {
-    problems.push('relayHours (--relay-hours) applies to per-listener-hour pricing only');
-  }
   if (problems.length) return { ok: false, problems };
   const inputs = out as unknown as CapacityInputs;
-  if (inputs.relayPricePerListenerHour !== undefined && inputs.relayHours === undefined)
-    inputs.relayHours = inputs.billedHours;
+  // Defaults that depend on another input: data kept for the window, connections charged for the billed hours.
+  inputs.storageHours ??= inputs.windowHours;
+  inputs.relayHours ??= inputs.billedHours;
   return { ok: true, value: inputs };
 }
 

@@ -11,12 +11,15 @@ import { KB_PER_GB, type CapacityInputs } from './inputs.js';
  *   instances          = max(minimum, ceil(peak rps / capacity)), or the fixed count when one is given
  *   compute            = instances × price per hour × billed hours
  *   bandwidth          = entries × (KB out × price out + KB in × price in) / KB per GB
- *   storage            = entries × session KB / KB per GB × price per GB-month × months
+ *   storage            = entries × session KB / KB per GB × price per GB-month × storage hours / hours per month
  *   store transactions = requests × transactions per request / 10,000 × price per 10,000
- *   relay              = listeners × price per connection-month, or listeners × hours × price per listener-hour
+ *   relay              = listeners × price per connection-month × relay hours / hours per month,
+ *                        or listeners × relay hours × price per listener-hour
  *   access control     = entries × auth transactions per entry / 100,000 × price per 100,000
  *
  * KB per GB is 1024 × 1024 (binary, the default) or 1000 × 1000 (decimal): see the `gb` input.
+ * Monthly prices are prorated to the hours used ("au prorata temporis", as the 2010 study does):
+ * sessions are kept a few hours of the month's 730, the connections are needed for the billed hours.
  */
 
 export const COST_KEYS = ['compute', 'bandwidth', 'storage', 'store_transactions', 'relay', 'access_control'] as const;
@@ -63,15 +66,17 @@ export function planCapacity(inputs: CapacityInputs): CapacityPlan {
   }
 
   const kbPerGb = KB_PER_GB[inputs.gb];
+  const relayHours = inputs.relayHours ?? inputs.billedHours;
   const relay =
     inputs.relayPricePerConnectionMonth !== undefined
-      ? inputs.relayListeners * inputs.relayPricePerConnectionMonth
-      : inputs.relayListeners * (inputs.relayHours ?? inputs.billedHours) * (inputs.relayPricePerListenerHour ?? 0);
+      ? (inputs.relayListeners * inputs.relayPricePerConnectionMonth * relayHours) / inputs.hoursPerMonth
+      : inputs.relayListeners * relayHours * (inputs.relayPricePerListenerHour ?? 0);
+  const monthsStored = (inputs.storageHours ?? inputs.windowHours) / inputs.hoursPerMonth;
   const parts: Record<CostKey, number> = {
     compute: instancesNeeded * inputs.instancePricePerHour * inputs.billedHours,
     bandwidth:
       (entries * (inputs.kbOutPerEntry * inputs.pricePerGbOut + inputs.kbInPerEntry * inputs.pricePerGbIn)) / kbPerGb,
-    storage: ((entries * inputs.sessionKbPerUser) / kbPerGb) * inputs.storagePricePerGbMonth * inputs.storageMonths,
+    storage: ((entries * inputs.sessionKbPerUser) / kbPerGb) * inputs.storagePricePerGbMonth * monthsStored,
     store_transactions: ((requests * inputs.storeTransactionsPerRequest) / 10_000) * inputs.storePricePer10k,
     relay,
     access_control: ((entries * inputs.authTransactionsPerEntry) / 100_000) * inputs.authPricePer100k,

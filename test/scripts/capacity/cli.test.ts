@@ -28,12 +28,15 @@ test('cli: --preset study-2010 --json exits 0 with the study figures', () => {
   assert.deepEqual(doc.costs, {
     compute: 2.88, // 2 × 0.24 × 6
     bandwidth: 1.068115, // 16,000 × 70 / 1,048,576
-    storage: 0.457764, // 16,000 × 200 / 1,048,576 × 0.15
+    storage: 0.002508, // 16,000 × 200 / 1,048,576 × 0.15 × 4 h / 730 h = 1.8310546875 / 730
     store_transactions: 0.96, // 960,000 / 10,000 × 0.01
-    relay: 7.98, // 2 × 3.99
+    relay: 0.065589, // 2 × 3.99 × 6 h / 730 h = 47.88 / 730
     access_control: 0.6368, // 0.32 × 1.99
-    total: 13.982679,
+    total: 5.613013, // 2.88 + 1.068115234375 + 0.96 + 0.6368 + (1.8310546875 + 47.88) / 730
   });
+  assert.equal(doc.inputs.storageHours, 4);
+  assert.equal(doc.inputs.relayHours, 6);
+  assert.equal(doc.inputs.hoursPerMonth, 730);
 });
 
 test('cli: the table, with a flag overriding the preset', () => {

@@ -45,7 +45,23 @@ test('a relay price flag of the other kind replaces the preset one (no "both" er
   assert.ok(checked.ok, checked.ok ? '' : checked.problems.join('\n'));
   assert.equal(checked.value.relayPricePerConnectionMonth, undefined);
   assert.equal(checked.value.relayPricePerListenerHour, 0.0134);
-  assert.equal(checked.value.relayHours, 6); // the billed hours
+  assert.equal(checked.value.relayHours, 6); // the preset's hours stay, whatever the price's kind
+});
+
+test('--relay-hours and --storage-hours apply to the study preset (per connection-month too)', () => {
+  const checked = checkInputs(mergeInputs(study(), flags('--relay-hours', '730', '--storage-hours=24').flags));
+  assert.ok(checked.ok, checked.ok ? '' : checked.problems.join('\n'));
+  assert.equal(checked.value.relayPricePerConnectionMonth, 3.99);
+  assert.equal(checked.value.relayHours, 730);
+  assert.equal(checked.value.storageHours, 24);
+  // 2 × 3.99 × 730 / 730 = 7.98, a whole month
+  assert.ok(Math.abs(planCapacity(checked.value).costs.relay - 7.98) < 1e-9);
+  const bad = checkInputs(mergeInputs(study(), flags('--hours-per-month', '0', '--storage-hours', '-1').flags));
+  assert.ok(!bad.ok);
+  assert.deepEqual(bad.problems, [
+    'storageHours (--storage-hours): expected a number ≥ 0, got -1',
+    'hoursPerMonth (--hours-per-month): expected a number > 0, got 0',
+  ]);
 });
 
 test('--instances auto over the study preset sizes from --capacity-rps', () => {
@@ -101,14 +117,21 @@ test('a JSON file: keys starting with _ are notes, unknown keys are refused with
   assert.ok(!bad.ok);
   assert.match(bad.problems[0]!, /^f\.json: unknown key "employes" \(valid keys: employees, shareEntering,/);
   assert.ok(!inputsFromJson([1, 2], 'f.json').ok);
+  const old = inputsFromJson({ storageMonths: 1 }, 'old.json');
+  assert.ok(!old.ok);
+  assert.match(old.problems[0]!, /^old\.json: storageMonths was replaced by storageHours/);
+  assert.deepEqual(inputsFromJson({ simulation: { peakShare: 0.5 } }, 'f.json'), { ok: true, value: {} });
 });
 
-test('defaults: storage months 1, redirect share 1, instances auto, minimum 1, binary GB', () => {
+test('defaults: storage for the window hours, relay for the billed hours, 730 h a month, redirect share 1, instances auto, minimum 1, binary GB', () => {
   const raw = study();
-  for (const key of ['storageMonths', 'redirectShare', 'instances', 'instancesMinimum', 'gb'] as const) delete raw[key];
+  const keys = ['storageHours', 'relayHours', 'hoursPerMonth', 'redirectShare', 'instances', 'instancesMinimum', 'gb'];
+  for (const key of keys as (keyof RawInputs)[]) delete raw[key];
   const checked = checkInputs(raw);
   assert.ok(checked.ok);
-  assert.equal(checked.value.storageMonths, 1);
+  assert.equal(checked.value.storageHours, 4); // windowHours
+  assert.equal(checked.value.relayHours, 6); // billedHours
+  assert.equal(checked.value.hoursPerMonth, 730);
   assert.equal(checked.value.redirectShare, 1);
   assert.equal(checked.value.instances, 'auto');
   assert.equal(checked.value.instancesMinimum, 1);

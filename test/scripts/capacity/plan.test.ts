@@ -29,7 +29,8 @@ function close(actual: number, expected: number, what: string) {
   assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: ${actual} is not ${expected}`);
 }
 
-// The 2010 study, by hand:
+// The 2010 study, by hand. Storage and relay are prorated as the study does ("au prorata temporis"):
+// paid for the hours they are used, of a 730-hour month.
 //   entries            = 20,000 × 0.8                                   = 16,000
 //   requests           = 16,000 × 30                                    = 480,000
 //   average rps        = 480,000 / (4 × 3600) = 480,000 / 14,400        = 33.333… ("an average of 33 requests per second")
@@ -38,21 +39,25 @@ function close(actual: number, expected: number, what: string) {
 //   instances          = 2 medium instances (fixed by the study)
 //   compute            = 2 × $0.24 × 6 h                                = $2.88
 //   bandwidth          = 16,000 × (400 × 0.15 + 100 × 0.10) / 1,048,576 = 1,120,000 / 1,048,576 = $1.068115234375 → $1.07
-//   storage            = 16,000 × 200 / 1,048,576 GB × $0.15 × 1 month  = 3.0517578125 × 0.15 = $0.457763671875 → $0.46
+//   storage            = 16,000 × 200 / 1,048,576 GB × $0.15 × 4 h / 730 h
+//                      = 3.0517578125 × 0.15 × 4 / 730 = 1.8310546875 / 730  = $0.00250829… → $0.0025
 //   store transactions = 480,000 × 2 / 10,000 × $0.01                   = 96 × 0.01 = $0.96
-//   relay              = 2 connections × $3.99                          = $7.98
+//   relay              = 2 connections × $3.99 × 6 h / 730 h            = 47.88 / 730 = $0.0655890… → $0.0656
+//                        (the study's table shows $0.033: one connection's 23.94 / 730 = $0.0328)
 //   access control     = 16,000 × 2 / 100,000 × $1.99                   = 0.32 × 1.99 = $0.6368 → $0.64
-//   total              = 2.88 + 1.068115234375 + 0.457763671875 + 0.96 + 7.98 + 0.6368 = $13.98267890625 → $13.98
+//   total              = 2.88 + 1.068115234375 + 0.96 + 0.6368 = 5.544915234375, plus (1.8310546875 + 47.88) / 730
+//                      = 5.544915234375 + 49.7110546875 / 730 = $5.61301256… → $5.61
+// Before the proration the planner charged whole months: storage $0.457763671875, relay $7.98, total $13.98.
 const STUDY = {
   avg: 480_000 / 14_400,
   redirects: 16_000 / 14_400,
   compute: 2.88,
   bandwidth: 1.068115234375,
-  storage: 0.457763671875,
+  storage: 1.8310546875 / 730,
   store_transactions: 0.96,
-  relay: 7.98,
+  relay: 47.88 / 730,
   access_control: 0.6368,
-  total: 13.98267890625,
+  total: 5.544915234375 + 49.7110546875 / 730,
 };
 
 test('study-2010: every figure of the study, against the values computed by hand above', () => {
@@ -82,11 +87,11 @@ test('study-2010: the printed table shows each line with its amount and formula'
     /^instances needed +2 +fixed by the input instances = 2 \(peak puts 16\.67 requests\/s on each\)$/m,
     /^compute +\$2\.88 +2 instances × \$0\.24\/h × 6 h$/m,
     /^bandwidth +\$1\.07 +16,000 entries × \(400 KB × \$0\.15 \+ 100 KB × \$0\.10\) ÷ 1,048,576 KB\/GB$/m,
-    /^storage +\$0\.46 +16,000 × 200 KB ÷ 1,048,576 KB\/GB × \$0\.15\/GB-month × 1 month$/m,
+    /^storage +\$0\.0025 +16,000 × 200 KB ÷ 1,048,576 KB\/GB × \$0\.15\/GB-month × 4 h ÷ 730 h\/month$/m,
     /^store transactions +\$0\.96 +480,000 requests × 2 ÷ 10,000 × \$0\.01$/m,
-    /^relay +\$7\.98 +2 connections × \$3\.99\/connection-month$/m,
+    /^relay +\$0\.0656 +2 connections × \$3\.99\/connection-month × 6 h ÷ 730 h\/month$/m,
     /^access control +\$0\.64 +16,000 entries × 2 ÷ 100,000 × \$1\.99$/m,
-    /^total +\$13\.98 /m,
+    /^total +\$5\.61 /m,
     /1 GB = 1024 × 1024 KB \(binary\)/,
   ];
   for (const line of lines) assert.match(text, line);
@@ -98,12 +103,13 @@ test('study-2010: the printed table shows each line with its amount and formula'
   assert.equal(new Set(ends).size, 1, `amount columns end at ${ends.join(', ')}`);
 });
 
-test('study-2010 with decimal GB: 16,000 × 70 / 1,000,000 = $1.12 bandwidth, 3.2 GB × $0.15 = $0.48 storage, total $14.0568', () => {
+test('study-2010 with decimal GB: 16,000 × 70 / 1,000,000 = $1.12 bandwidth, 3.2 GB × $0.15 × 4 / 730 storage', () => {
   const plan = planCapacity(inputs({ ...presetRaw('study-2010'), gb: 'decimal' }));
   close(plan.costs.bandwidth, 1.12, 'bandwidth');
-  close(plan.costs.storage, 0.48, 'storage');
-  // 2.88 + 1.12 + 0.48 + 0.96 + 7.98 + 0.6368 = 14.0568
-  close(plan.costs.total, 14.0568, 'total');
+  // 16,000 × 200 / 1,000,000 = 3.2 GB; 3.2 × 0.15 = 0.48 a month; × 4 / 730 = 1.92 / 730 = $0.00263
+  close(plan.costs.storage, 1.92 / 730, 'storage');
+  // 2.88 + 1.12 + 0.96 + 0.6368 = 5.5968, plus (1.92 + 47.88) / 730 = 49.8 / 730 → $5.665
+  close(plan.costs.total, 5.5968 + 49.8 / 730, 'total');
 });
 
 test('study-2010 --json document: the fields of the issue, costs in dollars per Friday', () => {
@@ -119,11 +125,11 @@ test('study-2010 --json document: the fields of the issue, costs in dollars per 
   assert.deepEqual(report.costs, {
     compute: 2.88,
     bandwidth: 1.068115, // 1.068115234375 rounded to 6 decimals
-    storage: 0.457764, // 0.457763671875
+    storage: 0.002508, // 1.8310546875 / 730 = 0.0025082…
     store_transactions: 0.96,
-    relay: 7.98,
+    relay: 0.065589, // 47.88 / 730 = 0.0655890…
     access_control: 0.6368,
-    total: 13.982679, // 13.98267890625
+    total: 5.613013, // 5.544915234375 + 49.7110546875 / 730 = 5.6130125…
   });
   assert.equal(report.requests_per_second_avg, 33.333333);
   assert.equal(report.redirects_per_second, 1.111111);
@@ -155,6 +161,7 @@ test('instances auto: sized from the peak and the capacity, then priced', () => 
 test('relay priced per listener-hour: listeners × hours × price; hours default to the billed hours', () => {
   const base = presetRaw('study-2010');
   delete base.relayPricePerConnectionMonth;
+  delete base.relayHours;
   // 2 listeners × 168 h × $0.0134 = $4.5024
   const week = planCapacity(inputs({ ...base, relayPricePerListenerHour: 0.0134, relayHours: 168 }));
   close(week.costs.relay, 4.5024, 'relay, a week');
@@ -196,4 +203,33 @@ test('azure-2026: every price has a source, and the plan runs with a 500 rps cap
   close(plan.costs.store_transactions, (960_000 / 10_000) * 0.00036, 'store transactions'); // $0.03456
   close(plan.costs.relay, 2 * 168 * 0.0134, 'relay'); // $4.5024
   assert.equal(plan.costs.access_control, 0);
+  // storage: a day of the month (Table Storage bills the daily average): 3.0517578125 GB × $0.045 × 24 / 730
+  // = 0.137329101562 × 24 / 730 = 3.2958984375 / 730 = $0.004515
+  close(plan.costs.storage, 3.2958984375 / 730, 'storage');
+  assert.ok(json._notes.hours.includes('storageHours (24') && json._notes.hours.includes('relayHours (168'));
+});
+
+test('prorating: storage hours of the month, relay connections for their hours', () => {
+  const base = { ...presetRaw('study-2010'), sessionKbPerUser: (1024 * 1024) / 16_000 }; // 16,000 × 65.536 KB = 1 GB
+  // 1 GB × $0.15 × 73 h / 730 h = $0.015; 2 × $3.99 × 73 h / 730 h = $0.798
+  const tenth = planCapacity(inputs({ ...base, storageHours: 73, relayHours: 73 }));
+  close(tenth.costs.storage, 0.015, 'storage, a tenth of the month');
+  close(tenth.costs.relay, 0.798, 'relay, a tenth of the month');
+  // a whole month: 730 h → $0.15 and $7.98, the figures the planner printed before the proration
+  const month = planCapacity(inputs({ ...base, storageHours: 730, relayHours: 730 }));
+  close(month.costs.storage, 0.15, 'storage, a month');
+  close(month.costs.relay, 7.98, 'relay, a month');
+  // a 720-hour month: 1 GB × $0.15 × 72 / 720 = $0.015
+  close(planCapacity(inputs({ ...base, storageHours: 72, hoursPerMonth: 720 })).costs.storage, 0.015, '720-h month');
+  // defaults: storage for the window (4 h), relay for the billed hours (6 h)
+  const defaults = { ...base };
+  delete defaults.storageHours;
+  delete defaults.relayHours;
+  const checked = inputs(defaults);
+  assert.equal(checked.storageHours, 4);
+  assert.equal(checked.relayHours, 6);
+  assert.match(
+    formatTable(planCapacity(checked)),
+    /^storage +\$0\.0008 +16,000 × 65\.536 KB ÷ 1,048,576 KB\/GB × \$0\.15\/GB-month × 4 h ÷ 730 h\/month$/m,
+  ); // 0.6 / 730
 });
