@@ -1,9 +1,13 @@
 /**
- * Waiting for the page a navigation lands on (a sign-in, a redirect after a form). The SAML round trip is a chain of posts and redirects, and
- * Chromium now and then reports one navigation of that chain as aborted (net::ERR_ABORTED) when the
- * next one starts; the person still lands on the page. Playwright's waitForURL throws on that abort,
- * which made about one browser run in five fail at sign-in. This waits on through such an abort, and
- * only through that: any other failure, or not arriving at all, still fails the test.
+ * Waiting for the page a navigation lands on (a sign-in, a redirect after a form). Playwright's
+ * waitForURL throws when a navigation of the chain is aborted (net::ERR_ABORTED); this waits on
+ * through such an abort, and only through that: any other failure, or not arriving at all, still
+ * fails the test. The aborts seen in about one run in five had a cause in the app, found with a
+ * sign-in storm (96 parallel browser sign-ins): the ACS's redirect reached the week page before
+ * express-session had stored the new session, the week page sent the browser back to /login, and
+ * that navigation was aborted, leaving the page on the IdP's "Signing you in". Fixed by
+ * storeSessionBeforeRedirect (src/web/session-middleware.ts); the tolerance stays for Chromium's
+ * own aborts of a navigation replaced by the next one in a chain of posts and redirects.
  */
 import type { Page } from 'playwright-core';
 

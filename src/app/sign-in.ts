@@ -8,7 +8,7 @@ import express from 'express';
 import { createAuth } from '../auth/create-auth.js';
 import { csrfProtection } from '../web/csrf.js';
 import { localeMiddleware, signedInLocale } from '../web/locale.js';
-import { sessionMiddleware } from '../web/session-middleware.js';
+import { sessionMiddleware, storeSessionBeforeRedirect } from '../web/session-middleware.js';
 import type { Services } from './services.js';
 
 export type Auth = ReturnType<typeof createAuth>;
@@ -21,6 +21,7 @@ export function installSignIn(app: express.Express, { config, logger, store }: S
   app.use(express.urlencoded({ extended: false, limit: config.app.bodyLimit, parameterLimit: 2000 }));
   app.use(express.json({ limit: config.app.bodyLimit }));
   app.use(sessionMiddleware(config, store));
+  app.use(storeSessionBeforeRedirect());
   app.use(...auth.initialize);
   app.use((req, res, next) => {
     res.locals.user = req.user ?? null;

@@ -166,8 +166,9 @@ function createLoginHandler({ authenticator, selectedIdp }: AuthWiring, homeReal
     if (idp === 'answered') return;
     if (!idp) return renderUnknownIdpPage(res.status(400));
     selectedIdp.set(req, idp);
-    // The strategy saves the request id in req.session (cacheProvider); express-session writes the
-    // session to the store before the redirect leaves, so any instance can check the answer.
+    // The strategy saves the request id in req.session (cacheProvider) and redirects with an empty
+    // body, which express-session holds back until the store has the session: an IdP that answers at
+    // once (Windows sign-in at ADFS) finds it stored, on any instance (test/web/session-before-redirect).
     authenticator.authenticate('saml', {
       session: false,
       additionalParams: { RelayState: returnTo },

@@ -12,9 +12,9 @@ const PASSPORT_KEY = 'passport';
  *
  * Why not `req.logIn`: passport 0.7 saves right after regenerating, the app then had to save again
  * to add its keys, and express-session saves a regenerated session once more at the end of the
- * response whatever happened before (it compares with the id the request came with). That last
- * save is enough on its own: express-session makes it before the response is written, so the
- * redirect never reaches the browser before the session is stored.
+ * response whatever happened before (it compares with the id the request came with). The ACS's
+ * redirect waits for the store (storeSessionBeforeRedirect in src/web/session-middleware.ts):
+ * express-session would send the redirect's headers before its own save had finished.
  */
 export async function startSignedInSession(
   req: Request,

@@ -9,6 +9,7 @@ import express from 'express';
 import session from 'express-session';
 import { pino } from 'pino';
 import { createAuth, type Auth } from '../../src/auth/index.js';
+import { storeSessionBeforeRedirect } from '../../src/web/session-middleware.js';
 import type { IdpConfig } from '../../src/auth/saml-config-schema.js';
 import { appConfigSchema, type AppConfig } from '../../src/config/app-config-schema.js';
 import { CLAIM_TYPES } from '../../src/auth/claim-types.js';
@@ -178,6 +179,7 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
         cookie: { httpOnly: true, sameSite: 'lax' },
       }),
     );
+    app.use(storeSessionBeforeRedirect());
     app.use(auth.bodyParsers);
     app.use(express.urlencoded({ extended: false }));
     app.use(...auth.initialize);
