@@ -1,5 +1,6 @@
 import { en, type MessageKey } from './messages-en.js';
 import { fr } from './messages-fr.js';
+import { textMemo } from './text-memo.js';
 
 export const LOCALES = ['en', 'fr'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -11,10 +12,34 @@ export const INTL_TAG: Record<Locale, string> = { en: 'en-GB', fr: 'fr-FR' };
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
+/**
+ * Each message split once at its {placeholders}: [text, name, text, name, text...]. A week page asks
+ * for a few hundred messages (each cell's label and comment label); a regular expression per call
+ * was a visible share of the page's CPU.
+ */
+const compiled: Record<Locale, Map<MessageKey, string[]>> = { en: new Map(), fr: new Map() };
+
+function partsOf(locale: Locale, key: MessageKey): string[] {
+  let parts = compiled[locale].get(key);
+  if (!parts) {
+    parts = catalogues[locale][key].split(/\{(\w+)\}/);
+    compiled[locale].set(key, parts);
+  }
+  return parts;
+}
+
 export function translator(locale: Locale): Translate {
-  const messages = catalogues[locale];
-  return (key, params = {}) =>
-    messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return (key, params = {}) => {
+    const parts = partsOf(locale, key);
+    if (parts.length === 1) return parts[0]!;
+    let text = parts[0]!;
+    for (let i = 1; i < parts.length; i += 2) {
+      const name = parts[i]!;
+      // An unknown placeholder stays as written, so a missing parameter shows in the page, not as "".
+      text += (name in params ? String(params[name]) : `{${name}}`) + parts[i + 1]!;
+    }
+    return text;
+  };
 }
 
 export function isLocale(value: unknown): value is Locale {
@@ -45,8 +70,12 @@ const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** "Monday 16 November" / "lundi 16 novembre" for a `YYYY-MM-DD` date. */
 export function formatDay(date: string, locale: Locale, style: 'long' | 'short' = 'long'): string {
-  const key = `${locale}|${style}`;
-  let format = dayFormats.get(key);
+  return dayText(`${locale}|${style}|${date}`);
+}
+
+const dayText = textMemo(5_000, (key) => {
+  const [locale, style, date] = key.split('|') as [Locale, 'long' | 'short', string];
+  let format = dayFormats.get(`${locale}|${style}`);
   if (!format) {
     format = new Intl.DateTimeFormat(INTL_TAG[locale], {
       weekday: style,
@@ -54,7 +83,7 @@ export function formatDay(date: string, locale: Locale, style: 'long' | 'short' 
       month: style === 'long' ? 'long' : 'short',
       timeZone: 'UTC',
     });
-    dayFormats.set(key, format);
+    dayFormats.set(`${locale}|${style}`, format);
   }
   return format.format(new Date(`${date}T00:00:00Z`)).replace(',', '');
-}
+});

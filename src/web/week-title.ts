@@ -5,6 +5,7 @@
  */
 import { INTL_TAG, type Locale, type Translate } from '../i18n/translator.js';
 import type { IsoWeek } from '../timesheet/iso-week.js';
+import { textMemo } from '../i18n/text-memo.js';
 
 export interface WeekTitle {
   /** "30 Nov – 6 Dec 2026" */
@@ -32,9 +33,19 @@ function rangeFormat(locale: Locale): Intl.DateTimeFormat {
   return format;
 }
 
-export function weekTitle(week: IsoWeek, locale: Locale, t: Translate): WeekTitle {
+/** formatRange costs about as much as the rest of the page's dates together: each range is written once. */
+const rangeText = textMemo(2_000, (key) => {
+  const [locale, monday, sunday] = key.split('|') as [Locale, string, string];
   const day = (date: string) => new Date(`${date}T00:00:00Z`);
-  const dates = rangeFormat(locale).formatRange(day(week.days[0]!), day(week.days[6]!));
+  return rangeFormat(locale).formatRange(day(monday), day(sunday));
+});
+
+function datesOf(week: IsoWeek, locale: Locale): string {
+  return rangeText(`${locale}|${week.days[0]!}|${week.days[6]!}`);
+}
+
+export function weekTitle(week: IsoWeek, locale: Locale, t: Translate): WeekTitle {
+  const dates = datesOf(week, locale);
   const number = t('week.number', { number: week.week });
   return { dates, number, full: `${dates} · ${number}` };
 }
