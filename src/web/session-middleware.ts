@@ -1,5 +1,5 @@
 import session from 'express-session';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { AppConfig } from '../config/app-config-schema.js';
 import type { Storage } from '../ports/storage.js';
 
@@ -29,30 +29,21 @@ export function sessionMiddleware(config: AppConfig, handle: Storage): RequestHa
 
 /**
  * A redirect leaves only once a session it changed is in the store. express-session stores a
- * changed session at the end of the response, but it sends the status and headers (and all of a
- * body but its last byte) before the store has answered, and a browser follows a redirect on its
- * headers: the next request could read the session as it was. Seen under load after sign-in (the
- * ACS's redirect reached the week page before the new session was stored, which sent the person
- * back to sign in) and possible after any form that changes the session and redirects.
- * Mount right after sessionMiddleware. A redirect that changed nothing writes nothing.
+ * changed session at the end of the response, but when the response has a body it sends the status
+ * and headers (and all of the body but its last byte) before the store has answered, and a browser
+ * follows a redirect on its headers: the next request could read the session as it was. Seen under
+ * load after sign-in (the ACS's redirect reached the week page before the new session was stored,
+ * which sent the person back to sign in). Without a body express-session sends nothing before its
+ * save is done, so redirects here have none (Express's "Found. Redirecting to" text is for browsers
+ * of the last century). No extra store write: the save is express-session's own.
+ * Mount right after sessionMiddleware.
  */
 export function storeSessionBeforeRedirect(): RequestHandler {
-  return (req, res, next) => {
-    const idBefore = req.sessionID;
-    const before = snapshot(req.session);
-    const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
-    res.redirect = ((...args: unknown[]) => {
-      const current = req.session;
-      if (!current || (req.sessionID === idBefore && snapshot(current) === before)) return redirect(...args);
-      current.save((err: unknown) => (err ? next(err) : redirect(...args)));
-    }) as typeof res.redirect;
+  return (_req, res, next) => {
+    res.redirect = function redirectWithoutBody(this: Response, first: unknown, second?: unknown) {
+      const [status, url] = typeof first === 'number' ? [first, String(second)] : [302, String(first)];
+      this.location(url).status(status).set('Content-Length', '0').end();
+    } as Response['redirect'];
     next();
   };
-}
-
-/** The session's data without its cookie (which express-session refreshes on its own). */
-function snapshot(data: object | undefined): string {
-  if (!data) return '';
-  const { cookie: _cookie, ...rest } = data as Record<string, unknown>;
-  return JSON.stringify(rest);
 }

@@ -82,6 +82,7 @@ test('the page a sign-in redirects to finds the new session, even when the store
   const { status, seen } = await postThenFollow(app.url, '/sign-in');
   assert.equal(status, 302);
   assert.equal(seen.who, 'alice');
+  assert.equal(app.store.writes, 1, "one store write for the sign-in: express-session's own");
 });
 
 test('a choice kept in the session is there on the page the form redirects to; a redirect that changed nothing writes nothing', async (t) => {
