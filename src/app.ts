@@ -50,7 +50,9 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
   // In production (NODE_ENV=production, which also turns Express's view cache on) the compiled pages
   // skip EJS's line bookkeeping: a statement per template line and a try/catch that rethrows with
   // the line, paid on every render. Elsewhere a template error still names its line.
-  app.set('view options', { compileDebug: app.get('env') !== 'production' });
+  // `root`: the app's pages include partials by absolute path ("/partials/top"), which EJS resolves
+  // without the file-system check it makes for every relative include on every render.
+  app.set('view options', { compileDebug: app.get('env') !== 'production', root: path.join(PROJECT_ROOT, 'views') });
   app.disable('x-powered-by');
 
   const brand = brandStylesheet(config.app.brand);
