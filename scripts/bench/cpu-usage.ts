@@ -27,8 +27,13 @@ function readProcStat(pid: number | string): ProcStat | null {
   }
 }
 
-/** CPU ms used so far by `rootPid` and every live descendant (the cluster's workers). */
-export function processTreeCpuMs(rootPid: number | undefined): number | null {
+/** The pids of `rootPid` and every live descendant (the cluster's workers); null when it is gone. */
+export function processTree(rootPid: number | undefined): number[] | null {
+  const stats = processTreeStats(rootPid);
+  return stats && stats.map((s) => s.pid);
+}
+
+function processTreeStats(rootPid: number | undefined): ProcStat[] | null {
   if (rootPid === undefined || readProcStat(rootPid) === null) return null;
   const all = readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
@@ -45,7 +50,13 @@ export function processTreeCpuMs(rootPid: number | undefined): number | null {
       }
     }
   }
-  return all.filter((s) => inTree.has(s.pid)).reduce((sum, s) => sum + s.cpuMs, 0);
+  return all.filter((s) => inTree.has(s.pid));
+}
+
+/** CPU ms used so far by `rootPid` and every live descendant (the cluster's workers). */
+export function processTreeCpuMs(rootPid: number | undefined): number | null {
+  const stats = processTreeStats(rootPid);
+  return stats && stats.reduce((sum, s) => sum + s.cpuMs, 0);
 }
 
 /** Busy and total CPU ms of the machine, all cores together (from the first line of /proc/stat). */

@@ -1,4 +1,6 @@
-/** Percentiles and the printed table of a benchmark run. */
+/** Percentiles, rounding, and the printed table of a benchmark run. */
+import type { Spread } from './repeats.js';
+import type { StartupFigures } from './startup.js';
 
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return 0;
@@ -7,56 +9,112 @@ export function percentile(values: number[], p: number): number {
   return sorted[rank]!;
 }
 
+export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Latencies by step of the flow: count, p50 and p99 (ms). */
+export function stepFigures(byStep: Record<string, number[]>) {
+  return Object.fromEntries(
+    Object.entries(byStep).map(([step, ms]) => [
+      step,
+      { count: ms.length, p50: round(percentile(ms, 50)), p99: round(percentile(ms, 99)) },
+    ]),
+  );
+}
+
 type Row = [string, string, string, string, string];
+type Figures = Record<string, unknown> & { spread?: Record<string, Spread>; repeats?: number };
+
+/** A median with its spread over the repeats: `236 (220-250)`; the value alone after a single run. */
+function cell(x: Figures, key: string): string {
+  const s = x.spread?.[key];
+  const value = String(x[key] ?? '-');
+  return s && s.runs.length > 1 ? `${value} (${s.min}-${s.max})` : value;
+}
+
+function weekPageRows(wp: Record<string, unknown>, rows: Row[]): void {
+  const lat = wp.latency_ms as Record<string, Figures>;
+  for (const [name, label] of [
+    ['bare', 'bare Express "hello"'],
+    ['memory', 'week page, MemoryStore'],
+    ['sql', 'week page, SQL (SQLite)'],
+    ['azure', 'week page, Azure Tables (Azurite)'],
+  ] as const) {
+    const x = lat[name]!;
+    const notes = [
+      x.app_cpu_ms_per_request === null ? '' : `app CPU ${cell(x, 'app_cpu_ms_per_request')} ms/request`,
+      x.errors ? `${x.errors} errors` : '',
+    ];
+    rows.push([label, cell(x, 'rps'), cell(x, 'p50_ms'), cell(x, 'p99_ms'), notes.filter(Boolean).join(', ')]);
+  }
+  const byCpu = `by app CPU per request: ${wp.ratio_sql_vs_memory_cpu ?? '-'}`;
+  rows.push(['ratio SQL / memory', String(wp.ratio_sql_vs_memory), '', '', `goal >= 0.8 (${byCpu})`]);
+  rows.push(['ratio Azure Tables / memory', String(wp.ratio_azure_tables_vs_memory), '', '', '']);
+}
+
+function flowRows(flow: Record<string, Figures | null>, rows: Row[]): void {
+  for (const [name, x] of Object.entries(flow)) {
+    if (!x) continue;
+    const rss = x.rss_mb as { max: number; median: number } | null;
+    const notes = [
+      `${x.timesheets_completed} timesheets`,
+      `${x.errors} errors`,
+      `ERP calls/timesheet ${x.erp_calls_per_timesheet ?? '-'}`,
+      `store ops/request ${x.store_ops_per_request ?? '-'} sessions, ${x.store_ops_per_request_all ?? '-'} all`,
+      `${x.workers} worker(s)`,
+      x.app_cpu_ms_per_request === null
+        ? ''
+        : `app CPU ${cell(x, 'app_cpu_ms_per_request')} ms/request, machine busy ${x.machine_busy}, app share ${x.app_share_of_busy_cpu}`,
+      rss ? `RSS max ${rss.max} MB, median ${rss.median} MB` : '',
+    ];
+    rows.push([
+      `Friday flow, ${name}`,
+      cell(x, 'rps'),
+      cell(x, 'p50_ms'),
+      cell(x, 'p99_ms'),
+      notes.filter(Boolean).join(', '),
+    ]);
+  }
+}
+
+function openLoopRows(open: { target: string; rates: Record<string, Figures> }, rows: Row[]): void {
+  for (const x of Object.values(open.rates)) {
+    const people = x.people as { started: number; unfinished: number };
+    const s2r = x.submit_to_receipt_ms as { p50: number; p99: number };
+    const steps = Object.entries(x.steps_ms as Record<string, { p50: number; p99: number }>)
+      .map(([step, s]) => `${step} ${s.p50}/${s.p99}`)
+      .join(', ');
+    const notes = [
+      `target ${x.target_rps} req/s (${x.people_per_second} people/s x ${x.requests_per_person} requests)`,
+      `${people.started} people, ${people.unfinished} unfinished, ${x.errors} errors`,
+      `submit to receipt p50/p99 ${s2r.p50}/${s2r.p99} ms`,
+      `by step p50/p99 ms: ${steps}`,
+    ];
+    rows.push([
+      `open loop, ${open.target}, ${x.target_rps} req/s`,
+      cell(x, 'achieved_rps'),
+      cell(x, 'p50_ms'),
+      cell(x, 'p99_ms'),
+      notes.join('; '),
+    ]);
+  }
+}
 
 export function printTable(results: Record<string, unknown>): void {
   const rows: Row[] = [['run', 'req/s', 'p50 ms', 'p99 ms', 'notes']];
-  const wp = results.week_page as Record<string, unknown> | undefined;
-  if (wp) {
-    const lat = wp.latency_ms as Record<
-      string,
-      { rps: number; p50_ms: number; p99_ms: number; errors: number; app_cpu_ms_per_request: number | null }
-    >;
-    for (const [name, label] of [
-      ['bare', 'bare Express "hello"'],
-      ['memory', 'week page, MemoryStore'],
-      ['sql', 'week page, SQL (SQLite)'],
-      ['azure', 'week page, Azure Tables (Azurite)'],
-    ] as const) {
-      const x = lat[name]!;
-      const notes = [
-        x.app_cpu_ms_per_request === null ? '' : `app CPU ${x.app_cpu_ms_per_request} ms/request`,
-        x.errors ? `${x.errors} errors` : '',
-      ];
-      rows.push([label, String(x.rps), String(x.p50_ms), String(x.p99_ms), notes.filter(Boolean).join(', ')]);
-    }
+  if (results.week_page) weekPageRows(results.week_page as Record<string, unknown>, rows);
+  if (results.friday_flow) flowRows(results.friday_flow as Record<string, Figures | null>, rows);
+  if (results.friday_open_loop)
+    openLoopRows(results.friday_open_loop as { target: string; rates: Record<string, Figures> }, rows);
+  const startup = results.startup_ms as Record<string, StartupFigures> | undefined;
+  for (const [pkg, s] of Object.entries(startup ?? {})) {
+    const listening = s.listening_runs ? `; listening after ${s.listening_runs.join(', ')} ms` : '';
     rows.push([
-      'ratio SQL / memory',
-      String(wp.ratio_sql_vs_memory),
+      `start of package ${pkg}`,
       '',
       '',
-      `goal >= 0.8 (by app CPU per request: ${wp.ratio_sql_vs_memory_cpu ?? '-'})`,
+      '',
+      `to ${s.until}: best ${s.best} ms, median ${s.median} ms${listening}`,
     ]);
-    rows.push(['ratio Azure Tables / memory', String(wp.ratio_azure_tables_vs_memory), '', '', '']);
-  }
-  const flow = results.friday_flow as Record<string, Record<string, unknown> | null> | undefined;
-  if (flow) {
-    for (const [name, x] of Object.entries(flow)) {
-      if (!x) continue;
-      const notes = [
-        `${x.timesheets_completed} timesheets`,
-        `${x.errors} errors`,
-        `ERP calls/timesheet ${x.erp_calls_per_timesheet ?? '-'}`,
-        `store ops/request ${x.store_ops_per_request ?? '-'} sessions, ${x.store_ops_per_request_all ?? '-'} all`,
-        `${x.workers} worker(s)`,
-        x.app_cpu_ms_per_request === null
-          ? ''
-          : `app CPU ${x.app_cpu_ms_per_request} ms/request, machine busy ${x.machine_busy}, app share ${x.app_share_of_busy_cpu}`,
-      ]
-        .filter(Boolean)
-        .join(', ');
-      rows.push([`Friday flow, ${name}`, String(x.rps), String(x.p50_ms), String(x.p99_ms), notes]);
-    }
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const line = (r: Row) =>
