@@ -25,12 +25,15 @@ import { SLOT_SECONDS, SLOT_MINUTES } from './simulation-inputs.js';
 
 export interface ScaleRules {
   vcpuPerReplica: number;
+  /** HTTP scale rule: concurrent requests per replica above which a replica is added. */
   httpConcurrency: number;
+  /** From the moment a rule asks for a replica until it serves (KEDA polling + start-up + readiness). */
   scaleOutDelaySeconds: number;
+  /** A replica is removed only after the rules have wanted fewer for this long. */
   scaleInCooldownSeconds: number;
   minReplicas: number;
   maxReplicas: number;
-  /** Minutes after midnight. */
+  /** Cron pre-warm, minutes after midnight: from this time until the window ends, at least prewarmReplicas. */
   prewarmTime: number;
   prewarmReplicas: number;
 }

@@ -8,12 +8,14 @@
  * 3 replicas pre-warmed from 13:30), so that the simulation shows what the deployed rules would do.
  */
 import { checkNumber, type NumberKind, type Result } from './checks.js';
+import type { ScaleRules } from './scale-simulation.js';
 
 /** The simulation's step: the issue asks for the Friday in 5-minute slots. */
 export const SLOT_MINUTES = 5;
 export const SLOT_SECONDS = SLOT_MINUTES * 60;
 
-export interface SimulationInputs {
+/** The scale rules (ScaleRules, documented there), the arrival curve, the prices and the target. */
+export interface SimulationInputs extends ScaleRules {
   /** Times are minutes after midnight (HH:MM in files, flags and output). */
   windowStart: number;
   peakTime: number;
@@ -25,21 +27,9 @@ export interface SimulationInputs {
   cpuMsPerRequest?: number;
   /** App requests per person (sign-in, week, autosaves, submit); from the flag, the file, the bench, or 32. */
   requestsPerPerson?: number;
-  vcpuPerReplica: number;
   gibPerReplica: number;
   pricePerVcpuSecond: number;
   pricePerGibSecond: number;
-  /** HTTP scale rule: concurrent requests per replica above which a replica is added. */
-  httpConcurrency: number;
-  /** From the moment a rule asks for a replica until it serves (KEDA polling + start-up + readiness). */
-  scaleOutDelaySeconds: number;
-  /** A replica is removed only after the rules have wanted fewer for this long. */
-  scaleInCooldownSeconds: number;
-  minReplicas: number;
-  maxReplicas: number;
-  /** Cron pre-warm: from this time until the window ends, at least prewarmReplicas. */
-  prewarmTime: number;
-  prewarmReplicas: number;
   p99TargetMs: number;
 }
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { arrivalsPerSlot } from '../../../scripts/capacity/arrivals.js';
 import { earliestPrewarm, meetsTarget, recommend } from '../../../scripts/capacity/recommend.js';
 import { simulateSlots, type ScaleRules, type Workload } from '../../../scripts/capacity/scale-simulation.js';
+import { defaultFriday } from './default-friday.js';
 
 const close = (actual: number, expected: number, what: string) =>
   assert.ok(Math.abs(actual - expected) < 1e-6, `${what}: ${actual} is not ${expected}`);
@@ -54,38 +54,7 @@ test('three slots by hand: 2 replicas from 13:55', () => {
   assert.match(rec.reasons[3]!, /latest start that still meets the target in every slot is 13:55/);
 });
 
-function friday(rules: Partial<ScaleRules> = {}, work: Partial<Workload> = {}) {
-  const arrivals = arrivalsPerSlot({
-    people: 16_000,
-    windowStart: 840,
-    windowMinutes: 240,
-    peakTime: 990,
-    peakWidthMinutes: 120,
-    peakShare: 0.6,
-  });
-  return {
-    rules: {
-      vcpuPerReplica: 0.5,
-      httpConcurrency: 50,
-      scaleOutDelaySeconds: 60,
-      scaleInCooldownSeconds: 300,
-      minReplicas: 0,
-      maxReplicas: 20,
-      prewarmTime: 810,
-      prewarmReplicas: 3,
-      ...rules,
-    },
-    work: {
-      windowStart: 840,
-      arrivals,
-      requestsPerPerson: 32,
-      cpuMsPerRequest: 5.57,
-      pricePerReplicaSecond: 0.000021,
-      p99TargetMs: 200,
-      ...work,
-    },
-  };
-}
+const friday = defaultFriday;
 
 test('the default Friday: the recommendation meets the target; one replica fewer, or 5 minutes later, does not', () => {
   const { rules, work } = friday();

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { arrivalsPerSlot } from '../../../scripts/capacity/arrivals.js';
 import {
   cpuUse,
   httpRuleReplicas,
@@ -11,6 +10,7 @@ import {
   type SlotResult,
   type Workload,
 } from '../../../scripts/capacity/scale-simulation.js';
+import { defaultFriday } from './default-friday.js';
 
 const close = (actual: number, expected: number, what: string) =>
   assert.ok(Math.abs(actual - expected) < 1e-6, `${what}: ${actual} is not ${expected}`);
@@ -118,36 +118,9 @@ test('no pre-warm and no minimum: the first requests find no replica for the sca
   assert.equal(slots[0]!.overTarget, true);
 });
 
-/** A Friday as the default: 16,000 people, 32 requests each, 5.57 ms, the Terraform's rules. */
+/** The default Friday (default-friday.ts), simulated. */
 function friday(rules: Partial<ScaleRules> = {}, work: Partial<Workload> = {}) {
-  const arrivals = arrivalsPerSlot({
-    people: 16_000,
-    windowStart: 840,
-    windowMinutes: 240,
-    peakTime: 990,
-    peakWidthMinutes: 120,
-    peakShare: 0.6,
-  });
-  const r: ScaleRules = {
-    vcpuPerReplica: 0.5,
-    httpConcurrency: 50,
-    scaleOutDelaySeconds: 60,
-    scaleInCooldownSeconds: 300,
-    minReplicas: 0,
-    maxReplicas: 20,
-    prewarmTime: 810,
-    prewarmReplicas: 3,
-    ...rules,
-  };
-  const w: Workload = {
-    windowStart: 840,
-    arrivals,
-    requestsPerPerson: 32,
-    cpuMsPerRequest: 5.57,
-    pricePerReplicaSecond: 0.000021,
-    p99TargetMs: 200,
-    ...work,
-  };
+  const { rules: r, work: w } = defaultFriday(rules, work);
   return { rules: r, slots: simulateSlots(r, w) };
 }
 
