@@ -7,7 +7,8 @@
  * closed-loop flow (32), --workers <n>, --repeat <n> (3 for page and closed-loop runs, 1 for the open
  * loop), --rates <req/s,...> for the open loop (33,333), --arrivals poisson|even, --seed <n>,
  * --erp-latency <ms> (50), --drain <s> (30), --starts <n> (3), --out <file>,
- * --only week_page,friday_flow,friday_open_loop,startup, --profile (CPU profiles in bench/profiles/).
+ * --only week_page,friday_flow,friday_open_loop,startup, --profile (CPU profiles in bench/profiles/),
+ * --logs info|silent (info: every request logged as shipped, into /dev/null).
  * Goals are reported, never asserted (these machines are shared).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: path.join(PROJECT_ROOT, 'bench', 'results.json') },
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    logs: { type: 'string', default: 'info' },
   },
 });
 const cores = os.availableParallelism();
@@ -50,11 +52,14 @@ const settings: RunSettings = {
   users: Number(values.users),
   // --profile: every app process writes a CPU profile into bench/profiles/ when it stops.
   profileDir: values.profile ? path.join(PROJECT_ROOT, 'bench', 'profiles') : undefined,
+  // The app logs every request as shipped (into /dev/null); --logs silent measures without.
+  logLevel: values.logs === 'silent' ? 'silent' : 'info',
 };
 /** Repeats: the page and closed-loop runs are short and noisy (3); an open-loop run is long and paced (1). */
 const repeats = { closed: Number(values.repeat ?? 3), open: Number(values.repeat ?? 1) };
 const rates = values.rates.split(',').map(Number);
 if (!['poisson', 'even'].includes(values.arrivals)) throw new Error('--arrivals is poisson or even');
+if (!['info', 'silent'].includes(values.logs)) throw new Error('--logs is info (as shipped) or silent');
 const openSettings: OpenLoopSettings = {
   target: 'onprem',
   durationMs: settings.durationMs,
@@ -63,6 +68,7 @@ const openSettings: OpenLoopSettings = {
   arrivals: values.arrivals as ArrivalShape,
   seed: Number(values.seed),
   profileDir: settings.profileDir,
+  logLevel: settings.logLevel,
 };
 
 /** Key figures whose every run is kept next to the median (repeats.ts). */
@@ -159,6 +165,7 @@ async function main(): Promise<void> {
       connections: settings.connections,
       users: settings.users,
       repeat: repeats,
+      logs: settings.logLevel,
     },
   };
   if (only.has('week_page')) results.week_page = await weekPages();

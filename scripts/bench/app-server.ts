@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { pino } from 'pino';
 import { createApp } from '../../src/app.js';
+import { createLogger } from '../../src/logging/logger.js';
 import { loadRawConfig } from '../../src/config/load-config.js';
 import { buildContainer } from '../../src/container/plugin-loader.js';
 import type { PluginModule } from '../../src/container/plugin-definition.js';
@@ -55,7 +56,10 @@ async function main(): Promise<void> {
       raw,
       async (name) => PLUGINS[name] ?? `plugins: no "${name}" in the benchmark's table`,
     );
-    const built = await createApp(container, pino({ level: 'silent' }));
+    // As shipped: the configured level (info unless --logs silent), written in full, into /dev/null.
+    const level = (overrides.log as { level?: string } | undefined)?.level ?? 'info';
+    const logger = createLogger(level, 'timesheet', pino.destination({ dest: '/dev/null', sync: true }));
+    const built = await createApp(container, logger);
     outer.get('/__bench/counters', (_req, res) => void res.json(built.storeCounters()));
     outer.use(built.app);
     process.once('SIGTERM', () => void built.close().finally(() => process.exit(0)));

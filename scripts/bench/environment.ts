@@ -29,9 +29,11 @@ export interface EnvironmentOptions {
   workers?: number;
   /** --profile: the app writes a CPU profile here when it stops. */
   profileDir?: string;
+  /** --logs: 'info' logs every request as shipped (into /dev/null); 'silent' measures without. */
+  logLevel?: 'info' | 'silent';
 }
 
-/** The app's configuration: limits lifted so that virtual users are not refused, the log silent. */
+/** The app's configuration: limits lifted so that virtual users are not refused; the log as asked (info by default, as shipped). */
 function appConfig(target: Target, url: string, port: number, options: EnvironmentOptions, extra: object) {
   return {
     target,
@@ -42,7 +44,7 @@ function appConfig(target: Target, url: string, port: number, options: Environme
       workers: options.workers ?? 1,
       writeLimits: { perUserPerMinute: 100_000, perAddressPerMinute: 1_000_000 },
     },
-    log: { level: 'silent' },
+    log: { level: options.logLevel ?? 'info' },
     ...extra,
   };
 }

@@ -20,6 +20,8 @@ export interface OpenLoopSettings {
   arrivals: ArrivalShape;
   seed: number;
   profileDir?: string;
+  /** --logs (environment.ts). */
+  logLevel?: 'info' | 'silent';
 }
 
 /** The warm-up person fills this week; the arrivals start the week after (never the same person and week twice). */
@@ -43,7 +45,7 @@ function generatorCores(since: NodeJS.CpuUsage, elapsedMs: number): number {
 const pct = (values: number[]) => ({ p50: round(percentile(values, 50)), p99: round(percentile(values, 99)) });
 
 export async function openLoop(targetRps: number, s: OpenLoopSettings) {
-  const env = await environment(s.target, { profileDir: s.profileDir });
+  const env = await environment(s.target, { profileDir: s.profileDir, logLevel: s.logLevel });
   try {
     await env.erpControl({ latencyMs: s.erpLatencyMs });
     const perPerson = await requestsPerPerson(env.url);

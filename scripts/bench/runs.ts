@@ -18,6 +18,8 @@ export interface RunSettings {
   connections: number;
   users: number;
   profileDir?: string;
+  /** --logs (environment.ts). */
+  logLevel?: 'info' | 'silent';
 }
 
 /** Bare Express and one "hello": the ceiling of this machine for one Node process. */
@@ -34,7 +36,7 @@ export async function bareHello(s: RunSettings) {
 
 /** Requests/s and latency of a signed-in week page view. */
 export async function weekPage(target: Target, memoryStore: boolean, s: RunSettings) {
-  const env = await environment(target, { memoryStore, profileDir: s.profileDir });
+  const env = await environment(target, { memoryStore, profileDir: s.profileDir, logLevel: s.logLevel });
   try {
     const cookie = await signInForCookie(env.url, 'user001', '/week/2026-W47');
     const cpu = measureCpu(env.app.pid);
@@ -54,7 +56,7 @@ const storeOps = (c: StoreCounters | null, all: boolean) =>
 
 /** The closed loop: `users` virtual users back to back for the duration (capacity at saturation). */
 export async function fridayFlow(target: Target, workers: number, s: RunSettings) {
-  const env = await environment(target, { workers, profileDir: s.profileDir });
+  const env = await environment(target, { workers, profileDir: s.profileDir, logLevel: s.logLevel });
   try {
     const before = { erp: (await env.erpStats()).totalCalls, store: await env.app.counters() };
     const started = performance.now();

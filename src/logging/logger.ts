@@ -1,11 +1,12 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 /**
  * Structured JSON logs. Secrets and personal payloads are redacted at the source so no
  * transport or log shipper can leak them: cookies, authorization headers, SAML messages.
  */
-export function createLogger(level: string, name = 'timesheet'): Logger {
-  return pino({
+/** `destination`: stdout unless given (the benchmarks log as shipped, into /dev/null). */
+export function createLogger(level: string, name = 'timesheet', destination?: DestinationStream): Logger {
+  const options = {
     name,
     level,
     redact: {
@@ -20,5 +21,6 @@ export function createLogger(level: string, name = 'timesheet'): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
