@@ -1,32 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { earliestPrewarm, meetsTarget, recommend } from '../../../scripts/capacity/recommend.js';
-import { simulateSlots, type ScaleRules, type Workload } from '../../../scripts/capacity/scale-simulation.js';
-import { defaultFriday } from './default-friday.js';
+import { simulateSlots } from '../../../scripts/capacity/scale-simulation.js';
+import { defaultFriday, THREE_SLOTS } from './simulation-cases.js';
 
 const close = (actual: number, expected: number, what: string) =>
   assert.ok(Math.abs(actual - expected) < 1e-6, `${what}: ${actual} is not ${expected}`);
 
-// The three slots of scale-simulation.test.ts: 2.5, 4, 2.5 req/s from 14:00, 100 ms per request,
-// 0.5 vCPU replicas, 1 concurrent request per replica, 60 s to start, target 2000 ms.
-const RULES: ScaleRules = {
-  vcpuPerReplica: 0.5,
-  httpConcurrency: 1,
-  scaleOutDelaySeconds: 60,
-  scaleInCooldownSeconds: 0,
-  minReplicas: 0,
-  maxReplicas: 5,
-  prewarmTime: 835,
-  prewarmReplicas: 1,
-};
-const WORK: Workload = {
-  windowStart: 840,
-  arrivals: [250, 400, 250],
-  requestsPerPerson: 3,
-  cpuMsPerRequest: 100,
-  pricePerReplicaSecond: 0.000021,
-  p99TargetMs: 2000,
-};
+// The three slots computed by hand in scale-simulation.test.ts (simulation-cases.ts).
+const { rules: RULES, work: WORK } = THREE_SLOTS;
 
 test('three slots by hand: 2 replicas from 13:55', () => {
   // max use = 1 − ln(100) × (100 ÷ 0.5) ÷ 2000 = 1 − 921.034 ÷ 2000 = 0.539483

@@ -10,7 +10,7 @@ import {
   type SlotResult,
   type Workload,
 } from '../../../scripts/capacity/scale-simulation.js';
-import { defaultFriday } from './default-friday.js';
+import { defaultFriday, THREE_SLOTS } from './simulation-cases.js';
 
 const close = (actual: number, expected: number, what: string) =>
   assert.ok(Math.abs(actual - expected) < 1e-6, `${what}: ${actual} is not ${expected}`);
@@ -33,24 +33,7 @@ const LN100 = 4.605170185988092; // ln(100), by hand: 2 × ln(10) = 2 × 2.30258
  *   p99          = ln(100) × (100 ms ÷ 0.5) ÷ (1 − u) = 921.034 ÷ (1 − u)
  *                  = 1842.07 ms, 4605.17 ms, 1842.07 ms; target 2000 ms: 14:05 is over it
  */
-const RULES: ScaleRules = {
-  vcpuPerReplica: 0.5,
-  httpConcurrency: 1,
-  scaleOutDelaySeconds: 60,
-  scaleInCooldownSeconds: 0,
-  minReplicas: 0,
-  maxReplicas: 5,
-  prewarmTime: 13 * 60 + 55,
-  prewarmReplicas: 1,
-};
-const WORK: Workload = {
-  windowStart: 14 * 60,
-  arrivals: [250, 400, 250],
-  requestsPerPerson: 3,
-  cpuMsPerRequest: 100,
-  pricePerReplicaSecond: 0.5 * 0.000034 + 1 * 0.000004,
-  p99TargetMs: 2000,
-};
+const { rules: RULES, work: WORK } = THREE_SLOTS;
 
 test('three slots by hand: requests/s, replicas, CPU use, p99 and cost', () => {
   const slots = simulateSlots(RULES, WORK);

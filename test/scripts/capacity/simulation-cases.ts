@@ -1,5 +1,8 @@
 /**
- * The default Friday of the simulation tests: the 2010 study's 16,000 people over 14:00-18:00 with
+ * The cases the simulation tests share. THREE_SLOTS: the small case computed by hand in
+ * scale-simulation.test.ts (2.5, 4, 2.5 req/s from 14:00, 100 ms per request, 0.5 vCPU replicas,
+ * 1 concurrent request per replica, 60 s to start, 1 replica pre-warmed from 13:55, target 2000 ms).
+ * defaultFriday(): the default Friday: the 2010 study's 16,000 people over 14:00-18:00 with
  * 60 % in a 2-hour triangle around 16:30, 32 requests each at 5.57 ms of CPU, and the cloud copy's
  * Terraform scale rules (0.5 vCPU, 50 per replica, 60 s to start, 300 s cooldown, 0-20 replicas,
  * 3 from 13:30). `rules` and `work` override single fields.
@@ -42,3 +45,24 @@ export function defaultFriday(
     },
   };
 }
+
+export const THREE_SLOTS: { rules: ScaleRules; work: Workload } = {
+  rules: {
+    vcpuPerReplica: 0.5,
+    httpConcurrency: 1,
+    scaleOutDelaySeconds: 60,
+    scaleInCooldownSeconds: 0,
+    minReplicas: 0,
+    maxReplicas: 5,
+    prewarmTime: 13 * 60 + 55,
+    prewarmReplicas: 1,
+  },
+  work: {
+    windowStart: 14 * 60,
+    arrivals: [250, 400, 250],
+    requestsPerPerson: 3,
+    cpuMsPerRequest: 100,
+    pricePerReplicaSecond: 0.5 * 0.000034 + 1 * 0.000004,
+    p99TargetMs: 2000,
+  },
+};
