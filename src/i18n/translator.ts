@@ -62,28 +62,23 @@ export function negotiateLocale(header: string | undefined, fallback: Locale): L
   return ranked.map((x) => x.lang).find(isLocale) ?? fallback;
 }
 
-/**
- * Building an Intl formatter costs far more than using one (it was the week page's top CPU cost in
- * the benchmark profile): one per locale and style, made once.
- */
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
 /** "Monday 16 November" / "lundi 16 novembre" for a `YYYY-MM-DD` date. */
 export function formatDay(date: string, locale: Locale, style: 'long' | 'short' = 'long'): string {
   return dayText(`${locale}|${style}|${date}`);
 }
 
+/**
+ * Building an Intl formatter costs far more than using one (it was the week page's top CPU cost in
+ * the benchmark profile), and a page asks for the same few day names on every view: each name is
+ * formatted once, with a formatter made for it.
+ */
 const dayText = textMemo(5_000, (key) => {
   const [locale, style, date] = key.split('|') as [Locale, 'long' | 'short', string];
-  let format = dayFormats.get(`${locale}|${style}`);
-  if (!format) {
-    format = new Intl.DateTimeFormat(INTL_TAG[locale], {
-      weekday: style,
-      day: 'numeric',
-      month: style === 'long' ? 'long' : 'short',
-      timeZone: 'UTC',
-    });
-    dayFormats.set(`${locale}|${style}`, format);
-  }
+  const format = new Intl.DateTimeFormat(INTL_TAG[locale], {
+    weekday: style,
+    day: 'numeric',
+    month: style === 'long' ? 'long' : 'short',
+    timeZone: 'UTC',
+  });
   return format.format(new Date(`${date}T00:00:00Z`)).replace(',', '');
 });

@@ -16,28 +16,17 @@ export interface WeekTitle {
   full: string;
 }
 
-/** One formatter per locale, made once: building one costs more than using it. */
-const rangeFormats = new Map<Locale, Intl.DateTimeFormat>();
-
-function rangeFormat(locale: Locale): Intl.DateTimeFormat {
-  let format = rangeFormats.get(locale);
-  if (!format) {
-    format = new Intl.DateTimeFormat(INTL_TAG[locale], {
-      day: 'numeric',
-      month: 'short',
-      year: 'numeric',
-      timeZone: 'UTC',
-    });
-    rangeFormats.set(locale, format);
-  }
-  return format;
-}
-
-/** formatRange costs about as much as the rest of the page's dates together: each range is written once. */
+/** formatRange and building its formatter cost about as much as the rest of the page's dates together: each range is written once. */
 const rangeText = textMemo(2_000, (key) => {
   const [locale, monday, sunday] = key.split('|') as [Locale, string, string];
   const day = (date: string) => new Date(`${date}T00:00:00Z`);
-  return rangeFormat(locale).formatRange(day(monday), day(sunday));
+  const format = new Intl.DateTimeFormat(INTL_TAG[locale], {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+  return format.formatRange(day(monday), day(sunday));
 });
 
 function datesOf(week: IsoWeek, locale: Locale): string {
