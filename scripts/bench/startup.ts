@@ -10,11 +10,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
 import { buildTarget, LINK_SERVICE } from '../build.js';
 import { startTargetStandIns, type Target, type TargetStandIns } from '../harness/app-stack.js';
-import { origins } from '../harness/relay.js';
+import { origins, waitFor } from '../harness/relay.js';
 import { freePort } from './processes.js';
 import { median } from './repeats.js';
 
@@ -66,19 +65,19 @@ function spawnPackage(dir: string, main: string, env: Record<string, string>): S
 
 /** Polls `url` every 20 ms until it answers 200; resolves with the ms since spawn. */
 async function untilReady(started: Started, url: string): Promise<number> {
-  const deadline = started.spawnedAt + START_TIMEOUT_MS;
-  while (performance.now() < deadline) {
+  const answers200 = async () => {
     if (started.child.exitCode !== null)
       throw new Error(`package exited (${started.child.exitCode}):\n${started.output()}`);
-    const asked = performance.now();
     const status = await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
       async (res) => (await res.arrayBuffer(), res.status),
       () => 0, // not listening yet
     );
-    if (status === 200) return performance.now() - started.spawnedAt;
-    await sleep(Math.max(0, POLL_MS - (performance.now() - asked)));
-  }
-  throw new Error(`${url} not 200 within ${START_TIMEOUT_MS / 1000} s:\n${started.output()}`);
+    return status === 200;
+  };
+  await waitFor(answers200, `${url} to answer 200`, START_TIMEOUT_MS, POLL_MS).catch((err: unknown) => {
+    throw new Error(`${(err as Error).message}:\n${started.output()}`);
+  });
+  return performance.now() - started.spawnedAt;
 }
 
 /** Resolves with the ms since spawn when the process prints `text` (checked as each chunk of output arrives). */
