@@ -9,7 +9,7 @@ import { measureCpu } from './cpu-usage.js';
 import { ACCOUNTS, environment } from './environment.js';
 import { emptyFlowResult, onePerson } from './friday-flow.js';
 import { arrivalSchedule, runOpenLoop, type ArrivalShape, type OpenLoopRun } from './open-loop.js';
-import { percentile, round, stepFigures } from './report.js';
+import { p50p99, percentile, round, stepFigures } from './report.js';
 import { sampleRss } from './rss.js';
 
 export interface OpenLoopSettings {
@@ -41,8 +41,6 @@ function generatorCores(since: NodeJS.CpuUsage, elapsedMs: number): number {
   const used = process.cpuUsage(since);
   return round((used.user + used.system) / 1000 / elapsedMs, 2);
 }
-
-const pct = (values: number[]) => ({ p50: round(percentile(values, 50)), p99: round(percentile(values, 99)) });
 
 export async function openLoop(targetRps: number, s: OpenLoopSettings) {
   const env = await environment(s.target, { profileDir: s.profileDir, logLevel: s.logLevel });
@@ -96,9 +94,9 @@ function openLoopFigures(run: OpenLoopRun, durationMs: number) {
       completed: r.timesheets,
       unfinished: run.unfinished,
     },
-    submit_to_receipt_ms: { count: r.submitToReceipt.length, ...pct(r.submitToReceipt) },
+    submit_to_receipt_ms: { count: r.submitToReceipt.length, ...p50p99(r.submitToReceipt) },
     receipts_pending: r.receiptsPending,
-    person_ms: pct(run.personMs),
+    person_ms: p50p99(run.personMs),
     arrival_lag_ms: { p50: round(percentile(run.arrivalLagMs, 50)), max: round(Math.max(0, ...run.arrivalLagMs)) },
     elapsed_s: round(run.elapsedMs / 1000),
     steps_ms: stepFigures(r.byStep),

@@ -11,14 +11,12 @@ export function percentile(values: number[], p: number): number {
 
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
+/** p50 and p99 of some latencies (ms, rounded). */
+export const p50p99 = (ms: number[]) => ({ p50: round(percentile(ms, 50)), p99: round(percentile(ms, 99)) });
+
 /** Latencies by step of the flow: count, p50 and p99 (ms). */
 export function stepFigures(byStep: Record<string, number[]>) {
-  return Object.fromEntries(
-    Object.entries(byStep).map(([step, ms]) => [
-      step,
-      { count: ms.length, p50: round(percentile(ms, 50)), p99: round(percentile(ms, 99)) },
-    ]),
-  );
+  return Object.fromEntries(Object.entries(byStep).map(([step, ms]) => [step, { count: ms.length, ...p50p99(ms) }]));
 }
 
 type Row = [string, string, string, string, string];
