@@ -33,3 +33,21 @@ test('the lint can fail: a file with an unused variable and an explicit any is r
     '@typescript-eslint/no-unused-vars',
   ]);
 });
+
+test('runtime code has no function over 80 lines; a tool may (scripts/ is not shipped)', async () => {
+  const eslint = new ESLint({
+    cwd: PROJECT_ROOT,
+    overrideConfigFile: path.join(PROJECT_ROOT, 'scripts/lint/eslint.config.mjs'),
+  });
+  // A function of exactly `lines` lines, its signature and closing brace included.
+  const body = (lines: number) =>
+    `export function long(): number {\n  let n = 0;\n${'  n += 1;\n'.repeat(lines - 4)}  return n;\n}\n`;
+  const rulesFor = async (filePath: string, lines: number) => {
+    const [result] = await eslint.lintText(body(lines), { filePath: path.join(PROJECT_ROOT, filePath) });
+    return result!.messages.map((m) => m.ruleId);
+  };
+  assert.deepEqual(await rulesFor('src/probe.ts', 81), ['max-lines-per-function']);
+  assert.deepEqual(await rulesFor('plugins/erp-direct/probe.ts', 81), ['max-lines-per-function']);
+  assert.deepEqual(await rulesFor('src/probe.ts', 80), []);
+  assert.deepEqual(await rulesFor('scripts/probe.ts', 81), []);
+});
