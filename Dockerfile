@@ -19,6 +19,7 @@ COPY plugins ./plugins
 COPY views ./views
 COPY config ./config
 COPY scripts/build.ts ./scripts/build.ts
+COPY scripts/build ./scripts/build
 # TARGET only from here on: the steps above are the same for both images (one cache for the two builds).
 ARG TARGET=onprem
 RUN npx tsx scripts/build.ts --target ${TARGET} --out /out \

@@ -1,18 +1,18 @@
 /**
  * `npm run build [-- --target onprem|cloud|link-service] [--out dir] [--no-lockfile]`: one
  * self-contained package per target in dist/<target>/ (dist/link-service/ holds the link service
- * alone, see buildLinkService). An app package holds the server bundled with esbuild (our code only; npm packages stay
- * external), the target's plugins fixed in a static table, views and assets, the WSDL, the
- * target's configuration with development values, and a package.json that lists only the npm
- * packages the bundle imports (plus what plugins load by name), pinned to the tested versions,
- * with its own lockfile. Nothing of another target's plugins gets in: not imported, not listed.
+ * alone, see buildLinkService). An app package holds the server bundled with esbuild (our code and
+ * the npm packages it imports, but for the few loaded by name at run time: see bundle()), the
+ * target's plugins fixed in a static table, views and assets, the WSDL, the target's configuration
+ * with development values, and a package.json that lists only the npm packages our code imports
+ * (plus what plugins load by name), pinned to the tested versions, with its own lockfile. Nothing of
+ * another target's plugins gets in: not imported, not listed.
  */
-import { build, type BuildOptions } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { bundle } from './build/bundle.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -39,12 +39,6 @@ function args(): { targets: string[]; out: string; lockfile: boolean } {
     out: path.resolve(value('--out') ?? path.join(root, 'dist')),
     lockfile: !argv.includes('--no-lockfile'),
   };
-}
-
-function packageName(specifier: string): string | null {
-  if (specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]!)) return null;
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
 }
 
 function installedVersion(name: string): string {
@@ -81,23 +75,15 @@ export async function buildTarget(target: string, outRoot: string, lockfile = tr
   if (!existsSync(targetFile)) throw new Error(`no target "${target}": ${targetFile} does not exist`);
   const plugins = readJson(targetFile).plugins as string[];
   const dir = freshDir(outRoot, target);
-  const imported = await bundle(
-    {
-      stdin: {
-        contents: entrySource(target, plugins),
-        resolveDir: root,
-        sourcefile: `entry-${target}.ts`,
-        loader: 'ts',
-      },
-    },
-    path.join(dir, 'server.js'),
-  );
-  for (const name of CORE_RUNTIME_DEPENDENCIES) imported.add(name);
-  for (const plugin of plugins) {
-    const extra = path.join(root, 'plugins', plugin, 'build.json');
-    if (existsSync(extra))
-      for (const name of (readJson(extra).runtimeDependencies as string[]) ?? []) imported.add(name);
-  }
+  const loadedByName = pluginsLoadedByName(plugins);
+  const imported = await bundle({
+    entry: { source: entrySource(target, plugins), sourcefile: `entry-${target}.ts` },
+    outdir: dir,
+    name: 'server',
+    external: notBundled(plugins),
+    root,
+  });
+  for (const name of [...CORE_RUNTIME_DEPENDENCIES, ...loadedByName]) imported.add(name);
   const dependencies = pinned(imported);
   copyAppFiles(dir, target, targetFile);
   writeManifest(dir, {
@@ -118,10 +104,13 @@ export async function buildTarget(target: string, outRoot: string, lockfile = tr
 async function buildLinkService(outRoot: string, lockfile: boolean): Promise<BuiltPackage> {
   const dir = freshDir(outRoot, LINK_SERVICE);
   const dependencies = pinned(
-    await bundle(
-      { entryPoints: [path.join(root, 'src', 'link-service', 'main.ts')] },
-      path.join(dir, 'link-service.js'),
-    ),
+    await bundle({
+      entry: { file: path.join(root, 'src', 'link-service', 'main.ts') },
+      outdir: dir,
+      name: 'link-service',
+      external: notBundled([]),
+      root,
+    }),
   );
   writeManifest(dir, {
     name: `contoso-timesheet-${LINK_SERVICE}`,
@@ -142,30 +131,32 @@ function freshDir(outRoot: string, target: string): string {
   return dir;
 }
 
-/** Bundles our code into one file (npm packages stay external) and returns the npm packages it imports. */
-async function bundle(input: Pick<BuildOptions, 'stdin' | 'entryPoints'>, outfile: string): Promise<Set<string>> {
-  const result = await build({
-    ...input,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    packages: 'external',
-    outfile,
-    sourcemap: true,
-    metafile: true,
-    logLevel: 'warning',
-    tsconfig: path.join(root, 'tsconfig.json'),
+/**
+ * Left out of the bundle and installed from the package's node_modules: what is loaded by name at
+ * run time (express requires its view engine; Sequelize requires the dialect's driver) and native
+ * addons (sqlite3). Every plugin's runtimeDependencies are added to this list.
+ */
+const LOADED_BY_NAME = [
+  ...CORE_RUNTIME_DEPENDENCIES,
+  'pg-native',
+  'tedious',
+  'mysql2',
+  'oracledb',
+  'ibm_db',
+  'snowflake-sdk',
+];
+
+/** What these plugins load by name at run time (their build.json's runtimeDependencies). */
+function pluginsLoadedByName(plugins: string[]): string[] {
+  return plugins.flatMap((plugin) => {
+    const extra = path.join(root, 'plugins', plugin, 'build.json');
+    return existsSync(extra) ? ((readJson(extra).runtimeDependencies as string[]) ?? []) : [];
   });
-  const imported = new Set<string>();
-  for (const output of Object.values(result.metafile.outputs)) {
-    for (const imp of output.imports)
-      if (imp.external) {
-        const name = packageName(imp.path);
-        if (name) imported.add(name);
-      }
-  }
-  return imported;
+}
+
+/** The npm packages left out of a bundle with these plugins: installed and loaded from node_modules. */
+export function notBundled(plugins: string[]): string[] {
+  return [...LOADED_BY_NAME, ...pluginsLoadedByName(plugins)];
 }
 
 /** The packages at the versions the tests ran with. */

@@ -1,11 +1,13 @@
 /** Child processes and sign-in for the benchmarks. */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
 import type { StoreCounters } from '../../src/ports/storage.js';
 import { completeSignIn, TestBrowser } from '../harness/dev-sts.js';
 import { freePort } from '../harness/free-port.js';
+import { notBundled } from '../build.js';
+import { bundle } from '../build/bundle.js';
 export { freePort };
 
 export interface RunningApp {
@@ -20,26 +22,27 @@ export interface RunningApp {
 const BUILD_DIR = path.join(PROJECT_ROOT, 'bench', '.build');
 const SERVER_BUNDLE = path.join(BUILD_DIR, 'app-server.mjs');
 let bundling: Promise<void> | undefined;
+/** The benchmark server holds every plugin (scripts/bench/app-server.ts's table). */
+const ALL_PLUGINS = readdirSync(path.join(PROJECT_ROOT, 'plugins'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
 
 /**
- * Bundles scripts/bench/app-server.ts as the packages are bundled (scripts/build.ts): our code in one
- * ES module, npm packages external, run by plain node. Measuring under tsx would add its loader and
- * its source-map stack traces (a visible share of the first profiles) to every request.
+ * Bundles scripts/bench/app-server.ts as the packages are bundled (scripts/build.ts's bundle: our
+ * code and its npm packages in one ES module, the few loaded by name left out), run by plain node.
+ * Measuring under tsx would add its loader and its source-map stack traces (a visible share of the
+ * first profiles) to every request.
  */
 export function bundleServer(): Promise<void> {
   bundling ??= (async () => {
-    const { build } = await import('esbuild');
     mkdirSync(BUILD_DIR, { recursive: true });
-    await build({
-      entryPoints: [path.join(PROJECT_ROOT, 'scripts', 'bench', 'app-server.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      outfile: SERVER_BUNDLE,
-      logLevel: 'warning',
-      tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
+    await bundle({
+      entry: { file: path.join(PROJECT_ROOT, 'scripts', 'bench', 'app-server.ts') },
+      outdir: BUILD_DIR,
+      name: 'app-server',
+      external: notBundled(ALL_PLUGINS),
+      extension: '.mjs',
+      root: PROJECT_ROOT,
     });
     // The ERP client reads the WSDL next to its module (import.meta.url): next to the bundle here.
     copyFileSync(path.join(PROJECT_ROOT, 'src', 'erp', 'contoso-erp.wsdl'), path.join(BUILD_DIR, 'contoso-erp.wsdl'));

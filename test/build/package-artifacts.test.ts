@@ -107,6 +107,10 @@ for (const t of TARGETS) {
       files.some((f) => f.startsWith(`${t}/views/`)),
       'views',
     );
+    assert.ok(
+      files.some((f) => /\/npm-[A-Z0-9]+\.js$/.test(f)),
+      'the npm packages bundled',
+    );
     assert.ok(!files.some((f) => f.includes('node_modules/')), 'no node_modules');
     assert.ok(!files.includes(`${t}/config/targets/${other(t)}.json`), `no ${other(t)} target`);
     for (const key of ['dev-sts.key', 'fabrikam-idp.key'])

@@ -4,7 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { SourceMap } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { buildTarget, LINK_SERVICE, type BuiltPackage } from '../../scripts/build.js';
@@ -54,6 +55,15 @@ after(async () => {
 const CLOUD_ONLY = ['@azure/data-tables', '@azure/identity', 'ws'];
 const ONPREM_ONLY = ['sequelize', 'connect-session-sequelize', 'sqlite3', 'pg', 'pg-hstore', 'mariadb'];
 
+/** Every JavaScript file of a package: our code (server.js) and the npm packages' chunks (npm-*.js). */
+function allCode(target: string): string {
+  const dir = built[target]!.dir;
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+    .join('\n');
+}
+
 function manifest(target: string): { dependencies: Record<string, string> } {
   return JSON.parse(readFileSync(path.join(built[target]!.dir, 'package.json'), 'utf8'));
 }
@@ -64,7 +74,7 @@ test('the on-prem package lists no cloud dependency and holds no cloud plugin co
   for (const name of ['sequelize', 'sqlite3', 'soap', 'express']) assert.ok(deps.includes(name), name);
   const lock = readFileSync(path.join(built.onprem!.dir, 'package-lock.json'), 'utf8');
   assert.doesNotMatch(lock, /"node_modules\/@azure\/data-tables"/);
-  const bundle = readFileSync(path.join(built.onprem!.dir, 'server.js'), 'utf8');
+  const bundle = allCode('onprem');
   for (const marker of [
     '@azure/data-tables',
     'ServiceBusAuthorization',
@@ -84,8 +94,13 @@ test('the cloud package lists no on-prem dependency and holds no on-prem plugin 
   assert.ok(deps.includes('@azure/data-tables'));
   const lock = readFileSync(path.join(built.cloud!.dir, 'package-lock.json'), 'utf8');
   assert.doesNotMatch(lock, /"node_modules\/sqlite3"|"node_modules\/sequelize"/);
-  const bundle = readFileSync(path.join(built.cloud!.dir, 'server.js'), 'utf8');
-  for (const marker of ['connect-session-sequelize', 'from "sequelize"', 'plugins/session-sql', 'plugins/erp-direct']) {
+  const bundle = allCode('cloud');
+  for (const marker of [
+    'connect-session-sequelize',
+    'node_modules/sequelize/',
+    'plugins/session-sql',
+    'plugins/erp-direct',
+  ]) {
     assert.ok(!bundle.includes(marker), `cloud bundle contains ${marker}`);
   }
   assert.equal(existsSync(path.join(built.cloud!.dir, 'config', 'targets', 'onprem.json')), false);
@@ -93,7 +108,7 @@ test('the cloud package lists no on-prem dependency and holds no on-prem plugin 
 
 test('the stand-ins and the link service are not shipped in either package', () => {
   for (const target of ['onprem', 'cloud']) {
-    const bundle = readFileSync(path.join(built[target]!.dir, 'server.js'), 'utf8');
+    const bundle = allCode(target);
     for (const marker of ['stand-ins/erp-simulator', 'stand-ins/dev-sts', 'stand-ins/relay-emulator', 'link-service/'])
       assert.ok(!bundle.includes(marker), `${target}: ${marker}`);
     for (const idpKey of ['dev-sts.key', 'fabrikam-idp.key']) {
@@ -105,6 +120,41 @@ test('the stand-ins and the link service are not shipped in either package', () 
     }
   }
 });
+
+for (const [target, main] of [
+  ['onprem', 'server.js'],
+  ['cloud', 'server.js'],
+  [LINK_SERVICE, 'link-service.js'],
+] as const) {
+  test(`${target}: our code in ${main} with its source map, the npm packages in npm-*.js chunks without one`, () => {
+    const dir = built[target]!.dir;
+    const files = readdirSync(dir);
+    const chunks = files.filter((f) => /^npm-[A-Z0-9]+\.js$/.test(f));
+    assert.ok(chunks.length > 0, 'npm packages bundled in chunks');
+    const chunkCode = chunks.map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n');
+    assert.ok(chunkCode.includes('// node_modules/'), 'package code marked with its file');
+    assert.doesNotMatch(chunkCode, /sourceMappingURL/);
+    assert.deepEqual(
+      files.filter((f) => f.endsWith('.map')),
+      [`${main}.map`],
+    );
+    const ours = readFileSync(path.join(dir, main), 'utf8');
+    assert.doesNotMatch(ours, /\/\/ node_modules\//, 'no npm package code among ours');
+    const map = JSON.parse(readFileSync(path.join(dir, `${main}.map`), 'utf8')) as { sources: string[] };
+    assert.deepEqual(
+      map.sources.filter((s) => s.includes('node_modules/')),
+      [],
+    );
+    // A frame in our code maps back to its TypeScript file and line, as `node --enable-source-maps` shows it.
+    const lines = ours.split('\n');
+    const needle = target === LINK_SERVICE ? 'function startLinkService' : 'async function createApp';
+    const line = lines.findIndex((l) => l.includes(needle));
+    assert.ok(line >= 0, needle);
+    const entry = new SourceMap(map as never).findEntry(line, 0) as { originalSource?: string; originalLine?: number };
+    const file = target === LINK_SERVICE ? 'src/link-service/' : 'src/app.ts';
+    assert.ok(entry.originalSource?.includes(file), `${needle} maps to ${entry.originalSource}`);
+  });
+}
 
 /** npm ci --omit=dev (started in before), then node server.js; resolves with the port from its start-up log line. */
 async function startPackage(
@@ -185,8 +235,9 @@ test('the cloud package installs with npm ci --omit=dev and runs alone', { timeo
 test('the link service package holds the link service alone: no app, plugin, view or configuration', () => {
   const dir = built[LINK_SERVICE]!.dir;
   assert.deepEqual(Object.keys(manifest(LINK_SERVICE).dependencies), ['pino', 'ws', 'zod']);
-  const bundle = readFileSync(path.join(dir, 'link-service.js'), 'utf8');
-  for (const marker of ['src/app', 'plugins/', 'stand-ins/', 'express']) assert.ok(!bundle.includes(marker), marker);
+  const bundle = allCode(LINK_SERVICE);
+  for (const marker of ['src/app', 'plugins/', 'stand-ins/', 'node_modules/express/'])
+    assert.ok(!bundle.includes(marker), marker);
   for (const absent of ['server.js', 'views', 'config'])
     assert.equal(existsSync(path.join(dir, absent)), false, absent);
 });

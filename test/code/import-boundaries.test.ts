@@ -2,10 +2,11 @@
 // Static imports are read from the sources (relative specifiers, `import ... from` and `export ... from`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
+import { importsOf, reachable } from '../../scripts/harness/imports.js';
 
 const rel = (f: string) => path.relative(PROJECT_ROOT, f).split(path.sep).join('/');
 
@@ -14,31 +15,6 @@ function walk(dir: string): string[] {
     const f = path.join(dir, n);
     return statSync(f).isDirectory() ? walk(f) : f.endsWith('.ts') ? [f] : [];
   });
-}
-
-/** The project files a source file imports, type-only imports included (`value: false` leaves them out). */
-function importsOf(file: string, { types = true } = {}): string[] {
-  const text = readFileSync(file, 'utf8');
-  const out: string[] = [];
-  for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^;]*?\sfrom\s+'(\.[^']+)'/gms)) {
-    if (!types && m[2]) continue;
-    const target = path.resolve(path.dirname(file), m[3]!.replace(/\.js$/, '.ts'));
-    if (existsSync(target)) out.push(target);
-  }
-  return out;
-}
-
-/** Every file the shipped entry reaches through value imports. */
-function reachable(entry: string): Set<string> {
-  const seen = new Set<string>();
-  const stack = [entry];
-  while (stack.length) {
-    const f = stack.pop()!;
-    if (seen.has(f)) continue;
-    seen.add(f);
-    stack.push(...importsOf(f, { types: false }));
-  }
-  return seen;
 }
 
 const server = path.join(PROJECT_ROOT, 'src/server.ts');

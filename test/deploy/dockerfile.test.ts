@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
+import { reachable } from '../../scripts/harness/imports.js';
 
 /** Instructions with continuation lines joined and comments dropped. */
 function instructions(): Array<{ op: string; args: string }> {
@@ -57,6 +58,17 @@ test('the build stage declares TARGET after the steps both images share, so the 
   const install = buildStage.findIndex((i) => i.op === 'RUN' && /npm ci(?!.*--omit=dev)/.test(i.args));
   const apt = buildStage.findIndex((i) => i.op === 'RUN' && i.args.includes('apt-get install'));
   assert.ok(target > install && install > apt && apt > 0, 'apt-get, then npm ci, then ARG TARGET');
+});
+
+test('the build stage copies every file the package build imports (the build runs there)', () => {
+  const buildStage = all.slice(0, all.indexOf(stages[1]!));
+  const copied = buildStage
+    .filter((i) => i.op === 'COPY' && !i.args.startsWith('--from'))
+    .flatMap((i) => i.args.split(/\s+/).slice(0, -1));
+  const needed = [...reachable(path.join(PROJECT_ROOT, 'scripts/build.ts'))].map((f) => path.relative(PROJECT_ROOT, f));
+  assert.ok(needed.length > 1, `scripts/build.ts imports project files: ${needed.join(', ')}`);
+  const missing = needed.filter((f) => !copied.some((c) => f === c || f.startsWith(`${c.replace(/\/$/, '')}/`)));
+  assert.deepEqual(missing, []);
 });
 
 test('it is multi-stage and the final stage installs production dependencies only', () => {
