@@ -8,7 +8,8 @@
  * loop), --rates <req/s,...> for the open loop (33,333), --arrivals poisson|even, --seed <n>,
  * --erp-latency <ms> (50), --drain <s> (30), --starts <n> (3), --out <file>,
  * --only week_page,friday_flow,friday_open_loop,startup, --profile (CPU profiles in bench/profiles/),
- * --logs info|silent (info: every request logged as shipped, into /dev/null).
+ * --logs info|silent (info: every request logged as shipped, into /dev/null), --memory-limit <MiB>
+ * (1024, a deployed replica's memory; 0 for none: see bench/memory-limit.ts).
  * Goals are reported, never asserted (these machines are shared).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,8 @@ import { mergeRepeats } from './bench/repeats.js';
 import { printTable, round } from './bench/report.js';
 import { bareHello, fridayFlow, weekPage, type RunSettings } from './bench/runs.js';
 import { measureStartups } from './bench/startup.js';
+import { openMemoryLimit } from './bench/memory-limit.js';
+import { runAppsWithin } from './bench/processes.js';
 
 const { values } = parseArgs({
   options: {
@@ -41,6 +44,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
     logs: { type: 'string', default: 'info' },
+    'memory-limit': { type: 'string', default: '1024' },
   },
 });
 const cores = os.availableParallelism();
@@ -151,6 +155,17 @@ async function openLoops() {
 }
 
 async function main(): Promise<void> {
+  const memoryLimit = openMemoryLimit(Number(values['memory-limit']));
+  runAppsWithin(memoryLimit);
+  if (memoryLimit.reason) process.stderr.write(`app processes without a memory limit: ${memoryLimit.reason}\n`);
+  try {
+    await measureAll(memoryLimit.mb, memoryLimit.reason);
+  } finally {
+    memoryLimit.close();
+  }
+}
+
+async function measureAll(memoryLimitMb: number | null, noLimitReason?: string): Promise<void> {
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),
     machine: {
@@ -166,6 +181,9 @@ async function main(): Promise<void> {
       users: settings.users,
       repeat: repeats,
       logs: settings.logLevel,
+      // The app processes' memory, as a deployed replica has (null: none, and why).
+      memory_limit_mb: memoryLimitMb,
+      ...(noLimitReason ? { memory_limit_reason: noLimitReason } : {}),
     },
   };
   if (only.has('week_page')) results.week_page = await weekPages();

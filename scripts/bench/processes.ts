@@ -8,6 +8,7 @@ import { completeSignIn, TestBrowser } from '../harness/dev-sts.js';
 import { freePort } from '../harness/free-port.js';
 import { notBundled } from '../build.js';
 import { bundle } from '../build/bundle.js';
+import type { MemoryLimit } from './memory-limit.js';
 export { freePort };
 
 export interface RunningApp {
@@ -50,6 +51,18 @@ export function bundleServer(): Promise<void> {
   return bundling;
 }
 
+let appMemory: MemoryLimit | undefined;
+
+/** From now on the app processes run within `limit` (bench.ts's --memory-limit). */
+export function runAppsWithin(limit: MemoryLimit): void {
+  appMemory = limit;
+}
+
+/** node with `args`, inside the memory limit when one is set. */
+export function appCommand(args: string[]): { command: string; args: string[] } {
+  return appMemory ? appMemory.wrap(process.execPath, args) : { command: process.execPath, args };
+}
+
 /** Starts the bundled benchmark server with `variant` and the raw configuration; resolves once it listens. */
 export async function startApp(
   variant: 'app' | 'bare',
@@ -60,7 +73,8 @@ export async function startApp(
   // --cpu-prof writes a .cpuprofile when the process exits (open it in Chrome DevTools or speedscope).
   const profile = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
   await bundleServer();
-  const child = spawn(process.execPath, [...profile, SERVER_BUNDLE, variant], {
+  const { command, args } = appCommand([...profile, SERVER_BUNDLE, variant]);
+  const child = spawn(command, args, {
     cwd: PROJECT_ROOT,
     env: { ...process.env, NODE_ENV: 'production', BENCH_CONFIG: JSON.stringify(config), BENCH_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

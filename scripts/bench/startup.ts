@@ -14,7 +14,7 @@ import { PROJECT_ROOT } from '../../src/config/load-config.js';
 import { buildTarget, LINK_SERVICE } from '../build.js';
 import { startTargetStandIns, type Target, type TargetStandIns } from '../harness/app-stack.js';
 import { origins, waitFor } from '../harness/relay.js';
-import { freePort } from './processes.js';
+import { appCommand, freePort } from './processes.js';
 import { median } from './repeats.js';
 
 export interface StartupFigures {
@@ -51,7 +51,8 @@ interface Started {
 
 function spawnPackage(dir: string, main: string, env: Record<string, string>): Started {
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, ['--enable-source-maps', main], {
+  const { command, args } = appCommand(['--enable-source-maps', main]);
+  const child = spawn(command, args, {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
