@@ -6,7 +6,7 @@
  * --duration <s> per run (10), --connections <n> for page runs (32), --users <n> virtual users in the
  * closed-loop flow (32), --workers <n>, --repeat <n> (3 for page and closed-loop runs, 1 for the open
  * loop), --rates <req/s,...> for the open loop (33,333), --arrivals poisson|even, --seed <n>,
- * --erp-latency <ms> (50), --drain <s> (30), --starts <n> (3), --out <file>,
+ * --erp-latency <ms> (50), --open-workers <n> (1), --drain <s> (30), --starts <n> (3), --out <file>,
  * --only week_page,friday_flow,friday_open_loop,startup, --profile (CPU profiles in bench/profiles/),
  * --logs info|silent (info: every request logged as shipped, into /dev/null), --memory-limit <MiB>
  * (1024, a deployed replica's memory; 0 for none: see bench/memory-limit.ts).
@@ -45,6 +45,7 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     logs: { type: 'string', default: 'info' },
     'memory-limit': { type: 'string', default: '1024' },
+    'open-workers': { type: 'string', default: '1' },
   },
 });
 const cores = os.availableParallelism();
@@ -71,6 +72,7 @@ const openSettings: OpenLoopSettings = {
   erpLatencyMs: Number(values['erp-latency']),
   arrivals: values.arrivals as ArrivalShape,
   seed: Number(values.seed),
+  workers: Number(values['open-workers']),
   profileDir: settings.profileDir,
   logLevel: settings.logLevel,
 };
@@ -140,11 +142,12 @@ async function fridayFlows() {
 
 async function openLoops() {
   process.stderr.write(
-    `friday_open_loop: ${rates.join(', ')} req/s, on-prem, ERP ${openSettings.erpLatencyMs} ms...\n`,
+    `friday_open_loop: ${rates.join(', ')} req/s, on-prem with ${openSettings.workers} worker(s), ERP ${openSettings.erpLatencyMs} ms...\n`,
   );
   const measures = Object.fromEntries(rates.map((rps) => [String(rps), () => openLoop(rps, openSettings)]));
   return {
     target: openSettings.target,
+    workers: openSettings.workers,
     erp_latency_ms: openSettings.erpLatencyMs,
     arrivals: openSettings.arrivals,
     seed: openSettings.seed,

@@ -19,6 +19,8 @@ export interface OpenLoopSettings {
   erpLatencyMs: number;
   arrivals: ArrivalShape;
   seed: number;
+  /** App workers of the on-prem instance (--open-workers, 1 by default). */
+  workers: number;
   profileDir?: string;
   /** --logs (environment.ts). */
   logLevel?: 'info' | 'silent';
@@ -43,7 +45,7 @@ function generatorCores(since: NodeJS.CpuUsage, elapsedMs: number): number {
 }
 
 export async function openLoop(targetRps: number, s: OpenLoopSettings) {
-  const env = await environment(s.target, { profileDir: s.profileDir, logLevel: s.logLevel });
+  const env = await environment(s.target, { workers: s.workers, profileDir: s.profileDir, logLevel: s.logLevel });
   try {
     await env.erpControl({ latencyMs: s.erpLatencyMs });
     const perPerson = await requestsPerPerson(env.url);
