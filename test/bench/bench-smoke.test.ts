@@ -52,6 +52,7 @@ test(
       assert.equal(run.status, 0, run.stderr);
       const results = JSON.parse(readFileSync(out, 'utf8')) as {
         machine: { cpus: number };
+        settings: { memory_limit_mb: number | null; memory_limit_reason?: string };
         week_page: Record<string, number> & { latency_ms: Record<string, { errors: number }> };
         goals: Record<string, { met: boolean }>;
       };
@@ -64,6 +65,11 @@ test(
         assert.ok(results.week_page.ratio_sql_vs_memory_cpu! > 0);
       }
       assert.equal(typeof results.goals.ratio_sql_vs_memory?.met, 'boolean');
+      // The apps ran with a replica's memory (1024 MiB by default), or the results say why not.
+      assert.ok(
+        results.settings.memory_limit_mb === 1024 || /cgroup/.test(results.settings.memory_limit_reason ?? ''),
+        JSON.stringify(results.settings),
+      );
       // Two repeats: the medians at the paths of one run, every run's figure in the spread beside them.
       const sql = results.week_page.latency_ms.sql as unknown as { repeats: number; spread: Record<string, Spread> };
       assert.equal(sql.repeats, 2);
