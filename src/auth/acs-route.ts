@@ -21,6 +21,7 @@ import { hasPendingRequests, idpOfPendingRequest, SessionRequestIdCache } from '
 import './session-state.js';
 import type { SamlLogin } from './session-state.js';
 import { startSignedInSession } from './signed-in-session.js';
+import { attributesSent, explainRefusal } from './refusal-diagnosis.js';
 import type { Locale } from '../i18n/translator.js';
 import { SignInRejection, toRejection, type RejectionReason } from './sign-in-rejection.js';
 
@@ -140,9 +141,10 @@ async function handleAcsPost(deps: AcsDeps, req: Request, res: Response, next: N
       await consume();
       if (err || !(user instanceof Principal)) {
         const r = toRejection(err ?? new SignInRejection('invalid-response', 'no principal'));
-        return rejectSignIn(log, res, r.reason, r.message, idp.id, correlationId);
+        const context = { idp: idp.config, certs: idp.certs, clockSkewMs: settings.clockSkewMs, now: new Date() };
+        return rejectSignIn(log, res, r.reason, explainRefusal(r, post.facts, context), idp.id, correlationId);
       }
-      await completeSignIn(deps, req, res, user, idp, post.relayState, correlationId);
+      await completeSignIn(deps, req, res, user, idp, post, correlationId);
     })().catch(next);
   })(req, res, next);
 }
@@ -157,7 +159,7 @@ function rejectSignIn(
 ): void {
   // Reason and IdP only: never the assertion, the NameID or any claim value (personal data).
   log.warn(
-    { event: 'saml_signin_rejected', reason, idp, correlationId, detail: detail.slice(0, 300) },
+    { event: 'saml_signin_rejected', reason, idp, correlationId, detail: detail.slice(0, 800) },
     'sign-in rejected',
   );
   res.set('Cache-Control', 'no-store');
@@ -247,12 +249,24 @@ async function completeSignIn(
   res: Response,
   user: Principal,
   idp: ResolvedIdp,
-  relayState: string,
+  { relayState, facts }: AcsPost,
   correlationId: string,
 ): Promise<void> {
   const { settings, authenticator, log, acsContext } = deps;
   if (!user.roles.some((role) => settings.allowedRoles.includes(role))) {
-    log.warn({ event: 'saml_signin_not_allowed', idp: idp.id, roles: user.roles, correlationId }, 'no timesheet role');
+    // Which role claims were read, and which attributes came: an empty `roles` most often means the
+    // IdP sends its roles under another name (Role, groups) than the `claims.roles` of this IdP.
+    log.warn(
+      {
+        event: 'saml_signin_not_allowed',
+        idp: idp.id,
+        roles: user.roles,
+        allowedRoles: settings.allowedRoles,
+        roleClaims: idp.config.claims.roles,
+        correlationId,
+      },
+      `no timesheet role: ${user.roles.length ? `roles ${user.roles.join(', ')} are not among ${settings.allowedRoles.join(', ')}` : `no role in saml.idps[${idp.id}].claims.roles (${idp.config.claims.roles.join(', ')}); ${attributesSent(facts)}`}`,
+    );
     return renderNotAllowedPage(res.status(403), correlationId);
   }
   const previous = req.session as unknown as Record<string, unknown>;

@@ -11,6 +11,7 @@ import {
   readRedirectQuery,
   requireIdpSignature,
   unverifiedIssuer,
+  UNSIGNED_LOGOUT,
   type ExpectedLogout,
 } from './logout-message.js';
 import { canSignOutAt, logoutResponseUrl, type SloIdp } from './logout-outgoing.js';
@@ -59,8 +60,12 @@ export function createLogoutEndpoint(settings: AuthSettings, log: Logger): Reque
             'LogoutResponse while no logout of ours is pending in this browser',
           );
         idpId = idp.id;
-        requireIdpSignature(message, idp);
-        handleLogoutResponse(deps, req, res, idp, message.xml, pending.requestId);
+        try {
+          requireIdpSignature(message, idp);
+          handleLogoutResponse(deps, req, res, idp, message.xml, pending.requestId);
+        } catch (err) {
+          answerRefusedLogoutResponse(deps, req, res, idp, err);
+        }
       } catch (err) {
         rejectLogoutMessage(log, req, res, err, idpId);
       }
@@ -69,13 +74,42 @@ export function createLogoutEndpoint(settings: AuthSettings, log: Logger): Reque
 }
 
 function rejectLogoutMessage(log: Logger, req: Request, res: Response, err: unknown, idp: string | null): void {
+  const correlationId = logRefusal(log, req, err, idp);
+  renderLogoutFailedPage(res.status(400).set('Cache-Control', 'no-store'), correlationId);
+}
+
+/** The refusal's log line, with what the IdP's administrator must change when the message was unsigned. */
+function logRefusal(log: Logger, req: Request, err: unknown, idp: string | null): string {
   const r = toRejection(err);
   const correlationId = correlationIdOf(req);
+  const detail =
+    r.message === UNSIGNED_LOGOUT
+      ? `${r.message}: the IdP must sign its logout messages (SimpleSAMLphp: 'sign.logout' => true; ` +
+        'ADFS and Entra ID sign them; Shibboleth: signing for the SAML2.Logout profile); this SP refuses unsigned ones'
+      : r.message;
   log.warn(
-    { event: 'saml_logout_rejected', reason: r.reason, idp, correlationId, detail: r.message.slice(0, 300) },
+    { event: 'saml_logout_rejected', reason: r.reason, idp, correlationId, detail: detail.slice(0, 500) },
     'logout message rejected',
   );
-  renderLogoutFailedPage(res.status(400).set('Cache-Control', 'no-store'), correlationId);
+  return correlationId;
+}
+
+/**
+ * The IdP's answer to our logout cannot be trusted (unsigned, forged, not the answer we wait for).
+ * This browser's session ended when our request left, so the person IS signed out here: show that,
+ * with the warning that their organisation did not confirm it (a shared computer may still be signed
+ * in there), not an error page. Nothing is granted by a forged answer: the page only tells the truth.
+ */
+function answerRefusedLogoutResponse(
+  { log }: LogoutDeps,
+  req: Request,
+  res: Response,
+  idp: ResolvedIdp,
+  err: unknown,
+): void {
+  logRefusal(log, req, err, idp.id);
+  // The pending-logout cookie stays: the IdP's genuine answer, if it comes after, still confirms.
+  renderSignedOutPage(res.status(200).set('Cache-Control', 'no-store'), idp.config.label);
 }
 
 function expectedFrom(settings: AuthSettings, idp: ResolvedIdp): ExpectedLogout {
@@ -111,14 +145,17 @@ async function handleLogoutRequest(
     (request.sessionIndexes.length === 0 ||
       (own.sessionIndex !== null && request.sessionIndexes.includes(own.sessionIndex)));
   if (isOwn) {
+    ended.push(req.sessionID); // before destroy, which takes the id with it
     await call((cb) => req.session.destroy(cb));
     res.clearCookie(settings.sessionCookieName, { path: '/' });
   }
+  // This browser's session is usually in the index too: counted once, not twice.
+  const sessionsEnded = new Set(ended).size;
   log.info(
     {
       event: 'saml_idp_logout',
       idp: idp.id,
-      sessionsEnded: ended + (isOwn ? 1 : 0),
+      sessionsEnded,
       correlationId: correlationIdOf(req),
     },
     'single logout from the IdP',

@@ -101,7 +101,7 @@ export async function endSessions(
   nameId: string,
   sessionIndexes: readonly string[],
   now = Date.now(),
-): Promise<number> {
+): Promise<string[]> {
   const key = logoutIndexKey(idpId, nameId);
   const list = await read(store, key, now);
   const matches = (e: IndexedSession) =>
@@ -114,5 +114,5 @@ export async function endSessions(
     list.filter((e) => !matches(e)),
     now,
   );
-  return ending.length;
+  return ending.map((e) => e.sid);
 }

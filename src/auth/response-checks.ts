@@ -1,9 +1,14 @@
 import type { Profile } from '@node-saml/node-saml';
 import { allElements, childElements, NS, parseUntrustedXml } from './safe-xml.js';
+import type { Document, Element } from '@xmldom/xmldom';
 import { SignInRejection } from './sign-in-rejection.js';
+import type { DiagnosticFacts } from './refusal-diagnosis.js';
 
-/** What is read from a SAMLResponse BEFORE its signature is checked: only to route and pre-filter it, never to trust it. */
-export interface RawResponseFacts {
+/**
+ * What is read from a SAMLResponse BEFORE its signature is checked: only to route and pre-filter it,
+ * and to explain a refusal (refusal-diagnosis.ts), never to trust it.
+ */
+export interface RawResponseFacts extends DiagnosticFacts {
   inResponseTo: string | null;
   /** Every SignatureMethod and DigestMethod algorithm URI in the document. */
   algorithms: string[];
@@ -30,7 +35,28 @@ export function readRawResponse(samlResponse: string): RawResponseFacts {
     ...allElements(doc, NS.dsig, 'SignatureMethod'),
     ...allElements(doc, NS.dsig, 'DigestMethod'),
   ].map((el) => el.getAttribute('Algorithm') ?? '');
-  return { inResponseTo: root.getAttribute('InResponseTo') || null, algorithms };
+  return { inResponseTo: root.getAttribute('InResponseTo') || null, algorithms, ...diagnosticFacts(doc, root) };
+}
+
+function diagnosticFacts(doc: Document, root: Element): DiagnosticFacts {
+  const [assertion] = childElements(root, NS.assertion, 'Assertion');
+  const attr = (el: Element | undefined, name: string) => el?.getAttribute(name) || null;
+  const [conditions] = assertion ? childElements(assertion, NS.assertion, 'Conditions') : [];
+  const [confirmationData] = allElements(doc, NS.assertion, 'SubjectConfirmationData');
+  const names = allElements(doc, NS.assertion, 'Attribute').map((a) => a.getAttribute('Name') ?? '');
+  return {
+    signed: {
+      response: childElements(root, NS.dsig, 'Signature').length > 0,
+      assertion: assertion !== undefined && childElements(assertion, NS.dsig, 'Signature').length > 0,
+    },
+    encryptedAssertion: childElements(root, NS.assertion, 'EncryptedAssertion').length > 0,
+    validity: {
+      notBefore: attr(conditions, 'NotBefore'),
+      notOnOrAfter: attr(conditions, 'NotOnOrAfter'),
+      confirmationNotOnOrAfter: attr(confirmationData, 'NotOnOrAfter'),
+    },
+    attributeNames: [...new Set(names.filter(Boolean))],
+  };
 }
 
 /** node-saml accepts RSA-SHA1 and SHA-1 digests; refused unless the IdP is explicitly allowed them. */

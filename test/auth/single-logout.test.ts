@@ -83,6 +83,8 @@ test('IdP-initiated from the STS: "sign out of all applications" ends the app se
   const done = await browser.get(atSp.location as string);
   assert.equal(done.status, 200);
   assert.equal(await isSignedIn(h, browser), false);
+  // One sign-in ended, found both by the index and by the browser's cookie: counted once.
+  assert.equal(h.logs.find((l) => l.event === 'saml_idp_logout')?.sessionsEnded, 1);
 });
 
 test('IdP-initiated without the browser cookie, at another instance: every session of that person ends', async (t) => {
@@ -242,9 +244,37 @@ test('a LogoutResponse nobody asked for is refused, and so is one answering anot
   const out = await s.browser.post(`${s.h.base}/logout`, {});
   const sentId = /\sID="([^"]+)"/.exec(decodeRedirect(query(out.location as string)).xml)?.[1] as string;
   const wrong = await s.browser.get(answer(`${sentId}x`));
-  assert.equal(wrong.status, 400);
   assert.equal(s.h.logoutRejections().at(-1)?.reason, 'unknown-in-response-to');
+  // Refused, so not a confirmation; but this browser IS signed out here: it says so, with the warning.
+  assert.equal(wrong.status, 200);
+  assert.match(wrong.body, /Signed out/);
+  assert.match(wrong.body, /could not confirm/);
+  assert.equal(await isSignedIn(s.h, s.browser), false);
   const right = await s.browser.get(answer(sentId));
   assert.equal(right.status, 200);
   assert.match(right.body, /Signed out/);
+  assert.doesNotMatch(right.body, /could not confirm/, 'the genuine answer, after, still confirms');
+});
+
+test("an unsigned answer to our logout (SimpleSAMLphp's default): signed out here, not confirmed, and the log says what the IdP must change", async (t) => {
+  const s = await signedIn(t);
+  const out = await s.browser.post(`${s.h.base}/logout`, {});
+  const sentId = /\sID="([^"]+)"/.exec(decodeRedirect(query(out.location as string)).xml)?.[1] as string;
+  const unsigned = buildLogoutResponse({
+    issuer: s.h.sts.entityId,
+    destination: `${s.h.base}/saml/slo`,
+    inResponseTo: sentId,
+  }).xml;
+  const page = await s.browser.get(`${s.h.base}/saml/slo?${encodeRedirect('SAMLResponse', unsigned, null, null)}`);
+  assert.equal(page.status, 200);
+  assert.match(page.body, /<h1>Signed out<\/h1>/);
+  assert.match(page.body, /could not confirm/);
+  assert.doesNotMatch(page.body, /Sign-out message refused/);
+  assert.equal(await isSignedIn(s.h, s.browser), false);
+  const refusal = s.h.logoutRejections().at(-1);
+  assert.equal(refusal?.reason, 'invalid-signature');
+  assert.match(
+    String(refusal?.detail),
+    /the IdP must sign its logout messages \(SimpleSAMLphp: 'sign\.logout' => true/,
+  );
 });

@@ -1,0 +1,108 @@
+/**
+ * Says why a sign-in was refused in words an operator can act on.
+ *
+ * node-saml's messages name the failed check ("Invalid signature") but not what to change: a
+ * Response the IdP did not sign reads the same as a forged one, an expired assertion does not say
+ * whose clock is off. When a sign-in is refused, the same document, read before verification
+ * (RawResponseFacts), tells which elements carry a signature, which times it states and which
+ * attribute NAMES it carries. That is only ever used to explain a refusal, never to accept anything,
+ * and it logs no value a person typed or owns (attribute names are claim types, not claims).
+ */
+import { X509Certificate } from 'node:crypto';
+import type { IdpConfig } from './saml-config-schema.js';
+import type { SignInRejection } from './sign-in-rejection.js';
+
+/** What the unverified document says about itself, for the refusal's explanation only. */
+export interface DiagnosticFacts {
+  /** A ds:Signature directly under the Response, under the (first top-level) Assertion. */
+  signed: { response: boolean; assertion: boolean };
+  /** An EncryptedAssertion in place of the Assertion. */
+  encryptedAssertion: boolean;
+  /** Conditions NotBefore / NotOnOrAfter and the bearer confirmation's NotOnOrAfter, as sent. */
+  validity: { notBefore: string | null; notOnOrAfter: string | null; confirmationNotOnOrAfter: string | null };
+  /** The Name of every Attribute in the assertion, in order, without repeats. */
+  attributeNames: string[];
+}
+
+export interface DiagnosisContext {
+  idp: IdpConfig;
+  /** The IdP's trusted certificates (PEM), to name them by fingerprint. */
+  certs: string[];
+  clockSkewMs: number;
+  now: Date;
+}
+
+/** The refusal's detail, with what to do about it where the document says enough. */
+export function explainRefusal(rejection: SignInRejection, facts: DiagnosticFacts, context: DiagnosisContext): string {
+  switch (rejection.reason) {
+    case 'invalid-signature':
+      return explainSignature(facts, context);
+    case 'expired':
+    case 'not-yet-valid':
+    case 'subject-confirmation':
+      return `${rejection.message}: ${explainTimes(facts, context)}`;
+    case 'missing-claim':
+      return `${rejection.message}; ${attributesSent(facts)}`;
+    default:
+      return rejection.message;
+  }
+}
+
+/** Which attributes arrived: what an operator compares with the IdP's release policy and `claims`. */
+export function attributesSent(facts: Pick<DiagnosticFacts, 'attributeNames'>): string {
+  return facts.attributeNames.length
+    ? `the response carries the attributes ${facts.attributeNames.join(', ')}`
+    : 'the response carries no attribute at all (the IdP releases none to this SP)';
+}
+
+function explainSignature(facts: DiagnosticFacts, { idp, certs }: DiagnosisContext): string {
+  const id = `saml.idps[${idp.id}]`;
+  if (facts.encryptedAssertion)
+    return (
+      'the assertion is encrypted (EncryptedAssertion) and this service provider does not decrypt assertions: ' +
+      'turn assertion encryption off for this SP at the IdP'
+    );
+  const { response, assertion } = facts.signed;
+  if (!response && !assertion)
+    return 'neither the Response nor the Assertion is signed: the IdP must sign its responses (RSA-SHA256)';
+  if (idp.wantResponseSigned && !response)
+    return (
+      `the Response is not signed (only the Assertion is) and ${id}.wantResponseSigned is true: ` +
+      `have the IdP sign the Response too, or set wantResponseSigned to false for this IdP`
+    );
+  if (idp.wantAssertionsSigned && !assertion)
+    return (
+      `the Assertion is not signed (only the Response is) and ${id}.wantAssertionsSigned is true: ` +
+      `have the IdP sign the Assertion too, or set wantAssertionsSigned to false for this IdP`
+    );
+  const where = [response && 'Response', assertion && 'Assertion'].filter(Boolean).join(' and ');
+  return (
+    `the ${where} signature does not verify with ${id}.certs (SHA-256 fingerprints ${fingerprints(certs)}): ` +
+    `the message was altered, or the IdP now signs with another certificate (import its metadata again)`
+  );
+}
+
+function fingerprints(certs: string[]): string {
+  return certs
+    .map((pem) => {
+      try {
+        return new X509Certificate(pem).fingerprint256;
+      } catch {
+        return 'unreadable';
+      }
+    })
+    .join(', ');
+}
+
+function explainTimes({ validity }: DiagnosticFacts, { clockSkewMs, now }: DiagnosisContext): string {
+  const stated = [
+    validity.notBefore && `valid from ${validity.notBefore}`,
+    validity.notOnOrAfter && `until ${validity.notOnOrAfter}`,
+    validity.confirmationNotOnOrAfter && `bearer confirmation until ${validity.confirmationNotOnOrAfter}`,
+  ].filter(Boolean);
+  return (
+    `the assertion says ${stated.length ? stated.join(', ') : 'no validity times'}; ` +
+    `this server's clock read ${now.toISOString()}, with ${clockSkewMs / 1000} s of accepted skew ` +
+    '(saml.clockSkewSeconds). If the times are minutes apart, one of the two clocks is wrong (check NTP on both sides)'
+  );
+}
