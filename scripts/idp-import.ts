@@ -5,6 +5,7 @@
  *
  *   npm run idp:import -- FederationMetadata.xml --id fabrikam --domain fabrikam.example
  *   npm run idp:import -- partner.xml --id northwind --into config/env/production.json
+ *   npm run idp:import -- idp-metadata.xml --id campus --preset simplesamlphp --trust corporate
  *
  * Exit status: 0 done, 2 usage error, 65 the metadata cannot give a usable IdP (one line per problem).
  */
@@ -12,7 +13,13 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { describeImport, importIdpMetadata, upsertIdpInConfigText } from './idp-import/idp-metadata-import.js';
+import {
+  CLAIM_KINDS,
+  describeImport,
+  importIdpMetadata,
+  upsertIdpInConfigText,
+  type ClaimKind,
+} from './idp-import/idp-metadata-import.js';
 
 export const EXIT = { ok: 0, usage: 2, badMetadata: 65 } as const;
 
@@ -20,10 +27,15 @@ const USAGE = `usage: npm run idp:import -- <metadata.xml> --id <id> [options]
 
   --id <id>              the IdP id in /login?idp= and in partner principal names (lowercase, digits, dashes)
   --label <text>         shown in the organisation chooser (default: the metadata's OrganizationDisplayName, else the entityID)
-  --trust partner|corporate   default partner
+  --trust partner|corporate   default partner (a contractor's company); the company's own IdP: corporate
   --roles <Role>[,...]   roles this IdP may grant (default Contractor for a partner; never Admin or Manager for a partner)
   --domain <domain>      an e-mail domain of the organisation, for home-realm discovery (repeatable)
   --entity <entityID>    which IdP, when the metadata (an EntitiesDescriptor) describes several
+  --preset <name>        adfs, entra, simplesamlphp, shibboleth or keycloak: the claim names and signing that
+                         product uses, and what its administrator must set (printed)
+  --claim <kind>=<attribute>[,<attribute>...]
+                         the attributes read for name, displayName, roles or language, in order (repeatable;
+                         replaces the preset's list for that kind), e.g. --claim roles=groups,Role
   --into <file.json>     insert or replace the entry (same id or same entityId) in that file's saml.idps
                          instead of printing it; the rest of the file is kept as it is`;
 
@@ -53,6 +65,8 @@ export function run(argv: string[], io: Io = processIo): number {
         roles: { type: 'string', multiple: true },
         domain: { type: 'string', multiple: true },
         entity: { type: 'string' },
+        preset: { type: 'string' },
+        claim: { type: 'string', multiple: true },
         into: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -73,6 +87,7 @@ export function run(argv: string[], io: Io = processIo): number {
   if (file !== undefined && !existsSync(file)) problems.push(`no file ${file}`);
   if (values.into !== undefined && !existsSync(values.into))
     problems.push(`no file ${values.into} (to start one: echo '{}' > ${values.into})`);
+  const claims = parseClaimOptions(values.claim ?? [], problems);
   if (problems.length || file === undefined || values.id === undefined) return usage(problems);
 
   const result = importIdpMetadata(readFileSync(file, 'utf8'), {
@@ -82,6 +97,8 @@ export function run(argv: string[], io: Io = processIo): number {
     roles: values.roles?.flatMap((r) => r.split(',')),
     emailDomains: values.domain,
     entityId: values.entity,
+    preset: values.preset,
+    claims,
   });
   if (!result.ok) {
     if (result.kind === 'usage') return usage(result.problems, false);
@@ -105,6 +122,26 @@ export function run(argv: string[], io: Io = processIo): number {
   for (const n of upsert.value.notes) io.stderr(`NOTE: ${n}\n`);
   io.stdout(`${upsert.value.changes.join('\n')}\n`);
   return EXIT.ok;
+}
+
+/** `--claim roles=groups,Role` -> { roles: ['groups', 'Role'] }; a bad one is a usage problem. */
+function parseClaimOptions(given: string[], problems: string[]): Partial<Record<ClaimKind, string[]>> {
+  const claims: Partial<Record<ClaimKind, string[]>> = {};
+  for (const option of given) {
+    const [kind, list] = [option.slice(0, option.indexOf('=')), option.slice(option.indexOf('=') + 1)];
+    const attributes = list
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean);
+    if (!option.includes('=') || !(CLAIM_KINDS as readonly string[]).includes(kind) || attributes.length === 0) {
+      problems.push(
+        `--claim "${option}": <kind>=<attribute>[,<attribute>...] with a kind among ${CLAIM_KINDS.join(', ')}`,
+      );
+      continue;
+    }
+    claims[kind as ClaimKind] = attributes;
+  }
+  return claims;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -11,6 +11,7 @@ import { X509Certificate } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
 import { applyEdits, format, modify, type FormattingOptions, type JSONPath } from 'jsonc-parser';
 import { z } from 'zod';
+import { describePreset, isPresetName, PRESET_NAMES, PRESETS, type PresetName } from './presets.js';
 import { CLAIM_TYPES } from '../../src/auth/claim-types.js';
 import { childElements, NS, parseUntrustedXml } from '../../src/auth/safe-xml.js';
 import { idpConfigSchema } from '../../src/auth/saml-config-schema.js';
@@ -43,9 +44,17 @@ export interface IdpImportOptions {
   /** `--entity`: which IdP of an EntitiesDescriptor. */
   entityId?: string;
   partnerForbiddenRoles?: readonly string[];
+  /** `--preset`: the claim mapping and signing this IdP product uses (presets.ts). */
+  preset?: string;
+  /** `--claim kind=attribute,...`: claim lists that replace the preset's (or the schema's) for those kinds. */
+  claims?: Partial<Record<ClaimKind, string[]>>;
   /** For the validity checks; default: the current time. */
   now?: Date;
 }
+
+/** The claim lists an operator may set with --claim. */
+export const CLAIM_KINDS = ['name', 'displayName', 'roles', 'language'] as const;
+export type ClaimKind = (typeof CLAIM_KINDS)[number];
 
 export interface CertificateReport {
   /** Bare base64 body as written to `certs`. */
@@ -78,6 +87,8 @@ export interface IdpImport {
   sloBindings: string[];
   /** Things to tell the operator (stderr), not problems. */
   warnings: string[];
+  /** The preset applied, if any. */
+  preset: PresetName | null;
 }
 
 export type ProblemKind = 'usage' | 'metadata';
@@ -118,6 +129,8 @@ function checkOptions(options: IdpImportOptions): Result<{ trust: Trust; roles: 
       problems.push(`--domain "${d}": an e-mail domain is a DNS name such as fabrikam.example`);
   }
   if (new Set(domains).size !== domains.length) problems.push('--domain: the same domain is given twice');
+  if (options.preset !== undefined && !isPresetName(options.preset))
+    problems.push(`--preset "${options.preset}": one of ${PRESET_NAMES.join(', ')}`);
   if (problems.length) return fail('usage', problems);
   return { ok: true, value: { trust: trust as Trust, roles, domains } };
 }
@@ -379,9 +392,19 @@ export function importIdpMetadata(xml: string, options: IdpImportOptions): Resul
   };
   if (roles) entry.allowedRoles = roles;
   if (domains.length) entry.emailDomains = domains;
-  const claims = suggestedClaims(trust, adfsClaims);
-  if (claims) entry.claims = claims;
+  const preset = options.preset !== undefined && isPresetName(options.preset) ? options.preset : null;
+  const claims = preset ? { ...PRESETS[preset].claims } : suggestedClaims(trust, adfsClaims);
+  const claimOverrides = Object.entries(options.claims ?? {}).filter(([, list]) => list && list.length);
+  if (claims || claimOverrides.length) entry.claims = { ...claims, ...Object.fromEntries(claimOverrides) };
+  if (preset) {
+    entry.wantResponseSigned = PRESETS[preset].wantResponseSigned;
+    entry.wantAssertionsSigned = PRESETS[preset].wantAssertionsSigned;
+  }
   if (trust === 'partner') entry.erpAccounts = {};
+  if (options.trust === undefined)
+    warnings.push(
+      "trust partner (the default: a contractor's company, principals named <id>:<name>); for the company's own IdP, whose users are employees, import with --trust corporate",
+    );
 
   const parsed = idpConfigSchema.safeParse(entry);
   if (!parsed.success)
@@ -395,6 +418,8 @@ export function importIdpMetadata(xml: string, options: IdpImportOptions): Resul
   if (options.trust !== undefined) explicit.push('trust');
   if (options.roles !== undefined) explicit.push('allowedRoles');
   if (options.emailDomains !== undefined && options.emailDomains.length) explicit.push('emailDomains');
+  if (preset || claimOverrides.length) explicit.push('claims');
+  if (preset) explicit.push('wantResponseSigned', 'wantAssertionsSigned');
 
   return {
     ok: true,
@@ -408,6 +433,7 @@ export function importIdpMetadata(xml: string, options: IdpImportOptions): Resul
       ssoBindings,
       sloBindings,
       warnings,
+      preset,
     },
   };
 }
@@ -447,7 +473,12 @@ export function describeImport(imp: IdpImport): string[] {
     lines.push(
       'NOTE: single logout messages are signed: saml.sp.signingKey and saml.sp.signingCert must be configured',
     );
-  if (e.claims) {
+  if (imp.preset) {
+    lines.push(...describePreset(imp.preset));
+  } else if (imp.explicit.includes('claims') && e.claims) {
+    const given = CLAIM_KINDS.filter((k) => e.claims?.[k]).map((k) => `${k} ${e.claims?.[k]?.join(', ')}`);
+    lines.push(`NOTE: claims as given: ${given.join('; ')} (the others: the schema's ADFS defaults)`);
+  } else if (e.claims) {
     lines.push(
       `NOTE: the IdP lists no ADFS claim URIs: the name claim is the UPN (${CLAIM_TYPES.upn}), kept whole; principals are "${e.id}:<upn>"`,
     );

@@ -16,6 +16,7 @@ import {
   type Result,
 } from '../../../scripts/idp-import/idp-metadata-import.js';
 import { principalFromProfile } from '../../../src/auth/principal-from-claims.js';
+import { PRESET_NAMES, PRESETS } from '../../../scripts/idp-import/presets.js';
 import { idpConfigSchema, samlConfigSchema } from '../../../src/auth/saml-config-schema.js';
 import { PROJECT_ROOT } from '../../../src/config/load-config.js';
 import { idpMetadataXml } from '../../../scripts/stand-ins/dev-sts/idp-metadata.js';
@@ -463,6 +464,20 @@ describe('the CLI (node --import tsx scripts/idp-import.ts)', () => {
     assert.equal(missing.code, 2);
   });
 
+  test('--preset and --claim from the command line; a malformed --claim is a usage error', async () => {
+    const [good, bad] = await Promise.all([
+      cliAsync(fx(ADFS), '--id', 'kc', '--trust', 'corporate', '--preset', 'keycloak', '--claim', 'roles=groups,Role'),
+      cliAsync(fx(ADFS), '--id', 'kc', '--claim', 'role=groups'),
+    ]);
+    assert.equal(good.code, 0, good.stderr);
+    const entry = JSON.parse(good.stdout);
+    assert.deepEqual(entry.claims.roles, ['groups', 'Role']);
+    assert.equal(entry.wantAssertionsSigned, false);
+    assert.match(good.stderr, /THE IdP'S ADMINISTRATOR MUST \(Keycloak\)/);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--claim "role=groups": <kind>=<attribute>/);
+  });
+
   test('--into inserts, then a second import replaces; the other keys of the file are untouched', () => {
     const file = path.join(dir, 'test.json');
     copyFileSync(path.join(PROJECT_ROOT, 'config/env/test.json'), file);
@@ -515,5 +530,76 @@ describe('the CLI (node --import tsx scripts/idp-import.ts)', () => {
     assert.deepEqual(rest2, rest1);
     assert.deepEqual({ ...s2, idps: [] }, { ...s1, idps: [] });
     assert.ok(readFileSync(file, 'utf8').endsWith('}\n'));
+  });
+});
+
+describe('presets (--preset) and claim mappings (--claim)', () => {
+  test('every preset makes an entry the schema accepts, with its claims and the signing that product does by default', () => {
+    for (const name of PRESET_NAMES) {
+      const imp = ok(load(ADFS, { id: 'partner', preset: name }));
+      assert.ok(idpConfigSchema.safeParse(imp.entry).success, name);
+      assert.deepEqual(imp.entry.claims, PRESETS[name].claims, name);
+      assert.equal(imp.entry.wantResponseSigned, PRESETS[name].wantResponseSigned, name);
+      assert.equal(imp.entry.wantAssertionsSigned, PRESETS[name].wantAssertionsSigned, name);
+      assert.equal(imp.preset, name);
+      assert.ok(imp.explicit.includes('claims') && imp.explicit.includes('wantResponseSigned'), name);
+    }
+    assert.equal(PRESETS.shibboleth.wantAssertionsSigned, false, 'Shibboleth signs the response only');
+    assert.equal(PRESETS.keycloak.wantAssertionsSigned, false, 'Keycloak signs documents, not assertions');
+    assert.equal(PRESETS.adfs.wantResponseSigned, false, 'AD FS signs the assertion only');
+  });
+
+  test("the report says what was chosen and what the IdP's administrator must set", () => {
+    const text = describeImport(ok(load(ADFS, { id: 'campus', trust: 'corporate', preset: 'simplesamlphp' }))).join(
+      '\n',
+    );
+    assert.match(
+      text,
+      /PRESET simplesamlphp \(SimpleSAMLphp\): claims name uid, urn:oid:0\.9\.2342\.19200300\.100\.1\.1/,
+    );
+    assert.match(text, /THE IdP'S ADMINISTRATOR MUST \(SimpleSAMLphp\):/);
+    assert.match(text, /'sign\.logout' => true/);
+    assert.match(text, /rsa-sha256/);
+    assert.doesNotMatch(text, /ADFS claim URIs/);
+  });
+
+  test('a preset names people as that product sends them: a SimpleSAMLphp uid and Role make the principal', () => {
+    const imp = ok(load(ADFS, { id: 'campus', trust: 'corporate', preset: 'simplesamlphp' }));
+    const idp = idpConfigSchema.parse(imp.entry);
+    const profile = { issuer: 'x', attributes: { uid: 'alice', displayName: 'Alice Martin', Role: ['Employee'] } };
+    const { principal } = principalFromProfile(profile as unknown as Profile, idp);
+    assert.deepEqual([principal.name, principal.displayName, principal.roles], ['alice', 'Alice Martin', ['Employee']]);
+  });
+
+  test('--claim replaces one list of the preset (or of the schema defaults) and keeps the others', () => {
+    const keycloak = ok(load(ADFS, { id: 'kc', preset: 'keycloak', claims: { roles: ['groups'] } }));
+    assert.deepEqual(keycloak.entry.claims?.roles, ['groups']);
+    assert.deepEqual(keycloak.entry.claims?.name, PRESETS.keycloak.claims.name);
+    const plain = ok(load(ADFS, { id: 'plain', trust: 'corporate', claims: { roles: ['Role', 'groups'] } }));
+    assert.deepEqual(plain.entry.claims, { roles: ['Role', 'groups'] });
+    assert.equal(idpConfigSchema.parse(plain.entry).claims.name[0], CLAIM_TYPES.windowsAccountName);
+    assert.match(describeImport(plain).join('\n'), /claims as given: roles Role, groups/);
+  });
+
+  test('an unknown preset is a usage error naming the presets; the default trust says how to import employees', () => {
+    const bad = failure(load(ADFS, { preset: 'okta' }));
+    assert.equal(bad.kind, 'usage');
+    assert.match(bad.text, /--preset "okta": one of adfs, entra, simplesamlphp, shibboleth, keycloak/);
+    assert.ok(ok(load(ADFS)).warnings.some((w) => /--trust corporate/.test(w)));
+    assert.ok(!ok(load(ADFS, { trust: 'corporate' })).warnings.some((w) => /--trust corporate/.test(w)));
+  });
+
+  test('re-importing with a preset replaces the claims and signing of the existing entry', () => {
+    const config = JSON.stringify(
+      { saml: { idps: [ok(load(ADFS, { id: 'campus', trust: 'corporate' })).entry] } },
+      null,
+      2,
+    );
+    const up = ok(
+      upsertIdpInConfigText(config, ok(load(ADFS, { id: 'campus', trust: 'corporate', preset: 'shibboleth' }))),
+    );
+    const written = JSON.parse(up.text).saml.idps[0];
+    assert.deepEqual(written.claims, PRESETS.shibboleth.claims);
+    assert.equal(written.wantAssertionsSigned, false);
   });
 });
