@@ -1,0 +1,85 @@
+/**
+ * `npm run idp:check -- <id>`: what an operator must know about one configured identity provider
+ * before people cannot sign in: its certificates' end dates, and, given the IdP's current metadata,
+ * every difference between what it publishes and what this service provider trusts (entity ID,
+ * endpoints, signing certificates: the rollover that is coming, the certificate it dropped).
+ */
+import { X509Certificate } from 'node:crypto';
+import { certificatePem } from '../../src/auth/pem-sources.js';
+import type { IdpConfig } from '../../src/auth/saml-config-schema.js';
+import { EXPIRY_WARNING_DAYS, SAML_BINDINGS, type IdpImport } from './idp-metadata-import.js';
+
+export interface IdpCheck {
+  /** What was checked and found right, for the report. */
+  lines: string[];
+  /** Soon a problem: a certificate ending within 30 days, an endpoint binding this SP does not use. */
+  warnings: string[];
+  /** Sign-in or logout fails, or will at the next rollover: exit status 1. */
+  problems: string[];
+}
+
+const DAY_MS = 86_400_000;
+const isoDate = (d: Date) => d.toISOString().slice(0, 10);
+
+/** The configured entry checked alone, then against the IdP's metadata when there is one. */
+export function checkIdp(idp: IdpConfig, metadata: IdpImport | null, now = new Date()): IdpCheck {
+  const check: IdpCheck = { lines: [], warnings: [], problems: [] };
+  const at = `saml.idps[${idp.id}]`;
+  check.lines.push(`IdP "${idp.id}" (${idp.entityId}), trust ${idp.trust}`);
+  check.lines.push(
+    `  signatures expected: ${[idp.wantResponseSigned && 'Response', idp.wantAssertionsSigned && 'Assertion'].filter(Boolean).join(' and ')}; SHA-1 ${idp.allowSha1 ? 'ALLOWED' : 'refused'}`,
+  );
+  check.lines.push(`  single logout: ${idp.sloUrl ?? 'none (sign-out stays local)'}`);
+  const configured = idp.certs.map((source) => new X509Certificate(certificatePem(source)));
+  configured.forEach((cert, i) => {
+    const end = new Date(cert.validTo);
+    const days = Math.floor((end.getTime() - now.getTime()) / DAY_MS);
+    check.lines.push(`  ${at}.certs[${i}] SHA-256 ${cert.fingerprint256}, valid until ${isoDate(end)}`);
+    if (days < 0) check.problems.push(`${at}.certs[${i}] EXPIRED on ${isoDate(end)}`);
+    else if (days < EXPIRY_WARNING_DAYS)
+      check.warnings.push(
+        `${at}.certs[${i}] ends in ${days} day(s), on ${isoDate(end)}: get the IdP's next certificate`,
+      );
+  });
+  if (configured.length > 0 && configured.every((c) => new Date(c.validTo).getTime() < now.getTime()))
+    check.problems.push(`${at}: every trusted certificate has expired: nobody can sign in with this IdP`);
+  if (metadata) compareWithMetadata(check, at, idp, configured, metadata);
+  return check;
+}
+
+function compareWithMetadata(
+  check: IdpCheck,
+  at: string,
+  idp: IdpConfig,
+  configured: X509Certificate[],
+  metadata: IdpImport,
+): void {
+  const published = metadata.entry;
+  check.lines.push(`metadata: ${published.entityId}`);
+  const differs = (what: string, ours: string | null, theirs: string | null) => {
+    if ((ours ?? null) !== (theirs ?? null))
+      check.problems.push(`${at}.${what} is ${ours ?? 'null'}; the metadata says ${theirs ?? 'none'}`);
+  };
+  differs('entityId', idp.entityId, published.entityId);
+  differs('ssoUrl', idp.ssoUrl, published.ssoUrl);
+  differs('sloUrl', idp.sloUrl, published.sloUrl ?? null);
+  const ours = new Set(configured.map((c) => c.fingerprint256));
+  const theirs = new Set(metadata.certificates.map((c) => c.fingerprint256));
+  for (const c of metadata.certificates)
+    if (!ours.has(c.fingerprint256))
+      check.problems.push(
+        `the metadata publishes a signing certificate ${at}.certs does not trust: SHA-256 ${c.fingerprint256}, valid ${isoDate(c.notBefore)} to ${isoDate(c.notAfter)} (a rollover: add it, npm run idp:import -- <metadata> --id ${idp.id} --into <file>)`,
+      );
+  configured.forEach((c, i) => {
+    if (!theirs.has(c.fingerprint256))
+      check.warnings.push(
+        `${at}.certs[${i}] (SHA-256 ${c.fingerprint256}) is no longer in the metadata: remove it once the IdP has switched`,
+      );
+  });
+  const redirectOnly = (bindings: string[]) => bindings.filter((b) => b !== SAML_BINDINGS.redirect);
+  if (redirectOnly(metadata.ssoBindings).length)
+    check.lines.push(
+      `  other sign-on bindings published (this SP uses HTTP-Redirect): ${redirectOnly(metadata.ssoBindings).join(', ')}`,
+    );
+  for (const w of metadata.warnings) check.warnings.push(`metadata: ${w}`);
+}

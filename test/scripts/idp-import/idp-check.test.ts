@@ -1,0 +1,117 @@
+// npm run idp:check: certificates' end dates, and what the IdP's metadata publishes against what we trust.
+import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { checkIdp } from '../../../scripts/idp-import/idp-check.js';
+import { importIdpMetadata, type IdpImport } from '../../../scripts/idp-import/idp-metadata-import.js';
+import { run } from '../../../scripts/idp-check.js';
+import { idpConfigSchema, type IdpConfig } from '../../../src/auth/saml-config-schema.js';
+import { PROJECT_ROOT } from '../../../src/config/load-config.js';
+
+const ADFS_XML = readFileSync(
+  path.join(PROJECT_ROOT, 'test/fixtures/idp-metadata/adfs-federation-metadata.xml'),
+  'utf8',
+);
+const NOW = new Date('2027-06-01T00:00:00Z');
+
+function imported(now = NOW): IdpImport {
+  const r = importIdpMetadata(ADFS_XML, { id: 'fabrikam', trust: 'corporate', now });
+  if (!r.ok) assert.fail(r.problems.join('; '));
+  return r.value;
+}
+const entryFrom = (imp: IdpImport, patch: Partial<IdpConfig> = {}): IdpConfig =>
+  idpConfigSchema.parse({ ...imp.entry, ...patch });
+
+describe('checkIdp', () => {
+  test('an entry made from the same metadata: nothing to fix', () => {
+    const imp = imported();
+    const check = checkIdp(entryFrom(imp), imp, NOW);
+    assert.deepEqual(check.problems, []);
+    assert.ok(check.lines.some((l) => l.includes(imp.certificates[1]!.fingerprint256)));
+  });
+
+  test('a certificate the metadata publishes and we do not trust: a problem that says how to add it', () => {
+    const imp = imported();
+    const check = checkIdp(entryFrom(imp, { certs: [imp.entry.certs[0] as string] }), imp, NOW);
+    assert.equal(check.problems.length, 1);
+    assert.match(check.problems[0]!, new RegExp(`does not trust: SHA-256 ${imp.certificates[1]!.fingerprint256}`));
+    assert.match(check.problems[0]!, /npm run idp:import -- <metadata> --id fabrikam --into/);
+  });
+
+  test('a certificate we trust that the metadata dropped: a warning; endpoints that differ: problems', () => {
+    const imp = imported();
+    const devSts = readFileSync(path.join(PROJECT_ROOT, 'config/dev/keys/dev-sts.crt'), 'utf8');
+    const entry = entryFrom(imp, {
+      certs: [...(imp.entry.certs as string[]), devSts],
+      ssoUrl: 'https://old.example/sso',
+    });
+    const check = checkIdp(entry, imp, NOW);
+    assert.ok(
+      check.warnings.some(
+        (w) => w.includes(new X509Certificate(devSts).fingerprint256) && /no longer in the metadata/.test(w),
+      ),
+    );
+    assert.deepEqual(check.problems, [
+      `saml.idps[fabrikam].ssoUrl is https://old.example/sso; the metadata says ${imp.entry.ssoUrl}`,
+    ]);
+  });
+
+  test('certificates ending within 30 days are warned about; all of them ended is a problem', () => {
+    const imp = imported();
+    const end = new Date(new X509Certificate(Buffer.from(imp.entry.certs[0] as string, 'base64')).validTo);
+    const soon = checkIdp(entryFrom(imp), null, new Date(end.getTime() - 10 * 86_400_000));
+    assert.ok(
+      soon.warnings.some((w) => /certs\[0\] ends in 10 day\(s\)/.test(w)),
+      soon.warnings.join('\n'),
+    );
+    assert.deepEqual(soon.problems, []);
+    const after = checkIdp(entryFrom(imp), null, new Date(end.getTime() + 86_400_000));
+    assert.ok(after.problems.some((p) => /every trusted certificate has expired/.test(p)));
+  });
+});
+
+describe('the CLI (scripts/idp-check.ts)', () => {
+  const capture = () => {
+    const out = { stdout: '', stderr: '' };
+    return {
+      out,
+      io: { stdout: (s: string) => void (out.stdout += s), stderr: (s: string) => void (out.stderr += s) },
+    };
+  };
+
+  test('the development IdP as configured: exit 0, its certificate listed', async () => {
+    const { out, io } = capture();
+    assert.equal(await run(['contoso', '--env', 'development'], io), 0, out.stderr);
+    assert.match(out.stdout, /IdP "contoso"/);
+    assert.match(out.stdout, /no problem found/);
+  });
+
+  test('an unknown id: exit 2 with the configured ids', async () => {
+    const { out, io } = capture();
+    assert.equal(await run(['nobody', '--env', 'development'], io), 2);
+    assert.match(out.stderr, /no IdP "nobody" in saml\.idps; configured: contoso, fabrikam/);
+  });
+
+  test('metadata fetched over HTTP that differs from the configuration: exit 1, each difference', async (t) => {
+    const server = createServer((_req, res) => res.end(ADFS_XML));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    t.after(() => server.close());
+    const { port } = server.address() as AddressInfo;
+    const { out, io } = capture();
+    const code = await run(
+      ['fabrikam', '--env', 'development', '--metadata', `http://127.0.0.1:${port}/md.xml`],
+      io,
+      NOW,
+    );
+    assert.equal(code, 1, out.stderr);
+    assert.match(
+      out.stdout,
+      /PROBLEM: saml\.idps\[fabrikam\]\.entityId is urn:fabrikam:dev-idp; the metadata says http:\/\/adfs\.fabrikam\.example/,
+    );
+    assert.match(out.stdout, /PROBLEM: the metadata publishes a signing certificate/);
+  });
+});
