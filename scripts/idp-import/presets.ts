@@ -84,7 +84,7 @@ export const PRESETS: Record<PresetName, IdpPreset> = {
         ROLE_VALUES +
         ' and assign them (they arrive as "http://schemas.microsoft.com/ws/2008/06/identity/claims/role"). A groups claim sends group object ids, which are no role names: use app roles, or emit groups as sAMAccountName.',
       'Signing: SHA-256 (the default). Optional: "Sign SAML response and assertion", then set "wantResponseSigned": true.',
-      'Token encryption: leave it off (this SP does not decrypt assertions).',
+      'Token encryption (optional, P1/P2 licence): with saml.sp.encryptionKey and encryptionCert configured, upload the SP encryption certificate (in <public URL>/saml/metadata); otherwise leave it off.',
     ],
   },
   simplesamlphp: {
@@ -106,7 +106,7 @@ export const PRESETS: Record<PresetName, IdpPreset> = {
       "In that entry: 'sign.logout' => true (SimpleSAMLphp does not sign logout messages by default, and this SP refuses unsigned ones), 'signature.algorithm' => 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256'.",
       'Release the attributes uid (the ERP account), displayName and Role (values ' +
         ROLE_VALUES +
-        "), e.g. with an authproc filter; 'assertion.encryption' stays false (this SP does not decrypt assertions).",
+        "), e.g. with an authproc filter. 'assertion.encryption' => true only once saml.sp.encryptionKey and encryptionCert are configured (the SP metadata then carries the encryption certificate).",
       'Optional, stronger: \'saml20.sign.response\' => true, then set "wantResponseSigned": true.',
     ],
   },
@@ -125,7 +125,7 @@ export const PRESETS: Record<PresetName, IdpPreset> = {
     wantAssertionsSigned: false,
     idpSide: [
       "Load this SP's metadata (<public URL>/saml/metadata) with a MetadataProvider in metadata-providers.xml.",
-      'relying-party.xml: a RelyingPartyOverride for this SP with <ref bean="SAML2.SSO" p:encryptAssertions="false" /> (this SP does not decrypt assertions) and SAML2.Logout (signed, the default).',
+      'Shibboleth encrypts assertions by default: configure saml.sp.encryptionKey and encryptionCert before loading the SP metadata (it then publishes the encryption certificate), or add a RelyingPartyOverride for this SP with <bean parent="SAML2.SSO" p:encryptAssertions="false" />. SAML2.Logout signs its messages (the default).',
       'attribute-filter.xml: release uid (the ERP account), displayName and eduPersonEntitlement or a role attribute with the values ' +
         ROLE_VALUES +
         '.',
@@ -145,7 +145,7 @@ export const PRESETS: Record<PresetName, IdpPreset> = {
     wantAssertionsSigned: false,
     idpSide: [
       "Clients > Import client from this SP's metadata (<public URL>/saml/metadata), or create a SAML client with Client ID = this SP's entity ID, Valid redirect URIs = <public URL>/*.",
-      'Signature and encryption: "Sign documents" on (the default), algorithm RSA_SHA256; "Encrypt assertions" off. "Client signature required" (on by default) needs this SP to sign its requests: configure saml.sp.signingKey and signingCert.',
+      'Signature and encryption: "Sign documents" on (the default), algorithm RSA_SHA256; "Encrypt assertions" off, or on with the SP encryption certificate once saml.sp.encryptionKey is configured. "Client signature required" (on by default) needs this SP to sign its requests: configure saml.sp.signingKey and signingCert.',
       'Client scopes > dedicated scope > mappers: "User Property" username as SAML attribute "username"; "Role list" (attribute name Role, "Single Role Attribute" on) with client or realm roles named ' +
         ROLE_VALUES +
         '.',

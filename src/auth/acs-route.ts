@@ -141,7 +141,13 @@ async function handleAcsPost(deps: AcsDeps, req: Request, res: Response, next: N
       await consume();
       if (err || !(user instanceof Principal)) {
         const r = toRejection(err ?? new SignInRejection('invalid-response', 'no principal'));
-        const context = { idp: idp.config, certs: idp.certs, clockSkewMs: settings.clockSkewMs, now: new Date() };
+        const context = {
+          idp: idp.config,
+          certs: idp.certs,
+          spEncryptionCert: settings.encryption?.cert,
+          clockSkewMs: settings.clockSkewMs,
+          now: new Date(),
+        };
         return rejectSignIn(log, res, r.reason, explainRefusal(r, post.facts, context), idp.id, correlationId);
       }
       await completeSignIn(deps, req, res, user, idp, post, correlationId);

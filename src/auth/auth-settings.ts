@@ -19,6 +19,8 @@ export interface AuthSettings {
   clockSkewMs: number;
   requestMaxAgeMs: number;
   signing?: { privateKey: string; cert: string };
+  /** Decrypts EncryptedAssertion; its certificate is in the SP metadata (use="encryption"). */
+  encryption?: { privateKey: string; cert: string };
   /** In configuration order; the first is the default for `/login` without `?idp=`. */
   idps: Map<string, ResolvedIdp>;
   defaultIdp: ResolvedIdp;
@@ -65,6 +67,10 @@ export function resolveAuthSettings(config: AppConfig): AuthSettings {
     signing:
       saml.sp.signingKey && saml.sp.signingCert
         ? { privateKey: privateKeyPem(saml.sp.signingKey), cert: certificatePem(saml.sp.signingCert) }
+        : undefined,
+    encryption:
+      saml.sp.encryptionKey && saml.sp.encryptionCert
+        ? { privateKey: privateKeyPem(saml.sp.encryptionKey), cert: certificatePem(saml.sp.encryptionCert) }
         : undefined,
     idps,
     defaultIdp,

@@ -26,6 +26,8 @@ export interface DiagnosticFacts {
 
 export interface DiagnosisContext {
   idp: IdpConfig;
+  /** This SP's encryption certificate (PEM), when it has one (saml.sp.encryptionCert). */
+  spEncryptionCert?: string;
   /** The IdP's trusted certificates (PEM), to name them by fingerprint. */
   certs: string[];
   clockSkewMs: number;
@@ -37,6 +39,8 @@ export function explainRefusal(rejection: SignInRejection, facts: DiagnosticFact
   switch (rejection.reason) {
     case 'invalid-signature':
       return explainSignature(facts, context);
+    case 'cannot-decrypt':
+      return explainDecryption(context);
     case 'expired':
     case 'not-yet-valid':
     case 'subject-confirmation':
@@ -57,12 +61,9 @@ export function attributesSent(facts: Pick<DiagnosticFacts, 'attributeNames'>): 
 
 function explainSignature(facts: DiagnosticFacts, { idp, certs }: DiagnosisContext): string {
   const id = `saml.idps[${idp.id}]`;
-  if (facts.encryptedAssertion)
-    return (
-      'the assertion is encrypted (EncryptedAssertion) and this service provider does not decrypt assertions: ' +
-      'turn assertion encryption off for this SP at the IdP'
-    );
-  const { response, assertion } = facts.signed;
+  const { response } = facts.signed;
+  // An encrypted assertion's own signature is inside the encryption: not seen before decryption.
+  const assertion = facts.signed.assertion || facts.encryptedAssertion;
   if (!response && !assertion)
     return 'neither the Response nor the Assertion is signed: the IdP must sign its responses (RSA-SHA256)';
   if (idp.wantResponseSigned && !response)
@@ -79,6 +80,20 @@ function explainSignature(facts: DiagnosticFacts, { idp, certs }: DiagnosisConte
   return (
     `the ${where} signature does not verify with ${id}.certs (SHA-256 fingerprints ${fingerprints(certs)}): ` +
     `the message was altered, or the IdP now signs with another certificate (import its metadata again)`
+  );
+}
+
+function explainDecryption({ spEncryptionCert }: DiagnosisContext): string {
+  if (!spEncryptionCert)
+    return (
+      'the assertion is encrypted (EncryptedAssertion) and saml.sp.encryptionKey is not set: configure ' +
+      'saml.sp.encryptionKey and encryptionCert and give the IdP the SP metadata again (it then publishes the ' +
+      'encryption certificate), or turn assertion encryption off for this SP at the IdP'
+    );
+  return (
+    `the encrypted assertion could not be decrypted with saml.sp.encryptionKey (certificate SHA-256 ` +
+    `${fingerprints([spEncryptionCert])}): the IdP encrypts for another certificate (give it the SP metadata ` +
+    'again) or with an algorithm the SP metadata does not offer'
   );
 }
 

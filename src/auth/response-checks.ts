@@ -10,7 +10,7 @@ import type { DiagnosticFacts } from './refusal-diagnosis.js';
  */
 export interface RawResponseFacts extends DiagnosticFacts {
   inResponseTo: string | null;
-  /** Every SignatureMethod and DigestMethod algorithm URI in the document. */
+  /** Every signature's SignatureMethod and (Reference) DigestMethod algorithm URI in the document. */
   algorithms: string[];
 }
 
@@ -31,10 +31,14 @@ export function readRawResponse(samlResponse: string): RawResponseFacts {
   if (!root || root.namespaceURI !== NS.protocol || root.localName !== 'Response') {
     throw new SignInRejection('malformed', 'SAMLResponse is not a samlp:Response');
   }
-  const algorithms = [
-    ...allElements(doc, NS.dsig, 'SignatureMethod'),
-    ...allElements(doc, NS.dsig, 'DigestMethod'),
-  ].map((el) => el.getAttribute('Algorithm') ?? '');
+  // A signature's digests only: an encrypted assertion's RSA-OAEP key transport also names a
+  // ds:DigestMethod (SHA-1 is the OAEP mask's digest there, no signature weakness).
+  const signatureDigests = allElements(doc, NS.dsig, 'DigestMethod').filter(
+    (el) => (el.parentNode as Element | null)?.localName === 'Reference',
+  );
+  const algorithms = [...allElements(doc, NS.dsig, 'SignatureMethod'), ...signatureDigests].map(
+    (el) => el.getAttribute('Algorithm') ?? '',
+  );
   return { inResponseTo: root.getAttribute('InResponseTo') || null, algorithms, ...diagnosticFacts(doc, root) };
 }
 

@@ -104,9 +104,18 @@ export const samlConfigSchema = z
         /** Key and certificate that sign AuthnRequests and appear in SP metadata; optional (requests unsigned without them). */
         signingKey: privateKeySource.optional(),
         signingCert: certificateSource.optional(),
+        /**
+         * Key pair for assertions the IdP encrypts (EncryptedAssertion); the certificate is published in
+         * the SP metadata with use="encryption". Optional: without it an encrypted assertion is refused.
+         */
+        encryptionKey: privateKeySource.optional(),
+        encryptionCert: certificateSource.optional(),
       })
       .refine((sp) => (sp.signingKey === undefined) === (sp.signingCert === undefined), {
         message: 'give both signingKey and signingCert, or neither',
+      })
+      .refine((sp) => (sp.encryptionKey === undefined) === (sp.encryptionCert === undefined), {
+        message: 'give both encryptionKey and encryptionCert, or neither',
       })
       .prefault({}),
     /** Roles no partner IdP may be configured to grant (checked at start, so a typo cannot hand out Admin). */

@@ -18,6 +18,7 @@ export function samlOptionsFor(settings: AuthSettings, idp: ResolvedIdp, req: Re
     wantAssertionsSigned: c.wantAssertionsSigned,
     wantAuthnResponseSigned: c.wantResponseSigned,
     acceptedClockSkewMs: settings.clockSkewMs,
+    ...(settings.encryption ? { decryptionPvk: settings.encryption.privateKey } : {}),
     // The enum is a runtime object in a CommonJS module; its string value avoids depending on ESM interop.
     validateInResponseTo: 'always' as ValidateInResponseTo,
     requestIdExpirationPeriodMs: settings.requestMaxAgeMs,

@@ -10,6 +10,7 @@ export type RejectionReason =
   | 'unknown-in-response-to' // not a request this session sent (or already answered: replay)
   | 'weak-algorithm' // SHA-1 signature or digest from an IdP not allowed to use it
   | 'invalid-signature' // missing, half, wrong-key or broken signature
+  | 'cannot-decrypt' // an EncryptedAssertion without saml.sp.encryptionKey, or encrypted for another key
   | 'issuer-mismatch'
   | 'destination-mismatch'
   | 'recipient-mismatch'
@@ -35,6 +36,7 @@ export class SignInRejection extends Error {
 /** node-saml reports its refusals as plain Errors; their messages are stable enough to sort them. */
 const NODE_SAML_MESSAGES: ReadonlyArray<[RegExp, RejectionReason]> = [
   [/InResponseTo/i, 'unknown-in-response-to'],
+  [/decryption key|decrypt|EncryptedAssertion|oaep/i, 'cannot-decrypt'],
   [/signature|Cannot obtain assertion|multiple assertions|transforms/i, 'invalid-signature'],
   [/audience/i, 'audience-mismatch'],
   [/not yet valid/i, 'not-yet-valid'],

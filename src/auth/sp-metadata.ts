@@ -4,6 +4,13 @@ import { SignedXml } from 'xml-crypto';
 import type { AuthSettings } from './auth-settings.js';
 import { NS } from './safe-xml.js';
 
+/** Data and key encryption algorithms offered in the SP metadata, strongest first. */
+const ENCRYPTION_METHODS = [
+  'http://www.w3.org/2009/xmlenc11#aes256-gcm',
+  'http://www.w3.org/2009/xmlenc11#aes128-gcm',
+  'http://www.w3.org/2001/04/xmlenc#aes256-cbc',
+  'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
+];
 const BINDING_POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
 const BINDING_REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
 const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
@@ -46,13 +53,21 @@ export function spMetadataXml(settings: AuthSettings, now = new Date()): string 
     AuthnRequestsSigned: String(settings.signing !== undefined),
     WantAssertionsSigned: 'true',
   });
-  if (settings.signing) {
-    const key = el(sp, NS.metadata, 'md:KeyDescriptor', { use: 'signing' });
+  const keyDescriptor = (use: 'signing' | 'encryption', cert: string) => {
+    const key = el(sp, NS.metadata, 'md:KeyDescriptor', { use });
     const info = el(key, NS.dsig, 'ds:KeyInfo');
-    el(el(info, NS.dsig, 'ds:X509Data'), NS.dsig, 'ds:X509Certificate', {}, certBody(settings.signing.cert));
-    // Logout messages must be signed, so only a signing SP offers single logout.
-    el(sp, NS.metadata, 'md:SingleLogoutService', { Binding: BINDING_REDIRECT, Location: settings.sloUrl });
+    el(el(info, NS.dsig, 'ds:X509Data'), NS.dsig, 'ds:X509Certificate', {}, certBody(cert));
+    return key;
+  };
+  if (settings.signing) keyDescriptor('signing', settings.signing.cert);
+  if (settings.encryption) {
+    // What the IdP may encrypt with (node-saml decrypts these through xml-encryption): AES-GCM first.
+    const key = keyDescriptor('encryption', settings.encryption.cert);
+    for (const algorithm of ENCRYPTION_METHODS) el(key, NS.metadata, 'md:EncryptionMethod', { Algorithm: algorithm });
   }
+  // Logout messages must be signed, so only a signing SP offers single logout (after the keys: schema order).
+  if (settings.signing)
+    el(sp, NS.metadata, 'md:SingleLogoutService', { Binding: BINDING_REDIRECT, Location: settings.sloUrl });
   el(sp, NS.metadata, 'md:AssertionConsumerService', {
     Binding: BINDING_POST,
     Location: settings.acsUrl,

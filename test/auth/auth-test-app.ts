@@ -44,7 +44,17 @@ export interface HarnessOptions {
   extraIdps?: ExtraIdp[];
   /** saml.* overrides (e.g. rateLimit). */
   saml?: Record<string, unknown>;
+  /** The SP has the development encryption pair (saml.sp.encryptionKey / encryptionCert). */
+  spEncryption?: boolean;
+  /** The `contoso` STS encrypts its assertions for this certificate (PEM). */
+  stsEncryptsFor?: string;
 }
+
+/** The SP's development encryption pair (config/dev/keys/README.md). */
+export const SP_ENCRYPTION = {
+  encryptionKey: 'config/dev/keys/sp-dev-encryption.key',
+  encryptionCert: 'config/dev/keys/sp-dev-encryption.crt',
+};
 
 /** The partner IdP of the development setup, as config/env/development.json describes it. */
 export const FABRIKAM: ExtraIdp = {
@@ -122,7 +132,9 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
 
   // The SP signs (development pair): AuthnRequests, logout messages and its metadata.
   const sp = spOf(base);
-  const sts = await startTestDevSts(t, { serviceProviders: [sp] });
+  const sts = await startTestDevSts(t, {
+    serviceProviders: [options.stsEncryptsFor ? { ...sp, encryptionCertPem: options.stsEncryptsFor } : sp],
+  });
   const stses: Record<string, DevSts> = { contoso: sts };
   const idps: Array<Record<string, unknown>> = [
     {
@@ -158,7 +170,10 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
   const raw = loadRawConfig({
     environment: 'test',
     env: {},
-    overrides: { app: { publicUrl: base }, saml: { sp: SP_SIGNING, idps, ...options.saml } },
+    overrides: {
+      app: { publicUrl: base },
+      saml: { sp: { ...SP_SIGNING, ...(options.spEncryption ? SP_ENCRYPTION : {}) }, idps, ...options.saml },
+    },
   });
   const config = appConfigSchema.parse(raw);
 

@@ -15,6 +15,7 @@ import { buildSamlResponse, NAMEID_UNSPECIFIED, type Claim } from './saml-respon
 import type { StsSessions } from './sts-sessions.js';
 import { preferredLang, TEXTS } from './texts.js';
 import { signSamlResponse, type SigningKey } from './xml-signature.js';
+import { encryptAssertion } from './assertion-encryption.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -26,6 +27,8 @@ export interface ServiceProvider {
   sloUrl?: string;
   /** Its signing certificate (PEM): its logout messages must be signed by it. */
   certPem?: string;
+  /** Its encryption certificate (PEM): when given, assertions for it are encrypted (EncryptedAssertion). */
+  encryptionCertPem?: string;
 }
 
 export interface StsAppDeps {
@@ -205,7 +208,17 @@ export function createStsApp(deps: StsAppDeps): Express {
         claims: claimsFor(user, directory.rolesOf(user)),
         lifetimeSeconds,
       });
-      const signed = signSamlResponse(built.xml, key, { signAssertion: true, signResponse: true });
+      // Sign the assertion, encrypt it when the SP asked for it, then sign the response around it.
+      const signed = sp.encryptionCertPem
+        ? signSamlResponse(
+            await encryptAssertion(
+              signSamlResponse(built.xml, key, { signAssertion: true, signResponse: false }),
+              sp.encryptionCertPem,
+            ),
+            key,
+            { signAssertion: false, signResponse: true },
+          )
+        : signSamlResponse(built.xml, key, { signAssertion: true, signResponse: true });
       // Remembered so the session can be ended later (single logout); every sign-in still shows the form.
       const sessionId = sessions.signIn(cookieValues(req, cookieName())[0], {
         nameId: user.account,
