@@ -462,7 +462,10 @@ export function describeImport(imp: IdpImport): string[] {
       `     valid ${isoDate(c.notBefore)} to ${isoDate(c.notAfter)}${c.expired ? ' (EXPIRED)' : ` (${c.daysLeft} days left)`}`,
     );
   });
-  if (imp.encryptionOnlyKeys) lines.push(`  ${imp.encryptionOnlyKeys} encryption-only key(s) ignored`);
+  if (imp.encryptionOnlyKeys)
+    lines.push(
+      `  ${imp.encryptionOnlyKeys} encryption-only key(s) ignored (this SP encrypts nothing for the IdP; to receive encrypted assertions it publishes its own key: saml.sp.encryptionKey)`,
+    );
   for (const w of imp.warnings) lines.push(`WARNING: ${w}`);
   if (imp.wantAuthnRequestsSigned) {
     lines.push(

@@ -107,7 +107,6 @@ export const PRESETS: Record<PresetName, IdpPreset> = {
       'Release the attributes uid (the ERP account), displayName and Role (values ' +
         ROLE_VALUES +
         "), e.g. with an authproc filter. 'assertion.encryption' => true only once saml.sp.encryptionKey and encryptionCert are configured (the SP metadata then carries the encryption certificate).",
-      'Optional, stronger: \'saml20.sign.response\' => true, then set "wantResponseSigned": true.',
     ],
   },
   shibboleth: {

@@ -48,6 +48,8 @@ export interface HarnessOptions {
   spEncryption?: boolean;
   /** The `contoso` STS encrypts its assertions for this certificate (PEM). */
   stsEncryptsFor?: string;
+  /** Entries of other IdPs (not dev STSes), made once the app's base URL is known (e.g. a SimpleSAMLphp's import). */
+  moreIdps?: (base: string) => Promise<Array<Record<string, unknown>>>;
 }
 
 /** The SP's development encryption pair (config/dev/keys/README.md). */
@@ -167,6 +169,7 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
       ...extra.config,
     });
   }
+  idps.push(...((await options.moreIdps?.(base)) ?? []));
   const raw = loadRawConfig({
     environment: 'test',
     env: {},
