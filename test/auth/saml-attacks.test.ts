@@ -63,6 +63,20 @@ function post(issued: Issued, xml: string): Promise<Page> {
   return issued.h.postToAcs(issued.browser, { SAMLResponse: encodeResponse(xml), RelayState: issued.relayState });
 }
 
+/** What each reason's detail must say (the forged cases: a signature that does not verify, or is missing). */
+const ACTIONABLE: Record<string, RegExp> = {
+  'invalid-signature':
+    /does not verify with saml\.idps\[\w+\]\.certs \(SHA-256 fingerprints|is not signed \(only the|neither the Response nor the Assertion is signed/,
+  expired: /this server's clock read \S+, with \d+ s of accepted skew/,
+  'not-yet-valid': /this server's clock read \S+, with \d+ s of accepted skew/,
+  'subject-confirmation': /this server's clock read/,
+  'missing-claim': /the response carries (the attributes|no attribute)/,
+  malformed: /\S/,
+  'issuer-mismatch': /Issuer/,
+  'audience-mismatch': /\S/,
+  'no-contract': /erpAccounts/,
+};
+
 function assertRejected(h: Harness, page: Page, reason: string, status = 401): void {
   const rejection = h.rejections().at(-1);
   assert.deepEqual(
@@ -70,6 +84,10 @@ function assertRejected(h: Harness, page: Page, reason: string, status = 401): v
     { status, reason },
     `detail: ${String(rejection?.detail)}`,
   );
+  // Every refusal's detail says what failed in words an operator can act on (refusal-diagnosis.ts).
+  const detail = String(rejection?.detail ?? '');
+  const actionable = ACTIONABLE[reason];
+  if (actionable) assert.match(detail, actionable, `the ${reason} refusal explains itself`);
   assert.match(page.body, status === 401 ? /Sign-in failed/ : /No timesheet contract/);
   assert.doesNotMatch(page.body, /at .*\.(ts|js):\d+/, 'no stack trace');
   assert.ok(page.body.includes(rejection?.correlationId as string), 'the page shows the logged reference');
