@@ -6,7 +6,7 @@
  * exact principal the app builds.
  */
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Document, Element } from '@xmldom/xmldom';
 import type { SessionData } from 'express-session';
@@ -29,8 +29,8 @@ import {
   topLevelAssertions,
 } from '../../scripts/harness/saml-signer.js';
 import { FABRIKAM, startHarness, type ExtraIdp, type Harness, type HarnessOptions } from './auth-test-app.js';
+import { issue, post, WEEK } from './issued-response.js';
 
-const WEEK = '/week/2026-W47';
 const MINUTE = 60_000;
 
 /*
@@ -39,29 +39,6 @@ const MINUTE = 60_000;
  * `npm run sts`, would collide on it. Same IdP, any free port.
  */
 const FABRIKAM_IDP: ExtraIdp = { ...FABRIKAM, sts: { ...FABRIKAM.sts, port: 0 } };
-
-interface Issued {
-  h: Harness;
-  browser: TestBrowser;
-  xml: string;
-  relayState: string;
-}
-
-async function issue(t: TestContext, options: HarnessOptions = {}, user = 'alice', idp?: string): Promise<Issued> {
-  const h = await startHarness(t, options);
-  const browser = h.browser();
-  const form = await h.obtainResponse(browser, user, WEEK, idp);
-  return {
-    h,
-    browser,
-    xml: decodeResponse(form.fields.SAMLResponse as string),
-    relayState: form.fields.RelayState as string,
-  };
-}
-
-function post(issued: Issued, xml: string): Promise<Page> {
-  return issued.h.postToAcs(issued.browser, { SAMLResponse: encodeResponse(xml), RelayState: issued.relayState });
-}
 
 /** What each reason's detail must say (the forged cases: a signature that does not verify, or is missing). */
 const ACTIONABLE: Record<string, RegExp> = {

@@ -7,46 +7,13 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { CLAIM_TYPES } from '../../src/auth/claim-types.js';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
-import type { Page, TestBrowser } from '../../scripts/harness/dev-sts.js';
-import {
-  attackerKey,
-  decodeResponse,
-  elements,
-  encodeResponse,
-  mutate,
-  NS,
-  resign,
-  stripSignatures,
-} from '../../scripts/harness/saml-signer.js';
-import { startHarness, type Harness, type HarnessOptions } from './auth-test-app.js';
-
-const WEEK = '/week/2026-W47';
-
-interface Issued {
-  h: Harness;
-  browser: TestBrowser;
-  xml: string;
-  relayState: string;
-}
-
-async function issue(t: TestContext, options: HarnessOptions = {}): Promise<Issued> {
-  const h = await startHarness(t, options);
-  const browser = h.browser();
-  const form = await h.obtainResponse(browser, 'alice', WEEK);
-  return {
-    h,
-    browser,
-    xml: decodeResponse(form.fields.SAMLResponse as string),
-    relayState: form.fields.RelayState as string,
-  };
-}
-
-function post(issued: Issued, xml: string): Promise<Page> {
-  return issued.h.postToAcs(issued.browser, { SAMLResponse: encodeResponse(xml), RelayState: issued.relayState });
-}
+import type { Page } from '../../scripts/harness/dev-sts.js';
+import { attackerKey, elements, mutate, NS, resign, stripSignatures } from '../../scripts/harness/saml-signer.js';
+import type { Harness } from './auth-test-app.js';
+import { issue, post } from './issued-response.js';
 
 /** The logged refusal: its reason category (unchanged) and its detail (now actionable). */
 function refusal(h: Harness, page: Page): { reason: unknown; detail: string } {
