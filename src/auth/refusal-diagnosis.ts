@@ -38,7 +38,8 @@ export interface DiagnosisContext {
 export function explainRefusal(rejection: SignInRejection, facts: DiagnosticFacts, context: DiagnosisContext): string {
   switch (rejection.reason) {
     case 'invalid-signature':
-      return explainSignature(facts, context);
+      // node-saml's own words stay at the end: they name the check (transforms, references...).
+      return `${explainSignature(facts, context)} [${rejection.message}]`;
     case 'cannot-decrypt':
       return explainDecryption(context);
     case 'expired':
@@ -76,9 +77,12 @@ function explainSignature(facts: DiagnosticFacts, { idp, certs }: DiagnosisConte
       `the Assertion is not signed (only the Response is) and ${id}.wantAssertionsSigned is true: ` +
       `have the IdP sign the Assertion too, or set wantAssertionsSigned to false for this IdP`
     );
-  const where = [response && 'Response', assertion && 'Assertion'].filter(Boolean).join(' and ');
+  const where =
+    response && assertion
+      ? 'Response and Assertion signatures do'
+      : `${response ? 'Response' : 'Assertion'} signature does`;
   return (
-    `the ${where} signature does not verify with ${id}.certs (SHA-256 fingerprints ${fingerprints(certs)}): ` +
+    `the ${where} not verify with ${id}.certs (SHA-256 fingerprints ${fingerprints(certs)}): ` +
     `the message was altered, or the IdP now signs with another certificate (import its metadata again)`
   );
 }

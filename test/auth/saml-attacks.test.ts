@@ -43,14 +43,19 @@ const FABRIKAM_IDP: ExtraIdp = { ...FABRIKAM, sts: { ...FABRIKAM.sts, port: 0 } 
 /** What each reason's detail must say (the forged cases: a signature that does not verify, or is missing). */
 const ACTIONABLE: Record<string, RegExp> = {
   'invalid-signature':
-    /does not verify with saml\.idps\[\w+\]\.certs \(SHA-256 fingerprints|is not signed \(only the|neither the Response nor the Assertion is signed/,
+    /(does|do) not verify with saml\.idps\[\w+\]\.certs \(SHA-256 fingerprints|is not signed \(only the|neither the Response nor the Assertion is signed/,
   expired: /this server's clock read \S+, with \d+ s of accepted skew/,
   'not-yet-valid': /this server's clock read \S+, with \d+ s of accepted skew/,
   'subject-confirmation': /this server's clock read/,
   'missing-claim': /the response carries (the attributes|no attribute)/,
-  malformed: /\S/,
-  'issuer-mismatch': /Issuer/,
-  'audience-mismatch': /\S/,
+  malformed: /not base64|not acceptable XML|DOCTYPE|not a samlp:Response|exactly one SAMLResponse|assertion|XML|xml/,
+  'issuer-mismatch': /Issuer is not the IdP the request was sent to/,
+  'destination-mismatch': /Destination is not this ACS URL/,
+  'recipient-mismatch': /Recipient is not this ACS URL/,
+  'audience-mismatch': /audience/i,
+  'unknown-in-response-to': /InResponseTo/,
+  unsolicited: /IdP-initiated sign-in is refused/,
+  'weak-algorithm': /SHA-1 refused/,
   'no-contract': /erpAccounts/,
 };
 
@@ -64,7 +69,8 @@ function assertRejected(h: Harness, page: Page, reason: string, status = 401): v
   // Every refusal's detail says what failed in words an operator can act on (refusal-diagnosis.ts).
   const detail = String(rejection?.detail ?? '');
   const actionable = ACTIONABLE[reason];
-  if (actionable) assert.match(detail, actionable, `the ${reason} refusal explains itself`);
+  assert.ok(actionable, `no expectation for the reason ${reason}`);
+  assert.match(detail, actionable, `the ${reason} refusal explains itself`);
   assert.match(page.body, status === 401 ? /Sign-in failed/ : /No timesheet contract/);
   assert.doesNotMatch(page.body, /at .*\.(ts|js):\d+/, 'no stack trace');
   assert.ok(page.body.includes(rejection?.correlationId as string), 'the page shows the logged reference');

@@ -57,7 +57,7 @@ test("signed where expected but with another key: the configured certificate's f
   const r = refusal(issued.h, await post(issued, resign(issued.xml, { key: attackerKey() })));
   assert.equal(r.reason, 'invalid-signature');
   const trusted = new X509Certificate(readFileSync(path.join(PROJECT_ROOT, 'config/dev/keys/dev-sts.crt')));
-  assert.match(r.detail, /the Response and Assertion signature does not verify/);
+  assert.match(r.detail, /the Response and Assertion signatures do not verify/);
   assert.ok(r.detail.includes(trusted.fingerprint256), r.detail);
   assert.match(r.detail, /import its metadata again/);
 });
