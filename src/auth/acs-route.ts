@@ -22,6 +22,7 @@ import './session-state.js';
 import type { SamlLogin } from './session-state.js';
 import { startSignedInSession } from './signed-in-session.js';
 import { attributesSent, explainRefusal } from './refusal-diagnosis.js';
+import { decryptionKeyFor } from './decryption-key.js';
 import type { Locale } from '../i18n/translator.js';
 import { SignInRejection, toRejection, type RejectionReason } from './sign-in-rejection.js';
 
@@ -33,6 +34,8 @@ export interface AcsContext {
   login?: SamlLogin;
   /** Set by the verify step: the language claim, when the IdP sent one the app speaks. */
   locale?: Locale;
+  /** The SP key that opens this response's encrypted assertion (decryption-key.ts). */
+  decryptionKey?: string;
 }
 
 /** Marks the second, same-site POST of a response (see resubmitPage). */
@@ -135,7 +138,11 @@ async function handleAcsPost(deps: AcsDeps, req: Request, res: Response, next: N
     return rejectSignIn(log, res, r.reason, r.message, idp.id, correlationId);
   }
 
-  acsContext.set(req, { idp, correlationId });
+  const decryptionKey = decryptionKeyFor(
+    post.facts.wrappedKey,
+    settings.encryption.map((e) => e.privateKey),
+  );
+  acsContext.set(req, { idp, correlationId, decryptionKey });
   authenticator.authenticate('saml', { session: false }, (err: unknown, user: Express.User | false | null) => {
     void (async () => {
       await consume();
@@ -144,7 +151,7 @@ async function handleAcsPost(deps: AcsDeps, req: Request, res: Response, next: N
         const context = {
           idp: idp.config,
           certs: idp.certs,
-          spEncryptionCert: settings.encryption?.cert,
+          spEncryptionCerts: settings.encryption.map((e) => e.cert),
           clockSkewMs: settings.clockSkewMs,
           now: new Date(),
         };

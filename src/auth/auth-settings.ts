@@ -19,8 +19,11 @@ export interface AuthSettings {
   clockSkewMs: number;
   requestMaxAgeMs: number;
   signing?: { privateKey: string; cert: string };
-  /** Decrypts EncryptedAssertion; its certificate is in the SP metadata (use="encryption"). */
-  encryption?: { privateKey: string; cert: string };
+  /**
+   * Decrypt EncryptedAssertion, the current pair first (then the previous one during a key change);
+   * their certificates are in the SP metadata (use="encryption"). Empty: no decryption.
+   */
+  encryption: Array<{ privateKey: string; cert: string }>;
   /** In configuration order; the first is the default for `/login` without `?idp=`. */
   idps: Map<string, ResolvedIdp>;
   defaultIdp: ResolvedIdp;
@@ -68,10 +71,10 @@ export function resolveAuthSettings(config: AppConfig): AuthSettings {
       saml.sp.signingKey && saml.sp.signingCert
         ? { privateKey: privateKeyPem(saml.sp.signingKey), cert: certificatePem(saml.sp.signingCert) }
         : undefined,
-    encryption:
-      saml.sp.encryptionKey && saml.sp.encryptionCert
-        ? { privateKey: privateKeyPem(saml.sp.encryptionKey), cert: certificatePem(saml.sp.encryptionCert) }
-        : undefined,
+    encryption: [
+      [saml.sp.encryptionKey, saml.sp.encryptionCert],
+      [saml.sp.previousEncryptionKey, saml.sp.previousEncryptionCert],
+    ].flatMap(([key, cert]) => (key && cert ? [{ privateKey: privateKeyPem(key), cert: certificatePem(cert) }] : [])),
     idps,
     defaultIdp,
     allowedRoles: config.timesheet.allowedRoles,

@@ -67,7 +67,12 @@ export function createAuth(config: AppConfig, logger: Logger, options: CreateAut
   const rateLimit = createSignInRateLimit(settings, log);
   authenticator.use(
     'saml',
-    createSamlStrategy(settings, (req) => selectedIdp.get(req) ?? acsContext.get(req)?.idp, verify),
+    createSamlStrategy(
+      settings,
+      (req) => selectedIdp.get(req) ?? acsContext.get(req)?.idp,
+      verify,
+      (req) => acsContext.get(req)?.decryptionKey,
+    ),
   );
 
   const acsBody = express.urlencoded({ extended: false, limit: ACS_BODY_LIMIT });

@@ -26,8 +26,8 @@ export interface DiagnosticFacts {
 
 export interface DiagnosisContext {
   idp: IdpConfig;
-  /** This SP's encryption certificate (PEM), when it has one (saml.sp.encryptionCert). */
-  spEncryptionCert?: string;
+  /** This SP's encryption certificates (PEM), current first (saml.sp.encryptionCert, previousEncryptionCert). */
+  spEncryptionCerts: string[];
   /** The IdP's trusted certificates (PEM), to name them by fingerprint. */
   certs: string[];
   clockSkewMs: number;
@@ -87,16 +87,16 @@ function explainSignature(facts: DiagnosticFacts, { idp, certs }: DiagnosisConte
   );
 }
 
-function explainDecryption({ spEncryptionCert }: DiagnosisContext): string {
-  if (!spEncryptionCert)
+function explainDecryption({ spEncryptionCerts }: DiagnosisContext): string {
+  if (!spEncryptionCerts.length)
     return (
       'the assertion is encrypted (EncryptedAssertion) and saml.sp.encryptionKey is not set: configure ' +
       'saml.sp.encryptionKey and encryptionCert and give the IdP the SP metadata again (it then publishes the ' +
       'encryption certificate), or turn assertion encryption off for this SP at the IdP'
     );
   return (
-    `the encrypted assertion could not be decrypted with saml.sp.encryptionKey (certificate SHA-256 ` +
-    `${fingerprints([spEncryptionCert])}): the IdP encrypts for another certificate (give it the SP metadata ` +
+    `the encrypted assertion could not be decrypted with the SP's encryption keys (certificates SHA-256 ` +
+    `${fingerprints(spEncryptionCerts)}): the IdP encrypts for another certificate (give it the SP metadata ` +
     'again) or with an algorithm the SP metadata does not offer'
   );
 }

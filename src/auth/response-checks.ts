@@ -3,12 +3,15 @@ import { allElements, childElements, NS, parseUntrustedXml } from './safe-xml.js
 import type { Document, Element } from '@xmldom/xmldom';
 import { SignInRejection } from './sign-in-rejection.js';
 import type { DiagnosticFacts } from './refusal-diagnosis.js';
+import type { WrappedKey } from './decryption-key.js';
 
 /**
  * What is read from a SAMLResponse BEFORE its signature is checked: only to route and pre-filter it,
  * and to explain a refusal (refusal-diagnosis.ts), never to trust it.
  */
 export interface RawResponseFacts extends DiagnosticFacts {
+  /** The EncryptedKey of an EncryptedAssertion: which SP key to decrypt with (decryption-key.ts). */
+  wrappedKey: WrappedKey | null;
   inResponseTo: string | null;
   /** Every signature's SignatureMethod and (Reference) DigestMethod algorithm URI in the document. */
   algorithms: string[];
@@ -39,7 +42,29 @@ export function readRawResponse(samlResponse: string): RawResponseFacts {
   const algorithms = [...allElements(doc, NS.dsig, 'SignatureMethod'), ...signatureDigests].map(
     (el) => el.getAttribute('Algorithm') ?? '',
   );
-  return { inResponseTo: root.getAttribute('InResponseTo') || null, algorithms, ...diagnosticFacts(doc, root) };
+  return {
+    inResponseTo: root.getAttribute('InResponseTo') || null,
+    algorithms,
+    wrappedKey: wrappedKeyOf(doc),
+    ...diagnosticFacts(doc, root),
+  };
+}
+
+const XENC = 'http://www.w3.org/2001/04/xmlenc#';
+
+function wrappedKeyOf(doc: Document): WrappedKey | null {
+  const [key] = allElements(doc, XENC, 'EncryptedKey');
+  if (!key) return null;
+  const [method] = childElements(key, XENC, 'EncryptionMethod');
+  const [digest] = method ? childElements(method, NS.dsig, 'DigestMethod') : [];
+  const [cipherData] = childElements(key, XENC, 'CipherData');
+  const [cipher] = cipherData ? childElements(cipherData, XENC, 'CipherValue') : [];
+  if (!method || !cipher) return null;
+  return {
+    algorithm: method.getAttribute('Algorithm') ?? '',
+    digest: digest?.getAttribute('Algorithm') ?? null,
+    cipher: cipher.textContent ?? '',
+  };
 }
 
 function diagnosticFacts(doc: Document, root: Element): DiagnosticFacts {

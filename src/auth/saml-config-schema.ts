@@ -110,6 +110,12 @@ export const samlConfigSchema = z
          */
         encryptionKey: privateKeySource.optional(),
         encryptionCert: certificateSource.optional(),
+        /**
+         * During a change of encryption key: the pair being replaced. Still published (after the
+         * current one) and still decrypting, for IdPs that have not read the new metadata yet.
+         */
+        previousEncryptionKey: privateKeySource.optional(),
+        previousEncryptionCert: certificateSource.optional(),
       })
       .refine((sp) => (sp.signingKey === undefined) === (sp.signingCert === undefined), {
         message: 'give both signingKey and signingCert, or neither',
@@ -117,6 +123,15 @@ export const samlConfigSchema = z
       .refine((sp) => (sp.encryptionKey === undefined) === (sp.encryptionCert === undefined), {
         message: 'give both encryptionKey and encryptionCert, or neither',
       })
+      .refine(
+        (sp) =>
+          (sp.previousEncryptionKey === undefined) === (sp.previousEncryptionCert === undefined) &&
+          (sp.previousEncryptionKey === undefined || sp.encryptionKey !== undefined),
+        {
+          message:
+            'a previous encryption pair (both key and cert) goes with a current one (encryptionKey, encryptionCert)',
+        },
+      )
       .prefault({}),
     /** Roles no partner IdP may be configured to grant (checked at start, so a typo cannot hand out Admin). */
     partnerForbiddenRoles: z.array(z.string().min(1)).default(['Admin', 'Manager']),

@@ -6,7 +6,12 @@ import type { AuthSettings, ResolvedIdp } from './auth-settings.js';
 import { SessionRequestIdCache } from './session-request-id-cache.js';
 
 /** node-saml options for one request to/from one IdP: hardened as src/auth/README.md explains. */
-export function samlOptionsFor(settings: AuthSettings, idp: ResolvedIdp, req: Request): Partial<PassportSamlConfig> {
+export function samlOptionsFor(
+  settings: AuthSettings,
+  idp: ResolvedIdp,
+  req: Request,
+  decryptionKey?: string,
+): Partial<PassportSamlConfig> {
   const c = idp.config;
   return {
     issuer: settings.spEntityId,
@@ -18,7 +23,8 @@ export function samlOptionsFor(settings: AuthSettings, idp: ResolvedIdp, req: Re
     wantAssertionsSigned: c.wantAssertionsSigned,
     wantAuthnResponseSigned: c.wantResponseSigned,
     acceptedClockSkewMs: settings.clockSkewMs,
-    ...(settings.encryption ? { decryptionPvk: settings.encryption.privateKey } : {}),
+    // The key the response's EncryptedKey opens (decryption-key.ts), else the current one.
+    ...(settings.encryption.length ? { decryptionPvk: decryptionKey ?? settings.encryption[0]!.privateKey } : {}),
     // The enum is a runtime object in a CommonJS module; its string value avoids depending on ESM interop.
     validateInResponseTo: 'always' as ValidateInResponseTo,
     requestIdExpirationPeriodMs: settings.requestMaxAgeMs,
@@ -56,6 +62,7 @@ export function createSamlStrategy(
   settings: AuthSettings,
   idpOf: (req: Request) => ResolvedIdp | undefined,
   verify: SamlVerify,
+  decryptionKeyOf: (req: Request) => string | undefined = () => undefined,
 ): Strategy {
   const strategy = new MultiSamlStrategy(
     {
@@ -65,7 +72,7 @@ export function createSamlStrategy(
         const appReq = asAppRequest(req);
         const idp = idpOf(appReq);
         if (!idp) return callback(new Error('no identity provider selected for this request'));
-        callback(null, samlOptionsFor(settings, idp, appReq));
+        callback(null, samlOptionsFor(settings, idp, appReq, decryptionKeyOf(appReq)));
       },
     },
     (req, profile, done) => verify(asAppRequest(req), profile, done),

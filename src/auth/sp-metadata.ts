@@ -60,9 +60,10 @@ export function spMetadataXml(settings: AuthSettings, now = new Date()): string 
     return key;
   };
   if (settings.signing) keyDescriptor('signing', settings.signing.cert);
-  if (settings.encryption) {
-    // What the IdP may encrypt with (node-saml decrypts these through xml-encryption): AES-GCM first.
-    const key = keyDescriptor('encryption', settings.encryption.cert);
+  // What the IdP may encrypt with (node-saml decrypts these through xml-encryption), AES-GCM first;
+  // the current certificate first, then the previous one during a key change.
+  for (const { cert } of settings.encryption) {
+    const key = keyDescriptor('encryption', cert);
     for (const algorithm of ENCRYPTION_METHODS) el(key, NS.metadata, 'md:EncryptionMethod', { Algorithm: algorithm });
   }
   // Logout messages must be signed, so only a signing SP offers single logout (after the keys: schema order).

@@ -46,6 +46,8 @@ export interface HarnessOptions {
   saml?: Record<string, unknown>;
   /** The SP has the development encryption pair (saml.sp.encryptionKey / encryptionCert). */
   spEncryption?: boolean;
+  /** saml.sp.previousEncryptionKey / previousEncryptionCert (files), during a change of key. */
+  spPreviousEncryption?: { previousEncryptionKey: string; previousEncryptionCert: string };
   /** The `contoso` STS encrypts its assertions for this certificate (PEM). */
   stsEncryptsFor?: string;
   /** Entries of other IdPs (not dev STSes), made once the app's base URL is known (e.g. a SimpleSAMLphp's import). */
@@ -175,7 +177,11 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
     env: {},
     overrides: {
       app: { publicUrl: base },
-      saml: { sp: { ...SP_SIGNING, ...(options.spEncryption ? SP_ENCRYPTION : {}) }, idps, ...options.saml },
+      saml: {
+        sp: { ...SP_SIGNING, ...(options.spEncryption ? SP_ENCRYPTION : {}), ...options.spPreviousEncryption },
+        idps,
+        ...options.saml,
+      },
     },
   });
   const config = appConfigSchema.parse(raw);

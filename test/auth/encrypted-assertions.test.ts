@@ -68,3 +68,27 @@ test('encrypted for another certificate: refused with the fingerprint of the one
   assert.ok(String(refusal?.detail).includes(new X509Certificate(SP_ENCRYPTION_CERT).fingerprint256));
   assert.match(String(refusal?.detail), /encrypts for another certificate/);
 });
+
+test('a change of key: the SP publishes both certificates, current first, and still decrypts for the previous one', async (t) => {
+  // Any other development pair stands for the key being replaced.
+  const previous = {
+    previousEncryptionKey: 'config/dev/keys/fabrikam-idp.key',
+    previousEncryptionCert: 'config/dev/keys/fabrikam-idp.crt',
+  };
+  const h = await startHarness(t, {
+    spEncryption: true,
+    spPreviousEncryption: previous,
+    stsEncryptsFor: pem(previous.previousEncryptionCert),
+  });
+  const body = (await h.browser().get(`${h.base}/saml/metadata`)).body;
+  const published = [...body.matchAll(/<md:KeyDescriptor use="encryption">[\s\S]*?<ds:X509Certificate>([^<]+)</g)].map(
+    (m) => new X509Certificate(Buffer.from(m[1]!, 'base64')).fingerprint256,
+  );
+  assert.deepEqual(published, [
+    new X509Certificate(SP_ENCRYPTION_CERT).fingerprint256,
+    new X509Certificate(pem(previous.previousEncryptionCert)).fingerprint256,
+  ]);
+  const browser = h.browser();
+  assert.equal((await h.signIn(browser)).status, 302, JSON.stringify(h.rejections().at(-1)));
+  assert.equal((await browser.get(`${h.base}${WEEK}`)).status, 200);
+});

@@ -144,3 +144,23 @@ test('the development configuration has the corporate STS and the fabrikam partn
     ],
   );
 });
+
+test('encryption pairs: key and certificate together; a previous pair only beside a current one', () => {
+  const enc = {
+    encryptionKey: 'config/dev/keys/sp-dev-encryption.key',
+    encryptionCert: 'config/dev/keys/sp-dev-encryption.crt',
+  };
+  const prev = {
+    previousEncryptionKey: 'config/dev/keys/fabrikam-idp.key',
+    previousEncryptionCert: 'config/dev/keys/fabrikam-idp.crt',
+  };
+  assert.ok(samlConfigSchema.safeParse({ sp: { ...enc, ...prev }, idps: [idp] }).success);
+  const messages = (sp: object) =>
+    samlConfigSchema.safeParse({ sp, idps: [idp] }).error?.issues.map((i) => i.message) ?? [];
+  assert.deepEqual(messages({ encryptionKey: enc.encryptionKey }), [
+    'give both encryptionKey and encryptionCert, or neither',
+  ]);
+  assert.deepEqual(messages(prev), [
+    'a previous encryption pair (both key and cert) goes with a current one (encryptionKey, encryptionCert)',
+  ]);
+});
