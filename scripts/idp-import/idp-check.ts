@@ -32,6 +32,11 @@ export function checkIdp(idp: IdpConfig, metadata: IdpImport | null, now = new D
   check.lines.push(`  single logout: ${idp.sloUrl ?? 'none (sign-out stays local)'}`);
   const configured = idp.certs.map((source) => new X509Certificate(certificatePem(source)));
   configured.forEach((cert, i) => {
+    const bits = cert.publicKey.asymmetricKeyDetails?.modulusLength;
+    if (cert.publicKey.asymmetricKeyType === 'rsa' && bits !== undefined && bits < 2048)
+      check.warnings.push(
+        `${at}.certs[${i}] is a ${bits}-bit RSA key: below 2048 bits, ask the IdP for a stronger one`,
+      );
     const end = new Date(cert.validTo);
     const days = Math.floor((end.getTime() - now.getTime()) / DAY_MS);
     check.lines.push(`  ${at}.certs[${i}] SHA-256 ${cert.fingerprint256}, valid until ${isoDate(end)}`);
@@ -76,6 +81,14 @@ function compareWithMetadata(
         `${at}.certs[${i}] (SHA-256 ${c.fingerprint256}) is no longer in the metadata: remove it once the IdP has switched`,
       );
   });
+  const { signing, digest } = metadata.algorithms;
+  if (signing.length || digest.length)
+    check.lines.push(`  algorithms declared: signing ${signing.join(', ') || '-'}; digest ${digest.join(', ') || '-'}`);
+  const sha1Only = (list: string[]) => list.length > 0 && list.every((a) => /sha1$/i.test(a));
+  if (!idp.allowSha1 && (sha1Only(signing) || sha1Only(digest)))
+    check.problems.push(
+      `the metadata declares SHA-1 only and ${at}.allowSha1 is false: every response would be refused; have the IdP sign with RSA-SHA256 (or, if it cannot, set allowSha1 to true)`,
+    );
   const redirectOnly = (bindings: string[]) => bindings.filter((b) => b !== SAML_BINDINGS.redirect);
   if (redirectOnly(metadata.ssoBindings).length)
     check.lines.push(

@@ -82,6 +82,11 @@ export interface IdpImport {
   wantAuthnRequestsSigned: boolean;
   /** The IdP lists ADFS claim URIs (role or upn) among its Attributes: the schema's ADFS claim defaults fit. */
   adfsClaims: boolean;
+  /**
+   * Algorithms the metadata declares (SAML metadata algorithm support profile: alg:SigningMethod and
+   * alg:DigestMethod in md:Extensions of the entity or its IDPSSODescriptor); empty when it says nothing.
+   */
+  algorithms: { signing: string[]; digest: string[] };
   /** Bindings of every SingleSignOnService / SingleLogoutService found, for the report. */
   ssoBindings: string[];
   sloBindings: string[];
@@ -95,6 +100,9 @@ export type ProblemKind = 'usage' | 'metadata';
 export type Result<T> = { ok: true; value: T } | { ok: false; kind: ProblemKind; problems: string[] };
 
 const fail = <T>(kind: ProblemKind, problems: string[]): Result<T> => ({ ok: false, kind, problems });
+
+/** SAML V2.0 Metadata Profile for Algorithm Support. */
+const ALG_SUPPORT = 'urn:oasis:names:tc:SAML:metadata:algsupport';
 
 const shortBinding = (uri: string) => uri.replace(/^urn:oasis:names:tc:SAML:2\.0:bindings:/, '');
 
@@ -376,6 +384,13 @@ export function importIdpMetadata(xml: string, options: IdpImportOptions): Resul
   }
 
   const wantAuthnRequestsSigned = idp.getAttribute('WantAuthnRequestsSigned') === 'true';
+  const declared = (localName: string) =>
+    [entity, idp]
+      .flatMap((el) => childElements(el, NS.metadata, 'Extensions'))
+      .flatMap((ext) => childElements(ext, ALG_SUPPORT, localName))
+      .map((m) => m.getAttribute('Algorithm') ?? '')
+      .filter(Boolean);
+  const algorithms = { signing: declared('SigningMethod'), digest: declared('DigestMethod') };
   const attributeNames = childElements(idp, NS.assertion, 'Attribute').map((a) => a.getAttribute('Name') ?? '');
   const adfsClaims = attributeNames.includes(CLAIM_TYPES.role) || attributeNames.includes(CLAIM_TYPES.upn);
 
@@ -429,6 +444,7 @@ export function importIdpMetadata(xml: string, options: IdpImportOptions): Resul
       certificates: certs,
       encryptionOnlyKeys: encryptionOnly,
       wantAuthnRequestsSigned,
+      algorithms,
       adfsClaims,
       ssoBindings,
       sloBindings,

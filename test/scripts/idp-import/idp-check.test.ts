@@ -74,6 +74,35 @@ describe('checkIdp', () => {
   });
 });
 
+describe('algorithms', () => {
+  /** The ADFS fixture, declaring the algorithms it supports (SAML metadata algorithm support profile). */
+  const declaring = (signing: string) =>
+    ADFS_XML.replace(
+      /(<(?:md:)?IDPSSODescriptor\b[^>]*>)/,
+      `$1<md:Extensions xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"><alg:SigningMethod xmlns:alg="urn:oasis:names:tc:SAML:metadata:algsupport" Algorithm="${signing}"/></md:Extensions>`,
+    );
+  const checkWith = (xml: string, patch: Partial<IdpConfig> = {}) => {
+    const r = importIdpMetadata(xml, { id: 'fabrikam', trust: 'corporate', now: NOW });
+    if (!r.ok) assert.fail(r.problems.join('; '));
+    return checkIdp(entryFrom(r.value, patch), r.value, NOW);
+  };
+
+  test('declared algorithms are listed; SHA-1 only while SHA-1 is refused is a problem, allowed it is not', () => {
+    const sha1 = declaring('http://www.w3.org/2000/09/xmldsig#rsa-sha1');
+    const refused = checkWith(sha1);
+    assert.ok(
+      refused.lines.some((l) =>
+        /algorithms declared: signing http:\/\/www\.w3\.org\/2000\/09\/xmldsig#rsa-sha1/.test(l),
+      ),
+    );
+    assert.ok(
+      refused.problems.some((p) => /declares SHA-1 only and saml\.idps\[fabrikam\]\.allowSha1 is false/.test(p)),
+    );
+    assert.deepEqual(checkWith(sha1, { allowSha1: true }).problems, []);
+    assert.deepEqual(checkWith(declaring('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256')).problems, []);
+  });
+});
+
 describe('the CLI (scripts/idp-check.ts)', () => {
   const capture = () => {
     const out = { stdout: '', stderr: '' };
