@@ -30,6 +30,8 @@ export interface AppStackOptions {
   overrides?: Record<string, unknown>;
   /** Also start the fabrikam partner IdP (configured as in config/env/development.json). */
   partner?: boolean;
+  /** Entries of other IdPs, made once the app's URL is known (e.g. a SimpleSAMLphp's imported metadata). */
+  moreIdps?: (url: string) => Promise<Array<Record<string, unknown>>>;
 }
 
 export interface AppStack {
@@ -155,7 +157,11 @@ async function buildStack(options: AppStackOptions, cleanups: Array<() => Promis
         app: { publicUrl: url },
         saml: {
           sp: SP_SIGNING,
-          idps: [devIdpEntry('contoso', sts), ...(fabrikam ? [devIdpEntry('fabrikam', fabrikam)] : [])],
+          idps: [
+            devIdpEntry('contoso', sts),
+            ...(fabrikam ? [devIdpEntry('fabrikam', fabrikam)] : []),
+            ...((await options.moreIdps?.(url)) ?? []),
+          ],
         },
         pluginSettings: targetSettings,
       },

@@ -20,6 +20,7 @@ import {
 } from '../../scripts/harness/saml-signer.js';
 import { readForm } from '../../scripts/harness/dev-sts.js';
 import { startHarness, type Harness } from './auth-test-app.js';
+import { assertExplained } from './issued-response.js';
 
 interface Issued {
   h: Harness;
@@ -50,6 +51,7 @@ function assertRejected(issued: Issued, page: { status: number; body: string }, 
   assert.doesNotMatch(page.body, /at .*\.(ts|js):\d+/, 'no stack trace');
   const rejection = issued.h.rejections().at(-1);
   assert.equal(rejection?.reason, reason);
+  assertExplained(reason, String(rejection?.detail ?? ''));
   // The page's reference is the one logged.
   assert.ok(page.body.includes(rejection?.correlationId as string));
 }

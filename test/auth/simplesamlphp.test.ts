@@ -9,7 +9,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { importIdpMetadata } from '../../scripts/idp-import/idp-metadata-import.js';
-import { readForm, type Page, type TestBrowser } from '../../scripts/harness/dev-sts.js';
+import { readForm, TestBrowser, type Page } from '../../scripts/harness/dev-sts.js';
+import { startAppStack } from '../../scripts/harness/app-stack.js';
+import { autosave, versionOf } from '../../scripts/harness/week-page.js';
 import {
   simpleSamlPhpMissing,
   startSimpleSamlPhp,
@@ -196,5 +198,57 @@ test(
     assert.match(s.lastResponse, /EncryptedAssertion/);
     assert.doesNotMatch(s.lastResponse, /Alice Martin/, 'no claim in clear');
     assert.equal(await userOn(s, browser), 'alice');
+  },
+);
+
+test(
+  'through SimpleSAMLphp, the week page works as for anyone: the week opens from the ERP and an autosave keeps the hours',
+  { skip },
+  async (t) => {
+    let ssp: SimpleSamlPhp | undefined;
+    const app = await startAppStack(t, {
+      moreIdps: async (url) => {
+        ssp = await startSimpleSamlPhp({
+          sp: {
+            entityId: `${url}/saml/metadata`,
+            acsUrl: `${url}/saml/acs`,
+            sloUrl: `${url}/saml/slo`,
+            certPem: SP_CERT,
+          },
+          users: USERS,
+          signLogout: true,
+        });
+        t.after(() => ssp?.close());
+        const imported = importIdpMetadata(await (await fetch(ssp.metadataUrl)).text(), {
+          id: 'campus',
+          trust: 'corporate',
+          preset: 'simplesamlphp',
+        });
+        if (!imported.ok) throw new Error(imported.problems.join('; '));
+        return [imported.value.entry];
+      },
+    });
+    const browser = new TestBrowser();
+    const week = '2026-W51';
+    const loginPage = await browser.follow(await browser.get(`${app.url}/login?idp=campus`));
+    const form = readForm(loginPage.body);
+    const posted = await browser.post(new URL(form.action, loginPage.url).toString(), {
+      ...form.fields,
+      username: 'alice',
+      password: USERS.alice.password,
+    });
+    const answer = await settle(browser, posted);
+    const acs = await browser.post(`${app.url}/saml/acs`, readForm(answer.body).fields);
+    assert.equal(acs.status, 302, acs.body.slice(0, 300));
+    const page = await browser.get(`${app.url}/week/${week}`);
+    assert.equal(page.status, 200);
+    const key = [...page.body.matchAll(/name="h:([^"]+)"/g)].map((m) => m[1]!.replace(/&#124;|&#x7c;/gi, '|'))[0];
+    assert.ok(key, 'the week has a bookable cell (projects from the ERP)');
+    const saved = await autosave(app.url, browser, page, week, versionOf(page), [
+      { key, raw: '7,5', comment: 'via SimpleSAMLphp' },
+    ]);
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    const again = await browser.get(`${app.url}/week/${week}`);
+    assert.match(again.body, /value="7,5"|value="7\.5"/);
   },
 );
