@@ -35,7 +35,36 @@ interface Stack {
   lastResponse: string;
 }
 
-/** SimpleSAMLphp configured for the app, its metadata imported with the preset as an operator would. */
+/**
+ * SimpleSAMLphp configured for the service provider at `url`, and its metadata imported with the
+ * preset as an operator would: the `saml.idps[]` entry the app gets.
+ */
+async function campusIdp(
+  t: TestContext,
+  url: string,
+  ssp: Partial<SspOptions> = {},
+  spEncryption = false,
+): Promise<{ ssp: SimpleSamlPhp; entry: Record<string, unknown> }> {
+  const started = await startSimpleSamlPhp({
+    sp: {
+      entityId: `${url}/saml/metadata`,
+      acsUrl: `${url}/saml/acs`,
+      sloUrl: `${url}/saml/slo`,
+      certPem: SP_CERT,
+      ...(spEncryption ? { encryptionCertPem: pem(SP_ENCRYPTION.encryptionCert) } : {}),
+    },
+    users: USERS,
+    signLogout: true,
+    ...ssp,
+  });
+  t.after(() => started.close());
+  const metadata = await (await fetch(started.metadataUrl)).text();
+  const imported = importIdpMetadata(metadata, { id: 'campus', trust: 'corporate', preset: 'simplesamlphp' });
+  if (!imported.ok) throw new Error(imported.problems.join('; '));
+  return { ssp: started, entry: imported.value.entry as unknown as Record<string, unknown> };
+}
+
+/** The auth harness with SimpleSAMLphp as IdP `campus` (entry settings patched as an operator would). */
 async function stack(
   t: TestContext,
   ssp: Partial<SspOptions> = {},
@@ -46,23 +75,9 @@ async function stack(
   const h = await startHarness(t, {
     ...harness,
     moreIdps: async (base) => {
-      started = await startSimpleSamlPhp({
-        sp: {
-          entityId: `${base}/saml/metadata`,
-          acsUrl: `${base}/saml/acs`,
-          sloUrl: `${base}/saml/slo`,
-          certPem: SP_CERT,
-          ...(harness.spEncryption ? { encryptionCertPem: pem(SP_ENCRYPTION.encryptionCert) } : {}),
-        },
-        users: USERS,
-        signLogout: true,
-        ...ssp,
-      });
-      t.after(() => started?.close());
-      const metadata = await (await fetch(started.metadataUrl)).text();
-      const imported = importIdpMetadata(metadata, { id: 'campus', trust: 'corporate', preset: 'simplesamlphp' });
-      if (!imported.ok) throw new Error(imported.problems.join('; '));
-      return [{ ...imported.value.entry, ...entryPatch }];
+      const campus = await campusIdp(t, base, ssp, harness.spEncryption);
+      started = campus.ssp;
+      return [{ ...campus.entry, ...entryPatch }];
     },
   });
   return { h, ssp: started!, lastResponse: '' };
@@ -75,25 +90,30 @@ async function settle(browser: TestBrowser, page: Page): Promise<Page> {
   return current;
 }
 
-/** Deep link, SimpleSAMLphp's login form, its POST back to the ACS: the page the ACS answers. */
-async function signIn(s: Stack, browser: TestBrowser, password = USERS.alice.password): Promise<Page> {
-  const loginPage = await s.h.startSignIn(browser, WEEK, 'campus');
-  assert.equal(loginPage.status, 200, `SimpleSAMLphp's login page: ${loginPage.body.slice(0, 300)}\n${s.ssp.log()}`);
+/** From SimpleSAMLphp's login page: the form it posts to the ACS (SAMLResponse, RelayState). */
+async function sspAnswer(browser: TestBrowser, loginPage: Page, ssp: SimpleSamlPhp): Promise<Record<string, string>> {
+  assert.equal(loginPage.status, 200, `SimpleSAMLphp's login page: ${loginPage.body.slice(0, 300)}\n${ssp.log()}`);
   const form = readForm(loginPage.body);
   const posted = await browser.post(new URL(form.action, loginPage.url).toString(), {
     ...form.fields,
     username: 'alice',
-    password,
+    password: USERS.alice.password,
   });
   const answer = await settle(browser, posted);
+  const text = answer.body
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .slice(0, 700);
   assert.ok(
     answer.body.includes('SAMLResponse'),
-    `no SAMLResponse from SimpleSAMLphp: ${answer.status} ${answer.url}\n${answer.body
-      .replace(/<[^>]+>/g, ' ')
-      .replace(/\s+/g, ' ')
-      .slice(0, 700)}\n${s.ssp.log()}`,
+    `no SAMLResponse: ${answer.status} ${answer.url}\n${text}\n${ssp.log()}`,
   );
-  const fields = readForm(answer.body).fields;
+  return readForm(answer.body).fields as Record<string, string>;
+}
+
+/** Deep link, SimpleSAMLphp's login form, its POST back to the ACS: the page the ACS answers. */
+async function signIn(s: Stack, browser: TestBrowser): Promise<Page> {
+  const fields = await sspAnswer(browser, await s.h.startSignIn(browser, WEEK, 'campus'), s.ssp);
   s.lastResponse = Buffer.from(fields.SAMLResponse as string, 'base64').toString('utf8');
   return s.h.postToAcs(browser, fields);
 }
@@ -208,37 +228,16 @@ test(
     let ssp: SimpleSamlPhp | undefined;
     const app = await startAppStack(t, {
       moreIdps: async (url) => {
-        ssp = await startSimpleSamlPhp({
-          sp: {
-            entityId: `${url}/saml/metadata`,
-            acsUrl: `${url}/saml/acs`,
-            sloUrl: `${url}/saml/slo`,
-            certPem: SP_CERT,
-          },
-          users: USERS,
-          signLogout: true,
-        });
-        t.after(() => ssp?.close());
-        const imported = importIdpMetadata(await (await fetch(ssp.metadataUrl)).text(), {
-          id: 'campus',
-          trust: 'corporate',
-          preset: 'simplesamlphp',
-        });
-        if (!imported.ok) throw new Error(imported.problems.join('; '));
-        return [imported.value.entry];
+        const campus = await campusIdp(t, url);
+        ssp = campus.ssp;
+        return [campus.entry];
       },
     });
     const browser = new TestBrowser();
     const week = '2026-W51';
     const loginPage = await browser.follow(await browser.get(`${app.url}/login?idp=campus`));
-    const form = readForm(loginPage.body);
-    const posted = await browser.post(new URL(form.action, loginPage.url).toString(), {
-      ...form.fields,
-      username: 'alice',
-      password: USERS.alice.password,
-    });
-    const answer = await settle(browser, posted);
-    const acs = await browser.post(`${app.url}/saml/acs`, readForm(answer.body).fields);
+    const fields = await sspAnswer(browser, loginPage, ssp!);
+    const acs = await browser.post(`${app.url}/saml/acs`, fields);
     assert.equal(acs.status, 302, acs.body.slice(0, 300));
     const page = await browser.get(`${app.url}/week/${week}`);
     assert.equal(page.status, 200);
