@@ -79,7 +79,9 @@ export const PRESETS: Record<PresetName, IdpPreset> = {
     wantAssertionsSigned: true,
     idpSide: [
       "Enterprise application > Single sign-on > SAML: Identifier = this SP's entity ID, Reply URL = <public URL>/saml/acs, Logout URL = <public URL>/saml/slo.",
-      'Attributes & Claims: the "name" claim must carry the ERP account (user.onpremisessamaccountname for synchronised accounts; the default user.userprincipalname names people "alice@contoso.example", which the ERP must then know).',
+      'Attributes & Claims: the "name" claim must carry the ERP account (user.onpremisessamaccountname for synchronised accounts; the default user.userprincipalname names people "alice@contoso.example", which the ERP must then know). The object id (' +
+        ENTRA_CLAIMS.objectId +
+        ') that Entra ID always sends is a GUID the ERP does not know: it is not read.',
       'Roles: define app roles with the values ' +
         ROLE_VALUES +
         ' and assign them (they arrive as "http://schemas.microsoft.com/ws/2008/06/identity/claims/role"). A groups claim sends group object ids, which are no role names: use app roles, or emit groups as sAMAccountName.',
