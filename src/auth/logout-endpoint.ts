@@ -11,7 +11,6 @@ import {
   readRedirectQuery,
   requireIdpSignature,
   unverifiedIssuer,
-  UNSIGNED_LOGOUT,
   type ExpectedLogout,
 } from './logout-message.js';
 import { canSignOutAt, logoutResponseUrl, type SloIdp } from './logout-outgoing.js';
@@ -78,17 +77,12 @@ function rejectLogoutMessage(log: Logger, req: Request, res: Response, err: unkn
   renderLogoutFailedPage(res.status(400).set('Cache-Control', 'no-store'), correlationId);
 }
 
-/** The refusal's log line, with what the IdP's administrator must change when the message was unsigned. */
+/** The refusal's log line; returns the reference the page shows. */
 function logRefusal(log: Logger, req: Request, err: unknown, idp: string | null): string {
   const r = toRejection(err);
   const correlationId = correlationIdOf(req);
-  const detail =
-    r.message === UNSIGNED_LOGOUT
-      ? `${r.message}: the IdP must sign its logout messages (SimpleSAMLphp: 'sign.logout' => true; ` +
-        'ADFS and Entra ID sign them; Shibboleth: signing for the SAML2.Logout profile); this SP refuses unsigned ones'
-      : r.message;
   log.warn(
-    { event: 'saml_logout_rejected', reason: r.reason, idp, correlationId, detail: detail.slice(0, 500) },
+    { event: 'saml_logout_rejected', reason: r.reason, idp, correlationId, detail: r.message.slice(0, 500) },
     'logout message rejected',
   );
   return correlationId;

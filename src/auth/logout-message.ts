@@ -35,12 +35,16 @@ export function readRedirectQuery(rawQuery: string): DecodedRedirect {
 }
 
 /** Throws unless one of the IdP's certificates signed the message with an accepted algorithm. */
-/** The refusal's message for an unsigned logout message (the endpoint adds what the IdP must change). */
-export const UNSIGNED_LOGOUT = 'logout message is not signed';
-
 export function requireIdpSignature(message: DecodedRedirect, idp: ResolvedIdp): void {
   const verdict = checkRedirectSignature(message, idp.certs, { allowSha1: idp.config.allowSha1 });
-  if (verdict === 'unsigned') throw new SignInRejection('invalid-signature', UNSIGNED_LOGOUT);
+  // The refusal says what the IdP's administrator must change: SimpleSAMLphp, for one, does not sign
+  // logout messages unless told to.
+  if (verdict === 'unsigned')
+    throw new SignInRejection(
+      'invalid-signature',
+      "logout message is not signed: the IdP must sign its logout messages (SimpleSAMLphp: 'sign.logout' => true; " +
+        'Shibboleth signs them over the browser by default); this SP refuses unsigned ones',
+    );
   if (verdict === 'weak-algorithm')
     throw new SignInRejection('weak-algorithm', 'logout SigAlg refused (SHA-1 or unknown)');
   if (verdict !== 'valid')
