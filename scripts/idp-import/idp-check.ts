@@ -7,7 +7,13 @@
 import { X509Certificate } from 'node:crypto';
 import { certificatePem } from '../../src/auth/pem-sources.js';
 import type { IdpConfig } from '../../src/auth/saml-config-schema.js';
-import { EXPIRY_WARNING_DAYS, SAML_BINDINGS, type IdpImport } from './idp-metadata-import.js';
+import {
+  certificateReport,
+  isoDate,
+  SAML_BINDINGS,
+  type CertificateReport,
+  type IdpImport,
+} from './idp-metadata-import.js';
 
 export interface IdpCheck {
   /** What was checked and found right, for the report. */
@@ -18,9 +24,6 @@ export interface IdpCheck {
   problems: string[];
 }
 
-const DAY_MS = 86_400_000;
-const isoDate = (d: Date) => d.toISOString().slice(0, 10);
-
 /** The configured entry checked alone, then against the IdP's metadata when there is one. */
 export function checkIdp(idp: IdpConfig, metadata: IdpImport | null, now = new Date()): IdpCheck {
   const check: IdpCheck = { lines: [], warnings: [], problems: [] };
@@ -30,23 +33,22 @@ export function checkIdp(idp: IdpConfig, metadata: IdpImport | null, now = new D
     `  signatures expected: ${[idp.wantResponseSigned && 'Response', idp.wantAssertionsSigned && 'Assertion'].filter(Boolean).join(' and ')}; SHA-1 ${idp.allowSha1 ? 'ALLOWED' : 'refused'}`,
   );
   check.lines.push(`  single logout: ${idp.sloUrl ?? 'none (sign-out stays local)'}`);
-  const configured = idp.certs.map((source) => new X509Certificate(certificatePem(source)));
+  const configured = idp.certs.map((source) =>
+    certificateReport(new X509Certificate(certificatePem(source)).raw.toString('base64'), now),
+  );
   configured.forEach((cert, i) => {
-    const bits = cert.publicKey.asymmetricKeyDetails?.modulusLength;
-    if (cert.publicKey.asymmetricKeyType === 'rsa' && bits !== undefined && bits < 2048)
+    if (cert.rsaBits !== null && cert.rsaBits < 2048)
       check.warnings.push(
-        `${at}.certs[${i}] is a ${bits}-bit RSA key: below 2048 bits, ask the IdP for a stronger one`,
+        `${at}.certs[${i}] is a ${cert.rsaBits}-bit RSA key: below 2048 bits, ask the IdP for a stronger one`,
       );
-    const end = new Date(cert.validTo);
-    const days = Math.floor((end.getTime() - now.getTime()) / DAY_MS);
-    check.lines.push(`  ${at}.certs[${i}] SHA-256 ${cert.fingerprint256}, valid until ${isoDate(end)}`);
-    if (days < 0) check.problems.push(`${at}.certs[${i}] EXPIRED on ${isoDate(end)}`);
-    else if (days < EXPIRY_WARNING_DAYS)
+    check.lines.push(`  ${at}.certs[${i}] SHA-256 ${cert.fingerprint256}, valid until ${isoDate(cert.notAfter)}`);
+    if (cert.expired) check.problems.push(`${at}.certs[${i}] EXPIRED on ${isoDate(cert.notAfter)}`);
+    else if (cert.expiresSoon)
       check.warnings.push(
-        `${at}.certs[${i}] ends in ${days} day(s), on ${isoDate(end)}: get the IdP's next certificate`,
+        `${at}.certs[${i}] ends in ${cert.daysLeft} day(s), on ${isoDate(cert.notAfter)}: get the IdP's next certificate`,
       );
   });
-  if (configured.length > 0 && configured.every((c) => new Date(c.validTo).getTime() < now.getTime()))
+  if (configured.length > 0 && configured.every((c) => c.expired))
     check.problems.push(`${at}: every trusted certificate has expired: nobody can sign in with this IdP`);
   if (metadata) compareWithMetadata(check, at, idp, configured, metadata);
   return check;
@@ -56,7 +58,7 @@ function compareWithMetadata(
   check: IdpCheck,
   at: string,
   idp: IdpConfig,
-  configured: X509Certificate[],
+  configured: CertificateReport[],
   metadata: IdpImport,
 ): void {
   const published = metadata.entry;

@@ -69,6 +69,8 @@ export interface CertificateReport {
   expired: boolean;
   expiresSoon: boolean;
   notYetValid: boolean;
+  /** The RSA modulus length; null for another key type. */
+  rsaBits: number | null;
 }
 
 export interface IdpImport {
@@ -196,7 +198,8 @@ function checkEndpointUrl(what: string, url: string, problems: string[], warning
   if (parsed.protocol !== 'https:' && !isLoopbackUrl(url)) warnings.push(`${what} ${url} is not HTTPS`);
 }
 
-function certificateReport(base64: string, now: Date): CertificateReport {
+/** A certificate (its bare base64 body) as the reports show it, judged at `now`. */
+export function certificateReport(base64: string, now: Date): CertificateReport {
   const cert = new X509Certificate(Buffer.from(base64, 'base64'));
   const notBefore = new Date(cert.validFrom);
   const notAfter = new Date(cert.validTo);
@@ -211,6 +214,8 @@ function certificateReport(base64: string, now: Date): CertificateReport {
     expired: notAfter.getTime() <= now.getTime(),
     expiresSoon: notAfter.getTime() > now.getTime() && daysLeft < EXPIRY_WARNING_DAYS,
     notYetValid: notBefore.getTime() > now.getTime(),
+    rsaBits:
+      cert.publicKey.asymmetricKeyType === 'rsa' ? (cert.publicKey.asymmetricKeyDetails?.modulusLength ?? null) : null,
   };
 }
 
@@ -460,7 +465,7 @@ function ancestors(el: Element): Element[] {
   return out;
 }
 
-const isoDate = (d: Date) => d.toISOString().slice(0, 10);
+export const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
 /** What to tell the operator (stderr): certificates with fingerprints and validity, warnings, reminders. */
 export function describeImport(imp: IdpImport): string[] {
