@@ -32,9 +32,9 @@ export async function issue(
   };
 }
 
-/** Posts `xml` (the altered response) to the ACS with the genuine RelayState. */
-export function post(issued: Issued, xml: string): Promise<Page> {
-  return issued.h.postToAcs(issued.browser, { SAMLResponse: encodeResponse(xml), RelayState: issued.relayState });
+/** Posts `xml` (the altered response) to the ACS with the genuine RelayState, or the one given. */
+export function post(issued: Issued, xml: string, relayState = issued.relayState): Promise<Page> {
+  return issued.h.postToAcs(issued.browser, { SAMLResponse: encodeResponse(xml), RelayState: relayState });
 }
 
 /** What each reason's detail must say (the forged cases: a signature that does not verify, or is missing). */

@@ -3,10 +3,9 @@
  * Each starts a real sign-in so the session has a pending request, then changes what the STS issued.
  */
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { inflateRawSync } from 'node:zlib';
 import { CLAIM_TYPES } from '../../src/auth/claim-types.js';
-import type { IdpConfig } from '../../src/auth/saml-config-schema.js';
 import {
   attackerKey,
   claimValueElements,
@@ -19,31 +18,8 @@ import {
   setText,
 } from '../../scripts/harness/saml-signer.js';
 import { readForm } from '../../scripts/harness/dev-sts.js';
-import { startHarness, type Harness } from './auth-test-app.js';
-import { assertExplained } from './issued-response.js';
-
-interface Issued {
-  h: Harness;
-  browser: ReturnType<Harness['browser']>;
-  xml: string;
-  relayState: string;
-}
-
-async function issue(t: TestContext, idp?: Partial<IdpConfig>, user = 'alice'): Promise<Issued> {
-  const h = await startHarness(t, { idp });
-  const browser = h.browser();
-  const form = await h.obtainResponse(browser, user);
-  return {
-    h,
-    browser,
-    xml: decodeResponse(form.fields.SAMLResponse as string),
-    relayState: form.fields.RelayState as string,
-  };
-}
-
-async function post(issued: Issued, xml: string, relayState = issued.relayState) {
-  return issued.h.postToAcs(issued.browser, { SAMLResponse: encodeResponse(xml), RelayState: relayState });
-}
+import { startHarness } from './auth-test-app.js';
+import { assertExplained, issue, post, type Issued } from './issued-response.js';
 
 function assertRejected(issued: Issued, page: { status: number; body: string }, reason: string): void {
   assert.equal(page.status, 401);
@@ -164,7 +140,7 @@ test('a response signed with RSA-SHA1 is rejected', async (t) => {
 });
 
 test('a response signed with RSA-SHA1 is accepted from an IdP allowed to use it', async (t) => {
-  const issued = await issue(t, { allowSha1: true });
+  const issued = await issue(t, { idp: { allowSha1: true } });
   const page = await post(issued, resign(issued.xml, { strength: 'sha1' }));
   assert.equal(page.status, 302);
 });
@@ -176,7 +152,7 @@ test('only the Assertion signed is rejected when the Response signature is wante
 });
 
 test('only the Assertion signed is accepted from an IdP configured like default ADFS', async (t) => {
-  const issued = await issue(t, { wantResponseSigned: false });
+  const issued = await issue(t, { idp: { wantResponseSigned: false } });
   const page = await post(issued, resign(issued.xml, { signResponse: false }));
   assert.equal(page.status, 302);
 });
@@ -215,7 +191,7 @@ test('a RelayState with a backslash after the slash lands on /', async (t) => {
 });
 
 test('roles an IdP may not grant are dropped from the principal and logged', async (t) => {
-  const issued = await issue(t, { allowedRoles: ['Employee'] }, 'bob');
+  const issued = await issue(t, { idp: { allowedRoles: ['Employee'] } }, 'bob');
   const page = await post(issued, issued.xml);
   assert.equal(page.status, 302);
   const week = JSON.parse((await issued.browser.get(`${issued.h.base}/week/2026-W47`)).body);
