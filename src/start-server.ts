@@ -21,6 +21,13 @@ import type { Logger } from 'pino';
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 30_000;
 
+/**
+ * How long an idle keep-alive connection stays open. Longer than the load balancer's idle timeout
+ * (and than a test client's pause between requests), so a client never sends on a socket we are
+ * closing at that moment: Node's default of 5 s makes such a request fail with ECONNRESET.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export async function startServer(plugins?: PluginSource): Promise<void> {
   // With app.workers > 1 the primary only forks; every worker runs the whole app below.
   const workers = readWorkers();
@@ -95,8 +102,7 @@ async function listenFirst(startup: Startup): Promise<Instance> {
     else starting(req, res);
   });
   const instance: Instance = { ...startup, server, port: 0, lastProblem: 'starting', draining: false, stopping: false };
-  // Longer than the load balancer's idle timeout, so it never reuses a socket we just closed.
-  server.keepAliveTimeout = 65_000;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.app.port, config.app.host, () => resolve());

@@ -13,6 +13,7 @@ import { createApp, type BuiltApp } from '../../src/app.js';
 import { loadRawConfig, deepMerge } from '../../src/config/load-config.js';
 import { buildContainer } from '../../src/container/plugin-loader.js';
 import { createLogger } from '../../src/logging/logger.js';
+import { KEEP_ALIVE_TIMEOUT_MS } from '../../src/start-server.js';
 import { FABRIKAM_PRESET, startDevSts, type DevSts } from '../stand-ins/dev-sts/dev-sts.js';
 import { devIdpEntry, SP_SIGNING, spOf } from './dev-idps.js';
 import { startTestErpFarm, type TestErpFarm } from './erp-simulator.js';
@@ -49,8 +50,13 @@ export interface AppStack {
   close(): Promise<void>;
 }
 
-/** Listens on a port the OS picks, on 127.0.0.1; resolves with it. */
+/**
+ * Listens on a port the OS picks, on 127.0.0.1; resolves with it. Idle connections are kept as long
+ * as the real server keeps them: with Node's 5 s default, a test client that pauses about 5 s between
+ * two requests could send on a socket the server was closing and get ECONNRESET.
+ */
 export function listen(server: Server): Promise<number> {
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
