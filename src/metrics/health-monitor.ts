@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { ReadinessCheck } from '../web/health-routes.js';
+import { withTimeout, type DependencyState, type ReadinessCheck } from '../web/health-routes.js';
 import { isErpLinkNoListener } from '../ports/erp-connector.js';
 import type { InstrumentedErp } from './erp-metrics.js';
 
@@ -12,22 +12,19 @@ export interface CheckResult {
   ms: number;
   /** The failure was the relay saying no link service listens (erp check of the cloud target). */
   noListener: boolean;
-}
-
-function withTimeout(p: Promise<void>, ms: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    p.then(resolve, reject).finally(() => clearTimeout(timer));
-  });
+  /** A shared dependency (ERP, relay): reported, never a reason for /readyz to fail. */
+  dependency: boolean;
 }
 
 /**
- * Keeps the latest result of each readiness check (the same checks as /readyz: session store, ERP,
- * and the roles' checks such as erp-relay's relay probe). The checks handed to /readyz are
- * wrapped so every probe records its result; the ops page and the scrape read the latest results and
- * run the checks again (once, shared) only when they are older than they accept.
+ * Keeps the latest result of each check: this instance's own (the session store, the roles' checks),
+ * which decide /readyz, and the shared dependencies (the ERP, erp-relay's relay probe), which /readyz
+ * only reports. The own checks handed to /readyz are wrapped so every probe records its result; the
+ * ops page, the scrape and /readyz's dependency report read the latest results and run the checks
+ * again (once, shared) only when they are older than they accept.
  *
- * Gauges: `timesheet_readiness_check_up{check}`, and on a target with a relay (a check named
+ * Gauges: `timesheet_readiness_check_up{check}` (own checks), `timesheet_dependency_up{dependency}`,
+ * and on a target with a relay (a check named
  * `relay`), `timesheet_relay_listener_up`: 1 when erp-relay's relay probe reaches the relay AND
  * the latest ERP call or ping through it was not refused for lack of a listener (the relay's 502/503,
  * see ERP_LINK_NO_LISTENER in src/ports/erp-connector.ts); a link service that answers, even with an ERP failure, is a listener.
@@ -35,7 +32,7 @@ function withTimeout(p: Promise<void>, ms: number): Promise<void> {
 export class HealthMonitor {
   private readonly latestByName = new Map<string, CheckResult>();
   private running: Promise<CheckResult[]> | null = null;
-  /** The checks to give /readyz: the same, recording their results. */
+  /** Every check, recording its result. */
   readonly checks: ReadinessCheck[];
 
   constructor(
@@ -43,7 +40,27 @@ export class HealthMonitor {
     private readonly erp?: InstrumentedErp,
     private readonly timeoutMs = 2000,
   ) {
-    this.checks = checks.map((c) => ({ name: c.name, check: () => this.runOne(c) }));
+    this.checks = checks.map((c) => ({ name: c.name, dependency: c.dependency, check: () => this.runOne(c) }));
+  }
+
+  /** The checks that decide /readyz: this instance's own. */
+  ownChecks(): ReadinessCheck[] {
+    return this.checks.filter((c) => !c.dependency);
+  }
+
+  /**
+   * The dependencies as last checked, for /readyz: never waited for, so a hanging ERP cannot slow the
+   * probe; results older than `maxAgeMs` (or missing) start a new round in the background.
+   */
+  dependencyStates(maxAgeMs: number, now = Date.now()): DependencyState[] {
+    const states = this.checks
+      .filter((c) => c.dependency)
+      .map((c) => {
+        const r = this.latestByName.get(c.name);
+        return { name: c.name, ok: r?.ok ?? null, error: r?.error ?? null, checkedAt: r?.checkedAt ?? null };
+      });
+    if (states.some((s) => !s.checkedAt || now - s.checkedAt.getTime() > maxAgeMs)) void this.fresh(0, now);
+    return states;
   }
 
   private async runOne(c: ReadinessCheck): Promise<void> {
@@ -57,6 +74,7 @@ export class HealthMonitor {
         checkedAt: new Date(),
         ms: Date.now() - start,
         noListener: false,
+        dependency: c.dependency === true,
       });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -67,6 +85,7 @@ export class HealthMonitor {
         checkedAt: new Date(),
         ms: Date.now() - start,
         noListener: isErpLinkNoListener(err),
+        dependency: c.dependency === true,
       });
       throw err;
     }
@@ -111,11 +130,21 @@ export class HealthMonitor {
   register(registry: Registry, maxAgeMs = 30_000): void {
     const up = new Gauge({
       name: 'timesheet_readiness_check_up',
-      help: 'Latest result of each readiness check of this instance (1 ok, 0 failing), as /readyz runs them',
+      help: "Latest result of each of this instance's own checks, the ones /readyz decides on (1 ok, 0 failing)",
       labelNames: ['check'],
       registers: [registry],
       collect: async () => {
-        for (const r of await this.fresh(maxAgeMs)) up.set({ check: r.name }, r.ok ? 1 : 0);
+        for (const r of await this.fresh(maxAgeMs)) if (!r.dependency) up.set({ check: r.name }, r.ok ? 1 : 0);
+      },
+    });
+    const dependencyUp = new Gauge({
+      name: 'timesheet_dependency_up',
+      help: 'Latest result of each shared dependency check, the ERP and the relay (1 ok, 0 failing); never part of /readyz',
+      labelNames: ['dependency'],
+      registers: [registry],
+      collect: async () => {
+        for (const r of await this.fresh(maxAgeMs))
+          if (r.dependency) dependencyUp.set({ dependency: r.name }, r.ok ? 1 : 0);
       },
     });
     if (!this.hasRelay()) return;

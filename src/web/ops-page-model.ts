@@ -31,7 +31,14 @@ export interface OpsPageInput {
   };
   /** The last hour in 5-minute points, oldest first. */
   series: Array<{ t: number; requests: number; rps: number; p95Ms: number | null }>;
-  checks: Array<{ name: string; ok: boolean; error?: string | null; ms: number; checkedAt: Date | string }>;
+  checks: Array<{
+    name: string;
+    ok: boolean;
+    error?: string | null;
+    ms: number;
+    checkedAt: Date | string;
+    dependency?: boolean;
+  }>;
   listenerUp: boolean | null;
   erpTotals: Record<ErpPortOperation, Partial<Record<ErpOutcome, number>>>;
   outbox: ({ ok: true } & OutboxStats) | { ok: false; error: string };
@@ -197,6 +204,7 @@ function healthRows(checks: OpsPageInput['checks'], f: Formats) {
     name: checkName(c.name),
     ok: c.ok,
     status: t(c.ok ? 'ops.health.ok' : 'ops.health.failing'),
+    role: t(c.dependency ? 'ops.health.role.dependency' : 'ops.health.role.own'),
     detail: c.error ?? `${integer.format(c.ms)} ms`,
     checkedAt: when(c.checkedAt),
   }));

@@ -156,7 +156,13 @@ describe('on-prem', () => {
       undefined,
       'no relay on-prem',
     );
-    assert.equal(sum(samples, 'timesheet_readiness_check_up', { check: 'erp' }), 1);
+    assert.equal(sum(samples, 'timesheet_readiness_check_up', { check: 'session-store' }), 1);
+    assert.equal(sum(samples, 'timesheet_dependency_up', { dependency: 'erp' }), 1);
+    assert.equal(
+      samples.find((s) => s.name === 'timesheet_readiness_check_up' && s.labels.check === 'erp'),
+      undefined,
+      'the ERP is a dependency, not a readiness check',
+    );
   });
 
   test('/ops/series: the last hour per 10 s (or per minute, per 5 minutes), Admin only', async () => {
@@ -228,11 +234,23 @@ describe('cloud', () => {
     const cloud = stack.cloud!;
     await cloud.link.close();
     await waitFor(() => cloud.relay.listenerCount('erp') === 0, 'the listener to leave');
-    assert.equal((await fetch(`${stack.url}/readyz`)).status, 503);
+    // /readyz stays 200 (the link is a shared dependency) and reports the ERP failing once it checked.
+    await waitFor(
+      async () => {
+        const ready = await fetch(`${stack.url}/readyz`);
+        assert.equal(ready.status, 200);
+        const body = (await ready.json()) as { dependencies: Array<{ name: string; ok: boolean | null }> };
+        return body.dependencies.some((d) => d.name === 'erp' && d.ok === false);
+      },
+      'readiness to report the ERP failing',
+      10_000,
+      50,
+    );
     const down = await scrape(stack, admin);
     assert.equal(sum(down, 'timesheet_relay_listener_up'), 0);
-    assert.equal(sum(down, 'timesheet_readiness_check_up', { check: 'relay' }), 1, 'the relay itself answers');
-    assert.equal(sum(down, 'timesheet_readiness_check_up', { check: 'erp' }), 0);
+    assert.equal(sum(down, 'timesheet_dependency_up', { dependency: 'relay' }), 1, 'the relay itself answers');
+    assert.equal(sum(down, 'timesheet_dependency_up', { dependency: 'erp' }), 0);
+    assert.equal(sum(down, 'timesheet_readiness_check_up', { check: 'session-store' }), 1);
     const ops = await admin.get(`${stack.url}/ops`);
     assert.match(
       ops.body,
@@ -241,7 +259,17 @@ describe('cloud', () => {
     const link = startTestLinkService(cloud.relay, { erpEndpoints: origins(stack.erp.urls) });
     stack.cloud!.link = link;
     await link.waitUntilConnected(10_000);
-    assert.equal((await fetch(`${stack.url}/readyz`)).status, 200);
+    await waitFor(
+      async () => {
+        const body = (await (await fetch(`${stack.url}/readyz`)).json()) as {
+          dependencies: Array<{ name: string; ok: boolean | null }>;
+        };
+        return body.dependencies.every((d) => d.ok === true);
+      },
+      'readiness to report the ERP back',
+      10_000,
+      50,
+    );
     assert.equal(sum(await scrape(stack, admin), 'timesheet_relay_listener_up'), 1);
   });
 });
