@@ -17,6 +17,7 @@ import { brandStylesheet } from './web/brand.js';
 import { openServices } from './app/services.js';
 import { installObservability } from './app/observability.js';
 import { installSecurityHeaders } from './app/security-headers.js';
+import { installFrontDoorLock } from './app/front-door-lock.js';
 import { installStaticFiles } from './app/static-files.js';
 import { installHealth } from './app/health.js';
 import { installBurst } from './app/burst.js';
@@ -58,6 +59,7 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
   const brand = brandStylesheet(config.app.brand);
   const http = installObservability(app, config, logger, registry, brand.version); // first: every answer is measured
   installSecurityHeaders(app, config);
+  installFrontDoorLock(app, config, registry); // before anything a visitor could use
   installStaticFiles(app, config, brand);
   const health = installHealth(app, services, registry, () => shuttingDown);
   const burst = installBurst(app, services); // before sessions: a visitor sent away costs no storage work

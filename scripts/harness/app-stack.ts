@@ -46,7 +46,12 @@ export interface AppStack {
   /** The cloud target's stand-ins, to break and mend them in tests. */
   cloud?: { azurite: AzuriteTable; relay: RelayEmulator; link: LinkService };
   /** A new cookie-jar browser signed in as `user` (headless, no JavaScript) at `idp` (default contoso), on `path`. */
-  signIn(user: string, path?: string, idp?: 'contoso' | 'fabrikam'): Promise<{ browser: TestBrowser; page: Page }>;
+  signIn(
+    user: string,
+    path?: string,
+    idp?: 'contoso' | 'fabrikam',
+    browser?: TestBrowser,
+  ): Promise<{ browser: TestBrowser; page: Page }>;
   close(): Promise<void>;
 }
 
@@ -186,8 +191,7 @@ async function buildStack(options: AppStackOptions, cleanups: Array<() => Promis
     fabrikam,
     app,
     cloud,
-    async signIn(user, target = '/', idp = 'contoso') {
-      const browser = new TestBrowser();
+    async signIn(user, target = '/', idp = 'contoso', browser = new TestBrowser()) {
       const deepLink = await browser.get(`${url}${target}`);
       // With several organisations the chooser shows; its button for `idp` links to /login?idp=.
       const login = new URL(deepLink.location ?? '/login', url);

@@ -120,6 +120,8 @@ export interface Page {
 export class TestBrowser {
   readonly jar = new CookieJar();
   acceptLanguage = 'en';
+  /** Sent with every request, as a proxy in front would add them (e.g. Front Door's X-Azure-FDID). */
+  headers: Record<string, string> = {};
 
   async request(
     url: string,
@@ -134,6 +136,7 @@ export class TestBrowser {
     const headers: Record<string, string> = {
       'accept-language': this.acceptLanguage,
       accept: 'text/html',
+      ...this.headers,
       ...init.headers,
     };
     const cookie = init.cookies === false ? undefined : this.jar.header(url);

@@ -57,6 +57,11 @@ export const appConfigSchema = z.object({
     port: z.number().int().min(0).max(65535),
     /** The URL people type; used to build absolute URLs (SAML ACS, redirects). */
     publicUrl: z.url(),
+    /**
+     * Azure Front Door profile ids (`resource_guid`) this instance answers for: when set, a request
+     * without a matching X-Azure-FDID header gets 403 (health probes excepted). Empty: no check.
+     */
+    frontDoorIds: z.array(z.guid('a Front Door id is the profile\'s resource_guid, a GUID')).default([]),
     /** express "trust proxy": false, true, a hop count or a list of addresses. */
     trustProxy: z.union([z.boolean(), z.number().int().min(0), z.string()]),
     /** Secrets that sign the session cookie; the first signs, all verify (rotation). Development value in config/env/development.json only. */
