@@ -66,6 +66,7 @@ export interface LinkService {
   stats(): LinkServiceStats;
   /** 'connected', 'disconnected' (code), 'renewed'. */
   on(event: 'connected' | 'disconnected' | 'renewed', listener: (...args: unknown[]) => void): this;
+  off(event: 'connected' | 'disconnected' | 'renewed', listener: (...args: unknown[]) => void): this;
   close(): Promise<void>;
 }
 

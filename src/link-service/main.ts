@@ -6,18 +6,30 @@
 import { pino } from 'pino';
 import { startLinkService } from './link-service.js';
 import { linkServiceSettingsFromEnv } from './settings.js';
+import { parseConnectionString, startHeartbeat } from './heartbeat.js';
 
 const parsed = linkServiceSettingsFromEnv(process.env);
 if (!parsed.ok) {
   console.error(`link-service: invalid settings\n  ${parsed.problems.join('\n  ')}`);
   process.exit(2);
 }
-const { logLevel, ...settings } = parsed.settings;
+const { logLevel, heartbeatConnectionString, heartbeatIntervalSeconds, ...settings } = parsed.settings;
 const logger = pino({ level: logLevel, base: { service: 'link-service' } });
 const link = startLinkService({ ...settings, logger });
+const heartbeat = heartbeatConnectionString
+  ? startHeartbeat(link, {
+      target: parseConnectionString(heartbeatConnectionString),
+      intervalMs: heartbeatIntervalSeconds * 1000,
+      instanceId: settings.instanceId,
+      hybridConnection: settings.hybridConnection,
+      logger,
+    })
+  : undefined;
+if (!heartbeat) logger.info('no LINK_HEARTBEAT_CONNECTION_STRING: no heartbeat for the "no listener" alert');
 
 const shutdown = (signal: string): void => {
   logger.info({ signal }, 'link service stopping');
+  heartbeat?.stop();
   link.close().then(
     () => process.exit(0),
     (err: unknown) => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEVELOPMENT_KEYS, DEVELOPMENT_LISTEN_KEY, DEVELOPMENT_LISTEN_KEY_NAME } from '../relay/development-keys.js';
 import { isLoopbackUrl } from '../relay/relay-urls.js';
 import { relaySenderFields } from '../relay/relay-sender-settings.js';
+import { parseConnectionString } from './heartbeat.js';
 
 /**
  * Settings of `npm run link-service`, from environment variables (an on-prem service is configured
@@ -19,6 +20,8 @@ import { relaySenderFields } from '../relay/relay-sender-settings.js';
  *   LINK_APP_ENDPOINTS       (none) base URLs of the on-prem app: the copies' internal API is forwarded there
  *   LINK_TIMEOUT_MS          30000 (per ERP attempt; under the relay's 60 s)
  *   LINK_INSTANCE_ID         {hostname}-{pid}
+ *   LINK_HEARTBEAT_CONNECTION_STRING  (none) Application Insights connection string: while listening,
+ *                            an event every LINK_HEARTBEAT_INTERVAL_SECONDS (60) for the "no listener" alert
  *   LOG_LEVEL                info
  */
 export const linkServiceSettingsSchema = z
@@ -48,6 +51,18 @@ export const linkServiceSettingsSchema = z
       .string()
       .min(1)
       .default(() => `${os.hostname()}-${process.pid}`),
+    heartbeatConnectionString: z
+      .string()
+      .refine((s) => {
+        try {
+          parseConnectionString(s);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an Application Insights connection string: InstrumentationKey=...;IngestionEndpoint=https://...')
+      .optional(),
+    heartbeatIntervalSeconds: z.number().min(5).max(300).default(60),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((s) => !DEVELOPMENT_KEYS.includes(s.key) || isLoopbackUrl(s.relayUrl), {
@@ -72,11 +87,13 @@ const ENV_KEYS: Record<string, keyof LinkServiceSettings> = {
   LINK_APP_ENDPOINTS: 'appEndpoints',
   LINK_TIMEOUT_MS: 'timeoutMs',
   LINK_INSTANCE_ID: 'instanceId',
+  LINK_HEARTBEAT_CONNECTION_STRING: 'heartbeatConnectionString',
+  LINK_HEARTBEAT_INTERVAL_SECONDS: 'heartbeatIntervalSeconds',
   LOG_LEVEL: 'logLevel',
 };
 
 const LISTS = new Set<string>(['erpEndpoints', 'allowedPaths', 'appEndpoints']);
-const NUMBERS = new Set<string>(['tokenTtlSeconds', 'timeoutMs']);
+const NUMBERS = new Set<string>(['tokenTtlSeconds', 'timeoutMs', 'heartbeatIntervalSeconds']);
 
 /** Validated settings from the environment; every problem is reported at once. */
 export function linkServiceSettingsFromEnv(

@@ -19,6 +19,7 @@ describe('link service settings', () => {
       allowedPaths: ['/erp'],
       appEndpoints: [],
       timeoutMs: 30_000,
+      heartbeatIntervalSeconds: 60,
       logLevel: 'info',
     });
   });

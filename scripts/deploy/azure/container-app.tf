@@ -1,6 +1,9 @@
-# The cloud package in Azure Container Apps (Consumption): 0 replicas the rest of the week,
-# pre-warmed by a KEDA cron rule before the Friday window, scaled out on HTTP concurrency.
+# The cloud package in Azure Container Apps (Consumption): 0 replicas the rest of the week
+# (min_replicas = 0 and no Front Door health probe, see front-door.tf), pre-warmed by a KEDA cron
+# rule before the Friday window, scaled out on HTTP concurrency.
 
+# A workload-profiles environment with the Consumption profile: profiles cannot be added to an
+# environment created without them (the provider replaces it), so it starts with one.
 resource "azurerm_container_app_environment" "main" {
   name                       = var.container_app_environment_name
   resource_group_name        = azurerm_resource_group.main.name
@@ -8,20 +11,39 @@ resource "azurerm_container_app_environment" "main" {
   logs_destination           = "log-analytics"
   log_analytics_workspace_id = azurerm_log_analytics_workspace.main.id
   tags                       = var.tags
+
+  workload_profile {
+    name                  = local.consumption_profile
+    workload_profile_type = "Consumption"
+  }
 }
 
-# The session-cookie signing secret, generated once and kept in the (protected) state.
-# The app takes a JSON array: to rotate, put the new secret first and keep the old one
-# second for one session lifetime (TIMESHEET_APP__SESSION_SECRETS).
+# The session-cookie signing secrets: two slots, generated in the (protected) state. The app takes
+# a JSON array whose first secret signs and all verify (TIMESHEET_APP__SESSION_SECRETS): it gets
+# the newest slot first and the other second, so a rotation (session_secret_rotation + 1, see
+# secrets.tf) signs with a new secret while cookies signed with the previous one stay valid.
 resource "random_password" "session_secret" {
+  for_each = local.secret_slots
+
   length  = 64
   special = false
+  keepers = {
+    generation = local.slot_generation.session_secret[each.key]
+  }
+}
+
+# Before the slots, the one secret was `random_password.session_secret`: it becomes slot "b", the
+# current one at rotation 0, so moving to slots signs nobody out.
+moved {
+  from = random_password.session_secret
+  to   = random_password.session_secret["b"]
 }
 
 resource "azurerm_container_app" "app" {
   name                         = var.container_app_name
   resource_group_name          = azurerm_resource_group.main.name
   container_app_environment_id = azurerm_container_app_environment.main.id
+  workload_profile_name        = local.consumption_profile
   revision_mode                = "Single"
   tags                         = var.tags
 
@@ -37,12 +59,15 @@ resource "azurerm_container_app" "app" {
 
   secret {
     name  = "relay-send-key"
-    value = azurerm_relay_hybrid_connection_authorization_rule.send.primary_key
+    value = azurerm_relay_hybrid_connection_authorization_rule.send[local.current_slot.relay_send].primary_key
   }
 
   secret {
-    name  = "session-secrets"
-    value = jsonencode([random_password.session_secret.result])
+    name = "session-secrets"
+    value = jsonencode([
+      random_password.session_secret[local.current_slot.session_secret].result,
+      random_password.session_secret[local.previous_slot.session_secret].result,
+    ])
   }
 
   dynamic "secret" {
@@ -129,6 +154,18 @@ resource "azurerm_container_app" "app" {
         value = tostring(var.trust_proxy_hops)
       }
       env {
+        # Only requests that came through this Front Door (X-Azure-FDID) are served: the app's own
+        # *.azurecontainerapps.io address would otherwise skip the WAF. Probes are excepted.
+        name  = "TIMESHEET_APP__FRONT_DOOR_IDS"
+        value = jsonencode([azurerm_cdn_frontdoor_profile.main.resource_guid])
+      }
+      env {
+        # Read by nobody: a secret's new value reaches running replicas only with a new revision
+        # (Container Apps keeps the old value until then), and a changed template makes one.
+        name  = "SECRET_ROTATIONS"
+        value = local.secret_rotations_text
+      }
+      env {
         name        = "TIMESHEET_APP__SESSION_SECRETS"
         secret_name = "session-secrets"
       }
@@ -174,7 +211,7 @@ resource "azurerm_container_app" "app" {
       }
       env {
         name  = "TIMESHEET_PLUGIN_SETTINGS__ERP_RELAY__KEY_NAME"
-        value = azurerm_relay_hybrid_connection_authorization_rule.send.name
+        value = azurerm_relay_hybrid_connection_authorization_rule.send[local.current_slot.relay_send].name
       }
       env {
         name        = "TIMESHEET_PLUGIN_SETTINGS__ERP_RELAY__KEY"
@@ -232,6 +269,13 @@ resource "azurerm_container_app" "app" {
     precondition {
       condition     = var.max_replicas > var.min_replicas && var.max_replicas >= var.burst_prewarm_replicas
       error_message = "max_replicas must be above min_replicas and at least burst_prewarm_replicas."
+    }
+    # Health probes are requests: with them a replica is kept running all week, which is what
+    # min_replicas = 0 was meant to avoid. Choose: probes off (one origin needs none), or an
+    # always-on replica (min_replicas >= 1) paid for on purpose.
+    precondition {
+      condition     = !var.front_door_health_probe_enabled || var.min_replicas >= 1
+      error_message = "front_door_health_probe_enabled keeps a replica awake all week: with min_replicas = 0 leave it false (a single origin needs no probe), or set min_replicas >= 1 for an always-on replica."
     }
   }
 

@@ -27,6 +27,8 @@ resource "azurerm_cdn_frontdoor_origin_group" "app" {
     successful_samples_required = 3
   }
 
+  # No probe by default: one origin needs none (Front Door sends it the traffic anyway), and probe
+  # requests would keep a replica awake all week. See front_door_health_probe_enabled.
   dynamic "health_probe" {
     for_each = var.front_door_health_probe_enabled ? [1] : []
     content {

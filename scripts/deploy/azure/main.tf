@@ -1,6 +1,6 @@
 # The cloud copy of the timesheet app: what takes the Friday-afternoon burst.
-# Files are split by concern: container-app.tf, storage.tf, relay.tf, front-door.tf,
-# monitoring.tf; every name, size and schedule is a variable (variables.tf); outputs.tf
+# Files are split by concern: container-app.tf, storage.tf, relay.tf, secrets.tf (rotation
+# slots), front-door.tf, monitoring.tf; every name, size and schedule is a variable (variables.tf); outputs.tf
 # gives the operator the URLs and DNS records. Runbook: ../README.md.
 
 terraform {
@@ -77,7 +77,11 @@ locals {
     alert_p95                  = "${var.name_prefix}-p95-latency"
     alert_erp                  = "${var.name_prefix}-erp-failures"
     alert_relay_listeners      = "${var.name_prefix}-relay-no-listener"
+    alert_link_heartbeat       = "${var.name_prefix}-link-heartbeat-missing"
   }
+
+  # The Consumption workload profile: Azure requires this name for it.
+  consumption_profile = "Consumption"
 
   relay_namespace_host = "${azurerm_relay_namespace.main.name}.servicebus.windows.net"
   container_image      = "${azurerm_container_registry.images.login_server}/${var.container_image_repository}:${var.container_image_tag}"

@@ -1,5 +1,6 @@
-# Logs, Application Insights and the four alerts of a Friday: 5xx rate, p95 latency,
-# ERP failures, no relay listener. Every alert notifies the same action group.
+# Logs, Application Insights and the alerts of a Friday: 5xx rate, p95 latency, ERP failures,
+# no relay listener (two rules: the relay's metric, and the link services' heartbeat, which also
+# fires when nothing is heard at all). Every alert notifies the same action group.
 
 resource "azurerm_log_analytics_workspace" "main" {
   name                = var.log_analytics_workspace_name
@@ -162,7 +163,9 @@ resource "azurerm_monitor_scheduled_query_rules_alert_v2" "erp_failures" {
 }
 
 # 4. No link service listening on the hybrid connection: every ERP call from the cloud fails
-# (502). The link service is meant to stay connected all week, so this alert is always on.
+# (502). The link service is meant to stay connected all week, so these alerts are always on.
+# a. The relay's ActiveListeners metric below 1. A static metric alert only fires on values it
+#    receives: if the metric stops being emitted, it stays silent (hence b).
 resource "azurerm_monitor_metric_alert" "relay_listeners" {
   name                = local.names.alert_relay_listeners
   resource_group_name = azurerm_resource_group.main.name
@@ -191,5 +194,47 @@ resource "azurerm_monitor_metric_alert" "relay_listeners" {
 
   action {
     action_group_id = azurerm_monitor_action_group.ops.id
+  }
+}
+
+# b. The link services' own heartbeat (LINK_HEARTBEAT_CONNECTION_STRING, output
+#    link_service_heartbeat_connection_string): while listening on the relay, each sends the event
+#    TimesheetLinkListening every minute. The query counts the link services heard from in the
+#    window; `summarize` without `by` returns one row even when no event arrived at all (dcount of
+#    nothing is 0), so silence is a breach, not a gap.
+resource "azurerm_monitor_scheduled_query_rules_alert_v2" "link_heartbeat" {
+  name                 = local.names.alert_link_heartbeat
+  resource_group_name  = azurerm_resource_group.main.name
+  location             = azurerm_resource_group.main.location
+  scopes               = [azurerm_log_analytics_workspace.main.id]
+  description          = "Fewer than ${var.link_service_min_listeners} on-prem link service(s) said they listen on hybrid connection ${azurerm_relay_hybrid_connection.erp.name} in the last 5 minutes (no heartbeat counts as none)."
+  severity             = 1
+  evaluation_frequency = "PT5M"
+  window_duration      = "PT5M"
+  # AppEvents only exists once the first event has arrived.
+  skip_query_validation   = true
+  auto_mitigation_enabled = true
+  tags                    = var.tags
+
+  criteria {
+    query                   = <<-KQL
+      AppEvents
+      | where Name == "TimesheetLinkListening"
+      | where tostring(Properties.hybridConnection) == "${azurerm_relay_hybrid_connection.erp.name}"
+      | summarize listeners = dcount(tostring(Properties.instance))
+    KQL
+    time_aggregation_method = "Minimum"
+    metric_measure_column   = "listeners"
+    operator                = "LessThan"
+    threshold               = var.link_service_min_listeners
+
+    failing_periods {
+      minimum_failing_periods_to_trigger_alert = 1
+      number_of_evaluation_periods             = 1
+    }
+  }
+
+  action {
+    action_groups = [azurerm_monitor_action_group.ops.id]
   }
 }

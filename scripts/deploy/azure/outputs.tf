@@ -35,12 +35,12 @@ output "dns_validation_txt_record" {
 }
 
 output "front_door_id" {
-  description = "Front Door profile GUID, sent to the origin as X-Azure-FDID (lets the app or ingress accept only this Front Door)."
+  description = "Front Door profile GUID, sent to the origin as X-Azure-FDID; the app is given it (TIMESHEET_APP__FRONT_DOOR_IDS) and refuses requests without it."
   value       = azurerm_cdn_frontdoor_profile.main.resource_guid
 }
 
 output "container_app_fqdn" {
-  description = "Container app's own FQDN (the Front Door origin). Bypasses the WAF: for diagnosis only."
+  description = "Container app's own FQDN (the Front Door origin). Answers 403 except /healthz and /readyz: the app accepts only requests that came through Front Door."
   value       = azurerm_container_app.app.ingress[0].fqdn
 }
 
@@ -80,8 +80,21 @@ output "relay_hybrid_connection_name" {
 }
 
 output "relay_listen_rule_name" {
-  description = "Key name (SAS rule) for the on-prem link service."
-  value       = azurerm_relay_hybrid_connection_authorization_rule.listen.name
+  description = "Key name (SAS rule) for the on-prem link services: the current rotation slot's (LINK_KEY_NAME)."
+  value       = azurerm_relay_hybrid_connection_authorization_rule.listen[local.current_slot.relay_listen].name
+}
+
+output "relay_listen_previous_rule_name" {
+  description = "The Listen rule of the previous rotation: still valid until the next rotation, so link services not yet given the new key keep listening."
+  value       = azurerm_relay_hybrid_connection_authorization_rule.listen[local.previous_slot.relay_listen].name
+}
+
+output "secret_rotations" {
+  description = "Rotation counters as applied, and the slot each secret uses now (rotate-secrets.sh compares them with the tfvars file)."
+  value = {
+    counters = local.rotations
+    current  = local.current_slot
+  }
 }
 
 output "link_service_environment" {
@@ -89,13 +102,19 @@ output "link_service_environment" {
   value = {
     LINK_RELAY_URL         = "https://${local.relay_namespace_host}"
     LINK_HYBRID_CONNECTION = azurerm_relay_hybrid_connection.erp.name
-    LINK_KEY_NAME          = azurerm_relay_hybrid_connection_authorization_rule.listen.name
+    LINK_KEY_NAME          = azurerm_relay_hybrid_connection_authorization_rule.listen[local.current_slot.relay_listen].name
   }
 }
 
 output "relay_listen_primary_key" {
-  description = "Listen key for the on-prem link service. Read with `terraform output -raw relay_listen_primary_key`."
-  value       = azurerm_relay_hybrid_connection_authorization_rule.listen.primary_key
+  description = "Listen key for the on-prem link services (the current slot's rule, relay_listen_rule_name). Read with `terraform output -raw relay_listen_primary_key`."
+  value       = azurerm_relay_hybrid_connection_authorization_rule.listen[local.current_slot.relay_listen].primary_key
+  sensitive   = true
+}
+
+output "link_service_heartbeat_connection_string" {
+  description = "LINK_HEARTBEAT_CONNECTION_STRING of the on-prem link services: their heartbeat feeds the \"no listener\" alert. Read with `terraform output -raw link_service_heartbeat_connection_string`."
+  value       = azurerm_application_insights.main.connection_string
   sensitive   = true
 }
 

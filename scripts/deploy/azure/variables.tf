@@ -91,7 +91,7 @@ variable "container_image_tag" {
 # --- Container Apps ---------------------------------------------------------------------------
 
 variable "container_app_environment_name" {
-  description = "Container Apps environment (Consumption workload profile)."
+  description = "Container Apps environment: a workload-profiles environment with the Consumption profile, where the app runs."
   type        = string
   default     = "cae-timesheet-cloud"
 }
@@ -126,13 +126,13 @@ variable "container_memory" {
 }
 
 variable "min_replicas" {
-  description = "Replicas outside the burst: 0, so the cloud copy costs nothing the rest of the week."
+  description = "Replicas outside the burst: 0, so no replica runs (or bills for compute) the rest of the week; this holds only with front_door_health_probe_enabled = false. 1 or more: an always-on replica, paid for all week."
   type        = number
   default     = 0
 
   validation {
-    condition     = var.min_replicas >= 0 && var.min_replicas <= 1000
-    error_message = "min_replicas: between 0 and 1000."
+    condition     = var.min_replicas >= 0 && var.min_replicas <= 300 && floor(var.min_replicas) == var.min_replicas
+    error_message = "min_replicas: a whole number between 0 and 300 (the Container Apps limits)."
   }
 }
 
@@ -142,8 +142,8 @@ variable "max_replicas" {
   default     = 20
 
   validation {
-    condition     = var.max_replicas >= 1 && var.max_replicas <= 1000
-    error_message = "max_replicas: between 1 and 1000."
+    condition     = var.max_replicas >= 1 && var.max_replicas <= 300 && floor(var.max_replicas) == var.max_replicas
+    error_message = "max_replicas: a whole number between 1 and 300 (the Container Apps limits)."
   }
 }
 
@@ -217,10 +217,63 @@ variable "app_settings" {
 }
 
 variable "app_secret_settings" {
-  description = "Extra secret environment variables (e.g. the SAML SP private key), stored as container app secrets. Pass them with TF_VAR_app_secret_settings, never in a committed file."
+  description = "Extra secret environment variables (e.g. the SAML SP private key), stored as container app secrets named after them (lowercase, '_' -> '-'). Pass them with TF_VAR_app_secret_settings, never in a committed file."
   type        = map(string)
   default     = {}
   sensitive   = true
+
+  # Each key becomes a secret name: lowercase letters, digits and '-', starting and ending with a
+  # letter or digit, at most 63 characters, and not one of the secrets Terraform already sets.
+  validation {
+    condition = alltrue([
+      for k in keys(var.app_secret_settings) :
+      can(regex("^[A-Z][A-Z0-9_]{0,61}[A-Z0-9]$", k))
+    ])
+    error_message = "app_secret_settings: keys are environment variable names in capitals (A-Z, 0-9, _), 2-63 characters, starting with a letter and not ending with '_'."
+  }
+
+  validation {
+    condition = (
+      length(distinct([for k in keys(var.app_secret_settings) : lower(replace(k, "_", "-"))])) == length(keys(var.app_secret_settings)) &&
+      length(setintersection(toset([for k in keys(var.app_secret_settings) : lower(replace(k, "_", "-"))]), toset(["relay-send-key", "session-secrets"]))) == 0
+    )
+    error_message = "app_secret_settings: two keys would make the same secret name, or a key (RELAY_SEND_KEY, SESSION_SECRETS) takes the name of a secret Terraform sets itself."
+  }
+}
+
+# --- Secret rotation (secrets.tf; ../rotate-secrets.sh raises these by one) -------------------
+
+variable "relay_send_key_rotation" {
+  description = "Rotations of the relay Send key so far. +1 renews the rule not in use and switches the cloud app to it; the key in use until then stays valid until the next rotation."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.relay_send_key_rotation >= 0 && floor(var.relay_send_key_rotation) == var.relay_send_key_rotation
+    error_message = "relay_send_key_rotation: a whole number, 0 or more, raised by one per rotation."
+  }
+}
+
+variable "relay_listen_key_rotation" {
+  description = "Rotations of the relay Listen key so far. +1 renews the rule not in use and makes it current (outputs, Key Vault); the link services keep working with the previous key until the next rotation."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.relay_listen_key_rotation >= 0 && floor(var.relay_listen_key_rotation) == var.relay_listen_key_rotation
+    error_message = "relay_listen_key_rotation: a whole number, 0 or more, raised by one per rotation."
+  }
+}
+
+variable "session_secret_rotation" {
+  description = "Rotations of the session-cookie secret so far. +1 renews the older of the two secrets and signs with it; cookies signed with the previous one stay valid (nobody is signed out)."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.session_secret_rotation >= 0 && floor(var.session_secret_rotation) == var.session_secret_rotation
+    error_message = "session_secret_rotation: a whole number, 0 or more, raised by one per rotation."
+  }
 }
 
 # --- Storage (sessions and drafts) ------------------------------------------------------------
@@ -289,13 +342,13 @@ variable "hybrid_connection_name" {
 }
 
 variable "relay_send_rule_name" {
-  description = "Authorization rule with Send only: its key is given to the cloud app."
+  description = "Authorization rules with Send only ({name}-a and {name}-b, one per rotation slot): the current one's key is given to the cloud app."
   type        = string
   default     = "cloud-app-send"
 }
 
 variable "relay_listen_rule_name" {
-  description = "Authorization rule with Listen only: its key is given to the on-prem link service."
+  description = "Authorization rules with Listen only ({name}-a and {name}-b, one per rotation slot): the current one's key is given to the on-prem link services."
   type        = string
   default     = "onprem-link-listen"
 }
@@ -333,9 +386,9 @@ variable "front_door_response_timeout_seconds" {
 }
 
 variable "front_door_health_probe_enabled" {
-  description = "Probe /healthz from Front Door. Probes are requests: while enabled, the app never scales to zero (see README, cost notes)."
+  description = "Probe /healthz from Front Door. Off by default: with its single origin Front Door needs no probe (Microsoft: a single origin may disable them), and probes are requests that would keep a replica running all week. true requires min_replicas >= 1 (an always-on replica)."
   type        = bool
-  default     = true
+  default     = false
 }
 
 variable "front_door_health_probe_interval_seconds" {
@@ -467,4 +520,15 @@ variable "erp_failure_log_markers" {
   description = "Terms that mark an ERP failure in the app's JSON console logs (failure codes and error class names)."
   type        = list(string)
   default     = ["erp-unavailable", "erp-timeout", "ErpUnavailableError", "ErpTimeoutError"]
+}
+
+variable "link_service_min_listeners" {
+  description = "Alert when fewer on-prem link services than this sent their heartbeat in 5 minutes. 1: alert when none listens; 2 (the runbook runs two hosts): also when one of them is down."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.link_service_min_listeners >= 1 && floor(var.link_service_min_listeners) == var.link_service_min_listeners
+    error_message = "link_service_min_listeners: a whole number, 1 or more."
+  }
 }
