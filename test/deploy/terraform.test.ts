@@ -25,6 +25,7 @@ const CONCERN_FILES = [
   'container-app.tf',
   'storage.tf',
   'relay.tf',
+  'secrets.tf',
   'front-door.tf',
   'monitoring.tf',
   'outputs.tf',
@@ -210,6 +211,8 @@ test('every required resource type exists, in the file of its concern', () => {
     azurerm_application_insights: 'monitoring.tf',
     azurerm_monitor_action_group: 'monitoring.tf',
     azurerm_monitor_metric_alert: 'monitoring.tf',
+    azurerm_monitor_scheduled_query_rules_alert_v2: 'monitoring.tf',
+    terraform_data: 'secrets.tf',
   };
   for (const [type, file] of Object.entries(expected)) {
     const found = resources.get(type);
@@ -288,10 +291,20 @@ test('the container app runs as a managed identity with the relay key and sessio
   assert.match(String(identity.type), /Assigned/);
   const secrets = new Map(blocks(app, 'secret').map((s) => [String(s.name), s.value]));
   assert.ok(
-    refersTo(secrets.get('relay-send-key'), 'azurerm_relay_hybrid_connection_authorization_rule.send.primary_key'),
-    'relay-send-key must be the Send rule key',
+    refersTo(
+      secrets.get('relay-send-key'),
+      'azurerm_relay_hybrid_connection_authorization_rule.send[local.current_slot.relay_send].primary_key',
+    ),
+    'relay-send-key must be the current Send rule key',
   );
-  assert.ok(refersTo(secrets.get('session-secrets'), 'jsonencode('), 'session-secrets must be a JSON array');
+  const sessionSecrets = String(secrets.get('session-secrets'));
+  assert.match(sessionSecrets, /^\$\{jsonencode\(\[/, 'session-secrets must be a JSON array');
+  const current = sessionSecrets.indexOf('random_password.session_secret[local.current_slot.session_secret].result');
+  const previous = sessionSecrets.indexOf('random_password.session_secret[local.previous_slot.session_secret].result');
+  assert.ok(
+    current > 0 && previous > current,
+    'the current secret first (it signs), the previous one second (it verifies)',
+  );
 
   const env = new Map(blocks(one(one(app, 'template'), 'container'), 'env').map((e) => [String(e.name), e]));
   assert.equal(env.get('TIMESHEET_TARGET')?.value, 'cloud');
@@ -314,7 +327,10 @@ test('the container app runs as a managed identity with the relay key and sessio
     TIMESHEET_PLUGIN_SETTINGS__SESSION_AZURE_TABLES__DRAFTS_TABLE: 'azurerm_storage_table.drafts.name',
     TIMESHEET_PLUGIN_SETTINGS__SESSION_AZURE_TABLES__LEASE_TABLE: 'azurerm_storage_table.leases.name',
     TIMESHEET_PLUGIN_SETTINGS__ERP_RELAY__HYBRID_CONNECTION: 'azurerm_relay_hybrid_connection.erp.name',
-    TIMESHEET_PLUGIN_SETTINGS__ERP_RELAY__KEY_NAME: 'azurerm_relay_hybrid_connection_authorization_rule.send.name',
+    TIMESHEET_PLUGIN_SETTINGS__ERP_RELAY__KEY_NAME:
+      'azurerm_relay_hybrid_connection_authorization_rule.send[local.current_slot.relay_send].name',
+    TIMESHEET_APP__FRONT_DOOR_IDS: 'jsonencode([azurerm_cdn_frontdoor_profile.main.resource_guid',
+    SECRET_ROTATIONS: 'local.secret_rotations_text',
   };
   for (const [name, address] of Object.entries(wiring))
     assert.ok(refersTo(env.get(name)?.value, address), `env ${name} must be ${address}`);
@@ -379,7 +395,7 @@ test('the hybrid connection requires client authorization and has a Send-only an
   );
 });
 
-test('Front Door Premium sends HTTPS only to the container app, probing /healthz', () => {
+test('Front Door Premium sends HTTPS only to the container app; its optional probe asks /healthz', () => {
   assert.equal(resource('azurerm_cdn_frontdoor_profile', 'main').sku_name, 'Premium_AzureFrontDoor');
   const probe = one(resource('azurerm_cdn_frontdoor_origin_group', 'app'), 'health_probe');
   assert.equal(probe.path, '/healthz');
@@ -574,6 +590,201 @@ test('example.tfvars sets only declared variables, every required one, and no se
     readFileSync(path.join(TF_DIR, 'example.tfvars'), 'utf8'),
     /SharedAccessKey=|AccountKey=|-----BEGIN/,
   );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Issue 19: rotation without an outage, scale to zero as said, provider ranges, alerts on silence.
+// ---------------------------------------------------------------------------------------------
+
+/** A Terraform condition or formula of plain arithmetic evaluated in JS: `var.x`/`n` bound to `value`. */
+function evaluate(expression: string, name: string, value: number): unknown {
+  const body = expression
+    .replace(/^\$\{|\}$/g, '')
+    .replaceAll(name, 'value')
+    .replace(/\bfloor\(/g, 'Math.floor(')
+    .replace(/==/g, '===')
+    .replace(/!===/g, '!==');
+  assert.match(body, /^[\s\w.()+\-*/%<>=!&|?:"]+$/, `not plain arithmetic: ${expression}`);
+  return new Function('value', `return (${body});`)(value) as unknown;
+}
+
+test('rotation slots: each +1 renews exactly one slot, the one not in use, and makes it current', () => {
+  const generation = String(locals.get('slot_generation'));
+  const [, a, b] = /\ba = (.+?), b = (.+?) \}/.exec(generation) ?? [];
+  assert.ok(a && b, `slot_generation: ${generation}`);
+  const currentOf = String(locals.get('current_slot')).match(/k => (.+?) \}\}$/)?.[1];
+  const previousOf = String(locals.get('previous_slot')).match(/k => (.+?) \}\}$/)?.[1];
+  assert.ok(currentOf && previousOf);
+  const at = (n: number) => ({
+    gen: { a: evaluate(a, 'n', n), b: evaluate(b, 'n', n) } as Record<string, unknown>,
+    current: String(evaluate(currentOf, 'n', n)),
+    previous: String(evaluate(previousOf, 'n', n)),
+  });
+  for (let n = 0; n < 20; n++) {
+    const before = at(n);
+    const after = at(n + 1);
+    const renewed = (['a', 'b'] as const).filter((slot) => before.gen[slot] !== after.gen[slot]);
+    assert.deepEqual(renewed, [after.current], `${n} -> ${n + 1}: only the new current slot is renewed`);
+    assert.equal(after.previous, before.current, `${n} -> ${n + 1}: the value in use stays, as the previous one`);
+    assert.notEqual(after.current, after.previous);
+  }
+  // The slots' resources follow the numbers: rules replaced with their generation, passwords kept by it.
+  for (const kind of ['send', 'listen']) {
+    const rule = resource('azurerm_relay_hybrid_connection_authorization_rule', kind);
+    assert.equal(rule.for_each, '${local.secret_slots}');
+    assert.deepEqual(one(rule, 'lifecycle').replace_triggered_by, [
+      `\${terraform_data.relay_${kind}_generation[each.key]}`,
+    ]);
+    assert.equal(
+      resource('terraform_data', `relay_${kind}_generation`).input,
+      `\${local.slot_generation.relay_${kind}[each.key]}`,
+    );
+  }
+  const password = resource('random_password', 'session_secret');
+  assert.equal(password.for_each, '${local.secret_slots}');
+  assert.deepEqual(password.keepers, { generation: '${local.slot_generation.session_secret[each.key]}' });
+  const moved = parsed.flatMap(({ json }) => (Array.isArray(json.moved) ? json.moved.filter(isBody) : []));
+  assert.ok(
+    moved.some(
+      (m) => m.from === '${random_password.session_secret}' && m.to === '${random_password.session_secret["b"]}',
+    ),
+    'the former single secret becomes the current slot at rotation 0 (nobody signed out by the change)',
+  );
+  assert.equal(evaluate(String(locals.get('current_slot')).match(/k => (.+?) \}\}$/)![1]!, 'n', 0), 'b');
+  for (const counter of ['relay_send_key_rotation', 'relay_listen_key_rotation', 'session_secret_rotation']) {
+    const v = variables.get(counter);
+    assert.equal(v?.default, 0, counter);
+    const condition = String(one(v!, 'validation').condition);
+    assert.deepEqual(
+      [0, 7, -1, 1.5].map((x) => evaluate(condition, `var.${counter}`, x)),
+      [true, true, false, false],
+      counter,
+    );
+  }
+});
+
+test('a rotation restarts the app: the counters are in the template, so any change makes a new revision', () => {
+  const text = String(locals.get('secret_rotations_text'));
+  for (const key of ['relay_send', 'relay_listen', 'session_secret'])
+    assert.ok(
+      String(isBody(locals.get('rotations')) ? (locals.get('rotations') as Body)[key] : '').includes('var.'),
+      key,
+    );
+  assert.match(text, /local\.rotations/);
+  const env = blocks(one(one(resource('azurerm_container_app', 'app'), 'template'), 'container'), 'env');
+  assert.ok(env.some((e) => e.name === 'SECRET_ROTATIONS' && e.value === '${local.secret_rotations_text}'));
+});
+
+test('the runbook rotates with rotate-secrets.sh and every apply or plan passes the image tag', () => {
+  const runbook = readFileSync(path.join(TF_DIR, '../README.md'), 'utf8');
+  assert.match(runbook, /rotate-secrets\.sh --var-file production\.tfvars relay-send/);
+  assert.match(runbook, /rotate-secrets\.sh --var-file production\.tfvars relay-listen/);
+  assert.match(runbook, /rotate-secrets\.sh --var-file production\.tfvars session-secret/);
+  assert.doesNotMatch(
+    runbook,
+    /-replace=azurerm_relay|-replace=random_password/,
+    'no rotation by -replace (an outage)',
+  );
+  const commands = runbook
+    .split('\n')
+    .filter((l) => /terraform (apply|plan) -/.test(l) && !/^\s*terraform apply tfplan/.test(l));
+  assert.ok(commands.length >= 3, commands.join('\n'));
+  for (const line of commands) assert.match(line, /container_image_tag=/, `without the image tag: ${line.trim()}`);
+  assert.ok(existsSync(path.join(TF_DIR, '../rotate-secrets.sh')));
+});
+
+test('scale to zero is what is deployed: no Front Door probe by default, and a probe needs an always-on replica', () => {
+  assert.equal(variables.get('front_door_health_probe_enabled')?.default, false);
+  assert.equal(variables.get('min_replicas')?.default, 0);
+  const preconditions = blocks(one(resource('azurerm_container_app', 'app'), 'lifecycle'), 'precondition');
+  assert.ok(
+    preconditions.some(
+      (p) =>
+        /var\.front_door_health_probe_enabled/.test(String(p.condition)) &&
+        /var\.min_replicas >= 1/.test(String(p.condition)),
+    ),
+    'a precondition ties the probe to min_replicas >= 1',
+  );
+  const group = resource('azurerm_cdn_frontdoor_origin_group', 'app');
+  const dynamicProbe = ((group.dynamic as Body | undefined)?.health_probe as Body[] | undefined)?.[0];
+  assert.equal(
+    dynamicProbe?.for_each,
+    '${var.front_door_health_probe_enabled ? [1] : []}',
+    'the probe only when asked for',
+  );
+  for (const file of tfFiles)
+    assert.doesNotMatch(
+      readFileSync(path.join(TF_DIR, file), 'utf8'),
+      /costs nothing/,
+      `${file} promises what the bill will not show`,
+    );
+});
+
+test('the environment has the Consumption workload profile and the app runs on it', () => {
+  const environment = resource('azurerm_container_app_environment', 'main');
+  const profile = one(environment, 'workload_profile');
+  assert.equal(locals.get('consumption_profile'), 'Consumption');
+  assert.equal(profile.name, '${local.consumption_profile}');
+  assert.equal(profile.workload_profile_type, 'Consumption');
+  assert.equal(resource('azurerm_container_app', 'app').workload_profile_name, '${local.consumption_profile}');
+});
+
+test('replica counts are validated in the provider ranges (min 0-300, max 1-300)', () => {
+  const check = (name: string, values: number[]) =>
+    values.map((x) => evaluate(String(one(variables.get(name)!, 'validation').condition), `var.${name}`, x));
+  assert.deepEqual(check('min_replicas', [0, 300, 301, -1, 2.5]), [true, true, false, false, false]);
+  assert.deepEqual(check('max_replicas', [0, 1, 300, 301, 2.5]), [false, true, true, false, false]);
+});
+
+test('secret setting names are validated: each makes a valid, distinct secret name, never one Terraform sets', () => {
+  const validations = blocks(variables.get('app_secret_settings')!, 'validation').map((v) => String(v.condition));
+  const pattern = validations.map((c) => /regex\("([^"]+)", k\)/.exec(c)?.[1]).find(Boolean);
+  assert.ok(pattern, validations.join('\n'));
+  const valid = new RegExp(pattern);
+  for (const ok of ['TIMESHEET_SAML__SP__PRIVATE_KEY', 'AB', 'A'.repeat(63)]) assert.ok(valid.test(ok), ok);
+  for (const bad of ['timesheet_saml', '_X', 'X_', 'A', 'A'.repeat(64), 'A-B', 'Ä_B']) assert.ok(!valid.test(bad), bad);
+  // Capitals only: lower(replace(k, "_", "-")) cannot map two accepted keys to one secret name.
+  const fixed = blocks(resource('azurerm_container_app', 'app'), 'secret')
+    .map((sec) => String(sec.name))
+    .filter((n) => !n.includes('${'));
+  assert.deepEqual(fixed.sort(), ['relay-send-key', 'session-secrets']);
+  const reserved = validations.find((c) => /setintersection/.test(c)) ?? '';
+  for (const name of fixed) assert.ok(reserved.includes(`"${name}"`), `${name} is reserved in the validation`);
+  assert.match(reserved, /distinct\(/);
+});
+
+test('prerequisites list the data-plane roles for the state and the Key Vault', () => {
+  const runbook = readFileSync(path.join(TF_DIR, '../README.md'), 'utf8');
+  const prerequisites = runbook.slice(runbook.indexOf('## 1. Prerequisites'), runbook.indexOf('## 2.'));
+  assert.match(prerequisites, /Storage Blob Data (Contributor|Owner)/);
+  assert.match(prerequisites, /use_azuread_auth/);
+  assert.match(prerequisites, /Key Vault Secrets Officer/);
+});
+
+test('the no-listener alert also fires on silence: a heartbeat query whose empty result counts as zero', () => {
+  const alert = resource('azurerm_monitor_scheduled_query_rules_alert_v2', 'link_heartbeat');
+  const criteria = one(alert, 'criteria');
+  const query = String(criteria.query);
+  assert.match(query, /AppEvents/);
+  assert.match(query, /TimesheetLinkListening/);
+  const summarize = query.split('\n').find((l) => /\|\s*summarize/.test(l)) ?? '';
+  assert.match(summarize, /=\s*dcount\(/, 'dcount of nothing is 0');
+  assert.doesNotMatch(summarize, /\bby\b/, 'without `by`, an empty input still gives one row');
+  assert.equal(criteria.operator, 'LessThan');
+  assert.equal(criteria.threshold, '${var.link_service_min_listeners}');
+  assert.ok(refersTo((alert.scopes as string[])[0], 'azurerm_log_analytics_workspace.main.id'));
+  assert.ok(
+    refersTo(
+      one(alert, 'action').action_groups && (one(alert, 'action').action_groups as string[])[0],
+      'azurerm_monitor_action_group.ops.id',
+    ),
+  );
+  const output = outputs.get('link_service_heartbeat_connection_string');
+  assert.equal(output?.sensitive, true);
+  assert.ok(refersTo(output?.value, 'azurerm_application_insights.main.connection_string'));
+  // The event name is the one the link service sends.
+  const heartbeat = readFileSync(path.join(TF_DIR, '../../../src/link-service/heartbeat.ts'), 'utf8');
+  assert.match(heartbeat, /HEARTBEAT_EVENT = 'TimesheetLinkListening'/);
 });
 
 test('terraform fmt -check passes (when terraform is installed)', (t) => {

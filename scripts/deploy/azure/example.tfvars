@@ -42,3 +42,12 @@ tags = {
   managed-by  = "terraform"
   cost-center = "it-hr-apps"
 }
+
+# Secret rotations so far: scripts/deploy/rotate-secrets.sh raises one of these by one (runbook,
+# section 5). This file is their record: keep it with the deployment, never lower them by hand.
+relay_send_key_rotation   = 0
+relay_listen_key_rotation = 0
+session_secret_rotation   = 0
+
+# Two link services run on-prem: alert when fewer than two were heard from in 5 minutes.
+link_service_min_listeners = 2
