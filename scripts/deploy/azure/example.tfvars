@@ -44,7 +44,8 @@ tags = {
 }
 
 # Secret rotations so far: scripts/deploy/rotate-secrets.sh raises one of these by one (runbook,
-# section 5). This file is their record: keep it with the deployment, never lower them by hand.
+# section 5). This file is their record: keep it with the deployment; lower one only to go back
+# after a failed rotation, as the script says.
 relay_send_key_rotation   = 0
 relay_listen_key_rotation = 0
 session_secret_rotation   = 0
