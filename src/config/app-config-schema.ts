@@ -61,7 +61,7 @@ export const appConfigSchema = z.object({
      * Azure Front Door profile ids (`resource_guid`) this instance answers for: when set, a request
      * without a matching X-Azure-FDID header gets 403 (health probes excepted). Empty: no check.
      */
-    frontDoorIds: z.array(z.guid('a Front Door id is the profile\'s resource_guid, a GUID')).default([]),
+    frontDoorIds: z.array(z.guid("a Front Door id is the profile's resource_guid, a GUID")).default([]),
     /** express "trust proxy": false, true, a hop count or a list of addresses. */
     trustProxy: z.union([z.boolean(), z.number().int().min(0), z.string()]),
     /** Secrets that sign the session cookie; the first signs, all verify (rotation). Development value in config/env/development.json only. */

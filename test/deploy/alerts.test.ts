@@ -228,7 +228,13 @@ test('the Azure Monitor alerts are mirrored with the same thresholds', async () 
   const azureAlerts = ['azurerm_monitor_metric_alert', 'azurerm_monitor_scheduled_query_rules_alert_v2'].flatMap(
     (type) => Object.keys(monitoring.resource[type] ?? {}),
   );
-  assert.deepEqual(azureAlerts.sort(), ['erp_failures', 'http_5xx', 'link_heartbeat', 'p95_latency', 'relay_listeners']);
+  assert.deepEqual(azureAlerts.sort(), [
+    'erp_failures',
+    'http_5xx',
+    'link_heartbeat',
+    'p95_latency',
+    'relay_listeners',
+  ]);
   const byName = new Map(rules().map((r) => [r.alert, r]));
   const threshold = (v: string) => Number(variables.variable[v]?.[0]?.default);
   const mirrors: Array<[azure: string, alert: string, comparison: RegExp]> = [
@@ -241,11 +247,7 @@ test('the Azure Monitor alerts are mirrored with the same thresholds', async () 
     ],
     ['relay_listeners', 'TimesheetRelayNoListener', /< 1\s*$/],
     // The heartbeat alert is the Azure side's answer to silence; its Prometheus twin is the same rule.
-    [
-      'link_heartbeat',
-      'TimesheetRelayNoListener',
-      new RegExp(`< ${threshold('link_service_min_listeners')}\\s*$`),
-    ],
+    ['link_heartbeat', 'TimesheetRelayNoListener', new RegExp(`< ${threshold('link_service_min_listeners')}\\s*$`)],
   ];
   for (const [azure, alert, comparison] of mirrors) {
     assert.match(
