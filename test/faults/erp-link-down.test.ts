@@ -28,6 +28,7 @@ import {
 } from './processes.js';
 import { startRoundRobinProxy, type RoundRobinProxy } from './round-robin-proxy.js';
 import { erpBookings, erpEntries } from './web.js';
+import { readiness, waitForDependencies } from '../../scripts/harness/readiness.js';
 
 let dir: string;
 let erp: TestErpFarm;
@@ -79,20 +80,6 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-interface Readiness {
-  status: number;
-  dependencies: Array<{ name: string; ok: boolean | null }>;
-}
-
-/** A replica's /readyz as its platform probe sees it: straight to the replica, not through the balancer. */
-async function readiness(replica: AppProcess): Promise<Readiness> {
-  const res = await fetch(`${replica.url}/readyz`, { signal: AbortSignal.timeout(5000) });
-  const body = (await res.json()) as { dependencies: Readiness['dependencies'] };
-  return { status: res.status, dependencies: body.dependencies };
-}
-
-const erpDown = (r: Readiness) => r.dependencies.some((d) => d.name === 'erp' && d.ok === false);
-
 test(
   'ERP link down: both replicas stay ready and report the ERP as a failing dependency; the person keeps typing and submits; the week is booked once, as typed, when the link is back',
   { timeout: 150_000 },
@@ -137,24 +124,9 @@ test(
           t.diagnostic(`link service SIGKILLed (${exit.signal}) at ${since(started)}; relay listeners: 0`);
 
           // Each replica's probe: ready all along, and it sees the ERP fail (reported, not decisive).
-          const probes: Readiness[] = [];
-          for (const replica of replicas) {
-            const seen = await waitUntil(
-              `${replica.name} to report the ERP as failing`,
-              async () => {
-                const r = await readiness(replica);
-                probes.push(r);
-                return erpDown(r) ? r : undefined;
-              },
-              { timeoutMs: 20_000, intervalMs: 250 },
-            );
-            assert.equal(seen.status, 200, `${replica.name} stays ready with the ERP down`);
-          }
-          assert.deepEqual(
-            probes.filter((p) => p.status !== 200),
-            [],
-            'every probe during the outage answered 200',
-          );
+          const probes = (
+            await Promise.all(replicas.map((replica) => waitForDependencies(replica.url, { erp: false }, 20_000)))
+          ).flat();
 
           // The person keeps typing: every autosave lands, on either replica.
           for (const [day, value] of [
@@ -194,7 +166,7 @@ test(
             ['503 /week/2026-W40', '503 /week/2026-W40?lang=fr'],
             'the only failures were the week that needs the ERP',
           );
-          for (const replica of replicas) assert.equal((await readiness(replica)).status, 200);
+          for (const replica of replicas) assert.equal((await readiness(replica.url)).status, 200);
           t.diagnostic(
             `submitted while the link is down: "Submitted, waiting for the ERP"; ${during.length} requests through the balancer since the kill, ${failed.length} failed (the two 503s of the week not yet opened); ${probes.length} probes, all 200 (${since(started)})`,
           );

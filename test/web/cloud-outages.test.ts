@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
 import { origins, startTestLinkService, waitFor } from '../../scripts/harness/relay.js';
+import { waitForDependencies } from '../../scripts/harness/readiness.js';
 
 let stack: AppStack;
 before(async () => {
@@ -21,34 +22,14 @@ test('with no link service listening, opening a week says the ERP cannot be reac
   assert.match(down.body, /The ERP cannot be reached right now\. Your draft is safe here/);
   assert.doesNotMatch(down.body, /at \w+ \(|Error:/, 'no stack trace');
   // The link is every replica's shared dependency: /readyz stays 200 and reports it failing.
-  await waitFor(
-    async () => {
-      const ready = await fetch(`${stack.url}/readyz`);
-      assert.equal(ready.status, 200, 'ready without the ERP link');
-      const body = (await ready.json()) as { dependencies: Array<{ name: string; ok: boolean | null }> };
-      return body.dependencies.some((d) => d.name === 'erp' && d.ok === false);
-    },
-    'readiness to report the ERP as failing',
-    10_000,
-    50,
-  );
+  await waitForDependencies(stack.url, { erp: false });
 
   const link = startTestLinkService(cloud.relay, { erpEndpoints: origins(stack.erp.urls) });
   try {
     await link.waitUntilConnected(10_000);
     const back = await browser.get(`${stack.url}/week/2026-W40`);
     assert.equal(back.status, 200);
-    await waitFor(
-      async () => {
-        const body = (await (await fetch(`${stack.url}/readyz`)).json()) as {
-          dependencies: Array<{ name: string; ok: boolean | null }>;
-        };
-        return body.dependencies.every((d) => d.ok === true);
-      },
-      'readiness to report the ERP back',
-      10_000,
-      50,
-    );
+    await waitForDependencies(stack.url, { erp: true, relay: true });
   } finally {
     stack.cloud!.link = link;
   }

@@ -6,6 +6,7 @@ import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js
 import type { Page, TestBrowser } from '../../scripts/harness/dev-sts.js';
 import { autosave, versionOf } from '../../scripts/harness/week-page.js';
 import { origins, startTestLinkService, waitFor } from '../../scripts/harness/relay.js';
+import { waitForDependencies } from '../../scripts/harness/readiness.js';
 
 interface Sample {
   name: string;
@@ -235,17 +236,7 @@ describe('cloud', () => {
     await cloud.link.close();
     await waitFor(() => cloud.relay.listenerCount('erp') === 0, 'the listener to leave');
     // /readyz stays 200 (the link is a shared dependency) and reports the ERP failing once it checked.
-    await waitFor(
-      async () => {
-        const ready = await fetch(`${stack.url}/readyz`);
-        assert.equal(ready.status, 200);
-        const body = (await ready.json()) as { dependencies: Array<{ name: string; ok: boolean | null }> };
-        return body.dependencies.some((d) => d.name === 'erp' && d.ok === false);
-      },
-      'readiness to report the ERP failing',
-      10_000,
-      50,
-    );
+    await waitForDependencies(stack.url, { erp: false, relay: true });
     const down = await scrape(stack, admin);
     assert.equal(sum(down, 'timesheet_relay_listener_up'), 0);
     assert.equal(sum(down, 'timesheet_dependency_up', { dependency: 'relay' }), 1, 'the relay itself answers');
@@ -259,17 +250,7 @@ describe('cloud', () => {
     const link = startTestLinkService(cloud.relay, { erpEndpoints: origins(stack.erp.urls) });
     stack.cloud!.link = link;
     await link.waitUntilConnected(10_000);
-    await waitFor(
-      async () => {
-        const body = (await (await fetch(`${stack.url}/readyz`)).json()) as {
-          dependencies: Array<{ name: string; ok: boolean | null }>;
-        };
-        return body.dependencies.every((d) => d.ok === true);
-      },
-      'readiness to report the ERP back',
-      10_000,
-      50,
-    );
+    await waitForDependencies(stack.url, { erp: true, relay: true });
     assert.equal(sum(await scrape(stack, admin), 'timesheet_relay_listener_up'), 1);
   });
 });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { startAppStack, type AppStack, type Target } from '../../scripts/harness/app-stack.js';
 import type { Page } from '../../scripts/harness/dev-sts.js';
 import { autosave as autosaveAt, csrfOf, weekFields } from '../../scripts/harness/week-page.js';
+import { waitForDependencies } from '../../scripts/harness/readiness.js';
 import type { TestBrowser } from '../../scripts/harness/dev-sts.js';
 
 let stack: AppStack;
@@ -148,22 +149,10 @@ export function weekFlowScenarios(target: Target): void {
     assert.equal(ready.status, 200);
     await stack.erp.control({ down: true });
     try {
-      type Body = {
-        checks: Array<{ name: string; ok: boolean }>;
-        dependencies: Array<{ name: string; ok: boolean | null }>;
-      };
       const expected: Record<string, boolean> = { erp: false };
       if (target === 'cloud') expected.relay = true; // the relay answers; the ERP behind it does not
-      let body: Body | undefined;
-      for (let i = 0; i < 100; i++) {
-        const down = await fetch(`${stack.url}/readyz`);
-        assert.equal(down.status, 200, 'an ERP outage leaves the instance ready');
-        body = (await down.json()) as Body;
-        if (body.dependencies.some((d) => d.name === 'erp' && d.ok === false)) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      assert.deepEqual(Object.fromEntries(body!.checks.map((c) => [c.name, c.ok])), { 'session-store': true });
-      assert.deepEqual(Object.fromEntries(body!.dependencies.map((c) => [c.name, c.ok])), expected);
+      const seen = await waitForDependencies(stack.url, expected);
+      assert.deepEqual(Object.fromEntries(seen.at(-1)!.checks.map((c) => [c.name, c.ok])), { 'session-store': true });
     } finally {
       await stack.erp.resetControl();
     }
