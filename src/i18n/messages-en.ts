@@ -162,11 +162,10 @@ export const en = {
   'ops.traffic.requests': 'Requests',
   'ops.traffic.noRequest': 'no request',
   'ops.health.title': 'Readiness, ERP and relay',
-  'ops.health.caption':
-    "Checks, latest results. Only this instance's own checks decide /readyz; the ERP and the relay are shared by every instance: reported and alerted on, never a reason to leave the load balancer.",
+  'ops.health.caption': "Checks, latest results (only this instance's own decide /readyz)",
   'ops.health.role': 'Decides /readyz',
   'ops.health.role.own': 'Yes',
-  'ops.health.role.dependency': 'No (shared dependency)',
+  'ops.health.role.dependency': 'No: shared by every instance, reported and alerted on',
   'ops.health.check': 'Check',
   'ops.health.status': 'Status',
   'ops.health.detail': 'Detail',

@@ -176,11 +176,10 @@ export const fr: Record<MessageKey, string> = {
   'ops.traffic.requests': 'Requêtes',
   'ops.traffic.noRequest': 'aucune requête',
   'ops.health.title': 'Disponibilité, ERP et relais',
-  'ops.health.caption':
-    'Contrôles, derniers résultats. Seuls les contrôles propres à cette instance décident de /readyz ; l’ERP et le relais, partagés par toutes les instances, sont signalés et alertés, jamais une raison de quitter l’équilibreur de charge.',
+  'ops.health.caption': 'Contrôles, derniers résultats (seuls ceux de cette instance décident de /readyz)',
   'ops.health.role': 'Décide /readyz',
   'ops.health.role.own': 'Oui',
-  'ops.health.role.dependency': 'Non (dépendance partagée)',
+  'ops.health.role.dependency': 'Non : partagé par toutes les instances, signalé et alerté',
   'ops.health.check': 'Contrôle',
   'ops.health.status': 'État',
   'ops.health.detail': 'Détail',

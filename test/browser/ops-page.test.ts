@@ -82,10 +82,20 @@ test('an Admin watches and steers the instance from /ops; an Employee may not', 
   assert.equal(await page.locator('#outbox-pending').textContent(), '0');
   const problems = page.getByRole('table', { name: 'Problem submissions, newest first' });
   assert.match((await problems.textContent()) ?? '', /2026-W50.*frank.*retries exhausted/s);
-  for (const name of ['Burst window', 'Traffic, last hour', 'ERP and relay', 'Submission outbox', 'Active sessions']) {
+  for (const name of [
+    'Burst window',
+    'Traffic, last hour',
+    'Readiness, ERP and relay',
+    'Submission outbox',
+    'Active sessions',
+  ]) {
     await page.getByRole('heading', { level: 2, name }).waitFor();
   }
-  assert.equal(await page.getByRole('table', { name: 'Readiness checks, latest results' }).getByRole('row').count(), 3);
+  const checks = page.getByRole('table', { name: "Checks, latest results (only this instance's own decide /readyz)" });
+  assert.equal(await checks.getByRole('row').count(), 3);
+  // The store decides readiness; the ERP, shared by every instance, is reported only.
+  assert.match((await checks.getByRole('row', { name: /Session store/ }).textContent()) ?? '', /OK\s*Yes/);
+  assert.match((await checks.getByRole('row', { name: /ERP/ }).textContent()) ?? '', /No: shared by every instance/);
 
   // The charts: drawn by /assets/ops.js from /ops/series, with the figures in a table next to each.
   for (const id of ['chart-rps', 'chart-p95']) {
