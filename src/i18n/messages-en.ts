@@ -165,7 +165,7 @@ export const en = {
   'ops.health.caption': "Checks, latest results (only this instance's own decide /readyz)",
   'ops.health.role': 'Decides /readyz',
   'ops.health.role.own': 'Yes',
-  'ops.health.role.dependency': 'No: shared by every instance, reported and alerted on',
+  'ops.health.role.dependency': 'No: shared by every instance',
   'ops.health.check': 'Check',
   'ops.health.status': 'Status',
   'ops.health.detail': 'Detail',

@@ -179,7 +179,7 @@ export const fr: Record<MessageKey, string> = {
   'ops.health.caption': 'Contrôles, derniers résultats (seuls ceux de cette instance décident de /readyz)',
   'ops.health.role': 'Décide /readyz',
   'ops.health.role.own': 'Oui',
-  'ops.health.role.dependency': 'Non : partagé par toutes les instances, signalé et alerté',
+  'ops.health.role.dependency': 'Non : partagé par toutes les instances',
   'ops.health.check': 'Contrôle',
   'ops.health.status': 'État',
   'ops.health.detail': 'Détail',
