@@ -28,7 +28,7 @@ case "\${args[0]} \${args[1]}" in
       container_app_name) printf ca-test ;;
       cloud_url) printf '%s' "$(cat "$STATE/cloud_url")" ;;
       relay_listen_rule_name) printf onprem-link-listen-a ;;
-      relay_listen_previous_rule_name) printf onprem-link-listen-b ;;
+      relay_listen_previous_rule_name) printf onprem-link-listen ;;
       *) echo "no output \${args[2]}" >&2; exit 1 ;;
     esac ;;
   apply*)
@@ -178,7 +178,7 @@ test('relay-listen: after the apply, tells which rule name and key to give the l
   assert.equal(run.code, 0, run.out);
   assert.match(run.tfvars, /^relay_listen_key_rotation = 1$/m);
   assert.match(run.out, /LINK_KEY_NAME=onprem-link-listen-a/);
-  assert.match(run.out, /previous one\s*\(rule onprem-link-listen-b\)/);
+  assert.match(run.out, /previous one\s*\(rule onprem-link-listen\)/);
 });
 
 test('a failed apply says what the file now holds and how to continue', async () => {

@@ -651,6 +651,19 @@ test('rotation slots: each +1 renews exactly one slot, the one not in use, and m
     'the former single secret becomes the current slot at rotation 0 (nobody signed out by the change)',
   );
   assert.equal(evaluate(String(locals.get('current_slot')).match(/k => (.+?) \}\}$/)![1]!, 'n', 0), 'b');
+  // The rules that existed before the slots become slot "b" under their own name: their keys live on.
+  for (const kind of ['send', 'listen']) {
+    const address = `azurerm_relay_hybrid_connection_authorization_rule.${kind}`;
+    assert.ok(
+      moved.some((m) => m.from === `\${${address}}` && m.to === `\${${address}["b"]}`),
+      `moved ${address}`,
+    );
+    assert.equal(
+      resource('azurerm_relay_hybrid_connection_authorization_rule', kind).name,
+      `\${var.relay_${kind}_rule_name}\${local.slot_suffix[each.key]}`,
+    );
+  }
+  assert.equal((locals.get('slot_suffix') as Body).b, '', 'slot "b" keeps the former name');
   for (const counter of ['relay_send_key_rotation', 'relay_listen_key_rotation', 'session_secret_rotation']) {
     const v = variables.get(counter);
     assert.equal(v?.default, 0, counter);

@@ -21,11 +21,23 @@ resource "azurerm_relay_hybrid_connection" "erp" {
 # Two rules of each kind, one per slot (secrets.tf): a rotation replaces the rule not in use and
 # switches to it, so the key in use stays valid until the next rotation.
 
+# Before the slots there was one rule of each kind: it becomes slot "b" (current at rotation 0) under
+# its own name, so moving to slots keeps the keys the app and the link services hold.
+moved {
+  from = azurerm_relay_hybrid_connection_authorization_rule.send
+  to   = azurerm_relay_hybrid_connection_authorization_rule.send["b"]
+}
+
+moved {
+  from = azurerm_relay_hybrid_connection_authorization_rule.listen
+  to   = azurerm_relay_hybrid_connection_authorization_rule.listen["b"]
+}
+
 # Given to the cloud app (container app secret `relay-send-key`, the current slot's rule).
 resource "azurerm_relay_hybrid_connection_authorization_rule" "send" {
   for_each = local.secret_slots
 
-  name                   = "${var.relay_send_rule_name}-${each.key}"
+  name                   = "${var.relay_send_rule_name}${local.slot_suffix[each.key]}"
   resource_group_name    = azurerm_resource_group.main.name
   namespace_name         = azurerm_relay_namespace.main.name
   hybrid_connection_name = azurerm_relay_hybrid_connection.erp.name
@@ -42,7 +54,7 @@ resource "azurerm_relay_hybrid_connection_authorization_rule" "send" {
 resource "azurerm_relay_hybrid_connection_authorization_rule" "listen" {
   for_each = local.secret_slots
 
-  name                   = "${var.relay_listen_rule_name}-${each.key}"
+  name                   = "${var.relay_listen_rule_name}${local.slot_suffix[each.key]}"
   resource_group_name    = azurerm_resource_group.main.name
   namespace_name         = azurerm_relay_namespace.main.name
   hybrid_connection_name = azurerm_relay_hybrid_connection.erp.name

@@ -8,6 +8,8 @@
 
 locals {
   secret_slots = toset(["a", "b"])
+  # Slot "b" keeps the name of the rule that existed before the slots (see the moved blocks).
+  slot_suffix = { a = "-a", b = "" }
 
   rotations = {
     relay_listen   = var.relay_listen_key_rotation

@@ -342,13 +342,13 @@ variable "hybrid_connection_name" {
 }
 
 variable "relay_send_rule_name" {
-  description = "Authorization rules with Send only ({name}-a and {name}-b, one per rotation slot): the current one's key is given to the cloud app."
+  description = "Authorization rules with Send only ({name} and {name}-a, one per rotation slot): the current one's key is given to the cloud app."
   type        = string
   default     = "cloud-app-send"
 }
 
 variable "relay_listen_rule_name" {
-  description = "Authorization rules with Listen only ({name}-a and {name}-b, one per rotation slot): the current one's key is given to the on-prem link services."
+  description = "Authorization rules with Listen only ({name} and {name}-a, one per rotation slot): the current one's key is given to the on-prem link services."
   type        = string
   default     = "onprem-link-listen"
 }
