@@ -50,11 +50,14 @@ export interface ErpConnector {
   getWeekContext(user: string, weekStart: string): Promise<WeekContext>;
   /** One SubmitTimesheet. Idempotent on submissionId: a retry never books twice. */
   submitWeek(user: string, weekStart: string, entries: ErpTimeEntry[], submissionId: string): Promise<SubmitReceipt>;
-  /** Resolves when at least one ERP endpoint answers (used by /readyz). Not counted as an ERP call. */
+  /**
+   * Resolves when at least one ERP endpoint answers. Not counted as an ERP call. A dependency shared
+   * by every instance: /readyz, /ops and the metrics report it; it never decides readiness.
+   */
   ping(): Promise<void>;
   /**
-   * The connector's own checks of its way to the ERP, run by /readyz next to ping(): erp-relay's
-   * probe of the relay namespace (a replica that cannot reach Azure Relay cannot reach the ERP).
+   * The connector's own checks of its way to the ERP, reported next to ping() and, like it, never
+   * deciding readiness: erp-relay's probe of the relay namespace.
    */
   readinessChecks?(): ErpLinkCheck[];
   close(): Promise<void>;
