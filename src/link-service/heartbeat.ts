@@ -13,6 +13,8 @@ import type { Logger } from 'pino';
 import type { LinkService } from './link-service.js';
 
 export const HEARTBEAT_EVENT = 'TimesheetLinkListening';
+/** How long one beat may take; a beat still in flight makes the next ones wait their turn. */
+const HEARTBEAT_TIMEOUT_MS = 10_000;
 
 export interface IngestionTarget {
   instrumentationKey: string;
@@ -82,14 +84,17 @@ export function startHeartbeat(link: LinkService, options: HeartbeatOptions): He
   const log = options.logger.child({ component: 'heartbeat' });
   let accepted = 0;
   let failing = false;
+  let inFlight = false;
   const beat = async (): Promise<void> => {
     if (!link.connected()) return; // silence is the signal: the alert fires on it
+    if (inFlight) return; // a slow endpoint gets one beat at a time, never a pile of them
+    inFlight = true;
     try {
       const res = await post(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(envelope(options)),
-        signal: AbortSignal.timeout(Math.min(options.intervalMs, 10_000)),
+        signal: AbortSignal.timeout(HEARTBEAT_TIMEOUT_MS),
       });
       if (!res.ok) throw new Error(`HTTP ${res.status} from ${url.host}`);
       accepted += 1;
@@ -100,6 +105,8 @@ export function startHeartbeat(link: LinkService, options: HeartbeatOptions): He
       if (!failing)
         log.warn({ err: (err as Error).message }, 'heartbeat not accepted; the "no listener" alert may fire');
       failing = true;
+    } finally {
+      inFlight = false;
     }
   };
   const onConnected = (): void => void beat();
