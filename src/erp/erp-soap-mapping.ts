@@ -1,4 +1,10 @@
-import { ErpUnavailableError, type ErpProject, type ErpTimeEntry, type SubmitReceipt } from '../ports/erp-connector.js';
+import {
+  ErpUnavailableError,
+  type BookedWeek,
+  type ErpProject,
+  type ErpTimeEntry,
+  type SubmitReceipt,
+} from '../ports/erp-connector.js';
 
 /**
  * Conversions between the port's types and what node-soap gives or takes. node-soap returns a
@@ -105,4 +111,19 @@ export function faultOf(err: unknown): SoapFault | undefined {
     text((fault.Reason as { Text?: unknown } | undefined)?.Text) ||
     'The ERP refused the request';
   return { code: rawCode.replace(/^[^:]*:/, ''), message };
+}
+
+export function bookedWeeksFromSoap(result: unknown): BookedWeek[] {
+  const body = typeof result === 'object' && result !== null ? (result as Record<string, unknown>) : {};
+  return toArray(body.week).map((item) => {
+    const w = record(item, 'booked week');
+    const hours = Number(w.hours);
+    if (!Number.isFinite(hours)) throw unexpected('number of booked hours');
+    return {
+      weekStart: required(w.weekStart, 'booked week start'),
+      receiptNumber: required(w.receiptNumber, 'booked week receipt'),
+      bookedAt: required(w.bookedAt, 'booked week time'),
+      hours,
+    };
+  });
 }

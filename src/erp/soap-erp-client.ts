@@ -3,6 +3,7 @@ import {
   ErpError,
   ErpRejectedError,
   ErpUnavailableError,
+  type BookedWeek,
   type ErpConnector,
   type ErpTimeEntry,
   type SubmitReceipt,
@@ -10,7 +11,14 @@ import {
 } from '../ports/erp-connector.js';
 import { EndpointRotation, type FailoverLogger } from './endpoint-rotation.js';
 import { ERP_WSDL_FILE, FAULT_UNAVAILABLE, type ErpOperation } from './erp-wsdl.js';
-import { entriesFromSoap, faultOf, projectsFromSoap, receiptFromSoap, submitArgs } from './erp-soap-mapping.js';
+import {
+  bookedWeeksFromSoap,
+  entriesFromSoap,
+  faultOf,
+  projectsFromSoap,
+  receiptFromSoap,
+  submitArgs,
+} from './erp-soap-mapping.js';
 import { HttpAgents, httpExchange } from './http-exchange.js';
 import { NodeTimeoutError, NodeUnavailableError } from './node-errors.js';
 import { SoapHttpTransport, type ResponseClassifier } from './soap-http-transport.js';
@@ -71,6 +79,10 @@ export class SoapErpClient implements ErpConnector {
   ): Promise<SubmitReceipt> {
     // Failing over to another node after a connection error is safe: the ERP books a submissionId once.
     return receiptFromSoap(await this.call('SubmitTimesheet', submitArgs(user, weekStart, entries, submissionId)));
+  }
+
+  async getBookedWeeks(user: string, fromWeekStart: string, toWeekStart: string): Promise<BookedWeek[]> {
+    return bookedWeeksFromSoap(await this.call('GetBookedWeeks', { user, fromWeekStart, toWeekStart }));
   }
 
   async ping(): Promise<void> {

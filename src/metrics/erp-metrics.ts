@@ -3,9 +3,10 @@ import { ErpError, type ErpConnector } from '../ports/erp-connector.js';
 
 /**
  * Labelled by port method: getWeekContext is one GetProjects and one GetTimeEntries (in parallel,
- * one port call), submitWeek one SubmitTimesheet, ping the readiness probe (no ERP operation).
+ * one port call), submitWeek one SubmitTimesheet, getBookedWeeks one GetBookedWeeks ("My weeks"),
+ * ping the readiness probe (no ERP operation).
  */
-export type ErpPortOperation = 'getWeekContext' | 'submitWeek' | 'ping';
+export type ErpPortOperation = 'getWeekContext' | 'submitWeek' | 'getBookedWeeks' | 'ping';
 /** ok, or the ErpError kind; `error` for anything else (a bug rather than the ERP). */
 export type ErpOutcome = 'ok' | 'unavailable' | 'timeout' | 'rejected' | 'error';
 
@@ -52,6 +53,7 @@ export function instrumentErp(inner: ErpConnector, registry: Registry): Instrume
   const totals: Record<ErpPortOperation, Partial<Record<ErpOutcome, number>>> = {
     getWeekContext: {},
     submitWeek: {},
+    getBookedWeeks: {},
     ping: {},
   };
   const last: Partial<Record<ErpPortOperation, ErpCallRecord>> = {};
@@ -82,6 +84,7 @@ export function instrumentErp(inner: ErpConnector, registry: Registry): Instrume
     getWeekContext: (user, weekStart) => measure('getWeekContext', () => inner.getWeekContext(user, weekStart)),
     submitWeek: (user, weekStart, entries, submissionId) =>
       measure('submitWeek', () => inner.submitWeek(user, weekStart, entries, submissionId)),
+    getBookedWeeks: (user, from, to) => measure('getBookedWeeks', () => inner.getBookedWeeks(user, from, to)),
     ping: () => measure('ping', () => inner.ping()),
     readinessChecks: () => inner.readinessChecks?.() ?? [],
     close: () => inner.close(),

@@ -45,11 +45,25 @@ export interface SubmitReceipt {
   bookedAt: string;
 }
 
+/** A week the ERP holds a booking for (GetBookedWeeks): the latest submission's receipt and the hours. */
+export interface BookedWeek {
+  /** The Monday, `YYYY-MM-DD`. */
+  weekStart: string;
+  receiptNumber: string;
+  bookedAt: string;
+  hours: number;
+}
+
 export interface ErpConnector {
   /** One GetProjects and one GetTimeEntries. `weekStart` is the Monday, `YYYY-MM-DD`. */
   getWeekContext(user: string, weekStart: string): Promise<WeekContext>;
   /** One SubmitTimesheet. Idempotent on submissionId: a retry never books twice. */
   submitWeek(user: string, weekStart: string, entries: ErpTimeEntry[], submissionId: string): Promise<SubmitReceipt>;
+  /**
+   * One GetBookedWeeks: the booked weeks between two Mondays (inclusive), for "My weeks". Weeks
+   * without a booking are left out.
+   */
+  getBookedWeeks(user: string, fromWeekStart: string, toWeekStart: string): Promise<BookedWeek[]>;
   /**
    * Resolves when at least one ERP endpoint answers. Not counted as an ERP call. A dependency shared
    * by every instance: /readyz, /ops and the metrics report it; it never decides readiness.

@@ -4,7 +4,7 @@
  * by the outbox worker with an idempotent id).
  */
 import { randomUUID } from 'node:crypto';
-import type { ErpConnector } from '../ports/erp-connector.js';
+import type { BookedWeek, ErpConnector } from '../ports/erp-connector.js';
 import { DraftConflictError, type DraftCell, type DraftStore, type WeekRecord } from '../ports/draft-store.js';
 import type { OutboxItem, SubmissionOutbox } from '../ports/submission-outbox.js';
 import { shiftWeek, type IsoWeek } from './iso-week.js';
@@ -292,6 +292,11 @@ export class WeekService {
       }
     }
     throw new DraftConflictError(null);
+  }
+
+  /** One GetBookedWeeks for "My weeks": the weeks the ERP booked between two Mondays. */
+  bookedWeeks(user: string, fromWeekStart: string, toWeekStart: string): Promise<BookedWeek[]> {
+    return this.erp.getBookedWeeks(user, fromWeekStart, toWeekStart);
   }
 
   /** The stored record as it is (no ERP call, no repair): for the submission status poll. */

@@ -12,6 +12,7 @@ import { weekParam, weekRouteContext, type WeekRoutesDeps } from './week-route-c
 import { postWeek } from './week-post-route.js';
 import { autosaveWeek } from './week-autosave-route.js';
 import { favouriteWeek } from './week-favourite-route.js';
+import { myWeeksPage } from './my-weeks-route.js';
 
 export type { WeekRoutesDeps } from './week-route-context.js';
 
@@ -43,6 +44,8 @@ export function weekRoutes(deps: WeekRoutesDeps): Router {
     if (req.query.submitted === '1' && record.status === 'submitted') markDone(res);
     render(req, res, record, week, { notice, alert });
   });
+
+  router.get('/weeks', myWeeksPage(ctx));
 
   router.post('/week/:weekId', postWeek(ctx));
 

@@ -1,6 +1,6 @@
 // WCAG 2.1 A/AA in Chromium with axe-core, in English and in French: the sign-in pages (the
 // organisation chooser, the dev STS), the week page (draft and submitted), error pages (404, sign-in
-// failed). Plus what axe cannot see: visible focus, the save status as a live region that does not
+// failed), "My weeks". Plus what axe cannot see: visible focus, the save status as a live region that does not
 // move the page, the error summary's links, no horizontal scrolling at 320 px and at 200 % zoom.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -288,4 +288,20 @@ async function signIn(
   await page.getByLabel(l.password).fill('dev-password');
   await page.getByRole('button', { name: l.signIn }).click();
   await arriveAt(page, `${stack.url}${target}`);
+}
+
+for (const l of LANGS) {
+  test(`"My weeks" is accessible, light and dark, and reflows (${l.lang})`, async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const context = await newContext(l.locale, scheme);
+      const page = await context.newPage();
+      await signIn(page, { ...l, user: 'alice' }, '/weeks');
+      await page.locator('#my-weeks tbody tr').first().waitFor();
+      assert.equal(await page.locator('#my-weeks tbody tr').count(), 14);
+      assert.equal(await page.getAttribute('html', 'lang'), l.lang);
+      await assertAccessible(page, `My weeks, ${scheme} (${l.lang})`);
+      if (scheme === 'light') await assertReflows(page, `My weeks (${l.lang})`);
+      await context.close();
+    }
+  });
 }

@@ -179,12 +179,85 @@ export function runErpConnectorContract(
 
     it('opens a week with exactly one GetProjects and one GetTimeEntries', async () => {
       await connector.getWeekContext('alice', SEEDED_WEEK);
-      assert.deepEqual((await stats()).calls, { GetProjects: 1, GetTimeEntries: 1, SubmitTimesheet: 0 });
+      assert.deepEqual((await stats()).calls, {
+        GetProjects: 1,
+        GetTimeEntries: 1,
+        SubmitTimesheet: 0,
+        GetBookedWeeks: 0,
+      });
     });
 
     it('submits a week with exactly one SubmitTimesheet', async () => {
       await connector.submitWeek('alice', '2026-03-30', week('2026-03-30', [['P-1042', 2, 6]]), randomUUID());
-      assert.deepEqual((await stats()).calls, { GetProjects: 0, GetTimeEntries: 0, SubmitTimesheet: 1 });
+      assert.deepEqual((await stats()).calls, {
+        GetProjects: 0,
+        GetTimeEntries: 0,
+        SubmitTimesheet: 1,
+        GetBookedWeeks: 0,
+      });
+    });
+
+    it('lists the booked weeks of a range in one GetBookedWeeks: the latest receipt and the hours', async () => {
+      const first = await connector.submitWeek(
+        'alice',
+        '2026-04-06',
+        week('2026-04-06', [
+          ['P-1042', 0, 7.5],
+          ['P-1050', 1, 6],
+        ]),
+        randomUUID(),
+      );
+      // A correction of the same week replaces it: its receipt and hours are the ones listed.
+      const correction = await connector.submitWeek(
+        'alice',
+        '2026-04-06',
+        week('2026-04-06', [['P-1042', 0, 8]]),
+        randomUUID(),
+      );
+      const other = await connector.submitWeek(
+        'alice',
+        '2026-04-20',
+        week('2026-04-20', [['P-1043', 2, 0.25]]),
+        randomUUID(),
+      );
+      await resetErpStats(fixture.simulator.statsUrl);
+      const booked = await connector.getBookedWeeks('alice', '2026-04-06', '2026-05-04');
+      assert.deepEqual(
+        booked.map((w) => [w.weekStart, w.receiptNumber, w.hours]),
+        [
+          ['2026-04-06', correction.receiptNumber, 8],
+          ['2026-04-20', other.receiptNumber, 0.25],
+        ],
+        'weeks without a booking (04-13, 04-27, 05-04) are left out',
+      );
+      assert.notEqual(correction.receiptNumber, first.receiptNumber);
+      assert.equal(booked[0]!.bookedAt, correction.bookedAt);
+      assert.deepEqual((await stats()).calls, {
+        GetProjects: 0,
+        GetTimeEntries: 0,
+        SubmitTimesheet: 0,
+        GetBookedWeeks: 1,
+      });
+      assert.deepEqual(
+        await connector.getBookedWeeks('bob', '2026-04-06', '2026-04-06'),
+        [],
+        "another person's weeks are not listed",
+      );
+    });
+
+    it('refuses a range that is backwards or longer than the ERP serves in one call', async () => {
+      await assert.rejects(
+        connector.getBookedWeeks('alice', '2026-04-13', '2026-04-06'),
+        rejectedWith(ErpRejectedError, /before fromWeekStart/),
+      );
+      await assert.rejects(
+        connector.getBookedWeeks('alice', '2025-01-06', '2026-04-06'),
+        rejectedWith(ErpRejectedError, /At most 60 weeks/),
+      );
+      await assert.rejects(
+        connector.getBookedWeeks('alice', '2026-04-07', '2026-04-13'),
+        rejectedWith(ErpRejectedError, /fromWeekStart 2026-04-07 is not a Monday/),
+      );
     });
 
     it('gives ErpTimeoutError when the ERP answers later than the timeout', async () => {

@@ -27,6 +27,9 @@ function erp(): ErpConnector & { contexts: number } {
     async submitWeek(_u, _w, _e, submissionId) {
       return { receiptNumber: 'R-1', submissionId, bookedAt: '2026-12-18T15:00:00Z' };
     },
+    async getBookedWeeks() {
+      return [];
+    },
     async ping() {},
     async close() {},
   };

@@ -102,6 +102,9 @@ test('the ERP decorator counts calls by port method and outcome, and passes resu
       if (failures.submitWeek) throw failures.submitWeek;
       return { receiptNumber: 'R-1', submissionId, bookedAt: '2026-11-20T13:00:00Z' };
     },
+    getBookedWeeks: async (_u, from) => [
+      { weekStart: from, receiptNumber: 'R-0', bookedAt: '2026-11-13T15:00:00Z', hours: 38 },
+    ],
     ping: async () => {
       if (failures.ping) throw failures.ping;
     },
@@ -118,6 +121,7 @@ test('the ERP decorator counts calls by port method and outcome, and passes resu
   await assert.rejects(erp.submitWeek('alice', '2026-11-16', [], 's-1'), ErpRejectedError);
   failures.ping = new TypeError('bug');
   await assert.rejects(erp.ping(), TypeError);
+  assert.equal((await erp.getBookedWeeks('alice', '2026-11-09', '2026-11-16'))[0]?.receiptNumber, 'R-0');
   const count = async (operation: string, outcome: string) =>
     (await valuesOf(registry, 'timesheet_erp_calls_total')).find(
       (v) => v.labels.operation === operation && v.labels.outcome === outcome,
@@ -127,6 +131,7 @@ test('the ERP decorator counts calls by port method and outcome, and passes resu
   assert.equal(await count('submitWeek', 'timeout'), 1);
   assert.equal(await count('submitWeek', 'rejected'), 1);
   assert.equal(await count('ping', 'error'), 1);
+  assert.equal(await count('getBookedWeeks', 'ok'), 1);
   assert.equal(await count('submitWeek', 'ok'), 0, 'zero series exist before the first call');
   assert.deepEqual(erp.totals().submitWeek, { timeout: 1, rejected: 1 });
   const durations = await valuesOf(registry, 'timesheet_erp_call_duration_seconds');

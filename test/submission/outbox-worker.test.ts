@@ -39,6 +39,9 @@ class CountingErp implements ErpConnector {
     this.sent.set(submissionId, (this.sent.get(submissionId) ?? 0) + 1);
     return { receiptNumber: `R-${submissionId.slice(0, 8)}`, submissionId, bookedAt: new Date().toISOString() };
   }
+  async getBookedWeeks() {
+    return [];
+  }
   async ping() {}
   async close() {}
 }
@@ -153,6 +156,7 @@ test('stopping the worker waits for the delivery in flight', async (t) => {
     ...erp,
     submitWeek: async (...args) => (await gate, erp.submitWeek(...args)),
     getWeekContext: erp.getWeekContext,
+    getBookedWeeks: erp.getBookedWeeks,
     ping: erp.ping,
     close: erp.close,
   };

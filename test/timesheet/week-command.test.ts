@@ -36,6 +36,7 @@ const erp: ErpConnector = {
   submitWeek: async () => {
     throw new Error('the ERP is only reached through the outbox worker');
   },
+  getBookedWeeks: async () => [],
   ping: async () => {},
   close: async () => {},
 };

@@ -68,6 +68,9 @@ class CountingErp implements ErpConnector {
   async submitWeek(): Promise<never> {
     throw new Error('not in these tests');
   }
+  async getBookedWeeks() {
+    return [];
+  }
   async ping() {}
   async close() {}
 }

@@ -41,6 +41,9 @@ class FakeErp implements ErpConnector {
     this.submissions.push({ entries, id: submissionId });
     return { receiptNumber: `R-${this.submissions.length}`, submissionId, bookedAt: '2026-11-20T15:00:00Z' };
   }
+  async getBookedWeeks() {
+    return [];
+  }
   async ping() {}
   async close() {}
 }

@@ -118,7 +118,10 @@ describe('on-prem', () => {
       }) >= 1,
     );
     for (const s of after.filter((x) => x.name === 'timesheet_erp_calls_total')) {
-      assert.ok(['getWeekContext', 'submitWeek', 'ping'].includes(s.labels.operation!), s.labels.operation);
+      assert.ok(
+        ['getWeekContext', 'submitWeek', 'getBookedWeeks', 'ping'].includes(s.labels.operation!),
+        s.labels.operation,
+      );
       assert.ok(['ok', 'unavailable', 'timeout', 'rejected', 'error'].includes(s.labels.outcome!), s.labels.outcome);
     }
   });

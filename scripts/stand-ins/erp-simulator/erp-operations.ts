@@ -43,8 +43,17 @@ export interface SoapReceipt {
   submissionId: string;
   bookedAt: string;
 }
+export interface SoapBookedWeek {
+  weekStart: string;
+  receiptNumber: string;
+  bookedAt: string;
+  hours: number;
+}
 
-/** The ERP's three operations over the database of one node. Rule violations throw ErpFault. */
+/** The widest range GetBookedWeeks answers: a year and a bit, so a page cannot ask for the whole history. */
+export const MAX_BOOKED_WEEKS_SPAN_DAYS = 60 * 7;
+
+/** The ERP's operations over the database of one node. Rule violations throw ErpFault. */
 export class ErpOperations {
   constructor(private readonly db: ErpDatabase) {}
 
@@ -130,6 +139,40 @@ export class ErpOperations {
       ]);
       return { receiptNumber: row!.receipt_number, submissionId, bookedAt };
     });
+  }
+
+  /**
+   * The weeks of a range that hold a booking: the latest submission's receipt (a correction replaces
+   * the week) and the week's booked hours. One query for the whole range, weeks without a booking
+   * left out.
+   */
+  async getBookedWeeks(args: Args): Promise<{ week: SoapBookedWeek[] }> {
+    const user = requireUser(args);
+    const from = requireWeekStart(args, 'fromWeekStart');
+    const to = requireWeekStart(args, 'toWeekStart');
+    if (to < from) throw clientFault('InvalidRange', `toWeekStart ${to} is before fromWeekStart ${from}.`);
+    if (to > addDays(from, MAX_BOOKED_WEEKS_SPAN_DAYS))
+      throw clientFault('InvalidRange', `At most ${MAX_BOOKED_WEEKS_SPAN_DAYS / 7} weeks in one call.`);
+    const rows = await this.db.serial(async (s) => {
+      const account = await this.accountOf(s, user);
+      return s.all<{ week_start: string; receipt_number: string; booked_at: string; hours: number | null }>(
+        `SELECT s.week_start, s.receipt_number, s.booked_at,
+           (SELECT SUM(e.hours) FROM time_entries e WHERE e.account = s.account AND e.week_start = s.week_start) AS hours
+         FROM submissions s
+         WHERE s.account = ? AND s.week_start BETWEEN ? AND ?
+           AND s.seq = (SELECT MAX(seq) FROM submissions t WHERE t.account = s.account AND t.week_start = s.week_start)
+         ORDER BY s.week_start`,
+        [account, from, to],
+      );
+    });
+    return {
+      week: rows.map((r) => ({
+        weekStart: r.week_start,
+        receiptNumber: r.receipt_number,
+        bookedAt: r.booked_at,
+        hours: r.hours ?? 0,
+      })),
+    };
   }
 
   /** The account as the ERP spells it (accounts compare case-insensitively). */

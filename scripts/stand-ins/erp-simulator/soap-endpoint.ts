@@ -52,6 +52,7 @@ export class SoapEndpoint {
           GetProjects: run('GetProjects', (a) => operations.getProjects(a)),
           GetTimeEntries: run('GetTimeEntries', (a) => operations.getTimeEntries(a)),
           SubmitTimesheet: run('SubmitTimesheet', (a) => operations.submitTimesheet(a)),
+          GetBookedWeeks: run('GetBookedWeeks', (a) => operations.getBookedWeeks(a)),
         },
       },
     };

@@ -38,11 +38,12 @@ export function requireUser(args: Record<string, unknown>): string {
   return user;
 }
 
-export function requireWeekStart(args: Record<string, unknown>): string {
-  const weekStart = soapText(args.weekStart).trim();
+/** A Monday written YYYY-MM-DD, from the element `name` (weekStart, fromWeekStart, toWeekStart). */
+export function requireWeekStart(args: Record<string, unknown>, name = 'weekStart'): string {
+  const weekStart = soapText(args[name]).trim();
   if (!isIsoDate(weekStart))
-    throw clientFault('InvalidWeekStart', `weekStart "${weekStart}" is not a date written YYYY-MM-DD.`);
-  if (!isMonday(weekStart)) throw clientFault('InvalidWeekStart', `weekStart ${weekStart} is not a Monday.`);
+    throw clientFault('InvalidWeekStart', `${name} "${weekStart}" is not a date written YYYY-MM-DD.`);
+  if (!isMonday(weekStart)) throw clientFault('InvalidWeekStart', `${name} ${weekStart} is not a Monday.`);
   return weekStart;
 }
 

@@ -201,7 +201,7 @@ describe('erp-relay plugin', () => {
       randomUUID(),
     );
     const stats = await farm.stats();
-    assert.deepEqual(stats.calls, { GetProjects: 1, GetTimeEntries: 1, SubmitTimesheet: 1 });
+    assert.deepEqual(stats.calls, { GetProjects: 1, GetTimeEntries: 1, SubmitTimesheet: 1, GetBookedWeeks: 0 });
     assert.equal(stats.submissionsBooked, 1);
     assert.equal(relay.stats().requests, 3);
   });

@@ -1,0 +1,68 @@
+/**
+ * "My weeks": the state of each of a person's weeks in a range, from what this copy stores (drafts,
+ * submissions waiting or refused) and what the ERP booked (one GetBookedWeeks for the whole range).
+ * Pure: the route reads the records and the ERP list, this decides what each week shows.
+ */
+import type { BookedWeek } from '../ports/erp-connector.js';
+import type { SubmitProblem, WeekRecord } from '../ports/draft-store.js';
+import type { IsoWeek } from './iso-week.js';
+
+/**
+ * `nothing`: no draft, no booking. `draft`: hours typed, not submitted. `waiting`: submitted, in the
+ * outbox until the ERP answers. `booked`: the ERP holds it (receipt). `refused`: the last submission
+ * came back without a receipt (the reason says why); the draft is kept. `unknown`: nothing here and
+ * the ERP could not be asked whether it booked the week.
+ */
+export type WeekState = 'nothing' | 'draft' | 'waiting' | 'booked' | 'refused' | 'unknown';
+
+export interface WeekOverview {
+  week: IsoWeek;
+  state: WeekState;
+  /** Hours typed (draft, waiting, refused) or booked (booked). */
+  hours: number;
+  /** Hours the person's contract expects in the week (0 for a week of holidays). */
+  expected: number;
+  receipt: { number: string; bookedAt: string } | null;
+  problem: SubmitProblem | null;
+  /** An earlier working week that is not submitted: what the banner lists. */
+  overdue: boolean;
+}
+
+const typedHours = (record: WeekRecord): number =>
+  Object.values(record.cells).reduce((sum, cell) => sum + (cell.hours ?? 0), 0);
+
+/** `booked` null: the ERP could not be asked. */
+function stateOf(record: WeekRecord | null, booked: BookedWeek | undefined | null): WeekState {
+  if (record?.status === 'submitted' || (booked && record?.status !== 'submitting')) return 'booked';
+  if (record?.status === 'submitting') return 'waiting';
+  if (record?.submitProblem) return 'refused';
+  if (record && (typedHours(record) > 0 || record.handedOverTo)) return 'draft';
+  return booked === null ? 'unknown' : 'nothing';
+}
+
+/** One week's overview; `current` is the Monday of this week (earlier weeks may be overdue). */
+export function weekOverview(
+  week: IsoWeek,
+  record: WeekRecord | null,
+  booked: BookedWeek | undefined | null,
+  expected: number,
+  current: string,
+): WeekOverview {
+  const state = stateOf(record, booked);
+  const fromRecord = record?.status === 'submitted' && record.receipt;
+  const receipt = fromRecord
+    ? { number: record.receipt!.receiptNumber, bookedAt: record.receipt!.bookedAt }
+    : state === 'booked' && booked
+      ? { number: booked.receiptNumber, bookedAt: booked.bookedAt }
+      : null;
+  const hours = state === 'booked' && !fromRecord && booked ? booked.hours : record ? typedHours(record) : 0;
+  return {
+    week,
+    state,
+    hours,
+    expected,
+    receipt,
+    problem: state === 'refused' ? (record?.submitProblem ?? null) : null,
+    overdue: week.monday < current && expected > 0 && ['nothing', 'draft', 'refused'].includes(state),
+  };
+}

@@ -1,0 +1,168 @@
+// "My weeks" (issue 20): each state a week can be in, from this copy's records and ONE GetBookedWeeks
+// for the whole range (kept in the session for a few minutes), with the overdue banner, in English
+// and French, and without the ERP. Weeks are taken relative to today, as the page takes them.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
+import type { Page, TestBrowser } from '../../scripts/harness/dev-sts.js';
+import { autosave, versionOf, weekFields } from '../../scripts/harness/week-page.js';
+import { createSoapErpClient } from '../../src/erp/soap-erp-client.js';
+import { shiftWeek, todayIn, weekOf, type IsoWeek } from '../../src/timesheet/iso-week.js';
+
+let stack: AppStack;
+before(async () => {
+  stack = await startAppStack(null, {
+    overrides: { outbox: { maxAttempts: 1, waitForReceiptMs: 100, pollIntervalSeconds: 0.1 } },
+  });
+});
+after(() => stack?.close());
+
+const current = () => weekOf(todayIn(stack.app.config.timesheet.timeZone));
+const week = (by: number): IsoWeek => shiftWeek(current(), by);
+
+async function typeMonday(browser: TestBrowser, w: IsoWeek, hours: string): Promise<Page> {
+  const page = await browser.get(`${stack.url}/week/${w.id}`);
+  assert.equal(page.status, 200);
+  const saved = await autosave(stack.url, browser, page, w.id, versionOf(page), [
+    { key: `P-1042|${w.monday}`, raw: hours },
+  ]);
+  assert.equal(saved.status, 200, JSON.stringify(saved.body));
+  return browser.get(`${stack.url}/week/${w.id}`);
+}
+
+async function submit(browser: TestBrowser, w: IsoWeek): Promise<void> {
+  const form = await browser.get(`${stack.url}/week/${w.id}`);
+  const answer = await browser.post(`${stack.url}/week/${w.id}`, { ...weekFields(form), action: 'submit' });
+  assert.equal(answer.status, 303, answer.body.slice(0, 300));
+}
+
+async function statusOf(browser: TestBrowser, w: IsoWeek): Promise<{ status: string; problem: string | null }> {
+  const page = await browser.get(`${stack.url}/week/${w.id}/status`, { accept: 'application/json' });
+  return JSON.parse(page.body) as { status: string; problem: string | null };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The rows of the page: week id -> state, hours text, detail. */
+function rowsOf(page: Page): Map<string, { state: string; hours: string; detail: string; stateText: string }> {
+  const rows = new Map<string, { state: string; hours: string; detail: string; stateText: string }>();
+  const re =
+    /<tr data-week="([^"]+)" data-state="([^"]+)"[^>]*>[\s\S]*?<td><span class="state[^"]*">([^<]*)<\/span>[\s\S]*?<\/td>\s*<td[^>]*>([^<]*)<\/td>\s*<td>([^<]*)<\/td>/g;
+  for (const m of page.body.matchAll(re))
+    rows.set(m[1]!, { state: m[2]!, stateText: m[3]!, hours: m[4]!, detail: m[5]! });
+  return rows;
+}
+
+test('each state of a week, from the drafts here and one GetBookedWeeks for the 14 weeks', async () => {
+  const { browser } = await stack.signIn('erin', `/week/${week(-1).id}`);
+  await typeMonday(browser, week(-1), '6'); // draft
+
+  await typeMonday(browser, week(-2), '8'); // booked through the app
+  await submit(browser, week(-2));
+  await until('the receipt of week -2', async () =>
+    (await statusOf(browser, week(-2))).status === 'submitted' ? true : undefined,
+  );
+
+  await typeMonday(browser, week(-4), '5'); // refused: the ERP cannot be reached and the one attempt fails
+  await stack.erp.control({ down: true });
+  try {
+    await submit(browser, week(-4));
+    await until('the submission of week -4 to fail', async () => {
+      const s = await statusOf(browser, week(-4));
+      return s.problem ? s : undefined;
+    });
+  } finally {
+    await stack.erp.resetControl();
+  }
+
+  // Booked in the ERP without this copy (the other copy, or before the app): only GetBookedWeeks knows it.
+  const direct = await createSoapErpClient({ endpoints: stack.erp.urls, timeoutMs: 3000 });
+  const erpOnly = await direct
+    .submitWeek(
+      'erin',
+      week(-5).monday,
+      [{ projectCode: 'P-1042', date: week(-5).monday, hours: 7.5, comment: '' }],
+      randomUUID(),
+    )
+    .finally(() => direct.close());
+
+  await typeMonday(browser, week(-3), '7'); // waiting: the ERP takes 2.5 s to book it
+  await stack.erp.control({ operations: { SubmitTimesheet: { latencyMs: 2500 } } });
+  try {
+    await submit(browser, week(-3));
+    const before = (await stack.erp.stats()).calls.GetBookedWeeks;
+    const page = await browser.get(`${stack.url}/weeks`);
+    assert.equal(page.status, 200);
+    assert.equal((await stack.erp.stats()).calls.GetBookedWeeks - before, 1, 'one ERP call for the whole range');
+    const rows = rowsOf(page);
+    assert.equal(rows.size, 14, 'this week, the 11 before and the 2 after');
+    assert.deepEqual([...rows.keys()].slice(0, 3), [week(2).id, week(1).id, week(0).id], 'newest first');
+    assert.equal(rows.get(week(1).id)?.state, 'nothing');
+    assert.equal(rows.get(week(-1).id)?.state, 'draft');
+    assert.match(rows.get(week(-1).id)!.hours, /^6 of \d+ h$/);
+    assert.equal(rows.get(week(-2).id)?.state, 'booked');
+    assert.match(rows.get(week(-2).id)!.detail, /^Receipt RCPT-\d+, /);
+    assert.equal(rows.get(week(-3).id)?.state, 'waiting');
+    assert.equal(rows.get(week(-3).id)?.stateText, 'Waiting for the ERP');
+    assert.equal(rows.get(week(-4).id)?.state, 'refused');
+    assert.match(rows.get(week(-4).id)!.detail, /No ERP node could serve SubmitTimesheet|unavailable/);
+    assert.equal(rows.get(week(-5).id)?.state, 'booked');
+    assert.match(rows.get(week(-5).id)!.hours, /^7\.5 of \d+ h$/);
+    assert.match(rows.get(week(-5).id)!.detail, new RegExp(`^Receipt ${erpOnly.receiptNumber}, `));
+    // The banner names the earlier working weeks not submitted: the draft and the refused one among them.
+    const banner =
+      /<div class="banner banner-alert" role="status" id="overdue-weeks">([\s\S]*?)<\/div>/.exec(page.body)?.[1] ?? '';
+    for (const w of [week(-1), week(-4)])
+      assert.match(banner, new RegExp(`href="/week/${w.id}"`), `${w.id} in the banner`);
+    for (const w of [week(-2), week(-3), week(-5), week(1)])
+      assert.doesNotMatch(banner, new RegExp(`href="/week/${w.id}"`), `${w.id} is not overdue`);
+
+    const again = await browser.get(`${stack.url}/weeks`);
+    assert.equal(again.status, 200);
+    assert.equal(
+      (await stack.erp.stats()).calls.GetBookedWeeks - before,
+      1,
+      'a second visit within minutes asks the ERP nothing',
+    );
+  } finally {
+    await stack.erp.resetControl();
+  }
+});
+
+test('in French, and linked from the week page', async () => {
+  const { browser, page } = await stack.signIn('frank', `/week/${week(0).id}`);
+  assert.match(
+    page.body,
+    /<a href="\/weeks"><span aria-hidden="true">▤<\/span> <span class="nav-words">My weeks<\/span><\/a>/,
+  );
+  const fr = await browser.get(`${stack.url}/weeks?lang=fr`);
+  assert.match(fr.body, /<html lang="fr">/);
+  assert.match(fr.body, /<h1>Mes semaines<\/h1>/);
+  assert.match(fr.body, /Rien pour l’instant/);
+  assert.match(fr.body, /\d+ sur \d+(,\d+)? h/);
+});
+
+test('without the ERP the page still shows what is stored here, and says what it cannot know', async () => {
+  const { browser } = await stack.signIn('zoe', `/week/${week(-1).id}`);
+  await typeMonday(browser, week(-1), '3');
+  await stack.erp.control({ down: true });
+  try {
+    const page = await browser.get(`${stack.url}/weeks`);
+    assert.equal(page.status, 200);
+    assert.match(page.body, /id="erp-unknown"[^>]*>The ERP cannot be reached right now/);
+    const rows = rowsOf(page);
+    assert.equal(rows.get(week(-1).id)?.state, 'draft', 'the draft stored here');
+    assert.equal(rows.get(week(-6).id)?.state, 'unknown', 'a week the ERP alone could tell about');
+  } finally {
+    await stack.erp.resetControl();
+  }
+});
