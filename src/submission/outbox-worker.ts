@@ -32,6 +32,8 @@ export interface DeliveryEvents {
 }
 
 const MAX_RECORD_ROUNDS = 5;
+/** How often deliverNow looks at an item another delivery holds, while it waits for the outcome. */
+const CLAIMED_ELSEWHERE_POLL_MS = 50;
 
 /** The wait before the next try of an item that has failed `attempts` times (1 = once): the shared backoff. */
 export function backoffMs(attempts: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
@@ -121,11 +123,21 @@ export class OutboxWorker {
    * Delivers one submission right away (just after it was enqueued), if no other worker holds it.
    * Resolves with the item as stored afterwards; never throws for ERP trouble (that is a retry).
    */
-  async deliverNow(submissionId: string): Promise<OutboxItem | null> {
+  async deliverNow(submissionId: string, waitMs = 0): Promise<OutboxItem | null> {
     if (this.#stopped) return this.#outbox.get(submissionId);
     const claimed = await this.#outbox.claim(submissionId, this.#options.instance, this.#now(), this.#options.leaseMs);
-    if (claimed) await this.#track(this.#deliver(claimed));
-    return this.#outbox.get(submissionId);
+    if (claimed) {
+      await this.#track(this.#deliver(claimed));
+      return this.#outbox.get(submissionId);
+    }
+    // Not claimed: the poll (here or on another instance) took it a moment earlier. Its outcome is
+    // what the person waits for, so wait for it a while rather than answer "waiting for the ERP" at once.
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const item = await this.#outbox.get(submissionId);
+      if (!item || item.state !== 'pending' || Date.now() >= deadline) return item;
+      await new Promise((resolve) => setTimeout(resolve, CLAIMED_ELSEWHERE_POLL_MS));
+    }
   }
 
   #track<T>(p: Promise<T>): Promise<T> {

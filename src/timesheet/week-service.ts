@@ -58,7 +58,11 @@ export class WeekLockedError extends Error {
 
 /** Delivers a submission now instead of at the next poll (the outbox worker). */
 export interface SubmissionDelivery {
-  deliverNow(submissionId: string): Promise<OutboxItem | null>;
+  /**
+   * Delivers it now; when another delivery has it already (the worker's poll, another instance),
+   * waits up to `waitMs` for that one's outcome instead of answering at once.
+   */
+  deliverNow(submissionId: string, waitMs?: number): Promise<OutboxItem | null>;
 }
 
 export class InvalidChangeError extends Error {
@@ -511,7 +515,7 @@ export class WeekService {
     let timer: NodeJS.Timeout | undefined;
     // Past waitMs the delivery goes on in the background; the page says "waiting for the ERP".
     await Promise.race([
-      delivery.deliverNow(record.submissionId).catch(() => null),
+      delivery.deliverNow(record.submissionId, waitMs).catch(() => null),
       new Promise((resolve) => {
         timer = setTimeout(resolve, waitMs);
       }),

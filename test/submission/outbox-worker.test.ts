@@ -174,3 +174,31 @@ test('stopping the worker waits for the delivery in flight', async (t) => {
   await delivering;
   assert.equal((await a.outbox.get(id))?.state, 'delivered');
 });
+
+test('deliverNow on a submission another delivery holds waits (up to its wait) for that outcome instead of answering "pending" at once', async (t) => {
+  const [a, b] = await twoInstances(t);
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const erp = new CountingErp();
+  const slow: ErpConnector = {
+    submitWeek: async (...args) => (await gate, erp.submitWeek(...args)),
+    getWeekContext: erp.getWeekContext,
+    getBookedWeeks: erp.getBookedWeeks,
+    ping: erp.ping,
+    close: erp.close,
+  };
+  const first = new OutboxWorker(a.outbox, slow, a.drafts, OPTIONS, pino({ level: 'silent' }));
+  const second = new OutboxWorker(b.outbox, erp, b.drafts, { ...OPTIONS, instance: 'b' }, pino({ level: 'silent' }));
+  const id = randomUUID();
+  await a.outbox.enqueue({ submissionId: id, user: 'carol', week: '2026-W47', weekStart: '2026-11-16', entries: [] });
+  const holding = first.deliverNow(id); // claims it and waits at the gate
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal((await second.deliverNow(id, 0))?.state, 'pending', 'without a wait: at once, still pending');
+  const waiting = second.deliverNow(id, 5000);
+  setTimeout(release, 100);
+  assert.equal((await waiting)?.state, 'delivered', 'with a wait: the outcome of the delivery in flight');
+  await holding;
+  assert.equal(erp.sent.size, 1, 'sent once');
+  await first.stop();
+  await second.stop();
+});

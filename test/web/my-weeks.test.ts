@@ -56,7 +56,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
 function rowsOf(page: Page): Map<string, { state: string; hours: string; detail: string; stateText: string }> {
   const rows = new Map<string, { state: string; hours: string; detail: string; stateText: string }>();
   const re =
-    /<tr data-week="([^"]+)" data-state="([^"]+)"[^>]*>[\s\S]*?<td><span class="state[^"]*">([^<]*)<\/span>[\s\S]*?<\/td>\s*<td[^>]*>([^<]*)<\/td>\s*<td>([^<]*)<\/td>/g;
+    /<tr data-week="([^"]+)" data-state="([^"]+)"[^>]*>[\s\S]*?<td[^>]*><span class="state[^"]*">([^<]*)<\/span>[\s\S]*?<\/td>\s*<td[^>]*>([^<]*)<\/td>\s*<td[^>]*>([^<]*)<\/td>/g;
   for (const m of page.body.matchAll(re))
     rows.set(m[1]!, { state: m[2]!, stateText: m[3]!, hours: m[4]!, detail: m[5]! });
   return rows;
