@@ -17,7 +17,6 @@ export const en = {
   'myWeeks.detail': 'Receipt or reason',
   'myWeeks.thisWeek': 'this week',
   'myWeeks.notSubmitted': 'not submitted',
-  'myWeeks.hoursOf': '{hours} of {expected} h',
   'myWeeks.receipt': 'Receipt {receipt}, {date}',
   'myWeeks.state.nothing': 'Nothing yet',
   'myWeeks.state.draft': 'Draft',

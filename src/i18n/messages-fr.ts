@@ -19,7 +19,6 @@ export const fr: Record<MessageKey, string> = {
   'myWeeks.detail': 'Reçu ou motif',
   'myWeeks.thisWeek': 'cette semaine',
   'myWeeks.notSubmitted': 'non soumise',
-  'myWeeks.hoursOf': '{hours} sur {expected} h',
   'myWeeks.receipt': 'Reçu {receipt}, {date}',
   'myWeeks.state.nothing': 'Rien pour l’instant',
   'myWeeks.state.draft': 'Brouillon',

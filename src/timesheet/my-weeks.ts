@@ -28,38 +28,38 @@ export interface WeekOverview {
   overdue: boolean;
 }
 
-const typedHours = (record: WeekRecord): number =>
-  Object.values(record.cells).reduce((sum, cell) => sum + (cell.hours ?? 0), 0);
-
-/** `booked` null: the ERP could not be asked. */
-function stateOf(record: WeekRecord | null, booked: BookedWeek | undefined | null): WeekState {
+/** `booked` null: the ERP could not be asked; `typed`: the week's total as the week page counts it. */
+function stateOf(record: WeekRecord | null, booked: BookedWeek | undefined | null, typed: number): WeekState {
   if (record?.status === 'submitted' || (booked && record?.status !== 'submitting')) return 'booked';
   if (record?.status === 'submitting') return 'waiting';
   if (record?.submitProblem) return 'refused';
-  if (record && (typedHours(record) > 0 || record.handedOverTo)) return 'draft';
+  if (record && (typed > 0 || record.handedOverTo)) return 'draft';
   return booked === null ? 'unknown' : 'nothing';
 }
 
-/** One week's overview; `current` is the Monday of this week (earlier weeks may be overdue). */
+/**
+ * One week's overview. `typed`: the record's week total (WeekService.check, as on the week page);
+ * `current`: the Monday of this week (earlier weeks may be overdue).
+ */
 export function weekOverview(
   week: IsoWeek,
   record: WeekRecord | null,
   booked: BookedWeek | undefined | null,
-  expected: number,
+  hours: { typed: number; expected: number },
   current: string,
 ): WeekOverview {
-  const state = stateOf(record, booked);
+  const { typed, expected } = hours;
+  const state = stateOf(record, booked, typed);
   const fromRecord = record?.status === 'submitted' && record.receipt;
   const receipt = fromRecord
     ? { number: record.receipt!.receiptNumber, bookedAt: record.receipt!.bookedAt }
     : state === 'booked' && booked
       ? { number: booked.receiptNumber, bookedAt: booked.bookedAt }
       : null;
-  const hours = state === 'booked' && !fromRecord && booked ? booked.hours : record ? typedHours(record) : 0;
   return {
     week,
     state,
-    hours,
+    hours: state === 'booked' && !fromRecord && booked ? booked.hours : typed,
     expected,
     receipt,
     problem: state === 'refused' ? (record?.submitProblem ?? null) : null,

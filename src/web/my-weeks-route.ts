@@ -12,7 +12,9 @@ import { weekOverview, type WeekOverview } from '../timesheet/my-weeks.js';
 import type { Locale, Translate } from '../i18n/translator.js';
 import type { MessageKey } from '../i18n/messages-en.js';
 import { INTL_TAG } from '../i18n/translator.js';
+import { dayState, totalText } from '../timesheet/submit-summary.js';
 import { erpUser } from './current-user.js';
+import { summaryWords } from './week-summary-words.js';
 import { weekTitle } from './week-title.js';
 import type { WeekRouteContext } from './week-route-context.js';
 
@@ -44,15 +46,21 @@ async function bookedWeeksOf(ctx: WeekRouteContext, req: Request, from: string, 
   }
 }
 
-function rowOf(o: WeekOverview, currentId: string, locale: Locale, t: Translate) {
-  const hours = new Intl.NumberFormat(INTL_TAG[locale], { maximumFractionDigits: 2 });
+/** The words a row is written with, made once per page: the dates, and the week page's "31.5 h of 40 h". */
+function rowWords(locale: Locale, t: Translate) {
   const when = new Intl.DateTimeFormat(INTL_TAG[locale], { dateStyle: 'medium' });
+  return { t, locale, when, summary: summaryWords(t, locale) };
+}
+
+function rowOf(o: WeekOverview, currentId: string, words: ReturnType<typeof rowWords>) {
+  const { t, locale, when, summary } = words;
   const title = weekTitle(o.week, locale, t);
   const detail = o.receipt
     ? t('myWeeks.receipt', { receipt: o.receipt.number, date: when.format(new Date(o.receipt.bookedAt)) })
     : o.problem
       ? o.problem.message
       : '';
+  const mark = dayState(o.hours, o.expected);
   return {
     id: o.week.id,
     href: `/week/${o.week.id}`,
@@ -65,8 +73,8 @@ function rowOf(o: WeekOverview, currentId: string, locale: Locale, t: Translate)
         ? 'myWeeks.state.undelivered'
         : (`myWeeks.state.${o.state}` as MessageKey),
     ),
-    hoursText: t('myWeeks.hoursOf', { hours: hours.format(o.hours), expected: hours.format(o.expected) }),
-    under: o.state !== 'nothing' && o.hours < o.expected,
+    hoursText: totalText({ total: o.hours, expected: o.expected }, summary),
+    under: o.state !== 'nothing' && (mark === 'under' || mark === 'empty'),
     detail,
     overdue: o.overdue,
   };
@@ -84,10 +92,13 @@ export function myWeeksPage(ctx: WeekRouteContext): RequestHandler {
       Promise.all(weeks.map((w) => ctx.weeks.current(user, w))),
       bookedWeeksOf(ctx, req, weeks.at(-1)!.monday, weeks[0]!.monday),
     ]);
+    const words = rowWords(locale, t);
     const rows = weeks.map((week, i) => {
+      const record = records[i]!;
       const expected = ctx.calendarFor(req, week).calendar.reduce((sum, day) => sum + day.expected, 0);
+      const typed = record ? ctx.weeks.check(week, record).weekTotal : 0;
       const erpWeek = booked === null ? null : booked.find((b) => b.weekStart === week.monday);
-      return rowOf(weekOverview(week, records[i]!, erpWeek, expected, current.monday), current.id, locale, t);
+      return rowOf(weekOverview(week, record, erpWeek, { typed, expected }, current.monday), current.id, words);
     });
     const overdue = rows.filter((r) => r.overdue).reverse();
     res.render('weeks', {

@@ -108,7 +108,7 @@ test('each state of a week, from the drafts here and one GetBookedWeeks for the 
     assert.deepEqual([...rows.keys()].slice(0, 3), [week(2).id, week(1).id, week(0).id], 'newest first');
     assert.equal(rows.get(week(1).id)?.state, 'nothing');
     assert.equal(rows.get(week(-1).id)?.state, 'draft');
-    assert.match(rows.get(week(-1).id)!.hours, /^6 of \d+ h$/);
+    assert.match(rows.get(week(-1).id)!.hours, /^6\u00a0h of \d+\u00a0h$/);
     assert.equal(rows.get(week(-2).id)?.state, 'booked');
     assert.match(rows.get(week(-2).id)!.detail, /^Receipt RCPT-\d+, /);
     assert.equal(rows.get(week(-3).id)?.state, 'waiting');
@@ -116,7 +116,7 @@ test('each state of a week, from the drafts here and one GetBookedWeeks for the 
     assert.equal(rows.get(week(-4).id)?.state, 'refused');
     assert.match(rows.get(week(-4).id)!.detail, /No ERP node could serve SubmitTimesheet|unavailable/);
     assert.equal(rows.get(week(-5).id)?.state, 'booked');
-    assert.match(rows.get(week(-5).id)!.hours, /^7\.5 of \d+ h$/);
+    assert.match(rows.get(week(-5).id)!.hours, /^7\.5\u00a0h of \d+\u00a0h$/);
     assert.match(rows.get(week(-5).id)!.detail, new RegExp(`^Receipt ${erpOnly.receiptNumber}, `));
     // The banner names the earlier working weeks not submitted: the draft and the refused one among them.
     const banner =
@@ -148,7 +148,7 @@ test('in French, and linked from the week page', async () => {
   assert.match(fr.body, /<html lang="fr">/);
   assert.match(fr.body, /<h1>Mes semaines<\/h1>/);
   assert.match(fr.body, /Rien pour l’instant/);
-  assert.match(fr.body, /\d+ sur \d+(,\d+)? h/);
+  assert.match(fr.body, /\d+\u00a0h sur \d+(,\d+)?\u00a0h/);
 });
 
 test('without the ERP the page still shows what is stored here, and says what it cannot know', async () => {
