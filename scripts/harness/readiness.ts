@@ -1,5 +1,6 @@
 /** /readyz as a load balancer's probe and an operator see it: status, own checks, dependencies. */
 import assert from 'node:assert/strict';
+import { waitFor } from './relay.js';
 
 export interface Readiness {
   status: number;
@@ -25,15 +26,17 @@ export async function waitForDependencies(
   timeoutMs = 15_000,
 ): Promise<Readiness[]> {
   const seen: Readiness[] = [];
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await readiness(baseUrl);
-    seen.push(r);
-    assert.equal(r.status, 200, `${baseUrl}/readyz stays 200 whatever the dependencies (${JSON.stringify(r)})`);
-    const state = Object.fromEntries(r.dependencies.map((d) => [d.name, d.ok]));
-    if (Object.entries(expected).every(([name, ok]) => state[name] === ok)) return seen;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for dependencies ${JSON.stringify(expected)}; last: ${JSON.stringify(state)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitFor(
+    async () => {
+      const r = await readiness(baseUrl);
+      seen.push(r);
+      assert.equal(r.status, 200, `${baseUrl}/readyz stays 200 whatever the dependencies (${JSON.stringify(r)})`);
+      const state = Object.fromEntries(r.dependencies.map((d) => [d.name, d.ok]));
+      return Object.entries(expected).every(([name, ok]) => state[name] === ok);
+    },
+    `/readyz dependencies ${JSON.stringify(expected)}`,
+    timeoutMs,
+    100,
+  );
+  return seen;
 }

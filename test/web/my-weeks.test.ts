@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
+import { waitFor } from '../../scripts/harness/relay.js';
 import type { Page, TestBrowser } from '../../scripts/harness/dev-sts.js';
 import { autosave, versionOf, weekFields } from '../../scripts/harness/week-page.js';
 import { createSoapErpClient } from '../../src/erp/soap-erp-client.js';
@@ -42,16 +43,6 @@ async function statusOf(browser: TestBrowser, w: IsoWeek): Promise<{ status: str
   return JSON.parse(page.body) as { status: string; problem: string | null };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** The rows of the page: week id -> state, hours text, detail. */
 function rowsOf(page: Page): Map<string, { state: string; hours: string; detail: string; stateText: string }> {
   const rows = new Map<string, { state: string; hours: string; detail: string; stateText: string }>();
@@ -68,18 +59,23 @@ test('each state of a week, from the drafts here and one GetBookedWeeks for the 
 
   await typeMonday(browser, week(-2), '8'); // booked through the app
   await submit(browser, week(-2));
-  await until('the receipt of week -2', async () =>
-    (await statusOf(browser, week(-2))).status === 'submitted' ? true : undefined,
+  await waitFor(
+    async () => (await statusOf(browser, week(-2))).status === 'submitted',
+    'the receipt of week -2',
+    15_000,
+    50,
   );
 
   await typeMonday(browser, week(-4), '5'); // refused: the ERP cannot be reached and the one attempt fails
   await stack.erp.control({ down: true });
   try {
     await submit(browser, week(-4));
-    await until('the submission of week -4 to fail', async () => {
-      const s = await statusOf(browser, week(-4));
-      return s.problem ? s : undefined;
-    });
+    await waitFor(
+      async () => (await statusOf(browser, week(-4))).problem !== null,
+      'the submission of week -4 to fail',
+      15_000,
+      50,
+    );
   } finally {
     await stack.erp.resetControl();
   }
