@@ -2,21 +2,23 @@
  * `npm start`: the whole system on one machine with embedded defaults. Each part runs as its own
  * process, as in production; their logs are prefixed; Ctrl-C stops them all; each waits for what
  * it needs to answer first.
- *   (default) the hybrid system: ERP simulator (3200, 3201), development STS (3100), Azurite (Table
- *     service, 10002), relay emulator (3300), the on-prem link service (outbound listener), the
- *     on-prem app (3000) and the cloud app (3001); the on-prem app sends new visitors to the cloud
- *     app during the burst window (`--burst open` forces it open, `--burst closed` shut)
- *   --target onprem: ERP, STS and the on-prem app only (no burst redirect: no cloud copy to send to)
- *   --target cloud: ERP, STS, Azurite, relay, link service and the cloud app only
+ *   (default) the hybrid system: ERP simulator (3200, 3201), development STS (3100), mail catcher
+ *     (SMTP 2525, page 3400), Azurite (Table service, 10002), relay emulator (3300), the on-prem link
+ *     service (outbound listener), the on-prem app (3000) and the cloud app (3001); the on-prem app
+ *     sends new visitors to the cloud app during the burst window (`--burst open` forces it open,
+ *     `--burst closed` shut)
+ *   --target onprem: ERP, STS, mail catcher and the on-prem app only (no burst redirect: no cloud copy to send to)
+ *   --target cloud: ERP, STS, mail catcher, Azurite, relay, link service and the cloud app only
+ * Stopping: the apps first, then the link service, then what they use (stores, ERP, STS, mail catcher).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appEnvironment, type StackTarget } from './dev/app-environment.js';
+import { appEnvironment, DEV_MAIL_CATCHER, type StackTarget } from './dev/app-environment.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const children: ChildProcess[] = [];
+const children: Array<{ name: string; child: ChildProcess }> = [];
 let stopping = false;
 
 function run(name: string, entry: string, env: Record<string, string> = {}, args: string[] = []): ChildProcess {
@@ -44,7 +46,7 @@ function run(name: string, entry: string, env: Record<string, string> = {}, args
       stop(1);
     }
   });
-  children.push(child);
+  children.push({ name, child });
   return child;
 }
 
@@ -65,16 +67,37 @@ async function waitFor(url: string, what: string, timeoutMs = 60_000, anyStatus 
   throw new Error(`${what} did not become ready at ${url}: ${lastError}`);
 }
 
+/**
+ * Stop stages, each once the one before has exited: an app drains and then closes its session store
+ * and ERP client, and may still be sending an e-mail, so what it uses stops after it. Anything else: last.
+ */
+const STOP_STAGE: Record<string, number> = { onprem: 0, cloud: 0, link: 1 };
+const LAST_STAGE = 2;
+/** Above the apps' drain (app.shutdownDrainSeconds, 5 s by default) and their own closing. */
+const STOP_TIMEOUT_MS = 15_000;
+
+function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  return exited;
+}
+
 function stop(code = 0): void {
   if (stopping) return;
   stopping = true;
-  for (const c of children) c.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 3000).unref();
-  Promise.all(
-    children.map((c) =>
-      c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r)),
-    ),
-  ).then(() => process.exit(code));
+  setTimeout(() => {
+    // Out of patience: whatever is still running is told to stop too, rather than left behind.
+    for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    process.exit(code);
+  }, STOP_TIMEOUT_MS).unref();
+  void (async () => {
+    for (let stage = 0; stage <= LAST_STAGE; stage++) {
+      const group = children.filter(({ name }) => (STOP_STAGE[name] ?? LAST_STAGE) === stage);
+      await Promise.all(group.map(({ child }) => terminate(child)));
+    }
+    process.exit(code);
+  })();
 }
 
 process.on('SIGINT', () => stop(0));
@@ -109,11 +132,18 @@ async function main(): Promise<void> {
 
   run('erp', 'scripts/stand-ins/erp-simulator/main.ts');
   run('sts', 'scripts/stand-ins/dev-sts/main.ts');
+  run('mail', 'scripts/stand-ins/mail-catcher/main.ts', {}, [
+    '--smtp-port',
+    String(DEV_MAIL_CATCHER.smtpPort),
+    '--http-port',
+    String(DEV_MAIL_CATCHER.httpPort),
+  ]);
   const waits = [
     waitFor('http://127.0.0.1:3200/erp?wsdl', 'ERP simulator node 1'),
     waitFor('http://127.0.0.1:3201/erp?wsdl', 'ERP simulator node 2'),
     waitFor('http://127.0.0.1:3100/metadata', 'development STS'),
     waitFor('http://127.0.0.1:3101/metadata', 'Fabrikam development IdP'),
+    waitFor(`http://127.0.0.1:${DEV_MAIL_CATCHER.httpPort}/messages.json`, 'mail catcher'),
   ];
   if (withCloud) {
     mkdirSync(path.join(root, 'data', 'azurite'), { recursive: true });
@@ -163,6 +193,7 @@ async function main(): Promise<void> {
     '  ERP simulator: http://127.0.0.1:3200/erp?wsdl, http://127.0.0.1:3201/erp?wsdl  (stats: /stats)',
     '  Development STS (CONTOSO): http://127.0.0.1:3100/metadata',
     '  Fabrikam partner IdP: http://127.0.0.1:3101/metadata',
+    `  Mail catcher (every e-mail the apps send, reminders on): http://127.0.0.1:${DEV_MAIL_CATCHER.httpPort}  (SMTP 127.0.0.1:${DEV_MAIL_CATCHER.smtpPort})`,
   );
   if (withCloud)
     lines.push(

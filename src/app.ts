@@ -13,6 +13,7 @@ import type { AppConfig } from './config/app-config-schema.js';
 import { PROJECT_ROOT } from './config/load-config.js';
 import type { ErpConnector } from './ports/erp-connector.js';
 import type { StoreCounters } from './ports/storage.js';
+import type { ReminderScheduler } from './reminders/reminder-scheduler.js';
 import { brandStylesheet } from './web/brand.js';
 import { openServices } from './app/services.js';
 import { installObservability } from './app/observability.js';
@@ -36,6 +37,8 @@ export interface BuiltApp {
   close(): Promise<void>;
   /** Storage operations so far (sessions + drafts), for tests and benchmarks. */
   storeCounters(): StoreCounters;
+  /** The weekly reminder run of this instance (null unless mail.reminders.enabled). */
+  reminderScheduler: ReminderScheduler | null;
 }
 
 export async function createApp(container: Container, baseLogger: Logger): Promise<BuiltApp> {
@@ -73,6 +76,7 @@ export async function createApp(container: Container, baseLogger: Logger): Promi
     config,
     erp: services.erp,
     storeCounters: () => services.store.counters(),
+    reminderScheduler: services.reminderScheduler,
     beginShutdown() {
       shuttingDown = true;
     },

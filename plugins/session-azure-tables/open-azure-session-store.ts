@@ -4,6 +4,7 @@ import os from 'node:os';
 import { systemClock, type Clock } from '../../src/ports/clock.js';
 import type { StorageFactory, Storage } from '../../src/ports/storage.js';
 import { AzureDraftStore } from './azure-draft-store.js';
+import { AzureReminderLedger } from './azure-reminder-ledger.js';
 import { AzureSessionStore } from './azure-session-store.js';
 import { AzureSubmissionOutbox } from './azure-submission-outbox.js';
 import { statusOf, withRetry } from './retry.js';
@@ -33,6 +34,8 @@ export interface AzureSessionStoreHandle extends Storage {
   readonly store: AzureSessionStore;
   readonly drafts: AzureDraftStore;
   readonly outbox: AzureSubmissionOutbox;
+  /** In the lease table, one partition per week (azure-reminder-ledger.ts). */
+  readonly reminders: AzureReminderLedger;
   /** Table names. */
   readonly tables: { sessions: string; drafts: string; lease: string; outbox: string };
   /** This instance's name in the lease row. */
@@ -85,6 +88,7 @@ interface Stores {
   store: AzureSessionStore;
   drafts: AzureDraftStore;
   outbox: AzureSubmissionOutbox;
+  reminders: AzureReminderLedger;
   lease: SweepLease;
 }
 
@@ -106,6 +110,7 @@ function createStores(
     store,
     drafts: new AzureDraftStore(tables.drafts, settings.draftRetentionDays * 86_400_000, clock),
     outbox: new AzureSubmissionOutbox(tables.outbox, clock),
+    reminders: new AzureReminderLedger(tables.lease, clock),
     lease: new SweepLease(tables.lease, settings.leaseName, instanceId, settings.leaseSeconds * 1000, clock),
   };
 }
@@ -157,7 +162,7 @@ function handleOf(
   settings: SessionAzureTablesSettings,
   tables: TableSet,
   context: ReturnType<typeof tableContext>,
-  { store, drafts, outbox, lease }: Stores,
+  { store, drafts, outbox, reminders, lease }: Stores,
   sweeper: Sweeper<SweepResult>,
 ): AzureSessionStoreHandle {
   const { counters } = context;
@@ -166,6 +171,7 @@ function handleOf(
     store,
     drafts,
     outbox,
+    reminders,
     tables: {
       sessions: tables.sessions.name,
       drafts: tables.drafts.name,

@@ -1,4 +1,5 @@
 import { DataTypes, type DataType, type Model, type ModelStatic, type Sequelize } from 'sequelize';
+import { REMINDER_LIMITS } from '../../src/ports/reminder-ledger.js';
 
 export interface SessionRow {
   sid: string;
@@ -40,9 +41,29 @@ export interface OutboxRow {
   updatedAt: Date;
 }
 
+/** One reminder e-mail of the ledger (src/ports/reminder-ledger.ts): a lease on it, then when it was sent. */
+export interface ReminderRow {
+  week: string;
+  user: string;
+  kind: string;
+  /** Who holds (or last held) the lease; null once given back. Kept after the send: who sent it. */
+  holder: string | null;
+  /** The lease lives up to this instant; null when released or sent. */
+  leaseUntil: Date | null;
+  sentAt: Date | null;
+  /**
+   * Incremented by every write, so a guarded UPDATE always changes the row it matches: MariaDB reports
+   * changed rows, not matched ones, and a holder renewing its lease in the same millisecond changes nothing else.
+   */
+  version: number;
+  /** The sweeper deletes the row after this: the retention after its last lease or its send. */
+  expires: Date;
+}
+
 export type SessionModel = ModelStatic<Model<SessionRow, SessionRow>>;
 export type OutboxModel = ModelStatic<Model<OutboxRow, OutboxRow>>;
 export type DraftModel = ModelStatic<Model<DraftRow, DraftRow>>;
+export type ReminderModel = ModelStatic<Model<ReminderRow, ReminderRow>>;
 
 /** Longest user name and week id a draft key may have. */
 export const MAX_USER_LENGTH = 255;
@@ -81,7 +102,7 @@ function tableCharset(dialect: string): { charset?: string; collate?: string } {
 export function defineModels(
   sequelize: Sequelize,
   tablePrefix: string,
-): { sessions: SessionModel; drafts: DraftModel; outbox: OutboxModel } {
+): { sessions: SessionModel; drafts: DraftModel; outbox: OutboxModel; reminders: ReminderModel } {
   const dialect = sequelize.getDialect();
   // DATE(3): millisecond precision on MariaDB/MySQL (DATETIME alone drops it).
   const timestamp = DataTypes.DATE(3);
@@ -153,5 +174,36 @@ export function defineModels(
     },
   );
 
-  return { sessions, drafts, outbox };
+  const reminders = defineReminders(sequelize, tablePrefix);
+
+  return { sessions, drafts, outbox, reminders };
+}
+
+/** The reminder ledger's table (src/ports/reminder-ledger.ts, sql-reminder-ledger.ts). */
+function defineReminders(sequelize: Sequelize, tablePrefix: string): ReminderModel {
+  const dialect = sequelize.getDialect();
+  const timestamp = DataTypes.DATE(3);
+  const remindersTable = `${tablePrefix}reminders`;
+  return sequelize.define<Model<ReminderRow, ReminderRow>>(
+    remindersTable,
+    {
+      // The composite primary key is what makes acquire atomic: of two INSERTs of one reminder, one fails.
+      // Week first: sentForWeek reads one week through the key's index.
+      week: { type: keyType(dialect, REMINDER_LIMITS.week), primaryKey: true, allowNull: false },
+      user: { type: keyType(dialect, REMINDER_LIMITS.user), primaryKey: true, allowNull: false },
+      kind: { type: keyType(dialect, REMINDER_LIMITS.kind), primaryKey: true, allowNull: false },
+      // Compared with =, so exactly as the key columns.
+      holder: { type: keyType(dialect, REMINDER_LIMITS.holder), allowNull: true },
+      leaseUntil: { type: timestamp, allowNull: true },
+      sentAt: { type: timestamp, allowNull: true },
+      version: { type: DataTypes.INTEGER, allowNull: false },
+      expires: { type: timestamp, allowNull: false },
+    },
+    {
+      tableName: remindersTable,
+      timestamps: false,
+      indexes: [{ name: `${remindersTable}_expires`, fields: ['expires'] }],
+      ...tableCharset(dialect),
+    },
+  );
 }

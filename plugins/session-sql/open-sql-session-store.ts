@@ -9,6 +9,7 @@ import { hotStatements, UNCOUNTED, type HotStatements } from './hot-statements.j
 import { defineModels, type SessionModel } from './models.js';
 import { connectionTarget, redactUrl, type SessionSqlSettings } from './settings.js';
 import { SqlDraftStore } from './sql-draft-store.js';
+import { SqlReminderLedger } from './sql-reminder-ledger.js';
 import { SqlSessionStore } from './sql-session-store.js';
 import { SqlSubmissionOutbox } from './sql-submission-outbox.js';
 
@@ -32,6 +33,7 @@ export interface SqlSessionStoreHandle extends Storage {
   readonly store: SqlSessionStore;
   readonly drafts: SqlDraftStore;
   readonly outbox: SqlSubmissionOutbox;
+  readonly reminders: SqlReminderLedger;
   /** `sqlite`, `postgres`, `mariadb`, `mysql` or `mssql`. */
   readonly dialect: string;
   /**
@@ -40,11 +42,20 @@ export interface SqlSessionStoreHandle extends Storage {
    */
   readonly sequelize: Sequelize;
   /** Table names, prefix included. */
-  readonly tables: { sessions: string; drafts: string; outbox: string };
-  /** Deletes expired sessions and drafts now (what the sweeper does on its interval). */
-  sweep(): Promise<{ sessions: number; drafts: number }>;
+  readonly tables: { sessions: string; drafts: string; outbox: string; reminders: string };
+  /**
+   * Deletes expired sessions, drafts and reminder rows past their retention now (what the sweeper does
+   * on its interval).
+   */
+  sweep(): Promise<SqlSweepResult>;
   /** Drops the tables. For tests that isolate runs with a table prefix. */
   dropTables(): Promise<void>;
+}
+
+export interface SqlSweepResult {
+  sessions: number;
+  drafts: number;
+  reminders: number;
 }
 
 /** Sequelize query types that are storage statements, as counters() reports them. */
@@ -89,11 +100,12 @@ async function configureSqlite(sequelize: Sequelize, busyTimeoutMs: number): Pro
 
 type Models = ReturnType<typeof defineModels>;
 
-async function createTables({ sessions, drafts, outbox }: Models): Promise<void> {
+async function createTables({ sessions, drafts, outbox, reminders }: Models): Promise<void> {
   const create = async () => {
     await sessions.sync();
     await drafts.sync();
     await outbox.sync();
+    await reminders.sync();
   };
   try {
     await create();
@@ -152,6 +164,7 @@ interface Stores {
   store: SqlSessionStore;
   drafts: SqlDraftStore;
   outbox: SqlSubmissionOutbox;
+  reminders: SqlReminderLedger;
 }
 
 function createStores(
@@ -177,19 +190,29 @@ function createStores(
     clock,
   });
   const drafts = new SqlDraftStore(models.drafts, hot, settings.draftRetentionDays * 86_400_000, clock);
-  return { hot, store, drafts, outbox: new SqlSubmissionOutbox(models.outbox, clock) };
+  return {
+    hot,
+    store,
+    drafts,
+    outbox: new SqlSubmissionOutbox(models.outbox, clock),
+    reminders: new SqlReminderLedger(models.reminders, clock),
+  };
 }
 
 function startSweeper(
-  { store, drafts }: Stores,
+  { store, drafts, reminders }: Stores,
   settings: SessionSqlSettings,
   options: SqlSessionStoreOptions,
-): Sweeper<{ sessions: number; drafts: number }> {
+): Sweeper<SqlSweepResult> {
   const clock = options.clock ?? systemClock;
   return new Sweeper(
     async () => {
       const now = new Date(clock.now());
-      return { sessions: await store.deleteExpired(now), drafts: await drafts.deleteExpired(now) };
+      return {
+        sessions: await store.deleteExpired(now),
+        drafts: await drafts.deleteExpired(now),
+        reminders: await reminders.deleteExpired(now),
+      };
     },
     settings.sweepIntervalSeconds,
     options.onSweepError ??
@@ -202,19 +225,21 @@ function handleOf(
   models: Models,
   stores: Stores,
   counts: StatementCounts,
-  sweeper: Sweeper<{ sessions: number; drafts: number }>,
+  sweeper: Sweeper<SqlSweepResult>,
 ): SqlSessionStoreHandle {
   const sweep = () => sweeper.sweep();
   return {
     store: stores.store,
     drafts: stores.drafts,
     outbox: stores.outbox,
+    reminders: stores.reminders,
     dialect: sequelize.getDialect(),
     sequelize,
     tables: {
       sessions: models.sessions.getTableName().toString(),
       drafts: models.drafts.getTableName().toString(),
       outbox: models.outbox.getTableName().toString(),
+      reminders: models.reminders.getTableName().toString(),
     },
     async ping() {
       await sequelize.query('SELECT 1', { type: QueryTypes.SELECT, [UNCOUNTED]: true } as QueryOptions);
@@ -222,10 +247,11 @@ function handleOf(
     counters: () => counts.snapshot(),
     sweep,
     async sweepExpired() {
-      const { sessions: s, drafts: d } = await sweep();
-      return s + d;
+      const { sessions: s, drafts: d, reminders: r } = await sweep();
+      return s + d + r;
     },
     async dropTables() {
+      await models.reminders.drop();
       await models.outbox.drop();
       await models.drafts.drop();
       await models.sessions.drop();

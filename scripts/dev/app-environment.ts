@@ -2,7 +2,8 @@
  * The environment `npm start` gives each app process (scripts/dev-stack.ts): which target it is, and
  * how it meets the burst. Both copies: the on-prem copy takes the operator's `--burst` mode and
  * decides, the cloud copy follows it. One copy alone: no other copy to send anyone to, so it serves
- * everyone.
+ * everyone. Both copies send e-mail to the development mail catcher, with the weekly reminder on, and
+ * their links lead to the address people type (the on-prem copy's, unless the cloud copy runs alone).
  */
 export type StackTarget = 'hybrid' | 'onprem' | 'cloud';
 
@@ -15,5 +16,21 @@ export function appEnvironment(
     TIMESHEET_TARGET: app,
     ...(stack !== 'hybrid' ? { TIMESHEET_BURST__OTHER_URL: 'null' } : {}),
     ...(burstMode && app === 'onprem' ? { TIMESHEET_BURST__MODE: burstMode } : {}),
+    ...mailEnvironment(stack),
+  };
+}
+
+/** Where `npm start` runs the development mail catcher (scripts/stand-ins/mail-catcher). */
+export const DEV_MAIL_CATCHER = { smtpPort: 2525, httpPort: 3400 } as const;
+
+/** The catcher speaks plain SMTP on the loopback (no development key to offer STARTTLS with). */
+function mailEnvironment(stack: StackTarget): Record<string, string> {
+  return {
+    TIMESHEET_MAIL__HOST: '127.0.0.1',
+    TIMESHEET_MAIL__PORT: String(DEV_MAIL_CATCHER.smtpPort),
+    TIMESHEET_MAIL__REQUIRE_TLS: 'false',
+    TIMESHEET_MAIL__FROM: 'CONTOSO Timesheet <timesheet@contoso.example>',
+    TIMESHEET_MAIL__APP_URL: stack === 'cloud' ? 'http://localhost:3001' : 'http://localhost:3000',
+    TIMESHEET_MAIL__REMINDERS__ENABLED: 'true',
   };
 }

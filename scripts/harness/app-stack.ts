@@ -52,6 +52,11 @@ export interface AppStack {
     idp?: 'contoso' | 'fabrikam',
     browser?: TestBrowser,
   ): Promise<{ browser: TestBrowser; page: Page }>;
+  /**
+   * One more instance of the same app (same configuration, store and ERP), as a second replica behind
+   * a balancer would be; stopped with the stack. Not served over HTTP: for what instances do on their own.
+   */
+  startReplica(): Promise<BuiltApp>;
   close(): Promise<void>;
 }
 
@@ -198,6 +203,11 @@ async function buildStack(options: AppStackOptions, cleanups: Array<() => Promis
       if (fabrikam) login.searchParams.set('idp', idp);
       const loginPage = await browser.follow(fabrikam ? await browser.get(login.toString()) : deepLink);
       return { browser, page: await completeSignIn(browser, loginPage, user) };
+    },
+    async startReplica() {
+      const replica = await createApp(await buildContainer(raw), createLogger('silent'));
+      cleanups.push(() => replica.close());
+      return replica;
     },
     async close() {
       // Last started, first stopped: the app before the store and the ERP it uses.

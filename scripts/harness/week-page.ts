@@ -60,3 +60,25 @@ export async function autosave(
     return { status: res.status, body: { text: text.slice(0, 300) } };
   }
 }
+
+/** Opens a week and types one cell as the script would (autosave); returns the page as it is then. */
+export async function typeCell(
+  baseUrl: string,
+  browser: TestBrowser,
+  week: string,
+  key: string,
+  raw: string,
+): Promise<Page> {
+  const page = await browser.get(`${baseUrl}/week/${week}`);
+  assert.equal(page.status, 200);
+  const saved = await autosave(baseUrl, browser, page, week, versionOf(page), [{ key, raw }]);
+  assert.equal(saved.status, 200, JSON.stringify(saved.body));
+  return browser.get(`${baseUrl}/week/${week}`);
+}
+
+/** Posts the week form with "Submit week", as a browser without JavaScript does; expects the redirect. */
+export async function submitWeekForm(baseUrl: string, browser: TestBrowser, week: string): Promise<void> {
+  const form = await browser.get(`${baseUrl}/week/${week}`);
+  const answer = await browser.post(`${baseUrl}/week/${week}`, { ...weekFields(form), action: 'submit' });
+  assert.equal(answer.status, 303, answer.body.slice(0, 300));
+}

@@ -20,6 +20,12 @@ import { instrumentErp, type InstrumentedErp } from '../metrics/erp-metrics.js';
 import { instrumentStoreHandle } from '../metrics/store-metrics.js';
 import { otherCopyClient } from '../copies/other-copy-setup.js';
 import type { OtherCopyClient } from '../copies/other-copy-client.js';
+import { createMailer, type Mailer } from '../mail/mailer.js';
+import { isMailConfigured } from '../mail/mail-settings.js';
+import { ReminderSender } from '../reminders/reminder-sender.js';
+import { ReminderScheduler } from '../reminders/reminder-scheduler.js';
+import { registerReminderMetrics } from '../metrics/reminder-metrics.js';
+import { calendarOf, contractOf } from '../timesheet/work-calendar.js';
 
 export interface Services {
   config: AppConfig;
@@ -30,6 +36,10 @@ export interface Services {
   otherCopy: OtherCopyClient | null;
   weeks: WeekService;
   worker: OutboxWorker;
+  /** E-mail reminders (src/reminders): null when mail.host is not set. */
+  reminders: ReminderSender | null;
+  /** The weekly reminder run: null unless mail.reminders.enabled. */
+  reminderScheduler: ReminderScheduler | null;
   /** This instance's name in logs and on /ops. */
   instance: string;
   close(): Promise<void>;
@@ -81,6 +91,7 @@ export async function openServices(container: Container, baseLogger: Logger, reg
     registerOutboxMetrics(registry, store.outbox),
   );
   worker.start();
+  const { reminders, reminderScheduler, mailer } = openReminders(config, store, erp, instance, logger, registry);
   return {
     config,
     logger,
@@ -90,12 +101,63 @@ export async function openServices(container: Container, baseLogger: Logger, reg
     otherCopy,
     weeks,
     worker,
+    reminders,
+    reminderScheduler,
     instance,
     async close() {
-      // Deliveries in flight finish (or their leases run out) before the store closes.
-      await worker.stop();
+      // Deliveries in flight finish (or their leases run out) before the store closes; so do reminders.
+      await Promise.all([worker.stop(), reminderScheduler?.stop()]);
+      mailer?.close();
       await Promise.allSettled(roles.map((r) => r.stop()));
       await Promise.allSettled([store.close(), erp.close()]);
     },
   };
+}
+
+/** The mailer, the reminder sender and the weekly run, as mail.* asks. */
+function openReminders(
+  config: AppConfig,
+  store: Services['store'],
+  erp: InstrumentedErp,
+  instance: string,
+  logger: Logger,
+  registry: Registry,
+): { reminders: ReminderSender | null; reminderScheduler: ReminderScheduler | null; mailer: Mailer | null } {
+  const mail = config.mail;
+  if (!isMailConfigured(mail)) return { reminders: null, reminderScheduler: null, mailer: null };
+  const mailer = createMailer(mail, logger);
+  const reminders = new ReminderSender(
+    {
+      mailer,
+      ledger: store.reminders,
+      appUrl: mail.appUrl,
+      instance,
+      logger,
+      onOutcome: registerReminderMetrics(registry),
+    },
+    config.i18n.defaultLocale,
+  );
+  // The relay is checked once at start-up: a wrong host or password is in the log at once, not on Friday.
+  mailer.verify().then(
+    () => logger.info({ host: mail.host, port: mail.port }, 'mail relay reachable'),
+    (err: Error) =>
+      logger.warn({ host: mail.host, port: mail.port, err: err.message }, 'mail relay not reachable at start-up'),
+  );
+  if (!mail.reminders.enabled) return { reminders, reminderScheduler: null, mailer };
+  const calendar = config.timesheet.calendar;
+  const reminderScheduler = new ReminderScheduler({
+    erp,
+    drafts: store.drafts,
+    ledger: store.reminders,
+    sender: reminders,
+    slot: mail.reminders,
+    timeZone: config.timesheet.timeZone,
+    expectedHours: (account, week) =>
+      calendarOf(calendar, week.days, contractOf(calendar, account, [])).reduce((sum, d) => sum + d.expected, 0),
+    instance,
+    logger,
+  });
+  reminderScheduler.start();
+  logger.info({ next: reminderScheduler.nextSlot().toISOString() }, 'weekly reminder scheduled');
+  return { reminders, reminderScheduler, mailer };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { samlConfigSchema } from '../auth/saml-config-schema.js';
 import { burstConfigSchema } from '../burst/burst-config.js';
 import { copiesConfigSchema } from '../copies/copies-config.js';
+import { mailSettingsSchema } from '../mail/mail-settings.js';
 import { calendarConfigSchema } from '../timesheet/work-calendar.js';
 import { contrastRatio } from './colour-contrast.js';
 
@@ -145,6 +146,8 @@ export const appConfigSchema = z.object({
       retentionDays: z.number().min(1).max(3650).default(30),
     })
     .prefault({}),
+  /** E-mail: the SMTP relay and the weekly timesheet reminder (src/mail/). Off until mail.host is set. */
+  mail: mailSettingsSchema.prefault({}),
 });
 
 export type AppConfig = z.infer<typeof appConfigSchema>;

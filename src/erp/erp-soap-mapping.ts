@@ -1,9 +1,11 @@
 import {
   ErpUnavailableError,
+  type BookedEntries,
   type BookedWeek,
   type ErpProject,
   type ErpTimeEntry,
   type SubmitReceipt,
+  type TeamMember,
 } from '../ports/erp-connector.js';
 
 /**
@@ -70,6 +72,15 @@ export function entriesFromSoap(result: unknown): ErpTimeEntry[] {
   });
 }
 
+/** GetTimeEntries' unbookedWeekStart (v1.3); undefined from an ERP that sends none of the element. */
+export function unbookedWeeksFromSoap(result: unknown): string[] | undefined {
+  const body = typeof result === 'object' && result !== null ? (result as Record<string, unknown>) : {};
+  if (body.unbookedWeekStart === undefined) return undefined;
+  return toArray(body.unbookedWeekStart)
+    .map(text)
+    .filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d));
+}
+
 export function receiptFromSoap(result: unknown): SubmitReceipt {
   const r = record(result, 'receipt');
   return {
@@ -126,4 +137,43 @@ export function bookedWeeksFromSoap(result: unknown): BookedWeek[] {
       hours,
     };
   });
+}
+
+export function teamFromSoap(result: unknown): TeamMember[] {
+  const body = typeof result === 'object' && result !== null ? (result as Record<string, unknown>) : {};
+  return toArray(body.member).map((item) => {
+    const m = record(item, 'team member');
+    const language = text(m.language);
+    return {
+      account: required(m.account, 'team member account'),
+      displayName: text(m.displayName),
+      email: text(m.email),
+      language: language || null,
+      // Optional in the WSDL: absent when the ERP holds no booking of the week for this person.
+      booking: m.booking === undefined || m.booking === null || m.booking === '' ? null : weekBooking(m.booking),
+    };
+  });
+}
+
+function weekBooking(value: unknown): NonNullable<TeamMember['booking']> {
+  const b = record(value, 'team member booking');
+  const hours = Number(b.hours);
+  if (!Number.isFinite(hours)) throw unexpected('number of booked hours');
+  return {
+    receiptNumber: required(b.receiptNumber, 'team member booking receipt'),
+    bookedAt: required(b.bookedAt, 'team member booking time'),
+    hours,
+  };
+}
+
+export function bookedEntriesFromSoap(result: unknown): BookedEntries {
+  const body = typeof result === 'object' && result !== null ? (result as Record<string, unknown>) : {};
+  return {
+    // The same TimeEntry elements as GetTimeEntries answers, under the same name.
+    entries: entriesFromSoap(body),
+    projects: toArray(body.project).map((item) => {
+      const p = record(item, 'project label');
+      return { code: required(p.code, 'project code'), label: text(p.label) };
+    }),
+  };
 }

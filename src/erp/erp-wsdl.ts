@@ -9,7 +9,14 @@ export const ERP_WSDL_FILE = fileURLToPath(new URL('./contoso-erp.wsdl', import.
 
 export const ERP_NAMESPACE = 'http://erp.contoso.example/timesheet/v1';
 
-export const ERP_OPERATIONS = ['GetProjects', 'GetTimeEntries', 'SubmitTimesheet', 'GetBookedWeeks'] as const;
+export const ERP_OPERATIONS = [
+  'GetProjects',
+  'GetTimeEntries',
+  'SubmitTimesheet',
+  'GetBookedWeeks',
+  'GetTeamWeek',
+  'GetBookedEntries',
+] as const;
 export type ErpOperation = (typeof ERP_OPERATIONS)[number];
 
 /** The SOAPAction header value of each operation, as declared in the WSDL binding. */

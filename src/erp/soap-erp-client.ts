@@ -3,21 +3,26 @@ import {
   ErpError,
   ErpRejectedError,
   ErpUnavailableError,
+  type BookedEntries,
   type BookedWeek,
   type ErpConnector,
   type ErpTimeEntry,
   type SubmitReceipt,
+  type TeamMember,
   type WeekContext,
 } from '../ports/erp-connector.js';
 import { EndpointRotation, type FailoverLogger } from './endpoint-rotation.js';
 import { ERP_WSDL_FILE, FAULT_UNAVAILABLE, type ErpOperation } from './erp-wsdl.js';
 import {
+  bookedEntriesFromSoap,
   bookedWeeksFromSoap,
   entriesFromSoap,
+  unbookedWeeksFromSoap,
   faultOf,
   projectsFromSoap,
   receiptFromSoap,
   submitArgs,
+  teamFromSoap,
 } from './erp-soap-mapping.js';
 import { HttpAgents, httpExchange } from './http-exchange.js';
 import { NodeTimeoutError, NodeUnavailableError } from './node-errors.js';
@@ -68,7 +73,13 @@ export class SoapErpClient implements ErpConnector {
       this.call('GetProjects', { user, weekStart }),
       this.call('GetTimeEntries', { user, weekStart }),
     ]);
-    return { projects: projectsFromSoap(projects), entries: entriesFromSoap(entries) };
+    const unbookedBefore = unbookedWeeksFromSoap(entries);
+    return {
+      projects: projectsFromSoap(projects),
+      entries: entriesFromSoap(entries),
+      // Left out rather than undefined, so records stay plain JSON.
+      ...(unbookedBefore ? { unbookedBefore } : {}),
+    };
   }
 
   async submitWeek(
@@ -83,6 +94,15 @@ export class SoapErpClient implements ErpConnector {
 
   async getBookedWeeks(user: string, fromWeekStart: string, toWeekStart: string): Promise<BookedWeek[]> {
     return bookedWeeksFromSoap(await this.call('GetBookedWeeks', { user, fromWeekStart, toWeekStart }));
+  }
+
+  async getTeamWeek(manager: string | null, weekStart: string): Promise<TeamMember[]> {
+    // Everyone is asked by leaving the optional manager out, not by sending it empty (minOccurs=0).
+    return teamFromSoap(await this.call('GetTeamWeek', { ...(manager === null ? {} : { manager }), weekStart }));
+  }
+
+  async getBookedEntries(user: string, fromDate: string, toDate: string): Promise<BookedEntries> {
+    return bookedEntriesFromSoap(await this.call('GetBookedEntries', { user, fromDate, toDate }));
   }
 
   async ping(): Promise<void> {

@@ -18,6 +18,10 @@ export function createLogger(level: string, name = 'timesheet', destination?: De
         'SAMLResponse',
         'SAMLRequest',
         'password',
+        // The SMTP password (mail.auth.pass), should the mail settings or a transport's options ever be logged.
+        'auth.pass',
+        '*.auth.pass',
+        '*.mail.auth.pass',
       ],
       censor: '[redacted]',
     },

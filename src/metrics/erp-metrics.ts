@@ -4,9 +4,11 @@ import { ErpError, type ErpConnector } from '../ports/erp-connector.js';
 /**
  * Labelled by port method: getWeekContext is one GetProjects and one GetTimeEntries (in parallel,
  * one port call), submitWeek one SubmitTimesheet, getBookedWeeks one GetBookedWeeks ("My weeks"),
- * ping the readiness probe (no ERP operation).
+ * getTeamWeek one GetTeamWeek (a team's week, the reminder), getBookedEntries one GetBookedEntries
+ * (a month view, an export), ping the readiness probe (no ERP operation).
  */
-export type ErpPortOperation = 'getWeekContext' | 'submitWeek' | 'getBookedWeeks' | 'ping';
+export type ErpPortOperation =
+  'getWeekContext' | 'submitWeek' | 'getBookedWeeks' | 'getTeamWeek' | 'getBookedEntries' | 'ping';
 /** ok, or the ErpError kind; `error` for anything else (a bug rather than the ERP). */
 export type ErpOutcome = 'ok' | 'unavailable' | 'timeout' | 'rejected' | 'error';
 
@@ -54,6 +56,8 @@ export function instrumentErp(inner: ErpConnector, registry: Registry): Instrume
     getWeekContext: {},
     submitWeek: {},
     getBookedWeeks: {},
+    getTeamWeek: {},
+    getBookedEntries: {},
     ping: {},
   };
   const last: Partial<Record<ErpPortOperation, ErpCallRecord>> = {};
@@ -85,6 +89,8 @@ export function instrumentErp(inner: ErpConnector, registry: Registry): Instrume
     submitWeek: (user, weekStart, entries, submissionId) =>
       measure('submitWeek', () => inner.submitWeek(user, weekStart, entries, submissionId)),
     getBookedWeeks: (user, from, to) => measure('getBookedWeeks', () => inner.getBookedWeeks(user, from, to)),
+    getTeamWeek: (manager, weekStart) => measure('getTeamWeek', () => inner.getTeamWeek(manager, weekStart)),
+    getBookedEntries: (user, from, to) => measure('getBookedEntries', () => inner.getBookedEntries(user, from, to)),
     ping: () => measure('ping', () => inner.ping()),
     readinessChecks: () => inner.readinessChecks?.() ?? [],
     close: () => inner.close(),

@@ -86,6 +86,7 @@ export function instrumentStoreHandle(handle: Storage, registry: Registry): Stor
     store: handle.store,
     drafts: instrumentDrafts(handle.drafts, observe),
     outbox: handle.outbox,
+    reminders: handle.reminders,
     ping: () => handle.ping(),
     counters: () => handle.counters(),
     sweepExpired: () => handle.sweepExpired(),

@@ -36,6 +36,12 @@ export interface WeekContext {
   projects: ErpProject[];
   /** Entries already booked in the ERP for that week. */
   entries: ErpTimeEntry[];
+  /**
+   * The Mondays of the 11 weeks before this one that the person has no booking for, oldest first
+   * (GetTimeEntries, v1.3): the week page's "earlier weeks not submitted" banner, at no extra ERP call.
+   * Absent from an ERP that predates it, and in records stored before it: no banner then.
+   */
+  unbookedBefore?: string[];
 }
 
 export interface SubmitReceipt {
@@ -54,6 +60,31 @@ export interface BookedWeek {
   hours: number;
 }
 
+/**
+ * One person of a team (GetTeamWeek) and what the ERP booked for them in the requested week, with
+ * what a reminder e-mail needs to reach them.
+ */
+export interface TeamMember {
+  account: string;
+  displayName: string;
+  email: string;
+  /** BCP 47 tag (`fr`, `en`) of the language the person reads; null when the ERP holds none. */
+  language: string | null;
+  /**
+   * The week's booking, in the sense of GetBookedWeeks: the latest submission's receipt and the
+   * week's booked hours. null when the ERP holds no booking for that week.
+   */
+  booking: { receiptNumber: string; bookedAt: string; hours: number } | null;
+}
+
+/** The booked entries of a range of days (GetBookedEntries), with the label of every project in them. */
+export interface BookedEntries {
+  /** Ordered by date, then projectCode. */
+  entries: ErpTimeEntry[];
+  /** Exactly the projects that appear in `entries`, so a caller can print labels without GetProjects. */
+  projects: Array<{ code: string; label: string }>;
+}
+
 export interface ErpConnector {
   /** One GetProjects and one GetTimeEntries. `weekStart` is the Monday, `YYYY-MM-DD`. */
   getWeekContext(user: string, weekStart: string): Promise<WeekContext>;
@@ -64,6 +95,18 @@ export interface ErpConnector {
    * without a booking are left out.
    */
   getBookedWeeks(user: string, fromWeekStart: string, toWeekStart: string): Promise<BookedWeek[]>;
+  /**
+   * One GetTeamWeek: the people `manager` manages (never the manager), sorted by display name, each
+   * with their booking of the week `weekStart` (a Monday). `manager` null: everyone who books time
+   * (Employee or Contractor), for the scheduled reminder. A manager of nobody gets an empty list; an
+   * unknown manager is an ErpRejectedError.
+   */
+  getTeamWeek(manager: string | null, weekStart: string): Promise<TeamMember[]>;
+  /**
+   * One GetBookedEntries: every entry booked between two days (inclusive, any weekday, at most 366
+   * days), for a month view or an export of up to a year.
+   */
+  getBookedEntries(user: string, fromDate: string, toDate: string): Promise<BookedEntries>;
   /**
    * Resolves when at least one ERP endpoint answers. Not counted as an ERP call. A dependency shared
    * by every instance: /readyz, /ops and the metrics report it; it never decides readiness.

@@ -1,10 +1,12 @@
 /**
- * Port to a copy's storage: the sessions (express-session's store), the week drafts and the
- * submission outbox, kept together in one place: SQL on-prem (plugins/session-sql), Azure Table
- * Storage in the cloud (plugins/session-azure-tables). The app only sees these interfaces.
+ * Port to a copy's storage: the sessions (express-session's store), the week drafts, the
+ * submission outbox and the reminder ledger, kept together in one place: SQL on-prem
+ * (plugins/session-sql), Azure Table Storage in the cloud (plugins/session-azure-tables). The app
+ * only sees these interfaces.
  */
 import type { Store } from 'express-session';
 import type { DraftStore } from './draft-store.js';
+import type { ReminderLedger } from './reminder-ledger.js';
 import type { SubmissionOutbox } from './submission-outbox.js';
 
 export interface Storage {
@@ -14,6 +16,11 @@ export interface Storage {
   drafts: DraftStore;
   /** Week submissions waiting for (or done with) delivery to the ERP, in the same storage. */
   outbox: SubmissionOutbox;
+  /**
+   * Which reminder e-mails were sent, and leases on the ones being sent, in the same storage: every
+   * instance's scheduler shares it, so each reminder goes out once per person, week and kind.
+   */
+  reminders: ReminderLedger;
   /** Resolves when the backing storage answers (used by /readyz). */
   ping(): Promise<void>;
   /**
@@ -23,8 +30,9 @@ export interface Storage {
    */
   counters(): StoreCounters;
   /**
-   * Deletes expired sessions and drafts now; returns how many rows went. Safe to call from several
-   * instances at once (the Azure store takes a lease so only one of them scans).
+   * Deletes expired sessions and drafts (and reminder rows past their retention, where the store
+   * sweeps them) now; returns how many rows went. Safe to call from several instances at once (the
+   * Azure store takes a lease so only one of them scans).
    */
   sweepExpired(): Promise<number>;
   /** Stops the sweeper and closes connections. */

@@ -4,7 +4,7 @@
  * by the outbox worker with an idempotent id).
  */
 import { randomUUID } from 'node:crypto';
-import type { BookedWeek, ErpConnector } from '../ports/erp-connector.js';
+import type { BookedEntries, BookedWeek, ErpConnector, TeamMember } from '../ports/erp-connector.js';
 import { DraftConflictError, type DraftCell, type DraftStore, type WeekRecord } from '../ports/draft-store.js';
 import type { OutboxItem, SubmissionOutbox } from '../ports/submission-outbox.js';
 import { shiftWeek, type IsoWeek } from './iso-week.js';
@@ -301,6 +301,16 @@ export class WeekService {
   /** One GetBookedWeeks for "My weeks": the weeks the ERP booked between two Mondays. */
   bookedWeeks(user: string, fromWeekStart: string, toWeekStart: string): Promise<BookedWeek[]> {
     return this.erp.getBookedWeeks(user, fromWeekStart, toWeekStart);
+  }
+
+  /** One GetBookedEntries for the month page and the exports: what the ERP booked between two dates. */
+  bookedEntries(user: string, fromDate: string, toDate: string): Promise<BookedEntries> {
+    return this.erp.getBookedEntries(user, fromDate, toDate);
+  }
+
+  /** One GetTeamWeek for the team page: a manager's team and each member's booking of the week. */
+  teamWeek(manager: string, weekStart: string): Promise<TeamMember[]> {
+    return this.erp.getTeamWeek(manager, weekStart);
   }
 
   /** The stored record as it is (no ERP call, no repair): for the submission status poll. */

@@ -13,7 +13,14 @@ import type { Translate } from '../i18n/translator.js';
 import type { ErpOutcome, ErpPortOperation } from '../metrics/erp-metrics.js';
 import type { OutboxItem, OutboxStats } from '../ports/submission-outbox.js';
 
-const ERP_OPERATIONS: ErpPortOperation[] = ['getWeekContext', 'submitWeek', 'getBookedWeeks', 'ping'];
+const ERP_OPERATIONS: ErpPortOperation[] = [
+  'getWeekContext',
+  'submitWeek',
+  'getBookedWeeks',
+  'getTeamWeek',
+  'getBookedEntries',
+  'ping',
+];
 const ERP_OUTCOMES: ErpOutcome[] = ['ok', 'unavailable', 'timeout', 'rejected', 'error'];
 
 export interface OpsPageInput {

@@ -97,6 +97,8 @@ async function answer(ctx: WeekRouteContext, posted: Posted, result: WeekCommand
       // Nothing is submitted: the page asks, with the summary; "Submit week" there posts submit-confirmed.
       return render(req, res, result.record, week, { confirm: result.summary });
     case 'submitted':
+      // The week's context may still list it as not booked (until the ERP is asked again): not in the banner.
+      req.session.submittedWeeks = [...(req.session.submittedWeeks ?? []), week.id].slice(-20);
       // Not done yet: the answer to this post must be served here, with the receipt (see GET).
       return back('submitted=1');
     case 'saved':

@@ -20,6 +20,13 @@ import { clearDrainCookie, setDrainCookie } from '../burst/burst-redirect.js';
 /** Project codes as they may travel in a redirect's query (shown escaped, never trusted further). */
 const CODE_LIST = /^[\w.\-]{1,40}(,[\w.\-]{1,40}){0,30}$/;
 
+declare module 'express-session' {
+  interface SessionData {
+    /** Weeks submitted in this session, newest last: the "not submitted" banner leaves them out at once. */
+    submittedWeeks?: string[];
+  }
+}
+
 export interface WeekRoutesDeps {
   config: AppConfig;
   weeks: WeekService;
@@ -50,6 +57,24 @@ export interface RenderExtra {
   blankRows?: BlankRowInput[];
   /** A submit asks first, without JavaScript: the week's summary for the confirmation panel. */
   confirm?: SubmitSummary;
+}
+
+/**
+ * The earlier working weeks the ERP holds no booking for (listed with the week's context, so no
+ * extra call), without those this session submitted since and weeks with nothing expected.
+ */
+function overdueBefore(
+  req: Request,
+  record: WeekRecord,
+  week: IsoWeek,
+  calendarFor: (req: Request, week: IsoWeek) => { calendar: Array<{ expected: number }> },
+): IsoWeek[] {
+  const submitted = new Set(req.session.submittedWeeks ?? []);
+  return (record.context?.unbookedBefore ?? [])
+    .map((monday) => weekOf(monday))
+    .filter((w) => w.monday < week.monday && !submitted.has(w.id))
+    .filter((w) => calendarFor(req, w).calendar.some((d) => d.expected > 0))
+    .reverse();
 }
 
 export type WeekRouteContext = ReturnType<typeof weekRouteContext>;
@@ -97,6 +122,11 @@ export function weekRouteContext({ config, weeks, delivery }: WeekRoutesDeps) {
       confirmation,
       confirmSubmit: config.timesheet.calendar.confirmSubmit,
       summaryMessages: summaryMessageAttributes(t),
+      overdue: overdueBefore(req, record, week, calendarFor).map((w) => ({
+        id: w.id,
+        short: t('month.weekShort', { number: w.week }),
+        label: t('week.number', { number: w.week }),
+      })),
     });
   }
 

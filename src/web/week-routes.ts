@@ -13,6 +13,7 @@ import { postWeek } from './week-post-route.js';
 import { autosaveWeek } from './week-autosave-route.js';
 import { favouriteWeek } from './week-favourite-route.js';
 import { myWeeksPage } from './my-weeks-route.js';
+import { currentMonth, exportHours, monthPage } from './hours-routes.js';
 
 export type { WeekRoutesDeps } from './week-route-context.js';
 
@@ -46,6 +47,9 @@ export function weekRoutes(deps: WeekRoutesDeps): Router {
   });
 
   router.get('/weeks', myWeeksPage(ctx));
+  router.get('/month', currentMonth(ctx));
+  router.get('/month/:month', monthPage(ctx));
+  router.get('/export', exportHours(ctx));
 
   router.post('/week/:weekId', postWeek(ctx));
 

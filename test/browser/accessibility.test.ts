@@ -1,6 +1,6 @@
 // WCAG 2.1 A/AA in Chromium with axe-core, in English and in French: the sign-in pages (the
 // organisation chooser, the dev STS), the week page (draft and submitted), error pages (404, sign-in
-// failed), "My weeks". Plus what axe cannot see: visible focus, the save status as a live region that does not
+// failed), "My weeks", the month page, the team page. Plus what axe cannot see: visible focus, the save status as a live region that does not
 // move the page, the error summary's links, no horizontal scrolling at 320 px and at 200 % zoom.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -302,6 +302,29 @@ for (const l of LANGS) {
       await assertAccessible(page, `My weeks, ${scheme} (${l.lang})`);
       if (scheme === 'light') await assertReflows(page, `My weeks (${l.lang})`);
       await context.close();
+    }
+  });
+
+  test(`the month page and the team page are accessible, light and dark, and reflow (${l.lang})`, async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const context = await newContext(l.locale, scheme);
+      const page = await context.newPage();
+      // alice's November holds three booked weeks (seed data).
+      await signIn(page, { ...l, user: 'alice' }, '/month/2026-11');
+      await page.locator('#month-grid tbody tr[data-project]').first().waitFor();
+      assert.equal(await page.getAttribute('html', 'lang'), l.lang);
+      await assertAccessible(page, `month, ${scheme} (${l.lang})`);
+      if (scheme === 'light') await assertReflows(page, `month (${l.lang})`);
+      await context.close();
+
+      // A manager (bob, frank): the team page, here without e-mail set up.
+      const managers = await newContext(l.locale, scheme);
+      const team = await managers.newPage();
+      await signIn(team, { ...l, user: l.lang === 'en' ? 'bob' : 'frank' }, '/team');
+      await team.locator('#team tbody tr').first().waitFor();
+      await assertAccessible(team, `team, ${scheme} (${l.lang})`);
+      if (scheme === 'light') await assertReflows(team, `team (${l.lang})`);
+      await managers.close();
     }
   });
 }

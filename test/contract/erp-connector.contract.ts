@@ -184,6 +184,8 @@ export function runErpConnectorContract(
         GetTimeEntries: 1,
         SubmitTimesheet: 0,
         GetBookedWeeks: 0,
+        GetTeamWeek: 0,
+        GetBookedEntries: 0,
       });
     });
 
@@ -194,6 +196,8 @@ export function runErpConnectorContract(
         GetTimeEntries: 0,
         SubmitTimesheet: 1,
         GetBookedWeeks: 0,
+        GetTeamWeek: 0,
+        GetBookedEntries: 0,
       });
     });
 
@@ -237,6 +241,8 @@ export function runErpConnectorContract(
         GetTimeEntries: 0,
         SubmitTimesheet: 0,
         GetBookedWeeks: 1,
+        GetTeamWeek: 0,
+        GetBookedEntries: 0,
       });
       assert.deepEqual(
         await connector.getBookedWeeks('bob', '2026-04-06', '2026-04-06'),
@@ -257,6 +263,184 @@ export function runErpConnectorContract(
       await assert.rejects(
         connector.getBookedWeeks('alice', '2026-04-07', '2026-04-13'),
         rejectedWith(ErpRejectedError, /fromWeekStart 2026-04-07 is not a Monday/),
+      );
+    });
+
+    it("lists a manager's team in one GetTeamWeek, each member with the week's latest booking or null", async () => {
+      const teamWeek = '2026-05-11';
+      const first = await connector.submitWeek('erin', teamWeek, week(teamWeek, [['P-1042', 0, 8]]), randomUUID());
+      // A correction replaces the week, as in GetBookedWeeks: its receipt and hours are the ones listed.
+      const correction = await connector.submitWeek(
+        'erin',
+        teamWeek,
+        week(teamWeek, [
+          ['P-1042', 0, 7.5],
+          ['P-1050', 2, 4.25],
+        ]),
+        randomUUID(),
+      );
+      await resetErpStats(fixture.simulator.statsUrl);
+      const team = await connector.getTeamWeek('bob', teamWeek);
+      assert.deepEqual(
+        team.map((m) => m.account),
+        ['alice', 'carol', 'claire', 'erin', 'zoe'],
+        'sorted by display name, bob not in his own team',
+      );
+      assert.notEqual(correction.receiptNumber, first.receiptNumber);
+      assert.deepEqual(team[3], {
+        account: 'erin',
+        displayName: 'Erin Moreau',
+        email: 'erin@contoso.example',
+        language: 'en',
+        booking: { receiptNumber: correction.receiptNumber, bookedAt: correction.bookedAt, hours: 11.75 },
+      });
+      assert.deepEqual(team[1], {
+        account: 'carol',
+        displayName: 'Carol Nguyen',
+        email: 'carol@fabrikam.example',
+        language: 'en',
+        booking: null,
+      });
+      assert.equal(team.find((m) => m.account === 'claire')?.language, 'fr');
+      assert.deepEqual(
+        team.filter((m) => m.booking !== null).map((m) => m.account),
+        ['erin'],
+      );
+      assert.deepEqual((await stats()).calls, {
+        GetProjects: 0,
+        GetTimeEntries: 0,
+        SubmitTimesheet: 0,
+        GetBookedWeeks: 0,
+        GetTeamWeek: 1,
+        GetBookedEntries: 0,
+      });
+      // The seed booked alice's week of 2026-11-16 (40 h) on its Friday afternoon.
+      const seeded = await connector.getTeamWeek('bob', SEEDED_WEEK);
+      assert.deepEqual(seeded.find((m) => m.account === 'alice')?.booking, {
+        receiptNumber: 'RCPT-0000004',
+        bookedAt: '2026-11-20T16:30:00.000Z',
+        hours: 40,
+      });
+    });
+
+    it("lists frank's team of one, a manager of nobody gets an empty list, no manager gets everyone who books", async () => {
+      assert.deepEqual(await connector.getTeamWeek('frank', '2026-05-11'), [
+        { account: 'nora', displayName: 'Nora Garnier', email: 'nora@contoso.example', language: 'en', booking: null },
+      ]);
+      assert.deepEqual(await connector.getTeamWeek('alice', '2026-05-11'), []);
+      const everyone = await connector.getTeamWeek(null, '2026-05-11');
+      const accounts = everyone.map((m) => m.account);
+      for (const account of ['alice', 'bob', 'carol', 'frank', 'user001', 'user010']) {
+        assert.ok(accounts.includes(account), `${account} books time`);
+      }
+      assert.ok(!accounts.includes('dave'), 'dave is an Admin only: he books no time');
+      const names = everyone.map((m) => m.displayName);
+      assert.deepEqual(
+        names,
+        [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+        'sorted by display name',
+      );
+      assert.equal(everyone.find((m) => m.account === 'user002')?.language, 'fr');
+    });
+
+    it('refuses a team of an unknown manager and a week that does not start on a Monday', async () => {
+      await assert.rejects(connector.getTeamWeek('nobody', '2026-05-11'), (err: unknown) => {
+        assert.ok(err instanceof ErpRejectedError);
+        assert.equal(err.message, 'Unknown user "nobody".');
+        assert.equal(err.faultCode, 'Client.UnknownUser');
+        return true;
+      });
+      await assert.rejects(
+        connector.getTeamWeek('bob', '2026-05-12'),
+        rejectedWith(ErpRejectedError, /weekStart 2026-05-12 is not a Monday/),
+      );
+      await assert.rejects(
+        connector.getTeamWeek(null, '2026-05-13'),
+        rejectedWith(ErpRejectedError, /weekStart 2026-05-13 is not a Monday/),
+      );
+    });
+
+    it('lists the booked entries of a range of days in one GetBookedEntries, with the labels of their projects', async () => {
+      const june1 = week('2026-06-01', [
+        ['P-1042', 0, 7.5, 'Cut-over'],
+        ['P-1050', 2, 2, 'Portal'],
+        ['P-1043', 2, 3, 'Payroll <test> & "go"'],
+        ['P-1042', 4, 1],
+      ]);
+      const june8 = week('2026-06-08', [['P-1061', 0, 0.25, 'Audit']]);
+      await connector.submitWeek('alice', '2026-06-01', june1, randomUUID());
+      await connector.submitWeek('alice', '2026-06-08', june8, randomUUID());
+      await resetErpStats(fixture.simulator.statsUrl);
+      // Tuesday to Sunday: the Monday before and the Monday after are one day outside.
+      assert.deepEqual(await connector.getBookedEntries('alice', '2026-06-02', '2026-06-07'), {
+        entries: [
+          { projectCode: 'P-1043', date: '2026-06-03', hours: 3, comment: 'Payroll <test> & "go"' },
+          { projectCode: 'P-1050', date: '2026-06-03', hours: 2, comment: 'Portal' },
+          { projectCode: 'P-1042', date: '2026-06-05', hours: 1, comment: '' },
+        ],
+        projects: [
+          { code: 'P-1042', label: 'Migration' },
+          { code: 'P-1043', label: 'Payroll upgrade' },
+          { code: 'P-1050', label: 'Customer portal' },
+        ],
+      });
+      assert.deepEqual((await stats()).calls, {
+        GetProjects: 0,
+        GetTimeEntries: 0,
+        SubmitTimesheet: 0,
+        GetBookedWeeks: 0,
+        GetTeamWeek: 0,
+        GetBookedEntries: 1,
+      });
+      const both = await connector.getBookedEntries('alice', '2026-06-01', '2026-06-08');
+      assert.deepEqual(
+        both.entries.map((e) => [e.date, e.projectCode]),
+        [
+          ['2026-06-01', 'P-1042'],
+          ['2026-06-03', 'P-1043'],
+          ['2026-06-03', 'P-1050'],
+          ['2026-06-05', 'P-1042'],
+          ['2026-06-08', 'P-1061'],
+        ],
+      );
+      assert.deepEqual(
+        both.projects.map((p) => [p.code, p.label]),
+        [
+          ['P-1042', 'Migration'],
+          ['P-1043', 'Payroll upgrade'],
+          ['P-1050', 'Customer portal'],
+          ['P-1061', 'Security audit'],
+        ],
+      );
+      assert.deepEqual(await connector.getBookedEntries('alice', '2026-07-06', '2026-07-31'), {
+        entries: [],
+        projects: [],
+      });
+      assert.deepEqual(
+        await connector.getBookedEntries('bob', '2026-06-01', '2026-06-08'),
+        { entries: [], projects: [] },
+        "another person's entries are not listed",
+      );
+    });
+
+    it('serves a range of up to 366 days and refuses a longer or backwards one', async () => {
+      // 2026-01-01 to 2027-01-01 is 366 days, both ends counted: alice's seeded week of 2026-01-12 is in.
+      const year = await connector.getBookedEntries('alice', '2026-01-01', '2027-01-01');
+      assert.equal(year.entries.filter((e) => e.date >= '2026-01-12' && e.date <= '2026-01-16').length, 15);
+      assert.ok(year.entries.every((e) => e.date >= '2026-01-01' && e.date <= '2027-01-01'));
+      await assert.rejects(connector.getBookedEntries('alice', '2026-01-01', '2027-01-02'), (err: unknown) => {
+        assert.ok(err instanceof ErpRejectedError);
+        assert.equal(err.faultCode, 'Client.InvalidRange');
+        assert.match(err.message, /At most 366 days/);
+        return true;
+      });
+      await assert.rejects(
+        connector.getBookedEntries('alice', '2026-06-08', '2026-06-07'),
+        rejectedWith(ErpRejectedError, /toDate 2026-06-07 is before fromDate 2026-06-08/),
+      );
+      await assert.rejects(
+        connector.getBookedEntries('alice', '2026-02-30', '2026-03-01'),
+        rejectedWith(ErpRejectedError, /fromDate "2026-02-30" is not a date/),
       );
     });
 

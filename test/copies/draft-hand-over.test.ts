@@ -30,6 +30,12 @@ function erp(): ErpConnector & { contexts: number } {
     async getBookedWeeks() {
       return [];
     },
+    async getTeamWeek() {
+      return [];
+    },
+    async getBookedEntries() {
+      return { entries: [], projects: [] };
+    },
     async ping() {},
     async close() {},
   };

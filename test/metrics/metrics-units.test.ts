@@ -92,7 +92,12 @@ async function valuesOf(
 }
 
 test('the ERP decorator counts calls by port method and outcome, and passes results and errors through', async () => {
-  const failures: Record<string, Error | null> = { getWeekContext: null, submitWeek: null, ping: null };
+  const failures: Record<string, Error | null> = {
+    getWeekContext: null,
+    submitWeek: null,
+    getBookedEntries: null,
+    ping: null,
+  };
   const inner: ErpConnector = {
     getWeekContext: async () => {
       if (failures.getWeekContext) throw failures.getWeekContext;
@@ -105,6 +110,19 @@ test('the ERP decorator counts calls by port method and outcome, and passes resu
     getBookedWeeks: async (_u, from) => [
       { weekStart: from, receiptNumber: 'R-0', bookedAt: '2026-11-13T15:00:00Z', hours: 38 },
     ],
+    getTeamWeek: async (manager) => [
+      {
+        account: manager === null ? 'everyone' : 'alice',
+        displayName: 'Alice Martin',
+        email: 'alice@contoso.example',
+        language: 'en',
+        booking: null,
+      },
+    ],
+    getBookedEntries: async (_u, from) => {
+      if (failures.getBookedEntries) throw failures.getBookedEntries;
+      return { entries: [{ projectCode: 'P-1', date: from, hours: 2, comment: '' }], projects: [] };
+    },
     ping: async () => {
       if (failures.ping) throw failures.ping;
     },
@@ -122,6 +140,11 @@ test('the ERP decorator counts calls by port method and outcome, and passes resu
   failures.ping = new TypeError('bug');
   await assert.rejects(erp.ping(), TypeError);
   assert.equal((await erp.getBookedWeeks('alice', '2026-11-09', '2026-11-16'))[0]?.receiptNumber, 'R-0');
+  assert.equal((await erp.getTeamWeek('bob', '2026-11-16'))[0]?.account, 'alice');
+  assert.equal((await erp.getTeamWeek(null, '2026-11-16'))[0]?.account, 'everyone', 'a null manager is passed on');
+  assert.equal((await erp.getBookedEntries('alice', '2026-11-01', '2026-11-30')).entries[0]?.date, '2026-11-01');
+  failures.getBookedEntries = new ErpRejectedError('Client.InvalidRange', 'too long');
+  await assert.rejects(erp.getBookedEntries('alice', '2025-01-01', '2026-11-30'), ErpRejectedError);
   const count = async (operation: string, outcome: string) =>
     (await valuesOf(registry, 'timesheet_erp_calls_total')).find(
       (v) => v.labels.operation === operation && v.labels.outcome === outcome,
@@ -132,6 +155,10 @@ test('the ERP decorator counts calls by port method and outcome, and passes resu
   assert.equal(await count('submitWeek', 'rejected'), 1);
   assert.equal(await count('ping', 'error'), 1);
   assert.equal(await count('getBookedWeeks', 'ok'), 1);
+  assert.equal(await count('getTeamWeek', 'ok'), 2);
+  assert.equal(await count('getBookedEntries', 'ok'), 1);
+  assert.equal(await count('getBookedEntries', 'rejected'), 1);
+  assert.deepEqual(erp.totals().getBookedEntries, { ok: 1, rejected: 1 });
   assert.equal(await count('submitWeek', 'ok'), 0, 'zero series exist before the first call');
   assert.deepEqual(erp.totals().submitWeek, { timeout: 1, rejected: 1 });
   const durations = await valuesOf(registry, 'timesheet_erp_call_duration_seconds');

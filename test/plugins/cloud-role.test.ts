@@ -11,6 +11,7 @@ function fakeStore(sweep: () => Promise<number>): Storage {
     store: {} as Storage['store'],
     drafts: {} as Storage['drafts'],
     outbox: {} as Storage['outbox'],
+    reminders: {} as Storage['reminders'],
     ping: async () => {},
     counters: () => ({ reads: 0, writes: 0, sessions: { reads: 0, writes: 0 } }),
     sweepExpired: sweep,

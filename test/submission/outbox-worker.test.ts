@@ -42,6 +42,12 @@ class CountingErp implements ErpConnector {
   async getBookedWeeks() {
     return [];
   }
+  async getTeamWeek() {
+    return [];
+  }
+  async getBookedEntries() {
+    return { entries: [], projects: [] };
+  }
   async ping() {}
   async close() {}
 }
@@ -157,6 +163,8 @@ test('stopping the worker waits for the delivery in flight', async (t) => {
     submitWeek: async (...args) => (await gate, erp.submitWeek(...args)),
     getWeekContext: erp.getWeekContext,
     getBookedWeeks: erp.getBookedWeeks,
+    getTeamWeek: erp.getTeamWeek,
+    getBookedEntries: erp.getBookedEntries,
     ping: erp.ping,
     close: erp.close,
   };
@@ -184,6 +192,8 @@ test('deliverNow on a submission another delivery holds waits (up to its wait) f
     submitWeek: async (...args) => (await gate, erp.submitWeek(...args)),
     getWeekContext: erp.getWeekContext,
     getBookedWeeks: erp.getBookedWeeks,
+    getTeamWeek: erp.getTeamWeek,
+    getBookedEntries: erp.getBookedEntries,
     ping: erp.ping,
     close: erp.close,
   };

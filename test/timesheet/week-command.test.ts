@@ -37,6 +37,8 @@ const erp: ErpConnector = {
     throw new Error('the ERP is only reached through the outbox worker');
   },
   getBookedWeeks: async () => [],
+  getTeamWeek: async () => [],
+  getBookedEntries: async () => ({ entries: [], projects: [] }),
   ping: async () => {},
   close: async () => {},
 };

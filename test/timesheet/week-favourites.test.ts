@@ -71,6 +71,12 @@ class CountingErp implements ErpConnector {
   async getBookedWeeks() {
     return [];
   }
+  async getTeamWeek() {
+    return [];
+  }
+  async getBookedEntries() {
+    return { entries: [], projects: [] };
+  }
   async ping() {}
   async close() {}
 }

@@ -44,6 +44,12 @@ class FakeErp implements ErpConnector {
   async getBookedWeeks() {
     return [];
   }
+  async getTeamWeek() {
+    return [];
+  }
+  async getBookedEntries() {
+    return { entries: [], projects: [] };
+  }
   async ping() {}
   async close() {}
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
 import { waitFor } from '../../scripts/harness/relay.js';
 import type { Page, TestBrowser } from '../../scripts/harness/dev-sts.js';
-import { autosave, versionOf, weekFields } from '../../scripts/harness/week-page.js';
+import { submitWeekForm, typeCell } from '../../scripts/harness/week-page.js';
 import { createSoapErpClient } from '../../src/erp/soap-erp-client.js';
 import { shiftWeek, todayIn, weekOf, type IsoWeek } from '../../src/timesheet/iso-week.js';
 
@@ -22,20 +22,12 @@ after(() => stack?.close());
 const current = () => weekOf(todayIn(stack.app.config.timesheet.timeZone));
 const week = (by: number): IsoWeek => shiftWeek(current(), by);
 
-async function typeMonday(browser: TestBrowser, w: IsoWeek, hours: string): Promise<Page> {
-  const page = await browser.get(`${stack.url}/week/${w.id}`);
-  assert.equal(page.status, 200);
-  const saved = await autosave(stack.url, browser, page, w.id, versionOf(page), [
-    { key: `P-1042|${w.monday}`, raw: hours },
-  ]);
-  assert.equal(saved.status, 200, JSON.stringify(saved.body));
-  return browser.get(`${stack.url}/week/${w.id}`);
+function typeMonday(browser: TestBrowser, w: IsoWeek, hours: string): Promise<Page> {
+  return typeCell(stack.url, browser, w.id, `P-1042|${w.monday}`, hours);
 }
 
-async function submit(browser: TestBrowser, w: IsoWeek): Promise<void> {
-  const form = await browser.get(`${stack.url}/week/${w.id}`);
-  const answer = await browser.post(`${stack.url}/week/${w.id}`, { ...weekFields(form), action: 'submit' });
-  assert.equal(answer.status, 303, answer.body.slice(0, 300));
+function submit(browser: TestBrowser, w: IsoWeek): Promise<void> {
+  return submitWeekForm(stack.url, browser, w.id);
 }
 
 async function statusOf(browser: TestBrowser, w: IsoWeek): Promise<{ status: string; problem: string | null }> {
@@ -161,4 +153,36 @@ test('without the ERP the page still shows what is stored here, and says what it
   } finally {
     await stack.erp.resetControl();
   }
+});
+
+test('the week page names the earlier weeks not booked, from the week context (no extra ERP call)', async () => {
+  const { browser } = await stack.signIn('bob', `/week/${week(-3).id}`);
+  await typeMonday(browser, week(-3), '8');
+  const before = await stack.erp.stats();
+  const page = await browser.get(`${stack.url}/week/${week(0).id}`);
+  const after = await stack.erp.stats();
+  assert.equal(after.calls.GetBookedWeeks - before.calls.GetBookedWeeks, 0, 'no GetBookedWeeks');
+  assert.equal(after.calls.GetTimeEntries - before.calls.GetTimeEntries, 1, 'the week context alone');
+  const banner = () => /<div class="banner banner-warn" role="status" id="overdue-weeks">([\s\S]*?)<\/div>/;
+  const shown = banner().exec(page.body)?.[1] ?? '';
+  assert.match(shown, new RegExp(`href="/week/${week(-3).id}"`), 'a week with a draft');
+  assert.match(shown, new RegExp(`href="/week/${week(-1).id}"`), 'a week with nothing');
+  assert.doesNotMatch(shown, new RegExp(`href="/week/${week(1).id}"`), 'a later week is not overdue');
+
+  // Submitted in this session: gone from the banner at once, although the stored context still lists it.
+  await submit(browser, week(-3));
+  await waitFor(
+    async () => (await statusOf(browser, week(-3))).status === 'submitted',
+    'the receipt of week -3',
+    15_000,
+    50,
+  );
+  const again = await browser.get(`${stack.url}/week/${week(0).id}`);
+  const now = banner().exec(again.body)?.[1] ?? '';
+  assert.doesNotMatch(now, new RegExp(`href="/week/${week(-3).id}"`));
+  assert.match(now, new RegExp(`href="/week/${week(-1).id}"`));
+  // At most five links; the rest are counted and sent to My weeks.
+  const links = [...now.matchAll(/href="\/week\/([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(links.length <= 5, links.join());
+  if (links.length === 5) assert.match(now, /\d+ more on My weeks<\/span>/);
 });

@@ -119,7 +119,9 @@ describe('on-prem', () => {
     );
     for (const s of after.filter((x) => x.name === 'timesheet_erp_calls_total')) {
       assert.ok(
-        ['getWeekContext', 'submitWeek', 'getBookedWeeks', 'ping'].includes(s.labels.operation!),
+        ['getWeekContext', 'submitWeek', 'getBookedWeeks', 'getTeamWeek', 'getBookedEntries', 'ping'].includes(
+          s.labels.operation!,
+        ),
         s.labels.operation,
       );
       assert.ok(['ok', 'unavailable', 'timeout', 'rejected', 'error'].includes(s.labels.outcome!), s.labels.outcome);

@@ -47,7 +47,7 @@ test('the star posts without JavaScript: the row is starred and first; the next 
   assert.match(next.body, /name="unfavourite" value="P-1012"/);
   assert.deepEqual(
     (await stack.erp.stats()).calls,
-    { GetProjects: 1, GetTimeEntries: 1, SubmitTimesheet: 0, GetBookedWeeks: 0 },
+    { GetProjects: 1, GetTimeEntries: 1, SubmitTimesheet: 0, GetBookedWeeks: 0, GetTeamWeek: 0, GetBookedEntries: 0 },
     'the favourites come from the draft store: the ERP is read once, to open the week',
   );
 });

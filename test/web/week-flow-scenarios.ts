@@ -52,7 +52,14 @@ export function weekFlowScenarios(target: Target): void {
     );
     assert.match(submitted.body, /Receipt number/);
     const stats = await stack.erp.stats();
-    assert.deepEqual(stats.calls, { GetProjects: 1, GetTimeEntries: 1, SubmitTimesheet: 1, GetBookedWeeks: 0 });
+    assert.deepEqual(stats.calls, {
+      GetProjects: 1,
+      GetTimeEntries: 1,
+      SubmitTimesheet: 1,
+      GetBookedWeeks: 0,
+      GetTeamWeek: 0,
+      GetBookedEntries: 0,
+    });
     assert.ok(page);
   });
 

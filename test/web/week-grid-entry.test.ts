@@ -8,7 +8,14 @@ import type { Page, TestBrowser } from '../../scripts/harness/dev-sts.js';
 import { weekFields } from '../../scripts/harness/week-page.js';
 
 let stack: AppStack;
-const NO_ERP_CALL = { GetProjects: 0, GetTimeEntries: 0, SubmitTimesheet: 0, GetBookedWeeks: 0 };
+const NO_ERP_CALL = {
+  GetProjects: 0,
+  GetTimeEntries: 0,
+  SubmitTimesheet: 0,
+  GetBookedWeeks: 0,
+  GetTeamWeek: 0,
+  GetBookedEntries: 0,
+};
 
 /** Armistice (Wednesday of 2026-W46) is a holiday; erin works part time, no Wednesdays. */
 export const CALENDAR = {

@@ -5,7 +5,9 @@ import { insertBooking } from './erp-schema.js';
 import { addDays } from './iso-date.js';
 import {
   checkEntries,
+  optionalAccount,
   readEntries,
+  requireDate,
   requireSubmissionId,
   requireUser,
   requireWeekStart,
@@ -20,6 +22,9 @@ interface ProjectRow {
   valid_from: string;
   valid_to: string | null;
 }
+
+/** How many weeks before the requested one GetTimeEntries lists as unbooked (v1.3). */
+export const UNBOOKED_LOOKBACK_WEEKS = 11;
 
 /** How far back GetProjects looks for lastBookedOn: the weeks a person's "recent projects" come from. */
 export const RECENT_BOOKING_DAYS = 8 * 7;
@@ -50,8 +55,26 @@ export interface SoapBookedWeek {
   hours: number;
 }
 
+export interface SoapTeamMember {
+  account: string;
+  displayName: string;
+  email: string;
+  language?: string;
+  booking?: { receiptNumber: string; bookedAt: string; hours: number };
+}
+export interface SoapProjectLabel {
+  code: string;
+  label: string;
+}
+
 /** The widest range GetBookedWeeks answers: a year and a bit, so a page cannot ask for the whole history. */
 export const MAX_BOOKED_WEEKS_SPAN_DAYS = 60 * 7;
+
+/** The most days GetBookedEntries answers, both ends counted: a leap year, for a yearly export. */
+export const MAX_BOOKED_ENTRIES_DAYS = 366;
+
+/** The roles of the people who book time: GetTeamWeek without a manager lists them (the reminder). */
+const BOOKING_ROLES = ['Employee', 'Contractor'];
 
 /** The ERP's operations over the database of one node. Rule violations throw ErpFault. */
 export class ErpOperations {
@@ -84,18 +107,28 @@ export class ErpOperations {
     };
   }
 
-  async getTimeEntries(args: Args): Promise<{ entry: SoapEntry[] }> {
+  async getTimeEntries(args: Args): Promise<{ entry: SoapEntry[]; unbookedWeekStart: string[] }> {
     const user = requireUser(args);
     const weekStart = requireWeekStart(args);
-    const rows = await this.db.serial(async (s) => {
+    const earliest = addDays(weekStart, -7 * UNBOOKED_LOOKBACK_WEEKS);
+    const { rows, booked } = await this.db.serial(async (s) => {
       const account = await this.accountOf(s, user);
-      return s.all<{ project_code: string; date: string; hours: number; comment: string }>(
+      const rows = await s.all<{ project_code: string; date: string; hours: number; comment: string }>(
         'SELECT project_code, date, hours, comment FROM time_entries WHERE account = ? AND week_start = ? ORDER BY date, project_code',
         [account, weekStart],
       );
+      const booked = await s.all<{ week_start: string }>(
+        'SELECT DISTINCT week_start FROM time_entries WHERE account = ? AND week_start >= ? AND week_start < ?',
+        [account, earliest, weekStart],
+      );
+      return { rows, booked: new Set(booked.map((b) => b.week_start)) };
     });
+    const unbookedWeekStart: string[] = [];
+    for (let monday = earliest; monday < weekStart; monday = addDays(monday, 7))
+      if (!booked.has(monday)) unbookedWeekStart.push(monday);
     return {
       entry: rows.map((r) => ({ projectCode: r.project_code, date: r.date, hours: r.hours, comment: r.comment })),
+      unbookedWeekStart,
     };
   }
 
@@ -172,6 +205,91 @@ export class ErpOperations {
         bookedAt: r.booked_at,
         hours: r.hours ?? 0,
       })),
+    };
+  }
+
+  /**
+   * A manager's team and each member's booking of one week, in the sense of GetBookedWeeks (the
+   * latest submission's receipt, the week's booked hours). Without a manager: everyone whose roles
+   * include one that books time, so an Admin-only account is left out. The manager is never a member
+   * of their own team, and a manager of nobody gets an empty list.
+   */
+  async getTeamWeek(args: Args): Promise<{ member: SoapTeamMember[] }> {
+    const manager = optionalAccount(args, 'manager');
+    const weekStart = requireWeekStart(args);
+    const rows = await this.db.serial(async (s) => {
+      const account = manager === null ? null : await this.accountOf(s, manager);
+      // roles is a comma-separated list: ',' around both sides matches whole role names only.
+      const who =
+        account === null
+          ? {
+              sql: BOOKING_ROLES.map(() => "',' || u.roles || ',' LIKE ?").join(' OR '),
+              params: BOOKING_ROLES.map((r) => `%,${r},%`),
+            }
+          : { sql: 'u.manager = ? AND u.account <> ?', params: [account, account] };
+      return s.all<{
+        account: string;
+        display_name: string;
+        email: string;
+        language: string | null;
+        receipt_number: string | null;
+        booked_at: string | null;
+        hours: number | null;
+      }>(
+        `SELECT u.account, u.display_name, u.email, u.language, s.receipt_number, s.booked_at,
+           (SELECT SUM(e.hours) FROM time_entries e WHERE e.account = u.account AND e.week_start = ?) AS hours
+         FROM users u
+         LEFT JOIN submissions s ON s.account = u.account AND s.week_start = ?
+           AND s.seq = (SELECT MAX(seq) FROM submissions t WHERE t.account = u.account AND t.week_start = ?)
+         WHERE ${who.sql}
+         ORDER BY u.display_name, u.account`,
+        [weekStart, weekStart, weekStart, ...who.params],
+      );
+    });
+    // Optional elements are left out, not sent empty (minOccurs=0 in the WSDL).
+    return {
+      member: rows.map((r) => ({
+        account: r.account,
+        displayName: r.display_name,
+        email: r.email,
+        ...(r.language ? { language: r.language } : {}),
+        ...(r.receipt_number && r.booked_at
+          ? { booking: { receiptNumber: r.receipt_number, bookedAt: r.booked_at, hours: r.hours ?? 0 } }
+          : {}),
+      })),
+    };
+  }
+
+  /**
+   * Every entry booked between two days, both included, and the label of each project in them, in
+   * one call: a month view or a yearly export needs neither a GetTimeEntries nor a GetProjects per
+   * week. time_entries holds only the latest submission of each week, so a correction's entries
+   * replace the ones it corrected.
+   */
+  async getBookedEntries(args: Args): Promise<{ entry: SoapEntry[]; project: SoapProjectLabel[] }> {
+    const user = requireUser(args);
+    const from = requireDate(args, 'fromDate');
+    const to = requireDate(args, 'toDate');
+    if (to < from) throw clientFault('InvalidRange', `toDate ${to} is before fromDate ${from}.`);
+    if (to > addDays(from, MAX_BOOKED_ENTRIES_DAYS - 1))
+      throw clientFault('InvalidRange', `At most ${MAX_BOOKED_ENTRIES_DAYS} days in one call.`);
+    const { entries, projects } = await this.db.serial(async (s) => {
+      const account = await this.accountOf(s, user);
+      const entries = await s.all<{ project_code: string; date: string; hours: number; comment: string }>(
+        'SELECT project_code, date, hours, comment FROM time_entries WHERE account = ? AND date BETWEEN ? AND ? ORDER BY date, project_code',
+        [account, from, to],
+      );
+      const projects = await s.all<{ code: string; label: string }>(
+        `SELECT p.code, p.label FROM projects p
+         WHERE p.code IN (SELECT e.project_code FROM time_entries e WHERE e.account = ? AND e.date BETWEEN ? AND ?)
+         ORDER BY p.code`,
+        [account, from, to],
+      );
+      return { entries, projects };
+    });
+    return {
+      entry: entries.map((r) => ({ projectCode: r.project_code, date: r.date, hours: r.hours, comment: r.comment })),
+      project: projects.map((p) => ({ code: p.code, label: p.label })),
     };
   }
 

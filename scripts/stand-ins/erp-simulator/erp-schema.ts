@@ -6,12 +6,19 @@ import { buildSeedData, type SeedBookedWeek } from './seed-data.js';
  * Tables of the simulated ERP. Accounts compare case-insensitively like Windows account names.
  * `submissions.submission_id` is UNIQUE: with the IMMEDIATE transaction it is what guarantees that
  * one submission id books once even when both nodes receive it at the same moment.
+ * `users.email`, `language` and `manager` came with GetTeamWeek (WSDL v1.3). There is no migration:
+ * a database file from before still starts and serves the other operations, but GetTeamWeek fails on
+ * it until the file is deleted and reseeded.
  */
 const DDL = `
 CREATE TABLE IF NOT EXISTS users (
   account TEXT PRIMARY KEY COLLATE NOCASE,
   display_name TEXT NOT NULL,
-  roles TEXT NOT NULL
+  roles TEXT NOT NULL,
+  email TEXT NOT NULL,
+  language TEXT,
+  -- Deferred: the seed inserts a team's members before their manager.
+  manager TEXT COLLATE NOCASE REFERENCES users(account) DEFERRABLE INITIALLY DEFERRED
 );
 CREATE TABLE IF NOT EXISTS projects (
   code TEXT PRIMARY KEY,
@@ -90,11 +97,10 @@ export async function ensureSchemaAndSeed(db: ErpDatabase): Promise<void> {
     if (await s.get("SELECT value FROM meta WHERE key = 'seeded'")) return;
     const seed = buildSeedData();
     for (const u of seed.users) {
-      await s.run('INSERT INTO users (account, display_name, roles) VALUES (?, ?, ?)', [
-        u.account,
-        u.displayName,
-        u.roles.join(','),
-      ]);
+      await s.run(
+        'INSERT INTO users (account, display_name, roles, email, language, manager) VALUES (?, ?, ?, ?, ?, ?)',
+        [u.account, u.displayName, u.roles.join(','), u.email, u.language, u.manager],
+      );
     }
     for (const p of seed.projects) {
       await s.run('INSERT INTO projects (code, label, valid_from, valid_to) VALUES (?, ?, ?, ?)', [

@@ -8,6 +8,11 @@ export interface SeedUser {
   account: string;
   displayName: string;
   roles: string[];
+  email: string;
+  /** BCP 47 tag of the language the person reads (GetTeamWeek: the reminder e-mail's language). */
+  language: string;
+  /** The account of the person's manager (GetTeamWeek), null for nobody. */
+  manager: string | null;
 }
 
 export interface SeedProject {
@@ -101,19 +106,32 @@ export const MANY_PROJECTS: SeedProject[] = [
   P('P-1110', 'Façade du siège', '2026-02-02'),
 ];
 
+/** A development account: e-mail at contoso.example and English unless said otherwise. */
+function devUser(
+  account: string,
+  displayName: string,
+  roles: string[],
+  more: Partial<Pick<SeedUser, 'email' | 'language' | 'manager'>> = {},
+): SeedUser {
+  return { account, displayName, roles, email: `${account}@contoso.example`, language: 'en', manager: null, ...more };
+}
+
+// Teams (GetTeamWeek): bob manages alice, carol, erin, zoe and claire; frank manages nora.
 const DEV_USERS: SeedUser[] = [
-  { account: 'alice', displayName: 'Alice Martin', roles: ['Employee'] },
-  { account: 'bob', displayName: 'Bob Dupont', roles: ['Employee', 'Manager'] },
-  { account: 'carol', displayName: 'Carol Nguyen', roles: ['Contractor'] },
-  { account: 'dave', displayName: 'Dave Leroy', roles: ['Admin'] },
+  devUser('alice', 'Alice Martin', ['Employee'], { manager: 'bob' }),
+  devUser('bob', 'Bob Dupont', ['Employee', 'Manager']),
+  // A contractor: her e-mail is at the partner company, like her account at the partner IdP.
+  devUser('carol', 'Carol Nguyen', ['Contractor'], { email: 'carol@fabrikam.example', manager: 'bob' }),
+  devUser('dave', 'Dave Leroy', ['Admin']),
   // Also in config/dev/directory.json: spare employees for tests that must not share alice's weeks.
-  { account: 'erin', displayName: 'Erin Moreau', roles: ['Employee'] },
-  { account: 'frank', displayName: 'Frank Lambert', roles: ['Employee'] },
-  { account: 'zoe', displayName: 'Zoé <O\'Brien> & "Co"', roles: ['Employee'] },
+  devUser('erin', 'Erin Moreau', ['Employee'], { manager: 'bob' }),
+  // A manager as in config/dev/directory.json (CONTOSO-Managers), of a team of one: nora.
+  devUser('frank', 'Frank Lambert', ['Employee', 'Manager']),
+  devUser('zoe', 'Zoé <O\'Brien> & "Co"', ['Employee'], { manager: 'bob' }),
   // Her directory entry sends a French language claim (language tests and screenshots).
-  { account: 'claire', displayName: 'Claire Fontaine', roles: ['Employee'] },
+  devUser('claire', 'Claire Fontaine', ['Employee'], { language: 'fr', manager: 'bob' }),
   // Assigned to every project (40 in a week of late 2026): the project search and favourite rows.
-  { account: 'nora', displayName: 'Nora Garnier', roles: ['Employee'] },
+  devUser('nora', 'Nora Garnier', ['Employee'], { manager: 'frank' }),
 ];
 
 const DEV_ASSIGNMENTS: Record<string, string[]> = {
@@ -143,13 +161,27 @@ function prng(seed: number): () => number {
   };
 }
 
-/** Generated employees `user001`..`user050`, easy for load scripts to enumerate. */
+const generatedAccount = (i: number): string => `user${String(i + 1).padStart(3, '0')}`;
+
+/**
+ * Generated employees `user001`..`user050`, easy for load scripts to enumerate. Every tenth is a
+ * Manager of the nine before it (user010 manages user001..user009); languages alternate en, fr.
+ */
 function generatedUsers(count: number): SeedUser[] {
-  return Array.from({ length: count }, (_, i) => ({
-    account: `user${String(i + 1).padStart(3, '0')}`,
-    displayName: `${FIRST_NAMES[i % FIRST_NAMES.length]} ${LAST_NAMES[Math.floor(i / FIRST_NAMES.length) % LAST_NAMES.length]}`,
-    roles: i % 10 === 9 ? ['Employee', 'Manager'] : ['Employee'],
-  }));
+  return Array.from({ length: count }, (_, i) => {
+    const account = generatedAccount(i);
+    const isManager = i % 10 === 9;
+    const managerIndex = Math.floor(i / 10) * 10 + 9;
+    return {
+      account,
+      displayName: `${FIRST_NAMES[i % FIRST_NAMES.length]} ${LAST_NAMES[Math.floor(i / FIRST_NAMES.length) % LAST_NAMES.length]}`,
+      roles: isManager ? ['Employee', 'Manager'] : ['Employee'],
+      email: `${account}@contoso.example`,
+      language: i % 2 === 0 ? 'en' : 'fr',
+      // A last group shorter than ten has no manager rather than one who does not exist.
+      manager: isManager || managerIndex >= count ? null : generatedAccount(managerIndex),
+    };
+  });
 }
 
 /** Mon-Fri of a week, 8 h a day over the given projects (the last takes what is left). */

@@ -53,6 +53,8 @@ export class SoapEndpoint {
           GetTimeEntries: run('GetTimeEntries', (a) => operations.getTimeEntries(a)),
           SubmitTimesheet: run('SubmitTimesheet', (a) => operations.submitTimesheet(a)),
           GetBookedWeeks: run('GetBookedWeeks', (a) => operations.getBookedWeeks(a)),
+          GetTeamWeek: run('GetTeamWeek', (a) => operations.getTeamWeek(a)),
+          GetBookedEntries: run('GetBookedEntries', (a) => operations.getBookedEntries(a)),
         },
       },
     };

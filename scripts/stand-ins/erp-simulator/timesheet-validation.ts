@@ -38,6 +38,18 @@ export function requireUser(args: Record<string, unknown>): string {
   return user;
 }
 
+/** An optional account (GetTeamWeek's manager): null when the element is absent or empty. */
+export function optionalAccount(args: Record<string, unknown>, name: string): string | null {
+  return soapText(args[name]).trim() || null;
+}
+
+/** Any day written YYYY-MM-DD, from the element `name` (GetBookedEntries's fromDate, toDate). */
+export function requireDate(args: Record<string, unknown>, name: string): string {
+  const date = soapText(args[name]).trim();
+  if (!isIsoDate(date)) throw clientFault('InvalidDate', `${name} "${date}" is not a date written YYYY-MM-DD.`);
+  return date;
+}
+
 /** A Monday written YYYY-MM-DD, from the element `name` (weekStart, fromWeekStart, toWeekStart). */
 export function requireWeekStart(args: Record<string, unknown>, name = 'weekStart'): string {
   const weekStart = soapText(args[name]).trim();

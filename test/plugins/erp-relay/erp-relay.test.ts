@@ -201,7 +201,14 @@ describe('erp-relay plugin', () => {
       randomUUID(),
     );
     const stats = await farm.stats();
-    assert.deepEqual(stats.calls, { GetProjects: 1, GetTimeEntries: 1, SubmitTimesheet: 1, GetBookedWeeks: 0 });
+    assert.deepEqual(stats.calls, {
+      GetProjects: 1,
+      GetTimeEntries: 1,
+      SubmitTimesheet: 1,
+      GetBookedWeeks: 0,
+      GetTeamWeek: 0,
+      GetBookedEntries: 0,
+    });
     assert.equal(stats.submissionsBooked, 1);
     assert.equal(relay.stats().requests, 3);
   });

@@ -26,6 +26,7 @@ import { DraftConflictError } from '../../../src/ports/draft-store.js';
 import { STORAGE_FACTORY, type StorageFactory } from '../../../src/ports/storage.js';
 import { runDraftStoreContract } from '../../contract/draft-store.contract.js';
 import { runSubmissionOutboxContract } from '../../contract/submission-outbox.contract.js';
+import { runReminderLedgerContract } from '../../contract/reminder-ledger.contract.js';
 import { runSessionStoreContract } from '../../contract/session-store.contract.js';
 import { sessionPartition } from '../../../plugins/session-azure-tables/table-keys.js';
 import {
@@ -205,6 +206,7 @@ describe('session-azure-tables on Azurite', () => {
   runSessionStoreContract('session-azure-tables on Azurite', open);
   runDraftStoreContract('session-azure-tables on Azurite', open);
   runSubmissionOutboxContract('session-azure-tables on Azurite', open);
+  runReminderLedgerContract('session-azure-tables on Azurite', open);
 
   describe('Table Storage specifics', () => {
     let handle: AzureSessionStoreHandle;
@@ -339,6 +341,32 @@ describe('session-azure-tables on Azurite', () => {
       before = handle.counters();
       await assert.rejects(handle.drafts.save(weekRecord(user), 0), DraftConflictError);
       assert.deepEqual(delta(handle, before), { reads: 1, writes: 1 });
+    });
+
+    it('a reminder is a row of the lease table, one partition per week; a first acquire is one write, a refused one a write and a read', async () => {
+      const suffix = randomUUID();
+      const key = { week: '2026-W49', user: `dom\\zoë/${suffix}`, kind: 'manager-2026-12-04' };
+      let before = handle.counters();
+      assert.equal(await handle.reminders.acquire(key, 'h1', 60_000), true);
+      assert.deepEqual(delta(handle, before), { reads: 0, writes: 1 });
+      before = handle.counters();
+      assert.equal(await handle.reminders.acquire(key, 'h2', 60_000), false);
+      assert.deepEqual(delta(handle, before), { reads: 1, writes: 1 });
+      before = handle.counters();
+      await handle.reminders.markSent(key, 'h1');
+      assert.deepEqual(delta(handle, before), { reads: 1, writes: 1 });
+      before = handle.counters();
+      const sent = await handle.reminders.sentForWeek(key.week);
+      assert.deepEqual(delta(handle, before), { reads: 1, writes: 0 });
+      assert.ok(sent.some((r) => r.user === key.user && r.kind === key.kind));
+      const entity = await rawTable(azurite(), handle.tables.lease).getEntity<Record<string, unknown>>(
+        'reminders|2026-W49',
+        // The kind, then the user encoded as draft keys are.
+        `manager-2026-12-04|dom%5Czoë%2F${suffix}`,
+      );
+      assert.equal(entity.sent, true);
+      assert.equal(entity.holder, 'h1');
+      assert.ok(entity.sentAt instanceof Date && entity.expiresAt instanceof Date);
     });
 
     it('an autosave after a load or a save on the same instance is one write (the ETag is remembered)', async () => {

@@ -34,6 +34,7 @@ import { STORAGE_FACTORY, type StorageFactory } from '../../../src/ports/storage
 import { CLOCK } from '../../../src/ports/clock.js';
 import { runDraftStoreContract } from '../../contract/draft-store.contract.js';
 import { runSubmissionOutboxContract } from '../../contract/submission-outbox.contract.js';
+import { runReminderLedgerContract } from '../../contract/reminder-ledger.contract.js';
 import { runSessionStoreContract } from '../../contract/session-store.contract.js';
 
 const SESSION_MAX_AGE_MINUTES = 480;
@@ -328,6 +329,7 @@ for (const variant of variants) {
     runSessionStoreContract(`session-sql on ${variant.name}`, open);
     runDraftStoreContract(`session-sql on ${variant.name}`, open);
     runSubmissionOutboxContract(`session-sql on ${variant.name}`, open);
+    runReminderLedgerContract(`session-sql on ${variant.name}`, open);
 
     describe('SQL specifics', () => {
       let handle: SqlSessionStoreHandle;
@@ -336,9 +338,9 @@ for (const variant of variants) {
       });
       after(() => handle?.close());
 
-      it('the sessions and drafts tables have an index on expires', async () => {
+      it('the sessions, drafts and reminders tables have an index on expires', async () => {
         const qi = handle.sequelize.getQueryInterface();
-        for (const table of [handle.tables.sessions, handle.tables.drafts]) {
+        for (const table of [handle.tables.sessions, handle.tables.drafts, handle.tables.reminders]) {
           const indexes = (await qi.showIndex(table)) as Array<{ name: string; fields: Array<{ attribute: string }> }>;
           assert.ok(
             indexes.some((i) => i.fields.length === 1 && i.fields[0]!.attribute === 'expires'),
@@ -386,6 +388,39 @@ for (const variant of variants) {
         );
         assert.equal(Number(row!.n), 1);
         assert.ok(await handle.store.get(live));
+      });
+
+      it('a first reminder acquire is one write, a refused one two (the INSERT and the guarded UPDATE)', async () => {
+        const key = { week: '2026-W49', user: `counted-${randomBytes(4).toString('hex')}`, kind: 'schedule' };
+        let before = handle.counters();
+        assert.equal(await handle.reminders.acquire(key, 'h1', 60_000), true);
+        assert.deepEqual(handle.counters(), { ...before, writes: before.writes + 1 });
+        before = handle.counters();
+        assert.equal(await handle.reminders.acquire(key, 'h2', 60_000), false);
+        assert.deepEqual(handle.counters(), { ...before, writes: before.writes + 2 });
+        before = handle.counters();
+        await handle.reminders.markSent(key, 'h1');
+        assert.deepEqual(handle.counters(), { ...before, writes: before.writes + 1 });
+        before = handle.counters();
+        await handle.reminders.sentForWeek(key.week);
+        assert.deepEqual(handle.counters(), { ...before, reads: before.reads + 1 });
+      });
+
+      it('reminder rows, sent or not, are swept once past their retention (8 weeks)', async () => {
+        const week = `sweep-${randomBytes(4).toString('hex')}`;
+        const sent = { week, user: 'sent', kind: 'schedule' };
+        const leased = { week, user: 'leased', kind: 'schedule' };
+        assert.equal(await handle.reminders.acquire(sent, 'h', 60_000), true);
+        await handle.reminders.markSent(sent, 'h');
+        assert.equal(await handle.reminders.acquire(leased, 'h', 60_000), true);
+        assert.equal(await handle.reminders.deleteExpired(new Date(Date.now() + 55 * 86_400_000)), 0);
+        assert.deepEqual(
+          (await handle.reminders.sentForWeek(week)).map((r) => r.user),
+          ['sent'],
+        );
+        assert.ok((await handle.reminders.deleteExpired(new Date(Date.now() + 57 * 86_400_000))) >= 2);
+        assert.deepEqual(await handle.reminders.sentForWeek(week), []);
+        assert.equal(await handle.reminders.acquire(leased, 'h2', 60_000), true, 'a new row after the sweep');
       });
 
       it('drafts are deleted once they are older than the retention period', async () => {

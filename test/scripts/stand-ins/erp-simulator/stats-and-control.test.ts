@@ -36,14 +36,30 @@ describe('the stats and control endpoints of the simulator', () => {
     await nodes[0]!.call('GetProjects', { user: 'alice', weekStart: '2026-11-16' });
     await nodes[1]!.call('GetTimeEntries', { user: 'alice', weekStart: '2026-11-16' });
     const fromB = await farm.stats(1);
-    assert.deepEqual(fromB.calls, { GetProjects: 1, GetTimeEntries: 1, SubmitTimesheet: 0, GetBookedWeeks: 0 });
+    assert.deepEqual(fromB.calls, {
+      GetProjects: 1,
+      GetTimeEntries: 1,
+      SubmitTimesheet: 0,
+      GetBookedWeeks: 0,
+      GetTeamWeek: 0,
+      GetBookedEntries: 0,
+    });
     assert.deepEqual(fromB.callsByNode[farm.nodes[0]!.name], {
       GetProjects: 1,
       GetTimeEntries: 0,
       SubmitTimesheet: 0,
       GetBookedWeeks: 0,
+      GetTeamWeek: 0,
+      GetBookedEntries: 0,
     });
-    assert.deepEqual(fromB.thisNode, { GetProjects: 0, GetTimeEntries: 1, SubmitTimesheet: 0, GetBookedWeeks: 0 });
+    assert.deepEqual(fromB.thisNode, {
+      GetProjects: 0,
+      GetTimeEntries: 1,
+      SubmitTimesheet: 0,
+      GetBookedWeeks: 0,
+      GetTeamWeek: 0,
+      GetBookedEntries: 0,
+    });
   });
 
   it('counts a call that the ERP refused with a fault', async () => {

@@ -14,12 +14,19 @@ test('GET /erp?wsdl serves the WSDL with the address of the node that answered',
   }
 });
 
-test('the served WSDL parses into a client offering the four operations', async (t) => {
+test('the served WSDL parses into a client offering the six operations', async (t) => {
   const farm = await startTestErpFarm({ nodes: 1 });
   t.after(() => farm.close());
   const client = await soap.createClientAsync(`${farm.urls[0]}?wsdl`, { disableCache: true });
   const operations = Object.keys(client.describe().TimesheetService.TimesheetPort).sort();
-  assert.deepEqual(operations, ['GetBookedWeeks', 'GetProjects', 'GetTimeEntries', 'SubmitTimesheet']);
+  assert.deepEqual(operations, [
+    'GetBookedEntries',
+    'GetBookedWeeks',
+    'GetProjects',
+    'GetTeamWeek',
+    'GetTimeEntries',
+    'SubmitTimesheet',
+  ]);
 });
 
 test('a SOAP call through a client built from the served WSDL reaches the node', async (t) => {
