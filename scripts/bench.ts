@@ -7,7 +7,7 @@
  * closed-loop flow (32), --workers <n>, --repeat <n> (3 for page and closed-loop runs, 1 for the open
  * loop), --rates <req/s,...> for the open loop (33,333), --arrivals poisson|even, --seed <n>,
  * --erp-latency <ms> (50), --open-workers <n> (1), --drain <s> (30), --starts <n> (3), --out <file>,
- * --only week_page,friday_flow,friday_open_loop,startup, --profile (CPU profiles in bench/profiles/),
+ * --only week_page,friday_flow,friday_open_loop,startup,page_costs, --profile (CPU profiles in bench/profiles/),
  * --logs info|silent (info: every request logged as shipped, into /dev/null), --memory-limit <MiB>
  * (1024, a deployed replica's memory; 0 for none: see bench/memory-limit.ts).
  * Goals are reported, never asserted (these machines are shared).
@@ -24,6 +24,7 @@ import { mergeRepeats } from './bench/repeats.js';
 import { printTable, round } from './bench/report.js';
 import { bareHello, fridayFlow, weekPage, type RunSettings } from './bench/runs.js';
 import { measureStartups } from './bench/startup.js';
+import { pageCosts } from './bench/page-costs.js';
 import { openMemoryLimit } from './bench/memory-limit.js';
 import { runAppsWithin } from './bench/processes.js';
 
@@ -50,7 +51,7 @@ const { values } = parseArgs({
 });
 const cores = os.availableParallelism();
 const perCoreWorkers = Number(values.workers ?? cores);
-const only = new Set((values.only ?? 'week_page,friday_flow,friday_open_loop,startup').split(','));
+const only = new Set((values.only ?? 'week_page,friday_flow,friday_open_loop,startup,page_costs').split(','));
 const settings: RunSettings = {
   durationMs: Number(values.duration) * 1000,
   connections: Number(values.connections),
@@ -192,6 +193,10 @@ async function measureAll(memoryLimitMb: number | null, noLimitReason?: string):
   if (only.has('week_page')) results.week_page = await weekPages();
   if (only.has('friday_flow')) results.friday_flow = await fridayFlows();
   if (only.has('friday_open_loop')) results.friday_open_loop = await openLoops();
+  if (only.has('page_costs')) {
+    process.stderr.write('page_costs: ERP calls and store operations per page beyond the week, on-prem and cloud...\n');
+    results.page_costs = { onprem: await pageCosts('onprem'), cloud: await pageCosts('cloud') };
+  }
   if (only.has('startup')) {
     process.stderr.write(`startup: building the packages, ${values.starts} starts of each...\n`);
     results.startup_ms = await measureStartups(Number(values.starts));

@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../../src/ports/clock.js';
 import {
   checkReminderKey,
   checkReminderWeek,
+  REMINDER_RETENTION_MS,
   type ReminderKey,
   type ReminderLedger,
   type SentReminder,
@@ -10,9 +11,6 @@ import {
 import { statusOf } from './retry.js';
 import { encodeKey, KeyTooLongError, MAX_KEY_LENGTH, safeKey } from './table-keys.js';
 import type { StoredEntity, Table } from './storage.js';
-
-/** Rows stay this long after their last lease or their send (as in session-sql), for a later sweep. */
-export const REMINDER_RETENTION_MS = 56 * 86_400_000;
 
 /** Tries of markSent / release when the row changes between reading its ETag and writing. */
 const MAX_ROUNDS = 3;

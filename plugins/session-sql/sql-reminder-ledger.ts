@@ -3,14 +3,12 @@ import { systemClock, type Clock } from '../../src/ports/clock.js';
 import {
   checkReminderKey,
   checkReminderWeek,
+  REMINDER_RETENTION_MS,
   type ReminderKey,
   type ReminderLedger,
   type SentReminder,
 } from '../../src/ports/reminder-ledger.js';
 import type { ReminderModel } from './models.js';
-
-/** Rows stay this long after their last lease or their send: the team page looks a few weeks back. */
-export const REMINDER_RETENTION_MS = 56 * 86_400_000;
 
 /**
  * The reminder ledger in SQL. acquire is decided by the database, so it holds across instances: an

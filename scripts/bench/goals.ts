@@ -74,6 +74,12 @@ export function goals(r: Record<string, unknown>): Record<string, Goal> {
   const open = r.friday_open_loop as { rates: Record<string, OpenLoopRun> } | undefined;
   const runs = Object.values(open?.rates ?? {}).sort((a, b) => b.target_rps - a.target_rps);
   if (runs[0]) openLoopGoals(runs[0], g);
+  const costs = r.page_costs as Record<string, Record<string, { erp_calls: number }>> | undefined;
+  for (const [target, c] of Object.entries(costs ?? {})) {
+    // A My weeks visit: at most one ERP call per session per few minutes; the week page's banner: none.
+    g[`erp_calls_my_weeks_${target}`] = atMost(1, (c.my_weeks?.erp_calls ?? 0) + (c.my_weeks_again?.erp_calls ?? 0));
+    g[`erp_calls_week_banner_${target}`] = atMost(0, c.week_again_with_banner?.erp_calls);
+  }
   const startup = r.startup_ms as Record<string, { median: number }> | undefined;
   for (const [pkg, s] of Object.entries(startup ?? {})) g[`startup_ms_${pkg}`] = atMost(1000, s.median);
   return g;

@@ -114,6 +114,18 @@ export function printTable(results: Record<string, unknown>): void {
       `to ${s.until}: best ${s.best} ms, median ${s.median} ms${listening}`,
     ]);
   }
+  const costs = results.page_costs as
+    Record<string, Record<string, { erp_calls: number; store_ops: number | null }>> | undefined;
+  for (const [target, steps] of Object.entries(costs ?? {}))
+    rows.push([
+      `ERP calls per page, ${target}`,
+      '',
+      '',
+      '',
+      Object.entries(steps)
+        .map(([step, c]) => `${step} ${c.erp_calls} (store ${c.store_ops ?? '-'})`)
+        .join(', '),
+    ]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const line = (r: Row) =>
     r.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { decodeHtml, readForm, type Page, type TestBrowser } from './dev-sts.js';
+import { waitFor } from './relay.js';
 
 /** Every named field of the week form (hidden _csrf, version, each h: input and c: textarea). */
 export function weekFields(page: Page): Record<string, string> {
@@ -81,4 +82,17 @@ export async function submitWeekForm(baseUrl: string, browser: TestBrowser, week
   const form = await browser.get(`${baseUrl}/week/${week}`);
   const answer = await browser.post(`${baseUrl}/week/${week}`, { ...weekFields(form), action: 'submit' });
   assert.equal(answer.status, 303, answer.body.slice(0, 300));
+}
+
+/** Waits (polling the page's own status route) until the week shows its ERP receipt. */
+export async function waitForReceipt(baseUrl: string, browser: TestBrowser, week: string): Promise<void> {
+  await waitFor(
+    async () => {
+      const status = await browser.get(`${baseUrl}/week/${week}/status`, { accept: 'application/json' });
+      return (JSON.parse(status.body) as { status: string }).status === 'submitted';
+    },
+    `the receipt of ${week}`,
+    15_000,
+    50,
+  );
 }

@@ -7,7 +7,7 @@ import { readCertificate, readPrivateKey } from './pem-sources.js';
  * relative to the repository root. Checked here so that a missing or broken file is reported at boot
  * together with every other configuration problem, not on the first sign-in.
  */
-const certificateSource = z
+export const certificateSource = z
   .string()
   .min(1)
   .superRefine((value, ctx) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { readCertificate } from '../auth/pem-sources.js';
+// A CA for the relay follows the SAML certificates' rules (src/auth/pem-sources.ts): a bad file is reported at boot.
+import { certificateSource } from '../auth/saml-config-schema.js';
 
 /**
  * The `mail` section: the SMTP relay the app sends reminders through, and when the weekly reminder
@@ -24,14 +25,6 @@ const mailbox = z
   .max(320)
   .refine(isMailbox, 'an address such as timesheet@contoso.example or "CONTOSO Timesheet <timesheet@contoso.example>"');
 
-/** Same rules as the SAML certificates (src/auth/pem-sources.ts), so a bad file is reported at boot. */
-const certificateSource = z
-  .string()
-  .min(1)
-  .superRefine((value, ctx) => {
-    const r = readCertificate(value);
-    if (!r.ok) ctx.addIssue({ code: 'custom', message: r.problem });
-  });
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 

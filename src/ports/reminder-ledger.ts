@@ -52,6 +52,12 @@ export interface ReminderLedger {
 }
 
 /**
+ * How long a reminder's row is kept after its last lease or its send, in every store: the team page
+ * looks a few weeks back; older rows are swept.
+ */
+export const REMINDER_RETENTION_MS = 56 * 86_400_000;
+
+/**
  * Longest values accepted, the same in every store so that a key valid on one target is valid on the
  * other: the SQL key columns have these lengths (week and user as the drafts' keys).
  */

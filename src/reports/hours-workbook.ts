@@ -4,7 +4,7 @@
  * hours per project and the total against what the contract expects. Totals are formulas that carry
  * their computed value, so a reader that does not recalculate shows the same number as the page.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { HoursReport } from '../timesheet/hours-report.js';
 import { fromIsoDate } from '../timesheet/iso-week.js';
 import { exportColumns, type ExportWords } from './export-words.js';
@@ -41,7 +41,10 @@ function summarySheet(book: ExcelJS.Workbook, report: HoursReport, words: Export
 }
 
 export async function hoursWorkbook(report: HoursReport, words: ExportWords): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  // Loaded on the first export, not at start: exceljs and its zip libraries are several MB of code
+  // that most instances never run, and a replica's start time and memory are budgeted.
+  const { default: excel } = await import('exceljs');
+  const book = new excel.Workbook();
   book.creator = 'CONTOSO Timesheet';
   // A fixed date: the same report gives the same file (no "now" in the workbook's properties).
   book.created = fromIsoDate(report.to);

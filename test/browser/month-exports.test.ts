@@ -4,26 +4,15 @@
 // hold the same numbers, in English and in French; a range export covers a year; a range too long
 // or upside down gets a clear 400; without the ERP the page says which weeks it cannot tell and the
 // export refuses rather than sending a file that looks complete.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../../scripts/harness/chromium.js';
-import { snapshotPagesOnFailure } from '../../scripts/harness/failure-snapshots.js';
-import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
+import type { Page } from 'playwright-core';
+import { useOnpremStackAndChromium } from '../../scripts/harness/browser-stack.js';
 import { arriveAt } from '../../scripts/harness/arrival.js';
 
-let stack: AppStack;
-let browser: Browser;
-snapshotPagesOnFailure(() => browser);
-before(async () => {
-  [stack, browser] = await Promise.all([startAppStack(null), launchChromium()]);
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const env = useOnpremStackAndChromium();
 
 const WORDS = {
   en: { userName: 'User name', password: 'Password', signIn: 'Sign in', locale: 'en-GB' },
@@ -32,13 +21,13 @@ const WORDS = {
 
 async function signedIn(lang: 'en' | 'fr', target: string): Promise<Page> {
   const w = WORDS[lang];
-  const context = await browser.newContext({ locale: w.locale, viewport: { width: 1366, height: 768 } });
+  const context = await env.browser.newContext({ locale: w.locale, viewport: { width: 1366, height: 768 } });
   const page = await context.newPage();
-  await page.goto(`${stack.url}${target}`);
+  await page.goto(`${env.stack.url}${target}`);
   await page.getByLabel(w.userName).fill('alice');
   await page.getByLabel(w.password).fill('dev-password');
   await page.getByRole('button', { name: w.signIn }).click();
-  await arriveAt(page, `${stack.url}${target}`);
+  await arriveAt(page, `${env.stack.url}${target}`);
   return page;
 }
 
@@ -94,7 +83,7 @@ test('November: three booked weeks and a draft, per project and day, the same nu
 
   await page.getByRole('link', { name: 'Month' }).click();
   await arriveAt(page, /\/month\/\d{4}-\d{2}$/);
-  await page.goto(`${stack.url}/month/2026-11`);
+  await page.goto(`${env.stack.url}/month/2026-11`);
   assert.equal(await page.locator('h1').textContent(), 'November 2026');
   const figures = await pageFigures(page);
   // Seed: 4 h P-1042, 3.5 h P-1050, 0.5 h P-1061 each working day of three weeks; plus the draft.
@@ -160,13 +149,13 @@ test('November: three booked weeks and a draft, per project and day, the same nu
   assert.ok(yearRows.some((r) => r[0] === '2026-01-12'));
 
   // A range of 367 days, or upside down: a clear 400, nothing downloaded.
-  const tooLong = await page.goto(`${stack.url}/export?from=2026-01-01&to=2027-01-02&format=xlsx`);
+  const tooLong = await page.goto(`${env.stack.url}/export?from=2026-01-01&to=2027-01-02&format=xlsx`);
   assert.equal(tooLong?.status(), 400);
   assert.match((await page.locator('main').textContent()) ?? '', /367 days: an export covers at most 366/);
-  const upsideDown = await page.goto(`${stack.url}/export?from=2026-12-01&to=2026-11-01&format=csv`);
+  const upsideDown = await page.goto(`${env.stack.url}/export?from=2026-12-01&to=2026-11-01&format=csv`);
   assert.equal(upsideDown?.status(), 400);
   assert.match((await page.locator('main').textContent()) ?? '', /starts \(2026-12-01\) after it ends \(2026-11-01\)/);
-  const badMonth = await page.goto(`${stack.url}/month/2026-13`);
+  const badMonth = await page.goto(`${env.stack.url}/month/2026-13`);
   assert.equal(badMonth?.status(), 404);
   await page.context().close();
 });
@@ -187,15 +176,15 @@ test('in French: the page, and a CSV with semicolons and decimal commas', async 
 
 test('without the ERP: the month says which weeks it cannot tell, the export refuses with a 503', async () => {
   const page = await signedIn('en', '/month/2026-10');
-  await stack.erp.control({ down: true });
+  await env.stack.erp.control({ down: true });
   try {
-    await page.goto(`${stack.url}/month/2026-10`);
+    await page.goto(`${env.stack.url}/month/2026-10`);
     assert.match((await page.locator('#month-unknown').textContent()) ?? '', /2026-W40/);
-    const refused = await page.goto(`${stack.url}/export?from=2026-10-01&to=2026-10-31&format=csv`);
+    const refused = await page.goto(`${env.stack.url}/export?from=2026-10-01&to=2026-10-31&format=csv`);
     assert.equal(refused?.status(), 503);
     assert.match((await page.locator('main').textContent()) ?? '', /Nothing was exported/);
   } finally {
-    await stack.erp.resetControl();
+    await env.stack.erp.resetControl();
   }
   await page.context().close();
 });

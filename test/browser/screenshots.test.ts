@@ -1,5 +1,6 @@
 // The pictures in README.md: the week page in English, in French, in dark mode (the system's choice)
-// at 1366x768, and on a phone (375 px, one day at a time), written to test/browser/screenshots/.
+// at 1366x768, and on a phone (375 px, one day at a time); My weeks, the month, the team page and a
+// reminder e-mail in the development mail catcher; written to test/browser/screenshots/.
 // Regenerate them with `node scripts/run-tests.mjs screenshots`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import { snapshotPagesOnFailure } from '../../scripts/harness/failure-snapshots.
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
 import { PROJECT_ROOT } from '../../src/config/load-config.js';
 import { arriveAt } from '../../scripts/harness/arrival.js';
+import { catcherMailConfig, startTestMailCatcher, type MailCatcher } from '../../scripts/harness/mail-catcher.js';
 
 const DIR = path.join(PROJECT_ROOT, 'test', 'browser', 'screenshots');
 /** A real page of this app is tens of kB as PNG; a blank or error page is a few kB. */
@@ -19,26 +21,33 @@ const WEEK = '/week/2026-W50';
 
 let stack: AppStack;
 let browser: Browser;
+let catcher: MailCatcher;
 snapshotPagesOnFailure(() => browser);
 before(async () => {
   mkdirSync(DIR, { recursive: true });
-  [stack, browser] = await Promise.all([startAppStack(null), launchChromium()]);
+  catcher = await startTestMailCatcher();
+  [stack, browser] = await Promise.all([
+    startAppStack(null, { overrides: { mail: catcherMailConfig(catcher) } }),
+    launchChromium(),
+  ]);
 });
 after(async () => {
   await browser?.close();
   await stack?.close();
+  await catcher?.close();
 });
 
 async function signIn(
   page: Page,
   user: string,
   labels: { userName: string; password: string; signIn: string },
+  target = WEEK,
 ): Promise<void> {
-  await page.goto(`${stack.url}${WEEK}`);
+  await page.goto(`${stack.url}${target}`);
   await page.getByLabel(labels.userName).fill(user);
   await page.getByLabel(labels.password).fill('dev-password');
   await page.getByRole('button', { name: labels.signIn }).click();
-  await arriveAt(page, `${stack.url}${WEEK}`);
+  await arriveAt(page, `${stack.url}${target}`);
 }
 
 /** A few hours typed and saved, so the pictures show totals and the save status. */
@@ -103,5 +112,33 @@ test('the week page on a phone (week-phone.png)', async () => {
   await signIn(page, 'frank', FR);
   await fillSome(page, ['6', '7,25']);
   await shoot(page, 'week-phone.png', false);
+  await context.close();
+});
+
+test('My weeks and the month (my-weeks.png, month.png)', async () => {
+  const context = await browser.newContext({ locale: 'en-GB', viewport: LAPTOP });
+  const page = await context.newPage();
+  // alice: three weeks of November booked (seed data), a draft typed in the week of 23 November.
+  await signIn(page, 'alice', EN, '/week/2026-W48');
+  await fillSome(page, ['7.5', '8']);
+  await page.goto(`${stack.url}/weeks`);
+  await shoot(page, 'my-weeks.png');
+  await page.goto(`${stack.url}/month/2026-11`);
+  await shoot(page, 'month.png');
+  await context.close();
+});
+
+test('the team page and a reminder e-mail (team.png, reminder-mail.png)', async () => {
+  const context = await browser.newContext({ locale: 'en-GB', viewport: LAPTOP });
+  const page = await context.newPage();
+  await signIn(page, 'bob', EN, '/team');
+  await page.getByRole('button', { name: 'Remind Erin Moreau by e-mail' }).click();
+  await arriveAt(page, /reminded=1/);
+  await shoot(page, 'team.png');
+  await catcher.waitForMessages(1, 10_000);
+  await page.goto(catcher.url);
+  await page.locator('a[href^="/messages/"]').first().click();
+  await page.waitForLoadState('load');
+  await shoot(page, 'reminder-mail.png');
   await context.close();
 });

@@ -10,9 +10,8 @@ import { launchChromium } from '../../scripts/harness/chromium.js';
 import { snapshotPagesOnFailure } from '../../scripts/harness/failure-snapshots.js';
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
 import { arriveAt } from '../../scripts/harness/arrival.js';
-import { waitFor } from '../../scripts/harness/relay.js';
 import { catcherMailConfig, startTestMailCatcher, type MailCatcher } from '../../scripts/harness/mail-catcher.js';
-import { submitWeekForm, typeCell, csrfOf } from '../../scripts/harness/week-page.js';
+import { submitWeekForm, typeCell, csrfOf, waitForReceipt } from '../../scripts/harness/week-page.js';
 import { todayIn, weekOf } from '../../src/timesheet/iso-week.js';
 
 let stack: AppStack;
@@ -62,12 +61,7 @@ test('a manager sees the week of each member and reminds one, then everyone miss
   const alice = (await stack.signIn('alice', `/week/${week.id}`)).browser;
   await typeCell(stack.url, alice, week.id, `P-1042|${week.monday}`, '8');
   await submitWeekForm(stack.url, alice, week.id);
-  await waitFor(
-    async () => JSON.parse((await alice.get(`${stack.url}/week/${week.id}/status`)).body).status === 'submitted',
-    "alice's receipt",
-    15_000,
-    50,
-  );
+  await waitForReceipt(stack.url, alice, week.id);
 
   const page = await managerPage();
   assert.equal(await page.locator('h1').count(), 1);

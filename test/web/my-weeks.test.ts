@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
 import { waitFor } from '../../scripts/harness/relay.js';
 import type { Page, TestBrowser } from '../../scripts/harness/dev-sts.js';
-import { submitWeekForm, typeCell } from '../../scripts/harness/week-page.js';
+import { submitWeekForm, typeCell, waitForReceipt } from '../../scripts/harness/week-page.js';
 import { createSoapErpClient } from '../../src/erp/soap-erp-client.js';
 import { shiftWeek, todayIn, weekOf, type IsoWeek } from '../../src/timesheet/iso-week.js';
 
@@ -51,12 +51,7 @@ test('each state of a week, from the drafts here and one GetBookedWeeks for the 
 
   await typeMonday(browser, week(-2), '8'); // booked through the app
   await submit(browser, week(-2));
-  await waitFor(
-    async () => (await statusOf(browser, week(-2))).status === 'submitted',
-    'the receipt of week -2',
-    15_000,
-    50,
-  );
+  await waitForReceipt(stack.url, browser, week(-2).id);
 
   await typeMonday(browser, week(-4), '5'); // refused: the ERP cannot be reached and the one attempt fails
   await stack.erp.control({ down: true });
@@ -108,7 +103,7 @@ test('each state of a week, from the drafts here and one GetBookedWeeks for the 
     assert.match(rows.get(week(-5).id)!.detail, new RegExp(`^Receipt ${erpOnly.receiptNumber}, `));
     // The banner names the earlier working weeks not submitted: the draft and the refused one among them.
     const banner =
-      /<div class="banner banner-alert" role="status" id="overdue-weeks">([\s\S]*?)<\/div>/.exec(page.body)?.[1] ?? '';
+      /<div class="banner banner-warn" role="status" id="overdue-weeks">([\s\S]*?)<\/div>/.exec(page.body)?.[1] ?? '';
     for (const w of [week(-1), week(-4)])
       assert.match(banner, new RegExp(`href="/week/${w.id}"`), `${w.id} in the banner`);
     for (const w of [week(-2), week(-3), week(-5), week(1)])
@@ -171,12 +166,7 @@ test('the week page names the earlier weeks not booked, from the week context (n
 
   // Submitted in this session: gone from the banner at once, although the stored context still lists it.
   await submit(browser, week(-3));
-  await waitFor(
-    async () => (await statusOf(browser, week(-3))).status === 'submitted',
-    'the receipt of week -3',
-    15_000,
-    50,
-  );
+  await waitForReceipt(stack.url, browser, week(-3).id);
   const again = await browser.get(`${stack.url}/week/${week(0).id}`);
   const now = banner().exec(again.body)?.[1] ?? '';
   assert.doesNotMatch(now, new RegExp(`href="/week/${week(-3).id}"`));

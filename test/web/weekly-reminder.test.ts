@@ -8,8 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
 import { catcherMailConfig, startTestMailCatcher, type MailCatcher } from '../../scripts/harness/mail-catcher.js';
-import { typeCell, submitWeekForm } from '../../scripts/harness/week-page.js';
-import { waitFor } from '../../scripts/harness/relay.js';
+import { typeCell, submitWeekForm, waitForReceipt } from '../../scripts/harness/week-page.js';
 import { createSoapErpClient } from '../../src/erp/soap-erp-client.js';
 import type { BuiltApp } from '../../src/app.js';
 import { todayIn, weekOf } from '../../src/timesheet/iso-week.js';
@@ -38,12 +37,7 @@ test('two instances run the same slot: one e-mail per person who has not booked,
   const alice = (await stack.signIn('alice', `/week/${week.id}`)).browser;
   await typeCell(stack.url, alice, week.id, `P-1042|${week.monday}`, '8');
   await submitWeekForm(stack.url, alice, week.id);
-  await waitFor(
-    async () => JSON.parse((await alice.get(`${stack.url}/week/${week.id}/status`)).body).status === 'submitted',
-    "alice's receipt",
-    15_000,
-    50,
-  );
+  await waitForReceipt(stack.url, alice, week.id);
   const erin = (await stack.signIn('erin', `/week/${week.id}`)).browser;
   await typeCell(stack.url, erin, week.id, `P-1042|${week.monday}`, '8');
   await stack.erp.control({ down: true });
