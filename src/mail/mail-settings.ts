@@ -25,7 +25,6 @@ const mailbox = z
   .max(320)
   .refine(isMailbox, 'an address such as timesheet@contoso.example or "CONTOSO Timesheet <timesheet@contoso.example>"');
 
-
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 export const mailSettingsSchema = z
