@@ -1,10 +1,16 @@
 // "My weeks" (issue 20): each state a week can be in, from this copy's records and ONE GetBookedWeeks
 // for the whole range (kept in the session for a few minutes), with the overdue banner, in English
-// and French, and without the ERP. Weeks are taken relative to today, as the page takes them.
+// and French, and without the ERP; the same states as Chromium shows them, and their links. The
+// weeks are prepared as the page's script would (autosave, submit), then read over HTTP (exact
+// markup, ERP call counts) and in Chromium. Weeks are taken relative to today, as the page takes them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import type { Browser, Page as BrowserPage } from 'playwright-core';
 import { startAppStack, type AppStack } from '../../scripts/harness/app-stack.js';
+import { launchChromium } from '../../scripts/harness/chromium.js';
+import { snapshotPagesOnFailure } from '../../scripts/harness/failure-snapshots.js';
+import { arriveAt } from '../../scripts/harness/arrival.js';
 import { waitFor } from '../../scripts/harness/relay.js';
 import type { Page, TestBrowser } from '../../scripts/harness/dev-sts.js';
 import { submitWeekForm, typeCell, waitForReceipt } from '../../scripts/harness/week-page.js';
@@ -12,12 +18,32 @@ import { createSoapErpClient } from '../../src/erp/soap-erp-client.js';
 import { shiftWeek, todayIn, weekOf, type IsoWeek } from '../../src/timesheet/iso-week.js';
 
 let stack: AppStack;
+let chromium: Browser;
+snapshotPagesOnFailure(() => chromium);
 before(async () => {
-  stack = await startAppStack(null, {
-    overrides: { outbox: { maxAttempts: 1, waitForReceiptMs: 100, pollIntervalSeconds: 0.1 } },
-  });
+  [stack, chromium] = await Promise.all([
+    startAppStack(null, {
+      overrides: { outbox: { maxAttempts: 1, waitForReceiptMs: 100, pollIntervalSeconds: 0.1 } },
+    }),
+    launchChromium(),
+  ]);
 });
-after(() => stack?.close());
+after(async () => {
+  await chromium?.close();
+  await stack?.close();
+});
+
+/** erin in Chromium, on `path`. */
+async function inChromium(path: string): Promise<BrowserPage> {
+  const context = await chromium.newContext({ locale: 'en-GB', viewport: { width: 1366, height: 768 } });
+  const page = await context.newPage();
+  await page.goto(`${stack.url}${path}`);
+  await page.getByLabel('User name').fill('erin');
+  await page.getByLabel('Password').fill('dev-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await arriveAt(page, `${stack.url}${path}`);
+  return page;
+}
 
 const current = () => weekOf(todayIn(stack.app.config.timesheet.timeZone));
 const week = (by: number): IsoWeek => shiftWeek(current(), by);
@@ -78,8 +104,9 @@ test('each state of a week, from the drafts here and one GetBookedWeeks for the 
     )
     .finally(() => direct.close());
 
-  await typeMonday(browser, week(-3), '7'); // waiting: the ERP takes 2.5 s to book it
-  await stack.erp.control({ operations: { SubmitTimesheet: { latencyMs: 2500 } } });
+  const shown = await inChromium(`/week/${week(0).id}`);
+  await typeMonday(browser, week(-3), '7'); // waiting: the ERP takes 8 s to book it
+  await stack.erp.control({ operations: { SubmitTimesheet: { latencyMs: 8000 } } });
   try {
     await submit(browser, week(-3));
     const before = (await stack.erp.stats()).calls.GetBookedWeeks;
@@ -116,6 +143,31 @@ test('each state of a week, from the drafts here and one GetBookedWeeks for the 
       1,
       'a second visit within minutes asks the ERP nothing',
     );
+
+    // Chromium shows the same states, in words, and each week's link opens it.
+    await shown.goto(`${stack.url}/weeks`);
+    const inPage = await shown
+      .locator('#my-weeks tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [
+          tr.getAttribute('data-week')!,
+          tr.getAttribute('data-state')!,
+          (tr as HTMLElement).innerText.replace(/\s+/g, ' ').trim(),
+        ]),
+      );
+    assert.deepEqual(
+      inPage.map(([id, state]) => [id, state]),
+      [...rows].map(([id, r]) => [id, r.state]),
+    );
+    const text = new Map(inPage.map(([id, , t]) => [id, t]));
+    assert.match(text.get(week(-3).id)!, /Waiting for the ERP/);
+    assert.match(text.get(week(-4).id)!, /Refused by the ERP|Not delivered: submit again/);
+    assert.match(text.get(week(-2).id)!, /Booked .*Receipt RCPT-\d+/);
+    assert.match(text.get(week(-1).id)!, /Draft not submitted 6 h of \d+ h/);
+    await shown.locator(`#my-weeks tr[data-week="${week(-1).id}"] a`).click();
+    await arriveAt(shown, `${stack.url}/week/${week(-1).id}`);
+    assert.equal(await shown.locator(`input[name="h:P-1042|${week(-1).monday}"]`).inputValue(), '6');
+    await shown.context().close();
   } finally {
     await stack.erp.resetControl();
   }
