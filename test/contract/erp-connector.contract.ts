@@ -115,6 +115,21 @@ export function runErpConnectorContract(
       );
     });
 
+    it('lists with the week the earlier weeks without a booking (GetTimeEntries, v1.3)', async () => {
+      // alice booked the weeks of 2, 9 and 16 November (seed): of the 11 weeks before 23 November, 8 are open.
+      const context = await connector.getWeekContext('alice', '2026-11-23');
+      assert.deepEqual(context.unbookedBefore, [
+        '2026-09-07',
+        '2026-09-14',
+        '2026-09-21',
+        '2026-09-28',
+        '2026-10-05',
+        '2026-10-12',
+        '2026-10-19',
+        '2026-10-26',
+      ]);
+    });
+
     it('rejects an unknown user with the message of the ERP', async () => {
       await assert.rejects(connector.getWeekContext('nobody', SEEDED_WEEK), (err: unknown) => {
         assert.ok(err instanceof ErpRejectedError);

@@ -6,9 +6,9 @@ import { buildSeedData, type SeedBookedWeek } from './seed-data.js';
  * Tables of the simulated ERP. Accounts compare case-insensitively like Windows account names.
  * `submissions.submission_id` is UNIQUE: with the IMMEDIATE transaction it is what guarantees that
  * one submission id books once even when both nodes receive it at the same moment.
- * `users.email`, `language` and `manager` came with GetTeamWeek (WSDL v1.3). There is no migration:
- * a database file from before still starts and serves the other operations, but GetTeamWeek fails on
- * it until the file is deleted and reseeded.
+ * `users.email`, `language` and `manager` came with GetTeamWeek (WSDL v1.3): a database file from
+ * before gets the columns and the seed's values for them at start (upgradeUsers), so a developer's
+ * `data/erp-simulator.db` keeps its bookings.
  */
 const DDL = `
 CREATE TABLE IF NOT EXISTS users (
@@ -87,6 +87,23 @@ export async function insertBooking(s: Statements, week: SeedBookedWeek, bookedA
   return seq;
 }
 
+/** A users table from before v1.3: the new columns, filled with the seed's people (teams, e-mails, languages, roles). */
+async function upgradeUsers(s: Statements): Promise<void> {
+  const columns = await s.all<{ name: string }>('PRAGMA table_info(users)');
+  if (columns.some((c) => c.name === 'email')) return;
+  await s.exec(`ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN language TEXT;
+    ALTER TABLE users ADD COLUMN manager TEXT COLLATE NOCASE REFERENCES users(account) DEFERRABLE INITIALLY DEFERRED;`);
+  for (const u of buildSeedData().users)
+    await s.run('UPDATE users SET roles = ?, email = ?, language = ?, manager = ? WHERE account = ?', [
+      u.roles.join(','),
+      u.email,
+      u.language,
+      u.manager,
+      u.account,
+    ]);
+}
+
 /**
  * Creates the tables and seeds them once. Safe to run from both nodes (and from two processes):
  * the check and the seed happen in one IMMEDIATE transaction.
@@ -94,7 +111,7 @@ export async function insertBooking(s: Statements, week: SeedBookedWeek, bookedA
 export async function ensureSchemaAndSeed(db: ErpDatabase): Promise<void> {
   await db.transaction(async (s) => {
     await s.exec(DDL);
-    if (await s.get("SELECT value FROM meta WHERE key = 'seeded'")) return;
+    if (await s.get("SELECT value FROM meta WHERE key = 'seeded'")) return upgradeUsers(s);
     const seed = buildSeedData();
     for (const u of seed.users) {
       await s.run(

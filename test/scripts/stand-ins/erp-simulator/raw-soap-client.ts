@@ -1,5 +1,5 @@
 import soap from 'soap';
-import { ERP_WSDL_FILE } from '../../../../src/erp/erp-wsdl.js';
+import { ERP_OPERATIONS, ERP_WSDL_FILE } from '../../../../src/erp/erp-wsdl.js';
 
 export interface RawFault {
   faultcode: string;
@@ -19,7 +19,7 @@ export class RawSoapClient {
 
   // The raw SOAP result as node-soap parses it: its shape is what these tests look into.
   async call(
-    operation: 'GetProjects' | 'GetTimeEntries' | 'SubmitTimesheet',
+    operation: (typeof ERP_OPERATIONS)[number],
     args: Record<string, unknown>,
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
   ): Promise<{ result?: any; fault?: RawFault }> {

@@ -135,3 +135,45 @@ test('a restart on the same database keeps the bookings and does not seed again'
   const [users] = await query<{ n: number }>(dbFile, 'SELECT COUNT(*) AS n FROM users');
   assert.equal(users!.n, buildSeedData().users.length);
 });
+
+test('a database from before WSDL v1.3 gets the team columns at start and keeps its bookings', async (t) => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'erp-upgrade-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dbFile = path.join(dir, 'erp.db');
+  const first = await startErpSimulator({ ports: [0], dbFile });
+  const client = await RawSoapClient.on(first.urls[0]!);
+  await client.call('SubmitTimesheet', {
+    user: 'erin',
+    weekStart: '2026-06-01',
+    submissionId: randomUUID(),
+    entry: [{ projectCode: 'P-1001', date: '2026-06-01', hours: 4, comment: '' }],
+  });
+  await first.close();
+  // The users table as v1.2 made it: no email, language or manager.
+  const db = await new Promise<sqlite3.Database>((resolve, reject) => {
+    const handle = new sqlite3.Database(dbFile, (err) => (err ? reject(err) : resolve(handle)));
+  });
+  const exec = (sql: string) =>
+    new Promise<void>((resolve, reject) => db.exec(sql, (e) => (e ? reject(e) : resolve())));
+  await exec(`PRAGMA foreign_keys = OFF;
+    CREATE TABLE users_old (account TEXT PRIMARY KEY COLLATE NOCASE, display_name TEXT NOT NULL, roles TEXT NOT NULL);
+    INSERT INTO users_old SELECT account, display_name, 'Employee' FROM users;
+    DROP TABLE users; ALTER TABLE users_old RENAME TO users;`);
+  await new Promise<void>((resolve) => db.close(() => resolve()));
+
+  const second = await startErpSimulator({ ports: [0], dbFile });
+  t.after(() => second.close());
+  const again = await RawSoapClient.on(second.urls[0]!);
+  assert.deepEqual(await again.bookedCells('erin', '2026-06-01'), [['P-1001', '2026-06-01', 4]]);
+  const { result } = await again.call('GetTeamWeek', { manager: 'bob', weekStart: '2026-06-01' });
+  const members = (Array.isArray(result.member) ? result.member : [result.member]) as Array<{
+    account: string;
+    email: string;
+    booking?: { hours: string | number };
+  }>;
+  assert.deepEqual(members.map((m) => m.account).sort(), ['alice', 'carol', 'claire', 'erin', 'zoe']);
+  assert.equal(members.find((m) => m.account === 'erin')?.email, 'erin@contoso.example');
+  assert.equal(Number(members.find((m) => m.account === 'erin')?.booking?.hours), 4);
+  const [roles] = await query<{ roles: string }>(dbFile, "SELECT roles FROM users WHERE account = 'bob'");
+  assert.equal(roles!.roles, 'Employee,Manager', 'the roles come back from the seed too');
+});
