@@ -29,6 +29,10 @@ function run(name: string, entry: string, env: Record<string, string> = {}, args
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own: Ctrl-C in the terminal reaches only this script, which stops the
+    // parts in order (apps first, their stores last). Without it every part got the SIGINT at once and
+    // the cloud app, still draining, logged "Table Storage unavailable" as Azurite went first.
+    detached: true,
   });
   const prefix = `[${name}]`.padEnd(9);
   for (const stream of [child.stdout, child.stderr]) {
@@ -102,6 +106,10 @@ function stop(code = 0): void {
 
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
+// In their own process groups the parts would outlive this script if it died another way: not so.
+process.on('exit', () => {
+  for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+});
 
 function targetArg(): StackTarget {
   const i = process.argv.indexOf('--target');

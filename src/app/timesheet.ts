@@ -12,6 +12,12 @@ export function installTimesheet(
   auth: Auth,
 ): void {
   app.use(auth.requireUser, auth.requireRole(...config.timesheet.allowedRoles));
+  // A person's hours are theirs: no copy in the browser's or a proxy's cache, so the next person at a
+  // shared computer cannot bring a signed-out person's week back with the Back button or the history.
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
   app.use(...writeRateLimits(config));
   app.use(weekRoutes({ config, weeks, delivery: worker }));
   app.use(teamRoutes({ config, weeks, ledger: store.reminders, sender: reminders }));

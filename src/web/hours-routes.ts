@@ -42,7 +42,7 @@ export function monthPage(ctx: WeekRouteContext): RequestHandler {
     }
     const { report, erpKnown } = await loadHoursReport(ctx, req, month.from, month.to);
     const page = buildMonthPage(report, month, res.locals.locale as Locale, t);
-    res.set('Cache-Control', 'no-store').render('month', {
+    res.render('month', {
       title: page.title,
       page,
       erpKnown,
@@ -84,10 +84,6 @@ export function exportHours(ctx: WeekRouteContext): RequestHandler {
       range.format === 'csv'
         ? Buffer.from(hoursCsv(report, res.locals.locale as Locale, words), 'utf8')
         : await hoursWorkbook(report, words);
-    res
-      .set('Cache-Control', 'no-store')
-      .type(FORMATS[range.format])
-      .attachment(`timesheet-${range.from}-${range.to}.${range.format}`)
-      .send(body);
+    res.type(FORMATS[range.format]).attachment(`timesheet-${range.from}-${range.to}.${range.format}`).send(body);
   };
 }

@@ -111,7 +111,7 @@ function teamPage(deps: TeamRoutesDeps, reader: ReturnType<typeof teamReader>): 
     const q = req.query as Record<string, unknown>;
     const count = (v: unknown) => (typeof v === 'string' && /^\d{1,5}$/.test(v) ? Number(v) : 0);
     const title = weekTitle(week, locale, t);
-    res.set('Cache-Control', 'no-store').render('team', {
+    res.render('team', {
       title: t('team.title'),
       week: { id: week.id, dates: title.dates, number: title.number },
       previousId: shiftWeek(week, -1).id,

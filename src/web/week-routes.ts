@@ -74,7 +74,7 @@ export function weekRoutes(deps: WeekRoutesDeps): Router {
         message: (res.locals.t as Translate)('errors.badWeek', { week: String(req.params.weekId).slice(0, 40) }),
       });
     const record = await weeks.current(erpUser(req), week);
-    res.set('Cache-Control', 'no-store').json({
+    res.json({
       status: record?.status ?? 'draft',
       receipt: record?.receipt?.receiptNumber ?? null,
       problem: record?.submitProblem?.kind ?? null,
