@@ -44,6 +44,7 @@ const ALONE = [
   /load-sampler\.test/,
   /burst-hybrid\.test/,
   /bench-smoke\.test/,
+  /soak\.test/,
   /cluster-metrics\.test/,
 ];
 

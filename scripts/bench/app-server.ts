@@ -3,9 +3,11 @@
  * process), bundled by esbuild first like the shipped packages (no TypeScript loader in the measure). argv[2] = the variant: `app` (the target's own plugins, or the MemoryStore baseline when
  * the configuration lists `session-memory`) or `bare` (Express and one "hello" route). The whole raw
  * configuration comes as JSON in BENCH_CONFIG. Prints `{"port":N}` on stdout once listening. Adds
- * GET /__bench/counters (store operations, for store_ops_per_request); nothing of this ships.
+ * GET /__bench/counters (store operations, for store_ops_per_request) and GET /__bench/runtime (memory and
+ * event-loop delay since the last read, for the soak); nothing of this ships.
  */
 import { createServer } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { pino } from 'pino';
@@ -61,6 +63,22 @@ async function main(): Promise<void> {
     const logger = createLogger(level, 'timesheet', pino.destination({ dest: '/dev/null', sync: true }));
     const built = await createApp(container, logger);
     outer.get('/__bench/counters', (_req, res) => void res.json(built.storeCounters()));
+    // The soak's samples: this process's memory now, and the event loop's delay since the last sample.
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    outer.get('/__bench/runtime', (_req, res) => {
+      const m = process.memoryUsage();
+      const mb = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
+      const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+      res.json({
+        heap_used_mb: mb(m.heapUsed),
+        heap_total_mb: mb(m.heapTotal),
+        external_mb: mb(m.external),
+        eld_p99_ms: ms(delay.percentile(99)),
+        eld_max_ms: ms(delay.max),
+      });
+      delay.reset();
+    });
     outer.use(built.app);
     process.once('SIGTERM', () => void built.close().finally(() => process.exit(0)));
   }

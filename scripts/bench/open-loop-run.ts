@@ -28,10 +28,10 @@ export interface OpenLoopSettings {
 
 /** The warm-up person fills this week; the arrivals start the week after (never the same person and week twice). */
 const WARM_UP_WEEK = '2027-W01';
-const FIRST_WEEK = '2027-W02';
+export const FIRST_WEEK = '2027-W02';
 
 /** App requests one person makes, from the flow itself rather than a constant that could drift from it. */
-async function requestsPerPerson(appUrl: string): Promise<number> {
+export async function requestsPerPerson(appUrl: string): Promise<number> {
   const one = emptyFlowResult();
   await onePerson(appUrl, one, ACCOUNTS[0]!, WARM_UP_WEEK).catch((err: unknown) => {
     throw new Error(`the warm-up person failed: ${one.errorSamples.join('; ') || (err as Error).message}`);

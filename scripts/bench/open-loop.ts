@@ -72,7 +72,7 @@ export async function runOpenLoop(
   const start = performance.now();
   for (const [k, at] of options.schedule.entries()) {
     // A timer may fire a fraction of a millisecond early: wait again until the time has come.
-    while (performance.now() < start + at) await sleep(start + at - performance.now());
+    while (performance.now() < start + at) await sleep(Math.max(0, start + at - performance.now()));
     const began = performance.now();
     arrivalLagMs.push(began - (start + at));
     const { account, week } = personSlot(k, options.accounts, options.firstWeek);
@@ -83,7 +83,7 @@ export async function runOpenLoop(
     );
   }
   const windowEnd = start + options.durationMs;
-  if (windowEnd > performance.now()) await sleep(windowEnd - performance.now());
+  if (windowEnd > performance.now()) await sleep(Math.max(0, windowEnd - performance.now()));
   const drain = new AbortController();
   await Promise.race([Promise.all(people), sleep(options.drainMs, undefined, { signal: drain.signal }).catch(() => 0)]);
   drain.abort();

@@ -17,7 +17,17 @@ export interface RunningApp {
   pid: number | undefined;
   /** Store operations so far (null for the bare app, or when the process cannot tell). */
   counters(): Promise<StoreCounters | null>;
+  /** Memory and event-loop delay since the last call (null for the bare app). */
+  runtime(): Promise<AppRuntime | null>;
   stop(): Promise<void>;
+}
+
+export interface AppRuntime {
+  heap_used_mb: number;
+  heap_total_mb: number;
+  external_mb: number;
+  eld_p99_ms: number;
+  eld_max_ms: number;
 }
 
 const BUILD_DIR = path.join(PROJECT_ROOT, 'bench', '.build');
@@ -98,6 +108,11 @@ export async function startApp(
           if (variant === 'bare') return null;
           const res = await fetch(`${url}/__bench/counters`).catch(() => null);
           return res?.ok ? ((await res.json()) as StoreCounters) : null;
+        },
+        async runtime() {
+          if (variant === 'bare') return null;
+          const res = await fetch(`${url}/__bench/runtime`).catch(() => null);
+          return res?.ok ? ((await res.json()) as AppRuntime) : null;
         },
         stop: () =>
           new Promise<void>((done) => {
