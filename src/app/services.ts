@@ -25,7 +25,7 @@ import { isMailConfigured } from '../mail/mail-settings.js';
 import { ReminderSender } from '../reminders/reminder-sender.js';
 import { ReminderScheduler } from '../reminders/reminder-scheduler.js';
 import { registerReminderMetrics } from '../metrics/reminder-metrics.js';
-import { calendarOf, contractOf } from '../timesheet/work-calendar.js';
+import { expectedWeekHours } from '../timesheet/work-calendar.js';
 
 export interface Services {
   config: AppConfig;
@@ -152,8 +152,7 @@ function openReminders(
     sender: reminders,
     slot: mail.reminders,
     timeZone: config.timesheet.timeZone,
-    expectedHours: (account, week) =>
-      calendarOf(calendar, week.days, contractOf(calendar, account, [])).reduce((sum, d) => sum + d.expected, 0),
+    expectedHours: (account, week) => expectedWeekHours(calendar, account, week.days),
     instance,
     logger,
   });

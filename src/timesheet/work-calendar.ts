@@ -93,3 +93,11 @@ export function calendarOf(config: CalendarConfig, days: readonly string[], cont
     return { date, nonWorking, weekend, holiday, expected: nonWorking ? 0 : (hours[i] ?? 0) };
   });
 }
+
+/**
+ * The hours a person's contract expects in a week, when only their account is known (the team page,
+ * the weekly reminder: other people's roles are not in hand, so the contract is by account or default).
+ */
+export function expectedWeekHours(config: CalendarConfig, account: string, days: readonly string[]): number {
+  return calendarOf(config, days, contractOf(config, account, [])).reduce((sum, d) => sum + d.expected, 0);
+}

@@ -15,7 +15,7 @@ import { INTL_TAG, type Locale, type Translate } from '../i18n/translator.js';
 import type { MessageKey } from '../i18n/messages-en.js';
 import { parseWeekId, shiftWeek, todayIn, weekOf, type IsoWeek } from '../timesheet/iso-week.js';
 import type { WeekService } from '../timesheet/week-service.js';
-import { calendarOf, contractOf } from '../timesheet/work-calendar.js';
+import { expectedWeekHours } from '../timesheet/work-calendar.js';
 import { dayState, totalText } from '../timesheet/submit-summary.js';
 import { erpUser } from './current-user.js';
 import { summaryWords } from './week-summary-words.js';
@@ -65,11 +65,6 @@ function teamReader({ config, weeks, ledger }: TeamRoutesDeps) {
     return members;
   }
 
-  function expectedOf(account: string, week: IsoWeek): number {
-    const calendar = config.timesheet.calendar;
-    return calendarOf(calendar, week.days, contractOf(calendar, account, [])).reduce((s, d) => s + d.expected, 0);
-  }
-
   async function rowsFor(req: Request, week: IsoWeek) {
     const members = await teamOf(req, week);
     const [records, sent] = await Promise.all([
@@ -78,7 +73,7 @@ function teamReader({ config, weeks, ledger }: TeamRoutesDeps) {
     ]);
     const hours = members.map((m, i) => ({
       typed: records[i] ? weeks.check(week, records[i]).weekTotal : 0,
-      expected: expectedOf(m.account, week),
+      expected: expectedWeekHours(config.timesheet.calendar, m.account, week.days),
     }));
     return teamRows(week, members, records, hours, sent, managerKind());
   }
