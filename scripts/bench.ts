@@ -26,7 +26,7 @@ import { bareHello, fridayFlow, weekPage, type RunSettings } from './bench/runs.
 import { measureStartups } from './bench/startup.js';
 import { pageCosts } from './bench/page-costs.js';
 import { openMemoryLimit } from './bench/memory-limit.js';
-import { runAppsWithin } from './bench/processes.js';
+import { runAppsWithin } from './bench/bench-server.js';
 
 const { values } = parseArgs({
   options: {

@@ -4,15 +4,12 @@
  * sweepExpired() takes a lease, so one replica scans while the others skip). Readiness includes
  * the relay through erp-relay's own check, which knows where the relay is.
  */
-import os from 'node:os';
 import type { Logger } from 'pino';
 import type { RoleContext, RoleStartup } from '../../src/ports/role-startup.js';
 import type { CloudRoleSettings } from './settings.js';
 
-export function instanceName(env: NodeJS.ProcessEnv = process.env): string {
-  // Azure Container Apps names each replica; App Service sets WEBSITE_INSTANCE_ID.
-  return env.CONTAINER_APP_REPLICA_NAME ?? env.WEBSITE_INSTANCE_ID ?? env.HOSTNAME ?? os.hostname();
-}
+// The default of the instanceName setting lives with the settings (no settings <-> role import cycle).
+export { instanceName } from './settings.js';
 
 export class CloudRole implements RoleStartup {
   readonly name = 'cloud-role';

@@ -1,5 +1,11 @@
+import os from 'node:os';
 import { z } from 'zod';
-import { instanceName } from './cloud-role.js';
+
+/** The replica's name, the default of `instanceName`. */
+export function instanceName(env: NodeJS.ProcessEnv = process.env): string {
+  // Azure Container Apps names each replica; App Service sets WEBSITE_INSTANCE_ID.
+  return env.CONTAINER_APP_REPLICA_NAME ?? env.WEBSITE_INSTANCE_ID ?? env.HOSTNAME ?? os.hostname();
+}
 
 export const settingsSchema = z.strictObject({
   /** Shown in every log line as `instance`. Default: the replica name the platform gives. */

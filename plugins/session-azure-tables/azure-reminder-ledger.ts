@@ -1,6 +1,7 @@
 import { odata } from '@azure/data-tables';
 import { systemClock, type Clock } from '../../src/ports/clock.js';
 import {
+  canTakeReminder,
   checkReminderKey,
   checkReminderWeek,
   REMINDER_RETENTION_MS,
@@ -35,10 +36,14 @@ function partitionOf(week: string): string {
 
 const timeOf = (v: unknown): number => (v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : 0);
 
-/** Sent, or leased to someone else until now or later. */
+/** Sent, or leased to someone else until now or later (the port's rule over the stored entity). */
 function isTaken(e: StoredEntity, holder: string, now: number): boolean {
-  if (e.sent === true) return true;
-  return typeof e.holder === 'string' && e.holder !== holder && timeOf(e.leaseUntil) >= now;
+  const lease = {
+    sent: e.sent === true,
+    holder: typeof e.holder === 'string' ? e.holder : null,
+    leaseUntil: timeOf(e.leaseUntil),
+  };
+  return !canTakeReminder(lease, holder, now);
 }
 
 /**

@@ -98,6 +98,8 @@ export async function withRetry<T>(
   settings: RetrySettings,
   operation: (signal: AbortSignal) => Promise<T>,
 ): Promise<RetryOutcome<T>> {
+  // Real time, not the container's clock: the budget is spent against real timers (setTimeout), and a
+  // test clock that stands still would make a dead store retry forever.
   const started = Date.now();
   const deadline = started + settings.totalTimeoutMs;
   for (let attempt = 1; ; attempt += 1) {

@@ -49,7 +49,8 @@ export class SqlReminderLedger implements ReminderLedger {
           user,
           kind,
           sentAt: null,
-          [Op.or]: [{ leaseUntil: null }, { leaseUntil: { [Op.lt]: now } }, { holder }],
+          // canTakeReminder (src/ports/reminder-ledger.ts) as SQL: free, run out or ours.
+          [Op.or]: [{ holder: null }, { leaseUntil: null }, { leaseUntil: { [Op.lt]: now } }, { holder }],
         },
       },
     );

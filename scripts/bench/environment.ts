@@ -10,7 +10,7 @@ import { startDevSts } from '../stand-ins/dev-sts/dev-sts.js';
 import { startTargetStandIns, type Target } from '../harness/app-stack.js';
 import type { ControlPatch } from '../stand-ins/erp-simulator/node-control.js';
 import { devIdpEntry, SP_SIGNING, spOf } from '../harness/dev-idps.js';
-import { freePort, startApp, type RunningApp } from './processes.js';
+import { freePort, startApp, type RunningApp } from './bench-server.js';
 
 /** The accounts of the ERP seed that fill weeks in the flow (generated users, all with assignments). */
 export const ACCOUNTS = Array.from({ length: 50 }, (_, i) => `user${String(i + 1).padStart(3, '0')}`);

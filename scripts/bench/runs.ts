@@ -9,7 +9,7 @@ import { measureCpu } from './cpu-usage.js';
 import { ACCOUNTS, environment } from './environment.js';
 import { runFridayFlow } from './friday-flow.js';
 import { runPageLoad } from './page-load.js';
-import { signInForCookie, startApp } from './processes.js';
+import { signInForCookie, startApp } from './bench-server.js';
 import { percentile, round, stepFigures } from './report.js';
 import { sampleRss } from './rss.js';
 

@@ -14,7 +14,7 @@ import { PROJECT_ROOT } from '../../src/config/load-config.js';
 import { buildTarget, LINK_SERVICE } from '../build.js';
 import { startTargetStandIns, type Target, type TargetStandIns } from '../harness/app-stack.js';
 import { origins, waitFor } from '../harness/relay.js';
-import { appCommand, freePort } from './processes.js';
+import { appCommand, freePort } from './bench-server.js';
 import { median } from './repeats.js';
 
 export interface StartupFigures {

@@ -1,6 +1,6 @@
 /**
  * Bundles an entry and the npm packages it imports for a package (scripts/build.ts) or the benchmark
- * server (scripts/bench/processes.ts): our code in `<name>.js` with a source map, the npm packages
+ * server (scripts/bench/bench-server.ts): our code in `<name>.js` with a source map, the npm packages
  * in `npm-*.js` chunks beside it without one, and the few packages loaded by name at run time left
  * out (installed in the package's node_modules).
  *

@@ -11,7 +11,7 @@ import type {
   OutboxStats,
   SubmissionOutbox,
 } from '../../src/ports/submission-outbox.js';
-import { newOutboxItem, outboxUpdateFor } from '../../src/submission/outbox-transitions.js';
+import { isClaimable, newOutboxItem, outboxUpdateFor } from '../../src/submission/outbox-transitions.js';
 
 interface Row {
   item: OutboxItem;
@@ -36,7 +36,7 @@ export class MemoryOutbox implements SubmissionOutbox {
   }
 
   #claimRow(row: Row, now: Date, leaseMs: number): ClaimedItem | null {
-    if (row.item.state !== 'pending' || row.leaseUntil >= now.getTime()) return null;
+    if (!isClaimable(row.item.state, new Date(row.leaseUntil), now)) return null;
     row.lease = randomUUID();
     row.leaseUntil = now.getTime() + leaseMs;
     return { item: structuredClone(row.item), lease: row.lease };

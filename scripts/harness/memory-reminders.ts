@@ -6,6 +6,7 @@
  */
 import { systemClock, type Clock } from '../../src/ports/clock.js';
 import {
+  canTakeReminder,
   checkReminderKey,
   checkReminderWeek,
   type ReminderKey,
@@ -38,7 +39,10 @@ export class MemoryReminders implements ReminderLedger {
     checkReminderKey(key, holder);
     const now = this.#clock.now();
     const row = this.rows.get(this.#id(key));
-    if (row && (row.sentAt !== null || (row.holder !== holder && row.holder !== null && row.leaseUntil >= now)))
+    if (
+      row &&
+      !canTakeReminder({ sent: row.sentAt !== null, holder: row.holder, leaseUntil: row.leaseUntil }, holder, now)
+    )
       return false;
     this.rows.set(this.#id(key), {
       key: { week: key.week, user: key.user, kind: key.kind },

@@ -51,6 +51,24 @@ export interface ReminderLedger {
   sentForWeek(week: string): Promise<SentReminder[]>;
 }
 
+/** What every ledger knows of a reminder's row when someone asks for its lease. */
+export interface ReminderLeaseState {
+  sent: boolean;
+  holder: string | null;
+  /** Epoch ms; null when no lease was ever taken or it was released. */
+  leaseUntil: number | null;
+}
+
+/**
+ * The lease rule, written once for every store: a reminder can be taken when it was not sent and its
+ * lease is free, run out (strictly before now) or already this holder's. The SQL ledger states the
+ * same rule as the WHERE of its guarded UPDATE; the contract suite holds all of them to it.
+ */
+export function canTakeReminder(row: ReminderLeaseState, holder: string, now: number): boolean {
+  if (row.sent) return false;
+  return row.holder === null || row.holder === holder || row.leaseUntil === null || row.leaseUntil < now;
+}
+
 /**
  * How long a reminder's row is kept after its last lease or its send, in every store: the team page
  * looks a few weeks back; older rows are swept.

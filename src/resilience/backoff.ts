@@ -1,7 +1,8 @@
 /**
  * The one backoff of the project: the link service reconnecting to the relay, the outbox retrying a
- * delivery, the Azure store retrying a storage call, and the server retrying its start-up all wait
- * by it.
+ * delivery, the Azure store retrying a storage call, the server retrying its start-up and the week
+ * page resending an autosave (bundled into the browser code: this file stays free of Node APIs) all
+ * wait by it.
  */
 export interface BackoffOptions {
   /** Delay before the first retry (ms). */

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startDevSts, type DevSts } from '../../scripts/stand-ins/dev-sts/dev-sts.js';
 import { startTestErpFarm, type TestErpFarm } from '../../scripts/harness/erp-simulator.js';
-import { startAppProcess, waitUntil, withLogsOnFailure, type AppProcess } from '../faults/processes.js';
+import { startAppProcess, waitUntil, withLogsOnFailure, type AppProcess } from '../../scripts/harness/processes.js';
 
 const TOKEN = 'cluster-metrics-test-token-0123456789abcdef';
 const REQUESTS = 40;

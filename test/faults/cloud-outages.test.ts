@@ -23,7 +23,7 @@ import {
   withLogsOnFailure,
   type AppProcess,
   type ManagedProcess,
-} from './processes.js';
+} from '../../scripts/harness/processes.js';
 import { autosave, erpBookings, outboxView, signIn, submitWeek, versionOf, weekStatus } from './web.js';
 
 let dir: string;

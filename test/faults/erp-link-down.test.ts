@@ -25,8 +25,8 @@ import {
   withLogsOnFailure,
   type AppProcess,
   type ManagedProcess,
-} from './processes.js';
-import { startRoundRobinProxy, type RoundRobinProxy } from './round-robin-proxy.js';
+} from '../../scripts/harness/processes.js';
+import { startRoundRobinProxy, type RoundRobinProxy } from '../../scripts/harness/round-robin-proxy.js';
 import { erpBookings, erpEntries } from './web.js';
 import { readiness, waitForDependencies } from '../../scripts/harness/readiness.js';
 

@@ -20,7 +20,7 @@ import {
   withLogsOnFailure,
   type AppProcess,
   type ErpProcess,
-} from './processes.js';
+} from '../../scripts/harness/processes.js';
 import { erpBookings, outboxView, signIn, submitWeek, weekStatus } from './web.js';
 
 /** The connector gives up on a SOAP call after this (pluginSettings.erp-direct.timeoutMs). */

@@ -18,7 +18,7 @@ import {
   withLogsOnFailure,
   type AppProcess,
   type Exit,
-} from './processes.js';
+} from '../../scripts/harness/processes.js';
 import { signIn } from './web.js';
 
 let dir: string;

@@ -15,8 +15,14 @@ import { startDevSts, type DevSts } from '../../scripts/stand-ins/dev-sts/dev-st
 import { launchChromium } from '../../scripts/harness/chromium.js';
 import { spOf } from '../../scripts/harness/dev-idps.js';
 import { startTestErpFarm, type TestErpFarm } from '../../scripts/harness/erp-simulator.js';
-import { since, startAppProcess, waitUntil, withLogsOnFailure, type AppProcess } from './processes.js';
-import { startRoundRobinProxy, type RoundRobinProxy } from './round-robin-proxy.js';
+import {
+  since,
+  startAppProcess,
+  waitUntil,
+  withLogsOnFailure,
+  type AppProcess,
+} from '../../scripts/harness/processes.js';
+import { startRoundRobinProxy, type RoundRobinProxy } from '../../scripts/harness/round-robin-proxy.js';
 
 const POSTGRES_URL = process.env.TEST_POSTGRES_URL;
 

@@ -10,7 +10,7 @@ import { startDevSts, type DevSts } from '../../scripts/stand-ins/dev-sts/dev-st
 import { launchChromium } from '../../scripts/harness/chromium.js';
 import { spOf } from '../../scripts/harness/dev-idps.js';
 import { startTestErpFarm, type TestErpFarm } from '../../scripts/harness/erp-simulator.js';
-import { since, startAppProcess, withLogsOnFailure, type AppProcess } from './processes.js';
+import { since, startAppProcess, withLogsOnFailure, type AppProcess } from '../../scripts/harness/processes.js';
 import { autosave, cellKeys, csrfOf, signIn, versionOf, weekFields } from './web.js';
 
 let dir: string;

@@ -368,6 +368,12 @@
     return { storageKey, count, persist, restore };
   }
 
+  // src/resilience/backoff.ts
+  function backoffDelay(attempt, { initialDelayMs, maxDelayMs }, random = Math.random) {
+    const cap = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(attempt, 30));
+    return Math.round(cap / 2 + random() * (cap / 2));
+  }
+
   // src/browser/week/send-changes.ts
   function flush(s) {
     const { page: page2, state } = s;
@@ -410,7 +416,7 @@
     queue.persist();
     showTotals(page2.form, state.known, body);
     showErrors(page2.form, body.errors || []);
-    state.retryDelay = 2e3;
+    state.retries = 0;
     if (queue.count()) s.schedule(0);
     else setStatus(page2, savedText(page2), "saved");
   }
@@ -431,9 +437,10 @@
     const n = s.queue.count();
     setStatus(s.page, text(n === 1 ? msg.msgOfflineOne : msg.msgOffline, { count: n }), "offline");
   }
+  var SAVE_RETRY = { initialDelayMs: 2e3, maxDelayMs: 3e4 };
   function retryLater(s) {
-    s.schedule(s.state.retryDelay);
-    s.state.retryDelay = Math.min(s.state.retryDelay * 2, 3e4);
+    s.schedule(backoffDelay(s.state.retries, SAVE_RETRY));
+    s.state.retries += 1;
   }
 
   // src/browser/week/autosave.ts
@@ -444,7 +451,7 @@
       pending: {},
       inFlight: null,
       timer: void 0,
-      retryDelay: 2e3,
+      retries: 0,
       conflict: null,
       blocked: null
     };
@@ -492,7 +499,7 @@
     const { form } = page2;
     let heldSubmitter;
     window.addEventListener("online", () => {
-      state.retryDelay = 2e3;
+      state.retries = 0;
       s.schedule(0);
       if (heldSubmitter !== void 0) {
         const submitter = heldSubmitter;

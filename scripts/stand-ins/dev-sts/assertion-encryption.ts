@@ -7,14 +7,14 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { encrypt } from 'xml-encryption';
-import { childElements, NS, parseUntrustedXml } from '../../../src/auth/safe-xml.js';
+import { childElements, NS, readXml } from './xml-reading.js';
 
 const AES256_GCM = 'http://www.w3.org/2009/xmlenc11#aes256-gcm';
 const RSA_OAEP = 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p';
 
 /** `xml` with its (signed) Assertion replaced by an EncryptedAssertion for the holder of `certPem`. */
 export async function encryptAssertion(xml: string, certPem: string): Promise<string> {
-  const root = parseUntrustedXml(xml).documentElement;
+  const root = readXml(xml).documentElement;
   const assertion = root && childElements(root, NS.assertion, 'Assertion')[0];
   if (!assertion) throw new Error('no Assertion to encrypt');
   const start = xml.search(/<(saml2?:)?Assertion[\s>]/);

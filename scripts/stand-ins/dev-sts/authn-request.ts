@@ -1,5 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
-import { childElements, NS, parseUntrustedXml } from '../../../src/auth/safe-xml.js';
+import { childElements, NS, readXml } from './xml-reading.js';
 
 /** The parts of an SP's AuthnRequest the STS acts on. */
 export interface AuthnRequestInfo {
@@ -29,7 +29,7 @@ export function decodeRedirectAuthnRequest(samlRequest: unknown): AuthnRequestIn
   }
   let root;
   try {
-    root = parseUntrustedXml(xml).documentElement;
+    root = readXml(xml).documentElement;
   } catch (err) {
     throw new AuthnRequestError(`SAMLRequest is not acceptable XML: ${(err as Error).message}`);
   }

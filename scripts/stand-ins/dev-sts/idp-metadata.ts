@@ -1,5 +1,5 @@
 import { DOMImplementation, XMLSerializer, type Element } from '@xmldom/xmldom';
-import { NS } from '../../../src/auth/safe-xml.js';
+import { NS } from './xml-reading.js';
 
 const REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
 

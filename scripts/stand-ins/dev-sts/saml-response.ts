@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DOMImplementation, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
-import { NS } from '../../../src/auth/safe-xml.js';
+import { NS } from './xml-reading.js';
 
 export interface Claim {
   type: string;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { CLAIM_TYPES } from '../../../src/auth/claim-types.js';
+import { CLAIM_TYPES } from './claim-types.js';
 import { cookieValues } from '../../../src/web/request-cookies.js';
 import { AuthnRequestError, decodeRedirectAuthnRequest, type AuthnRequestInfo } from './authn-request.js';
 import type { Directory, DirectoryUser } from './directory.js';

@@ -1,7 +1,6 @@
-import { readdirSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { spEndpoints } from '../../../src/auth/auth-settings.js';
-import { certificatePem } from '../../../src/auth/pem-sources.js';
 import { loadRawConfig, PROJECT_ROOT } from '../../../src/config/load-config.js';
 import type { ServiceProvider } from './sts-app.js';
 
@@ -18,14 +17,36 @@ export function targetServiceProviders(): ServiceProvider[] {
     const raw = loadRawConfig({ target });
     const app = (raw.app ?? {}) as { publicUrl?: unknown };
     const saml = (raw.saml ?? {}) as { sp?: { entityId?: unknown; signingCert?: unknown } };
-    const publicUrl = (typeof app.publicUrl === 'string' ? app.publicUrl : 'http://localhost:3000').replace(/\/+$/, '');
-    const sp = spEndpoints(publicUrl, typeof saml.sp?.entityId === 'string' ? saml.sp.entityId : undefined);
+    const publicUrl = typeof app.publicUrl === 'string' ? app.publicUrl : 'http://localhost:3000';
     const cert = saml.sp?.signingCert;
     // Without a signing certificate the SP cannot sign logout messages: the STS then refuses its SLO.
     return {
-      ...sp,
-      sloUrl: `${publicUrl}/saml/slo`,
-      certPem: typeof cert === 'string' ? certificatePem(cert) : undefined,
+      ...spEndpointsOf(publicUrl, typeof saml.sp?.entityId === 'string' ? saml.sp.entityId : undefined),
+      certPem: typeof cert === 'string' ? certificateFrom(cert) : undefined,
     };
   });
+}
+
+/**
+ * Where the app serves SAML under its public URL (its routes /saml/acs, /saml/slo, /saml/metadata),
+ * written here rather than taken from the app's src/auth/auth-settings.ts so that the STS registers
+ * the SP as an IdP administrator would, from the SP's published addresses, not from the SP's code.
+ */
+export function spEndpointsOf(
+  publicUrl: string,
+  entityId?: string,
+): { entityId: string; acsUrl: string; sloUrl: string } {
+  const base = publicUrl.replace(/\/+$/, '');
+  return { entityId: entityId ?? `${base}/saml/metadata`, acsUrl: `${base}/saml/acs`, sloUrl: `${base}/saml/slo` };
+}
+
+/** A certificate given as the configuration allows: PEM text, the bare base64 body, or a file path from the repository root. */
+function certificateFrom(source: string): string {
+  let text = source;
+  if (!source.includes('-----BEGIN')) {
+    text = /^[A-Za-z0-9+/=\s]{200,}$/.test(source)
+      ? `-----BEGIN CERTIFICATE-----\n${source.replace(/\s+/g, '')}\n-----END CERTIFICATE-----\n`
+      : readFileSync(path.resolve(PROJECT_ROOT, source), 'utf8');
+  }
+  return new X509Certificate(text).toString();
 }

@@ -22,7 +22,7 @@ export function startAutosave(page: WeekPage): Autosave {
     pending: {},
     inFlight: null,
     timer: undefined,
-    retryDelay: 2000,
+    retries: 0,
     conflict: null,
     blocked: null,
   };
@@ -75,7 +75,7 @@ function guardSubmits(s: Saver): void {
   const { form } = page;
   let heldSubmitter: HTMLElement | null | undefined; // undefined: nothing held; null: a post without a button
   window.addEventListener('online', () => {
-    state.retryDelay = 2000;
+    state.retries = 0;
     s.schedule(0);
     if (heldSubmitter !== undefined) {
       const submitter = heldSubmitter;

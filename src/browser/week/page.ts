@@ -41,7 +41,8 @@ export interface SaveState {
   pending: Pending;
   inFlight: Promise<unknown> | null;
   timer: ReturnType<typeof setTimeout> | undefined;
-  retryDelay: number;
+  /** Failed sends in a row (the server answered 5xx or 429): the next retry waits by the project's backoff. */
+  retries: number;
   /** Set while the person has to choose. */
   conflict: Conflict | null;
   blocked: Blocked | null;

@@ -7,6 +7,7 @@ import type { OfflineQueue } from './offline-queue';
 import { setStatus, text, type CellValue, type SaveState, type WeekPage } from './page';
 import { block, probeSession } from './session';
 import { savedText } from './saved-text';
+import { backoffDelay } from '../../resilience/backoff';
 
 /** What an autosave answer may carry (200: saved; 409, 401, 403 or an error otherwise). */
 interface SaveBody extends Totals, ConflictBody {
@@ -77,7 +78,7 @@ function onSaved(s: Saver, changes: Change[], body: SaveBody): void {
   queue.persist();
   showTotals(page.form, state.known, body);
   showErrors(page.form, body.errors || []);
-  state.retryDelay = 2000;
+  state.retries = 0;
   if (queue.count()) s.schedule(0);
   else setStatus(page, savedText(page), 'saved');
 }
@@ -102,7 +103,10 @@ export function showOffline(s: Saver): void {
   setStatus(s.page, text(n === 1 ? msg.msgOfflineOne : msg.msgOffline, { count: n }), 'offline');
 }
 
+/** 2 s, 4 s... up to 30 s, half of it random: pages that failed together do not come back in step. */
+const SAVE_RETRY = { initialDelayMs: 2000, maxDelayMs: 30000 };
+
 function retryLater(s: Saver): void {
-  s.schedule(s.state.retryDelay);
-  s.state.retryDelay = Math.min(s.state.retryDelay * 2, 30000);
+  s.schedule(backoffDelay(s.state.retries, SAVE_RETRY));
+  s.state.retries += 1;
 }

@@ -2,7 +2,7 @@
 // capacity planner reads them), errors summed, and the spread of the key figures beside them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { median, mergeRepeats, spreadOf } from '../../scripts/bench/repeats.js';
+import { median, mergeRepeats, spreadOf } from '../../../scripts/bench/repeats.js';
 
 test('the median of an odd count is the middle value, of an even count the mean of the two middle ones', () => {
   assert.equal(median([3, 1, 2]), 2);

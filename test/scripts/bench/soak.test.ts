@@ -4,7 +4,7 @@
 // no error. The figures themselves are reported, not asserted (the machine is shared).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { slopePerMinute, soak } from '../../scripts/bench/soak-run.js';
+import { slopePerMinute, soak } from '../../../scripts/bench/soak-run.js';
 
 test('the slope is MB per minute of the least-squares line; too few points give none', () => {
   const line = [0, 60, 120, 180].map((t) => ({ t_s: t, y: 100 + (2 * t) / 60 }));

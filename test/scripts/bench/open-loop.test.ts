@@ -2,7 +2,7 @@
 // target), in order, inside the window, and the same schedule for the same seed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { arrivalSchedule, personSlot } from '../../scripts/bench/open-loop.js';
+import { arrivalSchedule, personSlot } from '../../../scripts/bench/open-loop.js';
 
 test('Poisson arrivals: rate x duration people, sorted, inside the window, the same for the same seed', () => {
   const schedule = arrivalSchedule(10.4, 10_000, 'poisson', 7);

@@ -1,4 +1,4 @@
-/** Child processes and sign-in for the benchmarks. */
+/** The benchmark server as a child process (the bundled scripts/bench/app-server.ts, measured as shipped) and sign-in for the page runs. */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { openMemoryLimit } from '../../scripts/bench/memory-limit.js';
+import { openMemoryLimit } from '../../../scripts/bench/memory-limit.js';
 
 const limitSeenByNode = (wrapped: { command: string; args: string[] }) =>
   Number(execFileSync(wrapped.command, wrapped.args, { encoding: 'utf8' }).trim());

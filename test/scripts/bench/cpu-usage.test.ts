@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import { machineCpuMs, measureCpu, processTreeCpuMs } from '../../scripts/bench/cpu-usage.js';
+import { machineCpuMs, measureCpu, processTreeCpuMs } from '../../../scripts/bench/cpu-usage.js';
 
 const onLinux = process.platform === 'linux' ? false : 'reads /proc (Linux only)';
 

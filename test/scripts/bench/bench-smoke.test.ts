@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { PROJECT_ROOT } from '../../src/config/load-config.js';
-import { percentile } from '../../scripts/bench/report.js';
-import type { Spread } from '../../scripts/bench/repeats.js';
+import { PROJECT_ROOT } from '../../../src/config/load-config.js';
+import { percentile } from '../../../scripts/bench/report.js';
+import type { Spread } from '../../../scripts/bench/repeats.js';
 
 test('percentile is the nearest-rank value', () => {
   const values = Array.from({ length: 100 }, (_, i) => 100 - i);
