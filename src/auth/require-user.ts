@@ -1,9 +1,37 @@
+import path from 'node:path';
 import type { Request, RequestHandler, Response } from 'express';
 import './express-user.js';
-import { escapeHtml } from './html.js';
+import { PROJECT_ROOT } from '../config/load-config.js';
+import { isLocale, negotiateLocale, translator, type Locale, type Translate } from '../i18n/translator.js';
 import { Principal } from './principal.js';
 
 const wantsPage = (req: Request) => req.method === 'GET' || req.method === 'HEAD';
+
+/** views/errors/forbidden.ejs, by its absolute path like the sign-in pages: it needs no view settings of the app. */
+const FORBIDDEN_VIEW = path.join(PROJECT_ROOT, 'views', 'errors', 'forbidden.ejs');
+
+/**
+ * The 403 page, in the app's layout and in the language the app's locale middleware chose (as the
+ * other error pages); without that middleware (the auth router mounted alone), in the browser's
+ * language, English by default, with a neutral header.
+ */
+function sendForbiddenPage(req: Request, res: Response, roles: string[]): void {
+  const l = res.locals;
+  const locale: Locale = isLocale(l.locale) ? l.locale : negotiateLocale(req.get('accept-language'), 'en');
+  const t = (l.t as Translate | undefined) ?? translator(locale);
+  res.status(403).render(FORBIDDEN_VIEW, {
+    locale,
+    t,
+    langLinks: (l.langLinks as Record<Locale, string> | undefined) ?? { en: '?lang=en', fr: '?lang=fr' },
+    config: l.config ?? { company: 'CONTOSO', brandCss: null },
+    // The sign-out form of the header needs the CSRF token; without it, nobody is shown as signed in.
+    user: typeof l.csrfToken === 'string' ? (l.user ?? null) : null,
+    title: t('errors.title'),
+    // The role names are identifiers: not translated.
+    message: t('errors.needsRole', { roles: roles.join(', ') }),
+    requestId: l.requestId ?? null,
+  });
+}
 
 function sendUnauthenticated(req: Request, res: Response): void {
   if (wantsPage(req)) {
@@ -27,15 +55,7 @@ export function requireRole(...roles: string[]): RequestHandler {
     const user = req.user;
     if (!(user instanceof Principal)) return sendUnauthenticated(req, res);
     if (roles.some((r) => user.isInRole(r))) return next();
-    if (wantsPage(req)) {
-      res
-        .status(403)
-        .type('html')
-        .send(
-          `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Not allowed</title></head><body><main><h1>Not allowed</h1><p>This page needs one of these roles: ${escapeHtml(roles.join(', '))}.</p></main></body></html>`,
-        );
-      return;
-    }
+    if (wantsPage(req)) return sendForbiddenPage(req, res, roles);
     res.status(403).json({ error: 'forbidden', message: `needs one of the roles ${roles.join(', ')}` });
   };
 }

@@ -170,6 +170,7 @@ export const en = {
   'errors.notFound': 'This page does not exist.',
   'errors.badWeek': '"{week}" is not a week. Weeks look like 2026-W47.',
   'errors.forbidden': 'Your account is not allowed to use the timesheet.',
+  'errors.needsRole': 'This page needs one of these roles: {roles}.',
   'errors.csrf': 'This form has expired. Nothing was lost: reload the page and try again.',
   'errors.generic': 'Something went wrong on our side.',
   'errors.title': 'Sorry',

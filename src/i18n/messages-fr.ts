@@ -182,6 +182,7 @@ export const fr: Record<MessageKey, string> = {
   'errors.notFound': 'Cette page n’existe pas.',
   'errors.badWeek': '« {week} » n’est pas une semaine. Les semaines s’écrivent 2026-W47.',
   'errors.forbidden': 'Votre compte n’est pas autorisé à utiliser la feuille de temps.',
+  'errors.needsRole': 'Cette page demande l’un de ces rôles : {roles}.',
   'errors.csrf': 'Ce formulaire a expiré. Rien n’est perdu : rechargez la page et réessayez.',
   'errors.generic': 'Une erreur est survenue de notre côté.',
   'errors.title': 'Désolé',

@@ -1,6 +1,8 @@
-import { escapeHtml } from '../auth/html.js';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../config/load-config.js';
 import { parseWeekId } from '../timesheet/iso-week.js';
 import { translator, type Locale } from '../i18n/translator.js';
+import { viewFile } from '../web/view-file.js';
 import type { OutgoingMail } from './mailer.js';
 
 /**
@@ -31,6 +33,20 @@ export function weekUrl(appUrl: string, weekId: string): string {
 
 /** The brand's default primary colour: white text on it reaches 4.5:1 (checked in app-config-schema). */
 const BUTTON_COLOUR = '#0b4f8a';
+
+/** views/mail/reminder.ejs, the HTML part: every text escaped there (<%= %>), after its placeholders are filled. */
+const reminderHtml = viewFile<{
+  locale: Locale;
+  subject: string;
+  greeting: string;
+  body: string;
+  button: string;
+  linkFallback: string;
+  why: string;
+  footer: string;
+  href: string;
+  buttonColour: string;
+}>(path.join(PROJECT_ROOT, 'views', 'mail', 'reminder.ejs'));
 
 export function reminderMessage(input: ReminderInput): OutgoingMail {
   const week = parseWeekId(input.weekId);
@@ -65,22 +81,19 @@ export function reminderMessage(input: ReminderInput): OutgoingMail {
     '',
   ].join('\n');
 
-  // Escaped as a whole after the placeholders are filled: the name and the manager's name come from
-  // the identity provider and may hold markup. Inline styles only (mail clients drop <style>), no
-  // remote images (blocked by most clients, and a tracking pixel is not wanted).
-  const e = escapeHtml;
-  const html = `<!DOCTYPE html>
-<html lang="${input.locale}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${e(subject)}</title></head>
-<body style="margin:0;padding:24px;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1b1f24;background:#ffffff">
-<p>${e(greeting)}</p>
-<p>${e(body)}</p>
-<p><a href="${e(href)}" style="display:inline-block;padding:12px 20px;background:${BUTTON_COLOUR};color:#ffffff;text-decoration:none;border-radius:4px;font-weight:bold">${e(t('mail.reminder.button', { number }))}</a></p>
-<p style="font-size:14px">${e(t('mail.reminder.linkFallback'))}<br><a href="${e(href)}" style="color:${BUTTON_COLOUR}">${e(href)}</a></p>
-<p style="font-size:14px">${e(why)}</p>
-<p style="font-size:12px;color:#555a60">${e(footer)}</p>
-</body>
-</html>
-`;
+  // Escaped by the view after the placeholders are filled: the name and the manager's name come
+  // from the identity provider and may hold markup.
+  const html = reminderHtml({
+    locale: input.locale,
+    subject,
+    greeting,
+    body,
+    button: t('mail.reminder.button', { number }),
+    linkFallback: t('mail.reminder.linkFallback'),
+    why,
+    footer,
+    href,
+    buttonColour: BUTTON_COLOUR,
+  });
   return { to: input.to, subject, text, html, language: input.locale };
 }

@@ -1,6 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { escapeHtml } from '../auth/html.js';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../config/load-config.js';
 import { negotiateLocale, translator, type Locale } from '../i18n/translator.js';
+import { viewFile } from './view-file.js';
+
+/** views/errors/starting.ejs: rendered without Express, since the app is not built yet. */
+const startingPage = viewFile<{ locale: Locale; title: string; message: string }>(
+  path.join(PROJECT_ROOT, 'views', 'errors', 'starting.ejs'),
+);
 
 /**
  * What the instance answers while it cannot build the app yet (the session store unreachable at
@@ -33,15 +40,18 @@ export function startingHandler(
       res.writeHead(503, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'unavailable', message }));
       return;
     }
+    let page: string;
+    try {
+      page = startingPage({ locale, title: t('errors.title'), message });
+    } catch {
+      // A page that cannot be rendered (its view missing) must not take the instance down with it.
+      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${message}\n`);
+      return;
+    }
     res.writeHead(503, {
       'Content-Type': 'text/html; charset=utf-8',
       'Content-Security-Policy': "default-src 'none'; style-src 'self'",
     });
-    res.end(`<!DOCTYPE html>
-<html lang="${locale}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(t('errors.title'))}</title><link rel="stylesheet" href="/assets/app.css"></head>
-<body><main id="main"><h1>${escapeHtml(t('errors.title'))}</h1><p role="alert">${escapeHtml(message)}</p></main></body>
-</html>
-`);
+    res.end(page);
   };
 }

@@ -159,7 +159,14 @@ test('requireRole answers 403 to a signed-in person without the role', async (t)
   const h = await startHarness(t);
   const browser = h.browser();
   await h.signIn(browser, 'alice');
-  assert.equal((await browser.get(`${h.base}/admin`)).status, 403);
+  const page = await browser.get(`${h.base}/admin`);
+  assert.equal(page.status, 403);
+  assert.match(page.body, /This page needs one of these roles: Admin\./, 'the page says which role it needs');
+  browser.acceptLanguage = 'fr';
+  const french = await browser.get(`${h.base}/admin`);
+  assert.equal(french.status, 403);
+  assert.match(french.body, /Cette page demande l’un de ces rôles\u00a0: Admin\./, 'in the browser’s language');
+  assert.match(french.body, /<html lang="fr"/);
 });
 
 test('requireRole lets a person with the role through', async (t) => {
