@@ -7,11 +7,12 @@
  * closed-loop flow (32), --workers <n>, --repeat <n> (3 for page and closed-loop runs, 1 for the open
  * loop), --rates <req/s,...> for the open loop (33,333), --arrivals poisson|even, --seed <n>,
  * --erp-latency <ms> (50), --open-workers <n> (1), --drain <s> (30), --starts <n> (3), --out <file>,
- * --only week_page,friday_flow,friday_open_loop,startup,page_costs, --profile (CPU profiles in bench/profiles/),
+ * --only week_page,autosave,friday_flow,friday_open_loop,startup,page_costs, --profile (CPU profiles in bench/profiles/),
  * --logs info|silent (info: every request logged as shipped, into /dev/null), --memory-limit <MiB>
  * (1024, a deployed replica's memory; 0 for none: see bench/memory-limit.ts).
  * Goals are reported, never asserted (these machines are shared).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +26,7 @@ import { printTable, round } from './bench/report.js';
 import { bareHello, fridayFlow, weekPage, type RunSettings } from './bench/runs.js';
 import { measureStartups } from './bench/startup.js';
 import { pageCosts } from './bench/page-costs.js';
+import { autosaveLoad } from './bench/autosave-load.js';
 import { openMemoryLimit } from './bench/memory-limit.js';
 import { runAppsWithin } from './bench/bench-server.js';
 
@@ -51,7 +53,7 @@ const { values } = parseArgs({
 });
 const cores = os.availableParallelism();
 const perCoreWorkers = Number(values.workers ?? cores);
-const only = new Set((values.only ?? 'week_page,friday_flow,friday_open_loop,startup,page_costs').split(','));
+const only = new Set((values.only ?? 'week_page,autosave,friday_flow,friday_open_loop,startup,page_costs').split(','));
 const settings: RunSettings = {
   durationMs: Number(values.duration) * 1000,
   connections: Number(values.connections),
@@ -130,6 +132,20 @@ async function weekPages() {
   };
 }
 
+async function autosaves() {
+  process.stderr.write(`autosave: MemoryStore, SQL, Azure Tables; ${repeats.closed} round(s)...\n`);
+  const runs = await inRounds(
+    repeats.closed,
+    {
+      memory: () => autosaveLoad('onprem', true, settings),
+      sql: () => autosaveLoad('onprem', false, settings),
+      azure: () => autosaveLoad('cloud', false, settings),
+    },
+    KEY_FIGURES,
+  );
+  return { memory: runs.memory!, sql: runs.sql!, azure: runs.azure! };
+}
+
 async function fridayFlows() {
   process.stderr.write(`friday_flow: on-prem (1 worker, one per core), cloud; ${repeats.closed} round(s)...\n`);
   const measures: Record<string, () => ReturnType<typeof fridayFlow>> = {
@@ -158,6 +174,19 @@ async function openLoops() {
   };
 }
 
+function gitCommit(): string | null {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    }).trim();
+    return dirty ? `${head} with uncommitted changes` : head;
+  } catch {
+    return null; // not a git checkout (a copied folder): the date says when
+  }
+}
+
 async function main(): Promise<void> {
   const memoryLimit = openMemoryLimit(Number(values['memory-limit']));
   runAppsWithin(memoryLimit);
@@ -172,6 +201,8 @@ async function main(): Promise<void> {
 async function measureAll(memoryLimitMb: number | null, noLimitReason?: string): Promise<void> {
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),
+    // What was measured: a figure belongs to a commit (and says so when the tree had changes).
+    commit: gitCommit(),
     machine: {
       cpus: cores,
       model: os.cpus()[0]?.model ?? 'unknown',
@@ -191,6 +222,7 @@ async function measureAll(memoryLimitMb: number | null, noLimitReason?: string):
     },
   };
   if (only.has('week_page')) results.week_page = await weekPages();
+  if (only.has('autosave')) results.autosave = await autosaves();
   if (only.has('friday_flow')) results.friday_flow = await fridayFlows();
   if (only.has('friday_open_loop')) results.friday_open_loop = await openLoops();
   if (only.has('page_costs')) {

@@ -12,6 +12,7 @@ export interface Goal {
 
 interface FlowRun {
   rps: number;
+  app_cpu_ms_per_request: number | null;
   p99_ms: number;
   errors: number;
   erp_calls_per_timesheet: number | null;
@@ -31,6 +32,33 @@ const atMost = (goal: number, value: number | null | undefined): Goal => ({
   value: value ?? null,
   met: (value ?? Infinity) <= goal,
 });
+
+/** App CPU per request (issue 17): the week page by store, an autosave, a Friday-flow request by target. */
+function cpuGoals(r: Record<string, unknown>, g: Record<string, Goal>): void {
+  type Cpu = { app_cpu_ms_per_request: number | null };
+  const pages = (r.week_page as { latency_ms?: Record<string, Cpu> } | undefined)?.latency_ms;
+  for (const [store, goal] of [
+    ['memory', 1.0],
+    ['sql', 1.2],
+    ['azure', 1.5],
+  ] as const)
+    if (pages?.[store]) g[`cpu_ms_week_page_${store}`] = atMost(goal, pages[store].app_cpu_ms_per_request);
+  // The autosave goal is judged on the on-prem store (SQL); MemoryStore and Azure Tables are reported.
+  const saves = r.autosave as Record<string, Cpu> | undefined;
+  if (saves?.sql) g.cpu_ms_autosave_sql = atMost(0.7, saves.sql.app_cpu_ms_per_request);
+  const flows = r.friday_flow as Record<string, FlowRun | null> | undefined;
+  if (flows?.onprem) g.cpu_ms_flow_onprem = atMost(2.0, flows.onprem.app_cpu_ms_per_request);
+  if (flows?.cloud) g.cpu_ms_flow_cloud = atMost(2.5, flows.cloud.app_cpu_ms_per_request);
+  // A second worker must add throughput (when the machine has a core to spare: see the README).
+  if (flows?.onprem && flows.onprem_cluster)
+    g.workers_2_rps_gain = {
+      goal: '> 1.0 (2 workers / 1 worker, req/s)',
+      value: round2(flows.onprem_cluster.rps / flows.onprem.rps),
+      met: flows.onprem_cluster.rps > flows.onprem.rps,
+    };
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
 
 function flowGoals(flow: FlowRun, g: Record<string, Goal>): void {
   g.onprem_rps = { goal: '>= 500', value: flow.rps, met: flow.rps >= 500 };
@@ -66,6 +94,7 @@ export function goals(r: Record<string, unknown>): Record<string, Goal> {
   if (wp) g.ratio_sql_vs_memory = { goal: '>= 0.8', value: wp.ratio_sql_vs_memory, met: wp.ratio_sql_vs_memory >= 0.8 };
   const flows = r.friday_flow as Record<string, FlowRun | null> | undefined;
   if (flows?.onprem) flowGoals(flows.onprem, g);
+  cpuGoals(r, g);
   // Memory per instance of one worker (the on-prem default and a cloud replica).
   for (const name of ['onprem', 'cloud']) {
     const rss = flows?.[name]?.rss_mb;

@@ -100,6 +100,14 @@ function openLoopRows(open: { target: string; rates: Record<string, Figures> }, 
 export function printTable(results: Record<string, unknown>): void {
   const rows: Row[] = [['run', 'req/s', 'p50 ms', 'p99 ms', 'notes']];
   if (results.week_page) weekPageRows(results.week_page as Record<string, unknown>, rows);
+  for (const [store, x] of Object.entries((results.autosave ?? {}) as Record<string, Figures>))
+    rows.push([
+      `autosave, ${store}`,
+      cell(x, 'rps'),
+      cell(x, 'p50_ms'),
+      cell(x, 'p99_ms'),
+      `app CPU ${cell(x, 'app_cpu_ms_per_request')} ms/request${x.errors ? `, ${x.errors} errors` : ''}`,
+    ]);
   if (results.friday_flow) flowRows(results.friday_flow as Record<string, Figures | null>, rows);
   if (results.friday_open_loop)
     openLoopRows(results.friday_open_loop as { target: string; rates: Record<string, Figures> }, rows);

@@ -20,7 +20,7 @@ test('percentile is the nearest-rank value', () => {
 });
 
 test(
-  'a short page benchmark run writes bench results with the week_page figures and the goals',
+  'a short page benchmark run writes bench results with the week_page and autosave figures, the goals and the commit',
   { timeout: 240_000 },
   () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-smoke-'));
@@ -33,7 +33,7 @@ test(
           'tsx',
           'scripts/bench.ts',
           '--only',
-          'week_page',
+          'week_page,autosave',
           '--duration',
           '1',
           '--connections',
@@ -54,8 +54,23 @@ test(
         machine: { cpus: number };
         settings: { memory_limit_mb: number | null; memory_limit_reason?: string };
         week_page: Record<string, number> & { latency_ms: Record<string, { errors: number }> };
-        goals: Record<string, { met: boolean }>;
+        autosave: Record<
+          string,
+          { rps: number; errors: number; requests: number; app_cpu_ms_per_request: number | null }
+        >;
+        goals: Record<string, { met: boolean; value: number | null }>;
+        commit: string | null;
       };
+      // Autosaves on the three stores: every one a real write that answered 200 (each keeps its version).
+      for (const store of ['memory', 'sql', 'azure']) {
+        assert.ok(results.autosave[store]!.rps > 0, store);
+        assert.ok(results.autosave[store]!.requests > 0, store);
+        assert.equal(results.autosave[store]!.errors, 0, `${store}: every autosave answered 200`);
+      }
+      if (process.platform === 'linux') assert.ok(results.goals.cpu_ms_autosave_sql!.value! > 0);
+      for (const goal of ['cpu_ms_week_page_memory', 'cpu_ms_week_page_sql', 'cpu_ms_week_page_azure'])
+        assert.equal(typeof results.goals[goal]?.met, 'boolean', goal);
+      assert.match(results.commit ?? '', /^[0-9a-f]{7,}/, 'the results name the commit they measured');
       for (const key of ['bare_express_rps', 'memory_rps', 'sql_rps', 'azure_tables_rps'])
         assert.ok(results.week_page[key]! > 0, key);
       assert.equal(results.week_page.latency_ms.sql!.errors, 0, 'every signed-in page view answered 200');
