@@ -19,6 +19,7 @@ import {
   importIdpMetadata,
   upsertIdpInConfigText,
   type ClaimKind,
+  type IdpConfigEntry,
 } from './idp-import/idp-metadata-import.js';
 
 export const EXIT = { ok: 0, usage: 2, badMetadata: 65 } as const;
@@ -26,7 +27,8 @@ export const EXIT = { ok: 0, usage: 2, badMetadata: 65 } as const;
 const USAGE = `usage: npm run idp:import -- <metadata.xml> --id <id> [options]
 
   --id <id>              the IdP id in /login?idp= and in partner principal names (lowercase, digits, dashes)
-  --label <text>         shown in the organisation chooser (default: the metadata's OrganizationDisplayName, else the entityID)
+  --label <text>         shown in the organisation chooser (default: the metadata's OrganizationDisplayName, else the
+                         entityID: give a name people recognise when the metadata names no organisation)
   --trust partner|corporate   default partner (a contractor's company); the company's own IdP: corporate
   --roles <Role>[,...]   roles this IdP may grant (default Contractor for a partner; never Admin or Manager for a partner)
   --domain <domain>      an e-mail domain of the organisation, for home-realm discovery (repeatable)
@@ -106,9 +108,9 @@ export function run(argv: string[], io: Io = processIo): number {
     return EXIT.badMetadata;
   }
   const imported = result.value;
-  io.stderr(`${describeImport(imported).join('\n')}\n`);
 
   if (values.into === undefined) {
+    io.stderr(`${describeImport(imported).join('\n')}\n`);
     io.stdout(`${JSON.stringify(imported.entry, null, 2)}\n`);
     return EXIT.ok;
   }
@@ -119,9 +121,20 @@ export function run(argv: string[], io: Io = processIo): number {
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
   writeFileSync(tmp, upsert.value.text);
   renameSync(tmp, target);
+  // The summary describes the entry as the file now holds it (a replaced entry keeps its trust, label,
+  // claims...), read back rather than assumed.
+  io.stderr(`${describeImport(imported, writtenEntry(target, upsert.value.index)).join('\n')}\n`);
   for (const n of upsert.value.notes) io.stderr(`NOTE: ${n}\n`);
   io.stdout(`${upsert.value.changes.join('\n')}\n`);
   return EXIT.ok;
+}
+
+/** saml.idps[index] of the configuration file as written. */
+function writtenEntry(file: string, index: number): IdpConfigEntry {
+  const json = JSON.parse(readFileSync(file, 'utf8')) as { saml?: { idps?: IdpConfigEntry[] } };
+  const entry = json.saml?.idps?.[index];
+  if (!entry) throw new Error(`${file}: saml.idps[${index}] is missing after the write`);
+  return entry;
 }
 
 /** `--claim roles=groups,Role` -> { roles: ['groups', 'Role'] }; a bad one is a usage problem. */

@@ -2,7 +2,8 @@
  * `npm run idp:check -- <id>`: what an operator must know about one configured identity provider
  * before people cannot sign in: its certificates' end dates, and, given the IdP's current metadata,
  * every difference between what it publishes and what this service provider trusts (entity ID,
- * endpoints, signing certificates: the rollover that is coming, the certificate it dropped).
+ * endpoints, signing certificates: the rollover that is coming, the certificate it dropped; its
+ * encryption certificates, kept in `encryptionCerts` though this SP does not use them yet).
  */
 import { X509Certificate } from 'node:crypto';
 import { certificatePem } from '../../src/auth/pem-sources.js';
@@ -33,9 +34,7 @@ export function checkIdp(idp: IdpConfig, metadata: IdpImport | null, now = new D
     `  signatures expected: ${[idp.wantResponseSigned && 'Response', idp.wantAssertionsSigned && 'Assertion'].filter(Boolean).join(' and ')}; SHA-1 ${idp.allowSha1 ? 'ALLOWED' : 'refused'}`,
   );
   check.lines.push(`  single logout: ${idp.sloUrl ?? 'none (sign-out stays local)'}`);
-  const configured = idp.certs.map((source) =>
-    certificateReport(new X509Certificate(certificatePem(source)).raw.toString('base64'), now),
-  );
+  const configured = reportsOf(idp.certs, now);
   configured.forEach((cert, i) => {
     if (cert.rsaBits !== null && cert.rsaBits < 2048)
       check.warnings.push(
@@ -50,8 +49,52 @@ export function checkIdp(idp: IdpConfig, metadata: IdpImport | null, now = new D
   });
   if (configured.length > 0 && configured.every((c) => c.expired))
     check.problems.push(`${at}: every trusted certificate has expired: nobody can sign in with this IdP`);
+  const encryption = reportsOf(idp.encryptionCerts ?? [], now);
+  // This SP encrypts nothing to the IdP today: an encryption certificate that ends breaks nothing
+  // (a warning, never a problem), but it says the entry no longer matches the IdP.
+  encryption.forEach((cert, i) => {
+    const where = `${at}.encryptionCerts[${i}]`;
+    check.lines.push(`  ${where} SHA-256 ${cert.fingerprint256}, valid until ${isoDate(cert.notAfter)}`);
+    if (cert.rsaBits !== null && cert.rsaBits < 2048)
+      check.warnings.push(`${where} is a ${cert.rsaBits}-bit RSA key: below 2048 bits`);
+    if (cert.expired)
+      check.warnings.push(
+        `${where} EXPIRED on ${isoDate(cert.notAfter)} (not used by this SP today; import the IdP's current metadata)`,
+      );
+    else if (cert.expiresSoon)
+      check.warnings.push(
+        `${where} ends in ${cert.daysLeft} day(s), on ${isoDate(cert.notAfter)}: import the IdP's metadata again once it has its next one`,
+      );
+  });
   if (metadata) compareWithMetadata(check, at, idp, configured, metadata);
+  if (metadata) compareEncryptionCerts(check, at, idp, encryption, metadata);
   return check;
+}
+
+const reportsOf = (sources: readonly string[], now: Date): CertificateReport[] =>
+  sources.map((source) => certificateReport(new X509Certificate(certificatePem(source)).raw.toString('base64'), now));
+
+/** The encryption certificates the metadata publishes against `encryptionCerts`: warnings only (unused today). */
+function compareEncryptionCerts(
+  check: IdpCheck,
+  at: string,
+  idp: IdpConfig,
+  configured: CertificateReport[],
+  metadata: IdpImport,
+): void {
+  const ours = new Set(configured.map((c) => c.fingerprint256));
+  const theirs = new Set(metadata.encryptionCertificates.map((c) => c.fingerprint256));
+  for (const c of metadata.encryptionCertificates)
+    if (!ours.has(c.fingerprint256))
+      check.warnings.push(
+        `the metadata publishes an encryption certificate ${at}.encryptionCerts does not hold: SHA-256 ${c.fingerprint256}, valid until ${isoDate(c.notAfter)} (keep it: npm run idp:import -- <metadata> --id ${idp.id} --into <file>)`,
+      );
+  configured.forEach((c, i) => {
+    if (!theirs.has(c.fingerprint256))
+      check.warnings.push(
+        `${at}.encryptionCerts[${i}] (SHA-256 ${c.fingerprint256}) is no longer in the metadata: import it again`,
+      );
+  });
 }
 
 function compareWithMetadata(

@@ -78,8 +78,15 @@ export interface IdpImport {
   /** Keys of `entry` that come from options given explicitly (they win over an existing entry on replace). */
   explicit: ReadonlyArray<keyof IdpConfigEntry>;
   certificates: CertificateReport[];
-  /** KeyDescriptors with use="encryption": ignored (never a signing certificate). */
+  /**
+   * The IdP's encryption certificates, as written to `encryptionCerts`: KeyDescriptors with
+   * use="encryption" and those without `use` (signing and encryption both).
+   */
+  encryptionCertificates: CertificateReport[];
+  /** KeyDescriptors with use="encryption" (never taken as a signing certificate). */
   encryptionOnlyKeys: number;
+  /** The metadata names no organisation and no --label was given: the label is the entityID. */
+  labelFromEntityId: boolean;
   /** IDPSSODescriptor WantAuthnRequestsSigned="true": the SP must sign (saml.sp.signingKey). */
   wantAuthnRequestsSigned: boolean;
   /** The IdP lists ADFS claim URIs (role or upn) among its Attributes: the schema's ADFS claim defaults fit. */
@@ -100,6 +107,10 @@ export interface IdpImport {
 
 export type ProblemKind = 'usage' | 'metadata';
 export type Result<T> = { ok: true; value: T } | { ok: false; kind: ProblemKind; problems: string[] };
+
+/** Told when --trust is left out (the entry is then a partner's), unless an existing entry's trust is kept. */
+export const DEFAULT_TRUST_WARNING =
+  "trust partner (the default: a contractor's company, principals named <id>:<name>); for the company's own IdP, whose users are employees, import with --trust corporate";
 
 const fail = <T>(kind: ProblemKind, problems: string[]): Result<T> => ({ ok: false, kind, problems });
 
@@ -219,44 +230,76 @@ export function certificateReport(base64: string, now: Date): CertificateReport 
   };
 }
 
-/** The signing certificates of an IDPSSODescriptor: KeyDescriptor use="signing" or without use. */
-function signingCertificates(
+/** The certificates of one KeyDescriptor, as bare base64 bodies. */
+function keyDescriptorBodies(kd: Element): string[] {
+  return Array.from(kd.getElementsByTagNameNS(NS.dsig, 'X509Certificate')).map((el) =>
+    (el.textContent ?? '').replace(/\s+/g, ''),
+  );
+}
+
+function readCertificateBody(body: string, now: Date): CertificateReport | null {
+  try {
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) throw new Error('not base64');
+    return certificateReport(body, now);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The certificates of an IDPSSODescriptor's KeyDescriptors: use="signing" ones are signing
+ * certificates, use="encryption" ones encryption certificates, and one without `use` is both (SAML
+ * metadata §2.4.1.1). A broken signing certificate is a problem; a broken encryption-only one is a
+ * warning (this SP encrypts nothing to the IdP today, so the entry stays usable without it).
+ */
+function keyCertificates(
   idp: Element,
   now: Date,
   problems: string[],
-): { certs: CertificateReport[]; encryptionOnly: number } {
+  warnings: string[],
+): { certs: CertificateReport[]; encryption: CertificateReport[]; encryptionOnly: number } {
   const certs: CertificateReport[] = [];
+  const encryption: CertificateReport[] = [];
   let encryptionOnly = 0;
+  const add = (list: CertificateReport[], report: CertificateReport) => {
+    if (!list.some((c) => c.fingerprint256 === report.fingerprint256)) list.push(report);
+  };
   childElements(idp, NS.metadata, 'KeyDescriptor').forEach((kd, i) => {
     const use = kd.getAttribute('use');
+    const bodies = keyDescriptorBodies(kd);
     if (use === 'encryption') {
       encryptionOnly++;
+      if (bodies.length === 0)
+        warnings.push(`KeyDescriptor #${i + 1} (encryption) has no ds:X509Certificate: no encryption certificate kept`);
+      for (const body of bodies) {
+        const report = readCertificateBody(body, now);
+        if (report) add(encryption, report);
+        else
+          warnings.push(
+            `KeyDescriptor #${i + 1} (encryption): its X509Certificate is not a valid X.509 certificate: not kept`,
+          );
+      }
       return;
     }
     if (use && use !== 'signing') {
       problems.push(`KeyDescriptor #${i + 1}: use="${use}" is neither signing nor encryption`);
       return;
     }
-    const bodies = Array.from(kd.getElementsByTagNameNS(NS.dsig, 'X509Certificate')).map((el) =>
-      (el.textContent ?? '').replace(/\s+/g, ''),
-    );
     if (bodies.length === 0)
       problems.push(
         `KeyDescriptor #${i + 1} (${use ?? 'no use'}) has no ds:X509Certificate (a bare key cannot be configured)`,
       );
     for (const body of bodies) {
-      let report: CertificateReport;
-      try {
-        if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) throw new Error('not base64');
-        report = certificateReport(body, now);
-      } catch {
+      const report = readCertificateBody(body, now);
+      if (!report) {
         problems.push(`KeyDescriptor #${i + 1}: its X509Certificate is not a valid X.509 certificate`);
         continue;
       }
-      if (!certs.some((c) => c.fingerprint256 === report.fingerprint256)) certs.push(report);
+      add(certs, report);
+      if (!use) add(encryption, report);
     }
   });
-  return { certs, encryptionOnly };
+  return { certs, encryption, encryptionOnly };
 }
 
 /**
@@ -371,7 +414,7 @@ export function importIdpMetadata(xml: string, options: IdpImportOptions): Resul
     );
   }
 
-  const { certs, encryptionOnly } = signingCertificates(idp, now, problems);
+  const { certs, encryption, encryptionOnly } = keyCertificates(idp, now, problems, warnings);
   if (certs.length === 0 && !problems.some((p) => p.startsWith('KeyDescriptor'))) {
     problems.push(
       encryptionOnly
@@ -386,6 +429,14 @@ export function importIdpMetadata(xml: string, options: IdpImportOptions): Resul
         `certificate ${c.fingerprint256} expires in ${c.daysLeft} day(s), on ${isoDate(c.notAfter)}: ask the partner for the next one`,
       );
     if (c.notYetValid) warnings.push(`certificate ${c.fingerprint256} is valid only from ${isoDate(c.notBefore)}`);
+  }
+  const signing = new Set(certs.map((c) => c.fingerprint256));
+  for (const c of encryption.filter((e) => !signing.has(e.fingerprint256))) {
+    if (c.expired) warnings.push(`encryption certificate ${c.fingerprint256} EXPIRED on ${isoDate(c.notAfter)}`);
+    else if (c.expiresSoon)
+      warnings.push(
+        `encryption certificate ${c.fingerprint256} expires in ${c.daysLeft} day(s), on ${isoDate(c.notAfter)}`,
+      );
   }
 
   const wantAuthnRequestsSigned = idp.getAttribute('WantAuthnRequestsSigned') === 'true';
@@ -410,6 +461,7 @@ export function importIdpMetadata(xml: string, options: IdpImportOptions): Resul
     sloUrl,
     certs: certs.map((c) => c.base64),
   };
+  if (encryption.length) entry.encryptionCerts = encryption.map((c) => c.base64);
   if (roles) entry.allowedRoles = roles;
   if (domains.length) entry.emailDomains = domains;
   const preset = options.preset !== undefined && isPresetName(options.preset) ? options.preset : null;
@@ -421,10 +473,7 @@ export function importIdpMetadata(xml: string, options: IdpImportOptions): Resul
     entry.wantAssertionsSigned = PRESETS[preset].wantAssertionsSigned;
   }
   if (trust === 'partner') entry.erpAccounts = {};
-  if (options.trust === undefined)
-    warnings.push(
-      "trust partner (the default: a contractor's company, principals named <id>:<name>); for the company's own IdP, whose users are employees, import with --trust corporate",
-    );
+  if (options.trust === undefined) warnings.push(DEFAULT_TRUST_WARNING);
 
   const parsed = idpConfigSchema.safeParse(entry);
   if (!parsed.success)
@@ -447,7 +496,9 @@ export function importIdpMetadata(xml: string, options: IdpImportOptions): Resul
       entry,
       explicit,
       certificates: certs,
+      encryptionCertificates: encryption,
       encryptionOnlyKeys: encryptionOnly,
+      labelFromEntityId: options.label?.trim() ? false : !organizationDisplayName(entity),
       wantAuthnRequestsSigned,
       algorithms,
       adfsClaims,
@@ -467,27 +518,59 @@ function ancestors(el: Element): Element[] {
 
 export const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
-/** What to tell the operator (stderr): certificates with fingerprints and validity, warnings, reminders. */
-export function describeImport(imp: IdpImport): string[] {
-  const e = imp.entry;
-  const lines = [`IdP ${e.entityId} -> id "${e.id}", label "${e.label}", trust ${e.trust ?? 'corporate'}`];
+/** One certificate as the report lists it: subject, fingerprint, validity. */
+function certificateLines(c: CertificateReport, n: number): string[] {
+  return [
+    `  ${n}. ${c.subject}`,
+    `     SHA-256 ${c.fingerprint256}`,
+    `     valid ${isoDate(c.notBefore)} to ${isoDate(c.notAfter)}${c.expired ? ' (EXPIRED)' : ` (${c.daysLeft} days left)`}`,
+  ];
+}
+
+/** `name uid, urn:oid:...; roles Role; stripDomain false`: the claim lists of an entry. */
+function claimsSummary(claims: NonNullable<IdpConfigEntry['claims']>): string {
+  return Object.entries(claims)
+    .map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(', ') : String(v)}`)
+    .join('; ');
+}
+
+/**
+ * What to tell the operator (stderr): certificates with fingerprints and validity, warnings, reminders.
+ * `written` is the entry as it was written (with --into, read back from the file: an existing entry's
+ * trust, label and claims may have been kept); by default the imported entry.
+ */
+export function describeImport(imp: IdpImport, written: IdpConfigEntry = imp.entry): string[] {
+  const e = written;
+  const trust = e.trust ?? 'corporate';
+  const lines = [`IdP ${e.entityId} -> id "${e.id}", label "${e.label}", trust ${trust}`];
   lines.push(`  single sign-on (HTTP-Redirect): ${e.ssoUrl}`);
   lines.push(`  single logout (HTTP-Redirect):  ${e.sloUrl ?? 'none (sign-out stays local)'}`);
   lines.push(
     `signing certificate(s): ${imp.certificates.length}${imp.certificates.length > 1 ? ' (rollover: all are trusted)' : ''}`,
   );
-  imp.certificates.forEach((c, i) => {
-    lines.push(`  ${i + 1}. ${c.subject}`);
-    lines.push(`     SHA-256 ${c.fingerprint256}`);
+  imp.certificates.forEach((c, i) => lines.push(...certificateLines(c, i + 1)));
+  const encryption = imp.encryptionCertificates;
+  if (encryption.length) {
+    const signing = new Set(imp.certificates.map((c) => c.fingerprint256));
     lines.push(
-      `     valid ${isoDate(c.notBefore)} to ${isoDate(c.notAfter)}${c.expired ? ' (EXPIRED)' : ` (${c.daysLeft} days left)`}`,
+      `encryption certificate(s): ${encryption.length}, kept as "encryptionCerts" (what this SP would encrypt to the IdP with, e.g. a NameID in a logout request; this SP encrypts nothing to the IdP today)`,
     );
-  });
-  if (imp.encryptionOnlyKeys)
+    encryption.forEach((c, i) => {
+      if (signing.has(c.fingerprint256))
+        lines.push(
+          `  ${i + 1}. SHA-256 ${c.fingerprint256} (the signing certificate too: its KeyDescriptor has no use)`,
+        );
+      else lines.push(...certificateLines(c, i + 1));
+    });
+  }
+  if (e.label === e.entityId && imp.labelFromEntityId && !imp.explicit.includes('label'))
     lines.push(
-      `  ${imp.encryptionOnlyKeys} encryption-only key(s) ignored (this SP encrypts nothing for the IdP; to receive encrypted assertions it publishes its own key: saml.sp.encryptionKey)`,
+      `NOTE: the metadata names no organisation (no OrganizationDisplayName): the chooser shows the entityID "${e.entityId}";`,
+      `      import again with --label "<name people recognise>" (e.g. the company's name)`,
     );
-  for (const w of imp.warnings) lines.push(`WARNING: ${w}`);
+  // The default-trust warning is about the entry written: a kept corporate entry is not a partner's.
+  const warnings = imp.warnings.filter((w) => w !== DEFAULT_TRUST_WARNING || trust === 'partner');
+  for (const w of warnings) lines.push(`WARNING: ${w}`);
   if (imp.wantAuthnRequestsSigned) {
     lines.push(
       'WARNING: the IdP wants signed AuthnRequests (WantAuthnRequestsSigned="true"): saml.sp.signingKey and saml.sp.signingCert must be configured',
@@ -497,8 +580,14 @@ export function describeImport(imp: IdpImport): string[] {
     lines.push(
       'NOTE: single logout messages are signed: saml.sp.signingKey and saml.sp.signingCert must be configured',
     );
+  const keptClaims =
+    written !== imp.entry &&
+    !imp.explicit.includes('claims') &&
+    JSON.stringify(e.claims) !== JSON.stringify(imp.entry.claims);
   if (imp.preset) {
     lines.push(...describePreset(imp.preset));
+  } else if (keptClaims && e.claims) {
+    lines.push(`NOTE: claims kept from the existing entry: ${claimsSummary(e.claims)}`);
   } else if (imp.explicit.includes('claims') && e.claims) {
     const given = CLAIM_KINDS.filter((k) => e.claims?.[k]).map((k) => `${k} ${e.claims?.[k]?.join(', ')}`);
     lines.push(`NOTE: claims as given: ${given.join('; ')} (the others: the schema's ADFS defaults)`);
@@ -507,7 +596,7 @@ export function describeImport(imp: IdpImport): string[] {
       `NOTE: the IdP lists no ADFS claim URIs: the name claim is the UPN (${CLAIM_TYPES.upn}), kept whole; principals are "${e.id}:<upn>"`,
     );
   } else if (imp.adfsClaims) {
-    const principal = e.trust === 'partner' ? `; principals are "${e.id}:<account>"` : '';
+    const principal = trust === 'partner' ? `; principals are "${e.id}:<account>"` : '';
     lines.push(
       `NOTE: ADFS claim URIs: the default claims apply (windowsaccountname without its DOMAIN\\, then name; role)${principal}.`,
     );
@@ -520,7 +609,7 @@ export function describeImport(imp: IdpImport): string[] {
     "REMINDER: the metadata's signature is NOT verified. Compare the SHA-256 fingerprints above with the partner",
   );
   lines.push('          out of band (phone, a known contact) before this entry goes live.');
-  if (e.trust === 'partner') {
+  if (trust === 'partner') {
     lines.push(
       'REMINDER: fill "erpAccounts" (the contractor mapping table: the partner\'s name claim value -> ERP account,',
     );
@@ -581,18 +670,20 @@ export interface Upsert {
   notes: string[];
 }
 
-const METADATA_KEYS = ['entityId', 'ssoUrl', 'sloUrl', 'certs'] as const;
+const METADATA_KEYS = ['entityId', 'ssoUrl', 'sloUrl', 'certs', 'encryptionCerts'] as const;
 
 /**
- * The entry to write in place of `existing`: what the metadata says (entityId, ssoUrl, sloUrl, certs)
- * and the options given explicitly replace; everything else of the existing entry is kept (label,
- * claims, erpAccounts, hidden, signature settings...), in its key order. Absent keys of the existing
- * entry stay absent (schema defaults), except what a partner IdP needs: allowedRoles and erpAccounts.
+ * The entry to write in place of `existing`: what the metadata says (entityId, ssoUrl, sloUrl, certs,
+ * encryptionCerts: gone from the entry when the metadata no longer has any) and the options given
+ * explicitly replace; everything else of the existing entry is kept (label, trust, claims, erpAccounts,
+ * hidden, signature settings...), in its key order. Absent keys of the existing entry stay absent
+ * (schema defaults), except what a partner IdP needs: allowedRoles and erpAccounts.
  */
 export function mergeIdpEntry(existing: JsonObject, imp: IdpImport): IdpConfigEntry {
   const out: JsonObject = { ...existing };
   const fresh = imp.entry as unknown as JsonObject;
   for (const k of [...METADATA_KEYS, ...imp.explicit]) if (fresh[k] !== undefined) out[k] = fresh[k] as JsonValue;
+  if (fresh.encryptionCerts === undefined) delete out.encryptionCerts;
   const trust: Trust = out.trust === 'partner' ? 'partner' : 'corporate';
   if (trust === 'partner') {
     if (out.allowedRoles === undefined || out.allowedRoles === null) out.allowedRoles = ['Contractor'];
@@ -621,29 +712,50 @@ function show(v: JsonValue | undefined): string {
   return s.length > 90 ? `${s.slice(0, 87)}...` : s;
 }
 
-function describeChanges(before: JsonObject | null, after: JsonObject): string[] {
-  if (!before)
-    return Object.keys(after).map(
-      (k) => `  + ${k}: ${k === 'certs' ? (after.certs as JsonValue[]).map(certLabel).join('; ') : show(after[k])}`,
-    );
-  const lines: string[] = [];
-  for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (JSON.stringify(before[k]) === JSON.stringify(after[k])) continue;
-    if (k === 'certs') {
-      const was = ((before.certs ?? []) as JsonValue[]).map(certLabel);
-      const now = ((after.certs ?? []) as JsonValue[]).map(certLabel);
-      const certLines = [
-        ...was.filter((c) => !now.includes(c)).map((c) => `  - certs: ${c}`),
-        ...now.filter((c) => !was.includes(c)).map((c) => `  + certs: ${c}`),
-      ];
-      lines.push(...(certLines.length ? certLines : ['  ~ certs: the same certificates, written differently']));
-      continue;
-    }
-    if (before[k] === undefined) lines.push(`  + ${k}: ${show(after[k])}`);
-    else if (after[k] === undefined) lines.push(`  - ${k}: ${show(before[k])}`);
-    else lines.push(`  ~ ${k}: ${show(before[k])} -> ${show(after[k])}`);
+/** A value inside an object-valued key (claims.roles, erpAccounts.carol): lists as `a,b`, the rest as JSON. */
+function showMember(v: JsonValue | undefined): string {
+  if (v === undefined) return '(absent)';
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join(',');
+  return typeof v === 'string' ? v : show(v);
+}
+
+/** The change of one key: an object (claims, erpAccounts) member by member, so that no line hides what changed. */
+function keyChange(k: string, before: JsonValue | undefined, after: JsonValue | undefined): string[] {
+  const isMap = (v: JsonValue | undefined) => v === undefined || isObject(v);
+  const members = (v: JsonValue | undefined) => (isObject(v) ? Object.keys(v).length : 0);
+  if (k === 'certs' || k === 'encryptionCerts') {
+    const was = ((before ?? []) as JsonValue[]).map(certLabel);
+    const now = ((after ?? []) as JsonValue[]).map(certLabel);
+    const certLines = [
+      ...was.filter((c) => !now.includes(c)).map((c) => `  - ${k}: ${c}`),
+      ...now.filter((c) => !was.includes(c)).map((c) => `  + ${k}: ${c}`),
+    ];
+    return certLines.length ? certLines : [`  ~ ${k}: the same certificates, written differently`];
   }
-  if (lines.length === 0) lines.push('  (no change)');
+  if (isMap(before) && isMap(after) && members(before) + members(after) > 0) {
+    const b = (before ?? {}) as JsonObject;
+    const a = (after ?? {}) as JsonObject;
+    const lines: string[] = [];
+    for (const m of new Set([...Object.keys(b), ...Object.keys(a)])) {
+      if (JSON.stringify(b[m]) === JSON.stringify(a[m])) continue;
+      if (b[m] === undefined) lines.push(`  + ${k}.${m}: ${showMember(a[m])}`);
+      else if (a[m] === undefined) lines.push(`  - ${k}.${m}: ${showMember(b[m])}`);
+      else lines.push(`  ~ ${k}.${m}: ${showMember(b[m])} -> ${showMember(a[m])}`);
+    }
+    return lines;
+  }
+  if (before === undefined) return [`  + ${k}: ${show(after)}`];
+  if (after === undefined) return [`  - ${k}: ${show(before)}`];
+  return [`  ~ ${k}: ${show(before)} -> ${show(after)}`];
+}
+
+function describeChanges(before: JsonObject | null, after: JsonObject): string[] {
+  const lines: string[] = [];
+  for (const k of new Set([...Object.keys(before ?? {}), ...Object.keys(after)])) {
+    if (before && JSON.stringify(before[k]) === JSON.stringify(after[k])) continue;
+    lines.push(...keyChange(k, before?.[k], after[k]));
+  }
+  if (before && lines.length === 0) lines.push('  (no change)');
   return lines;
 }
 
@@ -719,6 +831,9 @@ export function upsertIdpInConfigText(text: string, imp: IdpImport, options: Ups
       if (JSON.stringify(existing[k]) !== JSON.stringify(after[k]))
         out = setIn(out, ['saml', 'idps', index, k], after[k] as JsonValue, fmt);
     }
+    // A key the metadata no longer gives (encryptionCerts): removed, the rest of the entry untouched.
+    for (const k of Object.keys(existing))
+      if (!(k in after)) out = applyEdits(out, modify(out, ['saml', 'idps', index, k], undefined, {}));
   }
 
   const notes: string[] = [];

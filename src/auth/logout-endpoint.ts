@@ -15,6 +15,7 @@ import {
 } from './logout-message.js';
 import { canSignOutAt, logoutResponseUrl, type SloIdp } from './logout-outgoing.js';
 import { renderLogoutFailedPage, renderSignedOutPage } from './pages.js';
+import { quoted } from './refusal-diagnosis.js';
 import { clearPendingLogout, readPendingLogout } from './pending-logout.js';
 import './session-state.js';
 import { SignInRejection, toRejection } from './sign-in-rejection.js';
@@ -42,10 +43,7 @@ export function createLogoutEndpoint(settings: AuthSettings, log: Logger): Reque
           const issuer = unverifiedIssuer(message.xml);
           const idp = [...settings.idps.values()].find((i) => i.config.entityId === issuer);
           if (!canSignOutAt(settings, idp))
-            throw new SignInRejection(
-              'issuer-mismatch',
-              'LogoutRequest from an issuer that is not an IdP configured for single logout',
-            );
+            throw new SignInRejection('issuer-mismatch', notForSingleLogout(settings, issuer, idp));
           idpId = idp.id;
           requireIdpSignature(message, idp);
           await handleLogoutRequest(deps, req, res, idp, message.xml, message.relayState);
@@ -56,7 +54,8 @@ export function createLogoutEndpoint(settings: AuthSettings, log: Logger): Reque
         if (!pending || !idp)
           throw new SignInRejection(
             'unknown-in-response-to',
-            'LogoutResponse while no logout of ours is pending in this browser',
+            'LogoutResponse while no logout of ours is pending in this browser (InResponseTo answers nothing we sent: ' +
+              'unsolicited, replayed, or the sign-out was started in another browser or too long ago)',
           );
         idpId = idp.id;
         try {
@@ -70,6 +69,18 @@ export function createLogoutEndpoint(settings: AuthSettings, log: Logger): Reque
       }
     })().catch(next);
   };
+}
+
+/** Why a LogoutRequest's Issuer is not one this SP does single logout with, and what would change that. */
+function notForSingleLogout(settings: AuthSettings, issuer: string | null, idp: ResolvedIdp | undefined): string {
+  const head = 'LogoutRequest from an issuer that is not an IdP configured for single logout';
+  if (!idp) {
+    const slo = [...settings.idps.values()].filter((i) => i.config.sloUrl !== null).map((i) => i.id);
+    return `${head}: the message says Issuer ${quoted(issuer)}, which is no saml.idps[].entityId (IdPs doing single logout: ${slo.join(', ') || 'none'})`;
+  }
+  if (idp.config.sloUrl === null)
+    return `${head}: saml.idps[${idp.id}].sloUrl is null (single logout is off for this IdP; if it now has a SingleLogoutService, import its metadata again)`;
+  return `${head}: saml.sp.signingKey is not set (single logout messages are signed)`;
 }
 
 function rejectLogoutMessage(log: Logger, req: Request, res: Response, err: unknown, idp: string | null): void {
@@ -170,7 +181,10 @@ function handleLogoutResponse(
   const response = readLogoutResponse(xml);
   checkLogoutEnvelope(response, expectedFrom(settings, idp));
   if (response.inResponseTo !== expectedId)
-    throw new SignInRejection('unknown-in-response-to', 'LogoutResponse does not answer the logout request we sent');
+    throw new SignInRejection(
+      'unknown-in-response-to',
+      `LogoutResponse does not answer the logout request we sent: its InResponseTo is ${quoted(response.inResponseTo)}, ours ${quoted(expectedId)}`,
+    );
   clearPendingLogout(res);
   const success = response.statusCode === STATUS_SUCCESS;
   log.info(

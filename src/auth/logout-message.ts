@@ -12,6 +12,13 @@ import {
   type LogoutRequestInfo,
   type LogoutResponseInfo,
 } from './logout-message-reader.js';
+import {
+  explainLogoutAlgorithm,
+  explainLogoutSignature,
+  explainLogoutTime,
+  quoted,
+  type LogoutClock,
+} from './refusal-diagnosis.js';
 import { childElements, NS, parseUntrustedXml } from './safe-xml.js';
 import { SignInRejection } from './sign-in-rejection.js';
 
@@ -46,12 +53,10 @@ export function requireIdpSignature(message: DecodedRedirect, idp: ResolvedIdp):
         'Shibboleth signs them over the browser by default); this SP refuses unsigned ones',
     );
   if (verdict === 'weak-algorithm')
-    throw new SignInRejection('weak-algorithm', 'logout SigAlg refused (SHA-1 or unknown)');
+    throw new SignInRejection('weak-algorithm', explainLogoutAlgorithm(idp.config, message.sigAlg));
+  // Which certificates were tried, by fingerprint: what the operator compares with the IdP's metadata.
   if (verdict !== 'valid')
-    throw new SignInRejection(
-      'invalid-signature',
-      'logout message signature does not verify with the IdP certificates',
-    );
+    throw new SignInRejection('invalid-signature', explainLogoutSignature(idp.config, idp.certs));
 }
 
 /** The message's XML, parsed strictly; a structural problem is a 'malformed' refusal. */
@@ -82,31 +87,37 @@ export function unverifiedIssuer(xml: string): string | null {
   }
 }
 
-export interface ExpectedLogout {
+export interface ExpectedLogout extends LogoutClock {
   idpEntityId: string;
   /** This SP's SingleLogoutService URL. */
   sloUrl: string;
-  now: number;
-  skewMs: number;
-  /** How old (IssueInstant) a logout message may be. */
-  maxAgeMs: number;
 }
 
-/** Issuer, Destination (required: the message is signed, bindings §3.4.5.2) and the time window. */
+/**
+ * Issuer, Destination (required: the message is signed, bindings §3.4.5.2) and the time window. Each
+ * refusal quotes what the message says next to what was expected (refusal-diagnosis.ts).
+ */
 export function checkLogoutEnvelope(
   message: { issuer: string; destination: string | null; issueInstant?: Date; notOnOrAfter?: Date | null },
   expected: ExpectedLogout,
 ): void {
   if (message.issuer !== expected.idpEntityId)
-    throw new SignInRejection('issuer-mismatch', 'logout Issuer is not the IdP whose key signed it');
+    throw new SignInRejection(
+      'issuer-mismatch',
+      `logout Issuer is not the IdP whose key signed it: the message says ${quoted(message.issuer)}, the IdP is ${quoted(expected.idpEntityId)}`,
+    );
   if (message.destination !== expected.sloUrl)
-    throw new SignInRejection('destination-mismatch', 'logout Destination is not this SLO URL');
-  const issued = message.issueInstant?.getTime();
-  if (issued !== undefined && issued > expected.now + expected.skewMs)
-    throw new SignInRejection('not-yet-valid', 'logout IssueInstant is in the future');
-  if (issued !== undefined && issued < expected.now - expected.maxAgeMs - expected.skewMs)
-    throw new SignInRejection('expired', 'logout message is too old');
-  const until = message.notOnOrAfter?.getTime();
-  if (until !== undefined && until <= expected.now - expected.skewMs)
-    throw new SignInRejection('expired', 'LogoutRequest NotOnOrAfter has passed');
+    throw new SignInRejection(
+      'destination-mismatch',
+      `logout Destination is not this SLO URL: the message says ${quoted(message.destination)}, this SP's is ` +
+        `${quoted(expected.sloUrl)} (the IdP has another URL for this SP: give it the SP metadata again; or app.publicUrl is wrong)`,
+    );
+  const issued = message.issueInstant;
+  if (issued !== undefined && issued.getTime() > expected.now + expected.skewMs)
+    throw new SignInRejection('not-yet-valid', explainLogoutTime('issued-in-future', issued, expected));
+  if (issued !== undefined && issued.getTime() < expected.now - expected.maxAgeMs - expected.skewMs)
+    throw new SignInRejection('expired', explainLogoutTime('too-old', issued, expected));
+  const until = message.notOnOrAfter;
+  if (until != null && until.getTime() <= expected.now - expected.skewMs)
+    throw new SignInRejection('expired', explainLogoutTime('not-on-or-after-passed', until, expected));
 }

@@ -1,5 +1,5 @@
 /**
- * Says why a sign-in was refused in words an operator can act on.
+ * Says why a sign-in was refused in words an operator can act on (and, at the end, a sign-out).
  *
  * node-saml's messages name the failed check ("Invalid signature") but not what to change: a
  * Response the IdP did not sign reads the same as a forged one, an expired assertion does not say
@@ -124,4 +124,81 @@ function explainTimes({ validity }: DiagnosticFacts, { clockSkewMs, now }: Diagn
     `this server's clock read ${now.toISOString()}, with ${clockSkewMs / 1000} s of accepted skew ` +
     '(saml.clockSkewSeconds). If the times are minutes apart, one of the two clocks is wrong (check NTP on both sides)'
   );
+}
+
+/* ------------------------------------------------------------------ sign-out refusals */
+
+/*
+ * The same for single-logout messages (logout-message.ts): a refused sign-out says which certificates
+ * were tried, and both clocks. A logout message is checked before anything of it is trusted, so the
+ * values it states (its Issuer, Destination, times) are quoted, cut short, only to explain.
+ */
+
+/** A value the message states, quoted for the log line (never more than `max` characters). */
+export function quoted(value: string | null, max = 120): string {
+  if (value === null) return '(none)';
+  return JSON.stringify(value.length > max ? `${value.slice(0, max)}...` : value);
+}
+
+/** A logout message's signature verified with none of the IdP's certificates. */
+export function explainLogoutSignature(idp: IdpConfig, certs: string[]): string {
+  return (
+    `logout message signature does not verify with saml.idps[${idp.id}].certs (SHA-256 fingerprints ` +
+    `${fingerprints(certs)}): the message was altered, or the IdP now signs with another certificate ` +
+    '(import its metadata again: npm run idp:check -- ' +
+    `${idp.id} --metadata <its metadata URL> shows the difference)`
+  );
+}
+
+/** A SigAlg refused: SHA-1 from an IdP not allowed it, or an algorithm this SP does not know. */
+export function explainLogoutAlgorithm(idp: IdpConfig, sigAlg: string | null): string {
+  if (sigAlg !== null && /sha1$/i.test(sigAlg))
+    return (
+      `logout SigAlg ${sigAlg}: SHA-1 refused (saml.idps[${idp.id}].allowSha1 is false): have the IdP sign ` +
+      'its logout messages with RSA-SHA256, or, if it cannot, set allowSha1 to true for this IdP'
+    );
+  return (
+    `logout SigAlg ${quoted(sigAlg)} refused: not an algorithm this SP accepts (RSA-SHA256 or RSA-SHA512; ` +
+    'RSA-SHA1 only with allowSha1): have the IdP sign its logout messages with RSA-SHA256'
+  );
+}
+
+export interface LogoutClock {
+  /** This server's clock when the message was checked (ms since epoch). */
+  now: number;
+  skewMs: number;
+  /** How old a logout message may be (its IssueInstant), on top of the skew. */
+  maxAgeMs: number;
+}
+
+const seconds = (ms: number) => Math.round(ms / 1000);
+const NTP_HINT = 'If the times are minutes apart, one of the two clocks is wrong (check NTP on both sides)';
+
+/** Why a logout message's time is refused: the time it states, this server's clock, and the skew. */
+export function explainLogoutTime(
+  problem: 'issued-in-future' | 'too-old' | 'not-on-or-after-passed',
+  stated: Date,
+  { now, skewMs, maxAgeMs }: LogoutClock,
+): string {
+  const ours = `this server's clock read ${new Date(now).toISOString()}`;
+  const skew = `${seconds(skewMs)} s of accepted skew (saml.clockSkewSeconds)`;
+  const apart = seconds(Math.abs(now - stated.getTime()));
+  switch (problem) {
+    case 'issued-in-future':
+      return (
+        `logout IssueInstant is in the future: the message says it was issued at ${stated.toISOString()}, ` +
+        `${ours}: ${apart} s ahead, with ${skew}. ${NTP_HINT}`
+      );
+    case 'too-old':
+      return (
+        `logout message is too old: the message says it was issued at ${stated.toISOString()}, ${ours}: ` +
+        `${apart} s earlier, and a logout message is accepted for ${seconds(maxAgeMs)} s plus ${skew}. ` +
+        `A delayed or replayed message; or: ${NTP_HINT.charAt(0).toLowerCase()}${NTP_HINT.slice(1)}`
+      );
+    case 'not-on-or-after-passed':
+      return (
+        `LogoutRequest NotOnOrAfter has passed: the message says it is valid until ${stated.toISOString()}, ` +
+        `${ours}: ${apart} s later, with ${skew}. ${NTP_HINT}`
+      );
+  }
 }

@@ -65,6 +65,14 @@ export const idpConfigSchema = z.object({
   ssoUrl: z.url(),
   /** Trusted signing certificates; several during a certificate rollover. */
   certs: z.array(certificateSource).min(1, 'give at least one signing certificate of the IdP'),
+  /**
+   * The IdP's encryption certificates (its metadata's KeyDescriptor use="encryption", or without `use`,
+   * which means signing and encryption), as `npm run idp:import` writes them and `npm run idp:check`
+   * watches their end dates. What this SP would encrypt TO the IdP with, e.g. the NameID of a
+   * LogoutRequest for an IdP that requires it encrypted (EncryptedID). This SP encrypts nothing to an
+   * IdP today: the value is kept so the entry matches the metadata, and is not read at run time.
+   */
+  encryptionCerts: z.array(certificateSource).optional(),
   /** ADFS signs only the assertion by default; then set wantResponseSigned false for that IdP. */
   wantAssertionsSigned: z.boolean().default(true),
   wantResponseSigned: z.boolean().default(true),

@@ -4,7 +4,7 @@
  * without the browser's cookie), and the forged logout messages the SP must refuse.
  */
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
 import {
@@ -15,6 +15,7 @@ import {
 } from '../../scripts/stand-ins/dev-sts/logout-messages.js';
 import type { TestBrowser } from '../../scripts/harness/dev-sts.js';
 import { FABRIKAM, startHarness, type Harness, type HarnessOptions } from './auth-test-app.js';
+import { assertLogoutExplained } from './issued-response.js';
 
 const DEEP_LINK = '/week/2026-W47';
 const query = (url: string) => url.slice(url.indexOf('?') + 1);
@@ -123,18 +124,39 @@ test('a LogoutRequest with a SessionIndex ends only that sign-in of the person',
   assert.equal(await isSignedIn(h, second), true);
 });
 
-/** Delivers a forged LogoutRequest in the signed-in browser; asserts refusal with `reason` and that the session survived. */
-async function assertLogoutRefused(s: SignedIn, url: string, reason: string): Promise<void> {
+/** SHA-256 fingerprint of a certificate of config/dev/keys, as the refusals name the ones they tried. */
+const fingerprintOf = (file: string) =>
+  new X509Certificate(readFileSync(new URL(`../../config/dev/keys/${file}`, import.meta.url))).fingerprint256;
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** An instant as the STS writes it (whole seconds) and as the refusal quotes it back. */
+const seconds = (d: Date) => new Date(Math.floor(d.getTime() / 1000) * 1000).toISOString();
+
+/**
+ * Delivers a forged LogoutRequest in the signed-in browser; asserts refusal with `reason`, a logged
+ * detail that explains it (what the operator acts on: the certificates tried, both clocks, the values
+ * expected; `explained`, when given, the exact words of this case) and that the session survived.
+ */
+async function assertLogoutRefused(s: SignedIn, url: string, reason: string, explained?: RegExp): Promise<string> {
   const page = await s.browser.get(url);
   assert.equal(page.status, 400);
   assert.match(page.body, /Sign-out message refused/);
   assert.doesNotMatch(page.body, /at .*\.(ts|js):\d+/);
   const rejection = s.h.logoutRejections().at(-1);
   assert.equal(rejection?.reason, reason);
+  const detail = String(rejection?.detail ?? '');
+  assertLogoutExplained(reason, detail);
+  if (explained) assert.match(detail, explained);
   assert.ok(page.body.includes(rejection?.correlationId as string));
   assert.ok(!JSON.stringify(rejection).includes('alice'), 'no personal data logged');
   assert.equal(await isSignedIn(s.h, s.browser), true, 'still signed in');
+  return detail;
 }
+
+/** The refusal of a signature that does not verify names the corporate STS's certificate, the one tried. */
+const triedTheStsCertificate = () =>
+  new RegExp(
+    `^logout message signature does not verify with saml\\.idps\\[contoso\\]\\.certs \\(SHA-256 fingerprints ${fingerprintOf('dev-sts.crt')}\\)`,
+  );
 
 test('an unsigned LogoutRequest is refused (node-saml alone would accept it)', async (t) => {
   const s = await signedIn(t);
@@ -142,6 +164,7 @@ test('an unsigned LogoutRequest is refused (node-saml alone would accept it)', a
     s,
     s.h.sts.createLogoutRequestUrl(spEntityId(s.h), { nameId: 'alice', signingKeyPem: null }),
     'invalid-signature',
+    /^logout message is not signed: the IdP must sign its logout messages \(SimpleSAMLphp: 'sign\.logout' => true/,
   );
 });
 
@@ -154,6 +177,7 @@ test('a LogoutRequest signed with an attacker key is refused', async (t) => {
     s,
     s.h.sts.createLogoutRequestUrl(spEntityId(s.h), { nameId: 'alice', signingKeyPem: attacker }),
     'invalid-signature',
+    triedTheStsCertificate(),
   );
 });
 
@@ -163,6 +187,9 @@ test('a LogoutRequest signed with RSA-SHA1 is refused', async (t) => {
     s,
     s.h.sts.createLogoutRequestUrl(spEntityId(s.h), { nameId: 'alice', sigAlg: SIG_ALG.rsaSha1 }),
     'weak-algorithm',
+    new RegExp(
+      `^logout SigAlg ${escape(SIG_ALG.rsaSha1)}: SHA-1 refused \\(saml\\.idps\\[contoso\\]\\.allowSha1 is false\\): have the IdP sign its logout messages with RSA-SHA256`,
+    ),
   );
 });
 
@@ -172,6 +199,7 @@ test('a LogoutRequest from an issuer that is not a configured IdP is refused', a
     s,
     s.h.sts.createLogoutRequestUrl(spEntityId(s.h), { nameId: 'alice', issuer: 'urn:evil:idp' }),
     'issuer-mismatch',
+    /: the message says Issuer "urn:evil:idp", which is no saml\.idps\[\]\.entityId \(IdPs doing single logout: contoso\)$/,
   );
 });
 
@@ -183,7 +211,7 @@ test("a partner IdP cannot sign a LogoutRequest in the corporate STS's name", as
     issuer: s.h.sts.entityId,
     signingKeyPem: fabrikamKey,
   }) as string;
-  await assertLogoutRefused(s, url, 'invalid-signature');
+  await assertLogoutRefused(s, url, 'invalid-signature', triedTheStsCertificate());
 });
 
 test("a partner IdP's genuine LogoutRequest naming an employee does not end the employee's session", async (t) => {
@@ -210,7 +238,70 @@ test('an expired LogoutRequest is refused', async (t) => {
     issueInstant: tenMinutesAgo,
     notOnOrAfter: new Date(Date.now() - 5 * 60_000),
   });
-  await assertLogoutRefused(s, url, 'expired');
+  const detail = await assertLogoutRefused(
+    s,
+    url,
+    'expired',
+    new RegExp(
+      `^logout message is too old: the message says it was issued at ${escape(seconds(tenMinutesAgo))}, this server's clock read \\S+: (59\\d|60\\d) s earlier, and a logout message is accepted for 300 s plus 60 s of accepted skew \\(saml\\.clockSkewSeconds\\)`,
+    ),
+  );
+  // Our clock, as read, is the moment of the check: within the test's own time.
+  const ours = Date.parse(/this server's clock read (\S+):/.exec(detail)?.[1] ?? '');
+  assert.ok(Math.abs(ours - Date.now()) < 60_000, detail);
+});
+
+test('a LogoutRequest issued in the future is refused with both clocks and the skew', async (t) => {
+  const s = await signedIn(t);
+  const inTenMinutes = new Date(Date.now() + 10 * 60_000);
+  const url = s.h.sts.createLogoutRequestUrl(spEntityId(s.h), { nameId: 'alice', issueInstant: inTenMinutes });
+  await assertLogoutRefused(
+    s,
+    url,
+    'not-yet-valid',
+    new RegExp(
+      `^logout IssueInstant is in the future: the message says it was issued at ${escape(seconds(inTenMinutes))}, this server's clock read \\S+: (59\\d|600) s ahead, with 60 s of accepted skew \\(saml\\.clockSkewSeconds\\)\\. If the times are minutes apart, one of the two clocks is wrong \\(check NTP on both sides\\)$`,
+    ),
+  );
+});
+
+test('a LogoutRequest past its NotOnOrAfter is refused with both times and the skew', async (t) => {
+  const s = await signedIn(t);
+  const twoMinutesAgo = new Date(Date.now() - 2 * 60_000);
+  const url = s.h.sts.createLogoutRequestUrl(spEntityId(s.h), { nameId: 'alice', notOnOrAfter: twoMinutesAgo });
+  await assertLogoutRefused(
+    s,
+    url,
+    'expired',
+    new RegExp(
+      `^LogoutRequest NotOnOrAfter has passed: the message says it is valid until ${escape(seconds(twoMinutesAgo))}, this server's clock read \\S+: 1[2-3]\\d s later, with 60 s of accepted skew`,
+    ),
+  );
+});
+
+test('a signed LogoutRequest without a NameID is refused as malformed, with the precise reason', async (t) => {
+  const s = await signedIn(t);
+  const stsKey = readFileSync(new URL('../../config/dev/keys/dev-sts.key', import.meta.url), 'utf8');
+  const xml =
+    `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"` +
+    ` ID="_no-name-id" Version="2.0" IssueInstant="${seconds(new Date()).replace('.000Z', 'Z')}" Destination="${s.h.base}/saml/slo">` +
+    `<saml:Issuer>${s.h.sts.entityId}</saml:Issuer></samlp:LogoutRequest>`;
+  await assertLogoutRefused(
+    s,
+    `${s.h.base}/saml/slo?${encodeRedirect('SAMLRequest', xml, null, stsKey)}`,
+    'malformed',
+    /^LogoutRequest needs exactly one NameID$/,
+  );
+});
+
+test('a SAMLRequest that is not raw DEFLATE is refused as malformed, with the precise reason', async (t) => {
+  const s = await signedIn(t);
+  await assertLogoutRefused(
+    s,
+    `${s.h.base}/saml/slo?SAMLRequest=${encodeURIComponent(Buffer.from('<samlp:LogoutRequest/>').toString('base64'))}`,
+    'malformed',
+    /^SAMLRequest is not raw DEFLATE \(HTTP-Redirect binding\) or inflates past 65536 bytes$/,
+  );
 });
 
 test('a LogoutRequest meant for another SP (Destination) is refused', async (t) => {
@@ -219,6 +310,9 @@ test('a LogoutRequest meant for another SP (Destination) is refused', async (t) 
     s,
     s.h.sts.createLogoutRequestUrl(spEntityId(s.h), { nameId: 'alice', destination: 'https://other.example/saml/slo' }),
     'destination-mismatch',
+    new RegExp(
+      `^logout Destination is not this SLO URL: the message says "https://other\\.example/saml/slo", this SP's is "${escape(s.h.base)}/saml/slo"`,
+    ),
   );
 });
 
@@ -228,7 +322,7 @@ test('a tampered LogoutRequest (NameID changed after signing) is refused', async
   const other = s.h.sts.createLogoutRequestUrl(spEntityId(s.h), { nameId: 'alice' });
   // bob's signature on alice's request.
   const forged = `${other.split('&Signature=')[0]}&Signature=${genuine.split('&Signature=')[1]}`;
-  await assertLogoutRefused(s, forged, 'invalid-signature');
+  await assertLogoutRefused(s, forged, 'invalid-signature', triedTheStsCertificate());
 });
 
 test('a LogoutResponse nobody asked for is refused, and so is one answering another request', async (t) => {
@@ -239,12 +333,17 @@ test('a LogoutResponse nobody asked for is refused, and so is one answering anot
   const unsolicited = await s.browser.get(answer('_never-sent'));
   assert.equal(unsolicited.status, 400);
   assert.equal(s.h.logoutRejections().at(-1)?.reason, 'unknown-in-response-to');
+  assertLogoutExplained('unknown-in-response-to', String(s.h.logoutRejections().at(-1)?.detail));
 
   // Now a logout of ours is pending; a signed answer to some other request id is still refused.
   const out = await s.browser.post(`${s.h.base}/logout`, {});
   const sentId = /\sID="([^"]+)"/.exec(decodeRedirect(query(out.location as string)).xml)?.[1] as string;
   const wrong = await s.browser.get(answer(`${sentId}x`));
   assert.equal(s.h.logoutRejections().at(-1)?.reason, 'unknown-in-response-to');
+  assert.equal(
+    s.h.logoutRejections().at(-1)?.detail,
+    `LogoutResponse does not answer the logout request we sent: its InResponseTo is "${sentId}x", ours "${sentId}"`,
+  );
   // Refused, so not a confirmation; but this browser IS signed out here: it says so, with the warning.
   assert.equal(wrong.status, 200);
   assert.match(wrong.body, /Signed out/);
@@ -277,4 +376,5 @@ test("an unsigned answer to our logout (SimpleSAMLphp's default): signed out her
     String(refusal?.detail),
     /the IdP must sign its logout messages \(SimpleSAMLphp: 'sign\.logout' => true/,
   );
+  assertLogoutExplained('invalid-signature', String(refusal?.detail));
 });

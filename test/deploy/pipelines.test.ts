@@ -7,9 +7,10 @@
  *   into @action-validator/core with its validator, WebAssembly);
  * - Azure DevOps has no offline validator: its file is parsed (yaml) and its structure asserted;
  * - for both systems, what the pipeline promises: the test job runs `npm ci` and `npm test` on
- *   Node 24 with the SQL servers, the package job produces the .tgz and .cdx.json files, the images
- *   are built and kept, the deployment is manual, approved and runs terraform init/plan/apply of the
- *   plan, and no secret is written in a file.
+ *   Node 24 with the SQL servers (on Azure, after installing the packages .ci/run installs, so that
+ *   the SimpleSAMLphp suite runs instead of skipping itself), the package job produces the .tgz and
+ *   .cdx.json files, the images are built and kept, the deployment is manual, approved and runs
+ *   terraform init/plan/apply of the plan, and no secret is written in a file.
  *
  * Each check returns the problems it finds instead of asserting, so that it can be run once more on
  * a deliberately broken copy written to a temporary folder: a check that cannot fail is caught too.
@@ -29,6 +30,22 @@ const WORKFLOWS = path.join(PROJECT_ROOT, '.github', 'workflows');
 const CI = path.join(WORKFLOWS, 'ci.yml');
 const DEPLOY = path.join(WORKFLOWS, 'deploy-cloud.yml');
 const AZURE = path.join(PROJECT_ROOT, '.ci', 'azure-pipelines.yml');
+/**
+ * The Debian packages .ci/run installs for the suite (its `missing+=(...)` lines): the Azure test stage
+ * installs the same before npm test, so that no suite skips itself there (SimpleSAMLphp, promtool).
+ * Chromium excepted: Ubuntu's package is a snap wrapper; the agent has its own (or @sparticuz/chromium).
+ */
+const CI_RUN_PACKAGES = [
+  ...readFileSync(path.join(PROJECT_ROOT, '.ci', 'run'), 'utf8').matchAll(/missing\+=\(([\w.+-]+)\)/g),
+]
+  .map((m) => m[1]!)
+  .filter((p) => p !== 'chromium');
+/** The packages `apt-get install` lines of a script install. */
+const aptInstalled = (script: string): string[] =>
+  [...script.matchAll(/\bapt-get install\b([^\n]*)/g)].flatMap((m) =>
+    m[1]!.split(/\s+/).filter((w) => w && !w.startsWith('-')),
+  );
+
 const TEST_URLS = {
   TEST_POSTGRES_URL: 'postgres://postgres@127.0.0.1:5432/test',
   TEST_MARIADB_URL: 'mariadb://root@127.0.0.1:3306/test',
@@ -199,6 +216,11 @@ function githubCiProblems(doc: Node): string[] {
     };
     for (const [k, v] of Object.entries(TEST_URLS))
       if (env[k] !== v) problems.push(`${name}: ${id} does not set ${k}=${v}`);
+    const beforeTest = ghSteps(job).slice(0, ghStepIndex(job, /\bnpm test\b/));
+    const installed = new Set(beforeTest.flatMap((s) => aptInstalled(text(s.run))));
+    for (const pkg of CI_RUN_PACKAGES)
+      if (!installed.has(pkg))
+        problems.push(`${name}: ${id} does not apt-get install ${pkg} before npm test (.ci/run does)`);
     const services = isNode(job.services) ? job.services : {};
     for (const [image, port] of [
       ['postgres', '5432'],
@@ -359,6 +381,10 @@ function azurePipelineProblems(doc: Node): string[] {
     const run = steps.findIndex((s) => /\bnpm test\b/.test(s.script));
     if (run < 0) problems.push(`${name}: stage test does not run npm test`);
     else if (ci < 0 || ci > run) problems.push(`${name}: stage test does not run npm ci before npm test`);
+    const installed = new Set(steps.slice(0, run < 0 ? steps.length : run).flatMap((s) => aptInstalled(s.script)));
+    for (const pkg of CI_RUN_PACKAGES)
+      if (!installed.has(pkg))
+        problems.push(`${name}: stage test does not apt-get install ${pkg} before npm test (.ci/run does)`);
     const env = { ...(run >= 0 && isNode(steps[run]!.step.env) ? (steps[run]!.step.env as Node) : {}) };
     for (const job of azJobs(test)) if (isNode(job.variables)) Object.assign(env, job.variables);
     for (const [k, v] of Object.entries(TEST_URLS))
@@ -543,11 +569,14 @@ test('the checks fail on broken copies', async (t) => {
     for (const s of nodes(broken.jobs.package!.steps))
       if (isNode(s.with) && 'path' in s.with) s.with.path = 'dist/timesheet-*.tgz';
     broken.jobs.test!.env = { ...(broken.jobs.test!.env as Node), AZURE_CLIENT_SECRET: 'Xy7~averyliteralsecretvalue' };
+    for (const s of nodes(broken.jobs.test!.steps))
+      if (typeof s.run === 'string') s.run = s.run.replace(/ simplesamlphp php-xml php-mbstring/, '');
     const problems = checkGithubWorkflow(write('ci.yml', stringify(broken)), githubCiProblems);
     reports(problems, /sets up Node 20, not 24/, 'Node 20');
     reports(problems, /npm ci before npm test/, 'no npm ci');
     reports(problems, /\.cdx\.json/, 'no SBOM published');
     reports(problems, /AZURE_CLIENT_SECRET holds a literal value/, 'literal secret');
+    reports(problems, /does not apt-get install simplesamlphp before npm test/, 'no SimpleSAMLphp');
   });
 
   await t.test(
@@ -596,6 +625,20 @@ test('the checks fail on broken copies', async (t) => {
       reports(problems, /ARM_TENANT_ID holds a literal value/, 'literal tenant id');
     },
   );
+
+  await t.test('azure-pipelines.yml without the SimpleSAMLphp packages .ci/run installs', () => {
+    // The check reads .ci/run: it finds what .ci/run installs for the SimpleSAMLphp suite and promtool.
+    for (const pkg of ['simplesamlphp', 'php-xml', 'php-mbstring', 'prometheus'])
+      assert.ok(CI_RUN_PACKAGES.includes(pkg), `${pkg} read from .ci/run`);
+    const broken = copy(az) as { stages: Node[] };
+    for (const job of nodes(broken.stages.find((s) => s.stage === 'test')!.jobs))
+      for (const { step } of azSteps(job))
+        if (typeof step.script === 'string')
+          step.script = step.script.replace(/ simplesamlphp php-xml php-mbstring/, '');
+    const problems = checkAzurePipeline(write('no-simplesamlphp.yml', stringify(broken)));
+    for (const pkg of ['simplesamlphp', 'php-xml', 'php-mbstring'])
+      reports(problems, new RegExp(`does not apt-get install ${pkg} before npm test`), `no ${pkg}`);
+  });
 
   await t.test('azure-pipelines.yml without its images stage', () => {
     const broken = copy(az) as { stages: Node[] };

@@ -74,6 +74,64 @@ describe('checkIdp', () => {
   });
 });
 
+describe('encryption certificates (encryptionCerts)', () => {
+  const encryptionFp = () => imported().encryptionCertificates[0]!.fingerprint256;
+
+  test('listed with their end date; ending soon or ended: a warning (this SP does not use them), never a problem', () => {
+    const imp = imported();
+    const check = checkIdp(entryFrom(imp), imp, NOW);
+    assert.ok(
+      check.lines.some((l) =>
+        l.includes(`saml.idps[fabrikam].encryptionCerts[0] SHA-256 ${encryptionFp()}, valid until 2036-11-20`),
+      ),
+      check.lines.join('\n'),
+    );
+    const end = new Date(new X509Certificate(Buffer.from(imp.entry.encryptionCerts![0]!, 'base64')).validTo);
+    const soon = checkIdp(entryFrom(imp), null, new Date(end.getTime() - 10 * 86_400_000));
+    assert.ok(
+      soon.warnings.some((w) => /encryptionCerts\[0\] ends in 10 day\(s\)/.test(w)),
+      soon.warnings.join('\n'),
+    );
+    // Only the encryption certificate ended (the signing ones are still valid): nothing fails.
+    const entry = entryFrom(imp, {
+      certs: [readFileSync(path.join(PROJECT_ROOT, 'config/dev/keys/dev-sts.crt'), 'utf8')],
+    });
+    const after = checkIdp(entry, null, new Date(end.getTime() + 86_400_000));
+    assert.ok(
+      after.warnings.some((w) => /encryptionCerts\[0\] EXPIRED on 2036-11-20 \(not used by this SP today/.test(w)),
+      after.warnings.join('\n'),
+    );
+    assert.ok(!after.problems.some((p) => /encryptionCerts/.test(p)), after.problems.join('\n'));
+  });
+
+  test('against the metadata: one it publishes that the entry lacks, and one the entry holds that it dropped, are warnings', () => {
+    const imp = imported();
+    const devSts = readFileSync(path.join(PROJECT_ROOT, 'config/dev/keys/dev-sts.crt'), 'utf8');
+    const missing = checkIdp(entryFrom(imp, { encryptionCerts: undefined }), imp, NOW);
+    assert.deepEqual(missing.problems, []);
+    assert.ok(
+      missing.warnings.some((w) =>
+        w.includes(
+          `publishes an encryption certificate saml.idps[fabrikam].encryptionCerts does not hold: SHA-256 ${encryptionFp()}`,
+        ),
+      ),
+      missing.warnings.join('\n'),
+    );
+    const dropped = checkIdp(entryFrom(imp, { encryptionCerts: [devSts] }), imp, NOW);
+    assert.ok(
+      dropped.warnings.some(
+        (w) =>
+          w.includes(new X509Certificate(devSts).fingerprint256) &&
+          /encryptionCerts\[0\].*no longer in the metadata/.test(w),
+      ),
+    );
+    assert.deepEqual(
+      checkIdp(entryFrom(imp), imp, NOW).warnings.filter((w) => /encryption/.test(w)),
+      [],
+    );
+  });
+});
+
 describe('algorithms', () => {
   /** The ADFS fixture, declaring the algorithms it supports (SAML metadata algorithm support profile). */
   const declaring = (signing: string) =>

@@ -76,6 +76,23 @@ describe('ADFS FederationMetadata (certificate rollover)', () => {
     assert.ok(!imp.entry.certs.map(fingerprint).includes(FP.northwind), "the SPSSODescriptor key is not the IdP's");
   });
 
+  test('the encryption key is kept apart, as encryptionCerts (never among the signing certificates); the report says what it is for', () => {
+    assert.deepEqual(imp.entry.encryptionCerts?.map(fingerprint), [FP.adfsEncryption]);
+    assert.deepEqual(
+      imp.encryptionCertificates.map((c) => c.fingerprint256),
+      [FP.adfsEncryption],
+    );
+    assert.deepEqual(idpConfigSchema.parse(imp.entry).encryptionCerts, imp.entry.encryptionCerts);
+    const text = describeImport(imp).join('\n');
+    assert.doesNotMatch(text, /ignored/);
+    assert.match(
+      text,
+      /encryption certificate\(s\): 1, kept as "encryptionCerts" \(what this SP would encrypt to the IdP with/,
+    );
+    assert.match(text, /this SP encrypts nothing to the IdP today/);
+    assert.match(text, new RegExp(`SHA-256 ${FP.adfsEncryption}\n\\s+valid 2026-11-23 to 2036-11-20`));
+  });
+
   test('partner defaults: Contractor only, empty contractor mapping table, ADFS claims left to the schema defaults', () => {
     assert.equal(imp.entry.trust, 'partner');
     assert.deepEqual(imp.entry.allowedRoles, ['Contractor']);
@@ -139,6 +156,8 @@ describe('EntitiesDescriptor with two IdPs', () => {
     assert.deepEqual(imp.entry.certs.map(fingerprint), [FP.northwind]);
     assert.match(imp.entry.certs[0] ?? '', /^[A-Za-z0-9+/]+=*$/);
     assert.equal(imp.entry.label, 'Northwind Traders');
+    assert.deepEqual(imp.entry.encryptionCerts?.map(fingerprint), [FP.northwind], 'without use: encryption too');
+    assert.match(describeImport(imp).join('\n'), /the signing certificate too: its KeyDescriptor has no use/);
     assert.equal(imp.entry.sloUrl, null);
     assert.equal(imp.wantAuthnRequestsSigned, false);
     assert.ok(idpConfigSchema.safeParse(imp.entry).success);
@@ -159,8 +178,20 @@ describe('EntitiesDescriptor with two IdPs', () => {
     assert.deepEqual(principal.roles, ['Contractor']);
   });
 
-  test('no OrganizationDisplayName: the label is the entityID; --label wins over both', () => {
-    assert.equal(ok(load(ENTITIES, { entityId: 'urn:tailspin:idp' })).entry.label, 'urn:tailspin:idp');
+  test('no OrganizationDisplayName: the label is the entityID, and the report suggests --label; --label wins over both', () => {
+    const tailspin = ok(load(ENTITIES, { entityId: 'urn:tailspin:idp' }));
+    assert.equal(tailspin.entry.label, 'urn:tailspin:idp');
+    assert.match(
+      describeImport(tailspin).join('\n'),
+      /the chooser shows the entityID "urn:tailspin:idp";\n\s+import again with --label "<name people recognise>"/,
+    );
+    const named = ok(load(ENTITIES, { entityId: 'urn:tailspin:idp', label: 'Tailspin Toys' }));
+    assert.doesNotMatch(describeImport(named).join('\n'), /--label/);
+    assert.doesNotMatch(
+      describeImport(ok(load(ENTITIES, { entityId: 'https://idp.northwind.example/saml2' }))).join('\n'),
+      /--label/,
+      'an organisation name is a label people recognise',
+    );
     assert.equal(
       ok(load(ENTITIES, { entityId: 'urn:tailspin:idp', label: 'Tailspin Toys' })).entry.label,
       'Tailspin Toys',
@@ -212,6 +243,17 @@ describe('refused metadata', () => {
     assert.deepEqual(
       ok(importIdpMetadata(idpXml(key('signing')), { id: 'x', now: NOW })).entry.certs.map(fingerprint),
       [FP.northwind],
+    );
+    assert.equal(ok(importIdpMetadata(idpXml(key('signing')), { id: 'x', now: NOW })).entry.encryptionCerts, undefined);
+  });
+
+  test('a broken encryption-only certificate is a warning (not kept), never a refusal of the IdP', () => {
+    const imp = ok(
+      importIdpMetadata(idpXml(key('signing') + key('encryption', 'bm90IGEgY2VydGlmaWNhdGU=')), { id: 'x', now: NOW }),
+    );
+    assert.equal(imp.entry.encryptionCerts, undefined);
+    assert.ok(
+      imp.warnings.some((w) => /KeyDescriptor #2 \(encryption\).*not a valid X\.509 certificate: not kept/.test(w)),
     );
   });
 
@@ -382,6 +424,51 @@ describe('upsertIdpInConfigText', () => {
     assert.equal(idp.allowedRoles, undefined);
     assert.equal(idp.label, 'CONTOSO');
     assert.deepEqual(idp.emailDomains, ['contoso.example']);
+    // The summary describes the entry written: corporate, its label, no partner warning or reminder.
+    const summary = describeImport(imp, idp).join('\n');
+    assert.match(summary, /-> id "contoso", label "CONTOSO", trust corporate$/m);
+    assert.doesNotMatch(summary, /trust partner|--trust corporate|erpAccounts/);
+    assert.match(describeImport(imp).join('\n'), /WARNING: trust partner/, 'the import alone is a partner one');
+  });
+
+  test("a claims change is shown claim by claim, old and new values; an object's unchanged members are not listed", () => {
+    const config = JSON.stringify(
+      { saml: { idps: [ok(load(ADFS, { id: 'campus', trust: 'corporate', preset: 'simplesamlphp' })).entry] } },
+      null,
+      2,
+    );
+    const up = ok(
+      upsertIdpInConfigText(
+        config,
+        ok(load(ADFS, { id: 'campus', trust: 'corporate', preset: 'simplesamlphp', claims: { roles: ['groups'] } })),
+      ),
+    );
+    assert.deepEqual(up.changes.slice(1), ['  ~ claims.roles: Role,role,groups -> groups']);
+    const again = ok(
+      upsertIdpInConfigText(up.text, ok(load(ADFS, { id: 'campus', trust: 'corporate', preset: 'simplesamlphp' }))),
+    );
+    assert.deepEqual(again.changes.slice(1), ['  ~ claims.roles: groups -> Role,role,groups']);
+    const same = ok(
+      upsertIdpInConfigText(again.text, ok(load(ADFS, { id: 'campus', trust: 'corporate', preset: 'simplesamlphp' }))),
+    );
+    assert.deepEqual(same.changes.slice(1), ['  (no change)']);
+  });
+
+  test('encryptionCerts follow the metadata on a re-import: replaced when it changes, removed when it has none', () => {
+    const first = ok(upsertIdpInConfigText(CONFIG, adfs()));
+    assert.deepEqual(JSON.parse(first.text).saml.idps[1].encryptionCerts.map(fingerprint), [FP.adfsEncryption]);
+    assert.ok(first.changes.includes(`  + encryptionCerts: SHA-256 ${FP.adfsEncryption}`));
+    const withoutKey = fixture(ADFS).replace(
+      /(<IDPSSODescriptor[\s\S]*?)<KeyDescriptor use="encryption">[\s\S]*?<\/KeyDescriptor>/,
+      '$1',
+    );
+    const imp = ok(importIdpMetadata(withoutKey, { id: 'fabrikam', now: NOW }));
+    assert.equal(imp.entry.encryptionCerts, undefined);
+    const second = ok(upsertIdpInConfigText(first.text, imp));
+    const written = JSON.parse(second.text).saml.idps[1];
+    assert.equal('encryptionCerts' in written, false);
+    assert.deepEqual(second.changes.slice(1), [`  - encryptionCerts: SHA-256 ${FP.adfsEncryption}`]);
+    assert.ok(idpConfigSchema.safeParse(written).success);
   });
 
   test('refuses an id and an entityId of two different entries, and an e-mail domain already claimed', () => {
@@ -530,6 +617,28 @@ describe('the CLI (node --import tsx scripts/idp-import.ts)', () => {
     assert.deepEqual(rest2, rest1);
     assert.deepEqual({ ...s2, idps: [] }, { ...s1, idps: [] });
     assert.ok(readFileSync(file, 'utf8').endsWith('}\n'));
+  });
+
+  test('--into replacing a corporate entry without --trust: stderr says what the file holds (corporate, no partner warning)', () => {
+    const file = path.join(dir, 'corporate.json');
+    writeFileSync(file, CONFIG.replace('"label": "CONTOSO",', '"label": "CONTOSO",\n        "trust": "corporate",'));
+    const metadata = path.join(dir, 'contoso-metadata.xml');
+    writeFileSync(
+      metadata,
+      idpMetadataXml(
+        'urn:contoso:dev-sts',
+        'http://127.0.0.1:3100/sso',
+        readFileSync(path.join(PROJECT_ROOT, 'config/dev/keys/dev-sts.crt'), 'utf8'),
+        Object.values(CLAIM_TYPES),
+      ),
+    );
+    const r = cli(metadata, '--id', 'contoso', '--into', file);
+    assert.equal(r.code, 0, r.stderr);
+    const written = JSON.parse(readFileSync(file, 'utf8')).saml.idps[0];
+    assert.equal(written.trust, 'corporate');
+    assert.match(r.stderr, /-> id "contoso", label "CONTOSO", trust corporate\n/);
+    assert.doesNotMatch(r.stderr, /trust partner|erpAccounts/);
+    assert.match(r.stdout, /replaced saml\.idps\[0\]/);
   });
 });
 
