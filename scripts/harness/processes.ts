@@ -267,12 +267,13 @@ export async function startErpProcess(dbFile: string, options: { readyTimeoutMs?
 
 /**
  * Runs the on-prem link service as its own process, listening on `relay` (the in-process relay
- * emulator) and forwarding to `erpOrigins`; resolves once the relay counts one more listener.
+ * emulator) and forwarding to `erpOrigins` (and the copies' internal API to `appEndpoints`, the
+ * on-prem app); resolves once the relay counts one more listener.
  */
 export async function startLinkServiceProcess(
   relay: RelayEmulator,
   erpOrigins: string[],
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; appEndpoints?: string[] } = {},
 ): Promise<ManagedProcess> {
   const before = relay.listenerCount(HC);
   const proc = spawnTsx(
@@ -284,6 +285,7 @@ export async function startLinkServiceProcess(
       LINK_HYBRID_CONNECTION: HC,
       LINK_ERP_ENDPOINTS: erpOrigins.join(','),
       LINK_TIMEOUT_MS: String(options.timeoutMs ?? 20_000),
+      LINK_APP_ENDPOINTS: options.appEndpoints?.join(','),
       LOG_LEVEL: 'info',
     }),
   );
