@@ -27,6 +27,8 @@ interface CpuProfile {
 
 export interface ProfileSummary {
   busyMs: number;
+  /** Self time by where the code lives: our bundle, the npm chunks, Node's own JavaScript, native, GC. */
+  byWhere: Record<string, number>;
   top: Array<{ name: string; where: string; selfMs: number; share: number }>;
   inclusive: Array<{ name: string; ms: number; share: number }>;
 }
@@ -38,6 +40,17 @@ function selfTimes(profile: CpuProfile): Map<number, number> {
   const self = new Map<number, number>();
   profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
   return self;
+}
+
+/** Our code is bundled into `<name>.mjs`, the npm packages into `npm-*.mjs` chunks (scripts/build/bundle.ts). */
+function placeOf(n: ProfileNode): string {
+  const { functionName, url } = n.callFrame;
+  if (functionName === '(garbage collector)') return 'garbage collection';
+  if (!url) return 'native (sockets, crypto, parsers)';
+  if (url.startsWith('node:')) return "Node's JavaScript (http, streams, crypto)";
+  if (/\/npm-[^/]+\.m?js$/.test(url)) return 'npm packages';
+  if (url.includes('/node_modules/')) return 'npm packages';
+  return 'our code';
 }
 
 const where = (n: ProfileNode) =>
@@ -60,6 +73,13 @@ export function summarise(profile: CpuProfile, topN: number, inclusiveNames: str
     entry.selfMs += self.get(n.id) ?? 0;
     perFunction.set(key, entry);
   }
+  const byWhere: Record<string, number> = {};
+  for (const n of profile.nodes) {
+    if (IDLE.has(n.callFrame.functionName) || !self.get(n.id)) continue;
+    const place = placeOf(n);
+    byWhere[place] = (byWhere[place] ?? 0) + (self.get(n.id) ?? 0);
+  }
+  for (const k of Object.keys(byWhere)) byWhere[k] = share(byWhere[k]!);
   const top = [...perFunction.values()]
     .sort((a, b) => b.selfMs - a.selfMs)
     .slice(0, topN)
@@ -77,7 +97,7 @@ export function summarise(profile: CpuProfile, topN: number, inclusiveNames: str
     walk(profile.nodes[0]!.id, false);
     return { name, ms: Math.round(ms), share: share(ms) };
   });
-  return { busyMs: Math.round(busyMs), top, inclusive };
+  return { busyMs: Math.round(busyMs), byWhere, top, inclusive };
 }
 
 function main(): void {
@@ -94,7 +114,10 @@ function main(): void {
     process.stdout.write(
       `${file}: ${s.busyMs} ms busy of ${Math.round((profile.endTime - profile.startTime) / 1000)} ms\n`,
     );
-    process.stdout.write('  self time:\n');
+    process.stdout.write('  self time by where the code lives:\n');
+    for (const [place, pct] of Object.entries(s.byWhere).sort((a, b) => b[1] - a[1]))
+      process.stdout.write(`    ${String(pct).padStart(5)} %  ${place}\n`);
+    process.stdout.write('  self time by function:\n');
     for (const f of s.top) process.stdout.write(`    ${String(f.share).padStart(5)} %  ${f.name}  (${f.where})\n`);
     if (s.inclusive.length) process.stdout.write('  with what they call:\n');
     for (const f of s.inclusive) process.stdout.write(`    ${String(f.share).padStart(5)} %  ${f.name}\n`);

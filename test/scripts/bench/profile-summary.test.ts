@@ -38,6 +38,11 @@ test('busy time leaves idle out; self time per function (same name and place mer
   );
 });
 
+test('self time by where the code lives: our bundle, the npm chunks, GC, idle left out', () => {
+  const s = summarise(profile, 0, []);
+  assert.deepEqual(s.byWhere, { 'our code': 72.7, 'npm packages': 27.3 });
+});
+
 test('inclusive time counts what a function calls, and a function nested in itself once', () => {
   const s = summarise(profile, 1, ['handle', 'render', 'missing']);
   assert.deepEqual(
