@@ -178,7 +178,11 @@ export async function chaosRun(s: ChaosSettings) {
     const ledgers = await Promise.all(people);
     log(`${journal.seconds(performance.now())} s: ${ledgers.length} people done; reading the ERP`);
     const check = await checkLedgers(ledgers, await readErp(stack.erpDbFile), (l) => draftOf(stack, l));
-    return report(journal, ledgers, check, s, window);
+    const copies = { [stack.onprem.proxy.url]: 'onprem', [stack.cloud.proxy.url]: 'cloud' };
+    return {
+      ...report(journal, ledgers, check, s, window),
+      requests_by_copy: countBy(journal.requests.map((r) => copies[r.copy] ?? r.copy)),
+    };
   } finally {
     await stack.close();
   }
