@@ -10,6 +10,7 @@ import { startDevSts } from '../stand-ins/dev-sts/dev-sts.js';
 import { startTargetStandIns, type Target } from '../harness/app-stack.js';
 import type { ControlPatch } from '../stand-ins/erp-simulator/node-control.js';
 import { devIdpEntry, SP_SIGNING, spOf } from '../harness/dev-idps.js';
+import { stopsInReverse } from '../harness/cleanups.js';
 import { freePort, startApp, type RunningApp } from './bench-server.js';
 
 /** The accounts of the ERP seed that fill weeks in the flow (generated users, all with assignments). */
@@ -50,10 +51,7 @@ function appConfig(target: Target, url: string, port: number, options: Environme
 }
 
 export async function environment(target: Target, options: EnvironmentOptions = {}): Promise<Environment> {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  const closeAll = async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  };
+  const { stops: cleanups, closeAll } = stopsInReverse();
   try {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'timesheet-bench-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));

@@ -27,6 +27,7 @@ import {
   type ErpProcess,
   type ManagedProcess,
 } from '../harness/processes.js';
+import { stopsInReverse } from '../harness/cleanups.js';
 import { HC, startTestRelay } from '../harness/relay.js';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../harness/round-robin-proxy.js';
 
@@ -76,10 +77,7 @@ function farm(proxy: RoundRobinProxy, apps: AppProcess[], restart: (i: number) =
 }
 
 export async function startChaosStack(window: BurstWindow): Promise<ChaosStack> {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  const closeAll = async () => {
-    for (const c of [...cleanups].reverse()) await c().catch(() => undefined);
-  };
+  const { stops: cleanups, closeAll } = stopsInReverse();
   try {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'timesheet-chaos-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));

@@ -15,6 +15,7 @@ import { deepMerge, loadRawConfig } from '../../src/config/load-config.js';
 import { buildContainer } from '../../src/container/plugin-loader.js';
 import { startDevSts, type DevSts } from '../stand-ins/dev-sts/dev-sts.js';
 import { devIdpEntry, SP_SIGNING, spOf } from './dev-idps.js';
+import { stopsInReverse } from './cleanups.js';
 import { listen, startTargetStandIns, type Target, type TargetStandIns } from './app-stack.js';
 import type { TestErpFarm } from './erp-simulator.js';
 
@@ -55,10 +56,7 @@ function memoryLogger(lines: LogLine[]) {
 }
 
 export async function startHybridStack(options: HybridStackOptions = {}): Promise<HybridStack> {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  const closeAll = async () => {
-    for (const cleanup of [...cleanups].reverse()) await cleanup().catch(() => undefined);
-  };
+  const { stops: cleanups, closeAll } = stopsInReverse();
   try {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'timesheet-hybrid-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
