@@ -77,17 +77,35 @@ export function childEnv(extra: Record<string, string | undefined>): NodeJS.Proc
   return env;
 }
 
+export interface SpawnOptions {
+  /** A command that runs node, e.g. `ip netns exec <ns>` (it must exec, not fork, so signals reach node). */
+  prefix?: string[];
+  /** Output kept for diagnostics, in characters (64 KB). */
+  outputLimit?: number;
+}
+
 /** Starts `node --import tsx <entry> ...args` from the repository root. */
-export function spawnTsx(name: string, entry: string, args: string[], env: NodeJS.ProcessEnv): ManagedProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, entry), ...args], {
-    cwd: PROJECT_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export function spawnTsx(
+  name: string,
+  entry: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: SpawnOptions = {},
+): ManagedProcess {
+  const [command, ...argv] = [
+    ...(options.prefix ?? []),
+    process.execPath,
+    '--import',
+    'tsx',
+    path.join(PROJECT_ROOT, entry),
+    ...args,
+  ];
+  const limit = options.outputLimit ?? OUTPUT_LIMIT;
+  const child = spawn(command!, argv, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   living.add(child);
   let output = '';
   const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-OUTPUT_LIMIT);
+    output = (output + chunk.toString()).slice(-limit);
   };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);

@@ -1,0 +1,112 @@
+/**
+ * A person on the cloud app over HTTP (no JavaScript, as the fault tests do it): sign in at the dev
+ * STS, autosave cells as the page script does, submit the form, poll the week's status; an Admin's
+ * view of the outbox; and the ERP simulator's own record of the week, read from its SQLite file.
+ */
+import sqlite3 from 'sqlite3';
+import { completeSignIn, TestBrowser, type Page } from '../harness/dev-sts.js';
+import { autosave, versionOf, weekFields } from '../harness/week-page.js';
+
+export async function signIn(baseUrl: string, user: string, path: string): Promise<TestBrowser> {
+  const browser = new TestBrowser();
+  const deepLink = await browser.get(`${baseUrl}${path}`);
+  const page = await completeSignIn(browser, await browser.follow(deepLink), user);
+  if (page.status !== 200) throw new Error(`${user} signed in but ${path} answered ${page.status}`);
+  return browser;
+}
+
+export interface Cell {
+  key: string;
+  raw: string;
+}
+
+/** Opens the week and autosaves `cells` in one change set; fails unless the app answers 200. */
+export async function typeCells(baseUrl: string, browser: TestBrowser, week: string, cells: Cell[]): Promise<void> {
+  const page = await browser.get(`${baseUrl}/week/${week}`);
+  if (page.status !== 200) throw new Error(`the week answered ${page.status}`);
+  for (const { key } of cells)
+    if (!page.body.includes(`name="h:${key}"`)) throw new Error(`the week page has no cell ${key}`);
+  const saved = await autosave(baseUrl, browser, page, week, versionOf(page), cells);
+  if (saved.status !== 200) throw new Error(`autosave answered ${saved.status}: ${JSON.stringify(saved.body)}`);
+}
+
+/** Posts the week form (what autosave stored) with "Submit week"; returns the page it redirects to. */
+export async function submit(baseUrl: string, browser: TestBrowser, week: string): Promise<Page> {
+  const form = await browser.get(`${baseUrl}/week/${week}`);
+  if (form.status !== 200) throw new Error(`the week answered ${form.status} before the submit`);
+  const answer = await browser.post(`${baseUrl}/week/${week}`, { ...weekFields(form), action: 'submit' });
+  if (answer.status !== 303 || !answer.location) throw new Error(`submit answered ${answer.status}`);
+  return browser.get(new URL(answer.location, `${baseUrl}/`).toString());
+}
+
+export interface WeekStatus {
+  status: string;
+  receipt: string | null;
+}
+
+export async function weekStatus(baseUrl: string, browser: TestBrowser, week: string): Promise<WeekStatus> {
+  const page = await browser.get(`${baseUrl}/week/${week}/status`, { accept: 'application/json' });
+  if (page.status !== 200) throw new Error(`status answered ${page.status}`);
+  return JSON.parse(page.body) as WeekStatus;
+}
+
+export interface OutboxState {
+  /** Submissions waiting for delivery (the one in flight included). */
+  pending: number;
+  /** Failed attempts of `user`'s `week` so far (0 while its first attempt is in flight). */
+  attempts: number;
+  lastError: string | null;
+}
+
+/** The outbox as /ops/outbox shows it to an Admin: its depth and one week's failed attempts. */
+export async function outboxState(
+  baseUrl: string,
+  admin: TestBrowser,
+  user: string,
+  week: string,
+): Promise<OutboxState> {
+  const page = await admin.get(`${baseUrl}/ops/outbox`, { accept: 'application/json' });
+  if (page.status !== 200) throw new Error(`/ops/outbox answered ${page.status}`);
+  const view = JSON.parse(page.body) as {
+    pending: number;
+    problems: Array<{ user: string; week: string; attempts: number; lastError: string | null }>;
+  };
+  // Only items that failed at least once are "problems".
+  const item = view.problems.find((p) => p.user === user && p.week === week);
+  return { pending: view.pending, attempts: item?.attempts ?? 0, lastError: item?.lastError ?? null };
+}
+
+function rows<T>(dbFile: string, sql: string, params: unknown[]): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    const db = new sqlite3.Database(dbFile, sqlite3.OPEN_READONLY, (err) => {
+      if (err) return reject(err);
+      db.configure('busyTimeout', 5000);
+      db.all(sql, params, (e, r) => db.close(() => (e ? reject(e) : resolve(r as T[]))));
+    });
+  });
+}
+
+export interface ErpWeek {
+  /** Receipt numbers of the week's bookings, in booking order (one when booked exactly once). */
+  receipts: string[];
+  /** `project date hours`, by project and date. */
+  entries: string[];
+}
+
+export async function erpWeek(dbFile: string, account: string, weekStart: string): Promise<ErpWeek> {
+  const where = 'WHERE account = ? AND week_start = ?';
+  const bookings = await rows<{ receipt_number: string }>(
+    dbFile,
+    `SELECT receipt_number FROM submissions ${where} ORDER BY seq`,
+    [account, weekStart],
+  );
+  const entries = await rows<{ project_code: string; date: string; hours: number }>(
+    dbFile,
+    `SELECT project_code, date, hours FROM time_entries ${where} ORDER BY project_code, date`,
+    [account, weekStart],
+  );
+  return {
+    receipts: bookings.map((b) => b.receipt_number),
+    entries: entries.map((e) => `${e.project_code} ${e.date} ${e.hours}`),
+  };
+}
