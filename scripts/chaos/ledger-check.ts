@@ -5,7 +5,7 @@
  * every acknowledged value in its draft (read back through the app, as its owner). Lost hours are the
  * acknowledged hours found neither in the booking nor in the draft.
  */
-import sqlite3 from 'sqlite3';
+import { readErpRows } from '../harness/erp-records.js';
 import { parseWeekId } from '../../src/timesheet/iso-week.js';
 import type { Ledger } from './virtual-person.js';
 
@@ -33,21 +33,11 @@ export interface LedgerCheck {
   problems: string[];
 }
 
-function rows<T>(dbFile: string, sql: string): Promise<T[]> {
-  return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(dbFile, sqlite3.OPEN_READONLY, (err) => {
-      if (err) return reject(err);
-      db.configure('busyTimeout', 10_000);
-      db.all(sql, [], (e, r) => db.close(() => (e ? reject(e) : resolve(r as T[]))));
-    });
-  });
-}
-
 /** Every booking of the accounts in the ledgers, by `account|weekStart`. */
 export async function readErp(dbFile: string): Promise<Map<string, ErpRecord>> {
   const out = new Map<string, ErpRecord>();
   const get = (k: string) => out.get(k) ?? out.set(k, { submissions: 0, receipts: [], entries: new Map() }).get(k)!;
-  for (const s of await rows<{ account: string; week_start: string; receipt_number: string }>(
+  for (const s of await readErpRows<{ account: string; week_start: string; receipt_number: string }>(
     dbFile,
     'SELECT account, week_start, receipt_number FROM submissions',
   )) {
@@ -55,7 +45,7 @@ export async function readErp(dbFile: string): Promise<Map<string, ErpRecord>> {
     r.submissions++;
     r.receipts.push(s.receipt_number);
   }
-  for (const e of await rows<{
+  for (const e of await readErpRows<{
     account: string;
     week_start: string;
     project_code: string;

@@ -3,7 +3,7 @@
  * STS, autosave cells as the page script does, submit the form, poll the week's status; an Admin's
  * view of the outbox; and the ERP simulator's own record of the week, read from its SQLite file.
  */
-import sqlite3 from 'sqlite3';
+import { readErpRows } from '../harness/erp-records.js';
 import { completeSignIn, TestBrowser, type Page } from '../harness/dev-sts.js';
 import { autosave, versionOf, weekFields } from '../harness/week-page.js';
 
@@ -76,16 +76,6 @@ export async function outboxState(
   return { pending: view.pending, attempts: item?.attempts ?? 0, lastError: item?.lastError ?? null };
 }
 
-function rows<T>(dbFile: string, sql: string, params: unknown[]): Promise<T[]> {
-  return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(dbFile, sqlite3.OPEN_READONLY, (err) => {
-      if (err) return reject(err);
-      db.configure('busyTimeout', 5000);
-      db.all(sql, params, (e, r) => db.close(() => (e ? reject(e) : resolve(r as T[]))));
-    });
-  });
-}
-
 export interface ErpWeek {
   /** Receipt numbers of the week's bookings, in booking order (one when booked exactly once). */
   receipts: string[];
@@ -95,12 +85,12 @@ export interface ErpWeek {
 
 export async function erpWeek(dbFile: string, account: string, weekStart: string): Promise<ErpWeek> {
   const where = 'WHERE account = ? AND week_start = ?';
-  const bookings = await rows<{ receipt_number: string }>(
+  const bookings = await readErpRows<{ receipt_number: string }>(
     dbFile,
     `SELECT receipt_number FROM submissions ${where} ORDER BY seq`,
     [account, weekStart],
   );
-  const entries = await rows<{ project_code: string; date: string; hours: number }>(
+  const entries = await readErpRows<{ project_code: string; date: string; hours: number }>(
     dbFile,
     `SELECT project_code, date, hours FROM time_entries ${where} ORDER BY project_code, date`,
     [account, weekStart],

@@ -4,8 +4,8 @@
  * poll the submission status; and what they read in the ERP simulator's own database.
  */
 import assert from 'node:assert/strict';
-import sqlite3 from 'sqlite3';
 import { completeSignIn, TestBrowser, type Page } from '../../scripts/harness/dev-sts.js';
+import { readErpRows } from '../../scripts/harness/erp-records.js';
 
 /** Signs `user` in at the dev STS through `baseUrl` (one IdP configured: no chooser), landing on `path`. */
 export async function signIn(baseUrl: string, user: string, path = '/'): Promise<{ browser: TestBrowser; page: Page }> {
@@ -81,20 +81,9 @@ export interface ErpBooking {
   week_start: string;
 }
 
-/** Rows of the ERP simulator's own database, read from its SQLite file. */
-function erpRows<T>(dbFile: string, sql: string, params: unknown[]): Promise<T[]> {
-  return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(dbFile, sqlite3.OPEN_READONLY, (err) => {
-      if (err) return reject(err);
-      db.configure('busyTimeout', 5000);
-      db.all(sql, params, (queryErr, rows) => db.close(() => (queryErr ? reject(queryErr) : resolve(rows as T[]))));
-    });
-  });
-}
-
 /** The ERP's own record of a week's bookings (the simulator's submissions table). */
 export function erpBookings(dbFile: string, account: string, weekStart: string): Promise<ErpBooking[]> {
-  return erpRows(
+  return readErpRows(
     dbFile,
     'SELECT submission_id, receipt_number, account, week_start FROM submissions WHERE account = ? AND week_start = ? ORDER BY seq',
     [account, weekStart],
@@ -109,7 +98,7 @@ export interface ErpEntry {
 
 /** The hours the ERP holds for a person's week, by project and day. */
 export function erpEntries(dbFile: string, account: string, weekStart: string): Promise<ErpEntry[]> {
-  return erpRows(
+  return readErpRows(
     dbFile,
     'SELECT project_code, date, hours FROM time_entries WHERE account = ? AND week_start = ? ORDER BY project_code, date',
     [account, weekStart],
