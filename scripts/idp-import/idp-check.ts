@@ -74,6 +74,19 @@ export function checkIdp(idp: IdpConfig, metadata: IdpImport | null, now = new D
 const reportsOf = (sources: readonly string[], now: Date): CertificateReport[] =>
   sources.map((source) => certificateReport(new X509Certificate(certificatePem(source)).raw.toString('base64'), now));
 
+/**
+ * Configured certificates against the metadata's, by SHA-256 fingerprint: those the metadata
+ * publishes that we do not hold, and those we hold (with their index) that it no longer publishes.
+ */
+function certificateDifferences<T extends { fingerprint256: string }>(configured: CertificateReport[], published: T[]) {
+  const ours = new Set(configured.map((c) => c.fingerprint256));
+  const theirs = new Set(published.map((c) => c.fingerprint256));
+  return {
+    notHeld: published.filter((c) => !ours.has(c.fingerprint256)),
+    dropped: configured.flatMap((c, i) => (theirs.has(c.fingerprint256) ? [] : [{ c, i }])),
+  };
+}
+
 /** The encryption certificates the metadata publishes against `encryptionCerts`: warnings only (unused today). */
 function compareEncryptionCerts(
   check: IdpCheck,
@@ -82,19 +95,15 @@ function compareEncryptionCerts(
   configured: CertificateReport[],
   metadata: IdpImport,
 ): void {
-  const ours = new Set(configured.map((c) => c.fingerprint256));
-  const theirs = new Set(metadata.encryptionCertificates.map((c) => c.fingerprint256));
-  for (const c of metadata.encryptionCertificates)
-    if (!ours.has(c.fingerprint256))
-      check.warnings.push(
-        `the metadata publishes an encryption certificate ${at}.encryptionCerts does not hold: SHA-256 ${c.fingerprint256}, valid until ${isoDate(c.notAfter)} (keep it: npm run idp:import -- <metadata> --id ${idp.id} --into <file>)`,
-      );
-  configured.forEach((c, i) => {
-    if (!theirs.has(c.fingerprint256))
-      check.warnings.push(
-        `${at}.encryptionCerts[${i}] (SHA-256 ${c.fingerprint256}) is no longer in the metadata: import it again`,
-      );
-  });
+  const { notHeld, dropped } = certificateDifferences(configured, metadata.encryptionCertificates);
+  for (const c of notHeld)
+    check.warnings.push(
+      `the metadata publishes an encryption certificate ${at}.encryptionCerts does not hold: SHA-256 ${c.fingerprint256}, valid until ${isoDate(c.notAfter)} (keep it: npm run idp:import -- <metadata> --id ${idp.id} --into <file>)`,
+    );
+  for (const { c, i } of dropped)
+    check.warnings.push(
+      `${at}.encryptionCerts[${i}] (SHA-256 ${c.fingerprint256}) is no longer in the metadata: import it again`,
+    );
 }
 
 function compareWithMetadata(
@@ -113,19 +122,15 @@ function compareWithMetadata(
   differs('entityId', idp.entityId, published.entityId);
   differs('ssoUrl', idp.ssoUrl, published.ssoUrl);
   differs('sloUrl', idp.sloUrl, published.sloUrl ?? null);
-  const ours = new Set(configured.map((c) => c.fingerprint256));
-  const theirs = new Set(metadata.certificates.map((c) => c.fingerprint256));
-  for (const c of metadata.certificates)
-    if (!ours.has(c.fingerprint256))
-      check.problems.push(
-        `the metadata publishes a signing certificate ${at}.certs does not trust: SHA-256 ${c.fingerprint256}, valid ${isoDate(c.notBefore)} to ${isoDate(c.notAfter)} (a rollover: add it, npm run idp:import -- <metadata> --id ${idp.id} --into <file>)`,
-      );
-  configured.forEach((c, i) => {
-    if (!theirs.has(c.fingerprint256))
-      check.warnings.push(
-        `${at}.certs[${i}] (SHA-256 ${c.fingerprint256}) is no longer in the metadata: remove it once the IdP has switched`,
-      );
-  });
+  const { notHeld, dropped } = certificateDifferences(configured, metadata.certificates);
+  for (const c of notHeld)
+    check.problems.push(
+      `the metadata publishes a signing certificate ${at}.certs does not trust: SHA-256 ${c.fingerprint256}, valid ${isoDate(c.notBefore)} to ${isoDate(c.notAfter)} (a rollover: add it, npm run idp:import -- <metadata> --id ${idp.id} --into <file>)`,
+    );
+  for (const { c, i } of dropped)
+    check.warnings.push(
+      `${at}.certs[${i}] (SHA-256 ${c.fingerprint256}) is no longer in the metadata: remove it once the IdP has switched`,
+    );
   const { signing, digest } = metadata.algorithms;
   if (signing.length || digest.length)
     check.lines.push(`  algorithms declared: signing ${signing.join(', ') || '-'}; digest ${digest.join(', ') || '-'}`);
