@@ -61,13 +61,24 @@ function random(seed: number): () => number {
 type Fault = { name: string; target: string; inject: (s: ChaosStack) => Promise<void> };
 
 function faults(downMs: number): { closed: Fault[]; open: Fault[] } {
-  const pause = () => delay(downMs);
+  type Step = (s: ChaosStack) => Promise<unknown>;
+  /** A part stopped, kept down `downMs`, started again. */
+  const outage =
+    (stop: Step, start: Step) =>
+    async (s: ChaosStack): Promise<void> => {
+      await stop(s);
+      await delay(downMs);
+      await start(s);
+    };
   return {
     closed: [
       {
         name: 'ERP node 1 killed, restarted',
         target: 'onprem',
-        inject: async (s) => (await s.erp[0]!.proc.kill('SIGKILL'), await pause(), await s.erp[0]!.restart()),
+        inject: outage(
+          (s) => s.erp[0]!.proc.kill('SIGKILL'),
+          (s) => s.erp[0]!.restart(),
+        ),
       },
       {
         name: 'on-prem instance 1 SIGKILLed, started again',
@@ -77,26 +88,38 @@ function faults(downMs: number): { closed: Fault[]; open: Fault[] } {
       {
         name: 'PostgreSQL crashed, started again',
         target: 'onprem',
-        inject: async (s) => (await s.postgres.crash(), await pause(), await s.postgres.start()),
+        inject: outage(
+          (s) => s.postgres.crash(),
+          (s) => s.postgres.start(),
+        ),
       },
     ],
     open: [
       {
         name: 'link service killed, started again',
         target: 'cloud',
-        inject: async (s) => (await s.link().kill('SIGKILL'), await pause(), await s.startLink()),
+        inject: outage(
+          (s) => s.link().kill('SIGKILL'),
+          (s) => s.startLink(),
+        ),
       },
       { name: 'relay emulator restarted', target: 'cloud', inject: (s) => s.restartRelay(Math.min(downMs, 3000)) },
       { name: 'cloud instance 2 SIGKILLed, started again', target: 'cloud', inject: (s) => s.cloud.killAndRestart(1) },
       {
         name: 'Azurite restarted',
         target: 'cloud',
-        inject: async (s) => (await s.azurite.stop(), await pause(), await s.azurite.restart()),
+        inject: outage(
+          (s) => s.azurite.stop(),
+          (s) => s.azurite.restart(),
+        ),
       },
       {
         name: 'ERP node 2 killed, restarted',
         target: 'both',
-        inject: async (s) => (await s.erp[1]!.proc.kill('SIGKILL'), await pause(), await s.erp[1]!.restart()),
+        inject: outage(
+          (s) => s.erp[1]!.proc.kill('SIGKILL'),
+          (s) => s.erp[1]!.restart(),
+        ),
       },
     ],
   };

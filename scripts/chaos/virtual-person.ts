@@ -130,8 +130,14 @@ function cellKeys(page: Page): string[] {
 }
 
 /** One change, sent until an answer acknowledges it (or the person gives up). */
-async function saveChange(p: Person, ledger: Ledger, key: string, raw: string, comment: string): Promise<void> {
+async function saveChange(p: Person, ledger: Ledger, key: string, typed: (typeof TYPED)[number], comment: string) {
+  const { raw } = typed;
   const started = performance.now();
+  /** The person saw it saved: into the ledger, and the wait into the journal. */
+  const acknowledged = () => {
+    ledger.cells[key] = { raw, hours: typed.hours, comment };
+    p.s.journal.wait({ what: 'save', start: started, ms: performance.now() - started });
+  };
   const deadline = started + GIVE_UP_MS;
   for (let attempt = 0; ; attempt++) {
     const answer = await p.send('autosave', `${p.copyUrl}/week/${p.s.week}/autosave`, {
@@ -141,8 +147,7 @@ async function saveChange(p: Person, ledger: Ledger, key: string, raw: string, c
     });
     if (answer.status === 200) {
       p.version = (JSON.parse(answer.body) as { version: number }).version;
-      ledger.cells[key] = { raw, hours: TYPED.find((t) => t.raw === raw)!.hours, comment };
-      p.s.journal.wait({ what: 'save', start: started, ms: performance.now() - started });
+      acknowledged();
       return;
     }
     p.check(deadline, 'a save never went through');
@@ -152,8 +157,7 @@ async function saveChange(p: Person, ledger: Ledger, key: string, raw: string, c
       const page = await p.openWeek();
       const fields = weekFields(page);
       if (fields[`h:${key}`] === raw && (fields[`c:${key}`] ?? '') === comment) {
-        ledger.cells[key] = { raw, hours: TYPED.find((t) => t.raw === raw)!.hours, comment };
-        p.s.journal.wait({ what: 'save', start: started, ms: performance.now() - started });
+        acknowledged();
         return;
       }
     } else {
@@ -222,7 +226,7 @@ export async function runPerson(s: PersonSettings): Promise<Ledger> {
       const typed = TYPED[(i + s.person) % TYPED.length]!;
       // Monday's cell carries a comment that changes; the others none.
       const comment = i % keys.length === 0 ? `p${s.person} change ${i}` : '';
-      await saveChange(p, ledger, key, typed.raw, comment);
+      await saveChange(p, ledger, key, typed, comment);
       await delay(s.thinkMs);
     }
     await submit(p, ledger);
