@@ -34,7 +34,7 @@ if (Number(process.versions.node.split('.')[0]) < 24 && existsSync(bundledNode))
 const SUBSETS = ['unit', 'integration', 'browser', 'faults'];
 /** What makes a file more than a unit test: a server, a socket, a process, a store, a browser. */
 const NOT_UNIT = [
-  /harness\/(app-stack|hybrid-stack|browser-stack|chromium|azurite|erp-simulator|relay|dev-sts|dev-idps|week-page|free-port|saml-signer|mail-catcher|processes|round-robin-proxy)\.js/,
+  /harness\/(app-stack|hybrid-stack|browser-stack|chromium|azurite|erp-simulator|relay|dev-sts|dev-idps|week-page|free-port|saml-signer|mail-catcher|processes|round-robin-proxy|week-http)\.js/,
   /node:(http|https|net|child_process)/,
   /scripts\/bench\/(environment|soak-run|runs|open-loop-run)\.js|azure-test-setup|sql-test-setup|\.contract\.js|stand-ins\/|link-service\/link-service\.js|autocannon|startAppStack|startDevSts|\bspawn\(/,
 ];

@@ -12,16 +12,8 @@ import { waitUntil } from '../harness/processes.js';
 import type { RelayEmulator } from '../stand-ins/relay-emulator/relay-emulator.js';
 import { logLines } from './namespace-process.js';
 import { CLOUD_ADDRESS, ONPREM_ADDRESS, type WanLink } from './network.js';
-import {
-  erpWeek,
-  outboxState,
-  signIn,
-  submit,
-  typeCells,
-  weekStatus,
-  type ErpWeek,
-  type OutboxState,
-} from './person.js';
+import { signIn, submitWeek, weekStatus } from '../harness/week-http.js';
+import { erpWeek, outboxState, typeCells, type ErpWeek, type OutboxState } from './person.js';
 import type { Sites } from './sites.js';
 import { tcpTimersTo, type TcpTimers } from './tcp-timers.js';
 
@@ -75,15 +67,15 @@ export async function partitionScenario(
   log: (line: string) => void,
 ): Promise<PartitionFigures> {
   const url = sites.app.url;
-  const browser = await signIn(url, USER, `/week/${WEEK}`);
-  const admin = await signIn(url, 'dave', '/');
+  const { browser } = await signIn(url, USER, `/week/${WEEK}`);
+  const { browser: admin } = await signIn(url, 'dave', '/');
   await typeCells(url, browser, WEEK, TYPED);
   log(`${USER} signed in on the cloud app (week opened through the WAN) and autosaved ${TYPED.length} cells`);
 
   const watch = watchListener(sites.relay);
   await net.partition();
   const cutAt = Date.now();
-  const page = await submit(url, browser, WEEK);
+  const { page } = await submitWeek(url, browser, WEEK, {});
   const submitMs = Date.now() - cutAt;
   const said = /Submitted, waiting for the ERP[^<]*/.exec(page.body)?.[0]?.trim() ?? `(not waiting: ${page.status})`;
   log(`WAN cut; submit answered in ${submitMs} ms: "${said}"`);

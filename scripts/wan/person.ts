@@ -1,19 +1,13 @@
 /**
- * A person on the cloud app over HTTP (no JavaScript, as the fault tests do it): sign in at the dev
- * STS, autosave cells as the page script does, submit the form, poll the week's status; an Admin's
- * view of the outbox; and the ERP simulator's own record of the week, read from its SQLite file.
+ * A person on the cloud app over HTTP (no JavaScript, as the fault tests do it; sign-in, submit and
+ * status are the harness's, scripts/harness/week-http.ts): autosave cells as the page script does;
+ * one week's place in an Admin's view of the outbox; and the ERP simulator's own record of the week,
+ * read from its SQLite file.
  */
 import { readErpRows } from '../harness/erp-records.js';
-import { completeSignIn, TestBrowser, type Page } from '../harness/dev-sts.js';
-import { autosave, versionOf, weekFields } from '../harness/week-page.js';
-
-export async function signIn(baseUrl: string, user: string, path: string): Promise<TestBrowser> {
-  const browser = new TestBrowser();
-  const deepLink = await browser.get(`${baseUrl}${path}`);
-  const page = await completeSignIn(browser, await browser.follow(deepLink), user);
-  if (page.status !== 200) throw new Error(`${user} signed in but ${path} answered ${page.status}`);
-  return browser;
-}
+import type { TestBrowser } from '../harness/dev-sts.js';
+import { autosave, versionOf } from '../harness/week-page.js';
+import { outboxView } from '../harness/week-http.js';
 
 export interface Cell {
   key: string;
@@ -28,26 +22,6 @@ export async function typeCells(baseUrl: string, browser: TestBrowser, week: str
     if (!page.body.includes(`name="h:${key}"`)) throw new Error(`the week page has no cell ${key}`);
   const saved = await autosave(baseUrl, browser, page, week, versionOf(page), cells);
   if (saved.status !== 200) throw new Error(`autosave answered ${saved.status}: ${JSON.stringify(saved.body)}`);
-}
-
-/** Posts the week form (what autosave stored) with "Submit week"; returns the page it redirects to. */
-export async function submit(baseUrl: string, browser: TestBrowser, week: string): Promise<Page> {
-  const form = await browser.get(`${baseUrl}/week/${week}`);
-  if (form.status !== 200) throw new Error(`the week answered ${form.status} before the submit`);
-  const answer = await browser.post(`${baseUrl}/week/${week}`, { ...weekFields(form), action: 'submit' });
-  if (answer.status !== 303 || !answer.location) throw new Error(`submit answered ${answer.status}`);
-  return browser.get(new URL(answer.location, `${baseUrl}/`).toString());
-}
-
-export interface WeekStatus {
-  status: string;
-  receipt: string | null;
-}
-
-export async function weekStatus(baseUrl: string, browser: TestBrowser, week: string): Promise<WeekStatus> {
-  const page = await browser.get(`${baseUrl}/week/${week}/status`, { accept: 'application/json' });
-  if (page.status !== 200) throw new Error(`status answered ${page.status}`);
-  return JSON.parse(page.body) as WeekStatus;
 }
 
 export interface OutboxState {
@@ -65,12 +39,7 @@ export async function outboxState(
   user: string,
   week: string,
 ): Promise<OutboxState> {
-  const page = await admin.get(`${baseUrl}/ops/outbox`, { accept: 'application/json' });
-  if (page.status !== 200) throw new Error(`/ops/outbox answered ${page.status}`);
-  const view = JSON.parse(page.body) as {
-    pending: number;
-    problems: Array<{ user: string; week: string; attempts: number; lastError: string | null }>;
-  };
+  const view = await outboxView(baseUrl, admin);
   // Only items that failed at least once are "problems".
   const item = view.problems.find((p) => p.user === user && p.week === week);
   return { pending: view.pending, attempts: item?.attempts ?? 0, lastError: item?.lastError ?? null };
