@@ -19,7 +19,7 @@
 // the rest, where their npm ci overlaps with files that wait.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -76,7 +76,8 @@ const listOnly = args.includes('--list');
 const filters = args.filter((a) => !a.startsWith('-'));
 const passThrough = args.filter((a) => a.startsWith('-') && a !== '--list');
 
-const all = walk(join(root, 'test'))
+// RUN_TESTS_DIR: another folder of test files, for the runner's own test (test/scripts/run-tests.test.ts).
+const all = walk(process.env.RUN_TESTS_DIR ?? join(root, 'test'))
   .filter((f) => f.endsWith('.test.ts'))
   .map((f) => relative(root, f))
   .sort();
@@ -104,17 +105,41 @@ const alone = files.filter((f) => ALONE.some((re) => re.test(f)));
 const together = files.filter((f) => !alone.includes(f));
 const env = { ...process.env, TIMESHEET_ENV: process.env.TIMESHEET_ENV ?? 'test' };
 
+/**
+ * What a CI log must show at its end: the spec reporter lists the failures at the end of each of the
+ * two runs, and the first run's list ends up hundreds of lines above the end of the log (a CI page
+ * that shows the tail showed "failing tests: 1" and nothing of why). So the lists of both runs, and
+ * what the browser showed when a browser test failed (scripts/harness/failure-snapshots.ts), are
+ * printed again as the very last lines.
+ */
+const FAILURES_HEADING = /^\u2716 failing tests:/;
+const SNAPSHOT_LINES = 4; // "[failure snapshot] page ...", its title, text and screenshot
+
+function recapOf(output) {
+  const lines = output.split('\n');
+  const start = lines.findIndex((line) => FAILURES_HEADING.test(line));
+  const failures = start >= 0 ? lines.slice(start).filter((line) => !/^# \d+ file\(s\)/.test(line)) : [];
+  const snapshots = lines.flatMap((line, i) =>
+    line.includes('[failure snapshot]') ? lines.slice(i, i + SNAPSHOT_LINES) : [],
+  );
+  return { failures, snapshots };
+}
+
+/** Runs the files with node's test runner, echoing its output as it comes and keeping it for the recap. */
 function run(list, parallel) {
-  if (list.length === 0) return 0;
+  if (list.length === 0) return Promise.resolve({ status: 0, output: '' });
   const started = Date.now();
-  const result = spawnSync(
+  // --test-force-exit: a file whose tests have all finished ends even if a failure left a handle
+  // open (a stand-in still listening after another failed to start): such a file once held a CI run
+  // for 27 minutes. Its failure is reported all the same. The preload keeps that exit from cutting
+  // off the results still on their way to this runner (see the file).
+  const child = spawn(
     process.execPath,
-    // --test-force-exit: a file whose tests have all finished ends even if a failure left a handle
-    // open (a stand-in still listening after another failed to start): such a file once held a CI run
-    // for 27 minutes. Its failure is reported all the same.
     [
       '--import',
       'tsx',
+      '--import',
+      './scripts/run-tests-preload.mjs',
       '--test',
       '--test-force-exit',
       '--test-reporter=spec',
@@ -122,14 +147,49 @@ function run(list, parallel) {
       ...passThrough,
       ...list,
     ],
-    { cwd: root, stdio: 'inherit', env },
+    // Colours as the spec reporter would choose them, had it the terminal itself.
+    {
+      cwd: root,
+      stdio: ['inherit', 'pipe', 'pipe'],
+      env: { ...env, ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}) },
+    },
   );
-  console.log(
-    `# ${list.length} file(s), ${parallel} at a time, on Node ${process.version}: ${((Date.now() - started) / 1000).toFixed(0)} s`,
-  );
-  return result.status ?? 1;
+  const chunks = [];
+  child.stdout.on('data', (chunk) => {
+    process.stdout.write(chunk);
+    chunks.push(chunk);
+  });
+  child.stderr.on('data', (chunk) => {
+    process.stderr.write(chunk);
+    chunks.push(chunk);
+  });
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      console.log(
+        `# ${list.length} file(s), ${parallel} at a time, on Node ${process.version}: ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      );
+      const output = Buffer.concat(chunks)
+        .toString('utf8')
+        .replace(/\x1b\[[0-9;]*m/g, '');
+      resolve({ status: code ?? (signal ? 1 : 0), output });
+    });
+  });
 }
 
-const first = run(together, concurrency);
-const second = run(alone, 1);
-process.exit(first || second);
+const runs = [await run(together, concurrency), await run(alone, 1)];
+const recaps = runs.map((r) => recapOf(r.output));
+// The two runs' counts added up: a total lower than the last run's, with nothing failed, is a lost file.
+const counted = (name) =>
+  runs.reduce((sum, r) => sum + Number(r.output.match(new RegExp(`^\u2139 ${name} (\\d+)$`, 'm'))?.[1] ?? 0), 0);
+console.log(
+  `# both runs: ${counted('tests')} tests, ${counted('pass')} passed, ${counted('fail')} failed, ${counted('cancelled')} cancelled, ${counted('skipped')} skipped`,
+);
+if (runs.some((r) => r.status !== 0)) {
+  console.log('\n# The failures of this run, repeated at its end:');
+  for (const { failures, snapshots } of recaps) {
+    if (failures.length) console.log(failures.join('\n').trimEnd());
+    if (snapshots.length) console.log(`\n# What the browser showed:\n${snapshots.join('\n')}`);
+  }
+}
+if (counted('tests') === 0) console.log('# no test was reported: the runner or its setup is broken');
+process.exit(runs.find((r) => r.status !== 0)?.status ?? (counted('tests') === 0 ? 1 : 0));
