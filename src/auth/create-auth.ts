@@ -14,6 +14,7 @@ import { spMetadataXml } from './sp-metadata.js';
 import { Principal } from './principal.js';
 import { requireRole, requireUser } from './require-user.js';
 import { createSamlStrategy } from './saml-strategy.js';
+import { endOnlyOnceSessionStored } from '../web/session-middleware.js';
 
 export interface CreateAuthOptions {
   /** Middleware run in front of `POST /logout`, typically the app's CSRF check. */
@@ -171,9 +172,11 @@ function createLoginHandler({ authenticator, selectedIdp }: AuthWiring, homeReal
     if (idp === 'answered') return;
     if (!idp) return renderUnknownIdpPage(res.status(400));
     selectedIdp.set(req, idp);
-    // The strategy saves the request id in req.session (cacheProvider) and redirects with an empty
-    // body, which express-session holds back until the store has the session: an IdP that answers at
-    // once (Windows sign-in at ADFS) finds it stored, on any instance (test/web/session-before-redirect).
+    // The strategy saves the request id in req.session (cacheProvider) and redirects: the redirect
+    // leaves once the store has the session, so an IdP that answers at once (Windows sign-in at
+    // ADFS) finds it stored, on any instance (test/web/session-before-redirect); a store that cannot
+    // keep it answers 503 here rather than after a trip to the IdP.
+    endOnlyOnceSessionStored(req, res, next);
     authenticator.authenticate('saml', {
       session: false,
       additionalParams: { RelayState: returnTo },

@@ -1,5 +1,5 @@
 import session from 'express-session';
-import type { RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AppConfig } from '../config/app-config-schema.js';
 import type { Storage } from '../ports/storage.js';
 
@@ -46,4 +46,27 @@ export function storeSessionBeforeRedirect(): RequestHandler {
     } as Response['redirect'];
     next();
   };
+}
+
+/**
+ * For a response whose next step reads the session it changed: the redirect to the IdP carries a
+ * request id that the ACS looks up in the session when the IdP answers. express-session sends a
+ * response even when the store failed to save (it only hands the error on, too late to answer): the
+ * person went to the IdP and came back to "Sign-in failed", although nothing was wrong but the store
+ * (seen during the chaos run's store restarts). Here the session is saved before the response leaves,
+ * and when the store cannot, its error goes to the error handler (503, "Nothing you saved is lost;
+ * try again in a minute") instead. express-session's save is the one called: it does not write again.
+ */
+export function endOnlyOnceSessionStored(req: Request, res: Response, next: NextFunction): void {
+  const end = res.end;
+  res.end = function endAfterSave(this: Response, ...args: unknown[]) {
+    res.end = end;
+    req.session.save((err?: unknown) => {
+      if (!err) return void (end as (...a: unknown[]) => Response).apply(res, args);
+      res.removeHeader('Location');
+      res.removeHeader('Content-Length');
+      next(err);
+    });
+    return this;
+  } as Response['end'];
 }

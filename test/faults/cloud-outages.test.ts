@@ -182,6 +182,13 @@ test(
         503,
         `an autosave answers 503 (got ${refused.status} ${JSON.stringify(refused.body)})`,
       );
+      // Someone who starts signing in now: the IdP would answer a request id the store never kept,
+      // and the ACS would show "Sign-in failed". The same page as the week's instead, before the IdP.
+      const login = await fetch(`${app.url}/login?returnTo=%2Fweek%2F${week}`, { redirect: 'manual' });
+      const loginBody = await login.text();
+      assert.equal(login.status, 503, `sign-in during the outage: ${login.status} ${login.headers.get('location')}`);
+      assert.match(loginBody, /temporarily unavailable\. Nothing you saved is lost/);
+      assert.equal(login.headers.get('location'), null, 'not sent to the IdP');
       assert.equal(await statusOf(`${app.url}/readyz`, 5000), 503, '/readyz 503');
       assert.equal(await statusOf(`${app.url}/healthz`), 200, '/healthz 200');
       // The outbox worker polls the store too: its failures are logged, not fatal.
@@ -195,7 +202,7 @@ test(
       );
       assert.ok(app.proc.running(), 'the app process is still running');
       t.diagnostic(
-        'during the outage: week page 503 with the "Nothing you saved is lost" page, autosave 503 JSON, /readyz 503, /healthz 200, outbox poll failures logged, process alive',
+        'during the outage: week page 503 with the "Nothing you saved is lost" page, the same page at sign-in (not sent to the IdP), autosave 503 JSON, /readyz 503, /healthz 200, outbox poll failures logged, process alive',
       );
 
       await azurite.restart();
