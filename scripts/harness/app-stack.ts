@@ -127,7 +127,10 @@ export async function startTargetStandIns(
       cloud,
       pluginSettings: {
         'session-azure-tables': { connectionString: azurite.connectionString },
-        'erp-relay': { relayBaseUrl: relay.url, timeoutMs: 5000 },
+        // The ERP timeouts are the product's (10 s through the relay, 5 s direct): the stand-ins run
+        // in the test's own process, which a loaded CI machine starves for seconds at a time; a shorter
+        // timeout made the week page say "The ERP cannot be reached" in a browser test (one CI run).
+        'erp-relay': { relayBaseUrl: relay.url },
         'other-copy-relay': { relayBaseUrl: relay.url, timeoutMs: 5000 },
         'cloud-role': { instanceName: 'test-replica' },
       },
@@ -137,7 +140,7 @@ export async function startTargetStandIns(
     erp,
     pluginSettings: {
       'session-sql': { url: `sqlite:${path.join(dir, 'sessions.db')}` },
-      'erp-direct': { endpoints: erp.urls, timeoutMs: 3000 },
+      'erp-direct': { endpoints: erp.urls },
     },
   };
 }

@@ -85,7 +85,7 @@ export async function startHybridStack(options: HybridStackOptions = {}): Promis
           ? cloudStandIns.pluginSettings
           : {
               'session-sql': { url: `sqlite:${path.join(dir, 'sessions.db')}` },
-              'erp-direct': { endpoints: erp.urls, timeoutMs: 3000 },
+              'erp-direct': { endpoints: erp.urls }, // the product's timeout, as in app-stack.ts
             };
       const other = target === 'onprem' ? urls.cloud : urls.onprem;
       const raw = loadRawConfig({

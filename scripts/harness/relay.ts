@@ -64,7 +64,9 @@ export function startTestLinkService(
     hybridConnection: HC,
     keyName: DEVELOPMENT_LISTEN_KEY_NAME,
     key: DEVELOPMENT_LISTEN_KEY,
-    timeoutMs: 5000,
+    // Under the app's 10 s relay timeout (the link answers "ERP timeout" first, as in production,
+    // 30 s under 60 s), and long enough for a stand-in ERP starved by a loaded CI machine.
+    timeoutMs: 8000,
     reconnect: { initialDelayMs: 50, maxDelayMs: 500 },
     ...options,
   });
