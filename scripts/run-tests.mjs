@@ -17,9 +17,10 @@
 // benchmark smoke run, the fault suite, the two-worker cluster whose primary waits at most 5 s for
 // its workers) run afterwards, one at a time, so that their measurements are not disturbed by the others. The package builds are heavy but measure nothing: they run with
 // the rest, where their npm ci overlaps with files that wait.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -125,15 +126,20 @@ function recapOf(output) {
   return { failures, snapshots };
 }
 
-/** Runs the files with node's test runner, echoing its output as it comes and keeping it for the recap. */
-function run(list, parallel) {
-  if (list.length === 0) return Promise.resolve({ status: 0, output: '' });
+/**
+ * Runs the files with node's test runner. Its report goes to this process's stdout as it is (the
+ * terminal, or CI's log file: a pipe here would be cut short at the runner's forced exit, as the
+ * files' reports were, see scripts/run-tests-preload.mjs) and, for the recap, to a file as well.
+ */
+function run(list, parallel, name) {
+  if (list.length === 0) return { status: 0, output: '', reported: true };
   const started = Date.now();
+  const reportFile = join(reportDir, `${name}.txt`);
   // --test-force-exit: a file whose tests have all finished ends even if a failure left a handle
   // open (a stand-in still listening after another failed to start): such a file once held a CI run
   // for 27 minutes. Its failure is reported all the same. The preload keeps that exit from cutting
   // off the results still on their way to this runner (see the file).
-  const child = spawn(
+  const result = spawnSync(
     process.execPath,
     [
       '--import',
@@ -143,40 +149,28 @@ function run(list, parallel) {
       '--test',
       '--test-force-exit',
       '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=spec',
+      `--test-reporter-destination=${reportFile}`,
       `--test-concurrency=${parallel}`,
       ...passThrough,
       ...list,
     ],
-    // Colours as the spec reporter would choose them, had it the terminal itself.
-    {
-      cwd: root,
-      stdio: ['inherit', 'pipe', 'pipe'],
-      env: { ...env, ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}) },
-    },
+    { cwd: root, stdio: 'inherit', env },
   );
-  const chunks = [];
-  child.stdout.on('data', (chunk) => {
-    process.stdout.write(chunk);
-    chunks.push(chunk);
-  });
-  child.stderr.on('data', (chunk) => {
-    process.stderr.write(chunk);
-    chunks.push(chunk);
-  });
-  return new Promise((resolve) => {
-    child.on('close', (code, signal) => {
-      console.log(
-        `# ${list.length} file(s), ${parallel} at a time, on Node ${process.version}: ${((Date.now() - started) / 1000).toFixed(0)} s`,
-      );
-      const output = Buffer.concat(chunks)
-        .toString('utf8')
-        .replace(/\x1b\[[0-9;]*m/g, '');
-      resolve({ status: code ?? (signal ? 1 : 0), output });
-    });
-  });
+  console.log(
+    `# ${list.length} file(s), ${parallel} at a time, on Node ${process.version}: ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
+  const output = existsSync(reportFile) ? readFileSync(reportFile, 'utf8').replace(/\x1b\[[0-9;]*m/g, '') : '';
+  // The summary is the report's last part: without it, the report was cut and its counts are not to be trusted.
+  const reported = /^\u2139 tests \d+$/m.test(output) && /^\u2139 duration_ms /m.test(output);
+  if (!reported) console.log(`# the ${name} run's report has no summary: results were lost; this run fails`);
+  return { status: result.status ?? 1, output, reported };
 }
 
-const runs = [await run(together, concurrency), await run(alone, 1)];
+const reportDir = mkdtempSync(join(tmpdir(), 'run-tests-'));
+const runs = [run(together, concurrency, 'together'), run(alone, 1, 'alone')];
+rmSync(reportDir, { recursive: true, force: true });
 const recaps = runs.map((r) => recapOf(r.output));
 // The two runs' counts added up: a total lower than the last run's, with nothing failed, is a lost file.
 const counted = (name) =>
@@ -184,7 +178,7 @@ const counted = (name) =>
 console.log(
   `# both runs: ${counted('tests')} tests, ${counted('pass')} passed, ${counted('fail')} failed, ${counted('cancelled')} cancelled, ${counted('skipped')} skipped`,
 );
-if (runs.some((r) => r.status !== 0)) {
+if (runs.some((r) => r.status !== 0 || !r.reported)) {
   console.log('\n# The failures of this run, repeated at its end:');
   for (const { failures, snapshots } of recaps) {
     if (failures.length) console.log(failures.join('\n').trimEnd());
@@ -192,4 +186,5 @@ if (runs.some((r) => r.status !== 0)) {
   }
 }
 if (counted('tests') === 0) console.log('# no test was reported: the runner or its setup is broken');
-process.exit(runs.find((r) => r.status !== 0)?.status ?? (counted('tests') === 0 ? 1 : 0));
+const failed = runs.find((r) => r.status !== 0)?.status;
+process.exit(failed ?? (counted('tests') === 0 || runs.some((r) => !r.reported) ? 1 : 0));

@@ -61,6 +61,8 @@ export function endOnlyOnceSessionStored(req: Request, res: Response, next: Next
   const end = res.end;
   res.end = function endAfterSave(this: Response, ...args: unknown[]) {
     res.end = end;
+    // An error page is already the answer: it goes as it is (express-session saves as usual).
+    if (res.statusCode >= 400) return (end as (...a: unknown[]) => Response).apply(res, args);
     req.session.save((err?: unknown) => {
       if (!err) return void (end as (...a: unknown[]) => Response).apply(res, args);
       res.removeHeader('Location');
