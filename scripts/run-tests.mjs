@@ -119,7 +119,7 @@ const SNAPSHOT_LINES = 4; // "[failure snapshot] page ...", its title, text and 
 function recapOf(output) {
   const lines = output.split('\n');
   const start = lines.findIndex((line) => FAILURES_HEADING.test(line));
-  const failures = start >= 0 ? lines.slice(start).filter((line) => !/^# \d+ file\(s\)/.test(line)) : [];
+  const failures = start >= 0 ? lines.slice(start) : [];
   const snapshots = lines.flatMap((line, i) =>
     line.includes('[failure snapshot]') ? lines.slice(i, i + SNAPSHOT_LINES) : [],
   );
@@ -132,7 +132,7 @@ function recapOf(output) {
  * files' reports were, see scripts/run-tests-preload.mjs) and, for the recap, to a file as well.
  */
 function run(list, parallel, name) {
-  if (list.length === 0) return { status: 0, output: '', reported: true };
+  if (list.length === 0) return { status: 0, output: '', summary: Object.fromEntries(COUNTS.map((n) => [n, 0])) };
   const started = Date.now();
   const reportFile = join(reportDir, `${name}.txt`);
   // --test-force-exit: a file whose tests have all finished ends even if a failure left a handle
@@ -162,23 +162,35 @@ function run(list, parallel, name) {
     `# ${list.length} file(s), ${parallel} at a time, on Node ${process.version}: ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
   const output = existsSync(reportFile) ? readFileSync(reportFile, 'utf8').replace(/\x1b\[[0-9;]*m/g, '') : '';
-  // The summary is the report's last part: without it, the report was cut and its counts are not to be trusted.
-  const reported = /^\u2139 tests \d+$/m.test(output) && /^\u2139 duration_ms /m.test(output);
-  if (!reported) console.log(`# the ${name} run's report has no summary: results were lost; this run fails`);
-  return { status: result.status ?? 1, output, reported };
+  const summary = summaryOf(output);
+  if (!summary) console.log(`# the ${name} run's report has no summary: results were lost; this run fails`);
+  return { status: result.status ?? 1, output, summary };
+}
+
+const COUNTS = ['tests', 'pass', 'fail', 'cancelled', 'skipped'];
+
+/**
+ * The counts of a report's summary, its last part ("ℹ tests 1674" ... "ℹ duration_ms ..."); null
+ * without it: the report was cut, and its counts are not to be trusted.
+ */
+function summaryOf(output) {
+  if (!/^\u2139 duration_ms /m.test(output)) return null;
+  const counts = COUNTS.map((name) => output.match(new RegExp(`^\u2139 ${name} (\\d+)$`, 'm'))?.[1]);
+  if (counts.some((n) => n === undefined)) return null;
+  return Object.fromEntries(COUNTS.map((name, i) => [name, Number(counts[i])]));
 }
 
 const reportDir = mkdtempSync(join(tmpdir(), 'run-tests-'));
 const runs = [run(together, concurrency, 'together'), run(alone, 1, 'alone')];
 rmSync(reportDir, { recursive: true, force: true });
 const recaps = runs.map((r) => recapOf(r.output));
-// The two runs' counts added up: a total lower than the last run's, with nothing failed, is a lost file.
-const counted = (name) =>
-  runs.reduce((sum, r) => sum + Number(r.output.match(new RegExp(`^\u2139 ${name} (\\d+)$`, 'm'))?.[1] ?? 0), 0);
+// The two runs' counts added up, for the reader of the log's last lines.
+const counted = (name) => runs.reduce((sum, r) => sum + (r.summary?.[name] ?? 0), 0);
 console.log(
   `# both runs: ${counted('tests')} tests, ${counted('pass')} passed, ${counted('fail')} failed, ${counted('cancelled')} cancelled, ${counted('skipped')} skipped`,
 );
-if (runs.some((r) => r.status !== 0 || !r.reported)) {
+const cut = runs.some((r) => !r.summary);
+if (runs.some((r) => r.status !== 0) || cut) {
   console.log('\n# The failures of this run, repeated at its end:');
   for (const { failures, snapshots } of recaps) {
     if (failures.length) console.log(failures.join('\n').trimEnd());
@@ -187,4 +199,4 @@ if (runs.some((r) => r.status !== 0 || !r.reported)) {
 }
 if (counted('tests') === 0) console.log('# no test was reported: the runner or its setup is broken');
 const failed = runs.find((r) => r.status !== 0)?.status;
-process.exit(failed ?? (counted('tests') === 0 || runs.some((r) => !r.reported) ? 1 : 0));
+process.exit(failed ?? (counted('tests') === 0 || cut ? 1 : 0));

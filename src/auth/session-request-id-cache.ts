@@ -34,8 +34,9 @@ function dropEmpty(session: SessionLike, idpId: string): void {
  * instead of process memory, in the partition of one IdP. A new instance is made for every request
  * (MultiSamlStrategy asks for options per request), bound to that request's session.
  *
- * The session is saved by express-session at the end of the request because it was modified: before
- * the redirect to the IdP (save) and after the response is checked (remove). Keys coming from a
+ * The session is saved because it was modified: before the redirect to the IdP leaves (save;
+ * endOnlyOnceSessionStored in src/web/session-middleware.ts, which answers 503 when the store cannot
+ * keep it) and by express-session after the response is checked (remove). Keys coming from a
  * response are looked up with Object.hasOwn only, so `__proto__` & co. never match.
  */
 export class SessionRequestIdCache implements CacheProvider {

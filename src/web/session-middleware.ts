@@ -61,10 +61,11 @@ export function endOnlyOnceSessionStored(req: Request, res: Response, next: Next
   const end = res.end;
   res.end = function endAfterSave(this: Response, ...args: unknown[]) {
     res.end = end;
+    const send = () => (end as (...a: unknown[]) => Response).apply(res, args);
     // An error page is already the answer: it goes as it is (express-session saves as usual).
-    if (res.statusCode >= 400) return (end as (...a: unknown[]) => Response).apply(res, args);
+    if (res.statusCode >= 400) return send();
     req.session.save((err?: unknown) => {
-      if (!err) return void (end as (...a: unknown[]) => Response).apply(res, args);
+      if (!err) return void send();
       res.removeHeader('Location');
       res.removeHeader('Content-Length');
       next(err);
